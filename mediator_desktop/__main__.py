@@ -1,0 +1,3 @@
+from mediator_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Typed option registry (the single settings module).
+
+Every user-adjustable option is declared once here with its type, default and Chinese label;
+values live in ``settings.json`` in :func:`mediator_desktop.paths.config_dir`. Settings that a
+whole centre shares (organisation, code pattern) live in the database instead, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from mediator_desktop import paths
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    label: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def coerce(self, value: Any) -> T:
+        kind = type(self.default)
+        if kind is bool:
+            if isinstance(value, bool):
+                return value  # type: ignore[return-value]
+            raise TypeError(self.key)
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(self.key)
+            if self.minimum is not None and value < self.minimum:
+                return self.minimum  # type: ignore[return-value]
+            if self.maximum is not None and value > self.maximum:
+                return self.maximum  # type: ignore[return-value]
+            return value  # type: ignore[return-value]
+        if not isinstance(value, kind):
+            raise TypeError(self.key)
+        return value  # type: ignore[return-value]
+
+
+OPTIONS: dict[str, Option[Any]] = {}
+
+
+def _declare(option: Option[T]) -> Option[T]:
+    OPTIONS[option.key] = option
+    return option
+
+
+UI_FONT_SIZE = _declare(Option("ui.font_size", 12, "界面字号（磅）", minimum=9, maximum=28))
+DATABASE_URL = _declare(Option("database.url", "", "数据库地址（留空使用本机数据库）"))
+MASK_IN_LISTS = _declare(Option("privacy.mask_in_lists", True, "列表中遮蔽身份证号和电话"))
+CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
+WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
+
+
+class Settings:
+    """Values of the declared options, read from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.settings_file()
+        self._values: dict[str, Any] = {}
+        self.load()
+
+    def load(self) -> None:
+        self._values = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable, using defaults: %s", self.path, exc)
+            return
+        if not isinstance(raw, dict):
+            return
+        for key, value in raw.items():
+            option = OPTIONS.get(key)
+            if option is None:
+                continue
+            try:
+                self._values[key] = option.coerce(value)
+            except TypeError:
+                log.warning("setting %s has a value of the wrong type; default used", key)
+
+    def get(self, option: Option[T]) -> T:
+        return self._values.get(option.key, option.default)
+
+    def set(self, option: Option[T], value: T) -> None:
+        self._values[option.key] = option.coerce(value)
+
+    def save(self) -> None:
+        """Write atomically, so a power cut never leaves half a settings file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self._values, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        os.replace(tmp, self.path)
