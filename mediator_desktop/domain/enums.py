@@ -1,0 +1,150 @@
+"""Code tables of the domain: each member's value is the English word used by the case
+exchange format (../shared/spec/case-exchange.md); ``label`` is what the user sees."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    """A ``StrEnum`` whose members carry a Chinese label as their second tuple item."""
+
+    _labels: dict[str, str]
+
+    def __new__(cls, value: str, label: str) -> "LabelledEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label  # type: ignore[attr-defined]
+        return obj
+
+    label: str
+
+    @classmethod
+    def from_label(cls, label: str) -> "LabelledEnum":
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(label)
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class CaseSource(LabelledEnum):
+    """案件来源 — how a dispute reached the committee (Law 17-18)."""
+
+    PARTY_APPLICATION = "party_application", "当事人申请"
+    COMMITTEE_INITIATIVE = "committee_initiative", "调委会主动调解"
+    COURT_DELEGATED = "court_delegated", "法院委派"
+    COURT_ENTRUSTED = "court_entrusted", "法院委托"
+    POLICE_REFERRED = "police_referred", "公安机关移送"
+    PETITION_REFERRED = "petition_referred", "信访部门移送"
+    GRID_REPORTED = "grid_reported", "网格上报"
+    OTHER_REFERRED = "other_referred", "其他部门移送"
+
+
+class CaseStatus(LabelledEnum):
+    """案件状态."""
+
+    REGISTERED = "registered", "登记"
+    ACCEPTED = "accepted", "受理"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    REFUSED = "refused", "一方拒绝调解"
+    IN_MEDIATION = "in_mediation", "调解中"
+    AGREED = "agreed", "调解成功"
+    TERMINATED = "terminated", "终止调解"
+    CLOSED = "closed", "已归档"
+
+
+class RiskLevel(LabelledEnum):
+    """风险等级 — the three-colour escalation warning (Law 25)."""
+
+    NONE = "none", "无"
+    YELLOW = "yellow", "黄"
+    ORANGE = "orange", "橙"
+    RED = "red", "红"
+
+
+class OrgKind(LabelledEnum):
+    COMMITTEE = "committee", "人民调解委员会"
+    STUDIO = "studio", "个人品牌调解室"
+
+
+class PartyRole(LabelledEnum):
+    APPLICANT = "applicant", "申请人"
+    RESPONDENT = "respondent", "被申请人"
+    THIRD_PARTY = "third_party", "第三人"
+
+
+class PartyKind(LabelledEnum):
+    PERSON = "person", "自然人"
+    ORGANIZATION = "organization", "单位"
+
+
+class Gender(LabelledEnum):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class IdType(LabelledEnum):
+    RESIDENT_ID = "resident_id", "居民身份证"
+    FOREIGN_PERMANENT_RESIDENT = "foreign_permanent_resident", "外国人永久居留身份证"
+    PASSPORT = "passport", "护照"
+    HK_MACAO_TAIWAN_PERMIT = "hk_macao_taiwan_permit", "港澳台居民居住证/通行证"
+    OTHER = "other", "其他证件"
+
+
+class AgentKind(LabelledEnum):
+    STATUTORY = "statutory", "法定代理人"
+    ENTRUSTED = "entrusted", "委托代理人"
+
+
+class MediatorRole(LabelledEnum):
+    PRESIDING = "presiding", "主持调解员"
+    ASSISTING = "assisting", "协助调解员"
+
+
+class SessionKind(LabelledEnum):
+    INVESTIGATION = "investigation", "调查"
+    MEDIATION = "mediation", "调解"
+
+
+class AgreementForm(LabelledEnum):
+    WRITTEN = "written", "书面协议"
+    ORAL = "oral", "口头协议"
+
+
+class TermStatus(LabelledEnum):
+    PENDING = "pending", "待履行"
+    PERFORMED = "performed", "已履行"
+    PARTLY_PERFORMED = "partly_performed", "部分履行"
+    NOT_PERFORMED = "not_performed", "未履行"
+
+
+class VisitMethod(LabelledEnum):
+    VISIT = "visit", "上门"
+    PHONE = "phone", "电话"
+    VIDEO = "video", "视频"
+    OTHER = "other", "其他"
+
+
+class Performance(LabelledEnum):
+    PERFORMED = "performed", "已履行"
+    PARTLY_PERFORMED = "partly_performed", "部分履行"
+    NOT_PERFORMED = "not_performed", "未履行"
+    NOT_DUE = "not_due", "未到期"
+
+
+class Satisfaction(LabelledEnum):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class ConfirmationResult(LabelledEnum):
+    PENDING = "pending", "审查中"
+    CONFIRMED = "confirmed", "裁定有效"
+    REJECTED = "rejected", "裁定驳回"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    WITHDRAWN = "withdrawn", "撤回"
