@@ -1,0 +1,355 @@
+"""SQLAlchemy 2 typed models: the whole persistent state of the application.
+
+Conventions: editable records carry ``version`` as SQLAlchemy's ``version_id_col`` (optimistic
+locking: a second PC saving a stale copy gets a conflict, never a silent overwrite). Party
+references inside a case are rows of :class:`CaseParty`, ordered by ``position`` (the 0-based
+index of the case-exchange format). Enumerated columns hold the English code of the matching
+:mod:`mediator_desktop.domain.enums` member.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """Mixin: an integer version checked on every UPDATE (optimistic locking)."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+
+class Organization(Versioned, Base):
+    """调解组织: a people's mediation committee (调委会) or a personal-brand studio (个人品牌调解室)."""
+
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20), default="committee")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    seal_text: Mapped[str] = mapped_column(String(200), default="")
+    code_pattern: Mapped[str] = mapped_column(String(200))
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class Mediator(Versioned, Base):
+    """人民调解员."""
+
+    __tablename__ = "mediator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    certificate_no: Mapped[str] = mapped_column(String(60), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class DisputeType(Versioned, Base):
+    """纠纷类型: an editable code table with one level of children."""
+
+    __tablename__ = "dispute_type"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_type.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    parent: Mapped[DisputeType | None] = relationship(remote_side="DisputeType.id")
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class CaseSequence(Base):
+    """The last number handed out per organisation and year (case codes are never reused)."""
+
+    __tablename__ = "case_sequence"
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Versioned, Base):
+    """A dispute (案件) from registration to the archive."""
+
+    __tablename__ = "mediation_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    code: Mapped[str] = mapped_column(String(120), unique=True)
+    #: Year and number of the code, for sorting (``第2号`` before ``第12号``); 0 when a code
+    #: imported from elsewhere does not follow this organisation's pattern.
+    code_year: Mapped[int] = mapped_column(Integer)
+    code_n: Mapped[int] = mapped_column(Integer, default=0)
+    received_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    dispute_type_id: Mapped[int] = mapped_column(ForeignKey("dispute_type.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    requests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risk_level: Mapped[str] = mapped_column(String(10), default="none", index=True)
+    risk_reported_to: Mapped[str] = mapped_column(String(200), default="")
+    risk_reported_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
+    recorder: Mapped[str] = mapped_column(String(100), default="")
+    #: Denormalised for the case list: party names joined with "、".
+    party_names: Mapped[str] = mapped_column(String(1000), default="")
+    #: Denormalised for the case list: mediator names joined with "、".
+    mediator_names: Mapped[str] = mapped_column(String(400), default="")
+    #: Everything the search box looks in (code, names, pinyin, phones, summary…), lower-case.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    dispute_type: Mapped[DisputeType] = relationship(lazy="joined")
+    parties: Mapped[list[CaseParty]] = relationship(
+        back_populates="case", order_by="CaseParty.position", cascade="all, delete-orphan"
+    )
+    mediators: Mapped[list[CaseMediator]] = relationship(
+        order_by="CaseMediator.position", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[MediationSession]] = relationship(
+        order_by="MediationSession.position", cascade="all, delete-orphan"
+    )
+    agreement: Mapped[Agreement | None] = relationship(cascade="all, delete-orphan")
+    termination: Mapped[Termination | None] = relationship(cascade="all, delete-orphan")
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        order_by="FollowUp.position", cascade="all, delete-orphan"
+    )
+    judicial_confirmation: Mapped[JudicialConfirmation | None] = relationship(
+        cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_case_received_on_id", "received_on", "id"),
+        Index("ix_case_code_year_n", "code_year", "code_n"),
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class CaseMediator(Base):
+    __tablename__ = "case_mediator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="presiding")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    mediator: Mapped[Mediator] = relationship(lazy="joined")
+
+
+class CaseParty(Versioned, Base):
+    """当事人 of one case: a natural person or an organisation, with its details as given for
+    this case (a returning party is picked from earlier cases and copied, so each case keeps the
+    address and phone that were true at the time)."""
+
+    __tablename__ = "case_party"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    #: Full pinyin of the name without tones or spaces (``zhangsan``), to find homophones.
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="", index=True)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    ethnicity: Mapped[str] = mapped_column(String(40), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_type: Mapped[str | None] = mapped_column(String(40))
+    id_number: Mapped[str] = mapped_column(String(40), default="", index=True)
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="", index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    credit_code: Mapped[str] = mapped_column(String(40), default="")
+    rep_name: Mapped[str] = mapped_column(String(100), default="")
+    rep_title: Mapped[str] = mapped_column(String(100), default="")
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+    agents: Mapped[list[PartyAgent]] = relationship(
+        order_by="PartyAgent.position", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class PartyAgent(Base):
+    """法定代理人 / 委托代理人 of a party."""
+
+    __tablename__ = "party_agent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("case_party.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+
+
+class MediationSession(Base):
+    """A 调查 or 调解 session with its signed record."""
+
+    __tablename__ = "mediation_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="mediation")
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    #: Positions of the parties present.
+    present: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: Invited participants (参加人), kept apart from parties.
+    participants: Mapped[list[str]] = mapped_column(JSON, default=list)
+    record: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class Agreement(Versioned, Base):
+    """人民调解协议 (written) or a recorded oral agreement (口头协议)."""
+
+    __tablename__ = "agreement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    form: Mapped[str] = mapped_column(String(20), default="written")
+    number: Mapped[str | None] = mapped_column(String(120))
+    facts: Mapped[str] = mapped_column(Text, default="")
+    responsibilities: Mapped[str] = mapped_column(Text, default="")
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    copies: Mapped[int | None] = mapped_column(Integer)
+    terms: Mapped[list[AgreementTerm]] = relationship(
+        order_by="AgreementTerm.position", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class AgreementTerm(Base):
+    """One numbered clause: who owes whom what, by when."""
+
+    __tablename__ = "agreement_term"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    obligor: Mapped[int | None] = mapped_column(Integer)
+    obligee: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+
+
+class Termination(Base):
+    """终止调解: date, reason, and that other routes were explained (Law 26)."""
+
+    __tablename__ = "termination"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    routes_explained: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class FollowUp(Base):
+    """回访: a follow-up visit to one party."""
+
+    __tablename__ = "follow_up"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    party: Mapped[int | None] = mapped_column(Integer)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[str | None] = mapped_column(String(20))
+    performance: Mapped[str | None] = mapped_column(String(20))
+    satisfaction: Mapped[str | None] = mapped_column(String(30))
+    new_risk: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    visitor: Mapped[str] = mapped_column(String(100), default="")
+
+
+class JudicialConfirmation(Base):
+    """司法确认 tracking."""
+
+    __tablename__ = "judicial_confirmation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    court: Mapped[str] = mapped_column(String(200), default="")
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    court_case_number: Mapped[str] = mapped_column(String(120), default="")
+    result: Mapped[str | None] = mapped_column(String(20))
+    ruled_on: Mapped[date | None] = mapped_column(Date)
+
+
+class StatusChange(Base):
+    """Who moved a case into which state, when and why."""
+
+    __tablename__ = "status_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """Audit trail of every write (a legal requirement under the privacy law, LEGAL.md §2)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SchemaInfo(Base):
+    """Key/value facts about the database itself (e.g. when it was created)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = [
+    "Base", "Organization", "Mediator", "DisputeType", "CaseSequence", "Case", "CaseMediator",
+    "CaseParty", "PartyAgent", "MediationSession", "Agreement", "AgreementTerm", "Termination",
+    "FollowUp", "JudicialConfirmation", "StatusChange", "AuditEntry", "SchemaInfo",
+]
+
