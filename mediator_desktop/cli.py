@@ -1,0 +1,130 @@
+"""Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``.
+
+Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
+folder). Errors are printed in Chinese and give a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mediator_desktop import APP_TITLE, __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BAD_DOCUMENT = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"参数错误：{message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=None,
+                        help="数据库：SQLite 文件路径或 postgresql://用户@主机/库名（默认：本机数据库）")
+    parser = _Parser(prog="mediator-desktop", description=f"{APP_TITLE}：人民调解室案件管理",
+                     parents=[common])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
+    p_import = sub.add_parser("import", parents=[common], help="从案件交换文件（JSON）导入")
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument("--update", action="store_true", help="案号已存在时用文件内容更新")
+    p_export = sub.add_parser("export", parents=[common], help="导出为案件交换文件（JSON）")
+    p_export.add_argument("--case", dest="cases", action="append", metavar="CODE",
+                          help="只导出这个案号（可重复）")
+    p_export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
+    p_export.add_argument("--masked", action="store_true",
+                          help="对外提供用：遮蔽身份证号和电话（此文件不能再导入）")
+    p_demo = sub.add_parser("demo", parents=[common], help="填入约200件示例案件，供试用")
+    p_demo.add_argument("--count", type=int, default=200)
+    p_demo.add_argument("--seed", type=int, default=2026)
+    return parser
+
+
+def _open(url: str | None):  # type: ignore[no-untyped-def]
+    from mediator_desktop.services.app import Services
+    from mediator_desktop.services.context import Actor
+
+    return Services.open(url, Actor(name="命令行"))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from mediator_desktop.services.exchange import ExchangeError
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"无法读取文件 {args.file}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    services = _open(args.db)
+    try:
+        result = services.exchange.import_text(data, update_existing=args.update)
+    except ExchangeError as exc:
+        print(f"{exc.message}：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem.path}：{problem.message}", file=sys.stderr)
+        return EXIT_BAD_DOCUMENT
+    finally:
+        services.close()
+    print(f"导入完成：新增{len(result.created)}件，更新{len(result.updated)}件。")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    services = _open(args.db)
+    try:
+        doc = services.exchange.export_document(args.cases, masked=args.masked)
+    finally:
+        services.close()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"无法写入文件 {args.output}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"已导出{len(doc['cases'])}件案件到 {args.output}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from mediator_desktop.services.demo import load_demo
+
+    if not 1 <= args.count <= 200_000:
+        print("--count 应在 1 到 200000 之间", file=sys.stderr)
+        return EXIT_USAGE
+    services = _open(args.db)
+    try:
+        created = load_demo(services, args.count, seed=args.seed)
+    finally:
+        services.close()
+    print(f"已填入{created}件示例案件。")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from mediator_desktop.ui.app import run
+
+    return run(args.db)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from mediator_desktop.services.errors import ServiceError
+    from mediator_desktop.storage.db import StorageError
+
+    handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "gui": cmd_gui,
+                None: cmd_gui}
+    try:
+        return handlers[args.command](args)
+    except (ServiceError, StorageError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,34 @@
+"""The services facade: one object the UI and the CLI hold, everything else behind it."""
+
+from __future__ import annotations
+
+from mediator_desktop.services.cases import CaseService
+from mediator_desktop.services.context import Actor, ServiceContext
+from mediator_desktop.services.exchange import ExchangeService
+from mediator_desktop.services.organization import (
+    DisputeTypeService,
+    MediatorService,
+    OrganizationService,
+)
+from mediator_desktop.storage.db import Database, open_database
+
+
+class Services:
+    def __init__(self, db: Database, actor: Actor | None = None) -> None:
+        self.db = db
+        self.ctx = ServiceContext(db, actor)
+        self.organization = OrganizationService(self.ctx)
+        self.mediators = MediatorService(self.ctx)
+        self.dispute_types = DisputeTypeService(self.ctx)
+        self.cases = CaseService(self.ctx)
+        self.exchange = ExchangeService(self.ctx, self)
+
+    @classmethod
+    def open(cls, url: str | None = None, actor: Actor | None = None) -> "Services":
+        """Open (and migrate) the database, seed the code tables, return the services."""
+        services = cls(open_database(url), actor)
+        services.dispute_types.ensure_defaults()
+        return services
+
+    def close(self) -> None:
+        self.db.dispose()

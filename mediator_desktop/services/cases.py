@@ -1,0 +1,541 @@
+"""Cases (案件): intake (受理登记), editing, state changes, the case list and party look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediator_desktop.domain import codes, states
+from mediator_desktop.domain.enums import CaseSource, CaseStatus, MediatorRole, RiskLevel
+from mediator_desktop.domain.pinyin import name_search_keys
+from mediator_desktop.domain.search import build_search_text, party_terms, query_terms
+from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.dto import (
+    AgentDraft,
+    AgentView,
+    CaseDetail,
+    CaseDraft,
+    CaseQuery,
+    CaseRow,
+    HistoryEntry,
+    KnownParty,
+    MediatorOnCase,
+    PartyDraft,
+    PartyMatch,
+    PartyView,
+)
+from mediator_desktop.services.errors import (
+    ConflictError,
+    FieldProblem,
+    NotFoundError,
+    TransitionError,
+    ValidationError,
+)
+from mediator_desktop.services.organization import STALE_MESSAGE
+from mediator_desktop.services.validation import validate_party
+from mediator_desktop.storage import search
+from mediator_desktop.storage.models import (
+    AuditEntry,
+    Case,
+    CaseMediator,
+    CaseParty,
+    CaseSequence,
+    DisputeType,
+    Mediator,
+    Organization,
+    PartyAgent,
+    StatusChange,
+    Termination,
+)
+
+NAME_JOINER = "、"
+
+
+def full_pinyin(name: str) -> str:
+    """``zhangsan`` for 张三: the first word of :func:`name_search_keys`."""
+    keys = name_search_keys(name)
+    return keys.split(" ", 1)[0] if keys else ""
+
+
+# -- codes ----------------------------------------------------------------------------------
+
+
+def allocate_number(session: Session, organization_id: int, year: int) -> int:
+    """Next number of the organisation's series for ``year``.
+
+    The ``UPDATE … RETURNING`` takes a row lock, so two PCs registering at the same moment on
+    PostgreSQL get different numbers; on SQLite the write transaction is already exclusive.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    session.execute(
+        insert(CaseSequence)
+        .values(organization_id=organization_id, year=year, last_n=0)
+        .on_conflict_do_nothing()
+    )
+    return session.execute(
+        update(CaseSequence)
+        .where(CaseSequence.organization_id == organization_id, CaseSequence.year == year)
+        .values(last_n=CaseSequence.last_n + 1)
+        .returning(CaseSequence.last_n)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def reserve_number(session: Session, organization_id: int, year: int, n: int) -> None:
+    """Make sure the series never hands out ``n`` again (an imported code used it)."""
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    session.execute(
+        insert(CaseSequence)
+        .values(organization_id=organization_id, year=year, last_n=0)
+        .on_conflict_do_nothing()
+    )
+    session.execute(
+        update(CaseSequence)
+        .where(
+            CaseSequence.organization_id == organization_id,
+            CaseSequence.year == year,
+            CaseSequence.last_n < n,
+        )
+        .values(last_n=n)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def assign_code(session: Session, org: Organization, case: Case, year: int) -> None:
+    while True:
+        n = allocate_number(session, org.id, year)
+        code = codes.format_code(org.code_pattern, year=year, short_name=org.short_name, n=n)
+        if not session.scalar(select(Case.id).where(Case.code == code)):
+            case.code, case.code_year, case.code_n = code, year, n
+            return
+
+
+def adopt_code(session: Session, org: Organization, case: Case, code: str) -> None:
+    """Keep a code given from outside (import) and keep the series clear of it."""
+    case.code = code
+    parsed = codes.parse_code(org.code_pattern, org.short_name, code)
+    if parsed:
+        case.code_year, case.code_n = parsed
+        reserve_number(session, org.id, *parsed)
+    else:
+        case.code_year, case.code_n = case.received_on.year, 0
+
+
+# -- denormalised columns ---------------------------------------------------------------------
+
+
+def refresh_derived(case: Case) -> None:
+    """Recompute the list and search columns from the case's parts."""
+    case.party_names = NAME_JOINER.join(p.name for p in case.parties)[:1000]
+    mediators = sorted(case.mediators, key=lambda m: (m.role != "presiding", m.position))
+    names = [m.mediator.name for m in mediators if m.mediator is not None]
+    case.mediator_names = NAME_JOINER.join(names)[:400]
+    case.search_text = build_search_text(
+        code=case.code,
+        title=case.title,
+        summary=case.summary,
+        requests=case.requests or [],
+        parties=(
+            party_terms(p.name, p.kind, p.phone, p.id_number, p.credit_code, [a.name for a in p.agents])
+            for p in case.parties
+        ),
+        mediator_names=names,
+    )
+
+
+def apply_party(row: CaseParty, draft: PartyDraft, position: int) -> None:
+    row.position = position
+    for name in ("role", "kind", "name", "gender", "ethnicity", "birth_date", "id_type", "id_number",
+                 "occupation", "phone", "address", "credit_code", "rep_name", "rep_title"):
+        setattr(row, name, getattr(draft, name))
+    row.name_pinyin = full_pinyin(draft.name) if draft.kind == "person" else ""
+    row.agents = [
+        PartyAgent(position=i, kind=a.kind, name=a.name, phone=a.phone, id_number=a.id_number)
+        for i, a in enumerate(draft.agents)
+    ]
+
+
+def party_view(p: CaseParty) -> PartyView:
+    return PartyView(
+        id=p.id, position=p.position, role=p.role, kind=p.kind, name=p.name, gender=p.gender,
+        ethnicity=p.ethnicity, birth_date=p.birth_date, id_type=p.id_type, id_number=p.id_number,
+        occupation=p.occupation, phone=p.phone, address=p.address, credit_code=p.credit_code,
+        rep_name=p.rep_name, rep_title=p.rep_title,
+        agents=tuple(AgentView(a.kind, a.name, a.phone, a.id_number) for a in p.agents),
+        version=p.version,
+    )
+
+
+class CaseService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- validation ---------------------------------------------------------------------------
+
+    def validate(self, draft: CaseDraft, session: Session, *, new: bool) -> list[FieldProblem]:
+        """All problems of a draft; normalises the draft's values in place."""
+        p: list[FieldProblem] = []
+        today = self.ctx.today()
+        if draft.received_on is None:
+            p.append(FieldProblem("received_on", "请填写“受理日期”"))
+        elif draft.received_on > today:
+            p.append(FieldProblem("received_on", "“受理日期”不能晚于今天"))
+        elif draft.received_on.year < 2000:
+            p.append(FieldProblem("received_on", "“受理日期”年份不对，请核对"))
+        if draft.source not in CaseSource.__members__.values():
+            p.append(FieldProblem("source", "请选择“案件来源”"))
+        if draft.risk_level not in RiskLevel.__members__.values():
+            p.append(FieldProblem("risk_level", "请选择“风险等级”"))
+        draft.dispute_type = (draft.dispute_type or "").strip()
+        if not draft.dispute_type:
+            p.append(FieldProblem("dispute_type", "请选择“纠纷类型”"))
+        else:
+            dtype = session.scalar(select(DisputeType).where(DisputeType.name == draft.dispute_type))
+            if dtype is None:
+                p.append(FieldProblem("dispute_type", f"纠纷类型“{draft.dispute_type}”不在纠纷类型表中"))
+            elif new and not dtype.active:
+                p.append(FieldProblem("dispute_type", f"纠纷类型“{draft.dispute_type}”已停用，请另选"))
+        draft.title = draft.title.strip()
+        if len(draft.title) > 300:
+            p.append(FieldProblem("title", "“案件名称”不能超过300个字"))
+        draft.summary = draft.summary.strip()
+        if not draft.summary:
+            p.append(FieldProblem("summary", "请填写“纠纷简要情况”"))
+        elif len(draft.summary) > 20000:
+            p.append(FieldProblem("summary", "“纠纷简要情况”太长（不能超过20000字）"))
+        draft.requests = [r.strip() for r in draft.requests if r and r.strip()]
+        draft.recorder = draft.recorder.strip()
+        if len(draft.recorder) > 100:
+            p.append(FieldProblem("recorder", "“记录人”不能超过100个字"))
+        seen: set[int] = set()
+        for i, m in enumerate(draft.mediators):
+            if m.role not in MediatorRole.__members__.values():
+                p.append(FieldProblem(f"mediators[{i}].role", "请选择调解员角色"))
+            if m.mediator_id in seen:
+                p.append(FieldProblem(f"mediators[{i}]", "同一位调解员不能重复指定"))
+            seen.add(m.mediator_id)
+        if seen:
+            found = set(session.scalars(select(Mediator.id).where(Mediator.id.in_(seen))))
+            for i, m in enumerate(draft.mediators):
+                if m.mediator_id not in found:
+                    p.append(FieldProblem(f"mediators[{i}]", "指定的调解员不存在"))
+        if not draft.parties:
+            p.append(FieldProblem("parties", "请至少添加一位当事人"))
+        elif len(draft.parties) == 1:
+            p.append(FieldProblem("parties", "只有一位当事人。纠纷通常至少涉及两方，确认继续吗？", warning=True))
+        for i, party in enumerate(draft.parties):
+            p.extend(validate_party(party, f"parties[{i}]", today))
+        return p
+
+    def _raise_if_blocking(self, problems: list[FieldProblem], confirmed: Iterable[str]) -> None:
+        confirmed = set(confirmed)
+        errors = [x for x in problems if not x.warning]
+        unconfirmed = [x for x in problems if x.warning and x.field not in confirmed]
+        if errors or unconfirmed:
+            raise ValidationError(errors + unconfirmed)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def register(self, draft: CaseDraft) -> CaseDetail:
+        """受理登记: create a case in state 登记 with its one unique code (一事一码)."""
+        with self.ctx.db.write() as s:
+            problems = self.validate(draft, s, new=True)
+            self._raise_if_blocking(problems, draft.confirmed_warnings)
+            org = self._organization(s)
+            now = self.ctx.now()
+            case = Case(
+                organization_id=org.id, status=CaseStatus.REGISTERED.value, created_at=now,
+                created_by=self.ctx.actor.name, updated_at=now, code="", code_year=0, code_n=0,
+            )
+            self._apply(s, case, draft)
+            assert draft.received_on is not None
+            assign_code(s, org, case, draft.received_on.year)
+            refresh_derived(case)
+            s.add(case)
+            s.flush()
+            s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
+                               from_status=None, to_status=case.status))
+            self.ctx.audit(s, "register", "case", case.id, case_id=case.id,
+                           text=f"登记案件 {case.code}")
+            s.flush()
+            return self._detail(s, case.id)
+
+    def update(self, case_id: int, version: int, draft: CaseDraft) -> CaseDetail:
+        """Save edits made on a case opened at ``version``; a stale version is refused."""
+        try:
+            with self.ctx.db.write() as s:
+                case = self._load(s, case_id)
+                if case.version != version:
+                    raise ConflictError(STALE_MESSAGE)
+                problems = self.validate(draft, s, new=False)
+                self._raise_if_blocking(problems, draft.confirmed_warnings)
+                self._apply(s, case, draft)
+                case.updated_at = self.ctx.now()
+                refresh_derived(case)
+                s.flush()
+                self.ctx.audit(s, "update", "case", case.id, case_id=case.id, text="修改案件信息")
+                s.flush()
+                return self._detail(s, case.id)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    def transition(self, case_id: int, version: int, target: str, *, reason: str = "",
+                   routes_explained: bool | None = None) -> CaseDetail:
+        """Move a case to another state; who and when are recorded."""
+        reason = reason.strip()
+        try:
+            with self.ctx.db.write() as s:
+                case = self._load(s, case_id)
+                if case.version != version:
+                    raise ConflictError(STALE_MESSAGE)
+                problem = states.transition_problem(case.status, target)
+                if problem:
+                    raise TransitionError(problem)
+                tgt = CaseStatus(target)
+                if tgt in states.NEEDS_REASON and not reason:
+                    raise ValidationError([FieldProblem("reason", f"“{tgt.label}”须填写原因")])
+                if tgt is CaseStatus.TERMINATED:
+                    if not routes_explained:
+                        raise ValidationError([FieldProblem(
+                            "routes_explained",
+                            "终止调解前须告知当事人可通过仲裁、行政、司法等途径解决，请确认已告知")])
+                    case.termination = Termination(on=self.ctx.today(), reason=reason,
+                                                   routes_explained=True)
+                now = self.ctx.now()
+                old = case.status
+                case.status = tgt.value
+                case.updated_at = now
+                s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
+                                   from_status=old, to_status=tgt.value, reason=reason))
+                text = f"状态：{CaseStatus(old).label} → {tgt.label}" + (f"（{reason}）" if reason else "")
+                self.ctx.audit(s, "transition", "case", case.id, case_id=case.id, text=text,
+                               from_status=old, to_status=tgt.value)
+                s.flush()
+                return self._detail(s, case.id)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, case_id: int) -> CaseDetail:
+        with self.ctx.db.read() as s:
+            return self._detail(s, case_id)
+
+    def get_by_code(self, code: str) -> CaseDetail:
+        with self.ctx.db.read() as s:
+            case_id = s.scalar(select(Case.id).where(Case.code == code.strip()))
+            if case_id is None:
+                raise NotFoundError(f"找不到案号为“{code}”的案件")
+            return self._detail(s, case_id)
+
+    def _filtered(self, stmt: Select, query: CaseQuery) -> Select:  # type: ignore[type-arg]
+        conditions = search.text_conditions(self.ctx.db.dialect, query_terms(query.text))
+        if query.status:
+            conditions.append(Case.status == query.status)
+        if query.dispute_type_id is not None:
+            child_ids = select(DisputeType.id).where(
+                or_(DisputeType.id == query.dispute_type_id,
+                    DisputeType.parent_id == query.dispute_type_id))
+            conditions.append(Case.dispute_type_id.in_(child_ids))
+        if query.mediator_id is not None:
+            conditions.append(Case.id.in_(
+                select(CaseMediator.case_id).where(CaseMediator.mediator_id == query.mediator_id)))
+        if query.risk_level:
+            conditions.append(Case.risk_level == query.risk_level)
+        if query.received_from:
+            conditions.append(Case.received_on >= query.received_from)
+        if query.received_to:
+            conditions.append(Case.received_on <= query.received_to)
+        return stmt.where(*conditions) if conditions else stmt
+
+    def page(self, query: CaseQuery, after: CaseRow | None = None, limit: int = 200) -> list[CaseRow]:
+        """One page of the case list, continuing after the last row shown (keyset paging, so
+        scrolling to the 100,000th case costs the same as the first page)."""
+        stmt = select(
+            Case.id, Case.code, Case.received_on, Case.status, DisputeType.name,
+            Case.dispute_type_id, Case.title, Case.party_names, Case.mediator_names,
+            Case.risk_level, Case.code_year, Case.code_n,
+        ).join(DisputeType, DisputeType.id == Case.dispute_type_id)
+        stmt = self._filtered(stmt, query)
+        if after is not None:
+            stmt = stmt.where(search.after_condition(query.sort, query.descending, after))
+        cols = search.sort_columns(query.sort)
+        stmt = stmt.order_by(*[c.desc() if query.descending else c.asc() for c in cols]).limit(limit)
+        with self.ctx.db.read() as s:
+            return [CaseRow(*row) for row in s.execute(stmt)]
+
+    def count(self, query: CaseQuery) -> int:
+        stmt = self._filtered(select(func.count(Case.id)), query)
+        with self.ctx.db.read() as s:
+            return int(s.scalar(stmt) or 0)
+
+    def status_counts(self) -> dict[str, int]:
+        with self.ctx.db.read() as s:
+            return {k: v for k, v in s.execute(select(Case.status, func.count()).group_by(Case.status))}
+
+    def find_party_matches(self, *, name: str = "", id_number: str = "", phone: str = "",
+                           exclude_case_id: int | None = None, limit: int = 20) -> list[PartyMatch]:
+        """Earlier cases with the same ID number, phone, name or a homophone name — a repeat
+        dispute (重复纠纷) or a possible conflict of interest (回避)."""
+        name, id_number, phone = name.strip(), id_number.strip().upper(), phone.strip()
+        pin = full_pinyin(name) if name else ""
+        conds = []
+        if id_number:
+            conds.append(CaseParty.id_number == id_number)
+        if phone:
+            conds.append(CaseParty.phone == phone)
+        if name:
+            conds.append(CaseParty.name == name)
+        if pin and len(pin) >= 2:
+            conds.append(CaseParty.name_pinyin == pin)
+        if not conds:
+            return []
+        stmt = (
+            select(CaseParty, Case.code, Case.status, Case.received_on)
+            .join(Case, Case.id == CaseParty.case_id)
+            .where(or_(*conds))
+            .order_by(Case.received_on.desc(), Case.id.desc())
+            .limit(limit * 3)
+        )
+        if exclude_case_id is not None:
+            stmt = stmt.where(Case.id != exclude_case_id)
+        matches: dict[tuple[int, int], PartyMatch] = {}
+        with self.ctx.db.read() as s:
+            for party, code, status, received_on in s.execute(stmt):
+                reasons = []
+                if id_number and party.id_number == id_number:
+                    reasons.append("身份证号相同")
+                if phone and party.phone == phone:
+                    reasons.append("电话相同")
+                if name and party.name == name:
+                    reasons.append("姓名相同")
+                elif pin and party.name_pinyin == pin:
+                    reasons.append("姓名同音")
+                key = (party.case_id, party.id)
+                matches[key] = PartyMatch(party.case_id, code, status, received_on, party.name,
+                                          party.role, tuple(reasons))
+        return list(matches.values())[:limit]
+
+    def find_known_parties(self, text: str, limit: int = 20) -> list[KnownParty]:
+        """Parties of earlier cases whose name, pinyin, ID number or phone starts with ``text``,
+        newest first, one entry per person (a returning party is picked, not retyped)."""
+        text = text.strip()
+        if not text:
+            return []
+        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = (
+            select(CaseParty.id, Case.code, CaseParty.name, CaseParty.kind, CaseParty.id_number,
+                   CaseParty.phone, CaseParty.address)
+            .join(Case, Case.id == CaseParty.case_id)
+            .where(or_(CaseParty.name.like(pattern, escape="\\"),
+                       CaseParty.name_pinyin.like(pattern.lower(), escape="\\"),
+                       CaseParty.id_number.like(pattern.upper(), escape="\\"),
+                       CaseParty.phone.like(pattern, escape="\\")))
+            .order_by(Case.received_on.desc(), CaseParty.id.desc())
+            .limit(limit * 5)
+        )
+        seen: set[tuple[str, str, str]] = set()
+        found: list[KnownParty] = []
+        with self.ctx.db.read() as s:
+            for row in s.execute(stmt):
+                key = (row.name, row.id_number, row.phone)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(KnownParty(*row))
+                if len(found) >= limit:
+                    break
+        return found
+
+    def known_party_draft(self, party_id: int, role: str = "applicant") -> PartyDraft:
+        """A new party draft copied from an earlier case's party."""
+        with self.ctx.db.read() as s:
+            p = s.get(CaseParty, party_id)
+            if p is None:
+                raise NotFoundError("找不到这位当事人")
+            v = party_view(p)
+        return PartyDraft(
+            role=role, kind=v.kind, name=v.name, gender=v.gender, ethnicity=v.ethnicity,
+            birth_date=v.birth_date, id_type=v.id_type, id_number=v.id_number,
+            occupation=v.occupation, phone=v.phone, address=v.address,
+            credit_code=v.credit_code, rep_name=v.rep_name, rep_title=v.rep_title,
+            agents=[AgentDraft(a.kind, a.name, a.phone, a.id_number) for a in v.agents],
+        )
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _organization(self, s: Session) -> Organization:
+        org = s.scalars(select(Organization).order_by(Organization.id)).first()
+        if org is None:
+            raise ValidationError([FieldProblem("organization", "请先在“设置”中填写调解组织信息")])
+        return org
+
+    def _load(self, s: Session, case_id: int) -> Case:
+        case = s.get(Case, case_id, options=[
+            selectinload(Case.parties).selectinload(CaseParty.agents),
+            selectinload(Case.mediators),
+        ])
+        if case is None:
+            raise NotFoundError("找不到这个案件，可能已被删除")
+        return case
+
+    def _apply(self, s: Session, case: Case, draft: CaseDraft) -> None:
+        dtype_id = s.scalar(select(DisputeType.id).where(DisputeType.name == draft.dispute_type))
+        assert dtype_id is not None
+        case.received_on = draft.received_on  # type: ignore[assignment]
+        case.source = draft.source
+        case.dispute_type_id = dtype_id
+        case.title, case.summary, case.requests = draft.title, draft.summary, list(draft.requests)
+        case.risk_level = draft.risk_level
+        case.risk_reported_to = draft.risk_reported_to.strip()
+        case.risk_reported_on = draft.risk_reported_on
+        case.recorder = draft.recorder
+        # Mediators: keep rows in the given order.
+        existing_m = {m.mediator_id: m for m in case.mediators}
+        new_m = []
+        for i, a in enumerate(draft.mediators):
+            row = existing_m.get(a.mediator_id) or CaseMediator(mediator_id=a.mediator_id)
+            row.role, row.position = a.role, i
+            row.mediator = s.get(Mediator, a.mediator_id)  # type: ignore[assignment]
+            new_m.append(row)
+        case.mediators = new_m
+        # Parties: update those with an id, add new ones, drop the rest.
+        existing_p = {p.id: p for p in case.parties}
+        new_p = []
+        for i, d in enumerate(draft.parties):
+            row = existing_p.get(d.id) if d.id is not None else None
+            if row is None:
+                row = CaseParty()
+            apply_party(row, d, i)
+            new_p.append(row)
+        case.parties = new_p
+
+    def _detail(self, s: Session, case_id: int) -> CaseDetail:
+        case = self._load(s, case_id)
+        history_rows = s.scalars(
+            select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+        )
+        history = tuple(
+            HistoryEntry(a.at, a.actor, (a.detail or {}).get("text", a.action)) for a in history_rows
+        )
+        return CaseDetail(
+            id=case.id, code=case.code, version=case.version, received_on=case.received_on,
+            source=case.source, dispute_type=case.dispute_type.name, title=case.title,
+            summary=case.summary, requests=tuple(case.requests or ()), risk_level=case.risk_level,
+            risk_reported_to=case.risk_reported_to, risk_reported_on=case.risk_reported_on,
+            status=case.status, recorder=case.recorder,
+            mediators=tuple(MediatorOnCase(m.mediator_id, m.mediator.name, m.role)
+                            for m in case.mediators),
+            parties=tuple(party_view(p) for p in case.parties),
+            history=history, created_at=case.created_at, created_by=case.created_by,
+            updated_at=case.updated_at,
+        )
+
+

@@ -1,0 +1,72 @@
+"""What every service shares: the database, who is acting, the audit trail, permissions.
+
+Every write in the application passes through :meth:`ServiceContext.audit`, so the audit trail
+(a legal duty under the personal-information protection law) and permission checks sit in one
+place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mediator_desktop.services.errors import PermissionDenied
+from mediator_desktop.storage.db import Database
+from mediator_desktop.storage.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person using the application.
+
+    ``can_administer`` covers the organisation profile, mediators and code tables.
+    """
+
+    name: str = "系统"
+    can_administer: bool = True
+
+
+class ServiceContext:
+    def __init__(self, db: Database, actor: Actor | None = None, *, clock: Any = None) -> None:
+        self.db = db
+        self.actor = actor or Actor()
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock() if self._clock else datetime.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def require_admin(self, what: str) -> None:
+        if not self.actor.can_administer:
+            raise PermissionDenied(f"“{self.actor.name}”没有{what}的权限，请联系管理员")
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None = None,
+        *,
+        case_id: int | None = None,
+        text: str = "",
+        **detail: Any,
+    ) -> None:
+        """Record one write. ``text`` is the Chinese line shown in a case's history."""
+        if text:
+            detail["text"] = text
+        session.add(
+            AuditEntry(
+                at=self.now(),
+                actor=self.actor.name,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                case_id=case_id,
+                detail=detail,
+            )
+        )

@@ -1,0 +1,59 @@
+"""Errors a service raises; every message is Chinese and fit to show the user as it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A problem with one input field.
+
+    ``field`` is a path such as ``received_on`` or ``parties[1].id_number``; the UI puts the
+    message next to that field. ``warning`` problems do not block once the user confirms.
+    """
+
+    field: str
+    message: str
+    warning: bool = False
+
+
+class ServiceError(Exception):
+    """Base class: ``str(error)`` is a complete Chinese sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(ServiceError):
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if not p.warning] or problems
+        head = errors[0].message if errors else "输入有误"
+        more = f"（另有{len(errors) - 1}处问题）" if len(errors) > 1 else ""
+        super().__init__(head + more)
+
+    @property
+    def errors(self) -> list[FieldProblem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[FieldProblem]:
+        return [p for p in self.problems if p.warning]
+
+
+class ConflictError(ServiceError):
+    """Someone else saved the same record since it was opened (optimistic locking)."""
+
+
+class NotFoundError(ServiceError):
+    pass
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class TransitionError(ServiceError):
+    """A state change the rules do not allow."""

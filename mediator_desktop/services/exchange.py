@@ -1,0 +1,442 @@
+"""Case exchange (../shared/spec/case-exchange.md): import and export of JSON documents.
+
+Import is all or nothing: the document is checked against the JSON Schema and the domain
+rules, every problem is listed by JSON path, and nothing is written unless there is none.
+Export writes what import reads back to the same data (absent optional fields stay absent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from mediator_desktop.domain.enums import CaseStatus
+from mediator_desktop.domain.identity import mask_id_number, mask_phone
+from mediator_desktop.exchange.validate import Problem, load_document, validate_document
+from mediator_desktop.services.cases import (
+    adopt_code,
+    apply_party,
+    assign_code,
+    refresh_derived,
+)
+from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.dto import AgentDraft, PartyDraft
+from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.validation import validate_party
+from mediator_desktop.storage.models import (
+    Agreement,
+    AgreementTerm,
+    Case,
+    CaseMediator,
+    CaseParty,
+    DisputeType,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    Mediator,
+    Organization,
+    StatusChange,
+    Termination,
+)
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
+FORMAT = "mediator-desktop/case-exchange"
+VERSION = 1
+BATCH = 500
+
+
+class ExchangeError(ServiceError):
+    """A document refused whole; ``problems`` lists every problem by JSON path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"文件有{len(problems)}处问题，未导入任何数据")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str]
+    updated: list[str]
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M") if value else None
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` unless the value is empty (absent fields stay absent on export)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, datetime):
+        value = value.strftime("%Y-%m-%dT%H:%M")
+    elif isinstance(value, Decimal):
+        value = f"{value:.2f}"
+    out[key] = value
+
+
+def _party_draft(p: dict[str, Any]) -> PartyDraft:
+    rep = p.get("representative") or {}
+    return PartyDraft(
+        role=p["role"], kind=p["kind"], name=p["name"], gender=p.get("gender"),
+        ethnicity=p.get("ethnicity", ""), birth_date=_d(p.get("birth_date")),
+        id_type=p.get("id_type"), id_number=p.get("id_number", ""),
+        occupation=p.get("occupation", ""), phone=p.get("phone", ""),
+        address=p.get("address", ""), credit_code=p.get("credit_code", ""),
+        rep_name=rep.get("name", ""), rep_title=rep.get("title", ""),
+        agents=[AgentDraft(a.get("kind", "entrusted"), a.get("name", ""), a.get("phone", ""),
+                           a.get("id_number", "")) for a in p.get("agents", [])],
+    )
+
+
+class ExchangeService:
+    def __init__(self, ctx: ServiceContext, services: "Services") -> None:
+        self.ctx = ctx
+        self.services = services
+
+    # -- import -------------------------------------------------------------------------------
+
+    def import_text(self, text: str | bytes, *, update_existing: bool = False) -> ImportResult:
+        doc, problems = load_document(text)
+        if problems:
+            raise ExchangeError(problems)
+        return self.import_document(doc, update_existing=update_existing)
+
+    def import_document(self, doc: Any, *, update_existing: bool = False) -> ImportResult:
+        problems = validate_document(doc)
+        if problems:
+            raise ExchangeError(problems)
+        created: list[str] = []
+        updated: list[str] = []
+        problems = []
+        with self.ctx.db.write() as s:
+            org = self._organization(s, doc["organization"])
+            types = {t.name: t for t in s.scalars(select(DisputeType))}
+            mediators = self._mediators_by_name(s)
+            given = [c["code"] for c in doc["cases"] if c.get("code")]
+            existing = {
+                code: cid for code, cid in s.execute(select(Case.code, Case.id).where(Case.code.in_(given)))
+            } if given else {}
+            today = self.ctx.today()
+            now = self.ctx.now()
+            for i, data in enumerate(doc["cases"]):
+                path = f"$.cases[{i}]"
+                case_problems: list[Problem] = []
+                dtype = types.get(data["dispute_type"])
+                if dtype is None:
+                    case_problems.append(Problem(
+                        f"{path}.dispute_type",
+                        f"纠纷类型“{data['dispute_type']}”不在纠纷类型表中（可先在设置中添加）"))
+                received = date.fromisoformat(data["received_on"])
+                if received > today:
+                    case_problems.append(Problem(f"{path}.received_on", "“受理日期”不能晚于今天"))
+                drafts = [_party_draft(p) for p in data.get("parties", [])]
+                for j, draft in enumerate(drafts):
+                    for fp in validate_party(draft, f"parties[{j}]", today, derive=False):
+                        if not fp.warning:
+                            case_problems.append(Problem(f"{path}.{fp.field}", fp.message))
+                code = data.get("code")
+                case: Case | None = None
+                if code and code in existing:
+                    if not update_existing:
+                        case_problems.append(Problem(
+                            f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
+                    elif not case_problems:
+                        case = s.get(Case, existing[code])
+                if case_problems:
+                    problems.extend(case_problems)
+                    continue
+                assert dtype is not None
+                is_new = case is None
+                if case is None:
+                    case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name,
+                                code="", code_year=0, code_n=0)
+                    s.add(case)
+                if not is_new:
+                    # One-to-one parts are replaced: delete the old rows before inserting.
+                    case.agreement = case.termination = case.judicial_confirmation = None
+                    s.flush()
+                self._fill(s, case, data, dtype, drafts, mediators, now)
+                if is_new:
+                    if code:
+                        adopt_code(s, org, case, code)
+                        existing[code] = -1
+                    else:
+                        assign_code(s, org, case, received.year)
+                refresh_derived(case)
+                s.flush()
+                if is_new:
+                    s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
+                                       from_status=None, to_status=case.status, reason="导入"))
+                    created.append(case.code)
+                else:
+                    updated.append(case.code)
+                self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
+                               text="由交换文件导入" if is_new else "由交换文件更新")
+                if i % BATCH == BATCH - 1:
+                    s.flush()
+                    s.expunge_all()
+                    mediators = self._mediators_by_name(s)
+                    types = {t.name: t for t in s.scalars(select(DisputeType))}
+                    org = s.get(Organization, org.id)  # type: ignore[assignment]
+            if problems:
+                raise ExchangeError(sorted(problems, key=lambda p: p.path))
+            self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
+        return ImportResult(created, updated)
+
+    @staticmethod
+    def _mediators_by_name(s: Session) -> dict[str, Mediator]:
+        """Name → mediator; with two of one name, the active one registered first."""
+        found: dict[str, Mediator] = {}
+        for m in s.scalars(select(Mediator).order_by(Mediator.active.desc(), Mediator.id)):
+            found.setdefault(m.name, m)
+        return found
+
+    def _organization(self, s: Session, data: dict[str, Any]) -> Organization:
+        """The database's organisation; a fresh database takes the document's."""
+        org = s.scalars(select(Organization).order_by(Organization.id)).first()
+        if org is not None:
+            return org
+        from mediator_desktop.domain.codes import DEFAULT_PATTERN
+
+        short = data.get("short_name") or data["name"].replace("人民调解委员会", "")[:6] or "调"
+        org = Organization(name=data["name"], short_name=short, kind=data.get("kind", "committee"),
+                           address=data.get("address", ""), phone=data.get("phone", ""),
+                           seal_text=data["name"], code_pattern=DEFAULT_PATTERN)
+        s.add(org)
+        s.flush()
+        self.ctx.audit(s, "save", "organization", org.id, name=org.name, source="import")
+        return org
+
+    def _fill(self, s: Session, case: Case, data: dict[str, Any], dtype: DisputeType,
+              drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime) -> None:
+        case.received_on = date.fromisoformat(data["received_on"])
+        case.source = data["source"]
+        case.dispute_type = dtype
+        case.dispute_type_id = dtype.id
+        case.title = data.get("title", "")
+        case.summary = data["summary"]
+        case.requests = list(data.get("requests", []))
+        case.risk_level = data.get("risk_level", "none")
+        case.status = data.get("status", CaseStatus.REGISTERED.value)
+        case.recorder = data.get("recorder", "")
+        case.updated_at = now
+        rows = []
+        for k, m in enumerate(data.get("mediators", [])):
+            mediator = mediators.get(m["name"])
+            if mediator is None:
+                mediator = Mediator(name=m["name"])
+                s.add(mediator)
+                s.flush()
+                mediators[m["name"]] = mediator
+                self.ctx.audit(s, "save", "mediator", mediator.id, name=mediator.name, source="import")
+            rows.append(CaseMediator(mediator_id=mediator.id, mediator=mediator,
+                                     role=m.get("role", "presiding"), position=k))
+        case.mediators = rows
+        parties = []
+        for j, draft in enumerate(drafts):
+            row = CaseParty()
+            apply_party(row, draft, j)
+            parties.append(row)
+        case.parties = parties
+        case.sessions = [
+            MediationSession(
+                position=k, kind=x.get("kind", "mediation"), starts_at=_dt(x["starts_at"]),
+                ends_at=_dt(x.get("ends_at")), place=x.get("place", ""),
+                present=list(x.get("present", [])), participants=list(x.get("participants", [])),
+                record=x.get("record", ""), outcome=x.get("outcome", ""),
+            )
+            for k, x in enumerate(data.get("sessions", []))
+        ]
+        a = data.get("agreement")
+        if a is None:
+            case.agreement = None
+        else:
+            case.agreement = Agreement(
+                form=a.get("form", "written"), number=a.get("number"), facts=a.get("facts", ""),
+                responsibilities=a.get("responsibilities", ""), signed_on=_d(a.get("signed_on")),
+                copies=a.get("copies"),
+                terms=[
+                    AgreementTerm(
+                        position=k, text=t["text"], obligor=t.get("obligor"), obligee=t.get("obligee"),
+                        amount=Decimal(t["amount"]) if t.get("amount") else None,
+                        due_on=_d(t.get("due_on")), method=t.get("method", ""),
+                        place=t.get("place", ""), status=t.get("status", "pending"),
+                    )
+                    for k, t in enumerate(a.get("terms", []))
+                ],
+            )
+        t = data.get("termination")
+        case.termination = None if t is None else Termination(
+            on=_d(t.get("on")), reason=t.get("reason", ""), routes_explained=t.get("routes_explained"))
+        case.follow_ups = [
+            FollowUp(
+                position=k, party=f.get("party"), due_on=_d(f.get("due_on")),
+                done_on=_d(f.get("done_on")), method=f.get("method"),
+                performance=f.get("performance"), satisfaction=f.get("satisfaction"),
+                new_risk=f.get("new_risk"), notes=f.get("notes", ""), visitor=f.get("visitor", ""),
+            )
+            for k, f in enumerate(data.get("follow_ups", []))
+        ]
+        j = data.get("judicial_confirmation")
+        case.judicial_confirmation = None if j is None else JudicialConfirmation(
+            court=j.get("court", ""), filed_on=_d(j.get("filed_on")),
+            court_case_number=j.get("court_case_number", ""), result=j.get("result"),
+            ruled_on=_d(j.get("ruled_on")))
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_document(self, codes: list[str] | None = None, *, masked: bool = False) -> dict[str, Any]:
+        """The cases (all, or those with ``codes``) as a case-exchange document.
+
+        ``masked`` gives an export for sharing: ID numbers and phones masked as in lists
+        (such a file is for reading, not for importing back).
+        """
+        from mediator_desktop.services.errors import NotFoundError
+
+        with self.ctx.db.read() as s:
+            org = s.scalars(select(Organization).order_by(Organization.id)).first()
+            org_out: dict[str, Any] = {}
+            if org is not None:
+                _put(org_out, "name", org.name)
+                _put(org_out, "short_name", org.short_name)
+                _put(org_out, "kind", org.kind)
+                _put(org_out, "address", org.address)
+                _put(org_out, "phone", org.phone)
+            else:
+                org_out["name"] = "（未设置调解组织）"
+            stmt = select(Case).order_by(Case.code_year, Case.code_n, Case.id).options(
+                selectinload(Case.parties).selectinload(CaseParty.agents),
+                selectinload(Case.mediators),
+                selectinload(Case.sessions),
+                selectinload(Case.agreement).selectinload(Agreement.terms),
+                selectinload(Case.termination),
+                selectinload(Case.follow_ups),
+                selectinload(Case.judicial_confirmation),
+            )
+            if codes:
+                found = set(s.scalars(select(Case.code).where(Case.code.in_(codes))))
+                missing = [c for c in codes if c not in found]
+                if missing:
+                    raise NotFoundError(f"找不到案号为“{missing[0]}”的案件")
+                stmt = stmt.where(Case.code.in_(codes))
+            cases = [self._case_out(c, masked) for c in s.scalars(stmt)]
+        return {"format": FORMAT, "version": VERSION, "organization": org_out, "cases": cases}
+
+    def _case_out(self, c: Case, masked: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        _put(out, "code", c.code)
+        _put(out, "received_on", c.received_on)
+        _put(out, "source", c.source)
+        _put(out, "dispute_type", c.dispute_type.name)
+        _put(out, "title", c.title)
+        out["summary"] = c.summary
+        _put(out, "requests", list(c.requests or []))
+        _put(out, "risk_level", c.risk_level)
+        _put(out, "status", c.status)
+        _put(out, "mediators", [{"name": m.mediator.name, "role": m.role} for m in c.mediators])
+        _put(out, "recorder", c.recorder)
+        parties = []
+        for p in c.parties:
+            po: dict[str, Any] = {"role": p.role, "kind": p.kind, "name": p.name}
+            _put(po, "gender", p.gender)
+            _put(po, "ethnicity", p.ethnicity)
+            _put(po, "birth_date", p.birth_date)
+            if p.id_number or p.kind == "person":
+                _put(po, "id_type", p.id_type if p.id_number else None)
+            _put(po, "id_number", mask_id_number(p.id_number) if masked else p.id_number)
+            _put(po, "occupation", p.occupation)
+            _put(po, "phone", mask_phone(p.phone) if masked else p.phone)
+            _put(po, "address", p.address)
+            _put(po, "credit_code", p.credit_code)
+            rep: dict[str, Any] = {}
+            _put(rep, "name", p.rep_name)
+            _put(rep, "title", p.rep_title)
+            _put(po, "representative", rep)
+            agents = []
+            for a in p.agents:
+                ao: dict[str, Any] = {"name": a.name, "kind": a.kind}
+                _put(ao, "phone", mask_phone(a.phone) if masked else a.phone)
+                _put(ao, "id_number", mask_id_number(a.id_number) if masked else a.id_number)
+                agents.append(ao)
+            _put(po, "agents", agents)
+            parties.append(po)
+        out["parties"] = parties
+        sessions = []
+        for x in c.sessions:
+            so: dict[str, Any] = {"kind": x.kind}
+            _put(so, "starts_at", x.starts_at)
+            _put(so, "ends_at", x.ends_at)
+            _put(so, "place", x.place)
+            _put(so, "present", list(x.present or []))
+            _put(so, "participants", list(x.participants or []))
+            _put(so, "record", x.record)
+            _put(so, "outcome", x.outcome)
+            sessions.append(so)
+        _put(out, "sessions", sessions)
+        if c.agreement is not None:
+            a = c.agreement
+            ag: dict[str, Any] = {"form": a.form}
+            _put(ag, "number", a.number)
+            _put(ag, "facts", a.facts)
+            _put(ag, "responsibilities", a.responsibilities)
+            terms = []
+            for t in a.terms:
+                to: dict[str, Any] = {"text": t.text}
+                _put(to, "obligor", t.obligor)
+                _put(to, "obligee", t.obligee)
+                _put(to, "amount", t.amount)
+                _put(to, "due_on", t.due_on)
+                _put(to, "method", t.method)
+                _put(to, "place", t.place)
+                _put(to, "status", t.status)
+                terms.append(to)
+            ag["terms"] = terms
+            _put(ag, "signed_on", a.signed_on)
+            _put(ag, "copies", a.copies)
+            out["agreement"] = ag
+        if c.termination is not None:
+            t = c.termination
+            tout: dict[str, Any] = {}
+            _put(tout, "on", t.on)
+            _put(tout, "reason", t.reason)
+            if t.routes_explained is not None:
+                tout["routes_explained"] = t.routes_explained
+            out["termination"] = tout
+        follow = []
+        for f in c.follow_ups:
+            fo: dict[str, Any] = {}
+            _put(fo, "party", f.party)
+            _put(fo, "due_on", f.due_on)
+            _put(fo, "done_on", f.done_on)
+            _put(fo, "method", f.method)
+            _put(fo, "performance", f.performance)
+            _put(fo, "satisfaction", f.satisfaction)
+            if f.new_risk is not None:
+                fo["new_risk"] = f.new_risk
+            _put(fo, "notes", f.notes)
+            _put(fo, "visitor", f.visitor)
+            follow.append(fo)
+        _put(out, "follow_ups", follow)
+        if c.judicial_confirmation is not None:
+            j = c.judicial_confirmation
+            jo: dict[str, Any] = {}
+            _put(jo, "court", j.court)
+            _put(jo, "filed_on", j.filed_on)
+            _put(jo, "court_case_number", j.court_case_number)
+            _put(jo, "result", j.result)
+            _put(jo, "ruled_on", j.ruled_on)
+            out["judicial_confirmation"] = jo
+        return out
