@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -36,6 +37,23 @@ def _schema() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_check() -> Any:
+    """The schema compiled to Python by fastjsonschema: ~20x faster, but it stops at the first
+    problem, so it only decides whether the slower, complete jsonschema pass is needed."""
+    schema = dict(_schema())
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(schema)
+
+
+def _schema_valid(doc: Any) -> bool:
+    try:
+        _fast_check()(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def __getattr__(name: str) -> Any:
@@ -63,9 +81,31 @@ def _label(schema: dict[str, Any] | None, key: str) -> str:
     return f"“{desc}”({key})" if desc else f"“{key}”"
 
 
+@lru_cache(maxsize=1)
+def _labels_by_key() -> dict[str, str]:
+    """Field name → Chinese label, from the descriptions of the schema's properties."""
+    labels: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, prop in node.get("properties", {}).items():
+                if isinstance(prop, dict) and prop.get("description"):
+                    labels.setdefault(key, prop["description"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(_schema())
+    return labels
+
+
 def _field_label(error: SchemaError) -> str:
     key = error.path[-1] if error.path else None
-    desc = error.schema.get("description") if isinstance(error.schema, dict) else None
+    desc = _labels_by_key().get(key) if isinstance(key, str) else None
+    if desc is None and isinstance(error.schema, dict):
+        desc = error.schema.get("description")
     if isinstance(key, str):
         return f"“{desc}”({key})" if desc else f"“{key}”"
     return f"“{desc}”" if desc else "此项"
@@ -208,8 +248,9 @@ def validate_document(doc: object) -> list[Problem]:
     if not isinstance(doc, dict):
         return [Problem("$", "文件内容应为一个 JSON 对象（以 { 开头）")]
     problems: list[Problem] = []
-    for error in _validator().iter_errors(doc):
-        problems.extend(_schema_problems(error))
+    if not _schema_valid(doc):
+        for error in _validator().iter_errors(doc):
+            problems.extend(_schema_problems(error))
     problems.extend(_semantic(doc) if isinstance(doc.get("cases"), list) else [])
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: _sort_key(p.path))

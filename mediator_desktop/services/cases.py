@@ -71,6 +71,11 @@ def allocate_number(session: Session, organization_id: int, year: int) -> int:
     The ``UPDATE … RETURNING`` takes a row lock, so two PCs registering at the same moment on
     PostgreSQL get different numbers; on SQLite the write transaction is already exclusive.
     """
+    return allocate_block(session, organization_id, year, 1)
+
+
+def allocate_block(session: Session, organization_id: int, year: int, count: int) -> int:
+    """Reserve ``count`` consecutive numbers of the series; returns the first."""
     dialect = session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else pg_insert
     session.execute(
@@ -81,10 +86,10 @@ def allocate_number(session: Session, organization_id: int, year: int) -> int:
     return session.execute(
         update(CaseSequence)
         .where(CaseSequence.organization_id == organization_id, CaseSequence.year == year)
-        .values(last_n=CaseSequence.last_n + 1)
+        .values(last_n=CaseSequence.last_n + count)
         .returning(CaseSequence.last_n)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
+    ).scalar_one() - count + 1
 
 
 def reserve_number(session: Session, organization_id: int, year: int, n: int) -> None:
@@ -117,13 +122,15 @@ def assign_code(session: Session, org: Organization, case: Case, year: int) -> N
             return
 
 
-def adopt_code(session: Session, org: Organization, case: Case, code: str) -> None:
+def adopt_code(session: Session, org: Organization, case: Case, code: str, *,
+               reserve: bool = True) -> None:
     """Keep a code given from outside (import) and keep the series clear of it."""
     case.code = code
     parsed = codes.parse_code(org.code_pattern, org.short_name, code)
     if parsed:
         case.code_year, case.code_n = parsed
-        reserve_number(session, org.id, *parsed)
+        if reserve:
+            reserve_number(session, org.id, *parsed)
     else:
         case.code_year, case.code_n = case.received_on.year, 0
 

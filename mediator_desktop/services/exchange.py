@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
-from mediator_desktop.exchange.validate import Problem, load_document, validate_document
+from mediator_desktop.exchange.validate import Problem, _sort_key, load_document, validate_document
 from mediator_desktop.services.cases import (
     adopt_code,
+    allocate_block,
+    allocate_number,
     apply_party,
-    assign_code,
     refresh_derived,
+    reserve_number,
 )
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
@@ -120,81 +122,133 @@ class ExchangeService:
             raise ExchangeError(problems)
         created: list[str] = []
         updated: list[str] = []
-        problems = []
+        today, now = self.ctx.today(), self.ctx.now()
         with self.ctx.db.write() as s:
             org = self._organization(s, doc["organization"])
             types = {t.name: t for t in s.scalars(select(DisputeType))}
-            mediators = self._mediators_by_name(s)
             given = [c["code"] for c in doc["cases"] if c.get("code")]
-            existing = {
-                code: cid for code, cid in s.execute(select(Case.code, Case.id).where(Case.code.in_(given)))
-            } if given else {}
-            today = self.ctx.today()
-            now = self.ctx.now()
+            existing: dict[str, int] = {}
+            for chunk in range(0, len(given), 900):
+                part = given[chunk:chunk + 900]
+                existing.update({c: i for c, i in s.execute(select(Case.code, Case.id).where(Case.code.in_(part)))})
+            # 1. Check every case before writing any (all or nothing).
+            plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
             for i, data in enumerate(doc["cases"]):
                 path = f"$.cases[{i}]"
-                case_problems: list[Problem] = []
-                dtype = types.get(data["dispute_type"])
-                if dtype is None:
-                    case_problems.append(Problem(
+                if data["dispute_type"] not in types:
+                    problems.append(Problem(
                         f"{path}.dispute_type",
                         f"纠纷类型“{data['dispute_type']}”不在纠纷类型表中（可先在设置中添加）"))
-                received = date.fromisoformat(data["received_on"])
-                if received > today:
-                    case_problems.append(Problem(f"{path}.received_on", "“受理日期”不能晚于今天"))
+                if date.fromisoformat(data["received_on"]) > today:
+                    problems.append(Problem(f"{path}.received_on", "“受理日期”不能晚于今天"))
                 drafts = [_party_draft(p) for p in data.get("parties", [])]
                 for j, draft in enumerate(drafts):
                     for fp in validate_party(draft, f"parties[{j}]", today, derive=False):
                         if not fp.warning:
-                            case_problems.append(Problem(f"{path}.{fp.field}", fp.message))
+                            problems.append(Problem(f"{path}.{fp.field}", fp.message))
                 code = data.get("code")
-                case: Case | None = None
-                if code and code in existing:
-                    if not update_existing:
-                        case_problems.append(Problem(
-                            f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
-                    elif not case_problems:
-                        case = s.get(Case, existing[code])
-                if case_problems:
-                    problems.extend(case_problems)
-                    continue
-                assert dtype is not None
-                is_new = case is None
-                if case is None:
-                    case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name,
-                                code="", code_year=0, code_n=0)
+                if code and code in existing and not update_existing:
+                    problems.append(Problem(
+                        f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
+                plans.append((data, drafts, existing.get(code) if code else None))
+            if problems:
+                raise ExchangeError(sorted(problems, key=lambda p: _sort_key(p.path)))
+            # 2. Codes: keep the given ones (and keep the series clear of them), then hand
+            #    out one block of numbers per year for the cases that have none.
+            numbers = self._allocate_codes(s, org, plans)
+            # 3. Write, flushing in batches so the inserts go out many rows at a time.
+            mediators = self._mediators_by_name(s)
+            batch: list[tuple[Case, bool]] = []
+            for (data, drafts, case_id), number in zip(plans, numbers):
+                is_new = case_id is None
+                if is_new:
+                    case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name)
+                    self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
+                    if data.get("code"):
+                        adopt_code(s, org, case, data["code"], reserve=False)
+                    else:
+                        assert number is not None
+                        case.code, case.code_year, case.code_n = number
+                    case.status_changes = [StatusChange(at=now, actor=self.ctx.actor.name, from_status=None,
+                                                        to_status=case.status, reason="导入")]
                     s.add(case)
-                if not is_new:
+                else:
+                    case = s.get(Case, case_id)  # type: ignore[assignment]
+                    assert case is not None
                     # One-to-one parts are replaced: delete the old rows before inserting.
                     case.agreement = case.termination = case.judicial_confirmation = None
                     s.flush()
-                self._fill(s, case, data, dtype, drafts, mediators, now)
-                if is_new:
-                    if code:
-                        adopt_code(s, org, case, code)
-                        existing[code] = -1
-                    else:
-                        assign_code(s, org, case, received.year)
+                    self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
                 refresh_derived(case)
-                s.flush()
-                if is_new:
-                    s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
-                                       from_status=None, to_status=case.status, reason="导入"))
-                    created.append(case.code)
-                else:
-                    updated.append(case.code)
-                self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
-                               text="由交换文件导入" if is_new else "由交换文件更新")
-                if i % BATCH == BATCH - 1:
-                    s.flush()
-                    s.expunge_all()
-                    mediators = self._mediators_by_name(s)
-                    types = {t.name: t for t in s.scalars(select(DisputeType))}
-                    org = s.get(Organization, org.id)  # type: ignore[assignment]
-            if problems:
-                raise ExchangeError(sorted(problems, key=lambda p: p.path))
+                batch.append((case, is_new))
+                if len(batch) >= BATCH:
+                    self._flush_batch(s, batch, created, updated)
+            self._flush_batch(s, batch, created, updated)
             self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
         return ImportResult(created, updated)
+
+    def _allocate_codes(self, s: Session, org: Organization,
+                        plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]]
+                        ) -> list[tuple[str, int, int] | None]:
+        from mediator_desktop.domain import codes
+
+        reserved: dict[int, int] = {}
+        wanted: dict[int, int] = {}
+        for data, _drafts, case_id in plans:
+            if case_id is not None:
+                continue
+            if data.get("code"):
+                parsed = codes.parse_code(org.code_pattern, org.short_name, data["code"])
+                if parsed:
+                    reserved[parsed[0]] = max(reserved.get(parsed[0], 0), parsed[1])
+            else:
+                year = int(data["received_on"][:4])
+                wanted[year] = wanted.get(year, 0) + 1
+        for year, n in reserved.items():
+            reserve_number(s, org.id, year, n)
+        next_n = {year: allocate_block(s, org.id, year, k) for year, k in wanted.items()}
+        taken = {d.get("code") for d, _p, _c in plans if d.get("code")}
+        out: list[tuple[str, int, int] | None] = []
+        for data, _drafts, case_id in plans:
+            if case_id is not None or data.get("code"):
+                out.append(None)
+                continue
+            year = int(data["received_on"][:4])
+            n = next_n[year]
+            next_n[year] += 1
+            out.append((codes.format_code(org.code_pattern, year=year, short_name=org.short_name, n=n),
+                        year, n))
+        # A number of the series may already be used by a code that came from elsewhere:
+        # look them all up at once, and give such a case the next free number instead.
+        fresh = [o[0] for o in out if o is not None]
+        clashes = set(taken)
+        for chunk in range(0, len(fresh), 900):
+            clashes.update(s.scalars(select(Case.code).where(Case.code.in_(fresh[chunk:chunk + 900]))))
+        for k, item in enumerate(out):
+            if item is None or item[0] not in clashes:
+                continue
+            year = item[1]
+            while True:
+                n = allocate_number(s, org.id, year)
+                code = codes.format_code(org.code_pattern, year=year, short_name=org.short_name, n=n)
+                if code not in clashes and s.scalar(select(Case.id).where(Case.code == code)) is None:
+                    out[k] = (code, year, n)
+                    clashes.add(code)
+                    break
+        return out
+
+    def _flush_batch(self, s: Session, batch: list[tuple[Case, bool]], created: list[str],
+                     updated: list[str]) -> None:
+        if not batch:
+            return
+        with s.no_autoflush:
+            s.flush()
+        for case, is_new in batch:
+            (created if is_new else updated).append(case.code)
+            self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
+                           text="由交换文件导入" if is_new else "由交换文件更新")
+        s.flush()
+        batch.clear()
 
     @staticmethod
     def _mediators_by_name(s: Session) -> dict[str, Mediator]:
