@@ -145,7 +145,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was read (rollback() would).
             session.close()
 
     @contextmanager

@@ -1,0 +1,83 @@
+"""Starting the window: fonts, database, first-run set-up, main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
+
+from mediator_desktop import APP_NAME, APP_TITLE
+from mediator_desktop import settings as opts
+from mediator_desktop.services.context import Actor
+from mediator_desktop.ui.fonts import register_app_fonts
+
+
+def apply_font_size(points: int, app: QApplication | None = None) -> None:
+    """Scale the whole UI at once: Qt passes the application font to every widget that has
+    not set its own; table rows are made tall enough for the new size."""
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    assert app is not None
+    font = app.font()
+    font.setPointSize(points)
+    app.setFont(font)
+    row_height = QFontMetrics(font).height() + 12
+    for widget in app.allWidgets():
+        if isinstance(widget, QTableView):
+            widget.verticalHeader().setDefaultSectionSize(row_height)
+
+
+def init_application(app: QApplication, settings: opts.Settings) -> str:
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    family = register_app_fonts(app, settings.get(opts.UI_FONT_SIZE))
+    return family
+
+
+def create_main_window(services, settings: opts.Settings):  # type: ignore[no-untyped-def]
+    from mediator_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(services, settings)
+    apply_font_size(settings.get(opts.UI_FONT_SIZE))
+    return window
+
+
+def _fatal(text: str) -> int:
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE, text)
+    box.exec()  # top level, before any window: the only modal loop in the app
+    return 1
+
+
+def run(db_url: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = opts.Settings()
+    init_application(app, settings)  # type: ignore[arg-type]
+    from mediator_desktop.services.app import Services
+    from mediator_desktop.services.errors import ServiceError
+    from mediator_desktop.storage.db import StorageError
+
+    url = db_url or settings.get(opts.DATABASE_URL) or None
+    try:
+        services = Services.open(url, Actor(name=settings.get(opts.CURRENT_USER) or "调解员"))
+    except (StorageError, ServiceError) as exc:
+        return _fatal(f"无法打开数据库。\n\n{exc}")
+    state: dict[str, object] = {}
+
+    def show_main() -> None:
+        window = create_main_window(services, settings)
+        window.show()
+        state["window"] = window
+
+    if not services.organization.is_set_up():
+        from mediator_desktop.ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(services)
+        dialog.accepted.connect(show_main)
+        dialog.rejected.connect(app.quit)
+        dialog.show()
+        state["first_run"] = dialog
+    else:
+        show_main()
+    code = app.exec()
+    services.close()
+    return code

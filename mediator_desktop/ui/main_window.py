@@ -1,0 +1,312 @@
+"""The main window: search box, filters, the case list and the case view beside it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop import APP_TITLE
+from mediator_desktop import settings as opts
+from mediator_desktop.domain.enums import CaseStatus, RiskLevel
+from mediator_desktop.services.dto import CaseQuery
+from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.ui.case_table_model import CaseTableModel
+from mediator_desktop.ui.case_view import CaseView
+from mediator_desktop.ui.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings_dialog import SettingsDialog
+from mediator_desktop.ui.widgets import fill_enum_combo
+
+SEARCH_DELAY_MS = 150
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.services = services
+        self.settings = settings
+        org = services.organization.get()
+        self.setWindowTitle(f"{APP_TITLE} — {org.name}" if org else APP_TITLE)
+        self._build_actions()
+        central = QWidget()
+        self.setCentralWidget(central)
+        lay = QVBoxLayout(central)
+        # Search and filters.
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("输入案号、姓名、拼音首字母、电话或纠纷内容查找（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        lay.addWidget(self.search)
+        filters = QHBoxLayout()
+        self.status_filter = QComboBox()
+        fill_enum_combo(self.status_filter, CaseStatus, blank="全部状态")
+        self.type_filter = QComboBox()
+        self.type_filter.addItem("全部类型", None)
+        for t in services.dispute_types.list():
+            self.type_filter.addItem(("　" if t.parent_id else "") + t.name, t.id)
+        self.mediator_filter = QComboBox()
+        self.mediator_filter.addItem("全部调解员", None)
+        for m in services.mediators.list():
+            self.mediator_filter.addItem(m.name, m.id)
+        self.risk_filter = QComboBox()
+        fill_enum_combo(self.risk_filter, RiskLevel, blank="全部风险")
+        self.date_filter = QCheckBox("受理日期")
+        self.date_from = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy年M月d日")
+            d.setEnabled(False)
+        self.clear_filters = QPushButton("清除条件")
+        for w in (QLabel("筛选："), self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter,
+                  self.date_filter, self.date_from, QLabel("至"), self.date_to, self.clear_filters):
+            filters.addWidget(w)
+        filters.addStretch()
+        lay.addLayout(filters)
+        # List and case view.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.case_model = CaseTableModel(services, self)
+        self.table = QTableView()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.case_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self._size_columns()
+        self.case_view = CaseView(services)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.case_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        lay.addWidget(self.splitter)
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(QLabel(services.db.describe()))
+        # Behaviour.
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.date_filter.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(self.refresh)
+        self.date_to.dateChanged.connect(self.refresh)
+        self.clear_filters.clicked.connect(self.reset_filters)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_row(cur.row()))
+        self.table.activated.connect(lambda index: self._show_row(index.row(), focus=True))
+        self.case_view.changed.connect(self._case_changed)
+        self.case_view.edit_requested.connect(self.edit_case)
+        geometry = settings.get(opts.WINDOW_GEOMETRY)
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(1366, 768)
+        self.refresh()
+
+    def _build_actions(self) -> None:
+        bar = QToolBar("常用")
+        bar.setObjectName("mainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.new_action = QAction("新案件（受理登记）", self, shortcut=QKeySequence("Ctrl+N"))
+        self.new_action.triggered.connect(self.new_case)
+        self.open_action = QAction("打开所选案件", self, shortcut=QKeySequence("Ctrl+O"))
+        self.open_action.triggered.connect(lambda: self._show_row(self.table.currentIndex().row(), focus=True))
+        self.settings_action = QAction("设置", self, shortcut=QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        self.import_action = QAction("导入", self)
+        self.import_action.triggered.connect(self.import_file)
+        self.export_action = QAction("导出", self)
+        self.export_action.triggered.connect(self.export_file)
+        self.find_action = QAction("查找", self, shortcut=QKeySequence("Ctrl+F"))
+        self.find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        for action in (self.new_action, self.open_action, self.settings_action, self.import_action,
+                       self.export_action):
+            bar.addAction(action)
+        self.addAction(self.find_action)
+        menu = self.menuBar().addMenu("文件(&F)")
+        for action in (self.new_action, self.import_action, self.export_action, self.settings_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+    # -- list ---------------------------------------------------------------------------------
+
+    #: Sample texts that set each column's width (follows the font size).
+    COLUMN_SAMPLES = ["（2026）龙门人调字第999号", "一方拒绝调解", "张三丰、李四光、王五", "2026年12月22日",
+                      "拖欠农民工工资纠纷", "风险 橙", "杨志强、王芳"]
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(self.COLUMN_SAMPLES):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange):
+            self._size_columns()
+        super().changeEvent(event)
+
+    def current_query(self) -> CaseQuery:
+        q = CaseQuery(text=self.search.text(), status=self.status_filter.currentData(),
+                      dispute_type_id=self.type_filter.currentData(), mediator_id=self.mediator_filter.currentData(),
+                      risk_level=self.risk_filter.currentData(),
+                      sort=self.case_model.query.sort, descending=self.case_model.query.descending)
+        if self.date_filter.isChecked():
+            q.received_from = self.date_from.date().toPython()
+            q.received_to = self.date_to.date().toPython()
+        return q
+
+    def refresh(self) -> None:
+        query = self.current_query()
+        self.case_model.set_query(query)
+        total = self.services.cases.count(query)
+        filtered = bool(query.text.strip() or query.status or query.dispute_type_id or query.mediator_id
+                        or query.risk_level or query.received_from)
+        self.count_label.setText(f"找到 {total:,} 件案件" if filtered else f"共 {total:,} 件案件")
+        if self.case_model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.case_model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def reset_filters(self) -> None:
+        for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.date_filter.setChecked(False)
+        self.search.clear()
+        self.refresh()
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.refresh()
+
+    def _show_row(self, row: int, focus: bool = False) -> None:
+        case_id = self.case_model.case_id(row)
+        if case_id is not None:
+            self.case_view.show_case(case_id)
+            if focus:
+                self.case_view.setFocus()
+
+    def select_case(self, case_id: int) -> None:
+        row = self.case_model.row_for_case(case_id)
+        if row is None:
+            self.reset_filters()
+            row = self.case_model.row_for_case(case_id)
+        if row is not None:
+            self.table.selectRow(row)
+        self.case_view.show_case(case_id)
+
+    def _case_changed(self, case_id: int) -> None:
+        self.case_model.reload()
+        self.select_case(case_id)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def new_case(self) -> IntakeDialog:
+        dialog = IntakeDialog(self.services, self)
+        dialog.saved.connect(self._case_changed)
+        dialog.open()
+        self.intake_dialog = dialog
+        return dialog
+
+    def edit_case(self, case_id: int) -> IntakeDialog:
+        dialog = IntakeDialog(self.services, self, case_id=case_id)
+        dialog.saved.connect(self._case_changed)
+        dialog.open()
+        self.intake_dialog = dialog
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        from mediator_desktop.ui.app import apply_font_size
+
+        dialog = SettingsDialog(self.services, self.settings, self)
+        dialog.font_size_changed.connect(lambda size: apply_font_size(size))
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def import_file(self) -> QFileDialog:
+        dialog = QFileDialog(self, "选择要导入的案件交换文件", str(Path.home()), "案件交换文件 (*.json)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.import_path)
+        dialog.open()
+        self.file_dialog = dialog
+        return dialog
+
+    def import_path(self, path: str) -> QMessageBox:
+        from mediator_desktop.services.exchange import ExchangeError
+
+        try:
+            result = self.services.exchange.import_text(Path(path).read_bytes())
+        except ExchangeError as exc:
+            lines = "\n".join(f"{p.path}：{p.message}" for p in exc.problems[:50])
+            more = f"\n……另有{len(exc.problems) - 50}处" if len(exc.problems) > 50 else ""
+            return self._message(QMessageBox.Icon.Warning, "导入失败", f"{exc.message}。\n\n{lines}{more}")
+        except (OSError, ServiceError) as exc:
+            return self._message(QMessageBox.Icon.Warning, "导入失败", f"无法导入：{exc}")
+        self.refresh()
+        return self._message(QMessageBox.Icon.Information, "导入完成",
+                             f"新增{len(result.created)}件，更新{len(result.updated)}件。")
+
+    def export_file(self) -> QFileDialog:
+        dialog = QFileDialog(self, "导出为案件交换文件", str(Path.home() / "案件导出.json"), "案件交换文件 (*.json)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(self.export_path)
+        dialog.open()
+        self.file_dialog = dialog
+        return dialog
+
+    def export_path(self, path: str) -> QMessageBox:
+        try:
+            doc = self.services.exchange.export_document()
+            Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        except (OSError, ServiceError) as exc:
+            return self._message(QMessageBox.Icon.Warning, "导出失败", f"无法导出：{exc}")
+        return self._message(QMessageBox.Icon.Information, "导出完成", f"已导出{len(doc['cases'])}件案件到\n{path}")
+
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.button(QMessageBox.StandardButton.Ok).setText("知道了")
+        box.open()
+        self.message_box = box
+        return box
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().toBase64()).decode())
+        self.settings.save()
+        super().closeEvent(event)

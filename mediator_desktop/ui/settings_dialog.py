@@ -1,0 +1,421 @@
+"""Settings (设置): organisation, mediators, dispute types, display, database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop import settings as opts
+from mediator_desktop.domain import codes
+from mediator_desktop.domain.enums import OrgKind
+from mediator_desktop.services.errors import ServiceError, ValidationError
+from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, set_combo_value
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    return label
+
+
+class OrganizationForm(QWidget):
+    """The organisation profile with a live preview of the case code."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如：龙门街道人民调解委员会")
+        self.short_name = QLineEdit()
+        self.short_name.setPlaceholderText("用于案号，如：龙门")
+        self.kind = QComboBox()
+        fill_enum_combo(self.kind, OrgKind)
+        self.address = QLineEdit()
+        self.phone = QLineEdit()
+        self.seal_text = QLineEdit()
+        self.seal_text.setPlaceholderText("印章上的文字，默认同组织名称")
+        self.code_pattern = QLineEdit()
+        self.preview = QLabel()
+        for field, label, widget in [("name", "组织名称(&N)：", self.name), ("short_name", "简称(&J)：", self.short_name),
+                                     ("kind", "组织类型：", self.kind), ("address", "地址：", self.address),
+                                     ("phone", "联系电话：", self.phone), ("seal_text", "印章文字：", self.seal_text),
+                                     ("code_pattern", "案号格式：", self.code_pattern)]:
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(widget)
+            err = error_label()
+            lay.addWidget(err)
+            self.errors.bind(field, widget, err)
+            form.addRow(label, box)
+        form.addRow("案号示例：", self.preview)
+        hint = QLabel("案号格式中 {year} 为年份，{short_name} 为简称，{N} 为序号（{N:03d} 表示补足3位）。")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.code_pattern.textChanged.connect(self._preview)
+        self.short_name.textChanged.connect(self._preview)
+        self.set_draft(OrganizationDraft())
+
+    def set_draft(self, d: OrganizationDraft) -> None:
+        self.name.setText(d.name)
+        self.short_name.setText(d.short_name)
+        set_combo_value(self.kind, d.kind)
+        self.address.setText(d.address)
+        self.phone.setText(d.phone)
+        self.seal_text.setText(d.seal_text)
+        self.code_pattern.setText(d.code_pattern)
+        self._preview()
+
+    def draft(self) -> OrganizationDraft:
+        return OrganizationDraft(
+            name=self.name.text(), short_name=self.short_name.text(), kind=self.kind.currentData(),
+            address=self.address.text(), phone=self.phone.text(),
+            seal_text=self.seal_text.text().strip() or self.name.text().strip(),
+            code_pattern=self.code_pattern.text().strip())
+
+    def _preview(self) -> None:
+        pattern = self.code_pattern.text().strip()
+        problem = codes.pattern_problem(pattern)
+        if problem:
+            self.preview.setText(problem)
+            self.preview.setStyleSheet(ERROR_STYLE)
+            return
+        try:
+            text = codes.format_code(pattern, year=date.today().year, short_name=self.short_name.text().strip() or "某某", n=1)
+        except (ValueError, KeyError, IndexError):
+            self.preview.setText("案号格式有误")
+            self.preview.setStyleSheet(ERROR_STYLE)
+            return
+        self.preview.setText(text)
+        self.preview.setStyleSheet("font-weight: bold;")
+
+
+class MediatorEditor(QDialog):
+    def __init__(self, parent: QWidget | None = None, draft: MediatorDraft | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("调解员")
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        self.name, self.phone, self.certificate_no = QLineEdit(), QLineEdit(), QLineEdit()
+        self.active = QCheckBox("在职（可被指定办案）")
+        for field, label, widget in [("name", "姓名(&N)：", self.name), ("phone", "电话：", self.phone),
+                                     ("certificate_no", "证书编号：", self.certificate_no)]:
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(widget)
+            err = error_label()
+            lay.addWidget(err)
+            self.errors.bind(field, widget, err)
+            form.addRow(label, box)
+        form.addRow("", self.active)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        d = draft or MediatorDraft()
+        self.name.setText(d.name)
+        self.phone.setText(d.phone)
+        self.certificate_no.setText(d.certificate_no)
+        self.active.setChecked(d.active)
+
+    def draft(self) -> MediatorDraft:
+        return MediatorDraft(self.name.text(), self.phone.text(), self.certificate_no.text(), self.active.isChecked())
+
+
+class SettingsDialog(QDialog):
+    """Changes are saved per tab with its own button; ``font_size_changed`` fires live."""
+
+    font_size_changed = Signal(int)
+    organization_saved = Signal()
+
+    def __init__(self, services, settings: opts.Settings, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.services = services
+        self.settings = settings
+        self.setWindowTitle("设置")
+        lay = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs)
+        self._org_tab()
+        self._mediator_tab()
+        self._types_tab()
+        self._display_tab()
+        self._database_tab()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close.rejected.connect(self.reject)
+        lay.addWidget(close)
+        self.resize(860, 640)
+
+    # -- organisation -------------------------------------------------------------------------
+
+    def _org_tab(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.org_form = OrganizationForm()
+        lay.addWidget(self.org_form)
+        self.org_message = error_label()
+        lay.addWidget(self.org_message)
+        self.org_save = QPushButton("保存组织信息(&S)")
+        self.org_save.clicked.connect(self.save_organization)
+        lay.addWidget(self.org_save, alignment=Qt.AlignmentFlag.AlignRight)
+        lay.addStretch()
+        self.org = self.services.organization.get()
+        if self.org:
+            self.org_form.set_draft(self.org.to_draft())
+        self.tabs.addTab(page, "调解组织")
+
+    def save_organization(self) -> None:
+        self.org_message.clear()
+        try:
+            self.org = self.services.organization.save(self.org_form.draft(), self.org.version if self.org else None)
+        except ValidationError as exc:
+            self.org_form.errors.show(exc.problems)
+            return
+        except ServiceError as exc:
+            self.org_message.setStyleSheet(ERROR_STYLE)
+            self.org_message.setText(str(exc))
+            return
+        self.org_form.errors.clear()
+        self.org_message.setStyleSheet("color: #1b5e20;")
+        self.org_message.setText("已保存。")
+        self.organization_saved.emit()
+
+    # -- mediators ----------------------------------------------------------------------------
+
+    def _mediator_tab(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.mediator_table = QTableWidget(0, 4)
+        self.mediator_table.setHorizontalHeaderLabels(["姓名", "电话", "证书编号", "状态"])
+        self.mediator_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mediator_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mediator_table.horizontalHeader().setStretchLastSection(True)
+        self.mediator_table.doubleClicked.connect(lambda _i: self.edit_mediator())
+        lay.addWidget(self.mediator_table)
+        row = QHBoxLayout()
+        add = QPushButton("添加调解员(&A)")
+        add.clicked.connect(lambda: self.edit_mediator(new=True))
+        edit = QPushButton("修改(&X)")
+        edit.clicked.connect(lambda: self.edit_mediator())
+        row.addWidget(add)
+        row.addWidget(edit)
+        row.addStretch()
+        lay.addLayout(row)
+        self.mediator_message = error_label()
+        lay.addWidget(self.mediator_message)
+        self.tabs.addTab(page, "调解员")
+        self._load_mediators()
+
+    def _load_mediators(self) -> None:
+        self.mediators = self.services.mediators.list()
+        t = self.mediator_table
+        t.setRowCount(len(self.mediators))
+        for r, m in enumerate(self.mediators):
+            for c, v in enumerate([m.name, m.phone, m.certificate_no, "在职" if m.active else "已停用"]):
+                t.setItem(r, c, QTableWidgetItem(v))
+        t.resizeColumnsToContents()
+
+    def edit_mediator(self, new: bool = False) -> MediatorEditor | None:
+        current = None
+        if not new:
+            row = self.mediator_table.currentRow()
+            if row < 0:
+                return None
+            current = self.mediators[row]
+        draft = MediatorDraft(current.name, current.phone, current.certificate_no, current.active) if current else None
+        editor = MediatorEditor(self, draft)
+
+        def save() -> None:
+            try:
+                self.services.mediators.save(editor.draft(), current.id if current else None,
+                                             current.version if current else None)
+            except ValidationError as exc:
+                editor.errors.show(exc.problems)
+                editor.open()
+                return
+            except ServiceError as exc:
+                self.mediator_message.setStyleSheet(ERROR_STYLE)
+                self.mediator_message.setText(str(exc))
+                return
+            self._load_mediators()
+
+        editor.accepted.connect(save)
+        editor.open()
+        self.mediator_editor = editor
+        return editor
+
+    # -- dispute types ------------------------------------------------------------------------
+
+    def _types_tab(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.type_tree = QTreeWidget()
+        self.type_tree.setHeaderLabels(["纠纷类型", "状态"])
+        lay.addWidget(self.type_tree)
+        form = QHBoxLayout()
+        self.type_name = QLineEdit()
+        self.type_name.setPlaceholderText("类型名称，如：婚约财产纠纷")
+        form.addWidget(self.type_name)
+        for text, slot in [("添加一级类型", lambda: self.add_type(child=False)),
+                           ("添加为所选类型的子类", lambda: self.add_type(child=True)),
+                           ("改名为输入的名称", self.rename_type), ("停用/启用", self.toggle_type)]:
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            form.addWidget(button)
+        lay.addLayout(form)
+        self.type_message = error_label()
+        lay.addWidget(self.type_message)
+        self.tabs.addTab(page, "纠纷类型")
+        self._load_types()
+
+    def _load_types(self) -> None:
+        self.type_tree.clear()
+        items: dict[int, QTreeWidgetItem] = {}
+        self.types = {t.id: t for t in self.services.dispute_types.list()}
+        for t in self.types.values():
+            parent = items.get(t.parent_id) if t.parent_id else None
+            item = QTreeWidgetItem([t.name, "启用" if t.active else "已停用"])
+            item.setData(0, Qt.ItemDataRole.UserRole, t.id)
+            if parent is not None:
+                parent.addChild(item)
+            else:
+                self.type_tree.addTopLevelItem(item)
+            items[t.id] = item
+        self.type_tree.expandAll()
+        self.type_tree.resizeColumnToContents(0)
+
+    def _selected_type(self):  # type: ignore[no-untyped-def]
+        item = self.type_tree.currentItem()
+        return self.types.get(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
+
+    def _type_call(self, call) -> None:  # type: ignore[no-untyped-def]
+        try:
+            call()
+        except ValidationError as exc:
+            self.type_message.setStyleSheet(ERROR_STYLE)
+            self.type_message.setText("\n".join(p.message for p in exc.problems))
+            return
+        except ServiceError as exc:
+            self.type_message.setStyleSheet(ERROR_STYLE)
+            self.type_message.setText(str(exc))
+            return
+        self.type_message.clear()
+        self.type_name.clear()
+        self._load_types()
+
+    def add_type(self, child: bool) -> None:
+        parent = self._selected_type() if child else None
+        if child and (parent is None or parent.parent_id is not None):
+            self.type_message.setStyleSheet(ERROR_STYLE)
+            self.type_message.setText("请先在列表中选中一个一级类型")
+            return
+        self._type_call(lambda: self.services.dispute_types.add(self.type_name.text(), parent.id if parent else None))
+
+    def rename_type(self) -> None:
+        t = self._selected_type()
+        if t is None:
+            return
+        self._type_call(lambda: self.services.dispute_types.update(t.id, t.version, name=self.type_name.text(),
+                                                                   active=t.active))
+
+    def toggle_type(self) -> None:
+        t = self._selected_type()
+        if t is None:
+            return
+        self._type_call(lambda: self.services.dispute_types.update(t.id, t.version, name=t.name, active=not t.active))
+
+    # -- display and database -----------------------------------------------------------------
+
+    def _display_tab(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.font_size = QSpinBox()
+        self.font_size.setRange(opts.UI_FONT_SIZE.minimum or 9, opts.UI_FONT_SIZE.maximum or 28)
+        self.font_size.setValue(self.settings.get(opts.UI_FONT_SIZE))
+        self.font_size.setSuffix(" 磅")
+        self.font_size.valueChanged.connect(self._font_size)
+        form.addRow("界面字号(&F)：", self.font_size)
+        form.addRow("", QLabel("字号越大越清楚；改动立即生效。"))
+        self.tabs.addTab(page, "显示")
+
+    def _font_size(self, value: int) -> None:
+        self.settings.set(opts.UI_FONT_SIZE, value)
+        self.settings.save()
+        self.font_size_changed.emit(value)
+
+    def _database_tab(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("当前数据：", QLabel(self.services.db.describe()))
+        self.db_url = QLineEdit(self.settings.get(opts.DATABASE_URL))
+        self.db_url.setPlaceholderText("多台电脑共用时填写，如 postgresql://mediator@192.168.1.10/mediation")
+        form.addRow("共用数据库地址：", self.db_url)
+        row = QHBoxLayout()
+        test = QPushButton("测试连接")
+        test.clicked.connect(self.test_connection)
+        save = QPushButton("保存（重新打开后生效）")
+        save.clicked.connect(self.save_database)
+        row.addWidget(test)
+        row.addWidget(save)
+        row.addStretch()
+        form.addRow("", row)
+        self.db_message = error_label()
+        form.addRow("", self.db_message)
+        form.addRow("", QLabel("留空表示使用本机数据库。本机数据库文件不能放在网络共享盘上。"))
+        self.tabs.addTab(page, "数据库")
+
+    def test_connection(self) -> None:
+        from sqlalchemy import text
+
+        from mediator_desktop.storage.db import Database, StorageError
+
+        url = self.db_url.text().strip()
+        try:
+            db = Database(url or None)
+            with db.read() as s:
+                s.execute(text("SELECT 1"))
+            db.dispose()
+        except StorageError as exc:
+            self._db_result(str(exc), ok=False)
+        except Exception as exc:  # noqa: BLE001 — any driver error is reported, not raised
+            self._db_result(f"连接失败：{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", ok=False)
+        else:
+            self._db_result("连接成功。", ok=True)
+
+    def save_database(self) -> None:
+        self.settings.set(opts.DATABASE_URL, self.db_url.text().strip())
+        self.settings.save()
+        self._db_result("已保存，下次打开工作台时使用。", ok=True)
+
+    def _db_result(self, text: str, ok: bool) -> None:
+        self.db_message.setStyleSheet("color: #1b5e20;" if ok else ERROR_STYLE)
+        self.db_message.setText(text)
+
+

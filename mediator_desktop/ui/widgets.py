@@ -1,0 +1,108 @@
+"""Small pieces the dialogs share: inline field errors, enum combos, lenient date entry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from mediator_desktop.domain.enums import LabelledEnum
+from mediator_desktop.services.errors import FieldProblem
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+WARNING_STYLE = "color: #a35200;"
+INVALID_STYLE = "border: 2px solid #b00020;"
+
+
+def chinese_date(value: date | None) -> str:
+    """``2026年10月8日`` — full year, no zero padding (GB/T 9704)."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def parse_date(text: str) -> date | None:
+    """Accept 1968-03-02, 1968.3.2, 1968/3/2, 1968年3月2日 or 19680302; raise ValueError with a
+    Chinese message when the text is not a date. Empty → None."""
+    text = text.strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", text) or \
+        re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if not m:
+        raise ValueError("日期格式不对，请写成 1968-03-02 或 1968年3月2日")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise ValueError("这一天不存在，请核对年月日") from None
+
+
+def fill_enum_combo(combo: QComboBox, enum: type[LabelledEnum], *, blank: str | None = None) -> None:
+    combo.clear()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for member in enum:
+        combo.addItem(member.label, member.value)
+
+
+def set_combo_value(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+
+
+class FieldErrors:
+    """Shows each problem's Chinese message in a red label next to its field.
+
+    ``bind(field, widget, label)``: ``field`` is the service's field path (``summary``,
+    ``parties``…); a problem whose path starts with a bound field shows there.
+    """
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def bind(self, field: str, widget: QWidget, label: QLabel) -> None:
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.hide()
+        self._fields[field] = (widget, label)
+
+    def clear(self) -> None:
+        for widget, label in self._fields.values():
+            label.clear()
+            label.hide()
+            widget.setStyleSheet("")
+
+    def message(self, field: str) -> str:
+        return self._fields[field][1].text() if field in self._fields else ""
+
+    def show(self, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
+        """Show the problems; returns those with no bound field (for a general message)."""
+        self.clear()
+        unplaced: list[FieldProblem] = []
+        first: QWidget | None = None
+        for problem in problems:
+            key = self._match(problem.field)
+            if key is None:
+                unplaced.append(problem)
+                continue
+            widget, label = self._fields[key]
+            text = label.text()
+            label.setText((text + "\n" if text else "") + problem.message)
+            label.setStyleSheet(WARNING_STYLE if problem.warning else ERROR_STYLE)
+            label.show()
+            if not problem.warning:
+                widget.setStyleSheet(INVALID_STYLE)
+            if first is None:
+                first = widget
+        if first is not None:
+            first.setFocus()
+        return unplaced
+
+    def _match(self, field: str) -> str | None:
+        if field in self._fields:
+            return field
+        for key in sorted(self._fields, key=len, reverse=True):
+            if field.startswith(key + ".") or field.startswith(key + "["):
+                return key
+        return None

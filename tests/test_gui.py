@@ -1,0 +1,305 @@
+"""The window as a mediator uses it: typing, clicking, reading what appears (offscreen)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import make_services, sample_draft, setup_org
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from mediator_desktop import settings as opts
+from mediator_desktop.services.dto import CaseQuery
+from mediator_desktop.ui.app import apply_font_size, create_main_window, init_application
+from mediator_desktop.ui.case_table_model import CaseTableModel
+from mediator_desktop.ui.first_run import FirstRunDialog
+from mediator_desktop.ui.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings_dialog import SettingsDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def gui(qapp, sqlite_services):  # type: ignore[no-untyped-def]
+    settings = opts.Settings()
+    init_application(qapp, settings)
+    setup_org(sqlite_services)
+    return sqlite_services, settings
+
+
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
+    commits it (QTest cannot press keys for characters outside Latin-1)."""
+    widget.setFocus()
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)
+
+
+def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
+    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
+        button = box.button(role)
+        if button is not None:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            return
+    raise AssertionError("no OK button")
+
+
+def fill_person(qtbot, dialog, *, name: str, id_number: str = "", phone: str = "", role: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    if role:
+        dialog.role.setCurrentIndex(dialog.role.findData(role))
+    type_text(qtbot, dialog.name, name)
+    if id_number:
+        qtbot.keyClicks(dialog.id_number, id_number)
+    if phone:
+        qtbot.keyClicks(dialog.phone, phone)
+    type_text(qtbot, dialog.address, "龙门街道幸福村3组")
+
+
+def test_case_list_model_passes_qtmodeltester(qtmodeltester, gui) -> None:
+    services, _settings = gui
+    model = CaseTableModel(services)
+    model.set_query(CaseQuery())
+    qtmodeltester.check(model)  # empty
+    from mediator_desktop.services.demo import load_demo
+
+    load_demo(services, 450)
+    model = CaseTableModel(services)
+    model.set_query(CaseQuery())
+    assert model.rowCount() == 200 and model.canFetchMore()
+    qtmodeltester.check(model)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 450
+    codes = [model.data(model.index(r, 0)) for r in range(450)]
+    assert len(set(codes)) == 450
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.data(model.index(0, 0)).endswith("第1号")
+    qtmodeltester.check(model)
+
+
+def test_register_a_case_as_a_user_then_find_it_by_pinyin(qtbot, gui) -> None:
+    services, settings = gui
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.new_case()
+    qtbot.waitExposed(dialog)
+    u = dialog.ui
+    u.source.setCurrentIndex(u.source.findData("grid_reported"))
+    u.disputeType.setCurrentIndex(u.disputeType.findData("邻里纠纷"))
+    type_text(qtbot, u.summary, "李四在通道堆放建材，张三出入不便。")
+    type_text(qtbot, u.requests, "清除通道堆放物")
+    u.mediatorList.item(0).setCheckState(Qt.CheckState.Checked)
+    # First party: a person, ID typed with a lower-case x.
+    party = dialog.add_party("person")
+    fill_person(qtbot, party, name="张三", id_number="11010519491231002x", phone="13800001234")
+    assert "1949年12月31日" in party.id_hint.text() and "女" in party.id_hint.text()
+    click_ok(qtbot, party.buttons)
+    # Second party: an organisation with a valid credit code.
+    org = dialog.add_party("organization")
+    type_text(qtbot, org.org_name, "某某物业服务有限公司")
+    qtbot.keyClicks(org.credit_code, "91512081MA62K0260E")
+    type_text(qtbot, org.rep_name, "刘强")
+    click_ok(qtbot, org.buttons)
+    assert u.partiesTable.rowCount() == 2
+    assert u.partiesTable.item(0, 3).text() == "110105********002X"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        click_ok(qtbot, u.buttonBox)
+    detail = services.cases.get(saved.args[0])
+    assert detail.code == "（2026）龙门人调字第1号"
+    assert [p.name for p in detail.parties] == ["张三", "某某物业服务有限公司"]
+    assert detail.parties[0].id_number == "11010519491231002X"
+    assert detail.mediators[0].name == "杨志强"
+    # Find it by pinyin initials in the search box, as the user types.
+    qtbot.keyClicks(window.search, "zs")
+    qtbot.waitUntil(lambda: window.case_model.query.text == "zs", timeout=2000)
+    assert window.case_model.rowCount() == 1
+    assert window.case_model.data(window.case_model.index(0, 0)) == detail.code
+    assert window.count_label.text() == "找到 1 件案件"
+
+
+def test_bad_input_shows_messages_next_to_fields_and_keeps_the_text(qtbot, gui) -> None:
+    services, _settings = gui
+    dialog = IntakeDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    u = dialog.ui
+    type_text(qtbot, u.title, "未写完的案件")
+    party = dialog.add_party("person")
+    fill_person(qtbot, party, name="王五", id_number="110105194912310021", phone="123")
+    assert "校验位" in party.id_hint.text()
+    click_ok(qtbot, party.buttons)  # the party form refuses: messages beside the fields
+    assert party.isVisible()
+    assert "校验位" in party.errors.message("id_number")
+    assert "手机号" in party.errors.message("phone")
+    assert party.name.text() == "王五"
+    party.id_number.clear()
+    party.phone.clear()
+    click_ok(qtbot, party.buttons)
+    click_ok(qtbot, u.buttonBox)
+    assert dialog.isVisible()
+    assert "纠纷简要情况" in u.summaryError.text() and u.summaryError.isVisible()
+    assert "纠纷类型" in u.disputeTypeError.text()
+    assert u.title.text() == "未写完的案件"
+    assert u.partiesTable.rowCount() == 1
+    assert services.cases.count(CaseQuery()) == 0
+
+
+def test_credit_code_warning_is_confirmed_in_a_message_box(qtbot, gui) -> None:
+    services, _settings = gui
+    dialog = IntakeDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    u = dialog.ui
+    u.disputeType.setCurrentIndex(u.disputeType.findData("物业纠纷"))
+    type_text(qtbot, u.summary, "物业费争议")
+    person = dialog.add_party("person")
+    fill_person(qtbot, person, name="赵六")
+    click_ok(qtbot, person.buttons)
+    org = dialog.add_party("organization")
+    type_text(qtbot, org.org_name, "某物业公司")
+    qtbot.keyClicks(org.credit_code, "91350100M000100Y4Z")
+    assert "校验" in org.errors.message("credit_code")  # a warning, not a block
+    click_ok(qtbot, org.buttons)
+    click_ok(qtbot, u.buttonBox)
+    box = dialog.confirm_box
+    assert box.isVisible() and "统一社会信用代码" in box.text()
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert services.cases.get(saved.args[0]).parties[1].credit_code == "91350100M000100Y4Z"
+
+
+def test_earlier_cases_of_a_party_are_shown(qtbot, gui) -> None:
+    services, _settings = gui
+    first = services.cases.register(sample_draft())
+    dialog = IntakeDialog(services)
+    qtbot.addWidget(dialog)
+    party = dialog.add_party("person")
+    qtbot.keyClicks(party.id_number, "11010519491231002X")
+    qtbot.waitUntil(lambda: party.matches.isVisibleTo(party), timeout=3000)
+    assert first.code in party.matches.text() and "身份证号相同" in party.matches.text()
+
+
+def test_edit_and_conflict_keep_the_users_edits(qtbot, gui, sqlite_url, clock) -> None:
+    services, _settings = gui
+    detail = services.cases.register(sample_draft())
+    dialog = IntakeDialog(services, case_id=detail.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    other = make_services(sqlite_url, clock)
+    try:
+        theirs = detail.to_draft()
+        theirs.summary = "另一台电脑先保存了"
+        other.cases.update(detail.id, detail.version, theirs)
+    finally:
+        other.close()
+    dialog.ui.summary.setPlainText("我的修改")
+    click_ok(qtbot, dialog.ui.buttonBox)
+    assert dialog.isVisible()
+    assert "其他电脑" in dialog.ui.generalMessage.text()
+    assert dialog.ui.summary.toPlainText() == "我的修改"
+    # Reopened, the edit goes through.
+    again = IntakeDialog(services, case_id=detail.id)
+    qtbot.addWidget(again)
+    again.ui.summary.setPlainText("我的修改")
+    with qtbot.waitSignal(again.saved):
+        click_ok(qtbot, again.ui.buttonBox)
+    assert services.cases.get(detail.id).version == detail.version + 2
+
+
+def test_state_changes_from_the_case_view(qtbot, gui) -> None:
+    services, settings = gui
+    detail = services.cases.register(sample_draft())
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.case_view
+    assert view.heading.text() == detail.code
+    assert view.parties.item(0, 3).text() == "110105********002X"  # masked in the view
+    assert view.parties.item(0, 4).text() == "138****1234"
+    qtbot.mouseClick(view.action_buttons["accepted"], Qt.MouseButton.LeftButton)
+    assert view.fields["status"].text() == "受理"
+    qtbot.mouseClick(view.action_buttons["in_mediation"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.action_buttons["terminated"], Qt.MouseButton.LeftButton)
+    reason = view.reason_dialog
+    type_text(qtbot, reason.reason, "申请人撤回调解申请")
+    reason.accept()  # without the "routes explained" tick: refused, text kept
+    assert "仲裁" in reason.error.text() and reason.reason.toPlainText() == "申请人撤回调解申请"
+    reason.routes.setChecked(True)
+    reason.accept()
+    assert view.fields["status"].text() == "终止调解"
+    assert view.history.item(0, 2).text() == "状态：调解中 → 终止调解（申请人撤回调解申请）"
+    assert window.case_model.data(window.case_model.index(0, 1)) == "终止调解"
+
+
+def test_filters_and_font_size(qtbot, gui) -> None:
+    services, settings = gui
+    for i in range(3):
+        services.cases.register(sample_draft(received_on=date(2026, 11, 1 + i)))
+    first = services.cases.page(CaseQuery())[0]
+    services.cases.transition(first.id, 1, "accepted")
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.status_filter.setCurrentIndex(window.status_filter.findData("accepted"))
+    assert window.case_model.rowCount() == 1
+    assert window.count_label.text() == "找到 1 件案件"
+    window.date_filter.setChecked(True)
+    window.date_from.setDate(QDate(2026, 11, 2))
+    window.clear_filters.click()
+    assert window.case_model.rowCount() == 3
+    dialog = window.open_settings()
+    dialog.font_size.setValue(20)
+    assert QApplication.font().pointSize() == 20
+    assert window.search.font().pointSize() == 20
+    assert opts.Settings().get(opts.UI_FONT_SIZE) == 20
+    apply_font_size(12)
+
+
+def test_settings_show_a_pattern_error_inline(qtbot, gui) -> None:
+    services, settings = gui
+    dialog = SettingsDialog(services, settings)
+    qtbot.addWidget(dialog)
+    dialog.org_form.code_pattern.setText("（{year}）{short_name}第号")
+    assert "{N}" in dialog.org_form.preview.text()
+    dialog.save_organization()
+    assert "{N}" in dialog.org_form.errors.message("code_pattern")
+    assert dialog.org_form.code_pattern.text() == "（{year}）{short_name}第号"
+    dialog.org_form.code_pattern.setText("（{year}）{short_name}调字第{N:03d}号")
+    assert dialog.org_form.preview.text().endswith("龙门调字第001号")
+    dialog.save_organization()
+    assert services.organization.get().code_pattern == "（{year}）{short_name}调字第{N:03d}号"
+
+
+def test_first_run_sets_up_organisation_and_mediator(qtbot, qapp, sqlite_services) -> None:
+    init_application(qapp, opts.Settings())
+    dialog = FirstRunDialog(sqlite_services)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert "组织名称" in dialog.org_form.errors.message("name")
+    type_text(qtbot, dialog.org_form.name, "幸福街道人民调解委员会")
+    type_text(qtbot, dialog.org_form.short_name, "幸福")
+    type_text(qtbot, dialog.mediator_name, "周红梅")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    assert sqlite_services.organization.is_set_up()
+    assert sqlite_services.mediators.list()[0].name == "周红梅"
+
+
+def test_rare_characters_render_with_the_shipped_fonts(qapp) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    family = init_application(qapp, opts.Settings())
+    assert family == "WenQuanYi Micro Hei"
+    font = QApplication.font()
+    assert font.families()[1:] == ["HanaMinA", "HanaMinB"]
+    from PySide6.QtGui import QFont
+
+    for ch, fam in [("调", "WenQuanYi Micro Hei"), ("𠮷", "HanaMinB"), ("𫖮", "HanaMinB"), ("㛃", "HanaMinA")]:
+        assert QFontMetrics(QFont(fam)).inFontUcs4(ord(ch)), (ch, fam)
