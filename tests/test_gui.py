@@ -138,7 +138,7 @@ def test_bad_input_shows_messages_next_to_fields_and_keeps_the_text(qtbot, gui) 
     click_ok(qtbot, party.buttons)  # the party form refuses: messages beside the fields
     assert party.isVisible()
     assert "校验位" in party.errors.message("id_number")
-    assert "手机号" in party.errors.message("phone")
+    assert "联系电话" in party.errors.message("phone")
     assert party.name.text() == "王五"
     party.id_number.clear()
     party.phone.clear()
@@ -166,7 +166,7 @@ def test_credit_code_warning_is_confirmed_in_a_message_box(qtbot, gui) -> None:
     org = dialog.add_party("organization")
     type_text(qtbot, org.org_name, "某物业公司")
     qtbot.keyClicks(org.credit_code, "91350100M000100Y4Z")
-    assert "校验" in org.errors.message("credit_code")  # a warning, not a block
+    assert "确认无误" in org.errors.message("credit_code")  # a warning, not a block
     click_ok(qtbot, org.buttons)
     click_ok(qtbot, u.buttonBox)
     box = dialog.confirm_box
@@ -257,7 +257,8 @@ def test_filters_and_font_size(qtbot, gui) -> None:
     dialog = window.open_settings()
     dialog.font_size.setValue(20)
     assert QApplication.font().pointSize() == 20
-    assert window.search.font().pointSize() == 20
+    qtbot.waitUntil(lambda: window.search.font().pointSize() == 20, timeout=2000)
+    assert window.table.verticalHeader().defaultSectionSize() > 30
     assert opts.Settings().get(opts.UI_FONT_SIZE) == 20
     apply_font_size(12)
 

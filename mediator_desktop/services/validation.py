@@ -108,8 +108,8 @@ def validate_party(draft: PartyDraft, prefix: str, today: date, *, derive: bool 
             check = check_credit_code(code)
             draft.credit_code = check.normalized
             if not check.ok:
-                p.append(FieldProblem(f("credit_code"), f"“统一社会信用代码”{check.warning or '校验未通过'}"
-                                      "。如确认无误可继续保存", warning=True))
+                p.append(FieldProblem(f("credit_code"), f"“统一社会信用代码”：{check.warning or '校验未通过'}"
+                                      " 如确认无误，可以继续保存。", warning=True))
     for i, agent in enumerate(draft.agents):
         p.extend(validate_agent(agent, f"{prefix}.agents[{i}]"))
     return p

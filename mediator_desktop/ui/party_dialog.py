@@ -285,7 +285,7 @@ class PartyDialog(QDialog):
             return
         check = check_credit_code(text)
         if not check.ok:
-            self.errors.show([FieldProblem("credit_code", f"统一社会信用代码{check.warning}；如确认无误可保存",
+            self.errors.show([FieldProblem("credit_code", f"统一社会信用代码：{check.warning} 如确认无误，可以保存。",
                                            warning=True)])
         else:
             self.errors.show([])
