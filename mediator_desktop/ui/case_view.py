@@ -209,8 +209,11 @@ class CaseView(QWidget):
     def _render_actions(self) -> None:
         while self.actions.count():
             item = self.actions.takeAt(0)
-            if item.widget() and item.widget() is not self.edit_button:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None and widget is not self.edit_button:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         assert self.detail is not None
         self.action_buttons: dict[str, QPushButton] = {}
         for target in states.allowed_targets(self.detail.status):

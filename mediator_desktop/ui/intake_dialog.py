@@ -28,7 +28,7 @@ from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
 from mediator_desktop.ui.party_dialog import PartyDialog
 from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, set_combo_value
 
-RISK_COLOURS = {"none": "#9e9e9e", "yellow": "#f9a825", "orange": "#ef6c00", "red": "#c62828"}
+RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
 
 
 class KnownPartyPicker(QDialog):
@@ -365,7 +365,8 @@ class IntakeDialog(QDialog):
         visible = level != "none"
         self.ui.riskReportedTo.setVisible(visible)
         self.ui.riskReportedToLabel.setVisible(visible)
-        self.ui.riskLevel.setStyleSheet(f"color: {RISK_COLOURS[level]}; font-weight: bold;")
+        colour = RISK_COLOURS[level]
+        self.ui.riskLevel.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 
     def reject(self) -> None:
         if not self._dirty and not (self.case_id is None and self.parties):
