@@ -304,3 +304,38 @@ def test_rare_characters_render_with_the_shipped_fonts(qapp) -> None:
 
     for ch, fam in [("调", "WenQuanYi Micro Hei"), ("𠮷", "HanaMinB"), ("𫖮", "HanaMinB"), ("㛃", "HanaMinA")]:
         assert QFontMetrics(QFont(fam)).inFontUcs4(ord(ch)), (ch, fam)
+
+
+def test_keyboard_only_use(qtbot, gui) -> None:
+    """Ctrl+N opens intake, Ctrl+F goes to the search box, Tab walks the intake form in order."""
+    services, settings = gui
+    services.cases.register(sample_draft())
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table, timeout=2000)
+    # Keys go to the widget with the focus, as a real key press does.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.intake_dialog
+    qtbot.waitExposed(dialog)
+    u = dialog.ui
+    order = [u.receivedOn, u.source, u.disputeType, u.title, u.summary, u.requests, u.riskLevel]
+    u.receivedOn.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is u.receivedOn, timeout=2000)
+    for _section in range(3):  # Tab first walks the date's year, month and day sections
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is not u.receivedOn:
+            break
+    assert QApplication.focusWidget() is u.source
+    for following in order[2:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is following, following.objectName()
+    # Escape on an untouched dialog closes it without questions.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
