@@ -41,3 +41,45 @@ def build_search_text(
 def query_terms(text: str) -> list[str]:
     """Split what was typed into terms that must all match (full-width spaces count too)."""
     return [t for t in text.replace("\u3000", " ").lower().split() if t]
+
+
+def _is_ideograph(ch: str) -> bool:
+    code = ord(ch)
+    return (0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+            or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF)
+
+
+def char_tokens(text: str) -> str:
+    """The text as words the way an FTS5 ``unicode61`` index splits them, except that every
+    Chinese character stands alone (``张 三 zs 138…``).
+
+    A word index over this finds one- and two-character searches (a surname, 张三, ``zs``)
+    that a trigram index cannot: two characters become a two-word phrase.
+    """
+    out: list[str] = []
+    for ch in text:
+        if _is_ideograph(ch) and not (0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF):
+            out.append(f" {ch} ")
+        elif ch.isalnum():
+            out.append(ch)
+        else:
+            out.append(" ")
+    return " ".join("".join(out).split())
+
+
+def short_term_query(term: str) -> str:
+    """FTS5 query for a one- or two-character term over :func:`char_tokens` text: a phrase of
+    its characters, the last one matched as a prefix when it is a letter or digit."""
+    tokens = char_tokens(term).split()
+    if not tokens:
+        return '""'
+    phrase = '"' + " ".join(tokens).replace('"', '""') + '"'
+    return phrase + ("*" if term[-1:].isascii() and term[-1:].isalnum() else "")
+
+
+def short_term_pattern(term: str) -> str:
+    """The ``LIKE`` pattern over ``' ' || search_chars`` that finds what
+    :func:`short_term_query` finds (words starting with the term's characters)."""
+    tokens = " ".join(char_tokens(term).split())
+    escaped = tokens.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped}%"

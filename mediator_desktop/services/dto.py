@@ -67,9 +67,9 @@ class CaseDraft:
     confirmed_warnings: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRow:
-    """One line of the case list."""
+    """One line of the case list (slots: the list may hold 100,000 of them)."""
 
     id: int
     code: str

@@ -125,6 +125,8 @@ class Case(Versioned, Base):
     mediator_names: Mapped[str] = mapped_column(String(400), default="")
     #: Everything the search box looks in (code, names, pinyin, phones, summary…), lower-case.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: ``search_text`` with each Chinese character as a word, for one- and two-character search.
+    search_chars: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime)

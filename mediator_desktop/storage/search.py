@@ -1,16 +1,17 @@
 """SQL for the case list: the search-box condition per dialect, and keyset paging.
 
-SQLite: terms of three or more characters go through the FTS5 trigram index (``case_fts``);
-shorter ones (a two-character name, ``zs``) fall back to ``LIKE`` on ``search_text``, which
-with the list's ``LIMIT`` stops as soon as a page is full. PostgreSQL: ``LIKE`` served by the
-pg_trgm GIN index.
+SQLite: terms of three or more characters go through the FTS5 trigram index (``case_fts``,
+any substring); shorter ones (a surname, 张三, ``zs``) through the word index over single
+characters (``case_fts_chars``). PostgreSQL: ``LIKE`` served by the pg_trgm GIN index.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, text, tuple_
+from sqlalchemy import ColumnElement, Integer, case, literal, select, text, tuple_
+
+from mediator_desktop.domain.search import char_tokens, short_term_pattern, short_term_query
 
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.storage.models import Case
@@ -24,20 +25,48 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+def _searchable(terms: list[str]) -> list[str]:
+    """Drop short terms made only of punctuation (a lone "(" would match everything)."""
+    return [t for t in terms if len(t) >= 3 or char_tokens(t)]
+
+
+def _fts(table: str, column: str, query: str, i: int) -> ColumnElement[bool]:
+    sub = (
+        text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q{i}")
+        .bindparams(**{f"q{i}": query})
+        .columns(rowid=Integer)
+    )
+    return Case.id.in_(sub)
+
+
 def text_conditions(dialect: str, terms: list[str]) -> list[ColumnElement[bool]]:
+    if dialect != "sqlite":  # PostgreSQL: LIKE, served by pg_trgm for terms of 3+ characters
+        return like_conditions(terms)
     conditions: list[ColumnElement[bool]] = []
-    for i, term in enumerate(terms):
-        if dialect == "sqlite" and len(term) >= 3:
-            phrase = '"' + term.replace('"', '""') + '"'
-            sub = (
-                text(f"SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i}")
-                .bindparams(**{f"fts{i}": phrase})
-                .columns(rowid=Integer)
-            )
-            conditions.append(Case.id.in_(sub))
+    for i, term in enumerate(_searchable(terms)):
+        if len(term) >= 3:
+            conditions.append(_fts("case_fts", "search_text", '"' + term.replace('"', '""') + '"', i))
         else:
-            conditions.append(Case.search_text.like(_like_pattern(term), escape="\\"))
+            conditions.append(_fts("case_fts_chars", "search_chars", short_term_query(term), i))
     return conditions
+
+
+def like_conditions(terms: list[str]) -> list[ColumnElement[bool]]:
+    """The same tests as :func:`text_conditions` on SQLite, written as ``LIKE`` (for scanning
+    a few thousand rows without the indexes)."""
+    out: list[ColumnElement[bool]] = []
+    for term in _searchable(terms):
+        if len(term) >= 3:
+            out.append(Case.search_text.like(_like_pattern(term), escape="\\"))
+        else:
+            out.append((literal(" ") + Case.search_chars).like(short_term_pattern(term), escape="\\"))
+    return out
+
+
+def recent_window(limit: int) -> ColumnElement[bool]:
+    """The newest ``limit`` cases: a cheap first try for a common search word."""
+    newest = select(Case.id).order_by(Case.received_on.desc(), Case.id.desc()).limit(limit)
+    return Case.id.in_(newest.scalar_subquery())
 
 
 def sort_columns(sort: str) -> list[ColumnElement[Any]]:

@@ -39,6 +39,8 @@ from mediator_desktop.ui.settings_dialog import SettingsDialog
 from mediator_desktop.ui.widgets import fill_enum_combo
 
 SEARCH_DELAY_MS = 150
+#: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
+COUNT_CAP = 1000
 
 
 class MainWindow(QMainWindow):
@@ -191,10 +193,16 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         query = self.current_query()
         self.case_model.set_query(query)
-        total = self.services.cases.count(query)
         filtered = bool(query.text.strip() or query.status or query.dispute_type_id or query.mediator_id
                         or query.risk_level or query.received_from)
-        self.count_label.setText(f"找到 {total:,} 件案件" if filtered else f"共 {total:,} 件案件")
+        if not self.case_model.canFetchMore():
+            total = self.case_model.rowCount()  # the first page held them all: nothing to count
+        else:
+            total = self.services.cases.count(query, cap=COUNT_CAP if query.text.strip() else None)
+        if total > COUNT_CAP and query.text.strip():
+            self.count_label.setText(f"找到 {COUNT_CAP:,} 多件案件")
+        else:
+            self.count_label.setText(f"找到 {total:,} 件案件" if filtered else f"共 {total:,} 件案件")
         if self.case_model.rowCount():
             self.table.selectionModel().setCurrentIndex(
                 self.case_model.index(0, 0),

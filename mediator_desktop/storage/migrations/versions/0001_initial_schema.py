@@ -4,8 +4,9 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-22
 
-The first released schema, plus the search index: an FTS5 trigram table kept in step by
-triggers on SQLite, a pg_trgm GIN index on PostgreSQL.
+The first released schema, plus the search indexes: on SQLite an FTS5 trigram table (terms of
+three or more characters) and an FTS5 word table over single characters (one- and two-character
+terms), kept in step by triggers; on PostgreSQL a pg_trgm GIN index.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def upgrade() -> None:
     sa.Column('party_names', sa.String(length=1000), nullable=False),
     sa.Column('mediator_names', sa.String(length=400), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('search_chars', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=100), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -357,6 +359,18 @@ def downgrade() -> None:
 
 
 SQLITE_SEARCH_DDL = [
+    # One- and two-character searches: each Chinese character is a word of search_chars.
+    "CREATE VIRTUAL TABLE case_fts_chars USING fts5(search_chars, content='mediation_case', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER case_fts_chars_ai AFTER INSERT ON mediation_case BEGIN "
+    "INSERT INTO case_fts_chars(rowid, search_chars) VALUES (new.id, new.search_chars); END",
+    "CREATE TRIGGER case_fts_chars_ad AFTER DELETE ON mediation_case BEGIN "
+    "INSERT INTO case_fts_chars(case_fts_chars, rowid, search_chars) "
+    "VALUES ('delete', old.id, old.search_chars); END",
+    "CREATE TRIGGER case_fts_chars_au AFTER UPDATE OF search_chars ON mediation_case BEGIN "
+    "INSERT INTO case_fts_chars(case_fts_chars, rowid, search_chars) "
+    "VALUES ('delete', old.id, old.search_chars); "
+    "INSERT INTO case_fts_chars(rowid, search_chars) VALUES (new.id, new.search_chars); END",
     "CREATE VIRTUAL TABLE case_fts USING fts5(search_text, content='mediation_case', "
     "content_rowid='id', tokenize='trigram')",
     "CREATE TRIGGER case_fts_ai AFTER INSERT ON mediation_case BEGIN "
@@ -397,8 +411,10 @@ def create_search_index() -> None:
 def drop_search_index() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for name in ("case_fts_ai", "case_fts_ad", "case_fts_au"):
+        for name in ("case_fts_ai", "case_fts_ad", "case_fts_au", "case_fts_chars_ai",
+                     "case_fts_chars_ad", "case_fts_chars_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS case_fts")
+        op.execute("DROP TABLE IF EXISTS case_fts_chars")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_case_search_trgm")
