@@ -158,7 +158,7 @@ def org_services(services):  # type: ignore[no-untyped-def]
 
 
 def sample_draft(**overrides):  # type: ignore[no-untyped-def]
-    from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
+    from mediator_desktop.services.dto import CaseDraft, PartyDraft
 
     draft = CaseDraft(
         received_on=date(2026, 11, 20), source="party_application", dispute_type="邻里纠纷",

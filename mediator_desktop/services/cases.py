@@ -69,6 +69,16 @@ def full_pinyin(name: str) -> str:
 # -- codes ----------------------------------------------------------------------------------
 
 
+def _ensure_series(session: Session, organization_id: int, year: int) -> None:
+    """Create the year's series row if missing (two PCs may race: the loser does nothing)."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    session.execute(
+        insert(CaseSequence)
+        .values(organization_id=organization_id, year=year, last_n=0)
+        .on_conflict_do_nothing()
+    )
+
+
 def allocate_number(session: Session, organization_id: int, year: int) -> int:
     """Next number of the organisation's series for ``year``.
 
@@ -80,13 +90,7 @@ def allocate_number(session: Session, organization_id: int, year: int) -> int:
 
 def allocate_block(session: Session, organization_id: int, year: int, count: int) -> int:
     """Reserve ``count`` consecutive numbers of the series; returns the first."""
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    session.execute(
-        insert(CaseSequence)
-        .values(organization_id=organization_id, year=year, last_n=0)
-        .on_conflict_do_nothing()
-    )
+    _ensure_series(session, organization_id, year)
     return session.execute(
         update(CaseSequence)
         .where(CaseSequence.organization_id == organization_id, CaseSequence.year == year)
@@ -98,13 +102,7 @@ def allocate_block(session: Session, organization_id: int, year: int, count: int
 
 def reserve_number(session: Session, organization_id: int, year: int, n: int) -> None:
     """Make sure the series never hands out ``n`` again (an imported code used it)."""
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    session.execute(
-        insert(CaseSequence)
-        .values(organization_id=organization_id, year=year, last_n=0)
-        .on_conflict_do_nothing()
-    )
+    _ensure_series(session, organization_id, year)
     session.execute(
         update(CaseSequence)
         .where(

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,7 @@ from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.services.dto import CaseDetail
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import ERROR_STYLE, chinese_date
+from mediator_desktop.ui.widgets import ERROR_STYLE, chinese_date, ok_cancel
 
 
 class ReasonDialog(QDialog):
@@ -62,9 +61,7 @@ class ReasonDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons = ok_cancel("确定", "取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
 from mediator_desktop.ui.settings_dialog import OrganizationForm, error_label
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, ok_cancel
 
 
 class FirstRunDialog(QDialog):
@@ -33,21 +33,12 @@ class FirstRunDialog(QDialog):
         self.mediator_name, self.mediator_phone, self.mediator_cert = QLineEdit(), QLineEdit(), QLineEdit()
         for field, label, widget in [("name", "姓名(&M)：", self.mediator_name), ("phone", "电话：", self.mediator_phone),
                                      ("certificate_no", "证书编号：", self.mediator_cert)]:
-            box = QWidget()
-            bl = QVBoxLayout(box)
-            bl.setContentsMargins(0, 0, 0, 0)
-            bl.addWidget(widget)
-            err = error_label()
-            bl.addWidget(err)
-            self.mediator_errors.bind(field, widget, err)
-            mf.addRow(label, box)
+            add_row(mf, self.mediator_errors, field, label, widget)
         lay.addWidget(med_box)
         self.message = error_label()
         self.message.setStyleSheet(ERROR_STYLE)
         lay.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用(&S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        buttons = ok_cancel("开始使用(&S)", "退出")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

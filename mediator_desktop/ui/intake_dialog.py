@@ -26,7 +26,7 @@ from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDr
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
 from mediator_desktop.ui.party_dialog import PartyDialog
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, set_combo_value
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, ok_cancel, set_combo_value
 
 RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
 
@@ -44,9 +44,7 @@ class KnownPartyPicker(QDialog):
         self.list = QListWidget()
         lay.addWidget(self.search)
         lay.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选取")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons = ok_cancel("选取", "取消")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

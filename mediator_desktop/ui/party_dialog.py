@@ -6,7 +6,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,8 +28,10 @@ from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
     WARNING_STYLE,
     FieldErrors,
+    add_row,
     chinese_date,
     fill_enum_combo,
+    ok_cancel,
     parse_date,
     set_combo_value,
 )
@@ -67,15 +68,7 @@ class PartyDialog(QDialog):
         return label
 
     def _row(self, form: QFormLayout, text: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addWidget(widget)
-        err = self._error_label()
-        lay.addWidget(err)
-        form.addRow(text, box)
-        self.errors.bind(field, widget, err)
+        add_row(form, self.errors, field, text, widget)
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -174,9 +167,7 @@ class PartyDialog(QDialog):
         self.matches.hide()
         outer.addWidget(self.matches)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons = ok_cancel("确定")
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)

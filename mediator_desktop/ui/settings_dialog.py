@@ -31,7 +31,7 @@ from mediator_desktop.domain import codes
 from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, set_combo_value
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, fill_enum_combo, ok_cancel, set_combo_value
 
 
 def error_label() -> QLabel:
@@ -63,14 +63,7 @@ class OrganizationForm(QWidget):
                                      ("kind", "组织类型：", self.kind), ("address", "地址：", self.address),
                                      ("phone", "联系电话：", self.phone), ("seal_text", "印章文字：", self.seal_text),
                                      ("code_pattern", "案号格式：", self.code_pattern)]:
-            box = QWidget()
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 0, 0, 0)
-            lay.addWidget(widget)
-            err = error_label()
-            lay.addWidget(err)
-            self.errors.bind(field, widget, err)
-            form.addRow(label, box)
+            add_row(form, self.errors, field, label, widget)
         form.addRow("案号示例：", self.preview)
         hint = QLabel("案号格式中 {year} 为年份，{short_name} 为简称，{N} 为序号（{N:03d} 表示补足3位）。")
         hint.setWordWrap(True)
@@ -123,18 +116,9 @@ class MediatorEditor(QDialog):
         self.active = QCheckBox("在职（可被指定办案）")
         for field, label, widget in [("name", "姓名(&N)：", self.name), ("phone", "电话：", self.phone),
                                      ("certificate_no", "证书编号：", self.certificate_no)]:
-            box = QWidget()
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 0, 0, 0)
-            lay.addWidget(widget)
-            err = error_label()
-            lay.addWidget(err)
-            self.errors.bind(field, widget, err)
-            form.addRow(label, box)
+            add_row(form, self.errors, field, label, widget)
         form.addRow("", self.active)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons = ok_cancel("保存", "取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

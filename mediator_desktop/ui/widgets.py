@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from mediator_desktop.domain.enums import LabelledEnum
 from mediator_desktop.services.errors import FieldProblem
@@ -106,3 +106,24 @@ class FieldErrors:
             if field.startswith(key + ".") or field.startswith(key + "["):
                 return key
         return None
+
+
+def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widget: QWidget) -> None:
+    """A form row whose field has its (hidden until needed) error message right under it."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(2)
+    lay.addWidget(widget)
+    message = QLabel()
+    lay.addWidget(message)
+    form.addRow(label, box)
+    errors.bind(field, widget, message)
+
+
+def ok_cancel(ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
+    """OK/Cancel buttons with Chinese words on them (the platform's own may be English)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    return buttons
