@@ -355,7 +355,7 @@ class CaseService:
     def _filtered(self, stmt: Select, query: CaseQuery, *, scan: bool = False) -> Select:  # type: ignore[type-arg]
         terms = query_terms(query.text)
         conditions = (search.like_conditions(terms) if scan
-                      else search.text_conditions(self.ctx.db.dialect, terms))
+                      else search.text_conditions(self.ctx.db.dialect, terms, cjk_words=self.ctx.db.cjk_words))
         if query.status:
             conditions.append(Case.status == query.status)
         if query.dispute_type_id is not None:

@@ -12,9 +12,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -124,6 +125,15 @@ class Database:
             else self.engine
         )
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+
+    @cached_property
+    def cjk_words(self) -> bool:
+        """Whether PostgreSQL's text-search parser keeps a Chinese character as a word (true
+        under a UTF-8 locale; a server created with the plain C locale drops them)."""
+        if self.dialect != "postgresql":
+            return True
+        with self.read() as s:
+            return bool(s.execute(text("SELECT length(to_tsvector('simple', '张 三')) = 2")).scalar())
 
     @property
     def sqlite_file(self) -> Path | None:

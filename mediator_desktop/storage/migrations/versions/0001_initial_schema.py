@@ -6,7 +6,8 @@ Create Date: 2026-11-22
 
 The first released schema, plus the search indexes: on SQLite an FTS5 trigram table (terms of
 three or more characters) and an FTS5 word table over single characters (one- and two-character
-terms), kept in step by triggers; on PostgreSQL a pg_trgm GIN index.
+terms), kept in step by triggers; on PostgreSQL a pg_trgm GIN index and a GIN word index over the same
+single-character words.
 """
 
 from __future__ import annotations
@@ -406,6 +407,14 @@ def create_search_index() -> None:
                 "CREATE INDEX ix_case_search_trgm ON mediation_case "
                 "USING gin (search_text gin_trgm_ops)"
             )
+        # One- and two-character terms: every Chinese character of search_chars is a word.
+        # The tsvector is stored (a generated column the models do not know), so checking a
+        # phrase against a candidate row reads it instead of parsing the text again.
+        op.execute(
+            "ALTER TABLE mediation_case ADD COLUMN search_tsv tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', search_chars)) STORED"
+        )
+        op.execute("CREATE INDEX ix_case_search_chars ON mediation_case USING gin (search_tsv)")
 
 
 def drop_search_index() -> None:
@@ -418,3 +427,5 @@ def drop_search_index() -> None:
         op.execute("DROP TABLE IF EXISTS case_fts_chars")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_case_search_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_case_search_chars")
+        op.execute("ALTER TABLE mediation_case DROP COLUMN IF EXISTS search_tsv")
