@@ -339,3 +339,18 @@ def test_keyboard_only_use(qtbot, gui) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
+
+
+def test_full_id_only_in_the_partys_own_form_and_viewing_is_audited(qtbot, gui) -> None:
+    services, settings = gui
+    detail = services.cases.register(sample_draft())
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    view = window.case_view
+    assert view.parties.item(0, 3).text() == "110105********002X"
+    dialog = view.open_party(0)
+    assert dialog.id_number.text() == "11010519491231002X" and dialog.id_number.isReadOnly()
+    assert dialog.phone.text() == "13800001234"
+    dialog.accept()
+    history = [h.text for h in services.cases.get(detail.id).history]
+    assert "查看当事人“张三”的完整信息" in history

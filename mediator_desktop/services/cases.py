@@ -501,6 +501,18 @@ class CaseService:
             agents=[AgentDraft(a.kind, a.name, a.phone, a.id_number) for a in v.agents],
         )
 
+    def open_party(self, party_id: int) -> PartyDraft:
+        """The party's own form, with the full ID number and phone; opening it is recorded
+        in the audit trail (personal information law: who looked at whose data, and when)."""
+        draft = self.known_party_draft(party_id)
+        with self.ctx.db.write() as s:
+            p = s.get(CaseParty, party_id)
+            assert p is not None
+            draft.role, draft.id = p.role, p.id
+            self.ctx.audit(s, "view_party", "case_party", p.id, case_id=p.case_id,
+                           text=f"查看当事人“{p.name}”的完整信息")
+        return draft
+
     # -- internals ----------------------------------------------------------------------------
 
     def _organization(self, s: Session) -> Organization:

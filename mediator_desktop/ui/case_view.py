@@ -117,6 +117,8 @@ class CaseView(QWidget):
         lay.addWidget(self._section("当事人"))
         self.parties = QTableWidget(0, 6)
         self.parties.setHorizontalHeaderLabels(["身份", "姓名或名称", "性别/类型", "证件号码", "联系电话", "代理人"])
+        self.parties.setToolTip("双击查看当事人的完整信息")
+        self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
         self._table(self.parties)
         lay.addWidget(self.parties)
         lay.addWidget(self._section("办理经过"))
@@ -221,6 +223,24 @@ class CaseView(QWidget):
         self.edit_button.show()
         self.actions.addWidget(self.edit_button)
         self.actions.addStretch()
+
+    def open_party(self, row: int):  # type: ignore[no-untyped-def]
+        """The party's own form, read-only: the only place the full ID number shows."""
+        from mediator_desktop.ui.party_dialog import PartyDialog
+
+        if self.detail is None or not 0 <= row < len(self.detail.parties):
+            return None
+        party = self.detail.parties[row]
+        try:
+            draft = self.services.cases.open_party(party.id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return None
+        dialog = PartyDialog(self.services, draft, self, kind=party.kind, exclude_case_id=self.detail.id)
+        dialog.set_read_only()
+        dialog.open()
+        self.party_dialog = dialog
+        return dialog
 
     # -- state changes ------------------------------------------------------------------------
 

@@ -304,6 +304,19 @@ class PartyDialog(QDialog):
         self.matches.setText("此当事人在以往案件中出现过（请留意重复纠纷或需要回避的情况）：\n" + "\n".join(lines))
         self.matches.show()
 
+    def set_read_only(self) -> None:
+        """Look, don't touch: changes to a party go through 修改案件信息."""
+        self.setWindowTitle("当事人信息（查看）")
+        for line in self.findChildren(QLineEdit):
+            line.setReadOnly(True)  # still selectable, so a number can be copied
+        for widget in [*self.findChildren(QComboBox), *self.findChildren(QTableWidget),
+                       *self.findChildren(QPushButton)]:
+            widget.setEnabled(False)
+        self.buttons.button(self.buttons.StandardButton.Cancel).hide()
+        self.buttons.button(self.buttons.StandardButton.Ok).setText("关闭")
+        self.buttons.accepted.disconnect()
+        self.buttons.accepted.connect(self.accept)
+
     def show_problems(self, problems: list[FieldProblem]) -> None:
         """Show problems from the case service for this party (fields without the prefix)."""
         mapped = []
