@@ -1,10 +1,25 @@
-"""Validation of case-exchange documents: the JSON Schema plus the rules a schema cannot say
-(real calendar dates, party references in range …). Every problem is reported with its JSON
-path (``$.cases[0].parties[1].id_number``) and a Chinese message; nothing is raised."""
+"""Validation of case-exchange documents (shared/spec/case-exchange.md, version 1).
+
+Two layers, both reporting every problem with its JSON path (``$.cases[0].parties[1].id_number``)
+and a message in plain Simplified Chinese:
+
+1. the JSON Schema ``case_exchange.schema.json`` (draft 2020-12), checked with ``jsonschema``;
+2. the rules a schema cannot say: real calendar dates and times, party references in range,
+   obligor ≠ obligee, a session that ends before it starts, duplicate case codes, characters a
+   database cannot store …
+
+Nothing here raises on bad input: ``validate_document(None)`` returns problems like any other
+document. ``load_document`` turns text or bytes into a document, reporting syntax errors with
+their line and column.
+"""
 
 from __future__ import annotations
 
+import copy
+import difflib
 import json
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -14,268 +29,630 @@ from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import ValidationError
+
+__all__ = ["SCHEMA", "Problem", "format_path", "load_document", "path_sort_key", "schema_path", "sort_problems",
+           "validate_document"]
 
 SCHEMA_NAME = "case_exchange.schema.json"
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem of a document: where (a JSON path) and what (Chinese, for the user)."""
+
     path: str
     message: str
 
 
 def schema_path() -> Path:
-    return Path(str(resources.files("mediator_desktop.exchange").joinpath(SCHEMA_NAME)))
+    """The schema file shipped inside the package."""
+    return Path(str(resources.files(__package__).joinpath(SCHEMA_NAME)))
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+SCHEMA: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8"))
+_VALIDATOR = Draft202012Validator(SCHEMA)
+
+PathParts = tuple[str | int, ...]
+
+# Scalar kinds defined once in the schema's $defs; messages and semantic checks depend on them.
+DATE, DATETIME, AMOUNT, PARTY_REF = "date", "datetime", "amount", "party_ref"
+_LOOSE = {kind: re.compile(SCHEMA["$defs"][kind]["pattern"]) for kind in (DATE, DATETIME, AMOUNT)}
+# What the schema's patterns mean in JSON Schema (ECMA-262): ASCII digits, no trailing newline.
+# Python's ``re`` lets ``\d`` match any Unicode digit and ``$`` match before a final newline.
+_STRICT = {
+    DATE: re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"),
+    DATETIME: re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})"),
+    AMOUNT: re.compile(r"[0-9]{1,12}\.[0-9]{2}"),
+}
+_RULES = {
+    DATE: "日期应为 YYYY-MM-DD 格式，如 2026-10-08",
+    DATETIME: "时间应为 YYYY-MM-DDTHH:MM 格式（24小时制），如 2026-10-10T09:30",
+    AMOUNT: '金额应为带两位小数的字符串，如 "12000.00"',
+    PARTY_REF: "应为当事人序号，即从0开始的整数（0 表示第1位当事人）",
+}
+_TYPE_NAMES = {"object": "对象（{…}）", "array": "列表（[…]）", "string": "文字（用英文双引号括起）",
+               "integer": "整数", "number": "数字", "boolean": "true 或 false", "null": "null"}
+# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8 at all.
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_SIMPLE_KEY = re.compile(r"[^\W\d]\w*")
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(_schema())
+# -- paths --------------------------------------------------------------------------------------
+
+def format_path(parts: PathParts) -> str:
+    """``("cases", 0, "code")`` → ``$.cases[0].code`` (odd keys as ``["a b"]``)."""
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif isinstance(part, str) and _SIMPLE_KEY.fullmatch(part):
+            out.append(f".{part}")
+        else:
+            out.append(f"[{json.dumps(str(part), ensure_ascii=False)}]")
+    return "".join(out)
 
 
-@lru_cache(maxsize=1)
-def _fast_check() -> Any:
-    """The schema compiled to Python by fastjsonschema: ~20x faster, but it stops at the first
-    problem, so it only decides whether the slower, complete jsonschema pass is needed."""
-    schema = dict(_schema())
+_PATH_TOKEN = re.compile(r'\.([^.\[]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def path_sort_key(path: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a path: indexes numerically (``[2]`` before ``[10]``), keys alphabetically."""
+    key: list[tuple[int, int | str]] = []
+    for match in _PATH_TOKEN.finditer(path):
+        name, index, quoted = match.groups()
+        if index is not None:
+            key.append((0, int(index)))
+        elif quoted is not None:
+            try:
+                key.append((1, str(json.loads(quoted))))
+            except ValueError:
+                key.append((1, quoted))
+        else:
+            key.append((1, name))
+    return tuple(key)
+
+
+_sort_key = path_sort_key  # the name services.exchange imports
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Without repeats, sorted by path; problems at the same path keep their order."""
+    return sorted(dict.fromkeys(problems), key=lambda p: path_sort_key(p.path))
+
+
+# -- labels from the schema ---------------------------------------------------------------------
+
+def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A schema node with its ``$ref`` followed, and the name of the $defs entry if any."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref.rsplit("/", 1)[-1]
+        return SCHEMA["$defs"][name], name
+    return node, None
+
+
+@lru_cache(maxsize=4096)
+def _field(shape: tuple[str | None, ...]) -> tuple[str | None, str | None]:
+    """(Chinese label, $defs kind) of the value at ``shape`` (a path with indexes as None)."""
+    node: dict[str, Any] = SCHEMA
+    label: str | None = None
+    kind: str | None = None
+    for part in shape:
+        node, _ = _resolve(node)
+        child = node.get("items") if part is None else node.get("properties", {}).get(part)
+        if not isinstance(child, dict):
+            return None, None
+        resolved, kind = _resolve(child)
+        label = child.get("title") or resolved.get("title")
+        node = child
+    return label, kind
+
+
+def _info(parts: PathParts) -> tuple[str | None, str | None]:
+    return _field(tuple(None if isinstance(p, int) else p for p in parts))
+
+
+def _label(parts: PathParts) -> str:
+    """How a message names the value at ``parts``: ``“受理日期”(received_on)``."""
+    if not parts:
+        return "文件内容"
+    title, _ = _info(parts)
+    last = parts[-1]
+    if isinstance(last, int):
+        return f"“{title}”" if title else "此项"
+    return f"“{title}”({last})" if title else f"“{last}”"
+
+
+def _subject(parts: PathParts) -> str:
+    """The label, followed by a space after a bracketed key: ``“案件来源”(source) ``."""
+    label = _label(parts)
+    return label + " " if label.endswith(")") else label
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """A short rendering of a JSON value for a message."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _safe(text: str) -> str:
+    """Lone surrogates written as ``\\udc80`` so that the message can be printed and stored."""
+    return _BAD_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _BAD_CHARS.search(text) else text
+
+
+# -- layer 1: the JSON Schema -------------------------------------------------------------------
+
+_CASE_SCHEMA: dict[str, Any] = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/case", "$defs": SCHEMA["$defs"]}
+_CASE_VALIDATOR = Draft202012Validator(_CASE_SCHEMA)
+
+
+@lru_cache(maxsize=2)
+def _fast_check(part: str) -> Callable[[Any], Any]:
+    """The schema (``part`` "document") or its case schema ("case") compiled to Python by
+    fastjsonschema: much faster than jsonschema but it stops at the first problem, so it only
+    decides whether the complete jsonschema pass is needed.
+    Draft 7 mode: the schema uses nothing that differs between draft 7 and 2020-12.
+    fastjsonschema rewrites the ``$ref``s it resolves in place: it gets a deep copy."""
+    schema = copy.deepcopy(SCHEMA if part == "document" else _CASE_SCHEMA)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     return fastjsonschema.compile(schema)
 
 
-def _schema_valid(doc: Any) -> bool:
+def _schema_valid_fast(value: Any, part: str = "document") -> bool:
     try:
-        _fast_check()(doc)
-    except fastjsonschema.JsonSchemaException:
+        _fast_check(part)(value)
+    except Exception:  # noqa: BLE001 - any doubt means: run the complete validator
         return False
     return True
 
 
-def __getattr__(name: str) -> Any:
-    if name == "SCHEMA":
-        return _schema()
-    raise AttributeError(name)
+def _schema_errors(doc: Any) -> Iterator[tuple[PathParts, ValidationError]]:
+    """Every schema error with the path its ``absolute_path`` is relative to.
+
+    The complete validator is slow (seconds for 10,000 cases), so a document with a list of
+    cases is checked as its shell (without the cases) plus only those cases that the compiled
+    check refuses."""
+    if _schema_valid_fast(doc):
+        return
+    cases = doc.get("cases") if isinstance(doc, dict) else None
+    if not isinstance(cases, list):
+        for error in _VALIDATOR.iter_errors(doc):
+            yield (), error
+        return
+    shell = dict(doc)
+    shell["cases"] = []
+    for error in _VALIDATOR.iter_errors(shell):
+        yield (), error
+    for i, case in enumerate(cases):
+        if not _schema_valid_fast(case, "case"):
+            for error in _CASE_VALIDATOR.iter_errors(case):
+                yield ("cases", i), error
 
 
-def _path(parts: Any) -> str:
-    out = "$"
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else f".{p}"
-    return out
-
-
-def _label(schema: dict[str, Any] | None, key: str) -> str:
-    """``“受理日期”(received_on)`` from the property's description, else the key."""
-    if not schema:
-        return f"“{key}”"
-    prop = schema.get("properties", {}).get(key, {})
-    desc = prop.get("description")
-    if not desc and "$ref" in prop:
-        ref = prop["$ref"].rsplit("/", 1)[-1]
-        desc = _schema()["$defs"].get(ref, {}).get("title") or _schema()["$defs"].get(ref, {}).get("description")
-    return f"“{desc}”({key})" if desc else f"“{key}”"
-
-
-@lru_cache(maxsize=1)
-def _labels_by_key() -> dict[str, str]:
-    """Field name → Chinese label, from the descriptions of the schema's properties."""
-    labels: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, prop in node.get("properties", {}).items():
-                if isinstance(prop, dict) and prop.get("description"):
-                    labels.setdefault(key, prop["description"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(_schema())
-    return labels
-
-
-def _field_label(error: SchemaError) -> str:
-    key = error.path[-1] if error.path else None
-    desc = _labels_by_key().get(key) if isinstance(key, str) else None
-    if desc is None and isinstance(error.schema, dict):
-        desc = error.schema.get("description")
-    if isinstance(key, str):
-        return f"“{desc}”({key})" if desc else f"“{key}”"
-    return f"“{desc}”" if desc else "此项"
-
-
-_TYPE_NAMES = {"object": "对象", "array": "数组（列表）", "string": "文字", "integer": "整数",
-               "boolean": "true 或 false", "number": "数字"}
-
-
-def _schema_problems(error: SchemaError) -> list[Problem]:
-    path = list(error.absolute_path)
+def _schema_problems(prefix: PathParts, error: ValidationError) -> list[Problem]:
+    parts: PathParts = prefix + tuple(error.absolute_path)
+    path = format_path(parts)
     kind = error.validator
-    label = _field_label(error)
-    if kind == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return [Problem(_path(path + [k]), f"未知字段“{k}”，请检查拼写（本格式不认识这个字段）") for k in extra]
-    if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
-        return [Problem(_path(path + [k]), f"缺少必填字段{_label(error.schema, k)}") for k in missing]
+    value = error.instance
+    subject = _subject(parts)
+    _, scalar = _info(parts)
+
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = list(error.schema.get("properties", {}))
+        problems = []
+        for key in value:
+            if key in known:
+                continue
+            message = f"未知字段“{key}”，请检查拼写"
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            if close:
+                message += f"（是否应为“{close[0]}”？）"
+            else:
+                message += "（本格式没有这个字段）"
+            problems.append(Problem(format_path(parts + (key,)), message))
+        return problems
+    if kind == "required" and isinstance(value, dict):
+        return [Problem(format_path(parts + (key,)), f"缺少必填字段{_label(parts + (key,))}")
+                for key in error.validator_value if key not in value]
     if kind == "enum":
         allowed = "、".join(str(v) for v in error.validator_value)
-        return [Problem(_path(path), f"{label}的值“{error.instance}”不在允许范围：{allowed}")]
+        shown = f"“{value}”" if isinstance(value, str) else _show(value)
+        return [Problem(path, f"{subject}的值{shown}不在允许范围：{allowed}")]
     if kind == "const":
-        return [Problem(_path(path), f"{label}应为 {json.dumps(error.validator_value, ensure_ascii=False)}")]
+        expected = error.validator_value
+        if parts == ("version",):
+            return [Problem(path, f"{subject}应为 1：本程序只能读取第1版的文件，现为 {_show(value)}")]
+        if parts == ("format",):
+            return [Problem(path, f"{subject}应为“{expected}”：这不是调解工作台的案件交换文件，"
+                                  f"现为 {_show(value)}")]
+        return [Problem(path, f"{subject}应为 {_show(expected)}，现为 {_show(value)}")]
+    if kind in ("type", "pattern") and scalar in _RULES:
+        return [Problem(path, f"{_label(parts)}：{_RULES[scalar]}，现为 {_show(value)}")]
     if kind == "type":
         expected = error.validator_value
         names = "或".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
-        if error.schema.get("pattern", "").startswith(r"^\d{1,12}\.") or (
-                path and isinstance(error.instance, (int, float)) and "amount" in str(path[-1])):
-            return [Problem(_path(path), '金额应为带两位小数的字符串，如 "12000.00"')]
-        return [Problem(_path(path), f"{label}应为{names}")]
-    if kind == "pattern":
-        pattern = error.validator_value
-        if "T" in pattern:
-            msg = f"{label}应为 YYYY-MM-DDTHH:MM 格式，如 2026-10-10T09:30"
-        elif r"\." in pattern:
-            msg = f'{label}：金额应为带两位小数的字符串，如 "12000.00"'
-        else:
-            msg = f"{label}：日期应为 YYYY-MM-DD 格式，如 2026-10-08"
-        return [Problem(_path(path), msg)]
+        if not parts:
+            return [Problem(path, f"文件内容应为 JSON 对象（以 {{ 开头），现为 {_show(value)}")]
+        space = " " if names[0].isascii() else ""
+        return [Problem(path, f"{subject}应为{space}{names}，现为 {_show(value)}")]
+    if kind == "minLength":
+        return [Problem(path, f"{subject}不能为空")]
     if kind == "maxLength":
-        return [Problem(_path(path), f"{label}太长（不能超过{error.validator_value}个字）")]
+        return [Problem(path, f"{subject}太长：最多{error.validator_value}个字，现有{len(value)}个字")]
     if kind == "minimum":
-        return [Problem(_path(path), f"{label}不能小于{error.validator_value}")]
-    if kind == "maximum":
-        return [Problem(_path(path), f"{label}不能大于{error.validator_value}")]
-    return [Problem(_path(path), f"{label}：{error.message}")]
+        if scalar == PARTY_REF:
+            return [Problem(path, f"{_label(parts)}：{_RULES[PARTY_REF]}，不能是负数，现为 {_show(value)}")]
+        return [Problem(path, f"{subject}不能小于{error.validator_value}，现为 {_show(value)}")]
+    if kind == "uniqueItems":
+        return [Problem(path, f"{subject}中有重复的项：{_show(value)}")]
+    return [Problem(path, f"{subject}不符合格式要求：{error.message}")]
 
 
-def _check_date(problems: list[Problem], path: str, value: Any) -> None:
-    if isinstance(value, str) and len(value) == 10:
+# -- layer 2: what the schema cannot say --------------------------------------------------------
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _has_bad_chars(doc: Any) -> bool:
+    stack = [doc]
+    search = _BAD_CHARS.search
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+class _Semantics:
+    """The checks beyond the schema. Every step looks at the types first: the document may be
+    anything (the schema problems are reported separately)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, parts: PathParts, message: str) -> None:
+        self.problems.append(Problem(format_path(parts), message))
+
+    # Scalars
+
+    def _strict(self, parts: PathParts, value: Any, kind: str) -> re.Match[str] | None:
+        """The match of a well-formed value; None when absent, left to the schema, or reported."""
+        if not isinstance(value, str) or not _LOOSE[kind].search(value):
+            return None  # absent, or the schema reports it
+        match = _STRICT[kind].fullmatch(value)
+        if match is None:
+            self.add(parts, f"{_label(parts)}：{_RULES[kind]}（只能用半角数字，不能有空格或换行），"
+                            f"现为 {_show(value)}")
+        return match
+
+    def date(self, parts: PathParts, value: Any) -> date | None:
+        match = self._strict(parts, value, DATE)
+        if match is None:
+            return None
         try:
-            date.fromisoformat(value)
+            return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            problems.append(Problem(path, f"“{value}”不是存在的日期"))
+            self.add(parts, f"{_label(parts)}：“{value}”不是存在的日期")
+            return None
 
-
-def _check_datetime(problems: list[Problem], path: str, value: Any) -> datetime | None:
-    if isinstance(value, str) and len(value) == 16:
+    def datetime(self, parts: PathParts, value: Any) -> datetime | None:
+        match = self._strict(parts, value, DATETIME)
+        if match is None:
+            return None
         try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M")
+            day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            problems.append(Problem(path, f"“{value}”不是存在的日期时间"))
-    return None
+            self.add(parts, f"{_label(parts)}：“{value}”不是存在的日期")
+            return None
+        hour, minute = int(match[4]), int(match[5])
+        if hour > 23 or minute > 59:
+            self.add(parts, f"{_label(parts)}：“{value}”不是有效的时间（小时应为 00–23，分钟应为 00–59）")
+            return None
+        return datetime(day.year, day.month, day.day, hour, minute)
 
+    def amount(self, parts: PathParts, value: Any) -> None:
+        self._strict(parts, value, AMOUNT)
 
-def _semantic(doc: dict[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen_codes: dict[str, int] = {}
-    for i, case in enumerate(doc.get("cases", [])):
-        if not isinstance(case, dict):
-            continue
-        base = f"$.cases[{i}]"
-        code = case.get("code")
-        if isinstance(code, str):
-            if not code.strip():
-                problems.append(Problem(f"{base}.code", "“案号”不能为空字符串（不填则由系统生成）"))
-            elif code in seen_codes:
-                problems.append(Problem(f"{base}.code", f"案号“{code}”与 $.cases[{seen_codes[code]}] 重复"))
+    def integer(self, parts: PathParts, value: Any) -> int | None:
+        """An integer field's value; a float such as 1.0 (which JSON Schema calls an integer)
+        is reported: the application stores whole numbers only."""
+        if _is_int(value):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            self.add(parts, f"{_subject(parts)}应写成整数（如 {int(value)}），不要带小数点")
+        return None
+
+    def party_ref(self, parts: PathParts, value: Any, count: int | None) -> int | None:
+        index = self.integer(parts, value)
+        if index is None or index < 0 or count is None:
+            return None
+        if index >= count:
+            if count == 0:
+                self.add(parts, f"{_label(parts)}：当事人序号 {index} 无效，本案没有当事人")
             else:
-                seen_codes[code] = i
-        for key in ("received_on",):
-            _check_date(problems, f"{base}.{key}", case.get(key))
-        for key in ("summary", "dispute_type"):
-            if isinstance(case.get(key), str) and not case[key].strip():
-                problems.append(Problem(f"{base}.{key}", "不能为空"))
-        parties = case.get("parties", [])
-        n = len(parties) if isinstance(parties, list) else 0
+                self.add(parts, f"{_label(parts)}：当事人序号 {index} 超出范围，本案只有{count}位当事人"
+                                f"（序号 0–{count - 1}）")
+            return None
+        return index
 
-        def ref(path: str, value: Any) -> None:
-            if isinstance(value, int) and not isinstance(value, bool) and value >= n:
-                problems.append(Problem(path, f"当事人序号 {value} 超出范围（本案共有{n}位当事人，序号从0开始）"))
+    def text(self, parts: PathParts, value: Any) -> None:
+        """A required text made of spaces only (the schema's minLength catches "")."""
+        if isinstance(value, str) and value and not value.strip():
+            self.add(parts, f"{_subject(parts)}不能只有空格")
 
-        for j, party in enumerate(parties if isinstance(parties, list) else []):
-            if isinstance(party, dict):
-                _check_date(problems, f"{base}.parties[{j}].birth_date", party.get("birth_date"))
-                if isinstance(party.get("name"), str) and not party["name"].strip():
-                    problems.append(Problem(f"{base}.parties[{j}].name", "“姓名或名称”不能为空"))
-        for j, session in enumerate(case.get("sessions", []) or []):
-            if not isinstance(session, dict):
+    # Structure
+
+    def document(self, doc: dict[str, Any]) -> None:
+        self.characters(doc)
+        org = doc.get("organization")
+        if isinstance(org, dict):
+            self.text(("organization", "name"), org.get("name"))
+        cases = doc.get("cases")
+        if not isinstance(cases, list):
+            return
+        codes: dict[str, int] = {}
+        for i, case in enumerate(cases):
+            if not isinstance(case, dict):
                 continue
-            sp = f"{base}.sessions[{j}]"
-            start = _check_datetime(problems, f"{sp}.starts_at", session.get("starts_at"))
-            end = _check_datetime(problems, f"{sp}.ends_at", session.get("ends_at"))
-            if start and end and end < start:
-                problems.append(Problem(f"{sp}.ends_at", "“结束时间”早于“开始时间”"))
-            for k, value in enumerate(session.get("present", []) or []):
-                ref(f"{sp}.present[{k}]", value)
+            self.case(("cases", i), case)
+            code = case.get("code")
+            if isinstance(code, str) and code.strip():
+                if code in codes:
+                    self.add(("cases", i, "code"), f"案号“{code}”在本文件中重复（与 $.cases[{codes[code]}].code 相同）")
+                else:
+                    codes[code] = i
+
+    def case(self, at: PathParts, case: dict[str, Any]) -> None:
+        for key in ("code", "dispute_type", "summary"):
+            self.text(at + (key,), case.get(key))
+        self.date(at + ("received_on",), case.get("received_on"))
+        parties = case.get("parties")
+        count = len(parties) if isinstance(parties, list) else (0 if parties is None else None)
+        for j, party in self.objects(case, "parties"):
+            self.party(at + ("parties", j), party)
+        names: dict[str, int] = {}
+        for k, mediator in self.objects(case, "mediators"):
+            name = mediator.get("name")
+            self.text(at + ("mediators", k, "name"), name)
+            if isinstance(name, str) and name.strip():
+                if name.strip() in names:
+                    self.add(at + ("mediators", k, "name"),
+                             f"调解员“{name.strip()}”在本案中重复列出（同一位调解员只能指定一次）")
+                else:
+                    names[name.strip()] = k
+        for k, session in self.objects(case, "sessions"):
+            sp = at + ("sessions", k)
+            start = self.datetime(sp + ("starts_at",), session.get("starts_at"))
+            end = self.datetime(sp + ("ends_at",), session.get("ends_at"))
+            if start is not None and end is not None and end < start:
+                self.add(sp + ("ends_at",), "“结束时间”(ends_at) 早于“开始时间”(starts_at)")
+            present = session.get("present")
+            if isinstance(present, list):
+                for m, ref in enumerate(present):
+                    self.party_ref(sp + ("present", m), ref, count)
         agreement = case.get("agreement")
         if isinstance(agreement, dict):
-            _check_date(problems, f"{base}.agreement.signed_on", agreement.get("signed_on"))
-            for k, term in enumerate(agreement.get("terms", []) or []):
-                if not isinstance(term, dict):
-                    continue
-                tp = f"{base}.agreement.terms[{k}]"
-                ref(f"{tp}.obligor", term.get("obligor"))
-                ref(f"{tp}.obligee", term.get("obligee"))
-                if term.get("obligor") is not None and term.get("obligor") == term.get("obligee"):
-                    problems.append(Problem(f"{tp}.obligee", "“权利人”与“义务人”是同一位当事人"))
-                _check_date(problems, f"{tp}.due_on", term.get("due_on"))
-                if isinstance(term.get("text"), str) and not term["text"].strip():
-                    problems.append(Problem(f"{tp}.text", "“协议条款”不能为空"))
+            self.agreement(at + ("agreement",), agreement, count)
         termination = case.get("termination")
         if isinstance(termination, dict):
-            _check_date(problems, f"{base}.termination.on", termination.get("on"))
-        for k, visit in enumerate(case.get("follow_ups", []) or []):
-            if isinstance(visit, dict):
-                ref(f"{base}.follow_ups[{k}].party", visit.get("party"))
-                for key in ("due_on", "done_on"):
-                    _check_date(problems, f"{base}.follow_ups[{k}].{key}", visit.get(key))
-        jc = case.get("judicial_confirmation")
-        if isinstance(jc, dict):
-            for key in ("filed_on", "ruled_on"):
-                _check_date(problems, f"{base}.judicial_confirmation.{key}", jc.get(key))
+            self.date(at + ("termination", "on"), termination.get("on"))
+        for k, visit in self.objects(case, "follow_ups"):
+            vp = at + ("follow_ups", k)
+            self.party_ref(vp + ("party",), visit.get("party"), count)
+            self.date(vp + ("due_on",), visit.get("due_on"))
+            self.date(vp + ("done_on",), visit.get("done_on"))
+        confirmation = case.get("judicial_confirmation")
+        if isinstance(confirmation, dict):
+            jp = at + ("judicial_confirmation",)
+            self.date(jp + ("filed_on",), confirmation.get("filed_on"))
+            self.date(jp + ("ruled_on",), confirmation.get("ruled_on"))
+
+    def party(self, at: PathParts, party: dict[str, Any]) -> None:
+        self.text(at + ("name",), party.get("name"))
+        self.date(at + ("birth_date",), party.get("birth_date"))
+        for k, agent in self.objects(party, "agents"):
+            self.text(at + ("agents", k, "name"), agent.get("name"))
+
+    def agreement(self, at: PathParts, agreement: dict[str, Any], count: int | None) -> None:
+        self.date(at + ("signed_on",), agreement.get("signed_on"))
+        self.integer(at + ("copies",), agreement.get("copies"))
+        for k, term in self.objects(agreement, "terms"):
+            tp = at + ("terms", k)
+            self.text(tp + ("text",), term.get("text"))
+            obligor = self.party_ref(tp + ("obligor",), term.get("obligor"), count)
+            obligee = self.party_ref(tp + ("obligee",), term.get("obligee"), count)
+            if obligor is not None and obligor == obligee:
+                self.add(tp + ("obligee",),
+                         f"“权利人”(obligee) 与“义务人”(obligor) 是同一位当事人（序号 {obligor}）")
+            self.amount(tp + ("amount",), term.get("amount"))
+            self.date(tp + ("due_on",), term.get("due_on"))
+
+    @staticmethod
+    def objects(parent: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        items = parent.get(key)
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield i, item
+
+    def characters(self, doc: Any) -> None:
+        """Strings a database cannot store (NUL, unpaired surrogates), anywhere in the document.
+        Iterative: a deeply nested document must not exhaust the stack. A quick scan without
+        paths first: almost every document has none."""
+        if not _has_bad_chars(doc):
+            return
+        stack: list[tuple[PathParts, Any]] = [((), doc)]
+        while stack:
+            parts, value = stack.pop()
+            if isinstance(value, str):
+                found = _BAD_CHARS.search(value)
+                if found:
+                    char = found.group()
+                    what = "空字符 \\u0000" if char == "\x00" else f"不成对的代理字符 \\u{ord(char):04x}"
+                    self.add(parts, f"{_subject(parts)}含有无法保存的字符（{what}，第{found.start() + 1}个字符）")
+            elif isinstance(value, dict):
+                stack.extend((parts + (k,), v) for k, v in value.items() if isinstance(k, str))
+            elif isinstance(value, list):
+                stack.extend((parts + (i,), v) for i, v in enumerate(value))
+
+
+# -- public API ---------------------------------------------------------------------------------
+
+def validate_document(doc: object) -> list[Problem]:
+    """Every problem of ``doc`` (a parsed JSON value), sorted by path; [] means it may be imported.
+
+    Schema problems come one per unknown field and one per missing field, each at that field's
+    path. The semantic checks run on every part whose shape allows them, so one pass lists all.
+    """
+    problems: list[Problem] = []
+    for prefix, error in _schema_errors(doc):
+        problems.extend(_schema_problems(prefix, error))
+    if isinstance(doc, dict):
+        checks = _Semantics()
+        checks.document(doc)
+        problems.extend(checks.problems)
+    return [Problem(_safe(p.path), _safe(p.message)) for p in sort_problems(problems)]
+
+
+_JSON_MESSAGES = (
+    ("Expecting property name enclosed in double quotes",
+     "此处应为用英文双引号括起的字段名（注意最后一项后面不能有逗号）"),
+    ("Expecting value", "此处缺少值（或有多余的逗号、不是英文双引号的引号）"),
+    ("Expecting ',' delimiter", "缺少英文逗号“,”"),
+    ("Expecting ':' delimiter", "缺少英文冒号“:”"),
+    ("Unterminated string", "文字缺少结尾的英文双引号"),
+    ("Invalid control character", "文字中有不允许的控制字符（换行应写作 \\n，制表符应写作 \\t）"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
+    ("Invalid \\escape", "无效的转义符（文字中的反斜杠应写作 \\\\）"),
+    ("Extra data", "JSON 内容结束后还有多余的内容"),
+)
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: accepted by Python's json module, not JSON."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _reject_constant(token: str) -> Any:
+    raise _NotJson(token)
+
+
+class _DuplicateKeys(dict):  # type: ignore[type-arg]
+    """An object in which some key appeared more than once (json keeps only the last)."""
+
+    duplicates: list[str]
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for key, _ in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.add(key)
+    marked = _DuplicateKeys(obj)
+    marked.duplicates = duplicates
+    return marked
+
+
+def _duplicate_problems(doc: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    stack: list[tuple[PathParts, Any]] = [((), doc)]
+    while stack:
+        parts, value = stack.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "duplicates", ()):
+                problems.append(Problem(format_path(parts + (key,)),
+                                        f"字段“{key}”在同一个对象中出现了不止一次（只会保留最后一个），请只保留一个"))
+            stack.extend((parts + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((parts + (i,), v) for i, v in enumerate(value))
     return problems
 
 
-def validate_document(doc: object) -> list[Problem]:
-    """Every problem of ``doc``; an empty list means it may be imported."""
-    if not isinstance(doc, dict):
-        return [Problem("$", "文件内容应为一个 JSON 对象（以 { 开头）")]
-    problems: list[Problem] = []
-    if not _schema_valid(doc):
-        for error in _validator().iter_errors(doc):
-            problems.extend(_schema_problems(error))
-    problems.extend(_semantic(doc) if isinstance(doc.get("cases"), list) else [])
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: _sort_key(p.path))
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _sort_key(path: str) -> list[Any]:
-    key: list[Any] = []
-    for token in path.replace("[", ".[").split("."):
-        if token.startswith("[") and token.endswith("]") and token[1:-1].isdigit():
-            key.append((0, int(token[1:-1])))
-        elif token:
-            key.append((1, token))
-    return key
+def _find_outside_strings(text: str, token: str) -> int | None:
+    """Where ``token`` first occurs in ``text`` outside JSON strings."""
+    in_string = escaped = False
+    for i, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith(token, i):
+            return i
+    return None
 
 
-def load_document(data: str | bytes) -> tuple[object | None, list[Problem]]:
-    """Parse UTF-8 JSON (a BOM is allowed); a syntax error becomes a problem with its line."""
-    if isinstance(data, bytes):
+def load_document(data: str | bytes | bytearray) -> tuple[object | None, list[Problem]]:
+    """Parse UTF-8 JSON text (a UTF-8 BOM is allowed).
+
+    Returns ``(document, [])``, or ``(None, problems)`` when the text is not a JSON document:
+    a syntax error with its line and column (“第3行第15列：JSON 格式错误：…”), a file in another
+    encoding, a repeated key in one object (which would silently drop a value).
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None, [Problem("$", "文件是 UTF-16 编码，请另存为 UTF-8 编码后再导入")]
         try:
-            text = data.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return None, [Problem("$", f"文件不是 UTF-8 编码（第{exc.start + 1}个字节处），请另存为 UTF-8 后再导入")]
+            start = exc.start
+            line = raw.count(b"\n", 0, start) + 1
+            line_start = raw.rfind(b"\n", 0, start) + 1
+            if line_start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                line_start = 3
+            column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+            return None, [Problem("$", f"第{line}行第{column}列：文件不是 UTF-8 编码（可能是 GBK/GB18030），"
+                                       "请用记事本等工具另存为 UTF-8 编码后再导入")]
+    elif isinstance(data, str):
+        text = data.removeprefix("\ufeff")
     else:
-        text = data.lstrip("\ufeff")
+        raise TypeError(f"load_document expects str or bytes, not {type(data).__name__}")
+    if not text.strip():
+        return None, [Problem("$", "文件是空的，没有任何内容")]
     try:
-        return json.loads(text), []
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        return None, [Problem("$", f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误：{exc.msg}")]
+        reason = next((zh for en, zh in _JSON_MESSAGES if exc.msg.startswith(en)), "")
+        detail = f"{reason}（{exc.msg}）" if reason else exc.msg
+        return None, [Problem("$", f"第{exc.lineno}行第{exc.colno}列：JSON 格式错误：{detail}")]
+    except _NotJson as exc:
+        where = _find_outside_strings(text, exc.token)
+        prefix = "第{}行第{}列：".format(*_line_column(text, where)) if where is not None else ""
+        return None, [Problem("$", f"{prefix}JSON 格式错误：{exc.token} 不是合法的 JSON 值（金额请写成字符串）")]
+    except RecursionError:
+        return None, [Problem("$", "JSON 格式错误：嵌套层数太多，无法读取")]
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return None, [Problem("$", f"JSON 格式错误：{exc}")]
+    duplicates = _duplicate_problems(doc)
+    if duplicates:
+        return None, [Problem(_safe(p.path), _safe(p.message)) for p in sort_problems(duplicates)]
+    return doc, []
