@@ -125,6 +125,19 @@ def test_register_a_case_as_a_user_then_find_it_by_pinyin(qtbot, gui) -> None:
     assert window.count_label.text() == "找到 1 件案件"
 
 
+def test_intake_proposes_today_by_the_services_clock_not_the_system(qtbot, gui, clock) -> None:
+    # A PC whose clock the services do not share (here: the test clock, a day in March) must not
+    # get a received date the service then refuses as "in the future".
+    services, _settings = gui
+    from datetime import datetime
+
+    clock.value = datetime(2026, 3, 2, 8, 0)
+    dialog = IntakeDialog(services)
+    qtbot.addWidget(dialog)
+    assert dialog.ui.receivedOn.date() == QDate(2026, 3, 2)
+    assert dialog.ui.receivedOn.maximumDate() == QDate(2026, 3, 2)
+
+
 def test_bad_input_shows_messages_next_to_fields_and_keeps_the_text(qtbot, gui) -> None:
     services, _settings = gui
     dialog = IntakeDialog(services)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mediator_desktop.services.cases import CaseService
 from mediator_desktop.services.context import Actor, ServiceContext
 from mediator_desktop.services.exchange import ExchangeService
@@ -29,6 +31,11 @@ class Services:
         services = cls(open_database(url), actor)
         services.dispute_types.ensure_defaults()
         return services
+
+    def today(self) -> date:
+        """Today by the services' clock: the UI asks here, never the system, so that a date the
+        dialog proposes is the date the service checks against (and tests can set it)."""
+        return self.ctx.today()
 
     def close(self) -> None:
         self.db.dispose()

@@ -26,7 +26,7 @@ from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDr
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
 from mediator_desktop.ui.party_dialog import PartyDialog
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, ok_cancel, set_combo_value
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, ok_cancel, qdate, set_combo_value
 
 RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
 
@@ -115,7 +115,7 @@ class IntakeDialog(QDialog):
         u.partiesTable.doubleClicked.connect(lambda _i: self.edit_party())
         u.riskLevel.currentIndexChanged.connect(self._risk_changed)
         if case_id is None:
-            u.receivedOn.setDate(QDate.currentDate())
+            u.receivedOn.setDate(qdate(self.services.today()))
         else:
             self._load(case_id)
         self._risk_changed()
@@ -135,7 +135,7 @@ class IntakeDialog(QDialog):
         u.disputeType.addItem("（请选择）", None)
         for t in self.services.dispute_types.list(active_only=True):
             u.disputeType.addItem(("　　" if t.parent_id else "") + t.name, t.name)
-        u.receivedOn.setMaximumDate(QDate.currentDate())
+        u.receivedOn.setMaximumDate(qdate(self.services.today()))
         for m in self.services.mediators.list(active_only=True):
             item = QListWidgetItem(m.name)
             item.setData(Qt.ItemDataRole.UserRole, m.id)

@@ -36,7 +36,7 @@ from mediator_desktop.ui.case_table_model import CaseTableModel
 from mediator_desktop.ui.case_view import CaseView
 from mediator_desktop.ui.intake_dialog import IntakeDialog
 from mediator_desktop.ui.settings_dialog import SettingsDialog
-from mediator_desktop.ui.widgets import fill_enum_combo
+from mediator_desktop.ui.widgets import fill_enum_combo, qdate
 
 SEARCH_DELAY_MS = 150
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
@@ -74,8 +74,8 @@ class MainWindow(QMainWindow):
         self.risk_filter = QComboBox()
         fill_enum_combo(self.risk_filter, RiskLevel, blank="全部风险")
         self.date_filter = QCheckBox("受理日期")
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(qdate(services.today()).addMonths(-1))
+        self.date_to = QDateEdit(qdate(services.today()))
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy年M月d日")

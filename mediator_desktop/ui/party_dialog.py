@@ -335,9 +335,7 @@ class PartyDialog(QDialog):
         except ValueError as exc:
             self.errors.show([FieldProblem("birth_date", f"“出生日期”{exc}")])
             return
-        from datetime import date
-
-        problems = [p for p in validate_party(draft, "p", date.today()) if not p.warning]
+        problems = [p for p in validate_party(draft, "p", self.services.today()) if not p.warning]
         if problems:
             self.show_problems([FieldProblem(p.field.removeprefix("p."), p.message) for p in problems])
             return

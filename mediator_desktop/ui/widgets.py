@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from mediator_desktop.domain.enums import LabelledEnum
@@ -20,6 +20,10 @@ INVALID_STYLE = "border: 2px solid #b00020;"
 def chinese_date(value: date | None) -> str:
     """``2026年10月8日`` — full year, no zero padding (GB/T 9704)."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
 
 
 def parse_date(text: str) -> date | None:
