@@ -62,6 +62,21 @@ MASK_IN_LISTS = _declare(Option("privacy.mask_in_lists", True, "列表中遮蔽�
 CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
 WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
 
+# Documents (文书). Defaults follow GB/T 9704-2012 (LEGAL.md §8); offices have their own habits.
+DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置明朝体）"))
+DOC_FONT_TITLE = _declare(Option("documents.pdf_font_title", "", "PDF 标题字体文件（留空用内置黑体）"))
+DOC_WORD_FONT_BODY = _declare(Option("documents.word_font_body", "仿宋", "Word 正文字体"))
+DOC_WORD_FONT_TITLE = _declare(Option("documents.word_font_title", "黑体", "Word 标题字体"))
+DOC_SIZE_TITLE = _declare(Option("documents.size_title", 22, "标题字号（磅，2号=22）", minimum=12, maximum=36))
+DOC_SIZE_BODY = _declare(Option("documents.size_body", 16, "正文字号（磅，3号=16）", minimum=9, maximum=24))
+DOC_SIZE_TABLE = _declare(Option("documents.size_table", 12, "表格字号（磅，小四=12）", minimum=9, maximum=18))
+DOC_MARGIN_TOP = _declare(Option("documents.margin_top_mm", 37, "上边距（毫米）", minimum=10, maximum=60))
+DOC_MARGIN_BOTTOM = _declare(Option("documents.margin_bottom_mm", 35, "下边距（毫米）", minimum=10, maximum=60))
+DOC_MARGIN_LEFT = _declare(Option("documents.margin_left_mm", 28, "左边距（毫米）", minimum=10, maximum=60))
+DOC_MARGIN_RIGHT = _declare(Option("documents.margin_right_mm", 26, "右边距（毫米）", minimum=10, maximum=60))
+DOC_SIGN_AND_FINGERPRINT = _declare(Option(
+    "documents.sign_and_fingerprint", True, "当事人须签名并按指印（当地要求）"))
+
 
 class Settings:
     """Values of the declared options, read from and saved to one JSON file."""

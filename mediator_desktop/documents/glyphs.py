@@ -1,0 +1,95 @@
+"""Which font draws which character: per-glyph fallback for renderers that have none.
+
+reportlab draws a paragraph in one font and prints a box (or nothing) for a character that font
+lacks. So text is split into runs by the fonts' character maps: each character goes to the first
+font of the chain that has it (a rare name character such as 𠮷 U+20BB7 to 花園明朝B). A character
+no font has stops the render with :class:`MissingGlyphError`, which names the character and the
+field it is in — never a silent box.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from mediator_desktop.documents.model import Document, Run, walk_runs
+from mediator_desktop.documents.style import DocumentStyle, FontFace
+
+# Characters that are layout, not glyphs: a renderer handles them itself.
+_LAYOUT = frozenset("\n\r\t\u200b\u200c\u200d\ufeff")
+_lock = threading.Lock()
+
+
+class MissingGlyphError(ValueError):
+    """A character that none of the document fonts can draw."""
+
+    def __init__(self, char: str, field: str, context: str) -> None:
+        self.char, self.field, self.context = char, field, context
+        where = f"“{field}”中" if field else ""
+        super().__init__(
+            f"无法打印：{where}的字“{char}”（U+{ord(char):04X}）在所有字体中都没有，打印出来会是方框。"
+            f"所在文字：“{context}”。请改用常见写法，或在设置中指定包含此字的字体。")
+
+
+@lru_cache(maxsize=None)
+def font_name(face: FontFace) -> str:
+    """Register ``face`` with reportlab once and return its registered name."""
+    with _lock:
+        name = f"md-{face.key}"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
+        return name
+
+
+@lru_cache(maxsize=None)
+def coverage(face: FontFace) -> frozenset[int]:
+    """The code points ``face`` has a glyph for."""
+    font = pdfmetrics.getFont(font_name(face))
+    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+
+def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
+    code = ord(char)
+    for face in faces:
+        if code in coverage(face):
+            return face
+    return None
+
+
+def split_by_font(text: str, faces: tuple[FontFace, ...], field: str = "") -> list[tuple[FontFace, str]]:
+    """``text`` as consecutive (face, piece) runs, each piece drawable by its face."""
+    pieces: list[tuple[FontFace, str]] = []
+    primary = faces[0]
+    for i, char in enumerate(text):
+        if char in _LAYOUT:
+            face: FontFace | None = pieces[-1][0] if pieces else primary
+        else:
+            face = face_for(char, faces)
+            if face is None:
+                raise MissingGlyphError(char, field, text[max(0, i - 10): i + 11])
+        assert face is not None
+        if pieces and pieces[-1][0] == face:
+            pieces[-1] = (face, pieces[-1][1] + char)
+        else:
+            pieces.append((face, char))
+    return pieces
+
+
+def check_runs(runs: Iterable[Run], faces: tuple[FontFace, ...]) -> None:
+    for run in runs:
+        split_by_font(run.text, faces, run.field)
+
+
+def check_document(document: Document, style: DocumentStyle) -> None:
+    """Raise :class:`MissingGlyphError` for the first character no font of ``style`` can draw.
+
+    Every role's chain ends in the same built-in fonts, so checking against the union is
+    checking against each chain."""
+    faces = tuple(dict.fromkeys(style.body_faces + style.title_faces))
+    check_runs(walk_runs(document.blocks), faces)
+    check_runs([Run(document.title, field="标题"), Run(document.furniture.number, field="编号"),
+                Run(document.furniture.header_left, field="调解组织名称")], faces)

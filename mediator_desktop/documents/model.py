@@ -1,0 +1,201 @@
+"""The document model: every form (文书) is built once as data and rendered twice.
+
+A form builder (``forms.py``) turns a case into a :class:`Document` — title, paragraphs, tables,
+signature areas, page furniture — and knows nothing about PDF or Word. ``render_pdf`` and
+``render_docx`` each turn the same :class:`Document` into a file, so the two never disagree about
+what a form says; they may differ only in how a page is laid out by the program that shows it.
+
+Text carries the *field* it came from (``Run.field``: “当事人姓名”, “协议条款”), so a character no
+font can draw stops the print with a message naming the character and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Align(str, Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    JUSTIFY = "justify"
+
+
+class Role(str, Enum):
+    """Which font and size a paragraph uses (the sizes are settings, see ``DocumentStyle``)."""
+
+    TITLE = "title"        # 2号 小标宋/黑体
+    SUBTITLE = "subtitle"  # smaller line under the title, e.g. （申请司法确认调解协议用）
+    HEADING = "heading"    # 黑体 lines inside the body: 一、纠纷主要事实
+    BODY = "body"          # 3号 仿宋/宋体 running text
+    TABLE = "table"        # 小四–四号 text of tabular forms
+    SMALL = "small"        # notes and page furniture
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one look. ``field`` names where it came from, in Chinese."""
+
+    text: str
+    bold: bool = False
+    underline: bool = False
+    field: str = ""
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    role: Role = Role.BODY
+    align: Align = Align.JUSTIFY
+    indent: bool = False           # first line indented by two characters
+    keep_with_next: bool = False
+    space_before: float = 0.0      # in lines of this paragraph's size
+    space_after: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+def para(*parts: str | Run, role: Role = Role.BODY, align: Align = Align.JUSTIFY, indent: bool = False,
+         field: str = "", keep_with_next: bool = False, space_before: float = 0.0,
+         space_after: float = 0.0) -> Paragraph:
+    """A paragraph from strings and runs; bare strings take ``field`` as their source."""
+    runs = [p if isinstance(p, Run) else Run(p, field=field) for p in parts]
+    return Paragraph([r for r in runs if r.text], role, align, indent, keep_with_next, space_before, space_after)
+
+
+@dataclass
+class Cell:
+    paragraphs: list[Paragraph]
+    colspan: int = 1
+    min_height_mm: float = 0.0     # room for a signature, a seal or a fingerprint
+    shade: bool = False            # label cells of a form are lightly shaded
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+def cell(*parts: str | Run, role: Role = Role.TABLE, align: Align = Align.LEFT, colspan: int = 1,
+         min_height_mm: float = 0.0, shade: bool = False, field: str = "") -> Cell:
+    """A cell of one paragraph per line of ``parts`` joined; ``\\n`` in a string starts a new one."""
+    paragraphs: list[Paragraph] = []
+    current: list[str | Run] = []
+    for part in parts:
+        text = part.text if isinstance(part, Run) else part
+        if isinstance(part, str) and "\n" in part:
+            lines = part.split("\n")
+            current.append(lines[0])
+            for line in lines[1:]:
+                paragraphs.append(para(*current, role=role, align=align, field=field))
+                current = [line]
+        elif text:
+            current.append(part)
+    paragraphs.append(para(*current, role=role, align=align, field=field))
+    return Cell(paragraphs, colspan, min_height_mm, shade)
+
+
+@dataclass
+class Table:
+    """A grid. ``widths`` are relative; a row of fewer cells than columns is padded with colspans.
+
+    ``keep_together`` keeps the whole table on one page when it fits (a signature block);
+    ``borders`` False gives a layout table (signature lines without a grid)."""
+
+    rows: list[list[Cell]]
+    widths: list[float]
+    borders: bool = True
+    keep_together: bool = False
+    header_rows: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(c.text for row in self.rows for c in row)
+
+
+@dataclass
+class Spacer:
+    height_mm: float
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class KeepTogether:
+    """Blocks that must share a page: the last signatures, the seal area and the date."""
+
+    blocks: list[Block]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block_text(b) for b in self.blocks)
+
+
+@dataclass
+class Image:
+    """A picture (a logo, a scanned page) at a width in mm; ``data`` is PNG or JPEG bytes."""
+
+    data: bytes
+    width_mm: float
+    align: Align = Align.CENTER
+    caption: str = ""
+
+
+Block = Paragraph | Table | Spacer | PageBreak | KeepTogether | Image
+
+
+@dataclass
+class PageFurniture:
+    """What every page carries. ``number`` (编号) goes top right; the footer says
+    “第 x 页 共 y 页”; ``qr_payload`` is drawn as a QR code in the bottom corner of every page."""
+
+    number: str = ""
+    page_numbers: bool = True
+    qr_payload: str = ""
+    qr_caption: str = ""
+    header_left: str = ""          # a studio's name on its documents
+    logo: bytes = b""              # a studio's logo (PNG/JPEG), top left
+
+
+@dataclass
+class Document:
+    """One form, ready to render. ``kind`` is the CLI name (``agreement``, ``acceptance`` …)."""
+
+    kind: str
+    title: str
+    blocks: list[Block]
+    furniture: PageFurniture = field(default_factory=PageFurniture)
+    copies: int = 1                # how many originals to print (the agreement: parties + 1)
+    file_stem: str = ""            # proposed file name without suffix
+
+    @property
+    def text(self) -> str:
+        """All the text of the document, in reading order (for hashing and tests)."""
+        return "\n".join(block_text(b) for b in self.blocks)
+
+
+def block_text(block: Block) -> str:
+    if isinstance(block, (Paragraph, Table, KeepTogether)):
+        return block.text
+    if isinstance(block, Image):
+        return block.caption
+    return ""
+
+
+def walk_runs(blocks: list[Block]):  # type: ignore[no-untyped-def]
+    """Every run of every paragraph, tables and groups included, in order."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from block.runs
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for c in row:
+                    for p in c.paragraphs:
+                        yield from p.runs
+        elif isinstance(block, KeepTogether):
+            yield from walk_runs(block.blocks)

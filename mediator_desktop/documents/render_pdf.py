@@ -1,0 +1,294 @@
+"""PDF renderer (reportlab): a :class:`~mediator_desktop.documents.model.Document` → PDF bytes.
+
+Fonts are embedded (TrueType subsets), so the PDF shows Chinese on a PC with no Chinese font.
+Lines break by CJK rules (``wordWrap='CJK'``). Text is split into runs by font coverage, so a
+character the main font lacks comes from a fallback font; one that no font has stops the render
+with :class:`~mediator_desktop.documents.glyphs.MissingGlyphError`.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import KeepTogether as RLKeepTogether
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
+from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
+from mediator_desktop.documents.model import (
+    Align,
+    Block,
+    Cell,
+    Document,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Role,
+    Run,
+    Spacer,
+    Table,
+)
+from mediator_desktop.documents.style import DocumentStyle, FontFace
+
+_ALIGN = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT, Align.JUSTIFY: TA_JUSTIFY}
+_SHADE = colors.Color(0.93, 0.93, 0.93)
+QR_SIZE_MM = 16.0
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR code of ``payload`` as rows of dark/light modules (error correction M)."""
+    code = segno.make_qr(payload, error="m", boost_error=False)
+    return [[bool(v) for v in row] for row in code.matrix]
+
+
+def qr_png(payload: str, scale: int = 6) -> bytes:
+    """The same QR code as a PNG (for the DOCX renderer)."""
+    out = io.BytesIO()
+    segno.make_qr(payload, error="m", boost_error=False).save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
+class _Renderer:
+    def __init__(self, document: Document, style: DocumentStyle) -> None:
+        self.document = document
+        self.style = style
+        self._styles: dict[tuple[Role, Align, bool, bool, float, float], ParagraphStyle] = {}
+
+    # -- text ---------------------------------------------------------------------------------
+
+    def markup(self, paragraph: Paragraph) -> str:
+        faces = self.style.faces(paragraph.role)
+        out: list[str] = []
+        for run in paragraph.runs:
+            run_faces = self.style.title_faces if run.bold and paragraph.role not in (Role.TITLE, Role.HEADING) \
+                else faces
+            for face, piece in split_by_font(run.text, run_faces, run.field):
+                text = escape(piece).replace("\n", "<br/>")
+                if face != faces[0]:
+                    text = f'<font name="{font_name(face)}">{text}</font>'
+                if run.underline:
+                    text = f"<u>{text}</u>"
+                out.append(text)
+        return "".join(out)
+
+    def paragraph_style(self, p: Paragraph) -> ParagraphStyle:
+        key = (p.role, p.align, p.indent, p.keep_with_next, p.space_before, p.space_after)
+        if key not in self._styles:
+            size = self.style.size(p.role)
+            leading = self.style.leading(p.role)
+            align = p.align
+            if p.role is Role.TITLE and align is Align.JUSTIFY:
+                align = Align.CENTER
+            self._styles[key] = ParagraphStyle(
+                name=f"md-{len(self._styles)}",
+                fontName=font_name(self.style.faces(p.role)[0]),
+                fontSize=size, leading=leading, alignment=_ALIGN[align],
+                firstLineIndent=2 * size if p.indent else 0,
+                wordWrap="CJK", keepWithNext=int(p.keep_with_next),
+                spaceBefore=p.space_before * leading, spaceAfter=p.space_after * leading,
+                allowWidows=0, allowOrphans=0,
+            )
+        return self._styles[key]
+
+    def paragraph(self, p: Paragraph) -> Flowable:
+        if not p.runs:
+            return RLSpacer(1, self.style.leading(p.role))
+        return RLParagraph(self.markup(p), self.paragraph_style(p))
+
+    # -- blocks -------------------------------------------------------------------------------
+
+    def cell(self, c: Cell, width_pt: float) -> list[Flowable]:
+        flow: list[Flowable] = [self.paragraph(p) for p in c.paragraphs if p.runs]
+        if c.min_height_mm:
+            used = sum(f.wrap(width_pt, 10_000)[1] for f in flow)
+            room = c.min_height_mm * mm - used - 4  # the cell's own padding
+            if room > 0:
+                flow.append(RLSpacer(1, room))
+        return flow or [RLSpacer(1, 1)]
+
+    def table(self, t: Table) -> Flowable:
+        total = self.style.text_width_mm * mm
+        widths = [total * w / sum(t.widths) for w in t.widths]
+        ncols = len(widths)
+        data: list[list[Any]] = []
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            # The table's own default font is Helvetica, which the PDF would name but not embed.
+            ("FONTNAME", (0, 0), (-1, -1), font_name(self.style.body_faces[0])),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+        if t.borders:
+            commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        for r, row in enumerate(t.rows):
+            line: list[Any] = []
+            col = 0
+            for i, c in enumerate(row):
+                span = c.colspan if i < len(row) - 1 else max(c.colspan, ncols - col)
+                span = min(span, ncols - col)
+                width = sum(widths[col:col + span]) - 8
+                line.append(self.cell(c, width))
+                line.extend([""] * (span - 1))
+                if span > 1:
+                    commands.append(("SPAN", (col, r), (col + span - 1, r)))
+                if c.shade:
+                    commands.append(("BACKGROUND", (col, r), (col + span - 1, r), _SHADE))
+                col += span
+            line.extend([""] * (ncols - col))
+            data.append(line)
+        table = RLTable(data, colWidths=widths, repeatRows=t.header_rows, hAlign="CENTER",
+                        style=TableStyle(commands), splitByRow=1)
+        return RLKeepTogether([table]) if t.keep_together else table
+
+    def image(self, image: Image) -> Flowable:
+        reader = RLImage(io.BytesIO(image.data))
+        ratio = reader.imageHeight / reader.imageWidth if reader.imageWidth else 1.0
+        width = min(image.width_mm * mm, self.style.text_width_mm * mm)
+        height = width * ratio
+        usable = (297 - self.style.margin_top_mm - self.style.margin_bottom_mm) * mm - 12
+        if height > usable:  # a tall scan: fit the page
+            width, height = width * usable / height, usable
+        flow = RLImage(io.BytesIO(image.data), width=width, height=height)
+        flow.hAlign = {Align.LEFT: "LEFT", Align.RIGHT: "RIGHT"}.get(image.align, "CENTER")
+        return flow
+
+    def block(self, b: Block) -> list[Flowable]:
+        if isinstance(b, Paragraph):
+            return [self.paragraph(b)]
+        if isinstance(b, Table):
+            return [self.table(b)]
+        if isinstance(b, Spacer):
+            return [RLSpacer(1, b.height_mm * mm)]
+        if isinstance(b, PageBreak):
+            return [RLPageBreak()]
+        if isinstance(b, KeepTogether):
+            inner: list[Flowable] = []
+            for child in b.blocks:
+                inner.extend(self.block(child))
+            return [RLKeepTogether(inner)]
+        if isinstance(b, Image):
+            return [self.image(b)]
+        raise TypeError(type(b))
+
+    def story(self) -> list[Flowable]:
+        title = Paragraph([Run(self.document.title, field="标题")], Role.TITLE, Align.CENTER, space_after=0.6)
+        flow: list[Flowable] = [self.paragraph(title)]
+        for b in self.document.blocks:
+            flow.extend(self.block(b))
+        return flow
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def furniture_canvas(self) -> type[rl_canvas.Canvas]:
+        """A canvas that draws the page furniture once the page count is known."""
+        renderer = self
+
+        class FurnitureCanvas(rl_canvas.Canvas):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self._pages: list[dict[str, Any]] = []
+
+            def showPage(self) -> None:  # noqa: N802 - reportlab's name
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self) -> None:
+                total = len(self._pages)
+                for number, state in enumerate(self._pages, start=1):
+                    self.__dict__.update(state)
+                    renderer.draw_furniture(self, number, total)
+                    super().showPage()
+                super().save()
+
+        return FurnitureCanvas
+
+    def _draw_text(self, c: rl_canvas.Canvas, x: float, y: float, text: str, size: float,
+                   anchor: str = "left", field: str = "") -> None:
+        faces = self.style.body_faces
+        pieces = split_by_font(text, faces, field)
+        width = sum(c.stringWidth(p, font_name(f), size) for f, p in pieces)
+        if anchor == "right":
+            x -= width
+        elif anchor == "center":
+            x -= width / 2
+        for face, piece in pieces:
+            c.setFont(font_name(face), size)
+            c.drawString(x, y, piece)
+            x += c.stringWidth(piece, font_name(face), size)
+
+    def draw_furniture(self, c: rl_canvas.Canvas, number: int, total: int) -> None:
+        f = self.document.furniture
+        s = self.style
+        page_w, page_h = A4
+        left, right = s.margin_left_mm * mm, page_w - s.margin_right_mm * mm
+        small = s.size(Role.SMALL)
+        c.saveState()
+        c.setFillColor(colors.black)
+        top_y = page_h - s.margin_top_mm * mm + 6 * mm
+        if f.logo:
+            logo = RLImage(io.BytesIO(f.logo))
+            ratio = logo.imageHeight / logo.imageWidth if logo.imageWidth else 1.0
+            h = 12 * mm
+            c.drawImage(rl_canvas.ImageReader(io.BytesIO(f.logo)), left, top_y - 2 * mm, width=h / ratio,
+                        height=h, mask="auto")
+        if f.header_left:
+            x = left + (16 * mm if f.logo else 0)
+            self._draw_text(c, x, top_y, f.header_left, small, field="调解组织名称")
+        if f.number:
+            self._draw_text(c, right, top_y, f"编号：{f.number}", small, "right", field="编号")
+        if f.page_numbers:
+            self._draw_text(c, page_w / 2, s.margin_bottom_mm * mm / 2, f"第 {number} 页 共 {total} 页", small,
+                            "center")
+        if f.qr_payload:
+            self._draw_qr(c, right - QR_SIZE_MM * mm, s.margin_bottom_mm * mm / 2 - 6 * mm, f.qr_payload)
+        c.restoreState()
+
+    def _draw_qr(self, c: rl_canvas.Canvas, x: float, y: float, payload: str) -> None:
+        matrix = qr_matrix(payload)
+        n = len(matrix)
+        cell_size = QR_SIZE_MM * mm / n
+        c.setFillColor(colors.black)
+        path = c.beginPath()
+        for r, row in enumerate(matrix):
+            for col, dark in enumerate(row):
+                if dark:
+                    path.rect(x + col * cell_size, y + (n - 1 - r) * cell_size, cell_size, cell_size)
+        c.drawPath(path, stroke=0, fill=1)
+
+
+def render_pdf(document: Document, style: DocumentStyle) -> bytes:
+    """The document as a PDF (A4, fonts embedded). Raises ``MissingGlyphError`` before writing
+    anything when a character cannot be drawn."""
+    check_document(document, style)
+    renderer = _Renderer(document, style)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4,
+        leftMargin=style.margin_left_mm * mm, rightMargin=style.margin_right_mm * mm,
+        topMargin=style.margin_top_mm * mm, bottomMargin=style.margin_bottom_mm * mm,
+        title=document.title, author=document.furniture.header_left or "调解工作台",
+        subject=document.furniture.number, creator="调解工作台 Mediator Desktop",
+        # Not Helvetica: every font the PDF names must be one it embeds.
+        initialFontName=font_name(style.body_faces[0]), initialFontSize=style.size_body,
+    )
+    doc.build(renderer.story(), canvasmaker=renderer.furniture_canvas())
+    return out.getvalue()
+
+
+__all__ = ["FontFace", "qr_matrix", "qr_png", "render_pdf"]
