@@ -1,4 +1,4 @@
-"""Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``.
+"""Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``.
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_demo = sub.add_parser("demo", parents=[common], help="填入约200件示例案件，供试用")
     p_demo.add_argument("--count", type=int, default=200)
     p_demo.add_argument("--seed", type=int, default=2026)
+    p_render = sub.add_parser("render", parents=[common], help="生成文书（PDF 或 Word）")
+    p_render.add_argument("case", metavar="CASE_CODE", help="案号")
+    p_render.add_argument("document", metavar="DOCUMENT", help="文书：agreement（人民调解协议书）、"
+                          "judicial-confirmation（司法确认申请书）")
+    p_render.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+    p_render.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
+    p_render.add_argument("--court", default="", help="司法确认申请书：受理的人民法院")
     return parser
 
 
@@ -108,6 +115,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    services = _open(args.db)
+    try:
+        rendered = services.documents.render(args.case, args.document, args.format,
+                                             style_from_settings(opts.Settings()), court=args.court)
+    finally:
+        services.close()
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_bytes(rendered.data)
+    except OSError as exc:
+        print(f"无法写入文件 {args.output}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"已生成{rendered.document.title}：{args.output}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -119,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     from mediator_desktop.services.errors import ServiceError
     from mediator_desktop.storage.db import StorageError
 
-    handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "gui": cmd_gui,
+    handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

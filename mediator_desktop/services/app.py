@@ -6,6 +6,7 @@ from datetime import date
 
 from mediator_desktop.services.cases import CaseService
 from mediator_desktop.services.context import Actor, ServiceContext
+from mediator_desktop.services.documents import DocumentService
 from mediator_desktop.services.exchange import ExchangeService
 from mediator_desktop.services.organization import (
     DisputeTypeService,
@@ -24,6 +25,7 @@ class Services:
         self.dispute_types = DisputeTypeService(self.ctx)
         self.cases = CaseService(self.ctx)
         self.exchange = ExchangeService(self.ctx, self)
+        self.documents = DocumentService(self.ctx, self)
 
     @classmethod
     def open(cls, url: str | None = None, actor: Actor | None = None) -> "Services":

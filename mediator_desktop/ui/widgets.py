@@ -10,16 +10,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from mediator_desktop.domain.enums import LabelledEnum
+from mediator_desktop.domain.text import chinese_date  # noqa: F401 - re-exported for the UI
 from mediator_desktop.services.errors import FieldProblem
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 WARNING_STYLE = "color: #a35200;"
 INVALID_STYLE = "border: 2px solid #b00020;"
-
-
-def chinese_date(value: date | None) -> str:
-    """``2026年10月8日`` — full year, no zero padding (GB/T 9704)."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def qdate(value: date) -> QDate:

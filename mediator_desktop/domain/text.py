@@ -1,0 +1,51 @@
+"""How dates, amounts and numbers are written in Chinese documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import cn2an
+
+
+
+def chinese_date(value: date | None) -> str:
+    """``2026年10月8日`` — full year, no zero padding (GB/T 9704)."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def blank_date() -> str:
+    """The date line of a form to be filled in by hand."""
+    return "　　　　年　　月　　日"
+
+
+def amount_upper(amount: Decimal | str) -> str:
+    """``12000`` → ``壹万贰仟元整`` (财务大写, via cn2an's RMB mode)."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    if value == 0:
+        return "零元整"
+    return str(cn2an.an2cn(f"{value:f}", "rmb"))
+
+
+def amount_figures(amount: Decimal | str) -> str:
+    """``12000`` → ``¥12,000.00``."""
+    return f"¥{Decimal(str(amount)).quantize(Decimal('0.01')):,}"
+
+
+def amount_text(amount: Decimal | str) -> str:
+    """Both ways, as agreements print them: ``人民币壹万贰仟元整（¥12,000.00）``."""
+    return f"人民币{amount_upper(amount)}（{amount_figures(amount)}）"
+
+
+def clause_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (numbered clauses 一、二、…)."""
+    return str(cn2an.an2cn(n))
+
+
+def ordinal_list(items: list[str]) -> list[str]:
+    """``["a", "b"]`` → ``["一、a", "二、b"]``."""
+    return [f"{clause_number(i)}、{item}" for i, item in enumerate(items, start=1)]
+
+
+__all__ = ["amount_figures", "amount_text", "amount_upper", "blank_date", "chinese_date", "clause_number",
+           "ordinal_list"]

@@ -1,0 +1,90 @@
+"""Documents (文书) of a case: build the form, render it as PDF or DOCX, record who printed what.
+
+The UI and the CLI call :meth:`DocumentService.render`; neither builds a document itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from mediator_desktop.documents import forms
+from mediator_desktop.documents.glyphs import MissingGlyphError
+from mediator_desktop.documents.model import Document
+from mediator_desktop.documents.style import DocumentStyle
+from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.storage.models import Case, Organization
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
+FORMATS = ("pdf", "docx")
+
+
+class DocumentError(ServiceError):
+    """A document that cannot be produced, with the reason in Chinese."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    document: Document
+    data: bytes
+    format: str
+
+    @property
+    def file_name(self) -> str:
+        stem = self.document.file_stem or self.document.title
+        return f"{stem}.{self.format}"
+
+
+class DocumentService:
+    def __init__(self, ctx: ServiceContext, services: Services) -> None:
+        self.ctx = ctx
+        self.services = services
+
+    @staticmethod
+    def kinds() -> dict[str, str]:
+        """CLI name → Chinese title of every document this version produces."""
+        return {kind: title for kind, (title, _) in forms.BUILDERS.items()}
+
+    def org_header(self) -> forms.OrgHeader:
+        with self.ctx.db.read() as s:
+            org = s.scalars(select(Organization).order_by(Organization.id)).first()
+            if org is None:
+                raise DocumentError("请先在“设置”中填写调解组织信息")
+            return forms.OrgHeader(org.name, org.kind, org.address, org.phone, org.seal_text)
+
+    def build(self, code: str, kind: str, options: forms.BuildOptions | None = None) -> Document:
+        if kind not in forms.BUILDERS:
+            names = "、".join(f"{k}（{v}）" for k, v in self.kinds().items())
+            raise DocumentError(f"不认识的文书“{kind}”。可以生成：{names}")
+        case = self.services.exchange.export_document([code])["cases"][0]
+        try:
+            return forms.BUILDERS[kind][1](self.org_header(), case, options or forms.BuildOptions())
+        except forms.DocumentDataError as exc:
+            raise DocumentError(str(exc)) from exc
+
+    def render(self, code: str, kind: str, fmt: str, style: DocumentStyle, *, court: str = "") -> RenderedDocument:
+        """The document as ``fmt`` bytes; generating it is recorded in the case's history."""
+        if fmt not in FORMATS:
+            raise DocumentError(f"文件格式只能是 pdf 或 docx，不能是“{fmt}”")
+        document = self.build(code, kind, forms.BuildOptions(court, style.sign_and_fingerprint))
+        try:
+            if fmt == "pdf":
+                from mediator_desktop.documents.render_pdf import render_pdf
+
+                data = render_pdf(document, style)
+            else:
+                from mediator_desktop.documents.render_docx import render_docx
+
+                data = render_docx(document, style)
+        except MissingGlyphError as exc:
+            raise DocumentError(str(exc)) from exc
+        with self.ctx.db.write() as s:
+            case_id = s.scalars(select(Case.id).where(Case.code == code)).one()
+            self.ctx.audit(s, "render_document", "document", None, case_id=case_id, kind=kind, format=fmt,
+                           text=f"生成{document.title}（{fmt.upper()}）")
+        return RenderedDocument(document, data, fmt)

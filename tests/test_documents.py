@@ -1,0 +1,236 @@
+"""Documents as PDF: built from real cases (the shared samples imported into a real database),
+rendered, and read back with pypdf — text, fonts, page size, page furniture."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from mediator_desktop import settings as opts
+from mediator_desktop.cli import main as cli_main
+from mediator_desktop.documents import forms
+from mediator_desktop.documents.glyphs import MissingGlyphError
+from mediator_desktop.documents.model import Document, PageFurniture, Table, para
+from mediator_desktop.documents.render_pdf import qr_matrix, render_pdf
+from mediator_desktop.documents.style import style_from_settings
+from mediator_desktop.domain.text import amount_text, amount_upper, chinese_date
+from mediator_desktop.services.documents import DocumentError
+from mediator_desktop.storage.models import AuditEntry
+
+A4_PT = (210 / 25.4 * 72, 297 / 25.4 * 72)
+RARE_NAME = "吉𠮷𫖮㛃"                          # U+20BB7, U+2B5AE (Ext-B/E), U+36C3 (Ext-A)
+LONG_NAME = "阿卜杜热合曼·买买提依明·艾力江·吐尔逊"  # 20 characters
+
+
+@pytest.fixture
+def style(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return style_from_settings(opts.Settings(tmp_path / "settings.json"))
+
+
+@pytest.fixture
+def sample_doc(shared_samples: Path) -> dict:
+    return json.loads(shared_samples.read_text(encoding="utf-8"))
+
+
+def imported(services, doc: dict) -> list[str]:  # type: ignore[no-untyped-def]
+    return services.exchange.import_document(doc).created
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def fonts_of(data: bytes) -> dict[str, bool]:
+    """Every font the PDF uses → whether its program is embedded."""
+    found: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            desc = desc.get_object() if desc else {}
+            found[str(font["/BaseFont"])] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def test_amounts_and_dates_are_written_as_documents_write_them() -> None:
+    assert amount_upper(Decimal("12000")) == "壹万贰仟元整"
+    assert amount_upper("1010.00") == "壹仟零壹拾元整"
+    assert amount_upper("10005.07") == "壹万零伍元零柒分"
+    assert amount_text("12000.00") == "人民币壹万贰仟元整（¥12,000.00）"
+    assert chinese_date(date(2026, 10, 8)) == "2026年10月8日"
+
+
+def test_agreement_of_every_sample_case_has_every_required_element(sqlite_services, sample_doc, style) -> None:
+    codes = imported(sqlite_services, sample_doc)
+    with_agreement = [(code, c) for code, c in zip(codes, sample_doc["cases"], strict=True) if c.get("agreement")]
+    assert with_agreement
+    for code, case in with_agreement:
+        rendered = sqlite_services.documents.render(code, "agreement", "pdf", style)
+        assert rendered.data.startswith(b"%PDF")
+        pages = pdf_pages(rendered.data)
+        text = flat("".join(pages))
+        assert "人民调解协议书" in text
+        for party in case["parties"]:
+            assert party["name"] in text
+            if party.get("id_number"):
+                assert party["id_number"] in text  # the agreement prints full numbers
+        for term in case["agreement"]["terms"]:
+            assert flat(term["text"]) in text
+            if term.get("amount"):
+                assert flat(amount_text(term["amount"])) in text
+        n = len(case["parties"]) + 1
+        assert f"本协议一式{forms.clause_number(n)}份" in text
+        assert "当事人、人民调解委员会各持一份" in text
+        assert "人民调解员（签名）" in text and "记录人（签名）" in text
+        assert "（临翔区忙畔街道人民调解委员会印）" in text or "（人民调解委员会印）" in text
+        assert flat(chinese_date(date.fromisoformat(case["agreement"]["signed_on"]))) in text
+        for number, page in enumerate(pages, start=1):
+            assert f"第{number}页共{len(pages)}页" in flat(page)
+            assert flat(f"编号：{code}") in flat(page)
+        reader = PdfReader(io.BytesIO(rendered.data))
+        for page in reader.pages:
+            assert float(page.mediabox.width) == pytest.approx(A4_PT[0], abs=0.1)
+            assert float(page.mediabox.height) == pytest.approx(A4_PT[1], abs=0.1)
+        assert fonts_of(rendered.data) and all(fonts_of(rendered.data).values())
+        assert rendered.document.copies == n
+
+
+def test_the_qr_code_carries_the_case_code_and_the_hash_of_the_printed_text(sqlite_services, sample_doc) -> None:
+    code = imported(sqlite_services, sample_doc)[0]
+    document = sqlite_services.documents.build(code, "agreement")
+    payload = document.furniture.qr_payload
+    assert payload == f"MD1|{code}|{code}|{forms.text_hash(document)}"
+    assert len(qr_matrix(payload)) >= 21
+    # Another text, another hash: a changed clause cannot pass for the signed one.
+    other = copy.deepcopy(document)
+    other.blocks.append(para("补充条款"))
+    assert forms.text_hash(other) != forms.text_hash(document)
+
+
+def test_judicial_confirmation_application(services, sample_doc, style) -> None:
+    codes = imported(services, sample_doc)
+    case = sample_doc["cases"][0]
+    rendered = services.documents.render(codes[0], "judicial-confirmation", "pdf", style,
+                                         court="云南省临沧市临翔区人民法院")
+    text = flat("".join(pdf_pages(rendered.data)))
+    assert "申请书" in text and "（申请司法确认调解协议用）" in text
+    for i, party in enumerate(case["parties"], start=1):
+        assert f"申请人{forms.clause_number(i)}：{party['name']}" in text
+    assert "被申请人" not in text  # joint applicants, no respondent
+    assert "请求事项" in text and "事实和理由" in text
+    assert flat(forms.UNDERTAKING) in text
+    assert "此致云南省临沧市临翔区人民法院" in text
+    assert "人民调解协议书（编号：" in text and "身份证明" in text
+    assert flat(amount_text("3800.00")) in text
+    # Without a court chosen, a line to write it in by hand.
+    blank = services.documents.render(codes[0], "judicial-confirmation", "pdf", style)
+    assert "＿＿人民法院" in flat("".join(pdf_pages(blank.data)))
+
+
+def test_rare_characters_print_from_the_fallback_font_and_extract_as_themselves(sqlite_services, sample_doc,
+                                                                                style) -> None:
+    case = sample_doc["cases"][0]
+    case["parties"][0]["name"] = RARE_NAME
+    case["parties"][1]["name"] = LONG_NAME
+    assert len(LONG_NAME) == 20
+    code = imported(sqlite_services, {**sample_doc, "cases": [case]})[0]
+    rendered = sqlite_services.documents.render(code, "agreement", "pdf", style)
+    text = flat("".join(pdf_pages(rendered.data)))
+    assert RARE_NAME in text and flat(LONG_NAME) in text
+    used = fonts_of(rendered.data)
+    assert all(used.values())
+    assert any("HanaMin" in name for name in used)
+
+
+def test_a_character_no_font_has_stops_the_print_naming_it_and_its_field(sqlite_services, sample_doc, style,
+                                                                         tmp_path) -> None:
+    case = sample_doc["cases"][0]
+    case["parties"][0]["name"] = "周\ue000华"  # a private-use character: in no font
+    code = imported(sqlite_services, {**sample_doc, "cases": [case]})[0]
+    with pytest.raises(DocumentError) as err:
+        sqlite_services.documents.render(code, "agreement", "pdf", style)
+    message = str(err.value)
+    assert "U+E000" in message and "当事人姓名/名称" in message and "周\ue000华" in message
+    document = Document("x", "标题", [para("正文\ue000", field="纠纷事实")])
+    with pytest.raises(MissingGlyphError, match="纠纷事实"):
+        render_pdf(document, style)
+
+
+def test_many_parties_keep_the_last_signatures_seal_and_date_on_one_page(sqlite_services, sample_doc,
+                                                                         style) -> None:
+    case = sample_doc["cases"][0]
+    base = case["parties"][0]
+    case["parties"] = [dict(base, name=f"当事人{forms.clause_number(i)}号", id_number="", phone="")
+                       for i in range(1, 13)]
+    case["agreement"]["terms"] = [dict(t, obligor=1, obligee=0) for t in case["agreement"]["terms"]]
+    code = imported(sqlite_services, {**sample_doc, "cases": [case]})[0]
+    rendered = sqlite_services.documents.render(code, "agreement", "pdf", style)
+    pages = [flat(p) for p in pdf_pages(rendered.data)]
+    assert len(pages) >= 3
+    assert "本协议一式十三份" in "".join(pages)
+    seal_pages = [i for i, p in enumerate(pages) if "人民调解委员会印）" in p]
+    assert len(seal_pages) == 1
+    last = pages[seal_pages[0]]
+    assert "当事人十二号" in last and "人民调解员（签名）" in last and "2026年10月16日" in last
+    # every party signs somewhere
+    assert all(f"当事人{forms.clause_number(i)}号" in "".join(pages) for i in range(1, 13))
+
+
+def test_document_data_problems_are_clear(sqlite_services, sample_doc, style) -> None:
+    codes = imported(sqlite_services, sample_doc)
+    without = next(code for code, c in zip(codes, sample_doc["cases"], strict=True) if not c.get("agreement"))
+    with pytest.raises(DocumentError, match="还没有调解协议"):
+        sqlite_services.documents.render(without, "agreement", "pdf", style)
+    with pytest.raises(DocumentError, match="不认识的文书"):
+        sqlite_services.documents.render(codes[0], "contract", "pdf", style)
+    with pytest.raises(DocumentError, match="pdf 或 docx"):
+        sqlite_services.documents.render(codes[0], "agreement", "odt", style)
+
+
+def test_rendering_is_recorded_in_the_case_history(sqlite_services, sample_doc, style) -> None:
+    code = imported(sqlite_services, sample_doc)[0]
+    sqlite_services.documents.render(code, "agreement", "pdf", style)
+    with sqlite_services.db.read() as s:
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "render_document")).all()
+        assert [e.detail["text"] for e in entries] == ["生成人民调解协议书（PDF）"]
+        assert entries[0].actor == "测试员"
+
+
+def test_table_cells_span_and_shade_without_naming_an_unembedded_font(style) -> None:
+    document = Document("t", "表格", [Table([[forms.cell("甲", shade=True), forms.cell("乙")],
+                                             [forms.cell("合并", colspan=2)]], [1, 2])],
+                        PageFurniture(number="（2026）测试第1号", qr_payload="MD1|x|y|z"))
+    data = render_pdf(document, style)
+    assert all(fonts_of(data).values())
+    assert "合并" in pdf_pages(data)[0]
+
+
+def test_cli_render_writes_the_file_and_explains_errors(tmp_path, sample_doc, capsys) -> None:
+    db = tmp_path / "cli.sqlite3"
+    src = tmp_path / "cases.json"
+    src.write_text(json.dumps(sample_doc, ensure_ascii=False), encoding="utf-8")
+    url = f"sqlite:///{db}"
+    assert cli_main(["import", str(src), "--db", url]) == 0
+    code = "（2026）忙畔人调字第1号"
+    out = tmp_path / "out" / "agreement.pdf"
+    assert cli_main(["render", code, "agreement", "--format", "pdf", "-o", str(out), "--db", url]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert cli_main(["render", code, "nonsense", "-o", str(tmp_path / "x.pdf"), "--db", url]) == 1
+    assert "不认识的文书" in capsys.readouterr().err
+    assert cli_main(["render", "（2026）忙畔人调字第99号", "agreement", "-o", str(tmp_path / "y.pdf"),
+                     "--db", url]) == 1
+    assert "找不到" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
