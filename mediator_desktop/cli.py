@@ -46,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_demo.add_argument("--seed", type=int, default=2026)
     p_render = sub.add_parser("render", parents=[common], help="生成文书（PDF 或 Word）")
     p_render.add_argument("case", metavar="CASE_CODE", help="案号")
-    p_render.add_argument("document", metavar="DOCUMENT", help="文书：agreement（人民调解协议书）、"
-                          "judicial-confirmation（司法确认申请书）")
+    p_render.add_argument("document", metavar="DOCUMENT", help="文书：application、acceptance、notice、"
+                          "investigation-record、mediation-record、agreement、oral-agreement、termination、"
+                          "follow-up-record、judicial-confirmation、case-file")
     p_render.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p_render.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     p_render.add_argument("--court", default="", help="司法确认申请书：受理的人民法院")

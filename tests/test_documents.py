@@ -234,3 +234,83 @@ def test_cli_render_writes_the_file_and_explains_errors(tmp_path, sample_doc, ca
                      "--db", url]) == 1
     assert "找不到" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+
+
+def _variants(sample_doc: dict) -> list[dict]:
+    """The sample cases plus variants that reach every form: an oral agreement, a termination,
+    visits made, a judicial-confirmation record."""
+    written, open_case = copy.deepcopy(sample_doc["cases"][0]), copy.deepcopy(sample_doc["cases"][1])
+    written["follow_ups"] = [{"party": 0, "due_on": "2026-11-16", "done_on": "2026-11-16", "method": "phone",
+                              "performance": "partly_performed", "satisfaction": "satisfied", "new_risk": False,
+                              "notes": "第一项已履行，第二项尚未到期。", "visitor": "李树军"}]
+    written["judicial_confirmation"] = {"court": "云南省临沧市临翔区人民法院", "filed_on": "2026-10-20"}
+    oral = copy.deepcopy(written)
+    oral["agreement"]["form"] = "oral"
+    oral["status"] = "agreed"
+    ended = copy.deepcopy(open_case)
+    ended["status"] = "terminated"
+    ended["termination"] = {"on": "2026-11-20", "reason": "被申请人明确表示拒绝继续调解", "routes_explained": True}
+    ended["sessions"] = [{"kind": "mediation", "starts_at": "2026-11-10T09:00", "place": "忙畔街道调解室",
+                          "present": [0, 1], "record": "双方分歧较大。", "outcome": "未达成协议"}]
+    return [written, open_case, oral, ended]
+
+
+def test_every_document_of_every_sample_case_renders_or_says_why_not(sqlite_services, sample_doc, style) -> None:
+    from mediator_desktop.documents import catalog
+
+    cases = _variants(sample_doc)
+    codes = imported(sqlite_services, {**sample_doc, "cases": cases})
+    made: set[str] = set()
+    for code, case in zip(codes, cases, strict=True):
+        for kind, (title, _builder) in catalog.BUILDERS.items():
+            try:
+                rendered = sqlite_services.documents.render(code, kind, "pdf", style)
+            except DocumentError as exc:
+                assert str(exc).startswith("本案"), (kind, str(exc))
+                continue
+            made.add(kind)
+            text = flat("".join(pdf_pages(rendered.data)))
+            assert flat(rendered.document.title) in text
+            if kind not in ("investigation-record", "mediation-record", "follow-up-record"):
+                for party in case["parties"]:
+                    assert party["name"] in text, (kind, party["name"])
+            assert all(fonts_of(rendered.data).values())
+    assert made == set(catalog.BUILDERS)
+
+
+def test_records_print_the_signed_record_and_the_header_fields(sqlite_services, sample_doc, style) -> None:
+    case = sample_doc["cases"][0]
+    code = imported(sqlite_services, {**sample_doc, "cases": [case]})[0]
+    investigation = flat("".join(pdf_pages(
+        sqlite_services.documents.render(code, "investigation-record", "pdf", style).data)))
+    for label in ("时间", "地点", "被调查人", "参加人", "记录人"):
+        assert label in investigation.replace("\u3000", "")
+    assert "网格员陈刚" in investigation and flat(case["sessions"][0]["record"]) in investigation
+    mediation = flat("".join(pdf_pages(sqlite_services.documents.render(code, "mediation-record", "pdf", style).data)))
+    for label in ("事由", "当事人", "参加人", "人民调解员", "调解结果", "以上记录已向当事人宣读"):
+        assert label in mediation.replace("\u3000", "")
+    assert "2026年10月16日09:30至11:30" in mediation
+
+
+def test_the_case_file_binds_every_form_with_a_paged_contents(sqlite_services, sample_doc, style) -> None:
+    case = _variants(sample_doc)[0]
+    code = imported(sqlite_services, {**sample_doc, "cases": [case]})[0]
+    rendered = sqlite_services.documents.render(code, "case-file", "pdf", style)
+    pages = pdf_pages(rendered.data)
+    cover, contents = flat(pages[0]), flat(pages[1])
+    assert "调解卷宗" in cover.replace("\u3000", "") and code in cover
+    assert "卷内目录" in contents
+    # Binding order, each form where the contents say it is (pages counted after the contents).
+    order = ["人民调解受理登记表", "当事人权利义务告知书", "人民调解调查记录", "人民调解记录", "人民调解协议书",
+             "人民调解回访记录", "申请书"]
+    starts = []
+    for title in order:
+        start = next(i for i, p in enumerate(pages[2:], start=1) if flat(p).find(title) != -1 and
+                     "第1页" in flat(p) and i not in starts)
+        starts.append(start)
+    assert starts == sorted(starts)
+    assert "1人民调解受理登记表1" in contents
+    assert "3当事人身份证明材料未附" in contents
+    assert "卷内备考表" in flat(pages[-1]) and f"本卷共{len(pages) - 3}页" in flat(pages[-1])
+    with pytest.raises(DocumentError, match="只生成 PDF"):
+        sqlite_services.documents.render(code, "case-file", "docx", style)

@@ -8,7 +8,6 @@ files already hold. They know nothing about PDF or Word.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,9 +27,19 @@ from mediator_desktop.documents.model import (
     cell,
     para,
 )
-from mediator_desktop.domain.enums import AgentKind, CaseSource, Gender, IdType, PartyRole
-from mediator_desktop.domain.text import amount_text, blank_date, chinese_date, clause_number
-
+from mediator_desktop.domain.enums import (
+    AgentKind,
+    CaseSource,
+    Gender,
+    IdType,
+    PartyRole,
+)
+from mediator_desktop.domain.text import (
+    amount_text,
+    blank_date,
+    chinese_date,
+    clause_number,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,9 @@ class BuildOptions:
 
     court: str = ""                # 司法确认: the court chosen (LEGAL.md §5)
     fingerprint: bool = True       # a fingerprint box beside each signature (local practice)
+
+
+DEFAULT_OPTIONS = BuildOptions()
 
 
 class DocumentDataError(ValueError):
@@ -205,7 +217,7 @@ def _furniture(org: OrgHeader, number: str) -> PageFurniture:
 
 # -- 人民调解协议书 --------------------------------------------------------------------------------
 
-def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = BuildOptions()) -> Document:
+def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
     """人民调解协议书 (LEGAL.md §4): parties, facts, numbered clauses with amounts in upper case,
     performance, the copies clause, and a signature block whose last rows, the seal and the date
     share a page. Every page carries the number, 第 x 页 共 y 页 and a QR code of the text hash."""
@@ -267,7 +279,7 @@ UNDERTAKING = ("申请人承诺：出于解决纠纷的目的自愿达成调解�
                "如果因为该协议内容而给他人造成损害的，愿意承担相应的民事责任和其他法律责任。")
 
 
-def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOptions = BuildOptions()) -> Document:
+def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
     """司法确认申请书（申请司法确认调解协议用）(LEGAL.md §5): every party a joint applicant, no
     respondent; request, facts and reasons, the undertaking, 此致 the court, the materials list,
     each applicant's signature, the date."""
@@ -339,11 +351,3 @@ def materials(case: dict[str, Any], number: str) -> list[str]:
         items.append("授权委托书及代理人身份证明")
     return items
 
-
-Builder = Callable[[OrgHeader, dict[str, Any], BuildOptions], Document]
-
-#: The documents the application produces, by their CLI name: (Chinese title, builder).
-BUILDERS: dict[str, tuple[str, Builder]] = {
-    "agreement": ("人民调解协议书", agreement),
-    "judicial-confirmation": ("司法确认申请书", judicial_confirmation),
-}

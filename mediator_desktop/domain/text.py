@@ -16,7 +16,7 @@ def chinese_date(value: date | None) -> str:
 
 def blank_date() -> str:
     """The date line of a form to be filled in by hand."""
-    return "　　　　年　　月　　日"
+    return "＿＿＿＿年＿＿月＿＿日"
 
 
 def amount_upper(amount: Decimal | str) -> str:

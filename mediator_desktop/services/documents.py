@@ -6,11 +6,11 @@ The UI and the CLI call :meth:`DocumentService.render`; neither builds a documen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from mediator_desktop.documents import forms
+from mediator_desktop.documents import catalog, forms
 from mediator_desktop.documents.glyphs import MissingGlyphError
 from mediator_desktop.documents.model import Document
 from mediator_desktop.documents.style import DocumentStyle
@@ -48,7 +48,7 @@ class DocumentService:
     @staticmethod
     def kinds() -> dict[str, str]:
         """CLI name → Chinese title of every document this version produces."""
-        return {kind: title for kind, (title, _) in forms.BUILDERS.items()}
+        return dict(catalog.TITLES)
 
     def org_header(self) -> forms.OrgHeader:
         with self.ctx.db.read() as s:
@@ -57,13 +57,16 @@ class DocumentService:
                 raise DocumentError("请先在“设置”中填写调解组织信息")
             return forms.OrgHeader(org.name, org.kind, org.address, org.phone, org.seal_text)
 
+    def case_data(self, code: str) -> dict[str, Any]:
+        """The case as documents read it: the exchange shape, unmasked."""
+        return self.services.exchange.export_document([code])["cases"][0]
+
     def build(self, code: str, kind: str, options: forms.BuildOptions | None = None) -> Document:
-        if kind not in forms.BUILDERS:
+        if kind not in catalog.BUILDERS:
             names = "、".join(f"{k}（{v}）" for k, v in self.kinds().items())
             raise DocumentError(f"不认识的文书“{kind}”。可以生成：{names}")
-        case = self.services.exchange.export_document([code])["cases"][0]
         try:
-            return forms.BUILDERS[kind][1](self.org_header(), case, options or forms.BuildOptions())
+            return catalog.BUILDERS[kind][1](self.org_header(), self.case_data(code), options or forms.BuildOptions())
         except forms.DocumentDataError as exc:
             raise DocumentError(str(exc)) from exc
 
@@ -71,7 +74,10 @@ class DocumentService:
         """The document as ``fmt`` bytes; generating it is recorded in the case's history."""
         if fmt not in FORMATS:
             raise DocumentError(f"文件格式只能是 pdf 或 docx，不能是“{fmt}”")
-        document = self.build(code, kind, forms.BuildOptions(court, style.sign_and_fingerprint))
+        options = forms.BuildOptions(court, style.sign_and_fingerprint)
+        if kind == catalog.CASE_FILE:
+            return self._case_file(code, fmt, style, options)
+        document = self.build(code, kind, options)
         try:
             if fmt == "pdf":
                 from mediator_desktop.documents.render_pdf import render_pdf
@@ -83,8 +89,24 @@ class DocumentService:
                 data = render_docx(document, style)
         except MissingGlyphError as exc:
             raise DocumentError(str(exc)) from exc
+        self._record(code, kind, fmt, document.title)
+        return RenderedDocument(document, data, fmt)
+
+    def _case_file(self, code: str, fmt: str, style: DocumentStyle, options: forms.BuildOptions) -> RenderedDocument:
+        if fmt != "pdf":
+            raise DocumentError("整卷卷宗只生成 PDF；其中的各份文书可以分别生成 Word 文件")
+        from mediator_desktop.documents.casefile import render_case_file
+
+        try:
+            data, _items = render_case_file(self.org_header(), self.case_data(code), style, options)
+        except MissingGlyphError as exc:
+            raise DocumentError(str(exc)) from exc
+        document = Document(catalog.CASE_FILE, "调解卷宗", [], file_stem=f"调解卷宗-{code}")
+        self._record(code, catalog.CASE_FILE, fmt, document.title)
+        return RenderedDocument(document, data, fmt)
+
+    def _record(self, code: str, kind: str, fmt: str, title: str) -> None:
         with self.ctx.db.write() as s:
             case_id = s.scalars(select(Case.id).where(Case.code == code)).one()
             self.ctx.audit(s, "render_document", "document", None, case_id=case_id, kind=kind, format=fmt,
-                           text=f"生成{document.title}（{fmt.upper()}）")
-        return RenderedDocument(document, data, fmt)
+                           text=f"生成{title}（{fmt.upper()}）")

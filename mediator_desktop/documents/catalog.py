@@ -1,0 +1,29 @@
+"""Every document the application produces, by the name the CLI and the UI use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mediator_desktop.documents import forms, forms_intake, forms_records
+from mediator_desktop.documents.forms import BuildOptions, OrgHeader
+from mediator_desktop.documents.model import Document
+
+Builder = Callable[[OrgHeader, dict[str, Any], BuildOptions], Document]
+
+#: CLI name → (Chinese title, builder), in the order of the case file.
+BUILDERS: dict[str, tuple[str, Builder]] = {
+    "application": ("人民调解申请书", forms_intake.application),
+    "acceptance": ("人民调解受理登记表", forms_intake.acceptance),
+    "notice": ("当事人权利义务告知书", forms_intake.notice),
+    "investigation-record": ("人民调解调查记录", forms_records.investigation_record),
+    "mediation-record": ("人民调解记录", forms_records.mediation_record),
+    "agreement": ("人民调解协议书", forms.agreement),
+    "oral-agreement": ("人民调解口头协议登记表", forms_records.oral_agreement),
+    "termination": ("终止调解告知书", forms_records.termination),
+    "follow-up-record": ("人民调解回访记录", forms_records.follow_up_record),
+    "judicial-confirmation": ("司法确认申请书", forms.judicial_confirmation),
+}
+#: The whole case file: one PDF assembled from the forms (documents/casefile.py).
+CASE_FILE = "case-file"
+TITLES: dict[str, str] = {**{k: title for k, (title, _) in BUILDERS.items()}, CASE_FILE: "调解卷宗（整卷）"}

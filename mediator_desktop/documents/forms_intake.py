@@ -1,0 +1,178 @@
+"""Forms of the intake (LEGAL.md §3, §7): 人民调解申请书, 人民调解受理登记表, 当事人权利义务告知书."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediator_desktop.documents.forms import (
+    DEFAULT_OPTIONS,
+    BuildOptions,
+    OrgHeader,
+    _d,
+    _furniture,
+    _label,
+    party_names,
+    party_particulars,
+    party_title,
+)
+from mediator_desktop.documents.model import (
+    Align,
+    Block,
+    Cell,
+    Document,
+    KeepTogether,
+    Paragraph,
+    Role,
+    Run,
+    Spacer,
+    Table,
+    cell,
+    para,
+)
+from mediator_desktop.domain.enums import CaseSource, Gender
+from mediator_desktop.domain.text import blank_date, chinese_date, ordinal_list
+
+
+def _age(party: dict[str, Any], on: Any) -> str:
+    born = _d(party.get("birth_date"))
+    if not born or not on:
+        return ""
+    return str(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
+
+
+def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:
+    """One row per party: the columns of the MOJ registration forms."""
+    received = _d(case.get("received_on"))
+    header = [cell(h, shade=True, align=Align.CENTER) for h in
+              ("当事人", "姓名/名称", "性别", "民族", "年龄", "职业", "住址/住所地", "联系电话")]
+    rows = [header]
+    for p in case["parties"]:
+        organisation = p.get("kind") == "organization"
+        rows.append([
+            cell(_label_role(p), align=Align.CENTER),
+            cell(p["name"], field="当事人姓名/名称"),
+            cell("" if organisation else _label(Gender, p.get("gender")), align=Align.CENTER, field="性别"),
+            cell("" if organisation else p.get("ethnicity", ""), align=Align.CENTER, field="民族"),
+            cell("" if organisation else _age(p, received), align=Align.CENTER, field="年龄"),
+            cell(_occupation(p), field="职业"),
+            cell(p.get("address", ""), field="住址"),
+            cell(p.get("phone", ""), field="联系电话"),
+        ])
+    return rows
+
+
+def _occupation(party: dict[str, Any]) -> str:
+    """A person's occupation; for an organisation, its representative."""
+    if party.get("kind") != "organization":
+        return party.get("occupation", "")
+    rep = (party.get("representative") or {}).get("name", "")
+    return f"法定代表人{rep}" if rep else ""
+
+
+def _label_role(party: dict[str, Any]) -> str:
+    return party_title(party).removeprefix("当事人（").removesuffix("）") or "当事人"
+
+
+PARTY_WIDTHS = [1.4, 1.6, 0.7, 0.8, 0.7, 1.3, 2.2, 1.8]
+
+
+def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
+    return [cell(label, shade=True, align=Align.CENTER),
+            cell(value, field=field, colspan=len(PARTY_WIDTHS) - 1, min_height_mm=min_height_mm)]
+
+
+def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解申请书 (LEGAL.md §7): applicants and respondents, facts, requests, the
+    declaration that the rules were explained and the application is voluntary, signatures."""
+    applicants = [p for p in case["parties"] if p.get("role") == "applicant"] or case["parties"][:1]
+    others = [p for p in case["parties"] if p not in applicants]
+    blocks: list[Block] = []
+    for p in applicants:
+        blocks.append(Paragraph([Run("申请人：", bold=True), *party_particulars(p)]))
+    for p in others:
+        blocks.append(Paragraph([Run(f"{_label_role(p)}：", bold=True), *party_particulars(p)]))
+    blocks.append(para("纠纷简要情况：", role=Role.HEADING, space_before=0.3, keep_with_next=True))
+    blocks.append(para(case.get("summary", ""), indent=True, field="纠纷简要情况"))
+    blocks.append(para("申请事项：", role=Role.HEADING, keep_with_next=True))
+    for line in ordinal_list(case.get("requests") or []) or ["＿＿＿＿＿＿"]:
+        blocks.append(para(line, indent=True, field="申请事项"))
+    blocks.append(para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
+                       "本人，本人自愿申请人民调解。", indent=True, space_before=0.3))
+    blocks.append(KeepTogether([
+        para("申请人（签名或盖章）：", align=Align.RIGHT, space_before=1.0, keep_with_next=True),
+        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, field="申请日期"),
+    ]))
+    code = case.get("code", "")
+    return Document("application", "人民调解申请书", blocks, _furniture(org, code), file_stem=f"人民调解申请书-{code}")
+
+
+def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解受理登记表 (LEGAL.md §7): the consent sentence, the parties, type, source, facts,
+    party and registrar signatures, the seal and the date."""
+    received = _d(case.get("received_on"))
+    code = case.get("code", "")
+    n = len(PARTY_WIDTHS) - 1
+    rows = _party_rows(case)
+    rows += [
+        _form_row("纠纷类型", case.get("dispute_type", ""), "纠纷类型"),
+        _form_row("纠纷来源", _label(CaseSource, case.get("source")), "纠纷来源"),
+        _form_row("纠纷简要情况", case.get("summary", ""), "纠纷简要情况", min_height_mm=30),
+        _form_row("当事人申请事项", "\n".join(ordinal_list(case.get("requests") or [])), "申请事项",
+                  min_height_mm=15),
+        [cell("当事人签名", shade=True, align=Align.CENTER),
+         cell("", colspan=3, min_height_mm=18),
+         cell("登记人签名", shade=True, align=Align.CENTER, colspan=2),
+         cell("", colspan=n - 5, min_height_mm=18)],
+        [Cell([para(org.seal_line, role=Role.TABLE, align=Align.RIGHT, field="印章文字"),
+                      para(chinese_date(received) or blank_date(), role=Role.TABLE, align=Align.RIGHT)],
+                     colspan=len(PARTY_WIDTHS), min_height_mm=26)],
+    ]
+    blocks: list[Block] = [
+        para(f"{chinese_date(received)}，本人民调解委员会经当事人同意，调解{party_names(case)}之间的纠纷。",
+             indent=True, field="受理情况"),
+        Spacer(3),
+        Table(rows, PARTY_WIDTHS, header_rows=1),
+    ]
+    return Document("acceptance", "人民调解受理登记表", blocks, _furniture(org, code),
+                    file_stem=f"人民调解受理登记表-{code}")
+
+
+RIGHTS = [
+    "选择或者接受人民调解员；",
+    "接受调解、拒绝调解或者要求终止调解；",
+    "要求调解公开进行或者不公开进行；",
+    "自主表达意愿、自愿达成调解协议。",
+]
+DUTIES = [
+    "如实陈述纠纷事实；",
+    "遵守调解现场秩序，尊重人民调解员；",
+    "尊重对方当事人行使权利。",
+]
+
+
+def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """当事人权利义务告知书 (LEGAL.md §3; 人民调解法 23–24): the nature and principles of people's
+    mediation, the rights and duties, and a signature per party that it was received."""
+    code = case.get("code", "")
+    blocks: list[Block] = [
+        para(f"{party_names(case)}：", field="当事人"),
+        para("人民调解是在人民调解委员会主持下，以国家法律、法规、规章、政策和社会公德为依据，对民间纠纷当事人"
+             "进行说服教育、规劝疏导，促使当事人在平等协商基础上自愿达成调解协议，解决民间纠纷的活动。"
+             "人民调解遵循在当事人自愿、平等的基础上进行调解，不违背法律、法规和国家政策，尊重当事人的权利、"
+             "不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己权利的原则，不收取任何费用。"
+             "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行。", indent=True),
+        para("在人民调解活动中，当事人享有下列权利：", indent=True, keep_with_next=True),
+        *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三四", RIGHTS, strict=True)],
+        para("在人民调解活动中，当事人履行下列义务：", indent=True, keep_with_next=True),
+        *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三", DUTIES, strict=True)],
+        Spacer(3),
+    ]
+    rows = [[cell(f"{party_title(p)}\n{p['name']}", shade=True),
+             cell("已收到并知悉本告知书内容。\n签名：", min_height_mm=18),
+             cell("日期：\n" + blank_date())] for p in case["parties"]]
+    blocks.append(Table(rows[:-1], [1.4, 2.2, 1.6]) if len(rows) > 1 else Spacer(0))
+    blocks.append(KeepTogether([Table(rows[-1:], [1.4, 2.2, 1.6]),
+                                para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
+                                para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT)]))
+    return Document("notice", "当事人权利义务告知书", blocks, _furniture(org, code),
+                    file_stem=f"当事人权利义务告知书-{code}")

@@ -1,0 +1,223 @@
+"""Records and outcome forms (LEGAL.md §3, §4, §6, §7): 人民调解调查记录, 人民调解记录,
+人民调解口头协议登记表, 终止调解告知书, 人民调解回访记录.
+
+Only the signed record of a session is printed: caucus and private notes never reach a document
+(they are not part of the case data these builders read).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mediator_desktop.documents.forms import (
+    DEFAULT_OPTIONS,
+    BuildOptions,
+    DocumentDataError,
+    OrgHeader,
+    _d,
+    _furniture,
+    _label,
+    _signature_table,
+    mediator_names,
+    party_names,
+    party_title,
+    term_clause,
+    term_performance,
+)
+from mediator_desktop.documents.model import (
+    Align,
+    Block,
+    Cell,
+    Document,
+    KeepTogether,
+    PageBreak,
+    Role,
+    Table,
+    cell,
+    para,
+)
+from mediator_desktop.domain.enums import Performance, Satisfaction, VisitMethod
+from mediator_desktop.domain.text import blank_date, chinese_date, clause_number
+
+LABEL_WIDTHS = [1.2, 4.0]
+
+
+def _when(session: dict[str, Any]) -> str:
+    start = datetime.fromisoformat(session["starts_at"])
+    text = f"{chinese_date(start.date())}{start:%H:%M}"
+    if session.get("ends_at"):
+        end = datetime.fromisoformat(session["ends_at"])
+        text += f"至{end:%H:%M}" if end.date() == start.date() else f"至{chinese_date(end.date())}{end:%H:%M}"
+    return text
+
+
+def _present(case: dict[str, Any], session: dict[str, Any]) -> list[dict[str, Any]]:
+    parties = case["parties"]
+    return [parties[i] for i in session.get("present") or [] if 0 <= i < len(parties)]
+
+
+def _row(label: str, value: str, field: str = "", min_height_mm: float = 0) -> list[Cell]:
+    return [cell(label, shade=True, align=Align.CENTER), cell(value, field=field or label, min_height_mm=min_height_mm)]
+
+
+def _sessions(case: dict[str, Any], kind: str, title: str) -> list[dict[str, Any]]:
+    sessions = [s for s in case.get("sessions") or [] if s.get("kind", "mediation") == kind]
+    if not sessions:
+        raise DocumentDataError(f"本案还没有{title}")
+    return sessions
+
+
+def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解调查记录, one per investigation session: 时间, 地点, 被调查人, 参加人, 记录人, the
+    record, signatures."""
+    blocks: list[Block] = []
+    for n, session in enumerate(_sessions(case, "investigation", "调查记录")):
+        if n:
+            blocks.append(PageBreak())
+        present = _present(case, session)
+        blocks.append(Table([
+            _row("时　间", _when(session), "调查时间"),
+            _row("地　点", session.get("place", ""), "调查地点"),
+            _row("被调查人", "、".join(p["name"] for p in present), "被调查人"),
+            _row("参加人", "、".join(session.get("participants") or []), "参加人"),
+            _row("调查人", mediator_names(case), "调查人"),
+            _row("记录人", case.get("recorder", ""), "记录人"),
+        ], LABEL_WIDTHS))
+        blocks.append(para("调查情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
+        for line in (session.get("record") or "").splitlines() or [""]:
+            blocks.append(para(line, indent=True, field="调查记录"))
+        rows = [("被调查人", p["name"], p.get("kind") == "organization") for p in present] or [("被调查人", "", False)]
+        blocks.append(KeepTogether([
+            para("以上记录已向被调查人宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
+            _signature_table(rows, False),
+            para("调查人（签名）：", align=Align.LEFT, space_before=0.5),
+            para("记录人（签名）：", align=Align.LEFT),
+        ]))
+    code = case.get("code", "")
+    return Document("investigation-record", "人民调解调查记录", blocks, _furniture(org, code),
+                    file_stem=f"人民调解调查记录-{code}")
+
+
+def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解记录, one per mediation session: 时间, 地点, 事由, 参加人, 当事人; the record and the
+    outcome; signatures of parties, mediator and recorder after read-back."""
+    blocks: list[Block] = []
+    for n, session in enumerate(_sessions(case, "mediation", "调解记录")):
+        if n:
+            blocks.append(PageBreak())
+        present = _present(case, session)
+        blocks.append(Table([
+            _row("时　间", _when(session), "调解时间"),
+            _row("地　点", session.get("place", ""), "调解地点"),
+            _row("事　由", case.get("title") or case.get("dispute_type", ""), "事由"),
+            _row("当事人", "、".join(p["name"] for p in present), "当事人"),
+            _row("参加人", "、".join(session.get("participants") or []), "参加人"),
+            _row("人民调解员", mediator_names(case), "人民调解员"),
+            _row("记录人", case.get("recorder", ""), "记录人"),
+        ], LABEL_WIDTHS))
+        blocks.append(para("调解情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
+        for line in (session.get("record") or "").splitlines() or [""]:
+            blocks.append(para(line, indent=True, field="调解记录"))
+        blocks.append(para("调解结果：", role=Role.HEADING, keep_with_next=True))
+        blocks.append(para(session.get("outcome") or "＿＿＿＿＿＿", indent=True, field="调解结果"))
+        rows = [(party_title(p), p["name"], p.get("kind") == "organization") for p in present] or \
+               [("当事人", "", False)]
+        blocks.append(KeepTogether([
+            para("以上记录已向当事人宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
+            _signature_table(rows, options.fingerprint),
+            para("人民调解员（签名）：", align=Align.LEFT, space_before=0.5),
+            para("记录人（签名）：", align=Align.LEFT),
+        ]))
+    code = case.get("code", "")
+    return Document("mediation-record", "人民调解记录", blocks, _furniture(org, code),
+                    file_stem=f"人民调解记录-{code}")
+
+
+def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解口头协议登记表 (Law 28, 30): what the parties agreed orally, recorded by the mediator;
+    effective the day it is reached."""
+    agreement = case.get("agreement")
+    if not agreement or agreement.get("form") != "oral":
+        raise DocumentDataError("本案没有口头协议，无法生成人民调解口头协议登记表")
+    parties = case["parties"]
+    number = agreement.get("number") or case.get("code", "")
+    terms = agreement.get("terms") or []
+    clauses = "\n".join(f"{clause_number(i)}、{term_clause(t, parties)}" for i, t in enumerate(terms, start=1))
+    performance = "\n".join(f"第{clause_number(i)}项，{text}。" for i, t in enumerate(terms, start=1)
+                            if (text := term_performance(t, parties)))
+    signed_on = _d(agreement.get("signed_on"))
+    rows = [_row(party_title(p), p["name"], "当事人姓名/名称") for p in parties]
+    rows += [
+        _row("纠纷简要情况", agreement.get("facts") or case.get("summary", ""), "纠纷简要情况", 20),
+        _row("协议内容", clauses, "协议内容", 25),
+        _row("履行方式、时限", performance, "履行方式、时限", 12),
+        _row("协议达成日期", chinese_date(signed_on) or blank_date(), "协议达成日期"),
+        _row("当事人签名", "", min_height_mm=18),
+        _row("人民调解员", mediator_names(case), "人民调解员"),
+        _row("登记人签名", "", min_height_mm=12),
+    ]
+    blocks: list[Block] = [
+        Table(rows, LABEL_WIDTHS),
+        para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
+        para(chinese_date(signed_on) or blank_date(), align=Align.RIGHT),
+    ]
+    return Document("oral-agreement", "人民调解口头协议登记表", blocks, _furniture(org, number),
+                    file_stem=f"人民调解口头协议登记表-{number}")
+
+
+def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """终止调解告知书 (Law 26): why mediation ended, and that other routes remain open."""
+    ended = case.get("termination")
+    if not ended:
+        raise DocumentDataError("本案没有终止调解，无法生成终止调解告知书")
+    code = case.get("code", "")
+    received = _d(case.get("received_on"))
+    reason = (ended.get("reason") or "").rstrip("。")
+    blocks: list[Block] = [
+        para(f"{party_names(case)}：", field="当事人"),
+        para(f"你们之间的{case.get('dispute_type') or ''}，本委员会于{chinese_date(received)}受理调解。"
+             f"因{reason or '＿＿＿＿＿＿'}，依照《中华人民共和国人民调解法》第二十六条的规定，本委员会决定终止调解。",
+             indent=True, field="终止原因"),
+        para("你们可以依法通过仲裁、行政、司法等途径维护自己的权利。", indent=True),
+        para("特此告知。", indent=True),
+        KeepTogether([
+            para(org.seal_line, align=Align.RIGHT, space_before=2.0, field="印章文字"),
+            para(chinese_date(_d(ended.get("on"))) or blank_date(), align=Align.RIGHT),
+            para("当事人签收：", align=Align.LEFT, space_before=1.0),
+        ]),
+    ]
+    return Document("termination", "终止调解告知书", blocks, _furniture(org, code), file_stem=f"终止调解告知书-{code}")
+
+
+def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+    """人民调解回访记录 (LEGAL.md §6), one per visit made: party, agreement number, reason, date,
+    method, performance, satisfaction, new dispute or risk, measures, the visitor's signature."""
+    visits = [v for v in case.get("follow_ups") or [] if v.get("done_on")]
+    if not visits:
+        raise DocumentDataError("本案还没有完成的回访，无法生成回访记录")
+    parties = case["parties"]
+    number = (case.get("agreement") or {}).get("number") or case.get("code", "")
+    blocks: list[Block] = []
+    for n, visit in enumerate(visits):
+        if n:
+            blocks.append(PageBreak())
+        i = visit.get("party")
+        party = parties[i]["name"] if i is not None and 0 <= i < len(parties) else party_names(case)
+        new_risk = {True: "有", False: "无"}.get(visit.get("new_risk"), "")
+        blocks.append(Table([
+            _row("回访对象", party, "回访对象"),
+            _row("协议编号", number, "协议编号"),
+            _row("回访事由", "了解调解协议履行情况及当事人满意度", "回访事由"),
+            _row("回访时间", chinese_date(_d(visit.get("done_on"))), "回访时间"),
+            _row("回访方式", _label(VisitMethod, visit.get("method")), "回访方式"),
+            _row("协议履行情况", _label(Performance, visit.get("performance")), "协议履行情况"),
+            _row("当事人满意度", _label(Satisfaction, visit.get("satisfaction")), "满意度"),
+            _row("有无新的纠纷或风险", new_risk, "新的纠纷或风险"),
+            _row("回访情况及采取措施", visit.get("notes", ""), "回访情况", 30),
+            _row("回访人", visit.get("visitor", ""), "回访人"),
+            _row("回访人签名", "", min_height_mm=14),
+        ], LABEL_WIDTHS))
+        blocks.append(para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"))
+    return Document("follow-up-record", "人民调解回访记录", blocks, _furniture(org, number),
+                    file_stem=f"人民调解回访记录-{number}")
