@@ -314,3 +314,35 @@ def test_the_case_file_binds_every_form_with_a_paged_contents(sqlite_services, s
     assert "卷内备考表" in flat(pages[-1]) and f"本卷共{len(pages) - 3}页" in flat(pages[-1])
     with pytest.raises(DocumentError, match="只生成 PDF"):
         sqlite_services.documents.render(code, "case-file", "docx", style)
+
+
+def test_attached_scans_are_bound_under_their_item_and_counted(sample_doc, style) -> None:
+    from PIL import Image as PILImage
+
+    from mediator_desktop.documents.casefile import Attachment, missing_required, render_case_file
+
+    def scan(color: str, size: tuple[int, int]) -> bytes:
+        out = io.BytesIO()
+        PILImage.new("RGB", size, color).save(out, format="JPEG")
+        return out.getvalue()
+
+    case = _variants(sample_doc)[0]
+    case["code"] = "（2026）忙畔人调字第1号"
+    org = forms.OrgHeader("临翔区忙畔街道人民调解委员会")
+    one_page_pdf = render_pdf(Document("x", "授权委托书", [para("委托张小明为代理人。")]), style)
+    attachments = (
+        Attachment(3, "周国华身份证复印件", scan("white", (1000, 640)), "image/jpeg"),
+        Attachment(3, "杨秀英身份证复印件", scan("white", (1000, 640)), "image/jpeg"),
+        Attachment(6, "现场照片", scan("gray", (1200, 1800)), "image/jpeg"),
+        Attachment(4, "授权委托书", one_page_pdf, "application/pdf"),
+    )
+    plain, plain_items = render_case_file(org, case, style)
+    data, items = render_case_file(org, case, style, attachments=attachments)
+    assert "当事人身份证明材料" in missing_required(plain_items)
+    assert missing_required(items) == []
+    pages = pdf_pages(data)
+    assert len(pages) == len(pdf_pages(plain)) + 4
+    contents = flat(pages[1])
+    assert "3周国华身份证复印件、杨秀英身份证复印件" in contents
+    assert any("附件：现场照片" in p for p in pages)
+    assert f"本卷共{len(pages) - 3}页" in flat(pages[-1])

@@ -19,14 +19,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import KeepTogether as RLKeepTogether
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
 from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
