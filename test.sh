@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 echo "== setting up (system packages, .venv)"
-bash scripts/setup.sh
+MEDIATOR_SETUP_TESTS=1 bash scripts/setup.sh
 
 echo "== starting the test PostgreSQL server"
 MEDIATOR_TEST_PG_URL=$(bash scripts/pg-test-server.sh start)
@@ -14,6 +14,7 @@ trap 'bash scripts/pg-test-server.sh stop || true' EXIT
 echo "   $MEDIATOR_TEST_PG_URL"
 
 export QT_QPA_PLATFORM=offscreen
+export MEDIATOR_REQUIRE_OFFICE=1
 echo "== running the tests"
 set +e
 .venv/bin/python -m pytest "$@"

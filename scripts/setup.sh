@@ -14,6 +14,11 @@ APT_PACKAGES=(
   poppler-utils xvfb
   postgresql postgresql-contrib
 )
+# Only for the tests (./test.sh sets MEDIATOR_SETUP_TESTS=1): LibreOffice opens the DOCX files
+# the app writes and prints them, as Word would on a mediator's PC.
+if [ "${MEDIATOR_SETUP_TESTS:-0}" = 1 ]; then
+  APT_PACKAGES+=(libreoffice-writer-nogui)
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -111,6 +111,20 @@ class Table:
     header_rows: int = 0
 
     @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+    def spans(self, row: list[Cell]):  # type: ignore[no-untyped-def]
+        """(first column, column span, cell) for each cell of ``row``: a row of fewer cells than
+        columns has its last cell span the columns left over. Both renderers merge by this."""
+        col = 0
+        for i, c in enumerate(row):
+            span = c.colspan if i < len(row) - 1 else max(c.colspan, self.columns - col)
+            span = min(span, self.columns - col)
+            yield col, span, c
+            col += span
+
+    @property
     def text(self) -> str:
         return "\n".join(c.text for row in self.rows for c in row)
 
@@ -172,6 +186,10 @@ class Document:
     furniture: PageFurniture = field(default_factory=PageFurniture)
     copies: int = 1                # how many originals to print (the agreement: parties + 1)
     file_stem: str = ""            # proposed file name without suffix
+
+    def title_paragraph(self) -> Paragraph:
+        """The title as the first paragraph of the page, centred, as both renderers print it."""
+        return Paragraph([Run(self.title, field="标题")], Role.TITLE, Align.CENTER, space_after=0.6)
 
     @property
     def text(self) -> str:

@@ -39,7 +39,6 @@ from mediator_desktop.documents.model import (
     PageBreak,
     Paragraph,
     Role,
-    Run,
     Spacer,
     Table,
 )
@@ -137,10 +136,7 @@ class _Renderer:
             commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
         for r, row in enumerate(t.rows):
             line: list[Any] = []
-            col = 0
-            for i, c in enumerate(row):
-                span = c.colspan if i < len(row) - 1 else max(c.colspan, ncols - col)
-                span = min(span, ncols - col)
+            for col, span, c in t.spans(row):
                 width = sum(widths[col:col + span]) - 8
                 line.append(self.cell(c, width))
                 line.extend([""] * (span - 1))
@@ -148,8 +144,7 @@ class _Renderer:
                     commands.append(("SPAN", (col, r), (col + span - 1, r)))
                 if c.shade:
                     commands.append(("BACKGROUND", (col, r), (col + span - 1, r), _SHADE))
-                col += span
-            line.extend([""] * (ncols - col))
+            line.extend([""] * (ncols - len(line)))
             data.append(line)
         table = RLTable(data, colWidths=widths, repeatRows=t.header_rows, hAlign="CENTER",
                         style=TableStyle(commands), splitByRow=1)
@@ -186,8 +181,7 @@ class _Renderer:
         raise TypeError(type(b))
 
     def story(self) -> list[Flowable]:
-        title = Paragraph([Run(self.document.title, field="标题")], Role.TITLE, Align.CENTER, space_after=0.6)
-        flow: list[Flowable] = [self.paragraph(title)]
+        flow: list[Flowable] = [self.paragraph(self.document.title_paragraph())]
         for b in self.document.blocks:
             flow.extend(self.block(b))
         return flow
