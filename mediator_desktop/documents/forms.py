@@ -179,7 +179,9 @@ def text_hash(document: Document) -> str:
 
 
 def qr_payload(case_code: str, number: str, digest: str) -> str:
-    return f"MD1|{case_code}|{number}|{digest}"
+    """``MD1|case code|hash``, with the document number between them when it differs from the
+    case code (kept short: a smaller code prints sharper and encodes faster)."""
+    return f"MD1|{case_code}|{digest}" if number == case_code else f"MD1|{case_code}|{number}|{digest}"
 
 
 # -- shared blocks -----------------------------------------------------------------------------

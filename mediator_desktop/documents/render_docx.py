@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from copy import deepcopy
 from datetime import UTC, datetime
 
 import docx
@@ -110,6 +111,7 @@ def _frame(table: DocxTable, borders: bool, padding_pt: tuple[float, float]) -> 
 
 class _Renderer:
     def __init__(self, document: Document, style: DocumentStyle) -> None:
+        self._rpr: dict[tuple[str, float, bool, bool], CT_RPr] = {}
         self.document = document
         self.style = style
         self.doc: DocxDocument = docx.Document()

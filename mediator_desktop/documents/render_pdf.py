@@ -9,6 +9,7 @@ with :class:`~mediator_desktop.documents.glyphs.MissingGlyphError`.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -49,16 +50,21 @@ _SHADE = colors.Color(0.93, 0.93, 0.93)
 QR_SIZE_MM = 16.0
 
 
+@lru_cache(maxsize=32)
+def _qr(payload: str) -> segno.QRCode:
+    """Encoded once per payload: a document is often previewed, printed and saved as DOCX."""
+    return segno.make_qr(payload, error="m", boost_error=False)
+
+
 def qr_matrix(payload: str) -> list[list[bool]]:
     """The QR code of ``payload`` as rows of dark/light modules (error correction M)."""
-    code = segno.make_qr(payload, error="m", boost_error=False)
-    return [[bool(v) for v in row] for row in code.matrix]
+    return [[bool(v) for v in row] for row in _qr(payload).matrix]
 
 
 def qr_png(payload: str, scale: int = 6) -> bytes:
     """The same QR code as a PNG (for the DOCX renderer)."""
     out = io.BytesIO()
-    segno.make_qr(payload, error="m", boost_error=False).save(out, kind="png", scale=scale, border=2)
+    _qr(payload).save(out, kind="png", scale=scale, border=2)
     return out.getvalue()
 
 
