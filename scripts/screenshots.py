@@ -86,6 +86,19 @@ def main() -> int:
     save(party, "party-dialog.png")
     settings_dialog = window.open_settings()
     save(settings_dialog, "settings.png")
+    settings_dialog.close()
+    sample = REPO.parent / "shared" / "samples" / "sample-cases.json"
+    code = services.exchange.import_text(sample.read_bytes()).created[0]
+    documents = window.open_documents(code)
+    documents.resize(900, 1000)
+    documents.show()
+    import time
+
+    deadline = time.monotonic() + 3  # QPdfView renders its pages in a worker thread
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.05)
+    save(documents, "documents.png")
     return 0
 
 

@@ -74,6 +74,7 @@ class CaseView(QWidget):
 
     changed = Signal(int)
     edit_requested = Signal(int)
+    documents_requested = Signal(str)
 
     def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -102,6 +103,10 @@ class CaseView(QWidget):
         self.edit_button = QPushButton("修改案件信息(&E)")
         self.edit_button.clicked.connect(lambda: self.detail and self.edit_requested.emit(self.detail.id))
         self.edit_button.hide()
+        self.documents_button = QPushButton("文书(&D)…")
+        self.documents_button.setToolTip("预览、打印或保存本案的协议书、申请书等文书")
+        self.documents_button.clicked.connect(lambda: self.detail and self.documents_requested.emit(self.detail.code))
+        self.documents_button.hide()
         self.form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for key, label in [("status", "状态"), ("received_on", "受理日期"), ("source", "来源"),
@@ -209,7 +214,7 @@ class CaseView(QWidget):
         while self.actions.count():
             item = self.actions.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget is not self.edit_button:
+            if widget is not None and widget not in (self.edit_button, self.documents_button):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
@@ -222,6 +227,8 @@ class CaseView(QWidget):
             self.action_buttons[target.value] = button
         self.edit_button.show()
         self.actions.addWidget(self.edit_button)
+        self.documents_button.show()
+        self.actions.addWidget(self.documents_button)
         self.actions.addStretch()
 
     def open_party(self, row: int):  # type: ignore[no-untyped-def]

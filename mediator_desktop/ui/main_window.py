@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(lambda index: self._show_row(index.row(), focus=True))
         self.case_view.changed.connect(self._case_changed)
         self.case_view.edit_requested.connect(self.edit_case)
+        self.case_view.documents_requested.connect(self.open_documents)
         geometry = settings.get(opts.WINDOW_GEOMETRY)
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
@@ -256,6 +257,16 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(self._case_changed)
         dialog.open()
         self.intake_dialog = dialog
+        return dialog
+
+    def open_documents(self, code: str):  # type: ignore[no-untyped-def]
+        """The documents of a case: preview, print, save (the dialog renders on demand)."""
+        from mediator_desktop.documents.style import style_from_settings
+        from mediator_desktop.ui.document_dialog import DocumentDialog
+
+        dialog = DocumentDialog(self.services, style_from_settings(self.settings), code, self)
+        dialog.open()
+        self.document_dialog = dialog
         return dialog
 
     def open_settings(self) -> SettingsDialog:

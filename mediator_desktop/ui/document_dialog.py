@@ -1,0 +1,220 @@
+"""Documents of a case (文书): choose one, see it as it will print, print it, save it.
+
+The dialog only shows and asks: the document is built and rendered by
+``services.documents``; the preview is the very PDF that is printed and saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop.documents.style import DocumentStyle
+from mediator_desktop.services.documents import RenderedDocument
+from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.ui.widgets import ERROR_STYLE
+
+#: Print resolution of the page images sent to the printer (dots per inch).
+PRINT_DPI = 300
+
+
+class DocumentDialog(QDialog):
+    """Preview, print and save the documents of one case."""
+
+    def __init__(self, services, style: DocumentStyle, code: str,  # type: ignore[no-untyped-def]
+                 parent: QWidget | None = None, kind: str = "agreement") -> None:
+        super().__init__(parent)
+        self.services, self.style, self.code = services, style, code
+        self.rendered: RenderedDocument | None = None
+        self.setWindowTitle(f"文书 — {code}")
+        lay = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("文书(&D)："))
+        self.kind = QComboBox()
+        for key, title in services.documents.kinds().items():
+            self.kind.addItem(title, key)
+        top.itemAt(0).widget().setBuddy(self.kind)  # type: ignore[union-attr]
+        top.addWidget(self.kind, 1)
+        self.court_label = QLabel("受理法院(&C)：")
+        self.court = QLineEdit()
+        self.court.setPlaceholderText("如：某某县人民法院")
+        self.court_label.setBuddy(self.court)
+        top.addWidget(self.court_label)
+        top.addWidget(self.court, 1)
+        lay.addLayout(top)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
+        lay.addWidget(self.message)
+
+        self.pdf = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.pdf)
+        lay.addWidget(self.view, 1)
+        self._buffer: QBuffer | None = None
+
+        buttons = QHBoxLayout()
+        self.info = QLabel()
+        buttons.addWidget(self.info, 1)
+        self.print_button = QPushButton("打印(&P)…")
+        self.save_pdf_button = QPushButton("另存为 PDF(&S)…")
+        self.save_docx_button = QPushButton("另存为 Word(&W)…")
+        close = QPushButton("关闭")
+        for b in (self.print_button, self.save_pdf_button, self.save_docx_button, close):
+            buttons.addWidget(b)
+        lay.addLayout(buttons)
+
+        self.print_button.clicked.connect(self.ask_print)
+        self.save_pdf_button.clicked.connect(lambda: self.ask_save("pdf"))
+        self.save_docx_button.clicked.connect(lambda: self.ask_save("docx"))
+        close.clicked.connect(self.reject)
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.court.editingFinished.connect(self.refresh)
+        index = self.kind.findData(kind)
+        self.kind.setCurrentIndex(max(index, 0))
+        self.refresh()
+        self.resize(900, 1000)
+
+    # -- preview ------------------------------------------------------------------------------
+
+    def current_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def refresh(self) -> None:
+        """Render the chosen document and show it; a problem is shown in Chinese instead."""
+        is_confirmation = self.current_kind() == "judicial-confirmation"
+        self.court_label.setVisible(is_confirmation)
+        self.court.setVisible(is_confirmation)
+        self.rendered = None
+        try:
+            self.rendered = self.services.documents.render(self.code, self.current_kind(), "pdf", self.style,
+                                                           court=self.court.text())
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            self.pdf.close()
+            self.info.clear()
+        else:
+            self.message.hide()
+            self._load(self.rendered.data)
+            copies = self.rendered.document.copies
+            self.info.setText(f"共{self.pdf.pageCount()}页" + (f"，打印{copies}份" if copies > 1 else ""))
+        for b in (self.print_button, self.save_pdf_button, self.save_docx_button):
+            b.setEnabled(self.rendered is not None)
+
+    def _load(self, data: bytes) -> None:
+        self.pdf.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(buffer)
+        if self._buffer is not None:
+            self._buffer.deleteLater()
+        self._buffer = buffer
+
+    # -- print --------------------------------------------------------------------------------
+
+    def new_printer(self) -> QPrinter:
+        """A printer set to A4 and to the document's number of copies (the agreement: N)."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setResolution(PRINT_DPI)
+        printer.setFullPage(True)
+        if self.rendered is not None:
+            printer.setCopyCount(self.rendered.document.copies)
+        return printer
+
+    def ask_print(self) -> QPrintDialog | None:
+        if self.rendered is None:
+            return None
+        printer = self.new_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        dialog.open()
+        self.print_dialog = dialog
+        return dialog
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print every page, as many copies as the printer is set to; returns pages sent.
+
+        A printer that cannot make copies itself (a PDF file) gets the pages repeated."""
+        if self.rendered is None or self.pdf.pageCount() == 0:
+            return 0
+        copies = max(printer.copyCount(), 1)
+        repeat = 1 if printer.supportsMultipleCopies() else copies
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.message.setText("无法连接打印机，请检查打印机是否开机、是否已选对打印机。")
+            self.message.show()
+            return 0
+        sent = 0
+        try:
+            for _ in range(repeat):
+                for page in range(self.pdf.pageCount()):
+                    if sent:
+                        printer.newPage()
+                    target = QRectF(painter.viewport())
+                    points = self.pdf.pagePointSize(page)
+                    scale = min(target.width() / points.width(), target.height() / points.height())
+                    size = QSize(round(points.width() * scale), round(points.height() * scale))
+                    image = self.pdf.render(page, size)
+                    painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+                    sent += 1
+        finally:
+            painter.end()
+        return sent
+
+    # -- save ---------------------------------------------------------------------------------
+
+    def ask_save(self, fmt: str) -> QFileDialog | None:
+        if self.rendered is None:
+            return None
+        name = Path(self.rendered.document.file_stem or self.rendered.document.title).with_suffix(f".{fmt}").name
+        dialog = QFileDialog(self, "另存为", str(Path.home() / name),
+                             "PDF 文件 (*.pdf)" if fmt == "pdf" else "Word 文件 (*.docx)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(fmt)
+        dialog.fileSelected.connect(lambda path: self.save(Path(path), fmt))
+        dialog.open()
+        self.save_dialog = dialog
+        return dialog
+
+    def save(self, path: Path, fmt: str) -> bool:
+        """Write the current document as ``fmt`` to ``path``; a problem is shown, not raised."""
+        try:
+            rendered = self.rendered if fmt == "pdf" and self.rendered is not None else \
+                self.services.documents.render(self.code, self.current_kind(), fmt, self.style,
+                                               court=self.court.text())
+            path.write_bytes(rendered.data)
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return False
+        except OSError as exc:
+            self.message.setText(f"无法保存到“{path}”：{exc.strerror or exc}")
+            self.message.show()
+            return False
+        self.message.hide()
+        self.info.setText(f"已保存：{path}")
+        return True
+
