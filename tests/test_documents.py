@@ -346,3 +346,12 @@ def test_attached_scans_are_bound_under_their_item_and_counted(sample_doc, style
     assert "3周国华身份证复印件、杨秀英身份证复印件" in contents
     assert any("附件：现场照片" in p for p in pages)
     assert f"本卷共{len(pages) - 3}页" in flat(pages[-1])
+
+
+def test_confirmation_advice_proposes_courts_and_counts_the_window(sqlite_services, sample_doc) -> None:
+    code = imported(sqlite_services, sample_doc)[0]
+    advice = sqlite_services.documents.confirmation_advice(code)
+    assert advice.deadline is not None and advice.deadline.due == date(2026, 11, 16)
+    assert "临翔区人民法院" in [p.court for p in advice.proposals]
+    assert advice.refused == []
+    assert advice.lines()[0] == "申请期限：2026年11月16日前，由双方当事人共同向人民法院提出。"

@@ -116,3 +116,36 @@ def test_state_rules() -> None:
     assert not states.can_transition("registered", "agreed")
     assert "不能直接" in states.transition_problem("registered", "agreed")
     assert "已归档" in states.transition_problem("closed", "accepted")
+
+
+def test_legal_periods_count_chinese_working_days() -> None:
+    from mediator_desktop.domain.workdays import is_working_day, period_end
+
+    # LEGAL.md §6: effective 2026-09-01 → day 30 is National Day → 2026-10-08.
+    assert period_end(date(2026, 9, 1), 30).due == date(2026, 10, 8)
+    assert is_working_day(date(2026, 10, 10)) == (True, False)       # make-up Saturday
+    assert is_working_day(date(2026, 10, 3)) == (False, False)
+    # A last day on a weekend moves to Monday.
+    assert period_end(date(2026, 10, 16), 30).due == date(2026, 11, 16)
+    # A year not yet published: weekends and fixed holidays, flagged provisional; no crash.
+    late = period_end(date(2026, 12, 2), 30)
+    assert late.due == date(2027, 1, 4) and late.provisional
+    assert "暂定" in late.text()
+    assert is_working_day(date(2027, 1, 1), {date(2027, 1, 1): False}) == (False, False)
+
+
+def test_judicial_confirmation_courts_and_refused_subjects() -> None:
+    from mediator_desktop.domain.judicial import basic_court, court_proposals, refused_subjects
+
+    assert basic_court("云南省临沧市临翔区忙畔街道综治中心") == "临沧市临翔区人民法院"
+    assert basic_court("甘肃省张掖市甘州区某村") == "张掖市甘州区人民法院"
+    assert basic_court("四川省某某县龙门街道") == "某某县人民法院"
+    assert basic_court("龙门街道综治中心") is None
+    case = {"source": "court_delegated", "dispute_type": "邻里纠纷",
+            "parties": [{"name": "甲", "address": "临翔区忙畔街道"}, {"name": "乙", "address": "临翔区南屏街"}]}
+    proposals = court_proposals(case, "云南省临沧市临翔区忙畔街道")
+    assert [p.court for p in proposals] == ["", "临翔区人民法院", "临沧市临翔区人民法院"]
+    assert proposals[0].reason.startswith("委派")
+    assert refused_subjects(case) == []
+    assert refused_subjects({"dispute_type": "婚姻家庭纠纷", "agreement": {
+        "terms": [{"text": "双方同意解除婚姻关系"}, {"text": "确认房屋所有权归甲方"}]}}) == ["婚姻等身份关系", "物权的权属"]

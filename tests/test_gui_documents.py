@@ -74,8 +74,13 @@ def test_the_court_application_asks_for_the_court_and_a_missing_form_explains_it
     dialog = open_documents(qtbot, window)
     dialog.kind.setCurrentIndex(dialog.kind.findData("judicial-confirmation"))
     assert dialog.court.isVisible()
-    dialog.court.setText("云南省临沧市临翔区人民法院")
-    dialog.court.editingFinished.emit()
+    # Proposed from the parties' domicile; the 30-day window counted in working days
+    # (effective 2026-10-16: day 30 is Sunday 2026-11-15, so Monday 2026-11-16).
+    assert dialog.court.currentText() == "临翔区人民法院"
+    assert dialog.court.itemData(0, Qt.ItemDataRole.ToolTipRole).startswith("当事人")
+    assert "申请期限：2026年11月16日前" in dialog.advice.text()
+    dialog.court.setEditText("云南省临沧市临翔区人民法院")
+    dialog.court.lineEdit().editingFinished.emit()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.rendered.data)).pages)
     assert "云南省临沧市临翔区人民法院" in "".join(text.split())
 

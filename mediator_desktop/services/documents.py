@@ -6,6 +6,7 @@ The UI and the CLI call :meth:`DocumentService.render`; neither builds a documen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -14,6 +15,8 @@ from mediator_desktop.documents import catalog, forms
 from mediator_desktop.documents.glyphs import MissingGlyphError
 from mediator_desktop.documents.model import Document
 from mediator_desktop.documents.style import DocumentStyle
+from mediator_desktop.domain import judicial
+from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.storage.models import Case, Organization
@@ -40,6 +43,25 @@ class RenderedDocument:
         return f"{stem}.{self.format}"
 
 
+@dataclass(frozen=True)
+class ConfirmationAdvice:
+    """What the mediator should know before preparing a judicial-confirmation application."""
+
+    proposals: list[judicial.CourtProposal]
+    refused: list[str]                 # subjects a court will not confirm
+    deadline: Deadline | None          # last day to apply (30 days from the effective date)
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.deadline:
+            out.append(f"申请期限：{self.deadline.text()}前，由双方当事人共同向人民法院提出。")
+        else:
+            out.append("协议尚未记录生效日期：申请期限自协议生效之日起30日。")
+        for what in self.refused:
+            out.append(f"注意：涉及{what}的协议，人民法院不予受理司法确认申请。")
+        return out
+
+
 class DocumentService:
     def __init__(self, ctx: ServiceContext, services: Services) -> None:
         self.ctx = ctx
@@ -60,6 +82,14 @@ class DocumentService:
     def case_data(self, code: str) -> dict[str, Any]:
         """The case as documents read it: the exchange shape, unmasked."""
         return self.services.exchange.export_document([code])["cases"][0]
+
+    def confirmation_advice(self, code: str) -> ConfirmationAdvice:
+        case = self.case_data(code)
+        org = self.org_header()
+        effective = (case.get("agreement") or {}).get("signed_on")
+        return ConfirmationAdvice(
+            judicial.court_proposals(case, org.address), judicial.refused_subjects(case),
+            judicial.application_deadline(date.fromisoformat(effective) if effective else None))
 
     def build(self, code: str, kind: str, options: forms.BuildOptions | None = None) -> Document:
         if kind not in catalog.BUILDERS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.widgets import ERROR_STYLE
+from mediator_desktop.ui.widgets import ERROR_STYLE, WARNING_STYLE
 
 #: Print resolution of the page images sent to the printer (dots per inch).
 PRINT_DPI = 300
@@ -53,8 +52,9 @@ class DocumentDialog(QDialog):
         top.itemAt(0).widget().setBuddy(self.kind)  # type: ignore[union-attr]
         top.addWidget(self.kind, 1)
         self.court_label = QLabel("受理法院(&C)：")
-        self.court = QLineEdit()
-        self.court.setPlaceholderText("如：某某县人民法院")
+        self.court = QComboBox()
+        self.court.setEditable(True)
+        self.court.lineEdit().setPlaceholderText("选择或填写人民法院")
         self.court_label.setBuddy(self.court)
         top.addWidget(self.court_label)
         top.addWidget(self.court, 1)
@@ -65,6 +65,11 @@ class DocumentDialog(QDialog):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.hide()
         lay.addWidget(self.message)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setStyleSheet(WARNING_STYLE)
+        self.advice.hide()
+        lay.addWidget(self.advice)
 
         self.pdf = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -90,7 +95,8 @@ class DocumentDialog(QDialog):
         self.save_docx_button.clicked.connect(lambda: self.ask_save("docx"))
         close.clicked.connect(self.reject)
         self.kind.currentIndexChanged.connect(self.refresh)
-        self.court.editingFinished.connect(self.refresh)
+        self.court.lineEdit().editingFinished.connect(self.refresh)
+        self.court.activated.connect(lambda _i: self.refresh())
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()
@@ -106,10 +112,13 @@ class DocumentDialog(QDialog):
         is_confirmation = self.current_kind() == "judicial-confirmation"
         self.court_label.setVisible(is_confirmation)
         self.court.setVisible(is_confirmation)
+        self.advice.setVisible(is_confirmation)
+        if is_confirmation:
+            self._advise()
         self.rendered = None
         try:
             self.rendered = self.services.documents.render(self.code, self.current_kind(), "pdf", self.style,
-                                                           court=self.court.text())
+                                                           court=self.court.currentText())
         except ServiceError as exc:
             self.message.setText(str(exc))
             self.message.show()
@@ -122,6 +131,22 @@ class DocumentDialog(QDialog):
             self.info.setText(f"共{self.pdf.pageCount()}页" + (f"，打印{copies}份" if copies > 1 else ""))
         for b in (self.print_button, self.save_pdf_button, self.save_docx_button):
             b.setEnabled(self.rendered is not None)
+
+    def _advise(self) -> None:
+        """Court proposals (once), the deadline and subjects a court refuses (LEGAL.md §5)."""
+        try:
+            advice = self.services.documents.confirmation_advice(self.code)
+        except ServiceError as exc:
+            self.advice.setText(str(exc))
+            return
+        if self.court.count() == 0:
+            for p in advice.proposals:
+                if p.court:
+                    self.court.addItem(p.court)
+                    self.court.setItemData(self.court.count() - 1, p.reason, Qt.ItemDataRole.ToolTipRole)
+            self.court.setEditText(self.court.itemText(0) if self.court.count() else "")
+        lines = advice.lines() + [f"可向{p.reason}申请。" for p in advice.proposals if not p.court]
+        self.advice.setText("\n".join(lines))
 
     def _load(self, data: bytes) -> None:
         self.pdf.close()
@@ -204,7 +229,7 @@ class DocumentDialog(QDialog):
         try:
             rendered = self.rendered if fmt == "pdf" and self.rendered is not None else \
                 self.services.documents.render(self.code, self.current_kind(), fmt, self.style,
-                                               court=self.court.text())
+                                               court=self.court.currentText())
             path.write_bytes(rendered.data)
         except ServiceError as exc:
             self.message.setText(str(exc))
