@@ -177,12 +177,21 @@ class _Renderer:
 
     def run(self, target: DocxParagraph, text: str, font: str, size: float, bold: bool = False,
             underline: bool = False) -> DocxRun:
-        """A run of ``text`` in ``font`` at ``size`` pt; ``\\n`` becomes a line break."""
+        """A run of ``text`` in ``font`` at ``size`` pt; a newline becomes a line break.
+
+        The run properties are built once per look and copied: python-docx's property setters
+        cost more than the rest of the document together."""
         out = target.add_run(text)
-        out.font.size = Pt(size)
-        out.font.bold = bold or None
-        out.font.underline = underline or None
-        set_fonts(out.element.get_or_add_rPr(), font)
+        key = (font, size, bold, underline)
+        rpr = self._rpr.get(key)
+        if rpr is None:
+            out.font.size = Pt(size)
+            out.font.bold = bold or None
+            out.font.underline = underline or None
+            set_fonts(out.element.get_or_add_rPr(), font)
+            self._rpr[key] = deepcopy(out.element.rPr)
+        else:
+            out.element.insert(0, deepcopy(rpr))
         return out
 
     def fill(self, target: DocxParagraph, p: Paragraph, keep: bool = False) -> None:
