@@ -79,6 +79,12 @@ def main() -> int:
     services.documents.render(code, "agreement", "docx", style)
     pdf = _timed(lambda: services.documents.render(code, "agreement", "pdf", style), 30)
     docx = _timed(lambda: services.documents.render(code, "agreement", "docx", style), 30)
+    from mediator_desktop.documents.render_docx import render_docx
+    from mediator_desktop.documents.render_pdf import render_pdf
+
+    agreement = services.documents.build(code, "agreement")
+    pdf_only = _timed(lambda: render_pdf(agreement, style), 30)
+    docx_only = _timed(lambda: render_docx(agreement, style), 30)
 
     rich = copy.deepcopy(services.documents.case_data(code))
     session = rich["sessions"][1]
@@ -106,6 +112,8 @@ def main() -> int:
         "agreement_pdf_max_ms": max(pdf) * 1000,
         "agreement_docx_median_ms": statistics.median(docx) * 1000,
         "agreement_docx_max_ms": max(docx) * 1000,
+        "agreement_pdf_render_only_median_ms": statistics.median(pdf_only) * 1000,
+        "agreement_docx_render_only_median_ms": statistics.median(docx_only) * 1000,
         "case_file_median_s": statistics.median(case_file),
         "case_file_pages": case_file_pages,
         "batch_agreements": len(codes),
@@ -114,8 +122,10 @@ def main() -> int:
     table = "\n".join([
         "| measure | result | target |",
         "|---|---|---|",
-        f"| agreement PDF, warm (median of 30, via the service) | {result['agreement_pdf_median_ms']:.0f} ms | ≤ 150 ms |",
-        f"| agreement DOCX, warm (median of 30, via the service) | {result['agreement_docx_median_ms']:.0f} ms | ≤ 100 ms |",
+        f"| agreement PDF, warm: rendering only / via the service (database read, audit entry) | "
+        f"{result['agreement_pdf_render_only_median_ms']:.0f} ms / {result['agreement_pdf_median_ms']:.0f} ms | ≤ 150 ms |",
+        f"| agreement DOCX, warm: rendering only / via the service | "
+        f"{result['agreement_docx_render_only_median_ms']:.0f} ms / {result['agreement_docx_median_ms']:.0f} ms | ≤ 100 ms |",
         f"| whole case file: 10 sessions + 20 scanned pages ({case_file_pages} pages) | "
         f"{result['case_file_median_s']:.2f} s | ≤ 2 s |",
         f"| {len(codes):,} agreements as PDF in a batch | {batch_s:.1f} s ({batch_s / len(codes) * 1000:.0f} ms each) | |",

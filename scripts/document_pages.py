@@ -38,7 +38,7 @@ def main() -> int:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     for n, code in enumerate(codes, start=1):
-        for kind in services.documents.kinds():
+        for kind in (k for k in services.documents.kinds() if k != "case-file"):
             try:
                 rendered = services.documents.render(code, kind, "pdf", style, court=COURT)
             except DocumentError as exc:

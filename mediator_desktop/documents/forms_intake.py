@@ -169,9 +169,10 @@ def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT
     ]
     rows = [[cell(f"{party_title(p)}\n{p['name']}", shade=True),
              cell("已收到并知悉本告知书内容。\n签名：", min_height_mm=18),
-             cell("日期：\n" + blank_date())] for p in case["parties"]]
-    blocks.append(Table(rows[:-1], [1.4, 2.2, 1.6]) if len(rows) > 1 else Spacer(0))
-    blocks.append(KeepTogether([Table(rows[-1:], [1.4, 2.2, 1.6]),
+             cell("日期：＿＿＿年＿＿月＿＿日")] for p in case["parties"]]
+    widths = [1.3, 1.9, 2.2]
+    blocks.append(Table(rows[:-1], widths) if len(rows) > 1 else Spacer(0))
+    blocks.append(KeepTogether([Table(rows[-1:], widths),
                                 para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
                                 para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT)]))
     return Document("notice", "当事人权利义务告知书", blocks, _furniture(org, code),
