@@ -86,6 +86,9 @@ def main() -> int:
     save(party, "party-dialog.png")
     settings_dialog = window.open_settings()
     save(settings_dialog, "settings.png")
+    settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
+                                              if settings_dialog.tabs.tabText(i) == "文书"))
+    save(settings_dialog, "settings-documents.png")
     settings_dialog.close()
     sample = REPO.parent / "shared" / "samples" / "sample-cases.json"
     code = services.exchange.import_text(sample.read_bytes()).created[0]

@@ -367,3 +367,28 @@ def test_full_id_only_in_the_partys_own_form_and_viewing_is_audited(qtbot, gui) 
     dialog.accept()
     history = [h.text for h in services.cases.get(detail.id).history]
     assert "查看当事人“张三”的完整信息" in history
+
+
+def test_document_settings_are_checked_saved_and_used(qtbot, gui, tmp_path) -> None:
+    from mediator_desktop.documents.style import style_from_settings
+
+    services, settings = gui
+    dialog = SettingsDialog(services, settings)
+    qtbot.addWidget(dialog)
+    fields = dialog.doc_fields
+    body_font = fields[opts.DOC_FONT_BODY.key]
+    not_a_font = tmp_path / "fangsong.ttf"
+    not_a_font.write_text("not a font")
+    body_font.setText(str(not_a_font))
+    fields[opts.DOC_SIZE_BODY.key].setValue(14)
+    assert not dialog.save_documents()
+    assert "不能用于生成 PDF" in dialog.doc_errors.message(opts.DOC_FONT_BODY.key)
+    assert body_font.text() == str(not_a_font)                      # kept for correction
+    assert settings.get(opts.DOC_SIZE_BODY) == 16                     # nothing saved
+    body_font.setText("")
+    fields[opts.DOC_SIGN_AND_FINGERPRINT.key].setChecked(False)
+    assert dialog.save_documents()
+    style = style_from_settings(opts.Settings())                       # read back from the file
+    assert style.size_body == 14 and not style.sign_and_fingerprint
+    dialog.reset_documents()
+    assert fields[opts.DOC_SIZE_BODY.key].value() == 16 and fields[opts.DOC_SIGN_AND_FINGERPRINT.key].isChecked()

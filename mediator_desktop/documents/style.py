@@ -74,6 +74,28 @@ def builtin_faces() -> dict[str, FontFace]:
     }
 
 
+def font_file_problem(value: str) -> str | None:
+    """Why the font file named in a setting cannot be used for PDFs (Chinese), or None.
+
+    reportlab embeds only TrueType outlines (``glyf``): a CFF-based .otf is refused here rather
+    than failing at print time. A .ttc collection takes ``path#index`` to choose its face."""
+    if not value.strip():
+        return None
+    path, _, index = value.strip().partition("#")
+    file = Path(path).expanduser()
+    if not file.is_file():
+        return f"找不到字体文件“{file}”"
+    if index and not index.isdigit():
+        return "字体文件后的“#”后面应是字体序号，如 simsun.ttc#0"
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    try:
+        TTFont("check", str(file), subfontIndex=int(index or 0))
+    except (TTFError, OSError, ValueError, IndexError) as exc:
+        return f"“{file.name}”不能用于生成 PDF（需要 TrueType 字体，.ttf 或 .ttc）：{exc}"
+    return None
+
+
 def _face_from_setting(value: str) -> FontFace | None:
     """A font file named in the settings, ``path`` or ``path#index`` for a collection."""
     if not value.strip():

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop import settings as opts
 from mediator_desktop.domain import codes
 from mediator_desktop.domain.enums import OrgKind
-from mediator_desktop.services.errors import ServiceError, ValidationError
+from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
 from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, fill_enum_combo, ok_cancel, set_combo_value
 
@@ -150,6 +150,7 @@ class SettingsDialog(QDialog):
         self._mediator_tab()
         self._types_tab()
         self._display_tab()
+        self._documents_tab()
         self._database_tab()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
@@ -353,6 +354,90 @@ class SettingsDialog(QDialog):
         self.settings.set(opts.UI_FONT_SIZE, value)
         self.settings.save()
         self.font_size_changed.emit(value)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    DOCUMENT_OPTIONS = [opts.DOC_FONT_TITLE, opts.DOC_FONT_BODY, opts.DOC_WORD_FONT_TITLE, opts.DOC_WORD_FONT_BODY,
+                        opts.DOC_SIZE_TITLE, opts.DOC_SIZE_BODY, opts.DOC_SIZE_TABLE, opts.DOC_MARGIN_TOP,
+                        opts.DOC_MARGIN_BOTTOM, opts.DOC_MARGIN_LEFT, opts.DOC_MARGIN_RIGHT,
+                        opts.DOC_SIGN_AND_FINGERPRINT]
+    FONT_FILE_OPTIONS = (opts.DOC_FONT_TITLE, opts.DOC_FONT_BODY)
+
+    def _documents_tab(self) -> None:
+        """Fonts, sizes and margins of printed documents (defaults: GB/T 9704), one field per
+        option of the registry."""
+        page = QWidget()
+        form = QFormLayout(page)
+        self.doc_errors = FieldErrors()
+        self.doc_fields: dict[str, QWidget] = {}
+        for option in self.DOCUMENT_OPTIONS:
+            value = self.settings.get(option)
+            widget: QWidget
+            if isinstance(value, bool):
+                widget = QCheckBox(option.label)
+                widget.setChecked(value)
+                form.addRow("", widget)
+                self.doc_fields[option.key] = widget
+                continue
+            if isinstance(value, int):
+                widget = QSpinBox()
+                widget.setRange(option.minimum or 0, option.maximum or 999)
+                widget.setValue(value)
+            else:
+                widget = QLineEdit(value)
+                if option in self.FONT_FILE_OPTIONS:
+                    widget.setPlaceholderText("留空使用内置字体；可选 .ttf 或 .ttc 文件")
+            self.doc_fields[option.key] = widget
+            add_row(form, self.doc_errors, option.key, f"{option.label}：", widget)
+        row = QHBoxLayout()
+        save = QPushButton("保存文书设置")
+        save.clicked.connect(self.save_documents)
+        defaults = QPushButton("恢复国家标准格式")
+        defaults.setToolTip("GB/T 9704：A4，上37、下35、左28、右26毫米，正文3号，标题2号")
+        defaults.clicked.connect(self.reset_documents)
+        row.addWidget(save)
+        row.addWidget(defaults)
+        row.addStretch()
+        form.addRow("", row)
+        self.doc_message = error_label()
+        form.addRow("", self.doc_message)
+        self.tabs.addTab(page, "文书")
+
+    def save_documents(self) -> bool:
+        from mediator_desktop.documents.style import font_file_problem
+
+        problems = []
+        for option in self.FONT_FILE_OPTIONS:
+            widget = self.doc_fields[option.key]
+            assert isinstance(widget, QLineEdit)
+            problem = font_file_problem(widget.text())
+            if problem:
+                problems.append(FieldProblem(option.key, problem))
+        self.doc_errors.show(problems)
+        if problems:
+            return False
+        for option in self.DOCUMENT_OPTIONS:
+            widget = self.doc_fields[option.key]
+            if isinstance(widget, QCheckBox):
+                self.settings.set(option, widget.isChecked())
+            elif isinstance(widget, QSpinBox):
+                self.settings.set(option, widget.value())
+            elif isinstance(widget, QLineEdit):
+                self.settings.set(option, widget.text().strip())
+        self.settings.save()
+        self.doc_message.setStyleSheet("color: #1b5e20;")
+        self.doc_message.setText("已保存，下次生成文书时使用。")
+        return True
+
+    def reset_documents(self) -> None:
+        for option in self.DOCUMENT_OPTIONS:
+            widget = self.doc_fields[option.key]
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(option.default))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(option.default))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(option.default))
 
     def _database_tab(self) -> None:
         page = QWidget()
