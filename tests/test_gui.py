@@ -392,3 +392,37 @@ def test_document_settings_are_checked_saved_and_used(qtbot, gui, tmp_path) -> N
     assert style.size_body == 14 and not style.sign_and_fingerprint
     dialog.reset_documents()
     assert fields[opts.DOC_SIZE_BODY.key].value() == 16 and fields[opts.DOC_SIGN_AND_FINGERPRINT.key].isChecked()
+
+
+def test_a_studio_logo_is_chosen_checked_and_printed(qtbot, gui, tmp_path) -> None:
+    import io as _io
+
+    from PIL import Image as PILImage
+
+    services, settings = gui
+    dialog = SettingsDialog(services, settings)
+    qtbot.addWidget(dialog)
+    form = dialog.org_form
+    not_image = tmp_path / "logo.png"
+    not_image.write_bytes(b"GIF89a not a png")
+    assert form.set_logo_file(not_image)
+    dialog.save_organization()
+    assert "PNG 或 JPEG" in form.errors.message("logo")
+    assert not form.set_logo_file(tmp_path / "missing.png")
+    assert "无法读取" in form.errors.message("logo")
+    png = _io.BytesIO()
+    PILImage.new("RGB", (120, 60), "navy").save(png, format="PNG")
+    (tmp_path / "studio.png").write_bytes(png.getvalue())
+    form.kind.setCurrentIndex(form.kind.findData("studio"))
+    assert form.set_logo_file(tmp_path / "studio.png")
+    dialog.save_organization()
+    assert dialog.org_message.text() == "已保存。"
+    saved = services.organization.get()
+    assert saved.logo == png.getvalue() and saved.kind == "studio"
+    header = services.documents.org_header()
+    assert header.logo == png.getvalue()
+    # The studio's name and logo head its documents.
+    from mediator_desktop.documents import forms
+
+    furniture = forms._furniture(header, "（2026）测试第1号")
+    assert furniture.logo == png.getvalue() and furniture.header_left == header.name

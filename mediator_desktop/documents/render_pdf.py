@@ -240,15 +240,17 @@ class _Renderer:
         c.saveState()
         c.setFillColor(colors.black)
         top_y = page_h - s.margin_top_mm * mm + 6 * mm
+        text_x = left
         if f.logo:
-            logo = RLImage(io.BytesIO(f.logo))
-            ratio = logo.imageHeight / logo.imageWidth if logo.imageWidth else 1.0
-            h = 12 * mm
-            c.drawImage(rl_canvas.ImageReader(io.BytesIO(f.logo)), left, top_y - 2 * mm, width=h / ratio,
-                        height=h, mask="auto")
+            logo = rl_canvas.ImageReader(io.BytesIO(f.logo))
+            w, h = logo.getSize()
+            height = 12 * mm
+            width = min(height * w / h if h else height, 40 * mm)
+            c.drawImage(logo, left, top_y - 3 * mm, width=width, height=height, mask="auto",
+                        preserveAspectRatio=True, anchor="sw")
+            text_x = left + width + 3 * mm
         if f.header_left:
-            x = left + (16 * mm if f.logo else 0)
-            self._draw_text(c, x, top_y, f.header_left, small, field="调解组织名称")
+            self._draw_text(c, text_x, top_y, f.header_left, small, field="调解组织名称")
         if f.number:
             self._draw_text(c, right, top_y, f"编号：{f.number}", small, "right", field="编号")
         if f.page_numbers:

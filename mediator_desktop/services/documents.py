@@ -77,7 +77,7 @@ class DocumentService:
             org = s.scalars(select(Organization).order_by(Organization.id)).first()
             if org is None:
                 raise DocumentError("请先在“设置”中填写调解组织信息")
-            return forms.OrgHeader(org.name, org.kind, org.address, org.phone, org.seal_text)
+            return forms.OrgHeader(org.name, org.kind, org.address, org.phone, org.seal_text, org.logo or b"")
 
     def case_data(self, code: str) -> dict[str, Any]:
         """The case as documents read it: the exchange shape, unmasked."""

@@ -23,6 +23,9 @@ from mediator_desktop.storage.models import DisputeType, Mediator, Organization
 STALE_MESSAGE = "这条记录已被其他电脑修改。您的修改仍保留在屏幕上：请关闭后重新打开查看最新内容，再重新修改。"
 
 
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
 @dataclass
 class OrganizationDraft:
     name: str = ""
@@ -32,6 +35,7 @@ class OrganizationDraft:
     phone: str = ""
     seal_text: str = ""
     code_pattern: str = codes.DEFAULT_PATTERN
+    logo: bytes = b""              # PNG or JPEG, printed on a studio's documents
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,12 @@ class OrganizationView:
     seal_text: str
     code_pattern: str
     version: int
+    logo: bytes = b""
 
     def to_draft(self) -> OrganizationDraft:
         return OrganizationDraft(
             self.name, self.short_name, self.kind, self.address, self.phone, self.seal_text,
-            self.code_pattern,
+            self.code_pattern, self.logo,
         )
 
 
@@ -84,7 +89,7 @@ class DisputeTypeView:
 def _org_view(o: Organization) -> OrganizationView:
     return OrganizationView(
         o.id, o.name, o.short_name, o.kind, o.address, o.phone, o.seal_text, o.code_pattern,
-        o.version,
+        o.version, o.logo or b"",
     )
 
 
@@ -138,6 +143,11 @@ class OrganizationService:
         pattern_message = codes.pattern_problem(draft.code_pattern)
         if pattern_message:
             problems.append(FieldProblem("code_pattern", pattern_message))
+        if draft.logo:
+            if not draft.logo.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                problems.append(FieldProblem("logo", "徽标只能是 PNG 或 JPEG 图片"))
+            elif len(draft.logo) > MAX_LOGO_BYTES:
+                problems.append(FieldProblem("logo", f"徽标图片太大：最多{MAX_LOGO_BYTES // 1024 // 1024} MB"))
         return problems
 
     def save(self, draft: OrganizationDraft, version: int | None = None) -> OrganizationView:
@@ -157,6 +167,7 @@ class OrganizationService:
                     raise ConflictError(STALE_MESSAGE)
                 for key, value in vars(draft).items():
                     setattr(org, key, value.strip() if isinstance(value, str) else value)
+                org.logo = draft.logo or None
                 s.flush()
                 self.ctx.audit(s, "save", "organization", org.id, name=org.name)
                 return _org_view(org)

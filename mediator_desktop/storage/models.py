@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -60,6 +61,8 @@ class Organization(Versioned, Base):
     phone: Mapped[str] = mapped_column(String(60), default="")
     seal_text: Mapped[str] = mapped_column(String(200), default="")
     code_pattern: Mapped[str] = mapped_column(String(200))
+    #: A studio's logo (PNG or JPEG) printed on its documents; None for none.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     __mapper_args__ = {"version_id_col": Versioned.version}
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +34,14 @@ from mediator_desktop.domain import codes
 from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, fill_enum_combo, ok_cancel, set_combo_value
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    FieldErrors,
+    add_row,
+    fill_enum_combo,
+    ok_cancel,
+    set_combo_value,
+)
 
 
 def error_label() -> QLabel:
@@ -64,6 +74,21 @@ class OrganizationForm(QWidget):
                                      ("phone", "联系电话：", self.phone), ("seal_text", "印章文字：", self.seal_text),
                                      ("code_pattern", "案号格式：", self.code_pattern)]:
             add_row(form, self.errors, field, label, widget)
+        self.logo = b""
+        self.logo_preview = QLabel()
+        self.logo_preview.setFixedHeight(52)
+        choose = QPushButton("选择图片(&L)…")
+        choose.clicked.connect(self.ask_logo)
+        clear = QPushButton("不用徽标")
+        clear.clicked.connect(lambda: self.set_logo(b""))
+        logo_row = QWidget()
+        row = QHBoxLayout(logo_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.logo_preview)
+        row.addWidget(choose)
+        row.addWidget(clear)
+        row.addStretch()
+        add_row(form, self.errors, "logo", "徽标（个人品牌调解室，印在文书上）：", logo_row)
         form.addRow("案号示例：", self.preview)
         hint = QLabel("案号格式中 {year} 为年份，{short_name} 为简称，{N} 为序号（{N:03d} 表示补足3位）。")
         hint.setWordWrap(True)
@@ -80,14 +105,43 @@ class OrganizationForm(QWidget):
         self.phone.setText(d.phone)
         self.seal_text.setText(d.seal_text)
         self.code_pattern.setText(d.code_pattern)
+        self.set_logo(d.logo)
         self._preview()
+
+    def set_logo(self, data: bytes) -> None:
+        self.logo = data
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.logo_preview.setPixmap(pixmap.scaledToHeight(48, Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("（无）")
+
+    def ask_logo(self) -> QFileDialog:
+        dialog = QFileDialog(self, "选择徽标图片", str(Path.home()), "图片 (*.png *.jpg *.jpeg)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda path: self.set_logo_file(Path(path)))
+        dialog.open()
+        self.logo_dialog = dialog
+        return dialog
+
+    def set_logo_file(self, path: Path) -> bool:
+        """Take the logo from ``path``; whether it is a usable image is checked on save."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.errors.show([FieldProblem("logo", f"无法读取“{path}”：{exc.strerror or exc}")])
+            return False
+        self.errors.clear()
+        self.set_logo(data)
+        return True
 
     def draft(self) -> OrganizationDraft:
         return OrganizationDraft(
             name=self.name.text(), short_name=self.short_name.text(), kind=self.kind.currentData(),
             address=self.address.text(), phone=self.phone.text(),
             seal_text=self.seal_text.text().strip() or self.name.text().strip(),
-            code_pattern=self.code_pattern.text().strip())
+            code_pattern=self.code_pattern.text().strip(), logo=self.logo)
 
     def _preview(self) -> None:
         pattern = self.code_pattern.text().strip()
