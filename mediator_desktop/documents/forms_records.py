@@ -68,6 +68,21 @@ def _sessions(case: dict[str, Any], kind: str, title: str) -> list[dict[str, Any
     return sessions
 
 
+def _body(session: dict[str, Any], field: str) -> list[Block]:
+    """The signed record's text, a paragraph per line."""
+    return [para(line, indent=True, field=field) for line in (session.get("record") or "").splitlines() or [""]]
+
+
+def _read_back(who: str, rows: list[tuple[str, str, bool]], fingerprint: bool, official: str) -> KeepTogether:
+    """The read-back line, the signatures of those present, the official's and the recorder's."""
+    return KeepTogether([
+        para(f"以上记录已向{who}宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
+        _signature_table(rows, fingerprint),
+        para(f"{official}（签名）：", align=Align.LEFT, space_before=0.5),
+        para("记录人（签名）：", align=Align.LEFT),
+    ])
+
+
 def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
     """人民调解调查记录, one per investigation session: 时间, 地点, 被调查人, 参加人, 记录人, the
     record, signatures."""
@@ -85,15 +100,9 @@ def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOpt
             _row("记录人", case.get("recorder", ""), "记录人"),
         ], LABEL_WIDTHS))
         blocks.append(para("调查情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
-        for line in (session.get("record") or "").splitlines() or [""]:
-            blocks.append(para(line, indent=True, field="调查记录"))
+        blocks.extend(_body(session, "调查记录"))
         rows = [("被调查人", p["name"], p.get("kind") == "organization") for p in present] or [("被调查人", "", False)]
-        blocks.append(KeepTogether([
-            para("以上记录已向被调查人宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
-            _signature_table(rows, False),
-            para("调查人（签名）：", align=Align.LEFT, space_before=0.5),
-            para("记录人（签名）：", align=Align.LEFT),
-        ]))
+        blocks.append(_read_back("被调查人", rows, False, "调查人"))
     code = case.get("code", "")
     return Document("investigation-record", "人民调解调查记录", blocks, _furniture(org, code),
                     file_stem=f"人民调解调查记录-{code}")
@@ -117,18 +126,12 @@ def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
             _row("记录人", case.get("recorder", ""), "记录人"),
         ], LABEL_WIDTHS))
         blocks.append(para("调解情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
-        for line in (session.get("record") or "").splitlines() or [""]:
-            blocks.append(para(line, indent=True, field="调解记录"))
+        blocks.extend(_body(session, "调解记录"))
         blocks.append(para("调解结果：", role=Role.HEADING, keep_with_next=True))
         blocks.append(para(session.get("outcome") or "＿＿＿＿＿＿", indent=True, field="调解结果"))
         rows = [(party_title(p), p["name"], p.get("kind") == "organization") for p in present] or \
                [("当事人", "", False)]
-        blocks.append(KeepTogether([
-            para("以上记录已向当事人宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
-            _signature_table(rows, options.fingerprint),
-            para("人民调解员（签名）：", align=Align.LEFT, space_before=0.5),
-            para("记录人（签名）：", align=Align.LEFT),
-        ]))
+        blocks.append(_read_back("当事人", rows, options.fingerprint, "人民调解员"))
     code = case.get("code", "")
     return Document("mediation-record", "人民调解记录", blocks, _furniture(org, code),
                     file_stem=f"人民调解记录-{code}")

@@ -50,6 +50,25 @@ def error_label() -> QLabel:
     return label
 
 
+def _widget_value(widget: QWidget) -> object:
+    """The value of an option's field: a tick, a number or a text."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip()
+
+
+def _set_widget_value(widget: QWidget, value: object) -> None:
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
+        widget.setValue(int(value))  # type: ignore[call-overload]
+    elif isinstance(widget, QLineEdit):
+        widget.setText(str(value))
+
+
 class OrganizationForm(QWidget):
     """The organisation profile with a live preview of the case code."""
 
@@ -471,13 +490,7 @@ class SettingsDialog(QDialog):
         if problems:
             return False
         for option in self.DOCUMENT_OPTIONS:
-            widget = self.doc_fields[option.key]
-            if isinstance(widget, QCheckBox):
-                self.settings.set(option, widget.isChecked())
-            elif isinstance(widget, QSpinBox):
-                self.settings.set(option, widget.value())
-            elif isinstance(widget, QLineEdit):
-                self.settings.set(option, widget.text().strip())
+            self.settings.set(option, _widget_value(self.doc_fields[option.key]))
         self.settings.save()
         self.doc_message.setStyleSheet("color: #1b5e20;")
         self.doc_message.setText("已保存，下次生成文书时使用。")
@@ -485,13 +498,7 @@ class SettingsDialog(QDialog):
 
     def reset_documents(self) -> None:
         for option in self.DOCUMENT_OPTIONS:
-            widget = self.doc_fields[option.key]
-            if isinstance(widget, QCheckBox):
-                widget.setChecked(bool(option.default))
-            elif isinstance(widget, QSpinBox):
-                widget.setValue(int(option.default))
-            elif isinstance(widget, QLineEdit):
-                widget.setText(str(option.default))
+            _set_widget_value(self.doc_fields[option.key], option.default)
 
     def _database_tab(self) -> None:
         page = QWidget()
