@@ -133,7 +133,7 @@ def test_judicial_confirmation_application(services, sample_doc, style) -> None:
     assert "请求事项" in text and "事实和理由" in text
     assert flat(forms.UNDERTAKING) in text
     assert "此致云南省临沧市临翔区人民法院" in text
-    assert "人民调解协议书（编号：" in text and "身份证明" in text
+    assert "人民调解协议书一份（编号：" in text and "身份证明、资格证明二份" in text
     assert flat(amount_text("3800.00")) in text
     # Without a court chosen, a line to write it in by hand.
     blank = services.documents.render(codes[0], "judicial-confirmation", "pdf", style)

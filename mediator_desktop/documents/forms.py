@@ -186,14 +186,15 @@ def qr_payload(case_code: str, number: str, digest: str) -> str:
 
 # -- shared blocks -----------------------------------------------------------------------------
 
-def _signature_table(rows: list[tuple[str, str, bool]], fingerprint: bool, *, keep: bool = False) -> Table:
+def _signature_table(rows: list[tuple[str, str, bool]], fingerprint: bool, *, keep: bool = False,
+                     height_mm: float = 22) -> Table:
     """Rows of (who, name, organisation): a cell for the signature (and seal), a fingerprint box."""
     table_rows = []
     for who, name, organisation in rows:
         sign = "签名（盖章）：" if organisation else "签名："
-        cells = [cell(f"{who}\n{name}", shade=True), cell(sign, min_height_mm=22)]
+        cells = [cell(f"{who}\n{name}", shade=True), cell(sign, min_height_mm=height_mm)]
         if fingerprint:
-            cells.append(cell("" if organisation else "指印：", min_height_mm=22))
+            cells.append(cell("" if organisation else "指印：", min_height_mm=height_mm))
         table_rows.append(cells)
     widths = [1.3, 2.2, 1.1] if fingerprint else [1.3, 3.3]
     return Table(table_rows, widths, keep_together=keep)
@@ -329,12 +330,12 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
 
     rows = [("申请人", p["name"], p.get("kind") == "organization") for p in parties]
     closing: list[Block] = [para(blank_date(), align=Align.RIGHT, space_before=0.5)]  # the filing date, by hand
-    if len(rows) > 1:
+    if len(rows) <= 6:  # a joint application: the applicants sign together, on one page
+        blocks.append(KeepTogether([Spacer(4), _signature_table(rows, False, height_mm=16), *closing]))
+    else:               # too many for one page: at least the last signatures stay with the date
         blocks.append(Spacer(4))
-        blocks.append(_signature_table(rows[:-1], False))
-        blocks.append(KeepTogether([_signature_table(rows[-1:], False), *closing]))
-    else:
-        blocks.append(KeepTogether([Spacer(4), _signature_table(rows, False), *closing]))
+        blocks.append(_signature_table(rows[:-1], False, height_mm=16))
+        blocks.append(KeepTogether([_signature_table(rows[-1:], False, height_mm=16), *closing]))
     return Document("judicial-confirmation", "申请书", blocks, _furniture(org, number),
                     copies=1, file_stem=f"司法确认申请书-{number}")
 
@@ -343,9 +344,9 @@ def materials(case: dict[str, Any], number: str) -> list[str]:
     """The materials list of the application (SPC-2011 3; CPL-I 354)."""
     parties = case["parties"]
     items = [
-        f"人民调解协议书（编号：{number}）一份",
-        "调解组织主持调解的证明（人民调解受理登记表）一份",
-        f"申请人身份证明、资格证明{len(parties)}份",
+        f"人民调解协议书一份（编号：{number}）",
+        "人民调解受理登记表一份（调解组织主持调解的证明）",
+        f"申请人身份证明、资格证明{clause_number(len(parties))}份",
         "与人民调解协议相关的财产权利证明材料",
         "申请人送达地址、联系方式确认书",
     ]
