@@ -63,7 +63,7 @@ CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
 WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
 
 # Documents (文书). Defaults follow GB/T 9704-2012 (LEGAL.md §8); offices have their own habits.
-DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置明朝体）"))
+DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置仿宋体）"))
 DOC_FONT_TITLE = _declare(Option("documents.pdf_font_title", "", "PDF 标题字体文件（留空用内置黑体）"))
 DOC_WORD_FONT_BODY = _declare(Option("documents.word_font_body", "仿宋", "Word 正文字体"))
 DOC_WORD_FONT_TITLE = _declare(Option("documents.word_font_title", "黑体", "Word 标题字体"))

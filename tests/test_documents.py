@@ -104,7 +104,9 @@ def test_agreement_of_every_sample_case_has_every_required_element(sqlite_servic
         for page in reader.pages:
             assert float(page.mediabox.width) == pytest.approx(A4_PT[0], abs=0.1)
             assert float(page.mediabox.height) == pytest.approx(A4_PT[1], abs=0.1)
-        assert fonts_of(rendered.data) and all(fonts_of(rendered.data).values())
+        used = fonts_of(rendered.data)
+        assert used and all(used.values())
+        assert any("FandolFang" in name for name in used)    # the 仿宋 body of GB/T 9704
         assert rendered.document.copies == n
 
 

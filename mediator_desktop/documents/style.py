@@ -68,8 +68,9 @@ class DocumentStyle:
 def builtin_faces() -> dict[str, FontFace]:
     d = fonts_dir()
     return {
+        "fang": FontFace(d / "FandolFang-Regular.ttf"), # Fandol 仿宋: body (GB/T 9704), GB 2312 and more
         "sans": FontFace(d / "wqy-microhei.ttc", 0),   # 文泉驿微米黑: titles (黑体 style)
-        "serif": FontFace(d / "HanaMinA.ttf"),          # 花園明朝A: body (宋体 style), BMP + Ext-A
+        "serif": FontFace(d / "HanaMinA.ttf"),          # 花園明朝A: fallback (宋体 style), BMP + Ext-A
         "serif-b": FontFace(d / "HanaMinB.ttf"),        # 花園明朝B: Ext-B … Ext-F (𠮷 𫖮)
     }
 
@@ -112,7 +113,7 @@ def style_from_settings(settings: opts.Settings | None = None) -> DocumentStyle:
     title = _face_from_setting(s.get(opts.DOC_FONT_TITLE))
     body = _face_from_setting(s.get(opts.DOC_FONT_BODY))
     title_faces = tuple(dict.fromkeys([title or built["sans"], *fallbacks]))
-    body_faces = tuple(dict.fromkeys([body or built["serif"], *fallbacks]))
+    body_faces = tuple(dict.fromkeys([body or built["fang"], *fallbacks]))
     return DocumentStyle(
         title_faces=title_faces, body_faces=body_faces,
         word_font_title=s.get(opts.DOC_WORD_FONT_TITLE) or "黑体",

@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 PREFERRED_FAMILY = "WenQuanYi Micro Hei"
 #: Families Qt tries, in order, for a character the main font lacks (rare name characters).
 FALLBACK_FAMILIES = ["HanaMinA", "HanaMinB"]
+#: The font files the UI registers (FandolFang is for printed documents only).
+UI_FONT_FILES = ["wqy-microhei.ttc", "HanaMinA.ttf", "HanaMinB.ttf"]
 _registered: list[str] = []
 
 
@@ -22,7 +24,7 @@ def register_app_fonts(app: QApplication, point_size: int | None = None) -> str:
     Returns the family used. Registering twice is harmless (done once per process).
     """
     if not _registered:
-        for path in sorted(fonts_dir().glob("*.tt[fc]")) + sorted(fonts_dir().glob("*.otf")):
+        for path in (fonts_dir() / name for name in UI_FONT_FILES):
             font_id = QFontDatabase.addApplicationFont(str(path))
             if font_id < 0:
                 log.warning("could not load font %s", path)
