@@ -291,7 +291,7 @@ def test_records_print_the_signed_record_and_the_header_fields(sqlite_services, 
     mediation = flat("".join(pdf_pages(sqlite_services.documents.render(code, "mediation-record", "pdf", style).data)))
     for label in ("事由", "当事人", "参加人", "人民调解员", "调解结果", "以上记录已向当事人宣读"):
         assert label in mediation.replace("\u3000", "")
-    assert "2026年10月16日09:30至11:30" in mediation
+    assert "2026年10月16日9时30分至11时30分" in mediation
 
 
 def test_the_case_file_binds_every_form_with_a_paged_contents(sqlite_services, sample_doc, style) -> None:
@@ -313,7 +313,8 @@ def test_the_case_file_binds_every_form_with_a_paged_contents(sqlite_services, s
     assert starts == sorted(starts)
     assert "1人民调解受理登记表1" in contents
     assert "3当事人身份证明材料未附" in contents
-    assert "卷内备考表" in flat(pages[-1]) and f"本卷共{len(pages) - 3}页" in flat(pages[-1])
+    assert "封底" in flat(pages[-1]) and f"本卷共{len(pages) - 3}页" in flat(pages[-1])
+    assert "11司法确认申请书" in contents
     with pytest.raises(DocumentError, match="只生成 PDF"):
         sqlite_services.documents.render(code, "case-file", "docx", style)
 
@@ -357,3 +358,40 @@ def test_confirmation_advice_proposes_courts_and_counts_the_window(sqlite_servic
     assert "临翔区人民法院" in [p.court for p in advice.proposals]
     assert advice.refused == []
     assert advice.lines()[0] == "申请期限：2026年11月16日前，由双方当事人共同向人民法院提出。"
+
+
+def test_what_a_court_clerk_checks(sample_doc) -> None:
+    """Findings of a review against LEGAL.md, kept as checks."""
+    case = copy.deepcopy(sample_doc["cases"][0])
+    case["code"] = "（2026）忙畔人调字第1号"
+    org = forms.OrgHeader("临翔区忙畔街道人民调解委员会")
+    parties = case["parties"]
+    parties[1]["agents"] = [{"name": "杨小明", "kind": "statutory"}]
+    case["agreement"]["copies"] = 2                 # stored too low
+    case["agreement"]["terms"].append({"text": "杨秀英分三期支付剩余款项人民币贰万元", "amount": "20000.00",
+                                       "obligor": 1, "obligee": 0})
+    text = forms.agreement(org, case).text
+    assert "本协议一式三份" in text                   # never fewer than parties + 1
+    assert "杨秀英的法定代理人\n杨小明" in text         # agents sign too
+    assert "人民币贰万元（¥20,000.00）" in text        # figures beside an amount written in words
+    assert "由杨秀英向周国华以现金当面支付方式履行，于2026年11月15日前履行完毕" in text
+    # The application: the court recorded on the case, guardianship papers, refused before effect.
+    case["judicial_confirmation"] = {"court": "临沧市临翔区人民法院"}
+    application = forms.judicial_confirmation(org, case).text
+    assert "临沧市临翔区人民法院" in application and "监护关系证明" in application
+    assert "给国家、集体或者他人造成损害的" in application
+    case["agreement"]["form"] = "oral"
+    assert "人民调解口头协议登记表一份" in forms.judicial_confirmation(org, case).text
+    case["agreement"]["signed_on"] = None
+    with pytest.raises(forms.DocumentDataError, match="生效"):
+        forms.judicial_confirmation(org, case)
+    # The mediation application asks for age, not the ID number.
+    from mediator_desktop.documents.forms_intake import application as mediation_application
+
+    intake = mediation_application(org, case).text
+    assert "56岁" in intake and parties[0]["id_number"] not in intake
+    studio = forms.OrgHeader("老杨调解工作室", kind="studio")
+    from mediator_desktop.documents.forms_records import termination
+
+    case["termination"] = {"on": "2026-11-20", "reason": "一方拒绝继续调解"}
+    assert "本调解室决定终止调解" in termination(studio, case).text

@@ -30,6 +30,7 @@ from mediator_desktop.documents.forms import (
     _d,
     mediator_names,
 )
+from mediator_desktop.documents.catalog import TITLES
 from mediator_desktop.documents.glyphs import font_name, split_by_font
 from mediator_desktop.documents.model import (
     Align,
@@ -131,7 +132,7 @@ def cover(org: OrgHeader, case: dict[str, Any]) -> Document:
         [cell("人民调解员", shade=True, align=Align.CENTER), cell(mediator_names(case), field="人民调解员")],
         [cell("调解日期", shade=True, align=Align.CENTER),
          cell(f"自{chinese_date(start)}至{chinese_date(end) if end else blank_date()}", field="调解日期")],
-        [cell("立 卷 人", shade=True, align=Align.CENTER), cell(case.get("recorder", ""), field="立卷人")],
+        [cell("立 卷 人", shade=True, align=Align.CENTER), cell("")],
         [cell("立卷日期", shade=True, align=Align.CENTER), cell(blank_date())],
         [cell("保管期限", shade=True, align=Align.CENTER), cell("")],
         [cell("备　　注", shade=True, align=Align.CENTER), cell("", min_height_mm=20)],
@@ -164,7 +165,7 @@ def back_cover(org: OrgHeader, case: dict[str, Any], pages: int) -> Document:
         [cell("检查人", shade=True, align=Align.CENTER), cell("", min_height_mm=14)],
         [cell("立卷日期", shade=True, align=Align.CENTER), cell(blank_date())],
     ]
-    return Document("case-file-back", "卷内备考表", [Spacer(10), Table(rows, [1.2, 3.6])],
+    return Document("case-file-back", "封　底", [Spacer(10), Table(rows, [1.2, 3.6])],
                     PageFurniture(number=case.get("code", ""), page_numbers=False),
                     file_stem=f"封底-{case.get('code', '')}")
 
@@ -230,12 +231,13 @@ def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
         rendered += _attachment_parts(item.attachments, style, case.get("code", ""))
         count = sum(_page_count(r) for r in rendered)
         span = "" if not count else (str(page) if count == 1 else f"{page}–{page + count - 1}")
-        names = "、".join([d.title for d in item.documents] + [a.name for a in item.attachments]) or item.name
+        names = "、".join([TITLES.get(d.kind, d.title) for d in item.documents] + [a.name for a in item.attachments]) \
+            or item.name
         note = item.note or ("" if item.documents else ("缺" if item.required else "无"))
         lines.append((str(item.number), names, span, note))
         parts.extend(rendered)
         page += count
-    lines.append(("13", "封底（卷内备考表）", "", ""))
+    lines.append(("13", "封底", "", ""))
     writer = PdfWriter()
     head = [render_pdf(cover(org, case), style), render_pdf(contents(org, case, lines), style)]
     tail = [render_pdf(back_cover(org, case, page - 1), style)]

@@ -8,6 +8,7 @@ files already hold. They know nothing about PDF or Word.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,7 +36,9 @@ from mediator_desktop.domain.enums import (
     PartyRole,
 )
 from mediator_desktop.domain.text import (
+    amount_figures,
     amount_text,
+    amount_upper,
     blank_date,
     chinese_date,
     clause_number,
@@ -52,6 +55,11 @@ class OrgHeader:
     phone: str = ""
     seal_text: str = ""            # printed in the seal area, e.g. （龙门街道人民调解委员会印）
     logo: bytes = b""              # a studio's logo on its documents
+
+    @property
+    def self_name(self) -> str:
+        """How the organisation names itself in its documents: 本委员会 / 本调解室."""
+        return "本委员会" if self.kind == "committee" else "本调解室"
 
     @property
     def seal_line(self) -> str:
@@ -96,8 +104,10 @@ def party_title(party: dict[str, Any]) -> str:
     return f"当事人（{role}）" if role else "当事人"
 
 
-def party_particulars(party: dict[str, Any], *, with_role: bool = False) -> list[Run]:
-    """The basic information of a party (Law 29 (一)), as runs naming their fields."""
+def party_particulars(party: dict[str, Any], *, age_on: date | None = None, with_id: bool = True) -> list[Run]:
+    """The basic information of a party (Law 29 (一)), as runs naming their fields. With
+    ``age_on`` a person's age on that day replaces the birth date (the application form asks for
+    age); ``with_id`` False leaves the ID number out where a form does not ask for it."""
     runs: list[Run] = [Run(party["name"], field="当事人姓名/名称")]
 
     def add(text: str, field: str, prefix: str = "，") -> None:
@@ -109,14 +119,17 @@ def party_particulars(party: dict[str, Any], *, with_role: bool = False) -> list
         add(f"住所地{party['address']}" if party.get("address") else "", "住所地")
         rep = party.get("representative") or {}
         if rep.get("name"):
-            add(f"法定代表人（负责人）{rep['name']}" + (f"，{rep['title']}" if rep.get("title") else ""), "法定代表人")
+            add(f"法定代表人{rep['name']}" + (f"（{rep['title']}）" if rep.get("title") else ""), "法定代表人")
         add(f"联系电话{party['phone']}" if party.get("phone") else "", "联系电话")
     else:
         add(_label(Gender, party.get("gender")), "性别")
         add(party.get("ethnicity", ""), "民族")
         born = _d(party.get("birth_date"))
-        add(f"{chinese_date(born)}出生" if born else "", "出生日期")
-        if party.get("id_number"):
+        if born and age_on:
+            add(f"{age_on.year - born.year - ((age_on.month, age_on.day) < (born.month, born.day))}岁", "年龄")
+        else:
+            add(f"{chinese_date(born)}出生" if born else "", "出生日期")
+        if party.get("id_number") and with_id:
             id_type = _label(IdType, party.get("id_type") or "resident_id")
             add(f"{id_type}号码{party['id_number']}", "证件号码")
         add(f"职业{party['occupation']}" if party.get("occupation") else "", "职业")
@@ -149,27 +162,37 @@ def mediator_names(case: dict[str, Any]) -> str:
 
 
 def term_clause(term: dict[str, Any], parties: list[dict[str, Any]]) -> str:
-    """A clause's text with its amount in upper case and figures, ending in 。"""
+    """A clause's text ending in 。, with its recorded amount in upper case and in figures
+    (LEGAL.md §4): where the text already writes the amount in upper case the figures are put
+    beside it; otherwise the amount is stated after the text, so the printed clause always
+    carries the amount the case records."""
     text = term["text"].rstrip("。；;，, ")
-    if term.get("amount") and "人民币" not in text:
-        text += amount_text(Decimal(term["amount"]))
+    if term.get("amount"):
+        amount = Decimal(term["amount"])
+        upper, figures = amount_upper(amount), amount_figures(amount)
+        written = next((u for u in (upper, upper.removesuffix("整")) if u in text), None)
+        if written and figures not in text:
+            at = text.index(written) + len(written)
+            text = f"{text[:at]}（{figures}）{text[at:]}"
+        elif not written:
+            text += f"，金额为{amount_text(amount)}"
     return text + "。"
 
 
 def term_performance(term: dict[str, Any], parties: list[dict[str, Any]]) -> str:
-    """履行方式、时限 of one clause: who, by when, how and where."""
-    bits = []
-    obligor = term.get("obligor")
-    if obligor is not None and 0 <= obligor < len(parties):
-        bits.append(f"由{parties[obligor]['name']}履行")
+    """履行方式、时限 of one clause: who, for whom, how, where and by when, as one sentence
+    (``由杨秀英向周国华以现金当面支付方式履行，于2026年11月15日前履行完毕``)."""
+    def name(index: Any) -> str:
+        return parties[index]["name"] if isinstance(index, int) and 0 <= index < len(parties) else ""
+
+    obligor, obligee = name(term.get("obligor")), name(term.get("obligee"))
+    who = (f"由{obligor}" if obligor else "") + (f"向{obligee}" if obligee else "")
+    how = (f"在{term['place']}" if term.get("place") else "") + \
+        (f"以{term['method'].removesuffix('方式')}方式" if term.get("method") else "")
+    first = f"{who}{how}履行" if who or how else ""
     due = _d(term.get("due_on"))
-    if due:
-        bits.append(f"于{chinese_date(due)}前履行完毕")
-    if term.get("method"):
-        bits.append(f"履行方式：{term['method']}")
-    if term.get("place"):
-        bits.append(f"履行地点：{term['place']}")
-    return "，".join(bits)
+    parts = [p for p in (first, f"于{chinese_date(due)}前履行完毕" if due else "") if p]
+    return "，".join(parts)
 
 
 def text_hash(document: Document) -> str:
@@ -185,6 +208,18 @@ def qr_payload(case_code: str, number: str, digest: str) -> str:
 
 
 # -- shared blocks -----------------------------------------------------------------------------
+
+def signers(parties: list[dict[str, Any]], title: Callable[[dict[str, Any]], str]) -> list[tuple[str, str, bool]]:
+    """Who signs, in order: each party, then its agents (a minor's 法定代理人 signs for it;
+    an entrusted agent signs as such). (who, name, organisation) rows."""
+    rows = []
+    for p in parties:
+        rows.append((title(p), p["name"], p.get("kind") == "organization"))
+        for agent in p.get("agents") or []:
+            kind = _label(AgentKind, agent.get("kind")) or "代理人"
+            rows.append((f"{p['name']}的{kind}", agent["name"], False))
+    return rows
+
 
 def _signature_table(rows: list[tuple[str, str, bool]], fingerprint: bool, *, keep: bool = False,
                      height_mm: float = 22) -> Table:
@@ -234,7 +269,8 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
     if not terms:
         raise DocumentDataError("“协议条款”为空：协议至少要有一项条款")
     number = agreement.get("number") or case.get("code") or ""
-    copies = agreement.get("copies") or len(parties) + 1
+    # One original for every party and one for the committee (LEGAL.md §4): never fewer.
+    copies = max(agreement.get("copies") or 0, len(parties) + 1)
     signed_on = _d(agreement.get("signed_on"))
 
     blocks: list[Block] = []
@@ -263,7 +299,7 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
                        indent=True, field="份数"))
     blocks.append(Spacer(4))
 
-    rows = [(party_title(p), p["name"], p.get("kind") == "organization") for p in parties]
+    rows = signers(parties, party_title)
     if len(rows) > 1:
         blocks.append(_signature_table(rows[:-1], options.fingerprint))
     blocks.append(KeepTogether([_signature_table(rows[-1:], options.fingerprint), *_closing_block(org, signed_on)]))
@@ -279,7 +315,7 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
 # -- 司法确认申请书 -------------------------------------------------------------------------------
 
 UNDERTAKING = ("申请人承诺：出于解决纠纷的目的自愿达成调解协议，没有恶意串通、规避法律的行为；"
-               "如果因为该协议内容而给他人造成损害的，愿意承担相应的民事责任和其他法律责任。")
+               "如果因为该协议内容而给国家、集体或者他人造成损害的，愿意承担相应的民事责任和其他法律责任。")
 
 
 def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
@@ -289,10 +325,13 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     agreement = case.get("agreement")
     if not agreement:
         raise DocumentDataError("本案还没有调解协议，不能申请司法确认")
+    if not agreement.get("signed_on"):
+        raise DocumentDataError("本案的调解协议还没有记录生效日期：协议生效后才能申请司法确认")
     parties = case["parties"]
     number = agreement.get("number") or case.get("code") or ""
     signed_on = _d(agreement.get("signed_on"))
-    court_name = options.court.strip() or "＿＿＿＿＿＿＿＿人民法院"
+    recorded = (case.get("judicial_confirmation") or {}).get("court", "")
+    court_name = options.court.strip() or recorded.strip() or "＿＿＿＿＿＿＿＿人民法院"
 
     blocks: list[Block] = [para("（申请司法确认调解协议用）", role=Role.SUBTITLE, align=Align.CENTER, space_after=0.5)]
     for i, p in enumerate(parties, start=1):
@@ -309,8 +348,11 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     blocks.append(para("事实和理由：", role=Role.HEADING, space_before=0.3, keep_with_next=True))
     received = _d(case.get("received_on"))
     source = _label(CaseSource, case.get("source"))
-    facts = (f"申请人{party_names(case)}之间因{case.get('dispute_type') or '纠纷'}发生争议，"
-             f"{org.name}于{chinese_date(received)}（{source}）受理调解。")
+    dispute = (agreement.get("facts") or case.get("summary") or "").rstrip("。")
+    facts = f"申请人{party_names(case)}之间发生{case.get('dispute_type') or '民间纠纷'}。"
+    if dispute:
+        facts += f"{dispute}。"
+    facts += f"{org.name}于{chinese_date(received)}受理调解（案件来源：{source}）。"
     if mediator_names(case):
         facts += f"经人民调解员{mediator_names(case)}主持调解，"
     facts += f"申请人于{when}自愿达成人民调解{form}协议，主要内容如下："
@@ -328,7 +370,7 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     for i, item in enumerate(materials(case, number), start=1):
         blocks.append(para(f"{i}. {item}", indent=True, field="附件材料"))
 
-    rows = [("申请人", p["name"], p.get("kind") == "organization") for p in parties]
+    rows = signers(parties, lambda _p: "申请人")
     closing: list[Block] = [para(blank_date(), align=Align.RIGHT, space_before=0.5)]  # the filing date, by hand
     if len(rows) <= 6:  # a joint application: the applicants sign together, on one page
         blocks.append(KeepTogether([Spacer(4), _signature_table(rows, False, height_mm=16), *closing]))
@@ -343,14 +385,18 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
 def materials(case: dict[str, Any], number: str) -> list[str]:
     """The materials list of the application (SPC-2011 3; CPL-I 354)."""
     parties = case["parties"]
+    oral = (case.get("agreement") or {}).get("form") == "oral"
     items = [
-        f"人民调解协议书一份（编号：{number}）",
+        f"人民调解口头协议登记表一份（编号：{number}）" if oral else f"人民调解协议书一份（编号：{number}）",
         "人民调解受理登记表一份（调解组织主持调解的证明）",
         f"申请人身份证明、资格证明{clause_number(len(parties))}份",
         "与人民调解协议相关的财产权利证明材料",
         "申请人送达地址、联系方式确认书",
     ]
-    if any(p.get("agents") for p in parties):
-        items.append("授权委托书及代理人身份证明")
+    agents = [a for p in parties for a in p.get("agents") or []]
+    if any(a.get("kind") == "statutory" for a in agents):
+        items.append("监护关系证明及法定代理人身份证明")
+    if any(a.get("kind") != "statutory" for a in agents):
+        items.append("授权委托书及委托代理人身份证明")
     return items
 

@@ -11,9 +11,12 @@ from mediator_desktop.documents.forms import (
     _d,
     _furniture,
     _label,
+    _signature_table,
+    agent_lines,
     party_names,
     party_particulars,
     party_title,
+    signers,
 )
 from mediator_desktop.documents.model import (
     Align,
@@ -44,7 +47,7 @@ def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:
     """One row per party: the columns of the MOJ registration forms."""
     received = _d(case.get("received_on"))
     header = [cell(h, shade=True, align=Align.CENTER) for h in
-              ("当事人", "姓名/名称", "性别", "民族", "年龄", "职业", "住址/住所地", "联系电话")]
+              ("当事人", "姓名/名称", "性别", "民族", "年龄", "职业或职务", "住址/住所地", "联系电话")]
     rows = [header]
     for p in case["parties"]:
         organisation = p.get("kind") == "organization"
@@ -73,7 +76,7 @@ def _label_role(party: dict[str, Any]) -> str:
     return party_title(party).removeprefix("当事人（").removesuffix("）") or "当事人"
 
 
-PARTY_WIDTHS = [1.4, 1.6, 0.7, 0.8, 0.7, 1.3, 2.2, 1.8]
+PARTY_WIDTHS = [1.3, 1.5, 0.9, 0.9, 0.9, 1.4, 1.8, 2.3]
 
 
 def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
@@ -87,10 +90,14 @@ def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     applicants = [p for p in case["parties"] if p.get("role") == "applicant"] or case["parties"][:1]
     others = [p for p in case["parties"] if p not in applicants]
     blocks: list[Block] = []
+    received = _d(case.get("received_on"))
     for p in applicants:
-        blocks.append(Paragraph([Run("申请人：", bold=True), *party_particulars(p)]))
+        blocks.append(Paragraph([Run("申请人：", bold=True), *party_particulars(p, age_on=received, with_id=False)]))
+        blocks.extend(agent_lines(p))
     for p in others:
-        blocks.append(Paragraph([Run(f"{_label_role(p)}：", bold=True), *party_particulars(p)]))
+        blocks.append(Paragraph([Run(f"{_label_role(p)}：", bold=True),
+                                 *party_particulars(p, age_on=received, with_id=False)]))
+        blocks.extend(agent_lines(p))
     blocks.append(para("纠纷简要情况：", role=Role.HEADING, space_before=0.3, keep_with_next=True))
     blocks.append(para(case.get("summary", ""), indent=True, field="纠纷简要情况"))
     blocks.append(para("申请事项：", role=Role.HEADING, keep_with_next=True))
@@ -99,8 +106,10 @@ def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     blocks.append(para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
                        "本人，本人自愿申请人民调解。", indent=True, space_before=0.3))
     blocks.append(KeepTogether([
-        para("申请人（签名或盖章）：", align=Align.RIGHT, space_before=1.0, keep_with_next=True),
-        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, field="申请日期"),
+        Spacer(4),
+        _signature_table(signers(applicants, lambda _p: "申请人"), options.fingerprint, height_mm=16),
+        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, space_before=0.5,
+             field="申请日期"),
     ]))
     code = case.get("code", "")
     return Document("application", "人民调解申请书", blocks, _furniture(org, code), file_stem=f"人民调解申请书-{code}")
@@ -128,7 +137,8 @@ def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEF
                      colspan=len(PARTY_WIDTHS), min_height_mm=26)],
     ]
     blocks: list[Block] = [
-        para(f"{chinese_date(received)}，本人民调解委员会经当事人同意，调解{party_names(case)}之间的纠纷。",
+        para(f"{chinese_date(received)}，{'本人民调解委员会' if org.kind == 'committee' else '本调解室'}经当事人同意，"
+             f"调解{party_names(case)}之间的纠纷。",
              indent=True, field="受理情况"),
         Spacer(3),
         Table(rows, PARTY_WIDTHS, header_rows=1),

@@ -21,7 +21,9 @@ from mediator_desktop.documents.forms import (
     _signature_table,
     mediator_names,
     party_names,
+    party_particulars,
     party_title,
+    signers,
     term_clause,
     term_performance,
 )
@@ -32,7 +34,9 @@ from mediator_desktop.documents.model import (
     Document,
     KeepTogether,
     PageBreak,
+    Paragraph,
     Role,
+    Spacer,
     Table,
     cell,
     para,
@@ -43,12 +47,17 @@ from mediator_desktop.domain.text import blank_date, chinese_date, clause_number
 LABEL_WIDTHS = [1.2, 4.0]
 
 
+def _clock(moment: datetime) -> str:
+    """``9时30分`` — no zero padding (GB/T 9704)."""
+    return f"{moment.hour}时{moment.minute:d}分" if moment.minute else f"{moment.hour}时"
+
+
 def _when(session: dict[str, Any]) -> str:
     start = datetime.fromisoformat(session["starts_at"])
-    text = f"{chinese_date(start.date())}{start:%H:%M}"
+    text = f"{chinese_date(start.date())}{_clock(start)}"
     if session.get("ends_at"):
         end = datetime.fromisoformat(session["ends_at"])
-        text += f"至{end:%H:%M}" if end.date() == start.date() else f"至{chinese_date(end.date())}{end:%H:%M}"
+        text += f"至{_clock(end)}" if end.date() == start.date() else f"至{chinese_date(end.date())}{_clock(end)}"
     return text
 
 
@@ -129,8 +138,7 @@ def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
         blocks.extend(_body(session, "调解记录"))
         blocks.append(para("调解结果：", role=Role.HEADING, keep_with_next=True))
         blocks.append(para(session.get("outcome") or "＿＿＿＿＿＿", indent=True, field="调解结果"))
-        rows = [(party_title(p), p["name"], p.get("kind") == "organization") for p in present] or \
-               [("当事人", "", False)]
+        rows = signers(present, party_title) or [("当事人", "", False)]
         blocks.append(_read_back("当事人", rows, options.fingerprint, "人民调解员"))
     code = case.get("code", "")
     return Document("mediation-record", "人民调解记录", blocks, _furniture(org, code),
@@ -150,20 +158,25 @@ def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions =
     performance = "\n".join(f"第{clause_number(i)}项，{text}。" for i, t in enumerate(terms, start=1)
                             if (text := term_performance(t, parties)))
     signed_on = _d(agreement.get("signed_on"))
-    rows = [_row(party_title(p), p["name"], "当事人姓名/名称") for p in parties]
+    rows = [[cell(party_title(p), shade=True, align=Align.CENTER),
+             Cell([Paragraph(party_particulars(p), Role.TABLE, Align.LEFT)])] for p in parties]
     rows += [
         _row("纠纷简要情况", agreement.get("facts") or case.get("summary", ""), "纠纷简要情况", 20),
+        _row("各方责任", agreement.get("responsibilities", ""), "各方责任", 10),
         _row("协议内容", clauses, "协议内容", 25),
         _row("履行方式、时限", performance, "履行方式、时限", 12),
-        _row("协议达成日期", chinese_date(signed_on) or blank_date(), "协议达成日期"),
-        _row("当事人签名", "", min_height_mm=18),
-        _row("人民调解员", mediator_names(case), "人民调解员"),
-        _row("登记人签名", "", min_height_mm=12),
+        _row("协议达成日期", (chinese_date(signed_on) or blank_date()) + "（本协议自达成之日起生效）", "协议达成日期"),
     ]
     blocks: list[Block] = [
         Table(rows, LABEL_WIDTHS),
-        para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
-        para(chinese_date(signed_on) or blank_date(), align=Align.RIGHT),
+        para("以上内容已向当事人宣读，当事人确认无误。", indent=True, space_before=0.5, keep_with_next=True),
+        KeepTogether([
+            _signature_table(signers(parties, party_title), options.fingerprint),
+            para("人民调解员（签名）：", align=Align.LEFT, space_before=0.5),
+            para("登记人（签名）：", align=Align.LEFT),
+            para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
+            para(chinese_date(signed_on) or blank_date(), align=Align.RIGHT),
+        ]),
     ]
     return Document("oral-agreement", "人民调解口头协议登记表", blocks, _furniture(org, number),
                     file_stem=f"人民调解口头协议登记表-{number}")
@@ -179,16 +192,19 @@ def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     reason = (ended.get("reason") or "").rstrip("。")
     blocks: list[Block] = [
         para(f"{party_names(case)}：", field="当事人"),
-        para(f"你们之间的{case.get('dispute_type') or ''}，本委员会于{chinese_date(received)}受理调解。"
-             f"因{reason or '＿＿＿＿＿＿'}，依照《中华人民共和国人民调解法》第二十六条的规定，本委员会决定终止调解。",
-             indent=True, field="终止原因"),
+        para(f"你们之间的{case.get('dispute_type') or '纠纷'}，{org.self_name}于{chinese_date(received)}受理调解。"
+             f"因{reason or '＿＿＿＿＿＿'}，依照《中华人民共和国人民调解法》第二十六条的规定，"
+             f"{org.self_name}决定终止调解。", indent=True, field="终止原因"),
         para("你们可以依法通过仲裁、行政、司法等途径维护自己的权利。", indent=True),
         para("特此告知。", indent=True),
         KeepTogether([
             para(org.seal_line, align=Align.RIGHT, space_before=2.0, field="印章文字"),
             para(chinese_date(_d(ended.get("on"))) or blank_date(), align=Align.RIGHT),
-            para("当事人签收：", align=Align.LEFT, space_before=1.0),
         ]),
+        Spacer(6),
+        _signature_table([(f"{party_title(p)}签收", p["name"], p.get("kind") == "organization")
+                          for p in case["parties"]], False, height_mm=14),
+        para("签收日期：" + blank_date(), align=Align.LEFT, space_before=0.5),
     ]
     return Document("termination", "终止调解告知书", blocks, _furniture(org, code), file_stem=f"终止调解告知书-{code}")
 
@@ -211,16 +227,19 @@ def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
         blocks.append(Table([
             _row("回访对象", party, "回访对象"),
             _row("协议编号", number, "协议编号"),
-            _row("回访事由", "了解调解协议履行情况及当事人满意度", "回访事由"),
+            _row("回访事由", f"{case.get('title') or case.get('dispute_type', '')}：了解调解协议履行情况及当事人满意度",
+                 "回访事由"),
             _row("回访时间", chinese_date(_d(visit.get("done_on"))), "回访时间"),
             _row("回访方式", _label(VisitMethod, visit.get("method")), "回访方式"),
             _row("协议履行情况", _label(Performance, visit.get("performance")), "协议履行情况"),
             _row("当事人满意度", _label(Satisfaction, visit.get("satisfaction")), "满意度"),
             _row("有无新的纠纷或风险", new_risk, "新的纠纷或风险"),
+            _row("是否向人民法院起诉", "", "是否起诉"),
             _row("回访情况及采取措施", visit.get("notes", ""), "回访情况", 30),
             _row("回访人", visit.get("visitor", ""), "回访人"),
             _row("回访人签名", "", min_height_mm=14),
         ], LABEL_WIDTHS))
         blocks.append(para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"))
+        blocks.append(para(chinese_date(_d(visit.get("done_on"))), align=Align.RIGHT))
     return Document("follow-up-record", "人民调解回访记录", blocks, _furniture(org, number),
                     file_stem=f"人民调解回访记录-{number}")
