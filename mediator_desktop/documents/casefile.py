@@ -23,6 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
 from mediator_desktop.documents import forms, forms_intake, forms_records
+from mediator_desktop.documents.catalog import TITLES
 from mediator_desktop.documents.forms import (
     DEFAULT_OPTIONS,
     BuildOptions,
@@ -30,7 +31,6 @@ from mediator_desktop.documents.forms import (
     _d,
     mediator_names,
 )
-from mediator_desktop.documents.catalog import TITLES
 from mediator_desktop.documents.glyphs import font_name, split_by_font
 from mediator_desktop.documents.model import (
     Align,

@@ -36,6 +36,7 @@ from mediator_desktop.domain.enums import (
     PartyRole,
 )
 from mediator_desktop.domain.text import (
+    age,
     amount_figures,
     amount_text,
     amount_upper,
@@ -126,7 +127,7 @@ def party_particulars(party: dict[str, Any], *, age_on: date | None = None, with
         add(party.get("ethnicity", ""), "民族")
         born = _d(party.get("birth_date"))
         if born and age_on:
-            add(f"{age_on.year - born.year - ((age_on.month, age_on.day) < (born.month, born.day))}岁", "年龄")
+            add(f"{age(born, age_on)}岁", "年龄")
         else:
             add(f"{chinese_date(born)}出生" if born else "", "出生日期")
         if party.get("id_number") and with_id:
@@ -161,7 +162,7 @@ def mediator_names(case: dict[str, Any]) -> str:
     return "、".join(m["name"] for m in case.get("mediators") or [])
 
 
-def term_clause(term: dict[str, Any], parties: list[dict[str, Any]]) -> str:
+def term_clause(term: dict[str, Any]) -> str:
     """A clause's text ending in 。, with its recorded amount in upper case and in figures
     (LEGAL.md §4): where the text already writes the amount in upper case the figures are put
     beside it; otherwise the amount is stated after the text, so the printed clause always
@@ -285,7 +286,7 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
         blocks.append(para(agreement["responsibilities"], indent=True, field="各方责任"))
     blocks.append(para("经调解，自愿达成如下协议：", role=Role.HEADING, space_before=0.3, keep_with_next=True))
     for i, term in enumerate(terms, start=1):
-        blocks.append(para(f"{clause_number(i)}、", term_clause(term, parties), indent=True,
+        blocks.append(para(f"{clause_number(i)}、", term_clause(term), indent=True,
                            field=f"协议第{i}项"))
     performance = [(i, term_performance(t, parties)) for i, t in enumerate(terms, start=1)]
     performance = [(i, text) for i, text in performance if text]
@@ -308,7 +309,6 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
                         file_stem=f"人民调解协议书-{number}")
     digest = text_hash(document)
     document.furniture.qr_payload = qr_payload(case.get("code") or number, number, digest)
-    document.furniture.qr_caption = digest
     return document
 
 
@@ -358,7 +358,7 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     facts += f"申请人于{when}自愿达成人民调解{form}协议，主要内容如下："
     blocks.append(para(facts, indent=True, field="事实和理由"))
     for i, term in enumerate(agreement.get("terms") or [], start=1):
-        blocks.append(para(f"{clause_number(i)}、", term_clause(term, parties), indent=True, field=f"协议第{i}项"))
+        blocks.append(para(f"{clause_number(i)}、", term_clause(term), indent=True, field=f"协议第{i}项"))
     blocks.append(para("上述协议系申请人真实意思表示，内容不违反法律、行政法规的强制性规定，不损害国家利益、"
                        "社会公共利益和他人合法权益。为此，申请人共同向人民法院申请司法确认。", indent=True))
     blocks.append(para(UNDERTAKING, indent=True, space_before=0.3))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from mediator_desktop.documents.forms import (
@@ -33,14 +34,12 @@ from mediator_desktop.documents.model import (
     para,
 )
 from mediator_desktop.domain.enums import CaseSource, Gender
-from mediator_desktop.domain.text import blank_date, chinese_date, ordinal_list
+from mediator_desktop.domain.text import age, blank_date, chinese_date, ordinal_list
 
 
-def _age(party: dict[str, Any], on: Any) -> str:
+def _age(party: dict[str, Any], on: date | None) -> str:
     born = _d(party.get("birth_date"))
-    if not born or not on:
-        return ""
-    return str(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
+    return str(age(born, on)) if born and on else ""
 
 
 def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:

@@ -154,7 +154,7 @@ def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions =
     parties = case["parties"]
     number = agreement.get("number") or case.get("code", "")
     terms = agreement.get("terms") or []
-    clauses = "\n".join(f"{clause_number(i)}、{term_clause(t, parties)}" for i, t in enumerate(terms, start=1))
+    clauses = "\n".join(f"{clause_number(i)}、{term_clause(t)}" for i, t in enumerate(terms, start=1))
     performance = "\n".join(f"第{clause_number(i)}项，{text}。" for i, t in enumerate(terms, start=1)
                             if (text := term_performance(t, parties)))
     signed_on = _d(agreement.get("signed_on"))

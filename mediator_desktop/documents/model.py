@@ -171,7 +171,6 @@ class PageFurniture:
     number: str = ""
     page_numbers: bool = True
     qr_payload: str = ""
-    qr_caption: str = ""
     header_left: str = ""          # a studio's name on its documents
     logo: bytes = b""              # a studio's logo (PNG/JPEG), top left
 

@@ -43,7 +43,7 @@ from mediator_desktop.documents.model import (
     Spacer,
     Table,
 )
-from mediator_desktop.documents.style import DocumentStyle, FontFace
+from mediator_desktop.documents.style import DocumentStyle
 
 _ALIGN = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT, Align.JUSTIFY: TA_JUSTIFY}
 _SHADE = colors.Color(0.93, 0.93, 0.93)
@@ -292,4 +292,4 @@ def render_pdf(document: Document, style: DocumentStyle) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["FontFace", "qr_matrix", "qr_png", "render_pdf"]
+__all__ = ["qr_matrix", "qr_png", "render_pdf"]

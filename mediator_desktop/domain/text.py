@@ -8,10 +8,14 @@ from decimal import Decimal
 import cn2an
 
 
-
 def chinese_date(value: date | None) -> str:
     """``2026年10月8日`` — full year, no zero padding (GB/T 9704)."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def age(born: date, on: date) -> int:
+    """Whole years from ``born`` to ``on`` (the birthday itself counts)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def blank_date() -> str:
@@ -47,5 +51,5 @@ def ordinal_list(items: list[str]) -> list[str]:
     return [f"{clause_number(i)}、{item}" for i, item in enumerate(items, start=1)]
 
 
-__all__ = ["amount_figures", "amount_text", "amount_upper", "blank_date", "chinese_date", "clause_number",
+__all__ = ["age", "amount_figures", "amount_text", "amount_upper", "blank_date", "chinese_date", "clause_number",
            "ordinal_list"]

@@ -7,8 +7,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
+from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseQuery, CaseRow
-from mediator_desktop.ui.widgets import chinese_date
 
 PAGE = 200
 RISK_COLOURS = {"none": None, "yellow": "#f9a825", "orange": "#ef6c00", "red": "#c62828"}

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -18,8 +20,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QAbstractItemView,
-    QHeaderView,
 )
 
 from mediator_desktop.domain import states
@@ -34,10 +34,11 @@ from mediator_desktop.domain.enums import (
     RiskLevel,
 )
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
+from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseDetail
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import ERROR_STYLE, chinese_date, ok_cancel
+from mediator_desktop.ui.widgets import ERROR_STYLE, ok_cancel
 
 
 class ReasonDialog(QDialog):

@@ -19,8 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.domain.enums import AgentKind, CaseStatus, Gender, IdType, PartyKind, PartyRole
+from mediator_desktop.domain.enums import (
+    AgentKind,
+    CaseStatus,
+    Gender,
+    IdType,
+    PartyKind,
+    PartyRole,
+)
 from mediator_desktop.domain.identity import check_credit_code, check_id_number
+from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.validation import validate_party
@@ -29,7 +37,6 @@ from mediator_desktop.ui.widgets import (
     WARNING_STYLE,
     FieldErrors,
     add_row,
-    chinese_date,
     fill_enum_combo,
     ok_cancel,
     parse_date,

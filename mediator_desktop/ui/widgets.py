@@ -7,10 +7,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mediator_desktop.domain.enums import LabelledEnum
-from mediator_desktop.domain.text import chinese_date  # noqa: F401 - re-exported for the UI
 from mediator_desktop.services.errors import FieldProblem
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
