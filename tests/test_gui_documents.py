@@ -83,6 +83,11 @@ def test_the_court_application_asks_for_the_court_and_a_missing_form_explains_it
     dialog.court.lineEdit().editingFinished.emit()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.rendered.data)).pages)
     assert "云南省临沧市临翔区人民法院" in "".join(text.split())
+    # Typed but not confirmed with Enter: saving still prints the court on the screen.
+    dialog.court.setEditText("临沧市中级人民法院")
+    assert dialog.save(tmp_path / "申请书.pdf", "pdf")
+    saved = "".join(p.extract_text() for p in PdfReader(tmp_path / "申请书.pdf").pages)
+    assert "临沧市中级人民法院" in "".join(saved.split())
 
     dialog.kind.setCurrentIndex(dialog.kind.findData("termination"))
     assert dialog.message.isVisible() and "没有终止调解" in dialog.message.text()

@@ -41,6 +41,7 @@ class DocumentDialog(QDialog):
         super().__init__(parent)
         self.services, self.style, self.code = services, style, code
         self.rendered: RenderedDocument | None = None
+        self._rendered_court = ""
         self.setWindowTitle(f"文书 — {code}")
         lay = QVBoxLayout(self)
 
@@ -119,6 +120,7 @@ class DocumentDialog(QDialog):
         try:
             self.rendered = self.services.documents.render(self.code, self.current_kind(), "pdf", self.style,
                                                            court=self.court.currentText())
+            self._rendered_court = self.court.currentText()
         except ServiceError as exc:
             self.message.setText(str(exc))
             self.message.show()
@@ -169,7 +171,14 @@ class DocumentDialog(QDialog):
             printer.setCopyCount(self.rendered.document.copies)
         return printer
 
+    def _up_to_date(self) -> None:
+        """Render again when the court was typed but not yet confirmed: what is printed or
+        saved is always what the dialog shows."""
+        if self.court.isVisible() and self.court.currentText() != self._rendered_court:
+            self.refresh()
+
     def ask_print(self) -> QPrintDialog | None:
+        self._up_to_date()
         if self.rendered is None:
             return None
         printer = self.new_printer()
@@ -226,6 +235,7 @@ class DocumentDialog(QDialog):
 
     def save(self, path: Path, fmt: str) -> bool:
         """Write the current document as ``fmt`` to ``path``; a problem is shown, not raised."""
+        self._up_to_date()
         try:
             rendered = self.rendered if fmt == "pdf" and self.rendered is not None else \
                 self.services.documents.render(self.code, self.current_kind(), fmt, self.style,
