@@ -141,6 +141,11 @@ def test_transitions_follow_the_rules_and_record_who(org_services) -> None:
         s.cases.transition(d.id, d.version, "agreed")
     assert "登记" in str(err.value) and "受理" in str(err.value)
     d = s.cases.transition(d.id, d.version, "accepted")
+    with pytest.raises(TransitionError, match="指定调解员"):
+        s.cases.transition(d.id, d.version, "in_mediation")
+    draft = d.to_draft()
+    draft.mediators = [MediatorAssignment(s.mediator_ids[0])]
+    d = s.cases.update(d.id, d.version, draft)
     d = s.cases.transition(d.id, d.version, "in_mediation")
     with pytest.raises(ValidationError):
         s.cases.transition(d.id, d.version, "terminated", reason="一方撤回申请")

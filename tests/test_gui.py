@@ -240,6 +240,8 @@ def test_state_changes_from_the_case_view(qtbot, gui) -> None:
     qtbot.mouseClick(view.action_buttons["accepted"], Qt.MouseButton.LeftButton)
     assert view.fields["status"].text() == "受理"
     qtbot.mouseClick(view.action_buttons["in_mediation"], Qt.MouseButton.LeftButton)
+    assert "指定调解员" in view.message.text()  # the guard: no mediator yet
+    assert view.fields["status"].text() == "受理"
     qtbot.mouseClick(view.action_buttons["terminated"], Qt.MouseButton.LeftButton)
     reason = view.reason_dialog
     type_text(qtbot, reason.reason, "申请人撤回调解申请")
@@ -248,7 +250,7 @@ def test_state_changes_from_the_case_view(qtbot, gui) -> None:
     reason.routes.setChecked(True)
     reason.accept()
     assert view.fields["status"].text() == "终止调解"
-    assert view.history.item(0, 2).text() == "状态：调解中 → 终止调解（申请人撤回调解申请）"
+    assert view.history.item(0, 2).text() == "状态：受理 → 终止调解（申请人撤回调解申请）"
     assert window.case_model.data(window.case_model.index(0, 1)) == "终止调解"
 
 

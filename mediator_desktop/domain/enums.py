@@ -148,3 +148,31 @@ class ConfirmationResult(LabelledEnum):
     REJECTED = "rejected", "裁定驳回"
     NOT_ACCEPTED = "not_accepted", "不予受理"
     WITHDRAWN = "withdrawn", "撤回"
+
+
+class NoteKind(LabelledEnum):
+    """The notes of a case that are not the signed record (LEGAL.md §3): never printed."""
+
+    CAUCUS = "caucus", "背对背记录"
+    PRIVATE = "private", "调解员个人笔记"
+
+
+class NoticeMethod(LabelledEnum):
+    """How the rights-and-duties notice (权利义务告知) was given."""
+
+    WRITTEN = "written", "书面告知"
+    ORAL = "oral", "口头告知"
+
+
+class TerminationReason(LabelledEnum):
+    """Why mediation ended without agreement (Law 26; LEGAL.md §1)."""
+
+    REFUSED = "refused", "当事人拒绝继续调解"
+    WITHDRAWN = "withdrawn", "当事人撤回申请"
+    IMPOSSIBLE = "impossible", "无法达成调解协议"
+    OTHER = "other", "其他原因"
+
+
+class TermKind(LabelledEnum):
+    OBLIGATION = "obligation", "履行义务"
+    STATEMENT = "statement", "其他约定"

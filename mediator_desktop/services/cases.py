@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from sys import intern
 from typing import Any
 
@@ -13,7 +14,12 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain import codes, states
-from mediator_desktop.domain.enums import CaseSource, CaseStatus, MediatorRole, RiskLevel
+from mediator_desktop.domain.checklist import checklist, missing
+from mediator_desktop.domain.deadlines import mediation_time_limit
+from mediator_desktop.domain.enums import CaseSource, CaseStatus, MediatorRole, RiskLevel, TerminationReason
+from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.workdays import Deadline
+from mediator_desktop.services.case_facts import agreement_problems, case_file_facts
 from mediator_desktop.domain.pinyin import name_search_keys
 from mediator_desktop.domain.search import build_search_text, char_tokens, party_terms, query_terms
 from mediator_desktop.services.context import ServiceContext
@@ -24,12 +30,14 @@ from mediator_desktop.services.dto import (
     CaseDraft,
     CaseQuery,
     CaseRow,
+    ExtensionView,
     HistoryEntry,
     KnownParty,
     MediatorOnCase,
     PartyDraft,
     PartyMatch,
     PartyView,
+    TerminationView,
 )
 from mediator_desktop.services.errors import (
     ConflictError,
@@ -53,6 +61,7 @@ from mediator_desktop.storage.models import (
     PartyAgent,
     StatusChange,
     Termination,
+    TimeLimitExtension,
 )
 
 NAME_JOINER = "、"
@@ -304,8 +313,14 @@ class CaseService:
             raise ConflictError(STALE_MESSAGE) from exc
 
     def transition(self, case_id: int, version: int, target: str, *, reason: str = "",
-                   routes_explained: bool | None = None) -> CaseDetail:
-        """Move a case to another state; who and when are recorded."""
+                   routes_explained: bool | None = None, reason_kind: str | None = None) -> CaseDetail:
+        """Move a case to another state; who and when are recorded.
+
+        Guards (LEGAL.md §1, §4, §7): mediation needs a mediator; 调解成功 needs a complete,
+        clear agreement, every party told their rights and a signed mediation record; 终止调解
+        needs its reason and that other routes were explained; 归档 needs every required item
+        of the case file.
+        """
         reason = reason.strip()
         try:
             with self.ctx.db.write() as s:
@@ -316,15 +331,24 @@ class CaseService:
                 if problem:
                     raise TransitionError(problem)
                 tgt = CaseStatus(target)
-                if tgt in states.NEEDS_REASON and not reason:
-                    raise ValidationError([FieldProblem("reason", f"“{tgt.label}”须填写原因")])
                 if tgt is CaseStatus.TERMINATED:
+                    problems = []
+                    if reason_kind is not None and reason_kind not in TerminationReason.__members__.values():
+                        problems.append(FieldProblem("reason_kind", "请选择终止调解的原因"))
+                    if not reason:
+                        problems.append(FieldProblem("reason", "“终止调解”须填写原因"))
                     if not routes_explained:
-                        raise ValidationError([FieldProblem(
+                        problems.append(FieldProblem(
                             "routes_explained",
-                            "终止调解前须告知当事人可通过仲裁、行政、司法等途径解决，请确认已告知")])
+                            "终止调解前须告知当事人可通过仲裁、行政、司法等途径解决，请确认已告知"))
+                    if problems:
+                        raise ValidationError(problems)
+                elif tgt in states.NEEDS_REASON and not reason:
+                    raise ValidationError([FieldProblem("reason", f"“{tgt.label}”须填写原因")])
+                self._guard(s, case, tgt)
+                if tgt is CaseStatus.TERMINATED:
                     case.termination = Termination(on=self.ctx.today(), reason=reason,
-                                                   routes_explained=True)
+                                                   routes_explained=True, reason_kind=reason_kind)
                 now = self.ctx.now()
                 old = case.status
                 case.status = tgt.value
@@ -338,6 +362,63 @@ class CaseService:
                 return self._detail(s, case.id)
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
+
+    def _guard(self, s: Session, case: Case, target: CaseStatus) -> None:
+        if target is CaseStatus.IN_MEDIATION and not case.mediators:
+            raise TransitionError("开始调解前请先在“修改案件信息”中指定调解员")
+        if target is CaseStatus.AGREED:
+            problems = agreement_problems(s, case)
+            if problems:
+                raise TransitionError("还不能标记为“调解成功”：\n" + "\n".join(f"· {p}" for p in problems))
+        if target is CaseStatus.CLOSED:
+            lines = missing(checklist(case_file_facts(s, case)))
+            if lines:
+                raise TransitionError("卷宗缺少必备材料，不能归档：\n" + "\n".join(
+                    f"· {x.number}. {x.name}：{x.detail}" for x in lines))
+
+    def extend_time_limit(self, case_id: int, version: int, new_due_on: date | None, consent: str,
+                          *, parties_agreed: bool) -> CaseDetail:
+        """延长调解期限: only with every party's consent (MOJ-2002 33), to a later date."""
+        consent = consent.strip()
+        try:
+            with self.ctx.db.write() as s:
+                case = self._load(s, case_id)
+                if case.version != version:
+                    raise ConflictError(STALE_MESSAGE)
+                if case.status not in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value):
+                    raise TransitionError(
+                        f"案件当前状态为“{CaseStatus(case.status).label}”，只有受理后、调解结束前才能延长调解期限")
+                current = self._time_limit(case)
+                problems = []
+                if new_due_on is None:
+                    problems.append(FieldProblem("new_due_on", "请填写延长后的“调解期限”"))
+                elif new_due_on <= current.due:
+                    problems.append(FieldProblem(
+                        "new_due_on", f"延长后的期限须晚于现在的期限（{chinese_date(current.due)}）"))
+                elif new_due_on <= self.ctx.today():
+                    problems.append(FieldProblem("new_due_on", "延长后的期限须晚于今天"))
+                if not parties_agreed:
+                    problems.append(FieldProblem("parties_agreed", "延长调解期限须经双方当事人同意，请确认"))
+                if not consent:
+                    problems.append(FieldProblem("consent", "请写明当事人同意延长的方式（如：双方在调解记录上签字同意）"))
+                if problems:
+                    raise ValidationError(problems)
+                assert new_due_on is not None
+                now = self.ctx.now()
+                case.extensions.append(TimeLimitExtension(new_due_on=new_due_on, consent=consent,
+                                                          recorded_at=now, actor=self.ctx.actor.name))
+                case.updated_at = now
+                self.ctx.audit(s, "extend", "case", case.id, case_id=case.id,
+                               text=f"延长调解期限至{chinese_date(new_due_on)}（{consent}）")
+                s.flush()
+                return self._detail(s, case.id)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    @staticmethod
+    def _time_limit(case: Case) -> Deadline:
+        extended = case.extensions[-1].new_due_on if case.extensions else None
+        return mediation_time_limit(case.received_on, case.source, extended)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -525,6 +606,7 @@ class CaseService:
         case = s.get(Case, case_id, options=[
             selectinload(Case.parties).selectinload(CaseParty.agents),
             selectinload(Case.mediators),
+            selectinload(Case.extensions),
         ])
         if case is None:
             raise NotFoundError("找不到这个案件，可能已被删除")
@@ -580,6 +662,13 @@ class CaseService:
             parties=tuple(party_view(p) for p in case.parties),
             history=history, created_at=case.created_at, created_by=case.created_by,
             updated_at=case.updated_at,
+            time_limit=self._time_limit(case),
+            extensions=tuple(ExtensionView(e.new_due_on, e.consent, e.recorded_at, e.actor)
+                             for e in case.extensions),
+            termination=None if case.termination is None else TerminationView(
+                case.termination.on, case.termination.reason_kind, case.termination.reason,
+                bool(case.termination.routes_explained)),
+            agreement_form=case.agreement.form if case.agreement is not None else None,
         )
 
 

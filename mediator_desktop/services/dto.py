@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from mediator_desktop.domain.workdays import Deadline
+
 
 @dataclass
 class AgentDraft:
@@ -130,6 +132,24 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class ExtensionView:
+    """延长调解期限: the new date, how the parties consented, who recorded it and when."""
+
+    new_due_on: date
+    consent: str
+    recorded_at: datetime
+    actor: str
+
+
+@dataclass(frozen=True)
+class TerminationView:
+    on: date | None
+    reason_kind: str | None
+    reason: str
+    routes_explained: bool
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     id: int
     code: str
@@ -151,6 +171,11 @@ class CaseDetail:
     created_at: datetime
     created_by: str
     updated_at: datetime
+    #: When mediation should be concluded (调解期限), extensions included.
+    time_limit: Deadline | None = None
+    extensions: tuple[ExtensionView, ...] = ()
+    termination: TerminationView | None = None
+    agreement_form: str | None = None
 
     def to_draft(self) -> CaseDraft:
         """A draft holding this case's current values, ready to be edited."""

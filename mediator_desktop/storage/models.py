@@ -155,6 +155,9 @@ class Case(Versioned, Base):
     status_changes: Mapped[list[StatusChange]] = relationship(
         order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+    extensions: Mapped[list[TimeLimitExtension]] = relationship(
+        order_by="TimeLimitExtension.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         Index("ix_case_received_on_id", "received_on", "id"),
@@ -198,6 +201,10 @@ class CaseParty(Versioned, Base):
     credit_code: Mapped[str] = mapped_column(String(40), default="")
     rep_name: Mapped[str] = mapped_column(String(100), default="")
     rep_title: Mapped[str] = mapped_column(String(100), default="")
+    #: 权利义务告知 (Law 23-24, LEGAL.md §3): when the party was told, how (written/oral), by whom.
+    notice_on: Mapped[date | None] = mapped_column(Date)
+    notice_method: Mapped[str | None] = mapped_column(String(20))
+    notice_by: Mapped[str] = mapped_column(String(100), default="")
 
     case: Mapped[Case] = relationship(back_populates="parties")
     agents: Mapped[list[PartyAgent]] = relationship(
@@ -219,8 +226,12 @@ class PartyAgent(Base):
     id_number: Mapped[str] = mapped_column(String(40), default="")
 
 
-class MediationSession(Base):
-    """A 调查 or 调解 session with its signed record."""
+class MediationSession(Versioned, Base):
+    """A 调查 or 调解 session with its record (人民调解记录 / 调查记录).
+
+    ``record`` is the record that is read back and signed; ``signed_at`` is set when that
+    happened. Caucus and private notes are :class:`CaseNote` rows, never part of the record.
+    """
 
     __tablename__ = "mediation_session"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,6 +247,72 @@ class MediationSession(Base):
     participants: Mapped[list[str]] = mapped_column(JSON, default=list)
     record: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
+    #: 事由 of the record header.
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    #: 被调查人 (investigation records).
+    interviewee: Mapped[str] = mapped_column(String(200), default="")
+    recorder: Mapped[str] = mapped_column(String(100), default="")
+    #: Ids of the mediators taking part (for the agenda's clash check).
+    mediator_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: When the record was read back to and signed by those present (宣读并签字).
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class CaseNote(Versioned, Base):
+    """A note that is not the signed record: a caucus with one party (背对背, ``caucus``) or the
+    mediator's own note (``private``). Never printed, filed or exported."""
+
+    __tablename__ = "case_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mediation_session.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Position of the party of a caucus.
+    party: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class TimeLimitExtension(Base):
+    """延长调解期限 with the parties' consent (MOJ-2002 33): the new date and how consent was given."""
+
+    __tablename__ = "time_limit_extension"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    new_due_on: Mapped[date] = mapped_column(Date)
+    consent: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Attachment(Base):
+    """A file kept with the case (ID copy, evidence photo, signed scan, receipt, power of attorney),
+    byte for byte, with its SHA-256, filed under a case-file item (LEGAL.md §7, 1-13).
+
+    The bytes live in the database so every PC of a centre on PostgreSQL reaches them; the column
+    is deferred so lists never load them.
+    """
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    #: The agreement term a receipt (履行凭证) belongs to, if any.
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_term.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class Agreement(Versioned, Base):
@@ -273,6 +350,32 @@ class AgreementTerm(Base):
     method: Mapped[str] = mapped_column(String(200), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    #: ``obligation`` (someone performs something) or ``statement`` (e.g. 双方再无其他争议),
+    #: which has no obligor or due date and is never flagged unclear.
+    kind: Mapped[str] = mapped_column(String(20), default="obligation")
+    #: What is owed (给付内容): 补偿款, 修复院墙, 赔礼道歉…
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    #: Instalments (分期): ``[{"amount": "5000.00", "due_on": "2026-11-30"}, …]``.
+    instalments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    #: The clause text was edited by hand: the structured fields no longer regenerate it.
+    text_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    performances: Mapped[list[TermPerformance]] = relationship(
+        order_by="TermPerformance.id", cascade="all, delete-orphan"
+    )
+
+
+class TermPerformance(Base):
+    """履行情况: one recorded step of performing a term (date, new status, amount paid, note)."""
+
+    __tablename__ = "term_performance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("agreement_term.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Termination(Base):
@@ -284,6 +387,8 @@ class Termination(Base):
     on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
     routes_explained: Mapped[bool | None] = mapped_column(Boolean)
+    #: refused | withdrawn | impossible | other (LEGAL.md §1); None when imported without one.
+    reason_kind: Mapped[str | None] = mapped_column(String(20))
 
 
 class FollowUp(Base):
@@ -354,7 +459,7 @@ class SchemaInfo(Base):
 
 __all__ = [
     "Base", "Organization", "Mediator", "DisputeType", "CaseSequence", "Case", "CaseMediator",
-    "CaseParty", "PartyAgent", "MediationSession", "Agreement", "AgreementTerm", "Termination",
-    "FollowUp", "JudicialConfirmation", "StatusChange", "AuditEntry", "SchemaInfo",
+    "CaseParty", "PartyAgent", "MediationSession", "CaseNote", "TimeLimitExtension", "Attachment",
+    "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "JudicialConfirmation", "StatusChange", "AuditEntry", "SchemaInfo",
 ]
 
