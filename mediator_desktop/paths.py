@@ -78,3 +78,10 @@ def fonts_dir() -> Path:
 def forms_dir() -> Path:
     """Qt Designer ``.ui`` sources (compiled into ``mediator_desktop/ui/forms``)."""
     return _REPO_DIR / "forms"
+
+
+def autosave_dir() -> Path:
+    """Folder of the record editor's autosave journals (crash and power-cut recovery)."""
+    path = data_dir() / "autosave"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -61,6 +61,11 @@ DATABASE_URL = _declare(Option("database.url", "", "数据库地址（留空使�
 MASK_IN_LISTS = _declare(Option("privacy.mask_in_lists", True, "列表中遮蔽身份证号和电话"))
 CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
 WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
+#: 调解场所: the rooms offered when a session is scheduled, one per line (the agenda's clash
+#: check compares them).
+ROOMS = _declare(Option("sessions.rooms", "调解室\n接待室", "调解场所（每行一个）"))
+#: The record editor writes its autosave journal this long after the last keystroke.
+AUTOSAVE_SECONDS = _declare(Option("sessions.autosave_seconds", 2, "自动保存间隔（秒）", minimum=1, maximum=30))
 
 # Documents (文书). Defaults follow GB/T 9704-2012 (LEGAL.md §8); offices have their own habits.
 DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置仿宋体）"))

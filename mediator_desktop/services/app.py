@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from mediator_desktop.services.agreements import AgreementService
 from mediator_desktop.services.cases import CaseService
 from mediator_desktop.services.context import Actor, ServiceContext
 from mediator_desktop.services.documents import DocumentService
+from mediator_desktop.services.evidence import EvidenceService
 from mediator_desktop.services.exchange import ExchangeService
 from mediator_desktop.services.organization import (
     DisputeTypeService,
     MediatorService,
     OrganizationService,
 )
+from mediator_desktop.services.sessions import SessionService
 from mediator_desktop.storage.db import Database, open_database
 
 
@@ -24,6 +27,9 @@ class Services:
         self.mediators = MediatorService(self.ctx)
         self.dispute_types = DisputeTypeService(self.ctx)
         self.cases = CaseService(self.ctx)
+        self.sessions = SessionService(self.ctx)
+        self.agreements = AgreementService(self.ctx)
+        self.evidence = EvidenceService(self.ctx)
         self.exchange = ExchangeService(self.ctx, self)
         self.documents = DocumentService(self.ctx, self)
 
