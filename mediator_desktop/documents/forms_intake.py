@@ -176,9 +176,16 @@ def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT
         *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三", DUTIES, strict=True)],
         Spacer(3),
     ]
+    def received(p: dict[str, Any]) -> str:
+        # An oral notice (口头告知) is recorded as such; the party still signs that they know it.
+        if p.get("notice_method") == "oral":
+            return "已口头告知，当事人知悉上述内容。\n签名："
+        return "已收到并知悉本告知书内容。\n签名："
+
     rows = [[cell(f"{party_title(p)}\n{p['name']}", shade=True),
-             cell("已收到并知悉本告知书内容。\n签名：", min_height_mm=18),
-             cell("日期：＿＿＿年＿＿月＿＿日")] for p in case["parties"]]
+             cell(received(p), min_height_mm=18),
+             cell("日期：" + (chinese_date(_d(p.get("notice_on"))) or "＿＿＿年＿＿月＿＿日"),
+                  field="告知日期")] for p in case["parties"]]
     widths = [1.3, 1.9, 2.2]
     blocks.append(Table(rows[:-1], widths) if len(rows) > 1 else Spacer(0))
     blocks.append(KeepTogether([Table(rows[-1:], widths),

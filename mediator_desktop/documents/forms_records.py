@@ -100,17 +100,24 @@ def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOpt
         if n:
             blocks.append(PageBreak())
         present = _present(case, session)
+        # 被调查人 may be someone who is not a party (a neighbour, a witness): the record
+        # header names them as written; otherwise the parties present are the ones asked.
+        interviewee = (session.get("interviewee") or "").strip()
         blocks.append(Table([
             _row("时　间", _when(session), "调查时间"),
             _row("地　点", session.get("place", ""), "调查地点"),
-            _row("被调查人", "、".join(p["name"] for p in present), "被调查人"),
+            _row("被调查人", interviewee or "、".join(p["name"] for p in present), "被调查人"),
             _row("参加人", "、".join(session.get("participants") or []), "参加人"),
             _row("调查人", mediator_names(case), "调查人"),
-            _row("记录人", case.get("recorder", ""), "记录人"),
+            _row("记录人", session.get("recorder") or case.get("recorder", ""), "记录人"),
         ], LABEL_WIDTHS))
         blocks.append(para("调查情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
         blocks.extend(_body(session, "调查记录"))
-        rows = [("被调查人", p["name"], p.get("kind") == "organization") for p in present] or [("被调查人", "", False)]
+        if interviewee:
+            rows = [("被调查人", name, False) for name in interviewee.replace("，", "、").split("、") if name.strip()]
+        else:
+            rows = [("被调查人", p["name"], p.get("kind") == "organization") for p in present]
+        rows = rows or [("被调查人", "", False)]
         blocks.append(_read_back("被调查人", rows, False, "调查人"))
     code = case.get("code", "")
     return Document("investigation-record", "人民调解调查记录", blocks, _furniture(org, code),
@@ -128,11 +135,11 @@ def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
         blocks.append(Table([
             _row("时　间", _when(session), "调解时间"),
             _row("地　点", session.get("place", ""), "调解地点"),
-            _row("事　由", case.get("title") or case.get("dispute_type", ""), "事由"),
+            _row("事　由", session.get("subject") or case.get("title") or case.get("dispute_type", ""), "事由"),
             _row("当事人", "、".join(p["name"] for p in present), "当事人"),
             _row("参加人", "、".join(session.get("participants") or []), "参加人"),
             _row("人民调解员", mediator_names(case), "人民调解员"),
-            _row("记录人", case.get("recorder", ""), "记录人"),
+            _row("记录人", session.get("recorder") or case.get("recorder", ""), "记录人"),
         ], LABEL_WIDTHS))
         blocks.append(para("调解情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
         blocks.extend(_body(session, "调解记录"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 from sys import intern
 from typing import Any
 
@@ -16,8 +16,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from mediator_desktop.domain import codes, states
 from mediator_desktop.domain.checklist import checklist, missing
 from mediator_desktop.domain.deadlines import mediation_time_limit
-from mediator_desktop.domain.enums import CaseSource, CaseStatus, MediatorRole, RiskLevel, TerminationReason
-from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.enums import (
+    CaseSource,
+    CaseStatus,
+    MediatorRole,
+    RiskLevel,
+    SessionKind,
+    TerminationReason,
+    TermStatus,
+)
+from mediator_desktop.domain.text import amount_figures, chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.case_facts import agreement_problems, case_file_facts
 from mediator_desktop.domain.pinyin import name_search_keys
@@ -38,6 +46,7 @@ from mediator_desktop.services.dto import (
     PartyMatch,
     PartyView,
     TerminationView,
+    TimelineEntry,
 )
 from mediator_desktop.services.errors import (
     ConflictError,
@@ -477,6 +486,56 @@ class CaseService:
             if after is not None:
                 full = full.where(search.after_condition(query.sort, query.descending, after))
             return [_row(r) for r in s.execute(full.order_by(*order).limit(limit))]
+
+    def timeline(self, case_id: int) -> list[TimelineEntry]:
+        """Everything that happened in the case, in order: sessions held, the agreement taking
+        effect, performance, visits, termination — and every entry made, with who and when."""
+        with self.ctx.db.read() as s:
+            case = s.get(Case, case_id, options=[selectinload(Case.sessions), selectinload(Case.follow_ups)])
+            if case is None:
+                raise NotFoundError("找不到这个案件，可能已被删除")
+            names = [p.name for p in case.parties]
+            mediators = {m.mediator_id: m.mediator.name for m in case.mediators}
+            out: list[TimelineEntry] = []
+            for x in case.sessions:
+                if x.cancelled:
+                    continue
+                who = "、".join(mediators.get(i, "") for i in (x.mediator_ids or []) if i in mediators) \
+                    or case.mediator_names
+                present = "、".join(names[i] for i in (x.present or []) if 0 <= i < len(names))
+                text = f"{SessionKind(x.kind).label}" + (f"（{x.place}）" if x.place else "")
+                if present:
+                    text += f"，到场：{present}"
+                if x.signed_at:
+                    text += "；记录已宣读签字"
+                out.append(TimelineEntry(x.starts_at, who, "活动", text))
+            a = case.agreement
+            if a is not None and a.signed_on:
+                what = "书面调解协议生效" if a.form == "written" else "达成口头协议"
+                out.append(TimelineEntry(datetime.combine(a.signed_on, time(0)), case.mediator_names,
+                                         "活动", what + (f"（{a.number}）" if a.number else "")))
+            if a is not None:
+                for k, t in enumerate(a.terms, 1):
+                    for perf in t.performances:
+                        text = f"第{clause_number(k)}条履行情况：{TermStatus(perf.status).label}"
+                        if perf.amount is not None:
+                            text += f"，{amount_figures(perf.amount)}"
+                        out.append(TimelineEntry(datetime.combine(perf.on, time(0)), perf.actor, "活动",
+                                                 text + (f"（{perf.note}）" if perf.note else "")))
+            for f in case.follow_ups:
+                if f.done_on:
+                    party = names[f.party] if f.party is not None and 0 <= f.party < len(names) else ""
+                    out.append(TimelineEntry(datetime.combine(f.done_on, time(0)), f.visitor, "活动",
+                                             f"回访{party}"))
+            if case.termination is not None and case.termination.on:
+                out.append(TimelineEntry(datetime.combine(case.termination.on, time(0)), "", "活动",
+                                         f"终止调解：{case.termination.reason}"))
+            for entry in s.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id)
+                                   .order_by(AuditEntry.id)):
+                out.append(TimelineEntry(entry.at, entry.actor, "操作",
+                                         (entry.detail or {}).get("text", entry.action)))
+        out.sort(key=lambda e: (e.at, e.kind != "活动"))
+        return out
 
     def count(self, query: CaseQuery, cap: int | None = None) -> int:
         """How many cases match; with ``cap``, counting stops after ``cap + 1`` (the list says

@@ -132,6 +132,19 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline (时间线): what happened, when, and who did or recorded it.
+
+    ``kind`` is 活动 for things that took place (a session, the agreement taking effect, a
+    visit) and 操作 for what someone entered into the application (the audit trail)."""
+
+    at: datetime
+    actor: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ExtensionView:
     """延长调解期限: the new date, how the parties consented, who recorded it and when."""
 

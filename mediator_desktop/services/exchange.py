@@ -311,6 +311,8 @@ class ExchangeService:
                 ends_at=_dt(x.get("ends_at")), place=x.get("place", ""),
                 present=list(x.get("present", [])), participants=list(x.get("participants", [])),
                 record=x.get("record", ""), outcome=x.get("outcome", ""),
+                # The format carries only signed records: one that arrives was signed.
+                signed_at=(_dt(x.get("ends_at")) or _dt(x["starts_at"])) if x.get("record") else None,
             )
             for k, x in enumerate(data.get("sessions", []))
         ]
@@ -352,11 +354,17 @@ class ExchangeService:
 
     # -- export -------------------------------------------------------------------------------
 
-    def export_document(self, codes: list[str] | None = None, *, masked: bool = False) -> dict[str, Any]:
+    def export_document(self, codes: list[str] | None = None, *, masked: bool = False,
+                        for_documents: bool = False) -> dict[str, Any]:
         """The cases (all, or those with ``codes``) as a case-exchange document.
 
         ``masked`` gives an export for sharing: ID numbers and phones masked as in lists
-        (such a file is for reading, not for importing back).
+        (such a file is for reading, not for importing back). Only signed records are
+        exported, and never a caucus or private note (those are not in the case at all).
+
+        ``for_documents`` is the shape the document builders read: records not yet signed are
+        included (the record is printed to be read back and signed) with their ``signed_at``,
+        plus the record headers and each party's rights notice. It is not an exchange document.
         """
         from mediator_desktop.services.errors import NotFoundError
 
@@ -386,10 +394,10 @@ class ExchangeService:
                 if missing:
                     raise NotFoundError(f"找不到案号为“{missing[0]}”的案件")
                 stmt = stmt.where(Case.code.in_(codes))
-            cases = [self._case_out(c, masked) for c in s.scalars(stmt)]
+            cases = [self._case_out(c, masked, for_documents) for c in s.scalars(stmt)]
         return {"format": FORMAT, "version": VERSION, "organization": org_out, "cases": cases}
 
-    def _case_out(self, c: Case, masked: bool) -> dict[str, Any]:
+    def _case_out(self, c: Case, masked: bool, for_documents: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {}
         _put(out, "code", c.code)
         _put(out, "received_on", c.received_on)
@@ -426,18 +434,30 @@ class ExchangeService:
                 _put(ao, "id_number", mask_id_number(a.id_number) if masked else a.id_number)
                 agents.append(ao)
             _put(po, "agents", agents)
+            if for_documents:
+                _put(po, "notice_on", p.notice_on)
+                _put(po, "notice_method", p.notice_method)
             parties.append(po)
         out["parties"] = parties
         sessions = []
-        for x in c.sessions:
+        ordered = sorted(c.sessions, key=lambda x: (x.starts_at, x.position)) if for_documents else c.sessions
+        for x in ordered:
+            if x.cancelled:
+                continue
             so: dict[str, Any] = {"kind": x.kind}
             _put(so, "starts_at", x.starts_at)
             _put(so, "ends_at", x.ends_at)
             _put(so, "place", x.place)
             _put(so, "present", list(x.present or []))
             _put(so, "participants", list(x.participants or []))
-            _put(so, "record", x.record)
-            _put(so, "outcome", x.outcome)
+            if x.signed_at is not None or for_documents:
+                _put(so, "record", x.record)
+                _put(so, "outcome", x.outcome)
+            if for_documents:
+                _put(so, "signed_at", x.signed_at)
+                _put(so, "subject", x.subject)
+                _put(so, "interviewee", x.interviewee)
+                _put(so, "recorder", x.recorder)
             sessions.append(so)
         _put(out, "sessions", sessions)
         if c.agreement is not None:
