@@ -1,0 +1,576 @@
+"""The case view's "调解活动" tab: the sessions of a case (调查/调解) with their records, the
+rights notice (权利义务告知) of each party, and the caucus and private notes — which never go
+into the case file and look different from the record everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
+from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.services.dto import CaseDetail
+from mediator_desktop.services.errors import ServiceError, ValidationError
+from mediator_desktop.services.sessions import SCHEDULABLE, NoteView, NoticeView, SessionView
+from mediator_desktop.ui.record_editor import NOTE_CAPTIONS, NOTE_COLOURS, RecordEditor, note_style
+from mediator_desktop.ui.session_dialog import SessionDialog
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, ok_cancel, qdate
+
+CANCELLED_COLOUR = QColor("#8a8a8a")
+SIGNED_COLOUR = QColor("#1b6e20")
+MISSING_COLOUR = QColor("#b00020")
+
+
+class NoticeDialog(QDialog):
+    """记录权利义务告知 for one party: the date and whether in writing or orally."""
+
+    saved = Signal(object)
+
+    def __init__(self, services, notice: NoticeView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.services, self.notice = services, notice
+        self.setWindowTitle(f"记录权利义务告知 — {notice.name}")
+        lay = QVBoxLayout(self)
+        intro = QLabel(f"已向“{notice.name}”告知人民调解的性质、原则，以及当事人的权利和义务（人民调解法第二十三、二十四条）。")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        today = services.today()
+        self.on = QDateEdit()
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("yyyy年M月d日")
+        self.on.setMaximumDate(qdate(today))
+        self.on.setMinimumDate(QDate(2000, 1, 1))
+        self.on.setDate(qdate(notice.on or today))
+        add_row(form, self.errors, "on", "告知日期(&D)：", self.on)
+        methods = QWidget()
+        row = QHBoxLayout(methods)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.method_group = QButtonGroup(self)
+        self.written = QRadioButton(NoticeMethod.WRITTEN.label + "（当事人签收告知书）")
+        self.oral = QRadioButton(NoticeMethod.ORAL.label + "（记入调解记录）")
+        for button in (self.written, self.oral):
+            self.method_group.addButton(button)
+            row.addWidget(button)
+        row.addStretch()
+        (self.oral if notice.method == NoticeMethod.ORAL.value else self.written).setChecked(True)
+        add_row(form, self.errors, "method", "方式：", methods)
+        lay.addLayout(form)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        lay.addWidget(self.message)
+        self.buttons = ok_cancel("保存", "取消")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.resize(560, 260)
+
+    def method(self) -> str:
+        return NoticeMethod.ORAL.value if self.oral.isChecked() else NoticeMethod.WRITTEN.value
+
+    def save(self) -> None:
+        try:
+            view = self.services.sessions.record_notice(self.notice.party_id, self.on.date().toPython(),
+                                                        self.method())
+        except ValidationError as exc:
+            unplaced = self.errors.show(exc.problems)
+            if unplaced:
+                self.message.setText("\n".join(p.message for p in unplaced))
+                self.message.show()
+            return
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.saved.emit(view)
+        self.accept()
+
+
+class NoteDialog(QDialog):
+    """Write or change one caucus note (pale yellow) or private note (pale grey)."""
+
+    saved = Signal(object)
+
+    def __init__(self, services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+                 note: NoteView | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.case_id, self.kind, self.note = services, case_id, kind, note
+        self.setWindowTitle(("修改" if note else "添加") + NoteKind(kind).label)
+        outer = QVBoxLayout(self)
+        self.paper = QFrame()
+        name = f"noteDialog_{kind}"
+        self.paper.setObjectName(name)
+        self.paper.setStyleSheet(note_style(kind, name))
+        outer.addWidget(self.paper)
+        lay = QVBoxLayout(self.paper)
+        self.caption = QLabel(NOTE_CAPTIONS[kind])
+        self.caption.setWordWrap(True)
+        font = self.caption.font()
+        font.setBold(True)
+        self.caption.setFont(font)
+        lay.addWidget(self.caption)
+        self.party = QComboBox()
+        self.party.setMinimumContentsLength(10)
+        if kind == NoteKind.CAUCUS.value:
+            row = QHBoxLayout()
+            row.addWidget(QLabel("谈话对象(&P)："))
+            self.party.addItem("请选择当事人", None)
+            for position, party_name in parties:
+                self.party.addItem(party_name, position)
+            if note is not None:
+                self.party.setCurrentIndex(max(self.party.findData(note.party), 0))
+            row.itemAt(0).widget().setBuddy(self.party)  # type: ignore[union-attr]
+            row.addWidget(self.party)
+            row.addStretch()
+            lay.addLayout(row)
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.body.setPlainText(note.body if note else "")
+        lay.addWidget(self.body, 1)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+        self.buttons = ok_cancel("保存", "取消")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        self.resize(640, 480)
+
+    def save(self) -> None:
+        party = self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None
+        sessions = self.services.sessions
+        try:
+            if self.note is None:
+                view = sessions.add_note(self.case_id, self.kind, self.body.toPlainText(), party=party)
+            else:
+                view = sessions.update_note(self.note.id, self.note.version, self.body.toPlainText(), party=party)
+        except ValidationError as exc:
+            self.message.setText("\n".join(p.message for p in exc.problems))
+            self.message.show()
+            return
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.note = view
+        self.saved.emit(view)
+        self.accept()
+
+
+class SessionsPanel(QWidget):
+    """Sessions, rights notice and notes of one case; ``changed(case_id)`` after every write."""
+
+    changed = Signal(int)
+
+    def __init__(self, services, rooms: Sequence[str], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+                 autosave_seconds: int = 2) -> None:
+        super().__init__(parent)
+        self.services, self.rooms, self.autosave_seconds = services, list(rooms), autosave_seconds
+        self.detail: CaseDetail | None = None
+        self.session_views: list[SessionView] = []
+        self.notice_views: list[NoticeView] = []
+        self.note_views: list[NoteView] = []
+        self.record_editor: RecordEditor | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
+        lay.addWidget(self.message)
+
+        lay.addWidget(self._section("调查与调解"))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        lay.addWidget(self.hint)
+        self.sessions = QTableWidget(0, 6)
+        self.sessions.setHorizontalHeaderLabels(["时间", "类型", "地点", "调解员", "到场当事人", "记录"])
+        self.sessions.setToolTip("双击打开记录")
+        self._table(self.sessions)
+        self.sessions.doubleClicked.connect(lambda _i: self.edit_record())
+        self.sessions.itemSelectionChanged.connect(self._update_buttons)
+        lay.addWidget(self.sessions)
+        row = QHBoxLayout()
+        self.investigate_button = QPushButton("安排调查…")
+        self.mediate_button = QPushButton("安排调解…")
+        self.change_button = QPushButton("修改安排…")
+        self.record_button = QPushButton("编辑记录…")
+        self.cancel_button = QPushButton("取消活动")
+        for b in (self.investigate_button, self.mediate_button, self.change_button, self.record_button,
+                  self.cancel_button):
+            row.addWidget(b)
+        row.addStretch()
+        lay.addLayout(row)
+        self.investigate_button.clicked.connect(lambda: self.schedule(SessionKind.INVESTIGATION.value))
+        self.mediate_button.clicked.connect(lambda: self.schedule(SessionKind.MEDIATION.value))
+        self.change_button.clicked.connect(self.change_session)
+        self.record_button.clicked.connect(self.edit_record)
+        self.cancel_button.clicked.connect(self.ask_cancel)
+
+        lay.addWidget(self._section("权利义务告知"))
+        self.notices = QTableWidget(0, 4)
+        self.notices.setHorizontalHeaderLabels(["当事人", "告知日期", "方式", "告知人"])
+        self._table(self.notices)
+        self.notices.doubleClicked.connect(lambda _i: self.record_notice())
+        self.notices.itemSelectionChanged.connect(self._update_buttons)
+        lay.addWidget(self.notices)
+        row = QHBoxLayout()
+        self.notice_button = QPushButton("记录告知…")
+        self.clear_notice_button = QPushButton("撤销告知记录")
+        row.addWidget(self.notice_button)
+        row.addWidget(self.clear_notice_button)
+        row.addStretch()
+        lay.addLayout(row)
+        self.notice_button.clicked.connect(self.record_notice)
+        self.clear_notice_button.clicked.connect(self.clear_notice)
+
+        lay.addWidget(self._section("背对背记录与个人笔记（不入卷宗、不打印、不导出）"))
+        self.notes = QListWidget()
+        self.notes.setWordWrap(True)
+        self.notes.setMinimumHeight(120)
+        self.notes.setToolTip("黄色：背对背记录（调解员之间可见）；灰色：个人笔记（仅本人可见）。双击修改")
+        self.notes.itemDoubleClicked.connect(lambda _i: self.edit_note())
+        self.notes.itemSelectionChanged.connect(self._update_buttons)
+        lay.addWidget(self.notes)
+        row = QHBoxLayout()
+        self.caucus_button = QPushButton("添加背对背记录…")
+        self.private_button = QPushButton("添加个人笔记…")
+        self.edit_note_button = QPushButton("修改笔记…")
+        self.delete_note_button = QPushButton("删除笔记")
+        for b in (self.caucus_button, self.private_button, self.edit_note_button, self.delete_note_button):
+            row.addWidget(b)
+        row.addStretch()
+        lay.addLayout(row)
+        self.caucus_button.clicked.connect(lambda: self.add_note(NoteKind.CAUCUS.value))
+        self.private_button.clicked.connect(lambda: self.add_note(NoteKind.PRIVATE.value))
+        self.edit_note_button.clicked.connect(self.edit_note)
+        self.delete_note_button.clicked.connect(self.ask_delete_note)
+        lay.addStretch()
+        self._update_buttons()
+
+    @staticmethod
+    def _section(text: str) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        label.setFont(font)
+        return label
+
+    @staticmethod
+    def _table(table: QTableWidget) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(130)
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def show_case(self, case_id: int) -> None:
+        self.message.hide()
+        try:
+            self.detail = self.services.cases.get(case_id)
+            self.session_views = self.services.sessions.sessions(case_id)
+            self.notice_views = self.services.sessions.notices(case_id)
+            self.note_views = self.services.sessions.notes(case_id)
+        except ServiceError as exc:
+            self.detail = None
+            self._error(str(exc))
+            self.session_views, self.notice_views, self.note_views = [], [], []
+        self._render()
+
+    def refresh(self) -> None:
+        if self.detail is not None:
+            self.show_case(self.detail.id)
+
+    def _render(self) -> None:
+        d = self.detail
+        if d is not None and d.status not in SCHEDULABLE:
+            status = CaseStatus(d.status)
+            self.hint.setText("案件受理后才能安排调查、调解。" if status is CaseStatus.REGISTERED
+                              else f"案件已“{status.label}”，不能再安排新的调查、调解。")
+            self.hint.show()
+        else:
+            self.hint.hide()
+        self.sessions.setRowCount(len(self.session_views))
+        for row, v in enumerate(self.session_views):
+            if v.cancelled:
+                state, colour = "已取消", CANCELLED_COLOUR
+            elif v.signed_at:
+                state, colour = f"✔ 已宣读签字（{v.signed_at.month}月{v.signed_at.day}日）", SIGNED_COLOUR
+            elif v.record.strip():
+                state, colour = "已写，未签字", MISSING_COLOUR
+            else:
+                state, colour = "未写", None
+            values = [v.time_text(), v.kind_label, v.place, "、".join(v.mediator_names),
+                      "、".join(v.present_names), state]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if v.cancelled:
+                    item.setForeground(QBrush(CANCELLED_COLOUR))
+                    font = item.font()
+                    font.setStrikeOut(col < 5)
+                    item.setFont(font)
+                elif col == 5 and colour is not None:
+                    item.setForeground(QBrush(colour))
+                self.sessions.setItem(row, col, item)
+        self.sessions.resizeColumnsToContents()
+        self.sessions.horizontalHeader().setStretchLastSection(True)
+
+        self.notices.setRowCount(len(self.notice_views))
+        for row, n in enumerate(self.notice_views):
+            values = [n.name, chinese_date(n.on) if n.on else "尚未告知", n.method_label, n.by]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if n.on is None and col == 1:
+                    item.setForeground(QBrush(MISSING_COLOUR))
+                self.notices.setItem(row, col, item)
+        self.notices.resizeColumnsToContents()
+        self.notices.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+        self.notes.clear()
+        for n in self.note_views:
+            label = f"背对背·{n.party_name}" if n.kind == NoteKind.CAUCUS.value else "个人笔记"
+            item = QListWidgetItem(f"【{label}】{n.created_at.month}月{n.created_at.day}日 {n.created_at:%H:%M}"
+                                   f"（{n.author}）\n{n.body}")
+            item.setData(Qt.ItemDataRole.UserRole, n.id)
+            item.setBackground(QBrush(QColor(NOTE_COLOURS[n.kind][0])))
+            item.setToolTip(NOTE_CAPTIONS[n.kind])
+            self.notes.addItem(item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        d = self.detail
+        open_case = d is not None and d.status in SCHEDULABLE
+        writable = d is not None and d.status != CaseStatus.CLOSED.value
+        self.investigate_button.setEnabled(open_case)
+        self.mediate_button.setEnabled(open_case)
+        v = self.selected_session()
+        self.change_button.setEnabled(open_case and v is not None and not v.cancelled and v.signed_at is None)
+        self.record_button.setEnabled(v is not None)
+        self.cancel_button.setEnabled(writable and v is not None and not v.cancelled and v.signed_at is None)
+        self.notice_button.setEnabled(writable and bool(self.notice_views))
+        n = self.selected_notice()
+        self.clear_notice_button.setEnabled(writable and n is not None and n.on is not None)
+        self.caucus_button.setEnabled(d is not None)
+        self.private_button.setEnabled(d is not None)
+        has_note = self.selected_note() is not None
+        self.edit_note_button.setEnabled(has_note)
+        self.delete_note_button.setEnabled(has_note)
+
+    def selected_session(self) -> SessionView | None:
+        rows = self.sessions.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        return self.session_views[row] if 0 <= row < len(self.session_views) else None
+
+    def selected_notice(self) -> NoticeView | None:
+        rows = self.notices.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        return self.notice_views[row] if 0 <= row < len(self.notice_views) else None
+
+    def selected_note(self) -> NoteView | None:
+        row = self.notes.currentRow()
+        return self.note_views[row] if 0 <= row < len(self.note_views) and self.notes.selectedItems() else None
+
+    def select_session(self, session_id: int) -> None:
+        for row, v in enumerate(self.session_views):
+            if v.id == session_id:
+                self.sessions.selectRow(row)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _parties(self) -> list[tuple[int, str]]:
+        return [(p.position, p.name) for p in self.detail.parties] if self.detail else []
+
+    def _after_write(self, select_session: int | None = None, case_id: int | None = None) -> None:
+        """Show the write and tell the case view (``case_id``: the case written to, when it may
+        no longer be the case shown — a record editor stays open while the user moves on)."""
+        shown = self.detail.id if self.detail is not None else None
+        case_id = case_id if case_id is not None else shown
+        if case_id is None:
+            return
+        if case_id == shown:
+            self.refresh()
+            if select_session is not None:
+                self.select_session(select_session)
+        self.changed.emit(case_id)
+
+    def schedule(self, kind: str) -> SessionDialog | None:
+        if self.detail is None:
+            return None
+        dialog = SessionDialog(self.services, self.detail.id, None, self.rooms, self, kind=kind)
+        dialog.saved.connect(lambda v: self._after_write(v.id))
+        dialog.open()
+        self.session_dialog = dialog
+        return dialog
+
+    def change_session(self) -> SessionDialog | None:
+        v = self.selected_session()
+        if self.detail is None or v is None:
+            return None
+        dialog = SessionDialog(self.services, self.detail.id, v, self.rooms, self)
+        dialog.saved.connect(lambda view: self._after_write(view.id))
+        dialog.open()
+        self.session_dialog = dialog
+        return dialog
+
+    def edit_record(self) -> RecordEditor | None:
+        v = self.selected_session()
+        if v is None:
+            return None
+        existing = self.record_editor
+        if existing is not None and existing.isVisible() and existing.view.id == v.id:
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        try:
+            editor = RecordEditor(self.services, v.id, self.autosave_seconds, self)
+        except ServiceError as exc:
+            self._error(str(exc))
+            return None
+        editor.changed.connect(lambda case_id: self._after_write(v.id, case_id))
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
+        editor.show()
+        self.record_editor = editor
+        return editor
+
+    def _editor_closed(self, editor: RecordEditor) -> None:
+        if self.record_editor is editor:
+            self.record_editor = None
+        editor.deleteLater()
+
+    def ask_cancel(self) -> QMessageBox | None:
+        v = self.selected_session()
+        if v is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "取消活动",
+                          f"确定取消{v.time_text()}的{v.kind_label}吗？\n取消后仍会在列表中显示为“已取消”。",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("取消这次活动")
+        box.button(QMessageBox.StandardButton.No).setText("不取消")
+
+        def answered(_result: int) -> None:
+            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                self.services.sessions.cancel(v.id, v.version)
+            except ServiceError as exc:
+                self._error(str(exc))
+                return
+            self.message.hide()
+            self._after_write(v.id)
+
+        box.finished.connect(answered)
+        box.open()
+        self.cancel_box = box
+        return box
+
+    def record_notice(self) -> NoticeDialog | None:
+        n = self.selected_notice() or next((x for x in self.notice_views if x.on is None), None)
+        if n is None and self.notice_views:
+            n = self.notice_views[0]
+        if n is None:
+            return None
+        dialog = NoticeDialog(self.services, n, self)
+        dialog.saved.connect(lambda _v: self._after_write())
+        dialog.open()
+        self.notice_dialog = dialog
+        return dialog
+
+    def clear_notice(self) -> None:
+        n = self.selected_notice()
+        if n is None:
+            return
+        try:
+            self.services.sessions.clear_notice(n.party_id)
+        except ServiceError as exc:
+            self._error(str(exc))
+            return
+        self._after_write()
+
+    def add_note(self, kind: str) -> NoteDialog | None:
+        if self.detail is None:
+            return None
+        dialog = NoteDialog(self.services, self.detail.id, kind, self._parties(), None, self)
+        dialog.saved.connect(lambda _v: self._after_write())
+        dialog.open()
+        self.note_dialog = dialog
+        return dialog
+
+    def edit_note(self) -> NoteDialog | None:
+        n = self.selected_note()
+        if self.detail is None or n is None:
+            return None
+        dialog = NoteDialog(self.services, self.detail.id, n.kind, self._parties(), n, self)
+        dialog.saved.connect(lambda _v: self._after_write())
+        dialog.open()
+        self.note_dialog = dialog
+        return dialog
+
+    def ask_delete_note(self) -> QMessageBox | None:
+        n = self.selected_note()
+        if n is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "删除笔记", "确定删除这条笔记吗？删除后不能恢复。",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("删除")
+        box.button(QMessageBox.StandardButton.No).setText("不删除")
+
+        def answered(_result: int) -> None:
+            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                self.services.sessions.delete_note(n.id, n.version)
+            except ServiceError as exc:
+                self._error(str(exc))
+                return
+            self._after_write()
+
+        box.finished.connect(answered)
+        box.open()
+        self.delete_box = box
+        return box
+
+    def _error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
