@@ -3,10 +3,12 @@ order, and the back cover — as one PDF.
 
 The contents need the page count of every form, so the file is assembled after the forms are
 rendered: each form is rendered on its own (keeping its own 第 x 页 共 y 页), then cover, contents,
-forms, attachments and back cover are joined. Attachments (identity papers, evidence photos,
-receipts: images as fitted A4 pages, PDFs as they are) are filed under their item; the case
-storage keeps none yet (that comes with the evidence work of issue 3), so the service passes
-none and such items are listed as 未附.
+forms, attachments and back cover are joined. Attachments (附件: identity papers, evidence
+photos, receipts, kept by the evidence service) are filed under their item: images as fitted A4
+pages, PDFs as they are. Files paper cannot hold (a Word document, a recording) or that cannot be
+read are named in the contents with the note 电子文件，另存 — never dropped silently. Item names
+come from :data:`mediator_desktop.domain.checklist.ITEM_NAMES`, so the checklist on screen and
+the printed contents never disagree.
 """
 
 from __future__ import annotations
@@ -45,7 +47,16 @@ from mediator_desktop.documents.model import (
 )
 from mediator_desktop.documents.render_pdf import render_pdf
 from mediator_desktop.documents.style import DocumentStyle
+from mediator_desktop.domain.checklist import ITEM_NAMES
 from mediator_desktop.domain.text import blank_date, chinese_date
+
+#: Image types the case file binds as pages (Pillow reads them); PDFs are bound as they are.
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/gif", "image/bmp", "image/webp"})
+PDF_TYPE = "application/pdf"
+#: The contents note for a file that stays electronic (a .docx, a recording, an unreadable file).
+NOT_BOUND = "电子文件，另存"
+#: Resolution images are reduced to on the page: sharp in print, small in the file.
+PRINT_DPI = 200
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,12 @@ class Attachment:
     item: int
     name: str
     data: bytes
-    media_type: str                # image/jpeg, image/png or application/pdf
+    media_type: str                # image/* and application/pdf are bound; anything else is listed
+
+    @property
+    def bindable(self) -> bool:
+        """Whether this kind of file can become pages of the case file (see :func:`readable`)."""
+        return self.media_type == PDF_TYPE or self.media_type in IMAGE_TYPES
 
 
 @dataclass(frozen=True)
@@ -95,19 +111,19 @@ def file_items(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEF
     confirmation = _try(forms.judicial_confirmation, org, case, options) if case.get("judicial_confirmation") else ()
     has_agents = any(p.get("agents") for p in case["parties"])
     items = [
-        FileItem(1, "人民调解申请书或受理登记表", True, intake),
-        FileItem(2, "当事人权利义务告知书", True, _try(forms_intake.notice, org, case, options)),
-        FileItem(3, "当事人身份证明材料", True, note="未附"),
-        FileItem(4, "授权委托书", False, note="未附" if has_agents else ""),
-        FileItem(5, "人民调解调查记录", False, _try(forms_records.investigation_record, org, case, options)),
-        FileItem(6, "证据材料", False),
-        FileItem(7, "人民调解记录", True, _try(forms_records.mediation_record, org, case, options)),
-        FileItem(8, "人民调解协议书", agreement.get("form") == "written", outcome, outcome_note),
-        FileItem(9, "履行凭证", False),
-        FileItem(10, "人民调解回访记录", False, _try(forms_records.follow_up_record, org, case, options)),
-        FileItem(11, "司法确认材料", False, confirmation),
-        FileItem(12, "卷宗情况说明", False),
-        FileItem(13, "封底", True),
+        FileItem(1, ITEM_NAMES[1], True, intake),
+        FileItem(2, ITEM_NAMES[2], True, _try(forms_intake.notice, org, case, options)),
+        FileItem(3, ITEM_NAMES[3], True, note="未附"),
+        FileItem(4, ITEM_NAMES[4], False, note="未附" if has_agents else ""),
+        FileItem(5, ITEM_NAMES[5], False, _try(forms_records.investigation_record, org, case, options)),
+        FileItem(6, ITEM_NAMES[6], False),
+        FileItem(7, ITEM_NAMES[7], True, _try(forms_records.mediation_record, org, case, options)),
+        FileItem(8, ITEM_NAMES[8], agreement.get("form") == "written", outcome, outcome_note),
+        FileItem(9, ITEM_NAMES[9], False),
+        FileItem(10, ITEM_NAMES[10], False, _try(forms_records.follow_up_record, org, case, options)),
+        FileItem(11, ITEM_NAMES[11], False, confirmation),
+        FileItem(12, ITEM_NAMES[12], False),
+        FileItem(13, ITEM_NAMES[13], True),
     ]
     by_item: dict[int, tuple[Attachment, ...]] = {}
     for a in attachments:
@@ -174,48 +190,139 @@ def _page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def scan_pages(attachments: tuple[Attachment, ...], style: DocumentStyle, code: str) -> bytes:
+def bindable_pdf(data: bytes) -> bytes | None:
+    """The PDF as it can be joined into the case file (a copy without the empty-password
+    encryption some scanners apply), or ``None`` when it cannot be read."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            if not reader.decrypt(""):
+                return None
+            out = io.BytesIO()
+            PdfWriter(clone_from=reader).write(out)
+            data = out.getvalue()
+            reader = PdfReader(io.BytesIO(data))
+        return data if len(reader.pages) else None
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        return None
+
+
+def image_frames(data: bytes, box_w_pt: float, box_h_pt: float) -> list[ImageReader] | None:
+    """The pages of an image file (a multi-page TIFF scan has several), upright (the
+    orientation a phone records), on white where transparent, reduced to :data:`PRINT_DPI` at
+    the size it prints; ``None`` when the file cannot be read as an image."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    try:
+        source = Image.open(io.BytesIO(data))
+        frames = [f.copy() for f in ImageSequence.Iterator(source)] if source.format == "TIFF" else [source]
+        out: list[ImageReader] = []
+        for frame in frames:
+            frame = ImageOps.exif_transpose(frame) or frame
+            if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+                rgba = frame.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, "white")
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                frame = flat
+            elif frame.mode not in ("RGB", "L", "1"):
+                frame = frame.convert("RGB")
+            limit = (int(box_w_pt / 72 * PRINT_DPI), int(box_h_pt / 72 * PRINT_DPI))
+            if frame.width > limit[0] or frame.height > limit[1]:
+                frame = frame.copy()
+                frame.thumbnail(limit, Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            if source.format == "JPEG" and frame.mode in ("RGB", "L"):
+                frame.save(buf, format="JPEG", quality=85)
+            else:
+                frame.save(buf, format="PNG", optimize=True)
+            out.append(ImageReader(io.BytesIO(buf.getvalue())))
+        return out or None
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a damaged or unknown file
+        return None
+
+
+def _box(style: DocumentStyle) -> tuple[float, float]:
+    page_w, page_h = A4
+    return (page_w - (style.margin_left_mm + style.margin_right_mm) * mm,
+            page_h - (style.margin_top_mm + style.margin_bottom_mm) * mm)
+
+
+Frames = list[ImageReader]
+
+
+def scan_pages(attachments: tuple[Attachment, ...], style: DocumentStyle, code: str,
+               frames: dict[int, Frames] | None = None) -> bytes:
     """Images as A4 pages, each fitted inside the margins, with the case code and the file name
-    at the foot; PDF attachments are kept as they are (see :func:`render_case_file`)."""
+    at the foot; PDF attachments are kept as they are (see :func:`render_case_file`). An image
+    that cannot be read gives no page (:func:`render_case_file` lists it as 电子文件，另存).
+    ``frames`` maps an attachment's position in ``attachments`` to its already prepared pages."""
     out = io.BytesIO()
     c = rl_canvas.Canvas(out, pagesize=A4, initialFontName=font_name(style.body_faces[0]))
-    page_w, page_h = A4
-    box_w = page_w - (style.margin_left_mm + style.margin_right_mm) * mm
-    box_h = page_h - (style.margin_top_mm + style.margin_bottom_mm) * mm
-    for a in attachments:
-        image = ImageReader(io.BytesIO(a.data))
-        w, h = image.getSize()
-        scale = min(box_w / w, box_h / h)
-        x = style.margin_left_mm * mm + (box_w - w * scale) / 2
-        y = style.margin_bottom_mm * mm + (box_h - h * scale) / 2
-        c.drawImage(image, x, y, width=w * scale, height=h * scale)
-        caption = f"{code}　附件：{a.name}"
-        size = style.size(Role.SMALL)
-        x = style.margin_left_mm * mm
-        for face, piece in split_by_font(caption, style.body_faces, "附件名称"):
-            c.setFont(font_name(face), size)
-            c.drawString(x, style.margin_bottom_mm * mm / 2, piece)
-            x += c.stringWidth(piece, font_name(face), size)
-        c.showPage()
+    box_w, box_h = _box(style)
+    for n, a in enumerate(attachments):
+        pages = (frames or {}).get(n) or image_frames(a.data, box_w, box_h) or []
+        for k, image in enumerate(pages, 1):
+            w, h = image.getSize()
+            scale = min(box_w / w, box_h / h)
+            x = style.margin_left_mm * mm + (box_w - w * scale) / 2
+            y = style.margin_bottom_mm * mm + (box_h - h * scale) / 2
+            c.drawImage(image, x, y, width=w * scale, height=h * scale)
+            caption = f"{code}　附件：{a.name}" + (f"（第{k}页，共{len(pages)}页）" if len(pages) > 1 else "")
+            size = style.size(Role.SMALL)
+            x = style.margin_left_mm * mm
+            for face, piece in split_by_font(caption, style.body_faces, "附件名称"):
+                c.setFont(font_name(face), size)
+                c.drawString(x, style.margin_bottom_mm * mm / 2, piece)
+                x += c.stringWidth(piece, font_name(face), size)
+            c.showPage()
     c.save()
     return out.getvalue()
 
 
-def _attachment_parts(attachments: tuple[Attachment, ...], style: DocumentStyle, code: str) -> list[bytes]:
-    """Consecutive images become pages of one PDF; PDFs are kept whole."""
+def _attachment_parts(bound: list[tuple[Attachment, Frames | None]], style: DocumentStyle,
+                      code: str) -> list[bytes]:
+    """Consecutive images become pages of one PDF; PDFs are kept whole. Only what
+    :func:`_split` found bindable comes here."""
     parts: list[bytes] = []
-    images: list[Attachment] = []
-    for a in attachments:
-        if a.media_type == "application/pdf":
-            if images:
-                parts.append(scan_pages(tuple(images), style, code))
-                images = []
+    images: list[tuple[Attachment, Frames | None]] = []
+
+    def flush() -> None:
+        if images:
+            parts.append(scan_pages(tuple(a for a, _ in images), style, code,
+                                    {n: f for n, (_, f) in enumerate(images) if f}))
+            images.clear()
+
+    for a, frames in bound:
+        if frames is None:
+            flush()
             parts.append(a.data)
         else:
-            images.append(a)
-    if images:
-        parts.append(scan_pages(tuple(images), style, code))
+            images.append((a, frames))
+    flush()
     return parts
+
+
+def _split(attachments: tuple[Attachment, ...], style: DocumentStyle
+           ) -> tuple[list[tuple[Attachment, Frames | None]], list[Attachment]]:
+    """(bound, kept electronic): a PDF (frames ``None``) or an image (its page frames) that
+    reads becomes pages; anything else — a Word file, a recording, a damaged scan — stays
+    electronic and is named in the contents."""
+    box_w, box_h = _box(style)
+    bound: list[tuple[Attachment, Frames | None]] = []
+    electronic: list[Attachment] = []
+    for a in attachments:
+        if a.media_type == PDF_TYPE:
+            data = bindable_pdf(a.data)
+            if data is not None:
+                bound.append((replace(a, data=data), None))
+                continue
+        elif a.media_type in IMAGE_TYPES:
+            frames = image_frames(a.data, box_w, box_h)
+            if frames:
+                bound.append((a, frames))
+                continue
+        electronic.append(a)
+    return bound, electronic
 
 
 def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
@@ -227,17 +334,20 @@ def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
     lines: list[tuple[str, str, str, str]] = []
     page = 1
     for item in items[:-1]:
+        bound, electronic = _split(item.attachments, style)
         rendered = [render_pdf(d, style) for d in item.documents]
-        rendered += _attachment_parts(item.attachments, style, case.get("code", ""))
+        rendered += _attachment_parts(bound, style, case.get("code", ""))
         count = sum(_page_count(r) for r in rendered)
         span = "" if not count else (str(page) if count == 1 else f"{page}–{page + count - 1}")
-        names = "、".join([TITLES.get(d.kind, d.title) for d in item.documents] + [a.name for a in item.attachments]) \
-            or item.name
-        note = item.note or ("" if item.documents else ("缺" if item.required else "无"))
+        names = "、".join([TITLES.get(d.kind, d.title) for d in item.documents] + [a.name for a, _ in bound]
+                         + [f"{a.name}（电子文件）" for a in electronic]) or item.name
+        note = item.note or ("" if item.documents or item.attachments else ("缺" if item.required else "无"))
+        if electronic:
+            note = "；".join(n for n in (note, NOT_BOUND) if n)
         lines.append((str(item.number), names, span, note))
         parts.extend(rendered)
         page += count
-    lines.append(("13", "封底", "", ""))
+    lines.append(("13", ITEM_NAMES[13], "", ""))
     writer = PdfWriter()
     head = [render_pdf(cover(org, case), style), render_pdf(contents(org, case, lines), style)]
     tail = [render_pdf(back_cover(org, case, page - 1), style)]

@@ -248,7 +248,7 @@ class EvidenceService:
                         "请把扫描件分成几份，或把照片压缩后再添加"))
         if len(description) > 500:
             problems.append(FieldProblem("description", "“说明”不能超过500个字"))
-        digest = hashlib.sha256(data).hexdigest()
+        digest = "" if problems else hashlib.sha256(data).hexdigest()
         with self.ctx.db.write() as s:
             case = self._case(s, case_id)
             self._refuse_if_closed(case)
@@ -256,7 +256,7 @@ class EvidenceService:
                     select(AgreementTerm.id).join(Agreement, AgreementTerm.agreement_id == Agreement.id)
                     .where(AgreementTerm.id == term_id, Agreement.case_id == case_id)) is None:
                 problems.append(FieldProblem("term_id", "所选的协议条款不属于这个案件"))
-            if not problems or all(p.warning for p in problems):
+            if not problems:
                 same = s.scalars(select(Attachment).where(
                     Attachment.case_id == case_id, Attachment.sha256 == digest)).first()
                 if same is not None and DUPLICATE not in set(confirmed):
@@ -316,13 +316,14 @@ class EvidenceService:
         """The original bytes, checked against the SHA-256 recorded when they were added
         (:class:`AttachmentCorrupted` when they differ). Viewing an identity document is
         recorded in the case history (personal information)."""
-        with self.ctx.db.write() as s:
+        with self.ctx.db.read() as s:
             a = self._attachment(s, attachment_id, with_data=True)
             data = self._verified(a)
-            if a.item == ID_ITEM:
+        if a.item == ID_ITEM:
+            with self.ctx.db.write() as s:
                 self.ctx.audit(s, "view_attachment", "attachment", a.id, case_id=a.case_id,
                                text=f"{purpose}身份证明材料“{a.name}”", name=a.name, purpose=purpose)
-            return data
+        return data
 
     def save_copy(self, attachment_id: int, path: str | Path) -> Path:
         """Write the original out to ``path`` (a copy leaving the application: recorded)."""

@@ -1,0 +1,287 @@
+"""The case view's “卷宗” tab: the case-file checklist (卷宗检查, LEGAL.md §7) — the 13 items in
+binding order, which are required (必须), what the case holds for each and what is still
+missing — and the 归档 button.
+
+The panel only shows and asks: the checklist comes from ``services.evidence.checklist`` and
+archiving is ``services.cases.transition(…, "closed")``, whose refusal (naming the missing
+items) is shown as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop.domain import states
+from mediator_desktop.domain.checklist import ChecklistLine
+from mediator_desktop.domain.enums import CaseStatus
+from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.ui.widgets import ERROR_STYLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+MISSING_COLOUR = QColor("#b00020")
+MISSING_BACKGROUND = QColor("#fde7ea")
+PRESENT_COLOUR = QColor("#1b5e20")
+ABSENT_COLOUR = QColor("#666666")
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+MISSING_STYLE = "color: #b00020; font-weight: bold;"
+
+
+def mark(line: ChecklistLine) -> str:
+    """✔ 已有 / ✘ 缺少 (a required item missing) / — 无 (an optional item the case lacks)."""
+    if line.present:
+        return "✔ 已有"
+    return "✘ 缺少" if line.required else "— 无"
+
+
+def summary(lines: list[ChecklistLine]) -> str:
+    missing = [x for x in lines if x.missing]
+    if missing:
+        return f"还缺{len(missing)}项必备材料：" + "、".join(x.name for x in missing)
+    return "卷宗齐全，可以归档"
+
+
+class ChecklistModel(QAbstractTableModel):
+    """The checklist as a table: 序号, 材料, 必须, 情况, 说明."""
+
+    HEADERS = ("序号", "材料", "必须", "情况", "说明")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines: list[ChecklistLine] = []
+
+    def set_lines(self, lines: list[ChecklistLine]) -> None:
+        self.beginResetModel()
+        self.lines = list(lines)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.lines)):
+            return None
+        line = self.lines[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(line.number), line.name, "必须" if line.required else "", mark(line), line.detail)[col]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if line.missing and col in (1, 2, 3, 4):
+                return QBrush(MISSING_COLOUR)
+            if col == 3:
+                return QBrush(PRESENT_COLOUR if line.present else ABSENT_COLOUR)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(MISSING_BACKGROUND) if line.missing else None
+        if role == Qt.ItemDataRole.FontRole:
+            if col == 3 or (line.missing and col == 1):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter) if col in (0, 2, 3) else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{line.number}. {line.name}" + ("（必须）" if line.required else "") + f"\n{line.detail}"
+        if role == Qt.ItemDataRole.UserRole:
+            return line.number
+        return None
+
+
+class ChecklistPanel(QWidget):
+    """The case file of one case. Emits ``add_requested(item)`` when the user wants to add a
+    file to the selected item, and ``changed(case_id)`` after the case was archived."""
+
+    changed = Signal(int)
+    add_requested = Signal(int)
+
+    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.services = services
+        self.case_id: int | None = None
+        self.status: str | None = None
+        self.confirm_box: QMessageBox | None = None
+
+        lay = QVBoxLayout(self)
+        intro = QLabel("卷宗按下面的顺序装订（共13项）。标有“必须”的材料缺一项，案件就不能归档。")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        big = self.summary.font()
+        big.setPointSizeF(big.pointSizeF() * 1.15)
+        self.summary.setFont(big)
+        lay.addWidget(self.summary)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.hint.hide()
+        lay.addWidget(self.hint)
+
+        self.model = ChecklistModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        lay.addWidget(self.message)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("添加文件到所选项(&F)…")
+        self.add_button.setToolTip("先在上表中点选一项，再添加这一项的扫描件或照片")
+        self.archive_button = QPushButton("归档(&G)")
+        self.archive_button.setToolTip("卷宗齐全后，把案件归档（归档后不能再更改）")
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.archive_button)
+        lay.addLayout(buttons)
+
+        self.add_button.clicked.connect(self.request_add)
+        self.archive_button.clicked.connect(lambda: self.ask_archive())
+        self.table.doubleClicked.connect(lambda _i: self.request_add())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self._enable()
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def show_case(self, case_id: int) -> None:
+        self.case_id = case_id
+        self.message.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.case_id is None:
+            return
+        selected = self.selected_item()
+        try:
+            self.status = self.services.cases.get(self.case_id).status
+            lines = self.services.evidence.checklist(self.case_id)
+        except ServiceError as exc:
+            self.model.set_lines([])
+            self._say(str(exc), ERROR_STYLE)
+            self._enable()
+            return
+        self.model.set_lines(lines)
+        self.table.resizeRowsToContents()
+        if self.status == CaseStatus.CLOSED.value:
+            self.summary.setText("本案已归档")
+            self.summary.setStyleSheet(OK_STYLE)
+            self.hint.hide()
+        else:
+            self.summary.setText(summary(lines))
+            self.summary.setStyleSheet(MISSING_STYLE if any(x.missing for x in lines) else OK_STYLE)
+            can_close = states.can_transition(self.status, CaseStatus.CLOSED)
+            self.hint.setText("" if can_close else "提示：调解结束（调解成功或终止调解）后才能归档。")
+            self.hint.setVisible(not can_close)
+        if selected is not None:
+            self.select_item(selected)
+        self._enable()
+
+    def lines(self) -> list[ChecklistLine]:
+        return list(self.model.lines)
+
+    def selected_item(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.model.lines):
+            return None
+        return self.model.lines[rows[0].row()].number
+
+    def select_item(self, item: int) -> None:
+        for row, line in enumerate(self.model.lines):
+            if line.number == item:
+                self.table.selectRow(row)
+                return
+
+    def _enable(self) -> None:
+        closed = self.status == CaseStatus.CLOSED.value
+        self.add_button.setEnabled(self.selected_item() is not None and not closed)
+        self.archive_button.setEnabled(self.case_id is not None and self.status is not None and not closed)
+
+    def _say(self, text: str, style: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(style)
+        self.message.setVisible(bool(text))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def request_add(self) -> None:
+        item = self.selected_item()
+        if item is not None and self.status != CaseStatus.CLOSED.value:
+            self.add_requested.emit(item)
+
+    def ask_archive(self) -> QMessageBox | None:
+        """归档: when the checklist is complete, ask first (archiving cannot be undone); when it
+        is not, the case service's refusal naming the missing items is shown at once."""
+        if self.case_id is None:
+            return None
+        if any(x.missing for x in self.model.lines):
+            self.archive()
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "归档",
+                          "归档后，卷宗中的材料不能再添加、移动或删除，案件状态也不能再更改。\n确定归档吗？",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("归档")
+        box.button(QMessageBox.StandardButton.No).setText("暂不归档")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.buttonClicked.connect(
+            lambda b: self.archive() if box.standardButton(b) == QMessageBox.StandardButton.Yes else None)
+        box.open()
+        self.confirm_box = box
+        return box
+
+    def archive(self) -> bool:
+        """Ask the case service to archive; its refusal is shown below the list."""
+        if self.case_id is None:
+            return False
+        try:
+            detail = self.services.cases.get(self.case_id)
+            self.services.cases.transition(self.case_id, detail.version, CaseStatus.CLOSED.value)
+        except ServiceError as exc:
+            self.refresh()
+            self._say(str(exc), ERROR_STYLE)
+            return False
+        self.refresh()
+        self._say("已归档。", OK_STYLE)
+        self.changed.emit(self.case_id)
+        return True
