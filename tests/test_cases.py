@@ -147,9 +147,11 @@ def test_transitions_follow_the_rules_and_record_who(org_services) -> None:
     draft.mediators = [MediatorAssignment(s.mediator_ids[0])]
     d = s.cases.update(d.id, d.version, draft)
     d = s.cases.transition(d.id, d.version, "in_mediation")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         s.cases.transition(d.id, d.version, "terminated", reason="一方撤回申请")
-    d = s.cases.transition(d.id, d.version, "terminated", reason="一方撤回申请", routes_explained=True)
+    assert {p.field for p in err.value.problems} == {"reason_kind", "routes_explained"}
+    d = s.cases.transition(d.id, d.version, "terminated", reason="一方撤回申请", routes_explained=True,
+                           reason_kind="withdrawn")
     assert d.status == "terminated"
     assert d.history[-1].text == "状态：调解中 → 终止调解（一方撤回申请）"
     assert all(h.actor == "测试员" for h in d.history)

@@ -34,7 +34,9 @@ def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
     commits it (QTest cannot press keys for characters outside Latin-1)."""
     widget.setFocus()
     for ch in text:
-        if ch.isascii():
+        if ch == "\n":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        elif ch.isascii():
             qtbot.keyClicks(widget, ch)
         else:
             event = QInputMethodEvent()
@@ -245,11 +247,14 @@ def test_state_changes_from_the_case_view(qtbot, gui) -> None:
     qtbot.mouseClick(view.action_buttons["terminated"], Qt.MouseButton.LeftButton)
     reason = view.reason_dialog
     type_text(qtbot, reason.reason, "申请人撤回调解申请")
-    reason.accept()  # without the "routes explained" tick: refused, text kept
-    assert "仲裁" in reason.error.text() and reason.reason.toPlainText() == "申请人撤回调解申请"
+    reason.accept()  # without the reason kind and the "routes explained" tick: refused, text kept
+    assert "仲裁" in reason.error.text() and "请选择终止调解的原因" in reason.error.text()
+    assert reason.reason.toPlainText() == "申请人撤回调解申请"
+    reason.reason_kind.setCurrentIndex(reason.reason_kind.findData("withdrawn"))
     reason.routes.setChecked(True)
     reason.accept()
     assert view.fields["status"].text() == "终止调解"
+    view.tabs.setCurrentWidget(view.history)   # the timeline loads when it is looked at
     assert view.history.item(0, 2).text() == "状态：受理 → 终止调解（申请人撤回调解申请）"
     assert window.case_model.data(window.case_model.index(0, 1)) == "终止调解"
 

@@ -15,7 +15,7 @@ from mediator_desktop.domain.agenda import Booking, clashes
 from mediator_desktop.domain.checklist import CaseFileFacts, checklist, missing
 from mediator_desktop.domain.deadlines import mediation_time_limit, month_period_end
 from mediator_desktop.domain.terms import Instalment, TermFields, clause_text, parse_amount, term_problems
-from mediator_desktop.services.dto import MediatorAssignment
+from mediator_desktop.services.dto import MediatorAssignment, PartyDraft
 from mediator_desktop.services.errors import TransitionError, ValidationError
 from mediator_desktop.storage.models import (
     Agreement,
@@ -116,7 +116,7 @@ def _add_agreement(s, case_id: int, *, due: date | None) -> None:  # type: ignor
 def test_agreed_needs_a_clear_agreement_notice_and_signed_record(org_services) -> None:
     s = org_services
     d = _case_in_mediation(s)
-    with pytest.raises(TransitionError, match="请先在“协议”中填写调解协议"):
+    with pytest.raises(TransitionError, match="请先在“协议与履行”中填写调解协议"):
         s.cases.transition(d.id, d.version, "agreed")
     _add_agreement(s, d.id, due=None)
     with pytest.raises(TransitionError) as err:
@@ -206,3 +206,20 @@ def test_imported_records_are_signed(org_services, shared_samples) -> None:
     with s.db.read() as db:
         rows = list(db.scalars(select(MediationSession)))
     assert rows and all((r.signed_at is not None) == bool(r.record) for r in rows)
+
+
+def test_parties_keep_their_positions_once_referenced(org_services) -> None:
+    s = org_services
+    d = _case_in_mediation(s)
+    _add_agreement(s, d.id, due=date(2026, 11, 30))
+    draft = d.to_draft()
+    draft.parties.reverse()   # would make 张三 the one who pays
+    with pytest.raises(ValidationError) as err:
+        s.cases.update(d.id, d.version, draft)
+    assert err.value.problems[0].field == "parties"
+    draft = d.to_draft()
+    draft.parties.append(PartyDraft(role="third_party", kind="person", name="王五", phone="13700001111"))
+    assert [p.name for p in s.cases.update(d.id, d.version, draft).parties] == ["张三", "李四", "王五"]
+    d = s.cases.get(d.id)
+    with pytest.raises(TransitionError, match="删除协议"):
+        s.cases.transition(d.id, d.version, "terminated", reason="x", routes_explained=True, reason_kind="other")

@@ -53,7 +53,7 @@ def agreement_problems(s: Session, case: Case) -> list[str]:
     problems = []
     a = case.agreement
     if a is None:
-        return ["请先在“协议”中填写调解协议（书面协议或口头协议）"]
+        return ["请先在“协议与履行”中填写调解协议（书面协议或口头协议）"]
     if not a.terms:
         problems.append("协议还没有条款")
     if not a.signed_on:

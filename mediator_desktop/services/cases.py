@@ -310,6 +310,7 @@ class CaseService:
                 if case.version != version:
                     raise ConflictError(STALE_MESSAGE)
                 problems = self.validate(draft, s, new=False)
+                problems.extend(self._party_order_problems(s, case, draft))
                 self._raise_if_blocking(problems, draft.confirmed_warnings)
                 self._apply(s, case, draft)
                 case.updated_at = self.ctx.now()
@@ -320,6 +321,21 @@ class CaseService:
                 return self._detail(s, case.id)
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
+
+    @staticmethod
+    def _party_order_problems(s: Session, case: Case, draft: CaseDraft) -> list[FieldProblem]:
+        """Sessions (parties present), notes and agreement terms (who owes whom) refer to parties
+        by position: once any exists, parties may be added at the end but not removed or
+        reordered, or a term would silently name someone else."""
+        used = bool(case.sessions) or case.agreement is not None or bool(case.follow_ups)
+        if not used:
+            return []
+        before = [p.id for p in case.parties]
+        after = [d.id for d in draft.parties]
+        if after[:len(before)] == before:
+            return []
+        return [FieldProblem("parties", "本案已有调解活动或协议，它们按顺序引用当事人："
+                                        "已有的当事人不能删除或调换顺序，新当事人只能加在最后")]
 
     def transition(self, case_id: int, version: int, target: str, *, reason: str = "",
                    routes_explained: bool | None = None, reason_kind: str | None = None) -> CaseDetail:
@@ -342,7 +358,7 @@ class CaseService:
                 tgt = CaseStatus(target)
                 if tgt is CaseStatus.TERMINATED:
                     problems = []
-                    if reason_kind is not None and reason_kind not in TerminationReason.__members__.values():
+                    if reason_kind not in TerminationReason.__members__.values():
                         problems.append(FieldProblem("reason_kind", "请选择终止调解的原因"))
                     if not reason:
                         problems.append(FieldProblem("reason", "“终止调解”须填写原因"))
@@ -373,6 +389,8 @@ class CaseService:
             raise ConflictError(STALE_MESSAGE) from exc
 
     def _guard(self, s: Session, case: Case, target: CaseStatus) -> None:
+        if target is CaseStatus.TERMINATED and case.agreement is not None:
+            raise TransitionError("本案已填写调解协议；如确实终止调解，请先在“协议与履行”中删除协议")
         if target is CaseStatus.IN_MEDIATION and not case.mediators:
             raise TransitionError("开始调解前请先在“修改案件信息”中指定调解员")
         if target is CaseStatus.AGREED:

@@ -22,6 +22,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.storage.models import Case, Organization
 
 if TYPE_CHECKING:
+    from mediator_desktop.documents.casefile import Attachment as BoundFile
     from mediator_desktop.services.app import Services
 
 FORMATS = ("pdf", "docx")
@@ -79,9 +80,15 @@ class DocumentService:
                 raise DocumentError("请先在“设置”中填写调解组织信息")
             return forms.OrgHeader(org.name, org.kind, org.address, org.phone, org.seal_text, org.logo or b"")
 
-    def case_data(self, code: str) -> dict[str, Any]:
-        """The case as documents read it: the exchange shape, unmasked."""
-        return self.services.exchange.export_document([code])["cases"][0]
+    def case_data(self, code: str, *, signed_records_only: bool = False) -> dict[str, Any]:
+        """The case as documents read it: the exchange shape, unmasked, with the record headers
+        and the rights notice. A record not yet signed is included for printing (it is printed
+        to be read back and signed) but never in the case file; caucus and private notes are
+        never part of it."""
+        case = self.services.exchange.export_document([code], for_documents=True)["cases"][0]
+        if signed_records_only:
+            case["sessions"] = [x for x in case.get("sessions", []) if x.get("signed_at")]
+        return case
 
     def confirmation_advice(self, code: str) -> ConfirmationAdvice:
         case = self.case_data(code)
@@ -128,12 +135,29 @@ class DocumentService:
         from mediator_desktop.documents.casefile import render_case_file
 
         try:
-            data, _items = render_case_file(self.org_header(), self.case_data(code), style, options)
+            data, _items = render_case_file(self.org_header(), self.case_data(code, signed_records_only=True),
+                                            style, options,
+                                            attachments=self.case_file_attachments(code))
         except MissingGlyphError as exc:
             raise DocumentError(str(exc)) from exc
         document = Document(catalog.CASE_FILE, "调解卷宗", [], file_stem=f"调解卷宗-{code}")
         self._record(code, catalog.CASE_FILE, fmt, document.title)
         return RenderedDocument(document, data, fmt)
+
+    def case_file_attachments(self, code: str) -> tuple[BoundFile, ...]:
+        """The files kept with the case (附件), in binding order, for the case file: images and
+        PDFs become pages, anything else is named in the contents as 电子文件，另存. A file whose
+        bytes no longer match its SHA-256 stops the case file with a message naming it."""
+        from mediator_desktop.documents.casefile import Attachment as BoundFile
+        from mediator_desktop.services.evidence import AttachmentCorrupted
+
+        with self.ctx.db.read() as s:
+            case_id = s.scalars(select(Case.id).where(Case.code == code)).one()
+        try:
+            originals = self.services.evidence.originals(case_id)
+        except AttachmentCorrupted as exc:
+            raise DocumentError(f"不能生成卷宗：{exc}") from exc
+        return tuple(BoundFile(v.item, v.name, data, v.media_type) for v, data in originals)
 
     def _record(self, code: str, kind: str, fmt: str, title: str) -> None:
         with self.ctx.db.write() as s:

@@ -330,6 +330,9 @@ class ExchangeService:
                         amount=Decimal(t["amount"]) if t.get("amount") else None,
                         due_on=_d(t.get("due_on")), method=t.get("method", ""),
                         place=t.get("place", ""), status=t.get("status", "pending"),
+                        # The format carries the clause text, not what it was built from: the
+                        # text stays as written, and a term without an amount owes what it says.
+                        text_edited=True, subject="" if t.get("amount") else t["text"],
                     )
                     for k, t in enumerate(a.get("terms", []))
                 ],

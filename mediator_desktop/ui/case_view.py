@@ -1,23 +1,32 @@
-"""The case view: everything about one case, its parties (masked), history and the state
-changes the rules allow from where it stands."""
+"""The case view: everything about one case — the registration and parties (masked), the
+sessions and records, the agreement and its performance, the evidence, the case-file checklist
+and the timeline, each a tab — with the state changes the rules allow from where it stands and
+the mediation time limit (调解期限) with its extensions."""
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain import states
 from mediator_desktop.domain.enums import (
     AgentKind,
+    AgreementForm,
     CaseSource,
     CaseStatus,
     Gender,
@@ -32,13 +42,15 @@ from mediator_desktop.domain.enums import (
     PartyKind,
     PartyRole,
     RiskLevel,
+    TerminationReason,
 )
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.dto import CaseDetail
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import ERROR_STYLE, ok_cancel
+from mediator_desktop.ui.widgets import ERROR_STYLE, fill_enum_combo, ok_cancel, qdate
 
 
 class ReasonDialog(QDialog):
@@ -50,7 +62,16 @@ class ReasonDialog(QDialog):
         self.target = target
         self.setWindowTitle(states.ACTION_LABELS[target])
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"请填写“{states.ACTION_LABELS[target]}”的原因："))
+        self.reason_kind = QComboBox()
+        fill_enum_combo(self.reason_kind, TerminationReason, blank="（请选择终止原因）")
+        self.reason_kind.setVisible(target is CaseStatus.TERMINATED)
+        lay.addWidget(self.reason_kind)
+        hint = {
+            CaseStatus.NOT_ACCEPTED: "（如：属于法律规定由其他机关处理的事项；已被人民法院、公安机关或其他行政机关受理或处理）",
+            CaseStatus.REFUSED: "（写明哪一方、何时、以何种方式明确拒绝调解）",
+            CaseStatus.TERMINATED: "（写明经过和理由）",
+        }.get(target, "")
+        lay.addWidget(QLabel(f"请填写“{states.ACTION_LABELS[target]}”的原因{hint}："))
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         lay.addWidget(self.reason)
@@ -69,6 +90,41 @@ class ReasonDialog(QDialog):
         self.resize(520, 300)
 
 
+class ExtensionDialog(QDialog):
+    """延长调解期限: the new date and how both parties consented (MOJ-2002 33)."""
+
+    def __init__(self, current: Deadline, proposed: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("延长调解期限")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(f"现在的调解期限：{current.text()}"))
+        form = QFormLayout()
+        self.new_due = QDateEdit(qdate(proposed))
+        self.new_due.setCalendarPopup(True)
+        self.new_due.setDisplayFormat("yyyy年M月d日")
+        form.addRow("延长至：", self.new_due)
+        self.consent = QLineEdit()
+        self.consent.setPlaceholderText("如：双方当事人在调解记录上签字同意延长")
+        form.addRow("同意方式：", self.consent)
+        lay.addLayout(form)
+        self.agreed = QCheckBox("双方当事人均同意延长调解期限")
+        lay.addWidget(self.agreed)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        lay.addWidget(self.error)
+        buttons = ok_cancel("确定", "取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(520, 260)
+
+    def new_due_on(self) -> date:
+        d = self.new_due.date()
+        return date(d.year(), d.month(), d.day())
+
+
 class CaseView(QWidget):
     """A pane showing one case. Emits ``changed(case_id)`` after a state change and
     ``edit_requested(case_id)`` when the user asks to edit."""
@@ -77,43 +133,55 @@ class CaseView(QWidget):
     edit_requested = Signal(int)
     documents_requested = Signal(str)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
+                 rooms: list[str] | None = None, autosave_seconds: int = 2) -> None:
         super().__init__(parent)
         self.services = services
         self.detail: CaseDetail | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        lay = QVBoxLayout(body)
         self.heading = QLabel("请在左侧列表中选择一件案件")
         self.heading.setObjectName("caseHeading")
         self.heading.setWordWrap(True)
         self._style_heading()
-        lay.addWidget(self.heading)
+        outer.addWidget(self.heading)
+        self.deadline = QLabel()
+        self.deadline.setWordWrap(True)
+        self.deadline.hide()
+        outer.addWidget(self.deadline)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
-        lay.addWidget(self.message)
+        outer.addWidget(self.message)
         self.actions = QHBoxLayout()
-        lay.addLayout(self.actions)
+        outer.addLayout(self.actions)
         self.edit_button = QPushButton("修改案件信息(&E)")
         self.edit_button.clicked.connect(lambda: self.detail and self.edit_requested.emit(self.detail.id))
         self.edit_button.hide()
+        self.extend_button = QPushButton("延长期限…")
+        self.extend_button.setToolTip("经双方当事人同意，延长调解期限")
+        self.extend_button.clicked.connect(self.request_extension)
+        self.extend_button.hide()
         self.documents_button = QPushButton("文书(&D)…")
         self.documents_button.setToolTip("预览、打印或保存本案的协议书、申请书等文书")
         self.documents_button.clicked.connect(lambda: self.detail and self.documents_requested.emit(self.detail.code))
         self.documents_button.hide()
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs)
+        # 概况: the registration and the parties.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
         self.form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for key, label in [("status", "状态"), ("received_on", "受理日期"), ("source", "来源"),
                            ("dispute_type", "纠纷类型"), ("title", "案件名称"), ("summary", "纠纷简要情况"),
                            ("requests", "申请事项"), ("risk", "风险等级"), ("mediators", "调解员"),
-                           ("recorder", "记录人")]:
+                           ("recorder", "记录人"), ("time_limit", "调解期限"), ("outcome", "调解结果")]:
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -127,12 +195,30 @@ class CaseView(QWidget):
         self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
         self._table(self.parties)
         lay.addWidget(self.parties)
-        lay.addWidget(self._section("办理经过"))
-        self.history = QTableWidget(0, 3)
-        self.history.setHorizontalHeaderLabels(["时间", "经办人", "事项"])
-        self._table(self.history)
-        lay.addWidget(self.history)
         lay.addStretch()
+        self.tabs.addTab(scroll, "概况")
+        # The panels of issue 3, each a tab that refreshes itself when shown.
+        from mediator_desktop.ui.agreement_panel import AgreementPanel
+        from mediator_desktop.ui.checklist_panel import ChecklistPanel
+        from mediator_desktop.ui.evidence_panel import EvidencePanel
+        from mediator_desktop.ui.sessions_panel import SessionsPanel
+
+        self.sessions_panel = SessionsPanel(services, rooms or [], autosave_seconds=autosave_seconds)
+        self.agreement_panel = AgreementPanel(services)
+        self.evidence_panel = EvidencePanel(services)
+        self.checklist_panel = ChecklistPanel(services)
+        self.panels = [self.sessions_panel, self.agreement_panel, self.evidence_panel, self.checklist_panel]
+        for panel, title in zip(self.panels, ["调解活动", "协议与履行", "证据与材料", "卷宗"], strict=True):
+            self.tabs.addTab(panel, title)
+            panel.changed.connect(self._panel_changed)
+        self.checklist_panel.add_requested.connect(self._add_file_to_item)
+        # 时间线: everything in order, newest first.
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels(["时间", "人员", "事项"])
+        self._table(self.history)
+        self.tabs.addTab(self.history, "时间线")
+        self._stale: set[int] = set()
+        self.tabs.currentChanged.connect(self._refresh_tab)
 
     def _style_heading(self) -> None:
         font = QApplication.font()
@@ -172,7 +258,38 @@ class CaseView(QWidget):
             self.message.setText(str(exc))
             self.message.show()
             return
+        self._stale = set(range(1, self.tabs.count()))
         self._render()
+        self._refresh_tab(self.tabs.currentIndex())
+
+    def _refresh_tab(self, index: int) -> None:
+        """Tabs load when they are looked at: opening a case stays quick."""
+        if self.detail is None or index not in self._stale:
+            return
+        self._stale.discard(index)
+        widget = self.tabs.widget(index)
+        if widget is self.history:
+            self._render_timeline()
+        elif widget in self.panels:
+            widget.show_case(self.detail.id)
+
+    def _panel_changed(self, case_id: int) -> None:
+        """A panel saved something: the header, the actions and the other tabs are out of date."""
+        if self.detail is None or case_id != self.detail.id:
+            return
+        try:
+            self.detail = self.services.cases.get(case_id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return
+        current = self.tabs.currentIndex()
+        self._stale = set(range(1, self.tabs.count())) - {current}
+        self._render()
+        self.changed.emit(case_id)
+
+    def _add_file_to_item(self, item: int) -> None:
+        self.tabs.setCurrentWidget(self.evidence_panel)
+        self.evidence_panel.request_add(item)
 
     def _render(self) -> None:
         d = self.detail
@@ -202,20 +319,69 @@ class CaseView(QWidget):
             for col, value in enumerate([PartyRole(p.role).label, p.name, kind, ident, mask_phone(p.phone), agents]):
                 self.parties.setItem(row, col, QTableWidgetItem(value))
         self.parties.resizeColumnsToContents()
-        self.history.setRowCount(len(d.history))
-        for row, h in enumerate(reversed(d.history)):
-            when = f"{chinese_date(h.at.date())} {h.at:%H:%M}"
-            for col, value in enumerate([when, h.actor, h.text]):
-                self.history.setItem(row, col, QTableWidgetItem(value))
+        self._render_deadline()
+        outcome = ""
+        if d.agreement_form:
+            outcome = AgreementForm(d.agreement_form).label
+        if d.termination is not None:
+            kind = TerminationReason(d.termination.reason_kind).label if d.termination.reason_kind else "终止调解"
+            outcome = f"终止调解（{chinese_date(d.termination.on)}）：{kind}。{d.termination.reason}"
+        f["outcome"].setText(outcome or "（尚无）")
+        if self.tabs.currentWidget() is self.history:
+            self._render_timeline()
+        else:
+            self._stale.add(self.tabs.indexOf(self.history))
+        self._render_actions()
+
+    def _render_deadline(self) -> None:
+        d = self.detail
+        assert d is not None
+        limit = d.time_limit
+        text = limit.text() if limit else ""
+        if d.extensions:
+            text += f"（已延长{len(d.extensions)}次：{d.extensions[-1].consent}）"
+        self.fields["time_limit"].setText(text)
+        running = d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+        if not (running and limit):
+            self.deadline.hide()
+            return
+        left = (limit.due - self.services.today()).days
+        if left < 0:
+            words, colour = f"调解期限已过{-left}天（{limit.text()}），请办结或经双方同意延长", "#b00020"
+        elif left <= 3:
+            words, colour = f"调解期限还剩{left}天（{limit.text()}）", "#c05000"
+        else:
+            words, colour = f"调解期限：{limit.text()}，还剩{left}天", "#333333"
+        self.deadline.setText(words)
+        self.deadline.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.deadline.show()
+
+    def _render_timeline(self) -> None:
+        assert self.detail is not None
+        try:
+            entries = self.services.cases.timeline(self.detail.id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return
+        self.history.setRowCount(len(entries))
+        bold = QFont(self.history.font())
+        bold.setBold(True)
+        for row, e in enumerate(reversed(entries)):
+            when = chinese_date(e.at.date()) + ("" if e.at.time() == time(0) else f" {e.at:%H:%M}")
+            for col, value in enumerate([when, e.actor, e.text]):
+                item = QTableWidgetItem(value)
+                item.setToolTip("办理活动" if e.kind == "活动" else "系统记录的操作")
+                if e.kind == "活动":
+                    item.setFont(bold)
+                self.history.setItem(row, col, item)
         self.history.resizeColumnsToContents()
         self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self._render_actions()
 
     def _render_actions(self) -> None:
         while self.actions.count():
             item = self.actions.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget not in (self.edit_button, self.documents_button):
+            if widget is not None and widget not in (self.edit_button, self.extend_button, self.documents_button):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
@@ -228,6 +394,9 @@ class CaseView(QWidget):
             self.action_buttons[target.value] = button
         self.edit_button.show()
         self.actions.addWidget(self.edit_button)
+        running = self.detail.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+        self.extend_button.setVisible(running)
+        self.actions.addWidget(self.extend_button)
         self.documents_button.show()
         self.actions.addWidget(self.documents_button)
         self.actions.addStretch()
@@ -256,18 +425,21 @@ class CaseView(QWidget):
         if target in states.NEEDS_REASON:
             dialog = ReasonDialog(target, self)
             dialog.accepted.connect(lambda: self._apply(target, dialog.reason.toPlainText(),
-                                                        dialog.routes.isChecked(), dialog))
+                                                        dialog.routes.isChecked(), dialog,
+                                                        dialog.reason_kind.currentData()))
             dialog.open()
             self.reason_dialog = dialog
             return dialog
         self._apply(target, "", None, None)
         return None
 
-    def _apply(self, target: CaseStatus, reason: str, routes: bool | None, dialog: ReasonDialog | None) -> None:
+    def _apply(self, target: CaseStatus, reason: str, routes: bool | None, dialog: ReasonDialog | None,
+               reason_kind: str | None = None) -> None:
         assert self.detail is not None
         try:
             self.detail = self.services.cases.transition(self.detail.id, self.detail.version, target.value,
-                                                         reason=reason, routes_explained=routes)
+                                                         reason=reason, routes_explained=routes,
+                                                         reason_kind=reason_kind)
         except ValidationError as exc:
             if dialog is not None:  # keep what was typed and ask again
                 dialog.error.setText("\n".join(p.message for p in exc.problems))
@@ -275,6 +447,36 @@ class CaseView(QWidget):
                 dialog.open()
                 return
             self._show_error(str(exc))
+            return
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return
+        self.message.hide()
+        self._stale = set(range(1, self.tabs.count()))
+        self._render()
+        self._refresh_tab(self.tabs.currentIndex())
+        self.changed.emit(self.detail.id)
+
+    def request_extension(self) -> ExtensionDialog | None:
+        if self.detail is None or self.detail.time_limit is None:
+            return None
+        current = self.detail.time_limit
+        dialog = ExtensionDialog(current, current.due + timedelta(days=15), self)
+        dialog.accepted.connect(lambda: self._extend(dialog))
+        dialog.open()
+        self.extension_dialog = dialog
+        return dialog
+
+    def _extend(self, dialog: ExtensionDialog) -> None:
+        assert self.detail is not None
+        try:
+            self.detail = self.services.cases.extend_time_limit(
+                self.detail.id, self.detail.version, dialog.new_due_on(), dialog.consent.text(),
+                parties_agreed=dialog.agreed.isChecked())
+        except ValidationError as exc:  # keep what was typed and ask again
+            dialog.error.setText("\n".join(p.message for p in exc.problems))
+            dialog.error.show()
+            dialog.open()
             return
         except ServiceError as exc:
             self._show_error(str(exc))

@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self._size_columns()
-        self.case_view = CaseView(services)
+        self.case_view = CaseView(services, rooms=self.rooms(),
+                                  autosave_seconds=settings.get(opts.AUTOSAVE_SECONDS))
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.case_view)
         self.splitter.setStretchFactor(0, 3)
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1366, 768)
         self.refresh()
+        self._mention_unsaved_records()
 
     def _build_actions(self) -> None:
         bar = QToolBar("常用")
@@ -149,10 +151,13 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.import_file)
         self.export_action = QAction("导出", self)
         self.export_action.triggered.connect(self.export_file)
+        self.agenda_action = QAction("日程安排", self, shortcut=QKeySequence("Ctrl+R"))
+        self.agenda_action.setToolTip("按周、按日查看所有案件的调查、调解安排")
+        self.agenda_action.triggered.connect(self.open_agenda)
         self.find_action = QAction("查找", self, shortcut=QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        for action in (self.new_action, self.open_action, self.settings_action, self.import_action,
-                       self.export_action):
+        for action in (self.new_action, self.open_action, self.agenda_action, self.settings_action,
+                       self.import_action, self.export_action):
             bar.addAction(action)
         self.addAction(self.find_action)
         menu = self.menuBar().addMenu("文件(&F)")
@@ -259,6 +264,37 @@ class MainWindow(QMainWindow):
         self.intake_dialog = dialog
         return dialog
 
+    def _mention_unsaved_records(self) -> None:
+        """After a crash or power cut: say which records have autosaved text waiting."""
+        from mediator_desktop.ui.record_editor import pending_journals
+
+        ids = pending_journals(self.services)
+        if ids:
+            self.statusBar().showMessage(
+                f"有{len(ids)}份调解记录在上次关闭前未保存，内容已自动保留：打开该案件的“调解活动”→“编辑记录”即可恢复。",
+                60000)
+
+    def rooms(self) -> list[str]:
+        """调解场所 from the settings, one per line."""
+        return [r.strip() for r in self.settings.get(opts.ROOMS).splitlines() if r.strip()]
+
+    def open_agenda(self):  # type: ignore[no-untyped-def]
+        """The agenda (日程安排): every case's sessions by week or day; double-click opens a case."""
+        from mediator_desktop.ui.agenda import AgendaView
+
+        agenda = getattr(self, "agenda", None)
+        if agenda is None:
+            agenda = AgendaView(self.services)
+            agenda.setParent(self, Qt.WindowType.Window)
+            agenda.setWindowTitle("日程安排")
+            agenda.open_case.connect(self.select_case)
+            agenda.resize(1100, 700)
+            self.agenda = agenda
+        agenda.show_week(self.services.today())
+        agenda.show()
+        agenda.raise_()
+        return agenda
+
     def open_documents(self, code: str):  # type: ignore[no-untyped-def]
         """The documents of a case: preview, print, save (the dialog renders on demand)."""
         from mediator_desktop.documents.style import style_from_settings
@@ -326,6 +362,11 @@ class MainWindow(QMainWindow):
         return box
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # An open record editor saves what is unsaved (or keeps its autosave journal).
+        editor = self.case_view.sessions_panel.record_editor
+        if editor is not None and editor.isVisible():
+            editor.write_journal()
+            editor.reject()
         self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().toBase64()).decode())
         self.settings.save()
         super().closeEvent(event)
