@@ -83,7 +83,25 @@ def test_upgrade_from_every_released_schema(schema_file: Path, tmp_path: Path) -
 
 def test_released_schemas_are_kept() -> None:
     files = {p.stem for p in SCHEMAS.glob("*.sqlite3")}
-    assert {"0001", "0002"} <= files
+    assert {"0001", "0002", "0003"} <= files
+
+
+def test_records_before_0003_stay_signed(tmp_path: Path) -> None:
+    """Before 0003 a stored record was the signed record: after the upgrade it still is, so it
+    stays in exports and the case file."""
+    target = tmp_path / "0002.sqlite3"
+    shutil.copy(SCHEMAS / "0002.sqlite3", target)
+    db = Database(str(target))
+    try:
+        db.migrate()
+        with db.read() as s:
+            rows = s.execute(text("SELECT record, signed_at, starts_at, ends_at FROM mediation_session")).all()
+            edited = set(s.scalars(text("SELECT text_edited FROM agreement_term")))
+        assert rows and all((r.signed_at is not None) == bool(r.record) for r in rows)
+        assert all(r.signed_at == (r.ends_at or r.starts_at) for r in rows if r.record)
+        assert edited == {1}
+    finally:
+        db.dispose()
 
 
 def test_backup_before_migration(tmp_path: Path) -> None:

@@ -114,6 +114,13 @@ def upgrade() -> None:
     with op.batch_alter_table('termination', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reason_kind', sa.String(length=20), nullable=True))
 
+    # Before this revision a session's record was, by the exchange format's definition, the
+    # signed record: keep it so (otherwise it would drop out of exports and the case file).
+    op.execute("UPDATE mediation_session SET signed_at = COALESCE(ends_at, starts_at) "
+               "WHERE record <> '' AND signed_at IS NULL")
+    # Imported clauses were written as text: keep the text, never regenerate it.
+    op.execute("UPDATE agreement_term SET text_edited = TRUE")
+
 
 
 def downgrade() -> None:
