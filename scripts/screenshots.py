@@ -102,7 +102,119 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.05)
     save(documents, "documents.png")
+    documents.close()
+    issue3_screens(app, services, window, save)
     return 0
+
+
+def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-untyped-def]
+    """The agenda, the record editor, the agreement editor and the case-file checklist, on a
+    case walked to an agreement the way a mediator would."""
+    from datetime import date, datetime, timedelta
+    from decimal import Decimal
+
+    from mediator_desktop.domain.terms import Instalment
+    from mediator_desktop.services.agreements import AgreementDraft, TermDraft
+    from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
+    from mediator_desktop.services.sessions import RecordDraft, SessionDraft
+
+    today = services.today()
+    monday = today - timedelta(days=today.weekday())
+    mediators = services.mediators.list()
+    draft = CaseDraft(
+        received_on=monday, source="party_application", dispute_type="邻里纠纷",
+        title="张秀兰与李建国相邻通行纠纷",
+        summary="李建国在两家之间的通道堆放建材约三个月，张秀兰家农用车无法通行，双方多次争吵。",
+        requests=["清除通道堆放物", "赔偿误工损失"], recorder="王芳",
+        mediators=[MediatorAssignment(mediators[0].id)],
+        parties=[PartyDraft(role="applicant", name="张秀兰", gender="female", phone="13800001234",
+                            address="龙门街道幸福村3组"),
+                 PartyDraft(role="respondent", name="李建国", gender="male", phone="13900005678",
+                            address="龙门街道幸福村3组")])
+    case = services.cases.register(draft)
+    case = services.cases.transition(case.id, case.version, "accepted")
+    case = services.cases.transition(case.id, case.version, "in_mediation")
+    at = datetime.combine(monday, datetime.min.time())
+    first = services.sessions.schedule(case.id, SessionDraft(
+        kind="investigation", starts_at=at.replace(hour=9), ends_at=at.replace(hour=10), place="调解室",
+        mediator_ids=[mediators[0].id], present=[1], interviewee="李建国、邻居王五", recorder="王芳"))
+    second = services.sessions.schedule(case.id, SessionDraft(
+        kind="mediation", starts_at=at.replace(hour=14) + timedelta(days=2), ends_at=at.replace(hour=16) + timedelta(days=2),
+        place="调解室", mediator_ids=[mediators[0].id], present=[0, 1], participants=["村委会主任 陈刚"],
+        subject="相邻通行纠纷", recorder="王芳"), confirmed_clash=True)
+    services.sessions.save_record(first.id, first.version, RecordDraft(
+        record="问：通道里的建材是谁的？\n答（李建国）：是我家的，准备翻修房子用。\n问：堆放多久了？\n答：大约三个月。",
+        interviewee="李建国、邻居王五", recorder="王芳", present=[1]))
+    signed = services.sessions.get(first.id)
+    services.sessions.mark_signed(signed.id, signed.version)
+    for p in services.cases.get(case.id).parties:
+        services.sessions.record_notice(p.id, monday, "written")
+    # Other sessions of the week fill the agenda (and one clash shows in orange).
+    other = services.cases.page(__import__("mediator_desktop.services.dto", fromlist=["CaseQuery"]).CaseQuery())
+    for k, row in enumerate(r for r in other if r.status in ("accepted", "in_mediation") and r.id != case.id):
+        if k >= 5:
+            break
+        try:
+            services.sessions.schedule(row.id, SessionDraft(
+                kind="mediation", starts_at=at.replace(hour=9 + 2 * (k % 3)) + timedelta(days=k % 5),
+                place="接待室" if k % 2 else "调解室", mediator_ids=[mediators[k % len(mediators)].id],
+                present=[0]), confirmed_clash=True)
+        except Exception as exc:  # noqa: BLE001 - a demo case that cannot take a session is skipped
+            print("skipped", row.code, exc)
+    agenda = window.open_agenda()
+    agenda.resize(1300, 720)
+    agenda.show_week(monday)
+    save(agenda, "agenda.png")
+    agenda.close()
+
+    window.select_case(case.id)
+    view = window.case_view
+    view.tabs.setCurrentWidget(view.sessions_panel)
+    window.resize(1500, 900)
+    save(window, "case-sessions.png")
+    panel = view.sessions_panel
+    panel.sessions.selectRow(1)
+    panel.edit_record()
+    editor = panel.record_editor
+    editor.body.setPlainText("调解员向双方告知了人民调解的性质、原则和当事人的权利义务。\n"
+                             "张秀兰称：通道被堵三个月，农用车出不去，误了秋收。\n"
+                             "李建国称：建材是翻修房子用的，愿意十日内清走，可以适当补偿。\n"
+                             "经调解员释法说理，双方同意：……")
+    editor.outcome.setPlainText("双方达成协议，另行签订人民调解协议书。")
+    editor.resize(1000, 820)
+    save(editor, "record-editor.png")
+    editor.save()
+    editor.tabs.setCurrentIndex(1)
+    save(editor, "record-editor-caucus.png")
+    editor.close()
+
+    from mediator_desktop.ui.agreement_editor import AgreementEditor
+
+    blank = services.agreements.blank(case.id)
+    blank.facts = draft.summary
+    blank.responsibilities = "李建国长期占用公共通道，应负主要责任。"
+    blank.terms = [
+        TermDraft(obligor=1, obligee=0, subject="清除堆放在通道内的全部建材，恢复通行",
+                  due_on=monday + timedelta(days=10)),
+        TermDraft(obligor=1, obligee=0, subject="误工补偿款", amount=Decimal("3000"),
+                  instalments=[Instalment(Decimal("1000"), monday + timedelta(days=10)),
+                               Instalment(Decimal("2000"), monday + timedelta(days=40))], method="银行转账"),
+        TermDraft(obligor=1, obligee=0, subject="赔礼道歉"),
+        TermDraft(kind="statement", subject="本协议履行完毕后，双方就本纠纷再无其他争议。"),
+    ]
+    services.agreements.save(case.id, blank)
+    editor = AgreementEditor(services, case.id, window)
+    editor.resize(1100, 1000)
+    save(editor, "agreement-editor.png")
+    editor.close()
+    view.tabs.setCurrentWidget(view.agreement_panel)
+    view.agreement_panel.show_case(case.id)
+    save(window, "case-agreement.png")
+    view.tabs.setCurrentWidget(view.checklist_panel)
+    view.checklist_panel.show_case(case.id)
+    save(window, "checklist.png")
+    view.tabs.setCurrentWidget(view.history)
+    save(window, "timeline.png")
 
 
 if __name__ == "__main__":
