@@ -171,15 +171,16 @@ def test_unclear_terms_are_saved_reported_and_block_agreed(org_services) -> None
     assert view.problems == () and view.success_problems == ()
     detail = s.cases.transition(d.id, detail.version, "agreed")
     assert detail.status == "agreed"
-    # After 调解成功 a correction is allowed and audited, but may not make a term unclear.
+    # After 调解成功 the signed substance is frozen (a change is a 补充协议); the number, the
+    # copies and the effective date may still be corrected, audited.
     draft = s.agreements.get(d.id).to_draft()  # type: ignore[union-attr]
-    draft.terms[1].due_on = None
-    with pytest.raises(ValidationError) as err2:
-        s.agreements.save(d.id, draft)
-    assert "第二条内容不明确" in _fields(err2)["terms[1]"]
     draft.terms[1].due_on = date(2026, 12, 20)
+    with pytest.raises(TransitionError, match="第二条不能再改"):
+        s.agreements.save(d.id, draft)
+    draft = s.agreements.get(d.id).to_draft()  # type: ignore[union-attr]
+    draft.copies = 4
     s.agreements.save(d.id, draft)
-    assert "调解成功后更正调解协议：修改第二条" in [h.text for h in s.cases.get(d.id).history]
+    assert any(h.text.startswith("调解成功后更正调解协议") for h in s.cases.get(d.id).history)
 
 
 def test_copies_below_parties_plus_one_are_refused(org_services) -> None:

@@ -7,7 +7,7 @@ import hashlib
 import io
 import os
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
+from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.services.evidence import (
     DOCX,
     DUPLICATE,
@@ -241,7 +242,11 @@ def test_checklist_follows_what_the_case_holds_and_archive_names_what_is_missing
     assert next(x for x in fresh if x.number == 2).detail == "尚未告知：张三、李四"
     assert next(x for x in fresh if x.number == 3).detail == "尚未附身份证明"
 
-    terminate(services, case_id)
+    # A mediation session was held (its record not signed), then mediation ended.
+    detail = services.cases.transition(case_id, services.cases.get(case_id).version, "accepted")
+    services.sessions.schedule(case_id, SessionDraft(starts_at=datetime(2026, 11, 21, 9, 0)))
+    services.cases.transition(case_id, detail.version, "terminated", reason="李四拒绝继续调解",
+                              routes_explained=True, reason_kind="refused")
     with pytest.raises(TransitionError) as refused:
         services.cases.transition(case_id, services.cases.get(case_id).version, "closed")
     message = str(refused.value)

@@ -213,3 +213,35 @@ def test_a_case_to_termination_and_guards_that_refuse(qtbot, gui, clock) -> None
                                        "routes_explained": True}
     assert "record" not in json.dumps(exported["sessions"])     # nothing was signed
     assert services.cases.get(detail.id).termination.on == date(2026, 11, 25)
+
+
+def test_a_refused_state_change_keeps_the_typed_reason(qtbot, gui, sqlite_url, clock) -> None:  # noqa: F811
+    from conftest import make_services
+
+    services, settings = gui
+    mediator = services.mediators.list()[0].id
+    detail = services.cases.register(sample_draft(mediators=[MediatorAssignment(mediator)]))
+    detail = services.cases.transition(detail.id, detail.version, "accepted")
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_case(detail.id)
+    view = window.case_view
+    click(qtbot, view.action_buttons["terminated"])
+    reason = view.reason_dialog
+    choose(reason.reason_kind, "withdrawn")
+    type_text(qtbot, reason.reason, "申请人撤回申请")
+    reason.routes.setChecked(True)
+    other = make_services(sqlite_url, clock, actor_name="另一人")   # another PC edits the case meanwhile
+    try:
+        current = other.cases.get(detail.id)
+        draft = current.to_draft()
+        draft.title = "另一台电脑改的名称"
+        other.cases.update(current.id, current.version, draft)
+    finally:
+        other.close()
+    reason.accept()
+    assert reason.isVisible() and "其他电脑" in reason.error.text()
+    assert reason.reason.toPlainText() == "申请人撤回申请"      # nothing typed is lost
+    reason.accept()                                              # the case was reloaded: now it goes
+    assert view.fields["status"].text() == "终止调解"

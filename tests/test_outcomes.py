@@ -3,6 +3,7 @@ the timeline and what the exchange export may carry."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -223,3 +224,100 @@ def test_parties_keep_their_positions_once_referenced(org_services) -> None:
     d = s.cases.get(d.id)
     with pytest.raises(TransitionError, match="删除协议"):
         s.cases.transition(d.id, d.version, "terminated", reason="x", routes_explained=True, reason_kind="other")
+
+
+def test_cases_refused_at_the_start_archive_with_register_and_reason_only(org_services) -> None:
+    s = org_services
+    d = s.cases.register(sample_draft())
+    d = s.cases.transition(d.id, d.version, "not_accepted", reason="已由派出所受理处理")
+    facts = CaseFileFacts(parties=["张三", "李四"], parties_not_notified=["张三", "李四"], status="not_accepted")
+    assert {x.number for x in checklist(facts) if x.required} == {1, 13}
+    assert s.cases.transition(d.id, d.version, "closed").status == "closed"
+    # Terminated before any session (the applicant withdrew): no mediation record to require.
+    facts = CaseFileFacts(parties=["张三"], parties_not_notified=["张三"], status="terminated", attachments={3: 1})
+    assert {x.number for x in missing(checklist(facts))} == {2}
+
+
+def test_statements_and_hand_written_clauses_must_still_be_clear() -> None:
+    from mediator_desktop.domain.terms import clause_problems
+
+    sneaky = TermFields(kind="statement", subject="李四适当补偿张三")
+    assert "请改为“履行义务”" in clause_problems(sneaky, "李四适当补偿张三", False, NAMES)[0]
+    assert clause_problems(TermFields(kind="statement", subject="双方就本纠纷再无其他争议。"),
+                           "双方就本纠纷再无其他争议。", False, NAMES) == []
+    money = TermFields(obligor=1, obligee=0, subject="补偿款", amount=Decimal("1000"), due_on=date(2026, 12, 1))
+    assert clause_problems(money, clause_text(money, NAMES), False, NAMES) == []
+    vague = clause_problems(money, "李四看情况给张三一些钱。", True, NAMES)
+    assert vague and "金额（人民币壹仟元整（¥1,000.00））" in vague[0] and "履行期限（2026年12月1日）" in vague[0]
+    kept = "李四于2026年12月1日前将补偿款1000元当面交给张三。"
+    assert clause_problems(money, kept, True, NAMES) == []
+
+
+def test_what_made_a_case_agreed_cannot_be_undone(org_services) -> None:
+    s = org_services
+    d = _case_in_mediation(s)
+    _add_agreement(s, d.id, due=date(2026, 11, 30))
+    for p in s.cases.get(d.id).parties:
+        s.sessions.record_notice(p.id, date(2026, 11, 21), "written")
+    from mediator_desktop.services.sessions import RecordDraft, SessionDraft
+
+    session = s.sessions.schedule(d.id, SessionDraft(starts_at=datetime(2026, 11, 21, 9, 30), present=[0, 1]))
+    session = s.sessions.save_record(session.id, session.version, RecordDraft(record="双方同意", present=[0, 1]))
+    session = s.sessions.mark_signed(session.id, session.version)
+    d = s.cases.transition(d.id, s.cases.get(d.id).version, "agreed")
+    with pytest.raises(TransitionError, match="调解已经结束"):
+        s.sessions.unmark_signed(session.id, session.version, "想改一下")
+    with pytest.raises(TransitionError, match="调解已经结束"):
+        s.sessions.clear_notice(d.parties[0].id)
+    with pytest.raises(TransitionError, match="调解已经结束"):
+        s.sessions.cancel(session.id, session.version)
+
+
+def test_a_late_notice_shows_in_the_checklist(org_services) -> None:
+    s = org_services
+    d = _case_in_mediation(s)
+    with s.db.write() as db:
+        db.add(MediationSession(case_id=d.id, kind="mediation", starts_at=datetime(2026, 11, 20, 9, 30)))
+    s.sessions.record_notice(d.parties[1].id, date(2026, 11, 21), "oral")
+    line = next(x for x in s.evidence.checklist(d.id) if x.number == 2)
+    assert "告知日期晚于第一次调解：李四" in line.detail
+
+
+def test_a_caucus_note_keeps_its_party(org_services) -> None:
+    s = org_services
+    d = _case_in_mediation(s)
+    s.sessions.add_note(d.id, "caucus", "张三愿意让步", party=0)
+    draft = d.to_draft()
+    draft.parties.reverse()
+    with pytest.raises(ValidationError):
+        s.cases.update(d.id, d.version, draft)
+
+
+def test_notes_never_reach_a_document_or_the_case_file(org_services, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+    from mediator_desktop.services.sessions import RecordDraft, SessionDraft
+
+    s = org_services
+    d = _case_in_mediation(s)
+    session = s.sessions.schedule(d.id, SessionDraft(starts_at=datetime(2026, 11, 21, 9, 30), present=[0, 1]))
+    session = s.sessions.save_record(session.id, session.version, RecordDraft(record="双方陈述了意见。", present=[0, 1]))
+    s.sessions.mark_signed(session.id, session.version)
+    s.sessions.add_note(d.id, "caucus", "李四私下说愿意赔五千", party=1, session_id=session.id)
+    s.sessions.add_note(d.id, "private", "张三情绪激动需注意", session_id=session.id)
+    style = style_from_settings(opts.Settings(tmp_path / "settings.json"))
+    for kind, fmt in (("mediation-record", "pdf"), ("case-file", "pdf"), ("mediation-record", "docx")):
+        data = s.documents.render(d.code, kind, fmt, style).data
+        if fmt == "pdf":
+            text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        else:
+            import docx
+
+            text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+            text += "".join(c.text for t in docx.Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
+        assert "双方陈述了意见" in text, kind
+        assert "愿意赔五千" not in text and "情绪激动" not in text, kind
+    exported = json.dumps(s.exchange.export_document([d.code]), ensure_ascii=False)
+    assert "双方陈述了意见" in exported and "愿意赔五千" not in exported and "情绪激动" not in exported

@@ -97,7 +97,9 @@ def test_records_before_0003_stay_signed(tmp_path: Path) -> None:
         with db.read() as s:
             rows = s.execute(text("SELECT record, signed_at, starts_at, ends_at FROM mediation_session")).all()
             edited = set(s.scalars(text("SELECT text_edited FROM agreement_term")))
+            owed = s.execute(text("SELECT text, subject FROM agreement_term WHERE amount IS NULL")).all()
         assert rows and all((r.signed_at is not None) == bool(r.record) for r in rows)
+        assert owed and all(t.subject == t.text for t in owed)   # a clause without money owes what it says
         assert all(r.signed_at == (r.ends_at or r.starts_at) for r in rows if r.record)
         assert edited == {1}
     finally:

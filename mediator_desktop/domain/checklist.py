@@ -4,7 +4,7 @@ required item is missing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: (number, name) in binding order.
 ITEMS: tuple[tuple[int, str], ...] = (
@@ -41,6 +41,17 @@ class CaseFileFacts:
     follow_ups_done: int = 0
     judicial_confirmation: bool = False
     attachments: dict[int, int] = field(default_factory=dict)   # item → count
+    status: str = "in_mediation"
+    #: Parties whose recorded notice is dated after the first mediation session (Law 23-24:
+    #: they are to be told before mediating).
+    notified_late: list[str] = field(default_factory=list)
+    mediations_held: int = 0
+
+    @property
+    def never_mediated(self) -> bool:
+        """不予受理 / 一方拒绝调解: the file holds the application or register, the reason and the
+        back cover — there was no mediation to record."""
+        return self.status in ("not_accepted", "refused")
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,17 @@ class ChecklistLine:
 
 
 def checklist(f: CaseFileFacts) -> list[ChecklistLine]:
+    lines = _lines(f)
+    if f.never_mediated:
+        lines = [replace(x, required=x.number in (1, 13)) for x in lines]
+    elif f.status == "terminated" and f.mediations_held == 0:
+        # Ended before any mediation session (e.g. the applicant withdrew): the termination
+        # notice, not a mediation record, documents how it ended.
+        lines = [replace(x, required=False) if x.number == 7 else x for x in lines]
+    return lines
+
+
+def _lines(f: CaseFileFacts) -> list[ChecklistLine]:
     a = f.attachments
 
     def files(item: int) -> str:
@@ -69,7 +91,8 @@ def checklist(f: CaseFileFacts) -> list[ChecklistLine]:
     notified = not f.parties_not_notified
     lines.append(ChecklistLine(
         2, ITEM_NAMES[2], True, notified or bool(a.get(2)),
-        join("每位当事人均已告知" if notified else "尚未告知：" + "、".join(f.parties_not_notified), files(2))))
+        join("每位当事人均已告知" if notified else "尚未告知：" + "、".join(f.parties_not_notified),
+             "告知日期晚于第一次调解：" + "、".join(f.notified_late) if f.notified_late else "", files(2))))
     ids = a.get(3, 0)
     lines.append(ChecklistLine(
         3, ITEM_NAMES[3], True, ids > 0,

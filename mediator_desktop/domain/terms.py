@@ -4,11 +4,12 @@ agreements; LEGAL.md §4)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
+from mediator_desktop.domain.text import amount_text, amount_upper, chinese_date, clause_number
 
 
 @dataclass
@@ -105,3 +106,34 @@ def clause_text(t: TermFields, names: list[str]) -> str:
         # Not money (修复院墙, 赔礼道歉): name the act after the beneficiary.
         return f"{who}{due}{how}{where}{to}履行：{what}。" if to else f"{who}{due}{how}{where}{what}。"
     return f"{who}{due}{how}{where}{to}支付{what}{money}。"
+
+
+#: Words that make a "statement" (其他约定) look like an obligation someone must perform.
+_OBLIGATION_WORDS = re.compile(r"支付|赔偿|给付|补偿|归还|返还|偿还|付清|交付|拆除|清除|修复|搬离|腾退|\d+\s*元|[万仟千佰百]元")
+
+
+def clause_problems(t: TermFields, text: str, text_edited: bool, names: list[str]) -> list[str]:
+    """Everything unclear about a clause as it will be printed: the structured fields
+    (:func:`term_problems`), a statement that in fact obliges someone, and a hand-written text
+    that no longer says who, for whom, how much and by when."""
+    problems = term_problems(t, len(names))
+    if t.kind == "statement":
+        if _OBLIGATION_WORDS.search(text or t.subject):
+            problems.append("这一条写的是一方要做的事或要付的钱，请改为“履行义务”，写明由谁、向谁、何时履行")
+        return problems
+    if problems or not text_edited or text.strip() == clause_text(t, names).strip():
+        return problems
+    # The printed text was written by hand: it must still carry what the fields say.
+    missing = []
+    for role, index in (("义务人", t.obligor), ("权利人", t.obligee)):
+        if index is not None and 0 <= index < len(names) and names[index] not in text:
+            missing.append(f"{role}“{names[index]}”")
+    if t.amount is not None and amount_upper(t.amount) not in text and f"{t.amount:,.2f}" not in text \
+            and f"{t.amount:.2f}" not in text and f"{t.amount.normalize():f}" not in text:
+        missing.append(f"金额（{amount_text(t.amount)}）")
+    due = last_due(t)
+    if due is not None and chinese_date(due) not in text and due.isoformat() not in text:
+        missing.append(f"履行期限（{chinese_date(due)}）")
+    if missing:
+        problems.append("条款文字是手工改写的，没有写明" + "、".join(missing) + "；请补上或按各项重新生成")
+    return problems

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.enums import AgreementForm, CaseStatus, TermKind, TermStatus
-from mediator_desktop.domain.terms import Instalment, TermFields, clause_text, term_problems
+from mediator_desktop.domain.terms import Instalment, TermFields, clause_problems, clause_text, term_problems
 from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
 from mediator_desktop.services.case_facts import agreement_problems, term_fields
 from mediator_desktop.services.context import ServiceContext
@@ -262,6 +262,24 @@ def _term_label(k: int) -> str:
     return f"第{clause_number(k + 1)}条"
 
 
+def _substance_changes(a: Agreement, draft: AgreementDraft) -> str:
+    """What a draft changes in the signed substance of an agreement ("" when nothing): the form,
+    the facts, the responsibilities and every term as printed and as structured."""
+    if draft.form != a.form:
+        return "协议形式"
+    if (draft.facts or "").strip() != (a.facts or "").strip():
+        return "纠纷事实"
+    if (draft.responsibilities or "").strip() != (a.responsibilities or "").strip():
+        return "各方责任"
+    if [t.id for t in draft.terms] != [t.id for t in a.terms]:
+        return "协议条款（增加、删除或调换顺序）"
+    for k, (d, t) in enumerate(zip(draft.terms, a.terms, strict=True)):
+        stored = term_fields(t)
+        if d.text.strip() != t.text.strip() or d.fields() != stored:
+            return f"{_term_label(k)}"
+    return ""
+
+
 def _edit_refusal(case: Case) -> str:
     if case.termination is not None or case.status == CaseStatus.TERMINATED.value:
         return "本案已终止调解，终止调解的案件没有调解协议"
@@ -311,7 +329,8 @@ class AgreementService:
             case = self._load(s, case_id, agreement=False)
             names = [p.name for p in case.parties]
         t = term.fields()
-        return TermPreview(clause_text(t, names), tuple(term_problems(t, len(names))))
+        return TermPreview(clause_text(t, names),
+                           tuple(clause_problems(t, term.text or clause_text(t, names), term.text_edited, names)))
 
     def clause_preview(self, case_id: int, term: TermDraft) -> str:
         """The clause text a term's fields generate (for the editor's live preview)."""
@@ -451,6 +470,12 @@ class AgreementService:
                 if a is not None and draft.version != a.version:
                     raise ConflictError(STALE_MESSAGE)
                 problems = self.validate(case, draft)
+                if a is not None and case.status == CaseStatus.AGREED.value:
+                    changed = _substance_changes(a, draft)
+                    if changed:
+                        raise TransitionError(
+                            f"本案已调解成功，协议已由各方签字生效，{changed}不能再改。"
+                            "如需变更协议内容，请另行调解并签订补充协议；只有编号、份数和生效日期可以更正。")
                 existing = {t.id: t for t in a.terms} if a is not None else {}
                 kept = {t.id for t in draft.terms if t.id is not None}
                 if kept - set(existing):
@@ -662,7 +687,7 @@ class AgreementService:
         lines = []
         for k, t in enumerate(a.terms):
             f = term_fields(t)
-            problems = tuple(term_problems(f, len(names)))
+            problems = tuple(clause_problems(f, t.text, t.text_edited, names))
             if problems:
                 lines.append(f"{_term_label(k)}内容不明确：{'；'.join(problems)}")
             paid = [r.amount for r in t.performances if r.amount is not None]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.checklist import CaseFileFacts
-from mediator_desktop.domain.terms import Instalment, TermFields, term_problems
+from mediator_desktop.domain.terms import Instalment, TermFields, clause_problems
 from mediator_desktop.domain.text import clause_number
 from mediator_desktop.storage.models import Attachment, Case, MediationSession
 
@@ -32,6 +32,8 @@ def case_file_facts(s: Session, case: Case) -> CaseFileFacts:
     counts = dict(s.execute(select(Attachment.item, func.count()).where(Attachment.case_id == case.id)
                             .group_by(Attachment.item)).all())
     a = case.agreement
+    mediations = [x for x in sessions if x.kind == "mediation"]
+    first = min((x.starts_at.date() for x in mediations), default=None)
     return CaseFileFacts(
         parties=[p.name for p in case.parties],
         parties_not_notified=[p.name for p in case.parties if p.notice_on is None],
@@ -45,6 +47,9 @@ def case_file_facts(s: Session, case: Case) -> CaseFileFacts:
         follow_ups_done=sum(1 for f in case.follow_ups if f.done_on),
         judicial_confirmation=case.judicial_confirmation is not None,
         attachments={int(k): int(v) for k, v in counts.items()},
+        status=case.status,
+        notified_late=[p.name for p in case.parties if p.notice_on and first and p.notice_on > first],
+        mediations_held=len(mediations),
     )
 
 
@@ -60,7 +65,7 @@ def agreement_problems(s: Session, case: Case) -> list[str]:
         problems.append("请填写协议生效日期（各方签名、盖章或按指印并加盖调解组织印章之日）"
                         if a.form == "written" else "请填写口头协议达成的日期")
     for k, t in enumerate(a.terms, 1):
-        unclear = term_problems(term_fields(t), len(case.parties))
+        unclear = clause_problems(term_fields(t), t.text, t.text_edited, [p.name for p in case.parties])
         if unclear:
             problems.append(f"第{clause_number(k)}条内容不明确：{'；'.join(unclear)}（法院不予确认内容不明确的协议）")
     not_notified = [p.name for p in case.parties if p.notice_on is None]

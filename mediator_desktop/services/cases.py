@@ -62,6 +62,7 @@ from mediator_desktop.storage.models import (
     AuditEntry,
     Case,
     CaseMediator,
+    CaseNote,
     CaseParty,
     CaseSequence,
     DisputeType,
@@ -327,7 +328,9 @@ class CaseService:
         """Sessions (parties present), notes and agreement terms (who owes whom) refer to parties
         by position: once any exists, parties may be added at the end but not removed or
         reordered, or a term would silently name someone else."""
-        used = bool(case.sessions) or case.agreement is not None or bool(case.follow_ups)
+        used = bool(case.sessions) or case.agreement is not None or bool(case.follow_ups) or bool(
+            s.scalar(select(func.count()).select_from(CaseNote).where(
+                CaseNote.case_id == case.id, CaseNote.party.is_not(None))))
         if not used:
             return []
         before = [p.id for p in case.parties]

@@ -274,6 +274,7 @@ class SessionService:
                 row, case = self._load(s, session_id, version)
                 if case.status == CaseStatus.CLOSED.value:
                     raise TransitionError(CLOSED_MESSAGE)
+                self._require_open(case, "取消活动")
                 if row.cancelled:
                     raise TransitionError("这次活动已经取消了")
                 if row.signed_at is not None:
@@ -410,6 +411,7 @@ class SessionService:
                 row, case = self._load(s, session_id, version)
                 if case.status == CaseStatus.CLOSED.value:
                     raise TransitionError(CLOSED_MESSAGE)
+                self._require_open(case, "撤销签字标记")
                 if row.signed_at is None:
                     raise TransitionError("这份记录还没有标记为已宣读签字")
                 if not reason:
@@ -550,6 +552,7 @@ class SessionService:
                 party, case = self._party(s, party_id)
                 if case.status == CaseStatus.CLOSED.value:
                     raise TransitionError("案件已归档，不能再修改告知记录")
+                self._require_open(case, "撤销告知记录")
                 if party.notice_on is None:
                     return self._notice_view(party)
                 party.notice_on, party.notice_method, party.notice_by = None, None, ""
@@ -597,6 +600,13 @@ class SessionService:
         if party is None:
             raise NotFoundError("找不到这位当事人，可能已被删除")
         return party, self._case(s, party.case_id)
+
+    @staticmethod
+    def _require_open(case: Case, what: str) -> None:
+        """After mediation ended (调解成功, 终止调解, 不予受理…) the records it rests on stay as
+        they are: the agreement was reached on them."""
+        if case.status not in SCHEDULABLE:
+            raise TransitionError(f"案件已“{CaseStatus(case.status).label}”，调解已经结束，不能再{what}")
 
     @staticmethod
     def _require_schedulable(case: Case) -> None:

@@ -142,7 +142,9 @@ class Case(Versioned, Base):
         order_by="CaseMediator.position", cascade="all, delete-orphan"
     )
     sessions: Mapped[list[MediationSession]] = relationship(
-        order_by="MediationSession.position", cascade="all, delete-orphan"
+        # Two PCs scheduling at the same moment may give the same position: id breaks the tie
+        # so both databases list them in one order.
+        order_by="(MediationSession.position, MediationSession.id)", cascade="all, delete-orphan"
     )
     agreement: Mapped[Agreement | None] = relationship(cascade="all, delete-orphan")
     termination: Mapped[Termination | None] = relationship(cascade="all, delete-orphan")

@@ -48,7 +48,7 @@ from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.dto import CaseDetail
-from mediator_desktop.services.errors import ServiceError, ValidationError
+from mediator_desktop.services.errors import ConflictError, ServiceError, ValidationError
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.widgets import ERROR_STYLE, fill_enum_combo, ok_cancel, qdate
 
@@ -440,15 +440,10 @@ class CaseView(QWidget):
             self.detail = self.services.cases.transition(self.detail.id, self.detail.version, target.value,
                                                          reason=reason, routes_explained=routes,
                                                          reason_kind=reason_kind)
-        except ValidationError as exc:
-            if dialog is not None:  # keep what was typed and ask again
-                dialog.error.setText("\n".join(p.message for p in exc.problems))
-                dialog.error.show()
-                dialog.open()
-                return
-            self._show_error(str(exc))
-            return
         except ServiceError as exc:
+            if dialog is not None:  # a refusal or a conflict: keep what was typed and say why
+                self._ask_again(dialog, exc)
+                return
             self._show_error(str(exc))
             return
         self.message.hide()
@@ -473,17 +468,30 @@ class CaseView(QWidget):
             self.detail = self.services.cases.extend_time_limit(
                 self.detail.id, self.detail.version, dialog.new_due_on(), dialog.consent.text(),
                 parties_agreed=dialog.agreed.isChecked())
-        except ValidationError as exc:  # keep what was typed and ask again
-            dialog.error.setText("\n".join(p.message for p in exc.problems))
-            dialog.error.show()
-            dialog.open()
-            return
-        except ServiceError as exc:
-            self._show_error(str(exc))
+        except ServiceError as exc:  # keep what was typed and ask again
+            self._ask_again(dialog, exc)
             return
         self.message.hide()
         self._render()
         self.changed.emit(self.detail.id)
+
+    def _ask_again(self, dialog: ReasonDialog | ExtensionDialog, exc: ServiceError) -> None:
+        """Reopen ``dialog`` with what was typed and the reason it was refused; a conflict (the
+        case changed on another PC) reloads the case so the next try can succeed."""
+        if isinstance(exc, ValidationError):
+            text = "\n".join(p.message for p in exc.problems)
+        else:
+            text = str(exc)
+        if isinstance(exc, ConflictError) and self.detail is not None:
+            try:
+                self.detail = self.services.cases.get(self.detail.id)
+                self._render()
+            except ServiceError:
+                pass
+            text += "\n案件信息已重新载入，请核对后再点“确定”。"
+        dialog.error.setText(text)
+        dialog.error.show()
+        dialog.open()
 
     def _show_error(self, text: str) -> None:
         self.message.setText(text)

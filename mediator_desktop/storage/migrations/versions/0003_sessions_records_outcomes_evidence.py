@@ -120,6 +120,7 @@ def upgrade() -> None:
                "WHERE record <> '' AND signed_at IS NULL")
     # Imported clauses were written as text: keep the text, never regenerate it.
     op.execute("UPDATE agreement_term SET text_edited = TRUE")
+    op.execute("UPDATE agreement_term SET subject = text WHERE amount IS NULL")
 
 
 
