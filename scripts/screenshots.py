@@ -110,11 +110,11 @@ def main() -> int:
 def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-untyped-def]
     """The agenda, the record editor, the agreement editor and the case-file checklist, on a
     case walked to an agreement the way a mediator would."""
-    from datetime import date, datetime, timedelta
+    from datetime import datetime, timedelta
     from decimal import Decimal
 
     from mediator_desktop.domain.terms import Instalment
-    from mediator_desktop.services.agreements import AgreementDraft, TermDraft
+    from mediator_desktop.services.agreements import TermDraft
     from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
     from mediator_desktop.services.sessions import RecordDraft, SessionDraft
 
@@ -138,7 +138,7 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
     first = services.sessions.schedule(case.id, SessionDraft(
         kind="investigation", starts_at=at.replace(hour=9), ends_at=at.replace(hour=10), place="调解室",
         mediator_ids=[mediators[0].id], present=[1], interviewee="李建国、邻居王五", recorder="王芳"))
-    second = services.sessions.schedule(case.id, SessionDraft(
+    services.sessions.schedule(case.id, SessionDraft(
         kind="mediation", starts_at=at.replace(hour=14) + timedelta(days=2), ends_at=at.replace(hour=16) + timedelta(days=2),
         place="调解室", mediator_ids=[mediators[0].id], present=[0, 1], participants=["村委会主任 陈刚"],
         subject="相邻通行纠纷", recorder="王芳"), confirmed_clash=True)

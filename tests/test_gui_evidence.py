@@ -99,7 +99,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, gui, tmp_path: Path) -> None:
 
     checklist = ChecklistModel()
     qtmodeltester.check(checklist)
-    checklist.set_lines(services.evidence.checklist(case_id))
+    checklist.set_rows(services.evidence.checklist(case_id))
     qtmodeltester.check(checklist)
     assert checklist.rowCount() == 13
     assert checklist.data(checklist.index(2, 3)) == "✔ 已有"
@@ -220,8 +220,8 @@ def test_checklist_fills_and_archive_is_refused_then_done(qtbot, gui, tmp_path: 
     checklist.resize(1000, 700)
     checklist.show()
 
-    assert checklist.summary.text() == \
-        "还缺3项必备材料：当事人权利义务告知书、当事人身份证明材料、人民调解记录"
+    # Terminated before any mediation session: no mediation record is required (item 7).
+    assert checklist.summary.text() == "还缺2项必备材料：当事人权利义务告知书、当事人身份证明材料"
     lines = {x.number: x for x in checklist.lines()}
     assert lines[3].missing and checklist.model.data(checklist.model.index(2, 3)) == "✘ 缺少"
 
@@ -229,7 +229,7 @@ def test_checklist_fills_and_archive_is_refused_then_done(qtbot, gui, tmp_path: 
     click(qtbot, checklist.archive_button)
     assert checklist.message.isVisible()
     text = checklist.message.text()
-    assert "卷宗缺少必备材料，不能归档" in text and "当事人身份证明材料" in text and "人民调解记录" in text
+    assert "卷宗缺少必备材料，不能归档" in text and "当事人身份证明材料" in text and "人民调解记录" not in text
     assert services.cases.get(case_id).status == "terminated"
 
     # Select item 3 and ask to add a file there: the evidence panel's file dialog opens for it.
@@ -245,7 +245,7 @@ def test_checklist_fills_and_archive_is_refused_then_done(qtbot, gui, tmp_path: 
     f = files(tmp_path)
     evidence.add_paths([f["id"]], 3)
     assert checklist.model.data(checklist.model.index(2, 3)) == "✔ 已有"
-    assert checklist.summary.text() == "还缺2项必备材料：当事人权利义务告知书、人民调解记录"
+    assert checklist.summary.text() == "还缺1项必备材料：当事人权利义务告知书"
     with services.db.write() as s:            # the rights notice recorded for both parties
         for party in s.scalars(select(CaseParty).where(CaseParty.case_id == case_id)):
             party.notice_on, party.notice_method = date(2026, 11, 20), "oral"
@@ -268,3 +268,52 @@ def test_checklist_fills_and_archive_is_refused_then_done(qtbot, gui, tmp_path: 
     assert not evidence.add_button.isEnabled()
     evidence.table.selectRow(0)
     assert evidence.preview_button.isEnabled() and not evidence.delete_button.isEnabled()
+
+
+def test_archive_refused_when_case_changed_since_shown(qtbot, gui, sqlite_url, clock, tmp_path: Path) -> None:
+    """归档 archives the case as the panel showed it: when someone on another computer changed
+    the case since, archiving is refused with a Chinese message and the panel reloads."""
+    from conftest import make_services
+
+    from mediator_desktop.ui.checklist_panel import ARCHIVE_CONFLICT
+
+    services, case_id = gui
+    detail = services.cases.transition(case_id, services.cases.get(case_id).version, "accepted")
+    services.cases.transition(case_id, detail.version, "terminated", reason="李四拒绝继续调解",
+                              routes_explained=True, reason_kind="refused")
+    f = files(tmp_path)
+    services.evidence.add_file(case_id, 3, f["id"])
+    services.evidence.add_file(case_id, 7, f["record"])
+    with services.db.write() as s:
+        for party in s.scalars(select(CaseParty).where(CaseParty.case_id == case_id)):
+            party.notice_on, party.notice_method = date(2026, 11, 20), "oral"
+    checklist = ChecklistPanel(services)
+    qtbot.addWidget(checklist)
+    checklist.show_case(case_id)
+    checklist.show()
+    assert checklist.summary.text() == "卷宗齐全，可以归档"
+    shown = checklist.version
+
+    other = make_services(sqlite_url, clock, actor_name="另一人")
+    try:
+        current = other.cases.get(case_id)
+        draft = current.to_draft()
+        draft.summary += "另：李四已口头同意清理一半建材。"
+        other.cases.update(case_id, current.version, draft)
+    finally:
+        other.close()
+
+    box = checklist.ask_archive()
+    assert box is not None
+    click(qtbot, box.button(QMessageBox.StandardButton.Yes))
+    assert services.cases.get(case_id).status == "terminated"
+    assert checklist.message.isVisible() and checklist.message.text() == ARCHIVE_CONFLICT
+    assert checklist.version == services.cases.get(case_id).version != shown   # reloaded
+    assert checklist.archive_button.isEnabled()
+
+    # Having seen the current case, the user archives it.
+    box = checklist.ask_archive()
+    assert box is not None
+    with qtbot.waitSignal(checklist.changed):
+        click(qtbot, box.button(QMessageBox.StandardButton.Yes))
+    assert services.cases.get(case_id).status == "closed"

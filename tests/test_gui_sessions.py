@@ -12,15 +12,27 @@ import shiboken6
 from conftest import make_services, sample_draft, setup_org
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtGui import QColor, QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit, QMessageBox
 
 from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
+from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.sessions import RecordDraft, SessionDraft
 from mediator_desktop.ui.agenda import CASE_ID_ROLE, AgendaView
 from mediator_desktop.ui.app import init_application
-from mediator_desktop.ui.record_editor import RecordEditor, journal_path, pending_journals
+from mediator_desktop.services.errors import NotFoundError, ValidationError
+from mediator_desktop.storage.models import Case, MediationSession
+from mediator_desktop.ui.record_editor import (
+    NOTE_CAPTIONS,
+    RecordEditor,
+    attempt,
+    journal_path,
+    note_paper,
+    note_style,
+    pending_journals,
+)
 from mediator_desktop.ui.sessions_panel import SessionsPanel
+from mediator_desktop.ui.widgets import FieldErrors, add_row
 
 pytestmark = pytest.mark.gui
 
@@ -198,14 +210,18 @@ def test_write_autosave_crash_restore_save_and_sign(qtbot, gui) -> None:
     assert not journal.exists() and not editor.banner.isVisible()
 
     type_text(qtbot, editor.body, "调解员告知双方权利义务。\n张三称：通道被堵。")
-    qtbot.waitUntil(journal.exists, timeout=3000)          # within autosave_seconds (here 1 s)
+    assert editor.timer.isActive()                         # the autosave is due (real firing: below)
+    editor.timer.timeout.emit()
     saved = json.loads(journal.read_text(encoding="utf-8"))
     assert saved["record"]["record"] == "调解员告知双方权利义务。\n张三称：通道被堵。"
     assert saved["session_id"] == session_id
     assert services.sessions.get(session_id).record == ""
     editor.tabs.setCurrentIndex(2)
     type_text(qtbot, editor.private.editor, "私人草稿")
-    qtbot.waitUntil(lambda: "私人草稿" in journal.read_text(encoding="utf-8"), timeout=3000)
+    assert editor.timer.isActive()
+    editor.timer.timeout.emit()
+    saved = json.loads(journal.read_text(encoding="utf-8"))
+    assert saved["private"] == {"测试员": {"note_id": None, "party": None, "body": "私人草稿"}}
 
     # The PC loses power: the editor disappears without closing or saving.
     shiboken6.delete(editor)
@@ -447,3 +463,181 @@ def test_agenda_week_and_day(qtbot, qtmodeltester, gui) -> None:
     agenda.refresh()
     assert agenda.week_model.rowCount() == 1
     assert agenda.week_model.data(agenda.week_model.index(0, 6)).startswith("15:00　调解")
+
+
+def test_autosave_timer_really_fires_within_autosave_seconds(qtbot, gui) -> None:
+    services = gui
+    case = accepted_case(services)
+    view = services.sessions.schedule(case.id, SessionDraft(starts_at=datetime(2026, 11, 22, 8, 0)))
+    editor = RecordEditor(services, view.id, autosave_seconds=1)
+    qtbot.addWidget(editor)
+    editor.show()
+    journal = journal_path(view.id)
+    assert editor.timer.interval() == 1000 and not editor.timer.isActive()
+    type_text(qtbot, editor.body, "张三称")
+    assert editor.timer.isActive() and not journal.exists()
+    qtbot.waitUntil(journal.exists, timeout=15_000)        # generous: only the firing itself is tested
+    assert json.loads(journal.read_text(encoding="utf-8"))["record"]["record"] == "张三称"
+    assert not editor.timer.isActive()
+
+
+def test_a_private_draft_is_restored_only_for_its_author(qtbot, gui, sqlite_url, clock) -> None:
+    services = gui
+    case = accepted_case(services)
+    view = services.sessions.schedule(case.id, SessionDraft(starts_at=datetime(2026, 11, 22, 8, 0)))
+    journal = journal_path(view.id)
+    editor = RecordEditor(services, view.id, autosave_seconds=1)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.tabs.setCurrentIndex(2)
+    type_text(qtbot, editor.private.editor, "只给自己看的草稿")
+    assert editor.write_journal()
+    assert list(json.loads(journal.read_text(encoding="utf-8"))["private"]) == ["测试员"]
+    shiboken6.delete(editor)                                # power cut: nothing saved
+    assert pending_journals(services) == [view.id]
+
+    # Another mediator opens the same session on this PC: the draft is neither shown nor taken over.
+    other = make_services(sqlite_url, clock, actor_name="另一人")
+    try:
+        assert pending_journals(other) == []
+        theirs = RecordEditor(other, view.id, autosave_seconds=1)
+        qtbot.addWidget(theirs)
+        theirs.show()
+        assert theirs.private.editor.toPlainText() == "" and theirs.private.list.count() == 0
+        assert not theirs.banner.isVisible() and not theirs.has_unsaved()
+        assert journal.exists()                              # the first author's draft is still kept
+        type_text(qtbot, theirs.body, "另一人写的记录")
+        theirs.tabs.setCurrentIndex(2)
+        type_text(qtbot, theirs.private.editor, "另一人的笔记")
+        assert theirs.write_journal()
+        drafts = json.loads(journal.read_text(encoding="utf-8"))["private"]
+        assert {a: d["body"] for a, d in drafts.items()} == {"测试员": "只给自己看的草稿", "另一人": "另一人的笔记"}
+        click(qtbot, theirs.save_button)
+        assert other.sessions.get(view.id).record == "另一人写的记录"
+        assert [(n.author, n.body) for n in other.sessions.notes(case.id)] == [("另一人", "另一人的笔记")]
+        left = json.loads(journal.read_text(encoding="utf-8"))
+        assert left["record"] is None and list(left["private"]) == ["测试员"]
+        assert pending_journals(other) == []
+        theirs.close()
+        assert not theirs.isVisible()
+    finally:
+        other.close()
+
+    # The author comes back: the draft is there, saved as the author's own note.
+    assert pending_journals(services) == [view.id]
+    editor = RecordEditor(services, view.id, autosave_seconds=1)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.private.editor.toPlainText() == "只给自己看的草稿"
+    assert editor.banner.isVisible() and editor.body.toPlainText() == "另一人写的记录"
+    click(qtbot, editor.save_button)
+    assert not journal.exists() and pending_journals(services) == []
+    assert [(n.author, n.body) for n in services.sessions.notes(case.id) if n.kind == "private"] == [
+        ("测试员", "只给自己看的草稿")]
+
+
+def test_note_dialog_asks_before_dropping_typed_text(qtbot, gui) -> None:
+    services = gui
+    case = accepted_case(services)
+    panel = make_panel(qtbot, services, case.id)
+    dialog = panel.add_note("private")
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)               # nothing typed: closes at once
+    assert not dialog.isVisible() and dialog.discard_box is None
+
+    dialog = panel.add_note("caucus")
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.body, "张三愿意赔偿")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None and box.isVisible() and box.text() == "放弃未保存的内容吗？"
+    assert dialog.isVisible()
+    click(qtbot, box.button(QMessageBox.StandardButton.Cancel))          # 继续填写
+    assert dialog.isVisible() and dialog.body.toPlainText() == "张三愿意赔偿"
+    dialog.close()                                                        # the window's ×: asks too
+    assert dialog.isVisible() and dialog.discard_box is not box and dialog.discard_box.isVisible()
+    click(qtbot, dialog.discard_box.button(QMessageBox.StandardButton.Cancel))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.discard_box.isVisible()
+    click(qtbot, dialog.discard_box.button(QMessageBox.StandardButton.Discard))    # 不保存，关闭
+    assert not dialog.isVisible()
+    assert services.sessions.notes(case.id) == []
+
+    # Changing only the party of a saved caucus note counts as unsaved as well.
+    note = services.sessions.add_note(case.id, "caucus", "李四同意让步", party=1)
+    panel.refresh()
+    panel.notes.setCurrentRow(0)
+    dialog = panel.edit_note()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert not dialog.has_unsaved()
+    dialog.party.setCurrentIndex(dialog.party.findData(0))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.discard_box is not None and dialog.discard_box.isVisible()
+    click(qtbot, dialog.discard_box.button(QMessageBox.StandardButton.Cancel))
+    click_ok(qtbot, dialog.buttons)
+    assert not dialog.isVisible()
+    assert services.sessions.notes(case.id)[0].party == 0 and note.party == 1
+
+
+def test_panel_shows_a_case_or_session_deleted_on_another_pc(qtbot, gui, sqlite_url, clock) -> None:
+    services = gui
+    case = accepted_case(services)
+    view = services.sessions.schedule(case.id, SessionDraft(starts_at=datetime(2026, 11, 25, 9, 0)))
+    panel = make_panel(qtbot, services, case.id)
+    panel.sessions.selectRow(0)
+    assert panel.change_button.isEnabled()
+    other = make_services(sqlite_url, clock, actor_name="另一人")
+    try:
+        with other.ctx.db.write() as s:
+            s.delete(s.get(MediationSession, view.id))
+        click(qtbot, panel.change_button)                    # no exception escapes
+        assert not hasattr(panel, "session_dialog")
+        assert panel.message.isVisible() and panel.message.text() == "找不到这次活动，可能已被删除"
+        assert panel.sessions.rowCount() == 0                # the list shows what is there now
+
+        with other.ctx.db.write() as s:
+            s.delete(s.get(Case, case.id))
+        with pytest.raises(NotFoundError):
+            services.cases.get(case.id)
+        assert panel.schedule("mediation") is None
+        assert not hasattr(panel, "session_dialog")
+        assert panel.message.isVisible() and panel.message.text() == "找不到这个案件，可能已被删除"
+        assert not panel.mediate_button.isEnabled()
+    finally:
+        other.close()
+
+
+def test_attempt_and_note_paper_helpers(qtbot, gui) -> None:
+    page = QFrame()
+    qtbot.addWidget(page)
+    form = QFormLayout(page)
+    errors = FieldErrors()
+    name = QLineEdit()
+    add_row(form, errors, "name", "姓名：", name)
+    message = QLabel()
+    form.addRow(message)
+    page.show()
+    message.hide()
+
+    def refuse() -> None:
+        raise ValidationError([FieldProblem("name", "请填写“姓名”"), FieldProblem("other", "另一处问题")])
+
+    def gone() -> None:
+        raise NotFoundError("找不到这个案件，可能已被删除")
+
+    assert attempt(lambda: 42, message, errors) == 42 and message.isHidden()
+    assert attempt(refuse, message, errors) is None
+    assert errors.message("name") == "请填写“姓名”" and message.text() == "另一处问题" and message.isVisible()
+    assert attempt(refuse, message) is None                  # no field list: every message in one place
+    assert message.text() == "请填写“姓名”\n另一处问题"
+    assert attempt(gone, message, errors) is None and message.text() == "找不到这个案件，可能已被删除"
+
+    paper = QFrame()
+    qtbot.addWidget(paper)
+    lay, caption = note_paper(paper, "private", "paperTest")
+    assert paper.layout() is lay and lay.itemAt(0).widget() is caption
+    assert caption.text() == NOTE_CAPTIONS["private"] and caption.font().bold() and caption.wordWrap()
+    assert paper.objectName() == "paperTest" and paper.styleSheet() == note_style("private", "paperTest")

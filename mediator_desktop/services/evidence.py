@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from mediator_desktop.documents.casefile import IMAGE_TYPES, PDF_TYPE
 from mediator_desktop.domain.checklist import ITEM_NAMES, ChecklistLine, checklist
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.domain.text import chinese_date
@@ -44,9 +45,13 @@ ID_ITEM = 3
 #: ``confirmed`` to add the file anyway.
 DUPLICATE = "duplicate"
 
-#: What the case file can bind: images become fitted A4 pages, PDFs are kept whole.
-BINDABLE_IMAGES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/gif", "image/bmp", "image/webp"})
-PDF = "application/pdf"
+
+def bindable(media_type: str) -> bool:
+    """Whether the printed case file can contain a file of this type (images become fitted A4
+    pages, PDFs are kept whole; anything else is listed as 电子文件，另存). The types are the case
+    file's own (:mod:`mediator_desktop.documents.casefile`), so the screen and the print agree."""
+    return media_type == PDF_TYPE or media_type in IMAGE_TYPES
+
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +59,7 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 #: Extension → media type where magic bytes do not decide (and for files mimetypes may not know).
 _EXTENSIONS = {
-    ".pdf": PDF, ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+    ".pdf": PDF_TYPE, ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
     ".tif": "image/tiff", ".tiff": "image/tiff", ".gif": "image/gif", ".bmp": "image/bmp",
     ".webp": "image/webp", ".heic": "image/heic", ".heif": "image/heif",
     ".doc": "application/msword", ".docx": DOCX, ".wps": "application/vnd.ms-works",
@@ -66,7 +71,7 @@ _EXTENSIONS = {
 
 #: Media type → a word a mediator understands.
 KIND_LABELS = {
-    PDF: "PDF文件", "image/jpeg": "图片", "image/png": "图片", "image/tiff": "扫描图片",
+    PDF_TYPE: "PDF文件", "image/jpeg": "图片", "image/png": "图片", "image/tiff": "扫描图片",
     "image/gif": "图片", "image/bmp": "图片", "image/webp": "图片", "image/heic": "手机照片（HEIC）",
     "image/heif": "手机照片（HEIF）", "application/msword": "Word文档", DOCX: "Word文档",
     "application/vnd.ms-excel": "Excel表格", XLSX: "Excel表格", "application/vnd.ms-powerpoint": "演示文稿",
@@ -87,7 +92,7 @@ def sniff_media_type(data: bytes, name: str = "") -> str:
     head = data[:16]
     ext = Path(name).suffix.lower()
     if data.startswith(b"%PDF-"):
-        return PDF
+        return PDF_TYPE
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -182,16 +187,16 @@ class AttachmentView:
 
     @property
     def is_image(self) -> bool:
-        return self.media_type in BINDABLE_IMAGES
+        return self.media_type in IMAGE_TYPES
 
     @property
     def is_pdf(self) -> bool:
-        return self.media_type == PDF
+        return self.media_type == PDF_TYPE
 
     @property
     def bindable(self) -> bool:
         """Whether the printed case file can contain it (else it is listed as 电子文件，另存)."""
-        return self.is_image or self.is_pdf
+        return bindable(self.media_type)
 
 
 def _view(a: Attachment) -> AttachmentView:

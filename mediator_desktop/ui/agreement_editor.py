@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -41,6 +40,8 @@ from mediator_desktop.ui.widgets import (
     INVALID_STYLE,
     WARNING_STYLE,
     FieldErrors,
+    add_row,
+    confirm_discard,
     fill_enum_combo,
     parse_date,
     set_combo_value,
@@ -58,21 +59,6 @@ def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
         font.setPointSizeF(font.pointSizeF() * scale)
     label.setFont(font)
     return label
-
-
-def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widget: QWidget,
-            target: QWidget | None = None) -> None:
-    """A form row with its (hidden until needed) error message under it; ``target`` is the
-    input that gets the red frame when ``widget`` is a box holding several widgets."""
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.setSpacing(2)
-    lay.addWidget(widget)
-    message = QLabel()
-    lay.addWidget(message)
-    form.addRow(label, box)
-    errors.bind(field, target or widget, message)
 
 
 def _amount_hint(text: str) -> tuple[str, str]:
@@ -722,16 +708,8 @@ class AgreementEditor(QDialog):
         if not self._dirty:
             super().reject()
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "放弃修改？", "协议的内容还没有保存，确定要关闭吗？",
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
-        box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
+        def discard() -> None:
+            self._dirty = False
+            QDialog.reject(self)
 
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
-                self._dirty = False
-                QDialog.reject(self)
-
-        box.finished.connect(answered)
-        box.open()
-        self.discard_box = box
+        self.discard_box = confirm_discard(self, "协议的内容还没有保存，确定要关闭吗？", discard)

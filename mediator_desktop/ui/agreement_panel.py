@@ -28,11 +28,12 @@ from mediator_desktop.domain.terms import parse_amount
 from mediator_desktop.domain.text import amount_figures, amount_text, chinese_date, clause_number
 from mediator_desktop.services.agreements import AgreementView, TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
-from mediator_desktop.ui.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor, add_row
+from mediator_desktop.ui.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
     WARNING_STYLE,
     FieldErrors,
+    add_row,
     fill_enum_combo,
     parse_date,
     set_combo_value,

@@ -11,13 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,10 +28,8 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain import states
 from mediator_desktop.domain.checklist import ChecklistLine
 from mediator_desktop.domain.enums import CaseStatus
-from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.widgets import ERROR_STYLE
-
-Index = QModelIndex | QPersistentModelIndex
+from mediator_desktop.services.errors import ConflictError, ServiceError
+from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel
 
 MISSING_COLOUR = QColor("#b00020")
 MISSING_BACKGROUND = QColor("#fde7ea")
@@ -45,6 +37,8 @@ PRESENT_COLOUR = QColor("#1b5e20")
 ABSENT_COLOUR = QColor("#666666")
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
 MISSING_STYLE = "color: #b00020; font-weight: bold;"
+ARCHIVE_CONFLICT = ("没有归档：本案刚被其他电脑修改过。上面的卷宗情况已重新载入，"
+                    "请核对后再点“归档”。")
 
 
 def mark(line: ChecklistLine) -> str:
@@ -61,37 +55,12 @@ def summary(lines: list[ChecklistLine]) -> str:
     return "卷宗齐全，可以归档"
 
 
-class ChecklistModel(QAbstractTableModel):
-    """The checklist as a table: 序号, 材料, 必须, 情况, 说明."""
+class ChecklistModel(RowTableModel):
+    """The checklist as a table: 序号, 材料, 必须, 情况, 说明; ``rows`` are ``ChecklistLine``s."""
 
     HEADERS = ("序号", "材料", "必须", "情况", "说明")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.lines: list[ChecklistLine] = []
-
-    def set_lines(self, lines: list[ChecklistLine]) -> None:
-        self.beginResetModel()
-        self.lines = list(lines)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.lines)):
-            return None
-        line = self.lines[index.row()]
-        col = index.column()
+    def cell(self, line: ChecklistLine, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(line.number), line.name, "必须" if line.required else "", mark(line), line.detail)[col]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -129,6 +98,9 @@ class ChecklistPanel(QWidget):
         self.services = services
         self.case_id: int | None = None
         self.status: str | None = None
+        #: The case version the checklist was shown for: archiving is refused (optimistic
+        #: locking) when the case changed since, so the user never archives unseen changes.
+        self.version: int | None = None
         self.confirm_box: QMessageBox | None = None
 
         lay = QVBoxLayout(self)
@@ -195,14 +167,16 @@ class ChecklistPanel(QWidget):
             return
         selected = self.selected_item()
         try:
-            self.status = self.services.cases.get(self.case_id).status
+            detail = self.services.cases.get(self.case_id)
             lines = self.services.evidence.checklist(self.case_id)
         except ServiceError as exc:
-            self.model.set_lines([])
+            self.status = self.version = None
+            self.model.set_rows([])
             self._say(str(exc), ERROR_STYLE)
             self._enable()
             return
-        self.model.set_lines(lines)
+        self.status, self.version = detail.status, detail.version
+        self.model.set_rows(lines)
         self.table.resizeRowsToContents()
         if self.status == CaseStatus.CLOSED.value:
             self.summary.setText("本案已归档")
@@ -219,16 +193,16 @@ class ChecklistPanel(QWidget):
         self._enable()
 
     def lines(self) -> list[ChecklistLine]:
-        return list(self.model.lines)
+        return list(self.model.rows)
 
     def selected_item(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.model.lines):
+        if not rows or rows[0].row() >= len(self.model.rows):
             return None
-        return self.model.lines[rows[0].row()].number
+        return self.model.rows[rows[0].row()].number
 
     def select_item(self, item: int) -> None:
-        for row, line in enumerate(self.model.lines):
+        for row, line in enumerate(self.model.rows):
             if line.number == item:
                 self.table.selectRow(row)
                 return
@@ -236,7 +210,7 @@ class ChecklistPanel(QWidget):
     def _enable(self) -> None:
         closed = self.status == CaseStatus.CLOSED.value
         self.add_button.setEnabled(self.selected_item() is not None and not closed)
-        self.archive_button.setEnabled(self.case_id is not None and self.status is not None and not closed)
+        self.archive_button.setEnabled(self.case_id is not None and self.version is not None and not closed)
 
     def _say(self, text: str, style: str) -> None:
         self.message.setText(text)
@@ -255,7 +229,7 @@ class ChecklistPanel(QWidget):
         is not, the case service's refusal naming the missing items is shown at once."""
         if self.case_id is None:
             return None
-        if any(x.missing for x in self.model.lines):
+        if any(x.missing for x in self.model.rows):
             self.archive()
             return None
         box = QMessageBox(QMessageBox.Icon.Question, "归档",
@@ -271,12 +245,16 @@ class ChecklistPanel(QWidget):
         return box
 
     def archive(self) -> bool:
-        """Ask the case service to archive; its refusal is shown below the list."""
-        if self.case_id is None:
+        """Ask the case service to archive the case as shown (its version when last refreshed);
+        a refusal — also when someone changed the case since — is shown below the list."""
+        if self.case_id is None or self.version is None:
             return False
         try:
-            detail = self.services.cases.get(self.case_id)
-            self.services.cases.transition(self.case_id, detail.version, CaseStatus.CLOSED.value)
+            self.services.cases.transition(self.case_id, self.version, CaseStatus.CLOSED.value)
+        except ConflictError:
+            self.refresh()
+            self._say(ARCHIVE_CONFLICT, ERROR_STYLE)
+            return False
         except ServiceError as exc:
             self.refresh()
             self._say(str(exc), ERROR_STYLE)

@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QBuffer,
     QByteArray,
     QIODevice,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QUrl,
     Signal,
@@ -48,13 +45,11 @@ from mediator_desktop.domain.checklist import ITEM_NAMES, ITEMS
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
-from mediator_desktop.ui.widgets import ERROR_STYLE, WARNING_STYLE, ok_cancel
+from mediator_desktop.ui.widgets import ERROR_STYLE, WARNING_STYLE, RowTableModel, ok_cancel
 
 INFO_STYLE = "color: #1b5e20;"
 HINT = (f"身份证复印件、证据照片、收条、签字后的扫描件等，都可以添加到这里，随卷宗一起保存和打印。"
         f"每个文件不超过{MAX_TEXT}。")
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def item_label(item: int) -> str:
@@ -74,37 +69,16 @@ def _safe_file_name(name: str) -> str:
     return name[:150]
 
 
-class AttachmentTableModel(QAbstractTableModel):
-    """The attachments of one case, grouped by case-file item (in binding order)."""
+class AttachmentTableModel(RowTableModel):
+    """The attachments of one case, grouped by case-file item (in binding order); ``rows`` are
+    ``AttachmentView``s."""
 
     HEADERS = ("卷宗项目", "文件名称", "类型", "大小", "添加人", "添加时间", "校验码")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AttachmentView] = []
-
     def set_rows(self, rows: Iterable[AttachmentView]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(rows, key=lambda v: (v.item, v.id))
-        self.endResetModel()
+        super().set_rows(sorted(rows, key=lambda v: (v.item, v.id)))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        v = self.rows[index.row()]
-        col = index.column()
+    def cell(self, v: AttachmentView, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (item_label(v.item), v.name, v.kind_label, v.size_text, v.added_by,
                     v.added_at.strftime("%Y-%m-%d %H:%M"), v.short_hash)[col]

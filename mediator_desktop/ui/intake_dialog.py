@@ -26,7 +26,15 @@ from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDr
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
 from mediator_desktop.ui.party_dialog import PartyDialog
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, fill_enum_combo, ok_cancel, qdate, set_combo_value
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    FieldErrors,
+    confirm_discard,
+    fill_enum_combo,
+    ok_cancel,
+    qdate,
+    set_combo_value,
+)
 
 RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
 
@@ -370,19 +378,11 @@ class IntakeDialog(QDialog):
         if not self._dirty and not (self.case_id is None and self.parties):
             super().reject()
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "放弃修改？", "填写的内容还没有保存，确定要关闭吗？",
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
-        box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
+        def discard() -> None:
+            self._dirty = False
+            self.parties = []
+            QDialog.reject(self)
 
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
-                self._dirty = False
-                self.parties = []
-                QDialog.reject(self)
-
-        box.finished.connect(answered)
-        box.open()
-        self.discard_box = box
+        self.discard_box = confirm_discard(self, "填写的内容还没有保存，确定要关闭吗？", discard)
 
 

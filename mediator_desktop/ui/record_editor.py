@@ -16,7 +16,8 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -48,6 +49,8 @@ from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, ok_ca
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 JOURNAL_FORMAT = 1
 
 #: How each kind of writing looks: the record is plain white paper; notes never look like it.
@@ -74,6 +77,41 @@ def note_style(kind: str, name: str) -> str:
     frame, field, border = NOTE_COLOURS[kind]
     return (f"QFrame#{name} {{ background: {frame}; border: 2px solid {border}; border-radius: 6px; }}"
             f" QFrame#{name} QPlainTextEdit, QFrame#{name} QListWidget {{ background: {field}; }}")
+
+
+def note_paper(frame: QFrame, kind: str, name: str) -> tuple[QVBoxLayout, QLabel]:
+    """Make ``frame`` the coloured "paper" of a caucus or private note, with its bold warning
+    caption on top; returns the frame's layout and the caption."""
+    frame.setObjectName(name)
+    frame.setStyleSheet(note_style(kind, name))
+    lay = QVBoxLayout(frame)
+    caption = QLabel(NOTE_CAPTIONS[kind])
+    caption.setWordWrap(True)
+    font = caption.font()
+    font.setBold(True)
+    caption.setFont(font)
+    lay.addWidget(caption)
+    return lay, caption
+
+
+def show_message(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.show()
+
+
+def attempt(call: Callable[[], T], message: QLabel, errors: FieldErrors | None = None) -> T | None:
+    """Run a service write; on refusal show why (beside the fields in ``errors`` where it can,
+    the rest in ``message``) and return None — the caller keeps what was typed."""
+    try:
+        return call()
+    except ValidationError as exc:
+        loose = errors.show(exc.problems) if errors is not None else exc.problems
+        if loose:
+            show_message(message, "\n".join(p.message for p in loose))
+        return None
+    except ServiceError as exc:
+        show_message(message, str(exc))
+        return None
 
 
 def journal_path(session_id: int) -> Path:
@@ -114,13 +152,32 @@ def read_journal(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("format") == JOURNAL_FORMAT else None
 
 
+def private_drafts(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The unsaved private notes of a journal, by author. A private note is seen only by its
+    author, so its draft is kept under the author's name and put back only for that author."""
+    drafts = (data or {}).get("private")
+    if not isinstance(drafts, dict):
+        return {}
+    return {str(author): state for author, state in drafts.items() if isinstance(state, dict)}
+
+
+def journal_has_work_for(data: dict[str, Any], author: str) -> bool:
+    """Whether a journal holds anything ``author`` may see: the record, a caucus note, or
+    their own private note (never another user's)."""
+    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    return (isinstance(data.get("record"), dict) or isinstance(notes.get(NoteKind.CAUCUS.value), dict)
+            or author in private_drafts(data))
+
+
 def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
-    """Ids of the sessions of this database whose record editor left unsaved text behind (for
-    offering, at start-up, to open them again)."""
+    """Ids of the sessions of this database whose record editor left unsaved text behind for
+    the acting user (for offering, at start-up, to open them again)."""
     found = []
+    author = services.ctx.actor.name
     for path in sorted(paths.autosave_dir().glob("session-*.json")):
         data = read_journal(path)
-        if data and data.get("database") == services.db.describe() and isinstance(data.get("session_id"), int):
+        if (data and data.get("database") == services.db.describe() and isinstance(data.get("session_id"), int)
+                and journal_has_work_for(data, author)):
             found.append(int(data["session_id"]))
     return found
 
@@ -148,16 +205,7 @@ class NotesPane(QFrame):
         self.notes: list[NoteView] = []
         self._saved_body = ""
         self._saved_party: int | None = None
-        name = f"notes_{kind}"
-        self.setObjectName(name)
-        self.setStyleSheet(note_style(kind, name))
-        lay = QVBoxLayout(self)
-        self.caption = QLabel(NOTE_CAPTIONS[kind])
-        self.caption.setWordWrap(True)
-        font = self.caption.font()
-        font.setBold(True)
-        self.caption.setFont(font)
-        lay.addWidget(self.caption)
+        lay, self.caption = note_paper(self, kind, f"notes_{kind}")
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setMaximumHeight(self.fontMetrics().height() * 6 + 12)
@@ -286,16 +334,11 @@ class NotesPane(QFrame):
         body = self.editor.toPlainText()
         party = self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None
         sessions = self.services.sessions
-        try:
-            if self.note is None:
-                note = sessions.add_note(self.case_id, self.kind, body, party=party, session_id=self.session_id)
-            else:
-                note = sessions.update_note(self.note.id, self.note.version, body, party=party)
-        except ValidationError as exc:
-            self._error("\n".join(p.message for p in exc.problems))
-            return False
-        except ServiceError as exc:
-            self._error(str(exc))
+        note = attempt(lambda: sessions.add_note(self.case_id, self.kind, body, party=party,
+                                                 session_id=self.session_id) if self.note is None
+                       else sessions.update_note(self.note.id, self.note.version, body, party=party),
+                       self.message)
+        if note is None:
             return False
         self._show_note(note)
         self.reload(keep=note.id)
@@ -597,18 +640,45 @@ class RecordEditor(QDialog):
             # Not restarted on every key: the journal is at most ``autosave_seconds`` behind.
             self.timer.start()
 
+    @property
+    def author(self) -> str:
+        """The acting user: the owner of the private notes on screen."""
+        return str(self.services.ctx.actor.name)
+
+    def _own_journal(self, data: dict[str, Any] | None) -> bool:
+        return (data is not None and data.get("database") == self.services.db.describe()
+                and data.get("session_id") == self.view.id)
+
+    def _others_private(self) -> dict[str, dict[str, Any]]:
+        """Other users' unsaved private notes in this session's journal: kept as they are,
+        never shown here."""
+        data = read_journal(self.journal)
+        if not self._own_journal(data):
+            return {}
+        return {a: st for a, st in private_drafts(data).items() if a != self.author}
+
     def write_journal(self) -> bool:
         """Write what is unsaved to the journal now (delete it when nothing is)."""
         self.timer.stop()
         if not self.has_unsaved():
             self.delete_journal()
             return True
+        private = self._others_private()
+        mine = self.private.state()
+        if mine is not None:
+            private[self.author] = mine
+        record = self._record_state() if self.record_unsaved() else None
+        return self._write(record, self.caucus.state(), private)
+
+    def _write(self, record: dict[str, Any] | None, caucus: dict[str, Any] | None,
+               private: dict[str, dict[str, Any]]) -> bool:
         data = {
             "format": JOURNAL_FORMAT, "database": self.services.db.describe(),
             "session_id": self.view.id, "case_code": self.view.case_code,
             "base_version": self.view.version, "saved_at": datetime.now().isoformat(timespec="seconds"),
-            "record": self._record_state() if self.record_unsaved() else None,
-            "notes": {NoteKind.CAUCUS.value: self.caucus.state(), NoteKind.PRIVATE.value: self.private.state()},
+            "record": record,
+            "notes": {NoteKind.CAUCUS.value: caucus},
+            "private": private,
         }
         try:
             write_atomically(self.journal, data)
@@ -618,6 +688,11 @@ class RecordEditor(QDialog):
         return True
 
     def delete_journal(self) -> None:
+        """Forget this user's unsaved text; another user's unsaved private note stays in the file."""
+        others = self._others_private()
+        if others:
+            self._write(None, None, others)
+            return
         try:
             self.journal.unlink(missing_ok=True)
         except OSError as exc:
@@ -625,13 +700,11 @@ class RecordEditor(QDialog):
 
     def _restore_journal(self) -> None:
         data = read_journal(self.journal)
-        if data is None:
-            return
-        if data.get("database") != self.services.db.describe() or data.get("session_id") != self.view.id:
-            return          # a journal of another database: leave it alone
+        if data is None or not self._own_journal(data):
+            return          # none, or a journal of another database: leave it alone
         restored = False
         record = data.get("record")
-        notes = data.get("notes") or {}
+        notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
         kept_aside = False
         if isinstance(record, dict):
             if self.locked():
@@ -653,10 +726,13 @@ class RecordEditor(QDialog):
                 self.outcome.setPlainText(str(record.get("outcome", "")))
                 self._loading = False
                 restored = self.record_unsaved()
-        for kind, pane in ((NoteKind.CAUCUS.value, self.caucus), (NoteKind.PRIVATE.value, self.private)):
-            state = notes.get(kind)
-            if isinstance(state, dict) and pane.restore(state):
-                restored = True
+        caucus = notes.get(NoteKind.CAUCUS.value)
+        if isinstance(caucus, dict) and self.caucus.restore(caucus):
+            restored = True
+        # Only the author's own private draft; another user's is neither shown nor touched.
+        private = private_drafts(data).get(self.author)
+        if private is not None and self.private.restore(private):
+            restored = True
         when = _journal_time(data.get("saved_at"))
         if kept_aside:
             self.banner.setText(f"本机有{when}自动保存的内容，但这份记录已宣读签字或已取消，未恢复到记录中。"

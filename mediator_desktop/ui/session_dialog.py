@@ -59,7 +59,10 @@ def fit_list(widget: QListWidget, rows: int) -> None:
 
 
 class SessionDialog(QDialog):
-    """Schedule a new session (``session=None``) or change one; ``saved(SessionView)`` after saving."""
+    """Schedule a new session (``session=None``) or change one; ``saved(SessionView)`` after saving.
+
+    Building it reads the case and the mediators: it raises :class:`ServiceError` (such as
+    NotFoundError when the case was deleted on another PC) for the caller to show."""
 
     saved = Signal(object)
 

@@ -35,11 +35,18 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseDetail
-from mediator_desktop.services.errors import ServiceError, ValidationError
+from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.sessions import SCHEDULABLE, NoteView, NoticeView, SessionView
-from mediator_desktop.ui.record_editor import NOTE_CAPTIONS, NOTE_COLOURS, RecordEditor, note_style
+from mediator_desktop.ui.record_editor import (
+    NOTE_CAPTIONS,
+    NOTE_COLOURS,
+    RecordEditor,
+    attempt,
+    note_paper,
+    show_message,
+)
 from mediator_desktop.ui.session_dialog import SessionDialog
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, ok_cancel, qdate
+from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, confirm_discard, ok_cancel, qdate
 
 CANCELLED_COLOUR = QColor("#8a8a8a")
 SIGNED_COLOUR = QColor("#1b6e20")
@@ -97,18 +104,9 @@ class NoticeDialog(QDialog):
         return NoticeMethod.ORAL.value if self.oral.isChecked() else NoticeMethod.WRITTEN.value
 
     def save(self) -> None:
-        try:
-            view = self.services.sessions.record_notice(self.notice.party_id, self.on.date().toPython(),
-                                                        self.method())
-        except ValidationError as exc:
-            unplaced = self.errors.show(exc.problems)
-            if unplaced:
-                self.message.setText("\n".join(p.message for p in unplaced))
-                self.message.show()
-            return
-        except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+        view = attempt(lambda: self.services.sessions.record_notice(
+            self.notice.party_id, self.on.date().toPython(), self.method()), self.message, self.errors)
+        if view is None:
             return
         self.saved.emit(view)
         self.accept()
@@ -124,19 +122,11 @@ class NoteDialog(QDialog):
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.note = services, case_id, kind, note
         self.setWindowTitle(("修改" if note else "添加") + NoteKind(kind).label)
+        self.discard_box: QMessageBox | None = None
         outer = QVBoxLayout(self)
         self.paper = QFrame()
-        name = f"noteDialog_{kind}"
-        self.paper.setObjectName(name)
-        self.paper.setStyleSheet(note_style(kind, name))
         outer.addWidget(self.paper)
-        lay = QVBoxLayout(self.paper)
-        self.caption = QLabel(NOTE_CAPTIONS[kind])
-        self.caption.setWordWrap(True)
-        font = self.caption.font()
-        font.setBold(True)
-        self.caption.setFont(font)
-        lay.addWidget(self.caption)
+        lay, self.caption = note_paper(self.paper, kind, f"noteDialog_{kind}")
         self.party = QComboBox()
         self.party.setMinimumContentsLength(10)
         if kind == NoteKind.CAUCUS.value:
@@ -166,25 +156,35 @@ class NoteDialog(QDialog):
         outer.addWidget(self.buttons)
         self.resize(640, 480)
 
+    def _party(self) -> int | None:
+        return self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None
+
+    def has_unsaved(self) -> bool:
+        """Whether the text (or the party talked to) differs from what is stored."""
+        saved_body = self.note.body if self.note else ""
+        saved_party = self.note.party if self.note else None
+        return (self.body.toPlainText().strip() != saved_body.strip()
+                or (self.kind == NoteKind.CAUCUS.value and self._party() != saved_party))
+
     def save(self) -> None:
-        party = self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None
-        sessions = self.services.sessions
-        try:
-            if self.note is None:
-                view = sessions.add_note(self.case_id, self.kind, self.body.toPlainText(), party=party)
-            else:
-                view = sessions.update_note(self.note.id, self.note.version, self.body.toPlainText(), party=party)
-        except ValidationError as exc:
-            self.message.setText("\n".join(p.message for p in exc.problems))
-            self.message.show()
-            return
-        except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+        body, party, sessions = self.body.toPlainText(), self._party(), self.services.sessions
+        view = attempt(lambda: sessions.add_note(self.case_id, self.kind, body, party=party) if self.note is None
+                       else sessions.update_note(self.note.id, self.note.version, body, party=party),
+                       self.message)
+        if view is None:
             return
         self.note = view
         self.saved.emit(view)
         self.accept()
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's ×: typed text is only dropped after the user agrees."""
+        if not self.has_unsaved():
+            super().reject()
+            return
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+        self.discard_box = confirm_discard(self, "放弃未保存的内容吗？", lambda: QDialog.reject(self))
 
 
 class SessionsPanel(QWidget):
@@ -438,7 +438,11 @@ class SessionsPanel(QWidget):
     def schedule(self, kind: str) -> SessionDialog | None:
         if self.detail is None:
             return None
-        dialog = SessionDialog(self.services, self.detail.id, None, self.rooms, self, kind=kind)
+        try:
+            dialog = SessionDialog(self.services, self.detail.id, None, self.rooms, self, kind=kind)
+        except ServiceError as exc:
+            self._refused(str(exc))
+            return None
         dialog.saved.connect(lambda v: self._after_write(v.id))
         dialog.open()
         self.session_dialog = dialog
@@ -448,7 +452,13 @@ class SessionsPanel(QWidget):
         v = self.selected_session()
         if self.detail is None or v is None:
             return None
-        dialog = SessionDialog(self.services, self.detail.id, v, self.rooms, self)
+        try:
+            # As it is now: it may have been changed, cancelled or deleted on another PC.
+            v = self.services.sessions.get(v.id)
+            dialog = SessionDialog(self.services, self.detail.id, v, self.rooms, self)
+        except ServiceError as exc:
+            self._refused(str(exc))
+            return None
         dialog.saved.connect(lambda view: self._after_write(view.id))
         dialog.open()
         self.session_dialog = dialog
@@ -572,5 +582,9 @@ class SessionsPanel(QWidget):
         return box
 
     def _error(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        show_message(self.message, text)
+
+    def _refused(self, text: str) -> None:
+        """Something changed on another PC: show the case as it is now, and say why."""
+        self.refresh()
+        self._error(text)

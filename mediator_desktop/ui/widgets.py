@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from mediator_desktop.domain.enums import LabelledEnum
 from mediator_desktop.services.errors import FieldProblem
+
+Index = QModelIndex | QPersistentModelIndex
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 WARNING_STYLE = "color: #a35200;"
@@ -114,8 +119,11 @@ class FieldErrors:
         return None
 
 
-def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widget: QWidget) -> None:
-    """A form row whose field has its (hidden until needed) error message right under it."""
+def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widget: QWidget,
+            target: QWidget | None = None) -> None:
+    """A form row whose field has its (hidden until needed) error message right under it;
+    ``target`` is the input that gets the red frame when ``widget`` is a box holding several
+    widgets (default: ``widget`` itself)."""
     box = QWidget()
     lay = QVBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -124,7 +132,7 @@ def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widg
     message = QLabel()
     lay.addWidget(message)
     form.addRow(label, box)
-    errors.bind(field, widget, message)
+    errors.bind(field, target or widget, message)
 
 
 def ok_cancel(ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
@@ -133,3 +141,60 @@ def ok_cancel(ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
     return buttons
+
+
+def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:
+    """Ask before closing a form with unsaved changes (opened with ``open()``, not ``exec()``);
+    ``on_discard`` runs only when the user chooses not to save. Returns the box (tests click it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "放弃修改？", text,
+                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
+    box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
+    box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
+
+    def answered(_result: int) -> None:
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
+            on_discard()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only flat table over a list of rows (one object per row, one column per header).
+
+    Subclasses set ``HEADERS`` and implement ``cell(row, column, role)``; ``set_rows`` replaces
+    the whole list (a model reset), and ``data`` only calls ``cell`` for a valid index."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) \
+                or not (0 <= index.column() < len(self.HEADERS)):
+            return None
+        return self.cell(self.rows[index.row()], index.column(), role)
+
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        """What ``row`` shows in ``column`` for ``role`` (None: nothing)."""
+        return None
