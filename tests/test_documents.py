@@ -315,6 +315,19 @@ def test_the_case_file_binds_every_form_with_a_paged_contents(sqlite_services, s
     assert "3当事人身份证明材料未附" in contents
     assert "封底" in flat(pages[-1]) and f"本卷共{len(pages) - 3}页" in flat(pages[-1])
     assert "11司法确认申请书" in contents
+    # 卷内页号: every body page carries its number at the top right, the numbers the contents use.
+    reader = PdfReader(io.BytesIO(rendered.data))
+    for n, page in enumerate(reader.pages[2:-1], start=1):
+        corner: list[str] = []
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size, corner=corner, width=width, height=height):  # type: ignore[no-untyped-def]
+            x, y = tm[4], tm[5]
+            if text.strip() and y > height - 60 and x > width - 120:
+                corner.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        assert str(n) in corner, (n, corner)
     with pytest.raises(DocumentError, match="只生成 PDF"):
         sqlite_services.documents.render(code, "case-file", "docx", style)
 

@@ -325,6 +325,24 @@ def _split(attachments: tuple[Attachment, ...], style: DocumentStyle
     return bound, electronic
 
 
+def _page_number_stamps(pages: list[Any], style: DocumentStyle) -> list[Any]:
+    """卷内页号: one number per page of the file's body, 1 to N at the top right — the numbers the
+    contents refer to (each form also keeps its own 第x页共y页). One overlay PDF, a page per body
+    page and of the same size, merged onto each page."""
+    out = io.BytesIO()
+    c = rl_canvas.Canvas(out, pagesize=A4)
+    face = font_name(style.body_faces[0])
+    size = style.size(Role.SMALL) + 2
+    for n, pg in enumerate(pages, 1):
+        width, height = float(pg.mediabox.width), float(pg.mediabox.height)
+        c.setPageSize((width, height))
+        c.setFont(face, size)
+        c.drawRightString(width - 15 * mm, height - 12 * mm, str(n))
+        c.showPage()
+    c.save()
+    return list(PdfReader(io.BytesIO(out.getvalue())).pages)
+
+
 def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
                      options: BuildOptions = DEFAULT_OPTIONS,
                      attachments: tuple[Attachment, ...] = ()) -> tuple[bytes, list[FileItem]]:
@@ -351,7 +369,12 @@ def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
     writer = PdfWriter()
     head = [render_pdf(cover(org, case), style), render_pdf(contents(org, case, lines), style)]
     tail = [render_pdf(back_cover(org, case, page - 1), style)]
-    for data in head + parts + tail:
+    for data in head:
+        writer.append(PdfReader(io.BytesIO(data)))
+    body = [pg for data in parts for pg in PdfReader(io.BytesIO(data)).pages]
+    for pg, stamp in zip(body, _page_number_stamps(body, style), strict=True):
+        writer.add_page(pg).merge_page(stamp)
+    for data in tail:
         writer.append(PdfReader(io.BytesIO(data)))
     writer.add_metadata({"/Title": f"调解卷宗 {case.get('code', '')}", "/Creator": "调解工作台 Mediator Desktop"})
     out = io.BytesIO()
