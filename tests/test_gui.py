@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_services, sample_draft, setup_org
+from gui_helpers import start_gui, click_ok, type_text
+from conftest import make_services, sample_draft
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import CaseQuery
@@ -23,34 +23,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def gui(qapp, sqlite_services):  # type: ignore[no-untyped-def]
-    settings = opts.Settings()
-    init_application(qapp, settings)
-    setup_org(sqlite_services)
-    return sqlite_services, settings
-
-
-def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
-    commits it (QTest cannot press keys for characters outside Latin-1)."""
-    widget.setFocus()
-    for ch in text:
-        if ch == "\n":
-            qtbot.keyClick(widget, Qt.Key.Key_Return)
-        elif ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
-def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
-    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
-        button = box.button(role)
-        if button is not None:
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            return
-    raise AssertionError("no OK button")
+    return sqlite_services, start_gui(qapp, sqlite_services)
 
 
 def fill_person(qtbot, dialog, *, name: str, id_number: str = "", phone: str = "", role: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -358,7 +331,6 @@ def test_keyboard_only_use(qtbot, gui) -> None:
     # Escape on an untouched dialog closes it without questions.
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
-
 
 
 def test_full_id_only_in_the_partys_own_form_and_viewing_is_audited(qtbot, gui) -> None:

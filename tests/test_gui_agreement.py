@@ -7,58 +7,21 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import sample_draft, setup_org
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from gui_helpers import start_gui, choose, click, click_ok, type_text
+from conftest import sample_draft
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.ui.agreement_editor import AgreementEditor
 from mediator_desktop.ui.agreement_panel import AgreementPanel
-from mediator_desktop.ui.app import init_application
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def gui(qapp, sqlite_services):  # type: ignore[no-untyped-def]
-    settings = opts.Settings()
-    init_application(qapp, settings)
-    sqlite_services.mediator_ids = setup_org(sqlite_services)
+    start_gui(qapp, sqlite_services)
     return sqlite_services
-
-
-def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
-    commits it (QTest cannot press keys for characters outside Latin-1)."""
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
-def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
-    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
-        button = box.button(role)
-        if button is not None:
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            return
-    raise AssertionError("no OK button")
-
-
-def choose(combo, value) -> None:  # type: ignore[no-untyped-def]
-    index = combo.findData(value)
-    assert index >= 0, value
-    combo.setCurrentIndex(index)
 
 
 def _case_in_mediation(s):  # type: ignore[no-untyped-def]

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import sample_draft, setup_org
+from gui_helpers import start_gui, click, click_ok
+from conftest import sample_draft
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from mediator_desktop import settings as opts
@@ -19,7 +20,6 @@ from mediator_desktop.documents.render_pdf import render_pdf
 from mediator_desktop.documents.style import style_from_settings
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.storage.models import AuditEntry, CaseParty
-from mediator_desktop.ui.app import init_application
 from mediator_desktop.ui.checklist_panel import ChecklistModel, ChecklistPanel
 from mediator_desktop.ui.evidence_panel import AttachmentTableModel, EvidencePanel
 
@@ -28,23 +28,10 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def gui(qapp, sqlite_services):  # type: ignore[no-untyped-def]
-    init_application(qapp, opts.Settings())
-    ids = setup_org(sqlite_services)
-    case_id = sqlite_services.cases.register(sample_draft(mediators=[MediatorAssignment(ids[0])])).id
+    start_gui(qapp, sqlite_services)
+    mediator = MediatorAssignment(sqlite_services.mediator_ids[0])
+    case_id = sqlite_services.cases.register(sample_draft(mediators=[mediator])).id
     return sqlite_services, case_id
-
-
-def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
-    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
-        button = box.button(role)
-        if button is not None:
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            return
-    raise AssertionError("no OK button")
 
 
 def png(color: str = "white", size: tuple[int, int] = (800, 500)) -> bytes:

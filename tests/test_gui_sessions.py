@@ -8,18 +8,17 @@ import json
 from datetime import date, datetime
 
 import pytest
+from gui_helpers import start_gui, answer_yes, click, click_ok, type_text
 import shiboken6
-from conftest import make_services, sample_draft, setup_org
+from conftest import make_services, sample_draft
 from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtGui import QColor, QInputMethodEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit, QMessageBox
 
-from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.sessions import RecordDraft, SessionDraft
 from mediator_desktop.ui.agenda import CASE_ID_ROLE, AgendaView
-from mediator_desktop.ui.app import init_application
 from mediator_desktop.services.errors import NotFoundError, ValidationError
 from mediator_desktop.storage.models import Case, MediationSession
 from mediator_desktop.ui.record_editor import (
@@ -41,42 +40,8 @@ ROOMS = ["调解室", "接待室"]
 
 @pytest.fixture
 def gui(qapp, sqlite_services):  # type: ignore[no-untyped-def]
-    settings = opts.Settings()
-    init_application(qapp, settings)
-    sqlite_services.mediator_ids = setup_org(sqlite_services)
+    start_gui(qapp, sqlite_services)
     return sqlite_services
-
-
-def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
-    commits it (QTest cannot press keys for characters outside Latin-1)."""
-    widget.setFocus()
-    for ch in text:
-        if ch == "\n":
-            qtbot.keyClick(widget, Qt.Key.Key_Return)
-        elif ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
-
-
-def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
-    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
-        button = box.button(role)
-        if button is not None:
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            return
-    raise AssertionError("no OK button")
-
-
-def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def answer_yes(qtbot, box: QMessageBox) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
 
 def accepted_case(services, **overrides):  # type: ignore[no-untyped-def]

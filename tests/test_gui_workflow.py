@@ -10,12 +10,13 @@ import json
 from datetime import date
 
 import pytest
+from gui_helpers import choose, click_ok, type_text
 from conftest import sample_draft
 from PIL import Image
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QMessageBox
-from test_gui import click_ok, fill_person, gui, type_text  # noqa: F401  (gui is a fixture)
+from test_gui import fill_person, gui  # noqa: F401  (gui is a fixture)
 
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.ui.app import create_main_window
@@ -26,12 +27,6 @@ pytestmark = pytest.mark.gui
 def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def choose(combo, value) -> None:  # type: ignore[no-untyped-def]
-    index = combo.findData(value)
-    assert index >= 0, value
-    combo.setCurrentIndex(index)
 
 
 def schedule(qtbot, panel, button, day: int, start: int, *, interviewee: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,60 @@
+"""What the GUI tests do as a user: type (Chinese through an input-method commit), click, answer
+dialogs, choose from combos — and the start of a GUI session on a test database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from mediator_desktop import settings as opts
+from mediator_desktop.ui.app import init_application
+
+
+def start_gui(qapp, services) -> opts.Settings:  # type: ignore[no-untyped-def]
+    """The application set up as at start-up, with the organisation and two mediators
+    (their ids in ``services.mediator_ids``); returns the settings."""
+    from conftest import setup_org
+
+    settings = opts.Settings()
+    init_application(qapp, settings)
+    services.mediator_ids = setup_org(services)
+    return settings
+
+
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
+    commits it (QTest cannot press keys for characters outside Latin-1)."""
+    widget.setFocus()
+    for ch in text:
+        if ch == "\n":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        elif ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)
+
+
+def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def click_ok(qtbot, box) -> None:  # type: ignore[no-untyped-def]
+    for role in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save):
+        button = box.button(role)
+        if button is not None:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            return
+    raise AssertionError("no OK button")
+
+
+def answer_yes(qtbot, box: QMessageBox) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+
+
+def choose(combo, value) -> None:  # type: ignore[no-untyped-def]
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
