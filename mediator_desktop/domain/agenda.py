@@ -9,6 +9,11 @@ from datetime import datetime, timedelta
 DEFAULT_LENGTH = timedelta(hours=1)
 
 
+def session_end(starts_at: datetime, ends_at: datetime | None) -> datetime:
+    """When a session ends: its end time, or :data:`DEFAULT_LENGTH` after the start."""
+    return ends_at if ends_at and ends_at > starts_at else starts_at + DEFAULT_LENGTH
+
+
 @dataclass(frozen=True)
 class Booking:
     """One session as the clash check sees it."""
@@ -22,7 +27,7 @@ class Booking:
 
     @property
     def end(self) -> datetime:
-        return self.ends_at if self.ends_at and self.ends_at > self.starts_at else self.starts_at + DEFAULT_LENGTH
+        return session_end(self.starts_at, self.ends_at)
 
 
 @dataclass(frozen=True)

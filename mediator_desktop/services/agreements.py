@@ -22,9 +22,16 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.enums import AgreementForm, CaseStatus, TermKind, TermStatus
-from mediator_desktop.domain.terms import Instalment, TermFields, clause_problems, clause_text, term_problems
+from mediator_desktop.domain.terms import (
+    Instalment,
+    TermFields,
+    clause_problems,
+    clause_text,
+    last_due,
+    term_problems,
+)
 from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
-from mediator_desktop.services.case_facts import agreement_problems, term_fields
+from mediator_desktop.services.case_facts import agreement_problems, load_case, term_fields
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
     ConflictError,
@@ -152,8 +159,7 @@ class TermView:
     @property
     def last_due(self) -> date | None:
         """The date by which the whole term is to be performed."""
-        dates = [i.due_on for i in self.instalments if i.due_on] + ([self.due_on] if self.due_on else [])
-        return max(dates) if dates else None
+        return last_due(TermFields(instalments=list(self.instalments), due_on=self.due_on))
 
     def overdue_since(self, today: date) -> date | None:
         """The earliest time limit that has passed without the term being performed up to it
@@ -610,10 +616,7 @@ class AgreementService:
         if agreement:
             options.append(selectinload(Case.agreement).selectinload(Agreement.terms)
                            .selectinload(AgreementTerm.performances))
-        case = s.get(Case, case_id, options=options)
-        if case is None:
-            raise NotFoundError("找不到这个案件，可能已被删除")
-        return case
+        return load_case(s, case_id, options)
 
     @staticmethod
     def _apply_term(row: AgreementTerm, d: TermDraft, position: int, names: list[str]) -> None:

@@ -3,13 +3,26 @@ and the archive guard) and whether the case may be marked as agreed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.checklist import CaseFileFacts
 from mediator_desktop.domain.terms import Instalment, TermFields, clause_problems
 from mediator_desktop.domain.text import clause_number
+from mediator_desktop.services.errors import NotFoundError
 from mediator_desktop.storage.models import Attachment, Case, MediationSession
+
+
+def load_case(s: Session, case_id: int, options: Sequence[Any] = ()) -> Case:
+    """The case with ``case_id`` (loading ``options`` with it), or the message every service
+    gives when it is gone (deleted on another PC, or never there)."""
+    case = s.get(Case, case_id, options=list(options))
+    if case is None:
+        raise NotFoundError("找不到这个案件，可能已被删除")
+    return case
 
 
 def term_fields(t) -> TermFields:  # type: ignore[no-untyped-def]

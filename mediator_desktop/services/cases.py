@@ -27,7 +27,7 @@ from mediator_desktop.domain.enums import (
 )
 from mediator_desktop.domain.text import amount_figures, chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline
-from mediator_desktop.services.case_facts import agreement_problems, case_file_facts
+from mediator_desktop.services.case_facts import agreement_problems, case_file_facts, load_case
 from mediator_desktop.domain.pinyin import name_search_keys
 from mediator_desktop.domain.search import build_search_text, char_tokens, party_terms, query_terms
 from mediator_desktop.services.context import ServiceContext
@@ -512,9 +512,7 @@ class CaseService:
         """Everything that happened in the case, in order: sessions held, the agreement taking
         effect, performance, visits, termination — and every entry made, with who and when."""
         with self.ctx.db.read() as s:
-            case = s.get(Case, case_id, options=[selectinload(Case.sessions), selectinload(Case.follow_ups)])
-            if case is None:
-                raise NotFoundError("找不到这个案件，可能已被删除")
+            case = load_case(s, case_id, [selectinload(Case.sessions), selectinload(Case.follow_ups)])
             names = [p.name for p in case.parties]
             mediators = {m.mediator_id: m.mediator.name for m in case.mediators}
             out: list[TimelineEntry] = []
@@ -683,14 +681,11 @@ class CaseService:
         return org
 
     def _load(self, s: Session, case_id: int) -> Case:
-        case = s.get(Case, case_id, options=[
+        return load_case(s, case_id, [
             selectinload(Case.parties).selectinload(CaseParty.agents),
             selectinload(Case.mediators),
             selectinload(Case.extensions),
         ])
-        if case is None:
-            raise NotFoundError("找不到这个案件，可能已被删除")
-        return case
 
     def _apply(self, s: Session, case: Case, draft: CaseDraft) -> None:
         dtype_id = s.scalar(select(DisputeType.id).where(DisputeType.name == draft.dispute_type))

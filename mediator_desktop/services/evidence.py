@@ -26,7 +26,7 @@ from mediator_desktop.documents.casefile import IMAGE_TYPES, PDF_TYPE
 from mediator_desktop.domain.checklist import ITEM_NAMES, ChecklistLine, checklist
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.domain.text import chinese_date
-from mediator_desktop.services.case_facts import case_file_facts
+from mediator_desktop.services.case_facts import case_file_facts, load_case
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
     FieldProblem,
@@ -255,7 +255,7 @@ class EvidenceService:
             problems.append(FieldProblem("description", "“说明”不能超过500个字"))
         digest = "" if problems else hashlib.sha256(data).hexdigest()
         with self.ctx.db.write() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             self._refuse_if_closed(case)
             if term_id is not None and s.scalar(
                     select(AgreementTerm.id).join(Agreement, AgreementTerm.agreement_id == Agreement.id)
@@ -357,7 +357,7 @@ class EvidenceService:
     def delete(self, attachment_id: int) -> None:
         with self.ctx.db.write() as s:
             a = self._attachment(s, attachment_id)
-            self._refuse_if_closed(self._case(s, a.case_id))
+            self._refuse_if_closed(load_case(s, a.case_id))
             self.ctx.audit(s, "delete_attachment", "attachment", a.id, case_id=a.case_id,
                            text=f"删除附件“{a.name}”（第{a.item}项{ITEM_NAMES.get(a.item, '')}，"
                                 f"SHA-256 {a.sha256[:12]}…）",
@@ -371,7 +371,7 @@ class EvidenceService:
             raise ValidationError([bad_item])
         with self.ctx.db.write() as s:
             a = self._attachment(s, attachment_id)
-            self._refuse_if_closed(self._case(s, a.case_id))
+            self._refuse_if_closed(load_case(s, a.case_id))
             if a.item != item:
                 old = a.item
                 a.item = item
@@ -388,16 +388,9 @@ class EvidenceService:
         """The 13 items of the case file in binding order, what fills each and what is missing
         (the same rules the archive guard of the case service applies)."""
         with self.ctx.db.read() as s:
-            return checklist(case_file_facts(s, self._case(s, case_id)))
+            return checklist(case_file_facts(s, load_case(s, case_id)))
 
     # -- helpers -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _case(s: Session, case_id: int) -> Case:
-        case = s.get(Case, case_id)
-        if case is None:
-            raise NotFoundError("找不到这个案件，可能已被删除")
-        return case
 
     @staticmethod
     def _refuse_if_closed(case: Case) -> None:

@@ -19,9 +19,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from mediator_desktop.domain.agenda import DEFAULT_LENGTH, Booking, Clash, clashes
+from mediator_desktop.domain.agenda import DEFAULT_LENGTH, Booking, Clash, clashes, session_end
 from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
 from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.services.case_facts import load_case
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
     ConflictError,
@@ -116,7 +117,7 @@ class SessionView:
     @property
     def end(self) -> datetime:
         """The end time, or the assumed end (one hour) when none was given."""
-        return self.ends_at if self.ends_at and self.ends_at > self.starts_at else self.starts_at + DEFAULT_LENGTH
+        return session_end(self.starts_at, self.ends_at)
 
     def time_text(self) -> str:
         """``2026年11月23日 09:00—10:30``."""
@@ -227,7 +228,7 @@ class SessionService:
         passes ``confirmed_clash=True``.
         """
         with self.ctx.db.write() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             self._require_schedulable(case)
             problems = self._validate(s, case, draft)
             self._raise_if_blocking(s, problems, draft, None, confirmed_clash)
@@ -302,12 +303,12 @@ class SessionService:
             row = s.get(MediationSession, session_id)
             if row is None:
                 raise NotFoundError("找不到这次活动，可能已被删除")
-            return self._view(s, row, self._case(s, row.case_id))
+            return self._view(s, row, load_case(s, row.case_id))
 
     def sessions(self, case_id: int) -> list[SessionView]:
         """Every session of a case (cancelled ones too), in time order."""
         with self.ctx.db.read() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             rows = s.scalars(select(MediationSession).where(MediationSession.case_id == case_id)
                              .order_by(MediationSession.starts_at, MediationSession.id))
             names = self._mediator_names(s)
@@ -435,7 +436,7 @@ class SessionService:
                  session_id: int | None = None) -> NoteView:
         """A caucus note (背对背, names its party) or a private note (seen only by its author)."""
         with self.ctx.db.write() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             problems: list[FieldProblem] = []
             if kind not in NoteKind.__members__.values():
                 problems.append(FieldProblem("kind", "请选择笔记的种类（背对背记录或个人笔记）"))
@@ -502,7 +503,7 @@ class SessionService:
         """The case's caucus notes and the acting user's own private notes, oldest first
         (another user's private notes are never returned); ``session_id`` narrows to one session."""
         with self.ctx.db.read() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             stmt = (select(CaseNote).where(
                 CaseNote.case_id == case_id,
                 or_(CaseNote.kind != NoteKind.PRIVATE.value, CaseNote.author == self.ctx.actor.name))
@@ -566,17 +567,10 @@ class SessionService:
 
     def notices(self, case_id: int) -> list[NoticeView]:
         with self.ctx.db.read() as s:
-            case = self._case(s, case_id)
+            case = load_case(s, case_id)
             return [self._notice_view(p) for p in case.parties]
 
     # -- internals ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _case(s: Session, case_id: int) -> Case:
-        case = s.get(Case, case_id)
-        if case is None:
-            raise NotFoundError("找不到这个案件，可能已被删除")
-        return case
 
     def _load(self, s: Session, session_id: int, version: int) -> tuple[MediationSession, Case]:
         row = s.get(MediationSession, session_id)
@@ -584,7 +578,7 @@ class SessionService:
             raise NotFoundError("找不到这次活动，可能已被删除")
         if row.version != version:
             raise ConflictError(STALE_MESSAGE)
-        return row, self._case(s, row.case_id)
+        return row, load_case(s, row.case_id)
 
     def _load_note(self, s: Session, note_id: int, version: int) -> tuple[CaseNote, Case]:
         note = s.get(CaseNote, note_id)
@@ -593,13 +587,13 @@ class SessionService:
             raise NotFoundError("找不到这条笔记，可能已被删除")
         if note.version != version:
             raise ConflictError(STALE_MESSAGE)
-        return note, self._case(s, note.case_id)
+        return note, load_case(s, note.case_id)
 
     def _party(self, s: Session, party_id: int) -> tuple[CaseParty, Case]:
         party = s.get(CaseParty, party_id)
         if party is None:
             raise NotFoundError("找不到这位当事人，可能已被删除")
-        return party, self._case(s, party.case_id)
+        return party, load_case(s, party.case_id)
 
     @staticmethod
     def _require_open(case: Case, what: str) -> None:
