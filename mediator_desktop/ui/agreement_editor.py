@@ -33,7 +33,11 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import AgreementForm, TermKind
 from mediator_desktop.domain.terms import Instalment, parse_amount
 from mediator_desktop.domain.text import amount_text, clause_number
-from mediator_desktop.services.agreements import AgreementDraft, AgreementView, TermDraft
+from mediator_desktop.services.agreements import (
+    AgreementDraft,
+    AgreementView,
+    TermDraft,
+)
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
@@ -42,6 +46,7 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     add_row,
     confirm_discard,
+    error_label,
     fill_enum_combo,
     parse_date,
     set_combo_value,
@@ -214,10 +219,7 @@ class TermCard(QFrame):
         self.flag.setWordWrap(True)
         self.flag.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.flag)
-        self.general = QLabel()
-        self.general.setWordWrap(True)
-        self.general.setStyleSheet(ERROR_STYLE)
-        self.general.hide()
+        self.general = error_label()
         outer.addWidget(self.general)
 
         self._fill(draft)

@@ -10,7 +10,6 @@ from datetime import date, time, timedelta
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -48,9 +47,21 @@ from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.dto import CaseDetail
-from mediator_desktop.services.errors import ConflictError, ServiceError, ValidationError
+from mediator_desktop.services.errors import (
+    ConflictError,
+    ServiceError,
+    ValidationError,
+)
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import ERROR_STYLE, fill_enum_combo, ok_cancel, qdate
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    error_label,
+    fill_enum_combo,
+    ok_cancel,
+    qdate,
+    read_only_table,
+    section_label,
+)
 
 
 class ReasonDialog(QDialog):
@@ -78,14 +89,9 @@ class ReasonDialog(QDialog):
         self.routes = QCheckBox("已告知当事人可以通过仲裁、行政、司法等途径解决纠纷")
         self.routes.setVisible(target is CaseStatus.TERMINATED)
         lay.addWidget(self.routes)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         lay.addWidget(self.error)
-        buttons = ok_cancel("确定", "取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.resize(520, 300)
 
@@ -109,14 +115,9 @@ class ExtensionDialog(QDialog):
         lay.addLayout(form)
         self.agreed = QCheckBox("双方当事人均同意延长调解期限")
         lay.addWidget(self.agreed)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         lay.addWidget(self.error)
-        buttons = ok_cancel("确定", "取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.resize(520, 260)
 
@@ -188,12 +189,12 @@ class CaseView(QWidget):
             self.fields[key] = value
             self.form.addRow(f"{label}：", value)
         lay.addLayout(self.form)
-        lay.addWidget(self._section("当事人"))
+        lay.addWidget(section_label("当事人"))
         self.parties = QTableWidget(0, 6)
         self.parties.setHorizontalHeaderLabels(["身份", "姓名或名称", "性别/类型", "证件号码", "联系电话", "代理人"])
         self.parties.setToolTip("双击查看当事人的完整信息")
         self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
-        self._table(self.parties)
+        read_only_table(self.parties)
         lay.addWidget(self.parties)
         lay.addStretch()
         self.tabs.addTab(scroll, "概况")
@@ -215,7 +216,7 @@ class CaseView(QWidget):
         # 时间线: everything in order, newest first.
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels(["时间", "人员", "事项"])
-        self._table(self.history)
+        read_only_table(self.history)
         self.tabs.addTab(self.history, "时间线")
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._refresh_tab)
@@ -230,22 +231,6 @@ class CaseView(QWidget):
         if event.type() == QEvent.Type.ApplicationFontChange:
             self._style_heading()
         super().changeEvent(event)
-
-    @staticmethod
-    def _section(text: str) -> QLabel:
-        label = QLabel(text)
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-        return label
-
-    @staticmethod
-    def _table(table: QTableWidget) -> None:
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setMinimumHeight(120)
 
     # -- showing ------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.widgets import ERROR_STYLE, WARNING_STYLE
+from mediator_desktop.ui.widgets import WARNING_STYLE, error_label
 
 #: Print resolution of the page images sent to the printer (dots per inch).
 PRINT_DPI = 300
@@ -61,10 +61,7 @@ class DocumentDialog(QDialog):
         top.addWidget(self.court, 1)
         lay.addLayout(top)
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
         self.advice = QLabel()
         self.advice.setWordWrap(True)

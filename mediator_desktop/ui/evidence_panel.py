@@ -45,7 +45,12 @@ from mediator_desktop.domain.checklist import ITEM_NAMES, ITEMS
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
-from mediator_desktop.ui.widgets import ERROR_STYLE, WARNING_STYLE, RowTableModel, ok_cancel
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    WARNING_STYLE,
+    RowTableModel,
+    ok_cancel,
+)
 
 INFO_STYLE = "color: #1b5e20;"
 HINT = (f"身份证复印件、证据照片、收条、签字后的扫描件等，都可以添加到这里，随卷宗一起保存和打印。"
@@ -195,9 +200,7 @@ class MoveDialog(QDialog):
         fill_item_combo(self.item)
         self.item.setCurrentIndex(max(self.item.findData(view.item), 0))
         lay.addWidget(self.item)
-        buttons = ok_cancel("移动", "取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("移动", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.buttons = buttons
         self.resize(460, 160)

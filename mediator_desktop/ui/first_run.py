@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
@@ -38,9 +46,7 @@ class FirstRunDialog(QDialog):
         self.message = error_label()
         self.message.setStyleSheet(ERROR_STYLE)
         lay.addWidget(self.message)
-        buttons = ok_cancel("开始使用(&S)", "退出")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("开始使用(&S)", "退出", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.resize(720, 700)
 

@@ -174,9 +174,7 @@ class PartyDialog(QDialog):
         self.matches.hide()
         outer.addWidget(self.matches)
 
-        self.buttons = ok_cancel("确定")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("确定", on_ok=self._accept, on_cancel=self.reject)
         outer.addWidget(self.buttons)
         self.resize(620, 720)
 

@@ -14,9 +14,9 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -45,7 +45,7 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionView
 from mediator_desktop.ui.session_dialog import add_check_item, checked_data, fit_list
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, ok_cancel
+from mediator_desktop.ui.widgets import FieldErrors, add_row, error_label, ok_cancel
 
 log = logging.getLogger(__name__)
 
@@ -234,10 +234,7 @@ class NotesPane(QFrame):
                                                else "只给自己看的笔记"))
         self.editor.textChanged.connect(self.edited.emit)
         lay.addWidget(self.editor, 1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
         self.new_button.clicked.connect(self.new_note)
         self.save_button.clicked.connect(self.save)
@@ -388,10 +385,7 @@ class UnsignDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如：李四的陈述记错了，需要更正")
         lay.addWidget(self.reason)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         lay.addWidget(self.error)
         self.buttons = ok_cancel("撤销签字标记", "取消")
         self.buttons.rejected.connect(self.reject)
@@ -436,10 +430,7 @@ class RecordEditor(QDialog):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         lay.addWidget(self.banner)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
 
         self.tabs = QTabWidget()

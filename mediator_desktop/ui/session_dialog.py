@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import SessionKind
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import SessionDraft, SessionView
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, fill_enum_combo, ok_cancel, qdate, set_combo_value
+from mediator_desktop.ui.widgets import (
+    FieldErrors,
+    add_row,
+    error_label,
+    fill_enum_combo,
+    ok_cancel,
+    qdate,
+    set_combo_value,
+)
 
 #: How a clash is shown: orange, boxed, impossible to overlook.
 CLASH_STYLE = ("color: #8a3b00; background: #fff0dc; border: 2px solid #e65100; border-radius: 4px;"
@@ -161,14 +169,9 @@ class SessionDialog(QDialog):
         self.form = form
         lay.addLayout(form)
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(self.buttons)
 
         self._fill()

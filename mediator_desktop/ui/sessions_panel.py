@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -32,11 +31,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
+from mediator_desktop.domain.enums import (
+    CaseStatus,
+    NoteKind,
+    NoticeMethod,
+    SessionKind,
+)
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseDetail
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.services.sessions import SCHEDULABLE, NoteView, NoticeView, SessionView
+from mediator_desktop.services.sessions import (
+    SCHEDULABLE,
+    NoteView,
+    NoticeView,
+    SessionView,
+)
 from mediator_desktop.ui.record_editor import (
     NOTE_CAPTIONS,
     NOTE_COLOURS,
@@ -46,7 +55,16 @@ from mediator_desktop.ui.record_editor import (
     show_message,
 )
 from mediator_desktop.ui.session_dialog import SessionDialog
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, confirm_discard, ok_cancel, qdate
+from mediator_desktop.ui.widgets import (
+    FieldErrors,
+    add_row,
+    confirm_discard,
+    error_label,
+    ok_cancel,
+    qdate,
+    read_only_table,
+    section_label,
+)
 
 CANCELLED_COLOUR = QColor("#8a8a8a")
 SIGNED_COLOUR = QColor("#1b6e20")
@@ -89,14 +107,9 @@ class NoticeDialog(QDialog):
         (self.oral if notice.method == NoticeMethod.ORAL.value else self.written).setChecked(True)
         add_row(form, self.errors, "method", "方式：", methods)
         lay.addLayout(form)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(self.buttons)
         self.resize(560, 260)
 
@@ -145,14 +158,9 @@ class NoteDialog(QDialog):
         self.body.setTabChangesFocus(True)
         self.body.setPlainText(note.body if note else "")
         lay.addWidget(self.body, 1)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = error_label()
         outer.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
         outer.addWidget(self.buttons)
         self.resize(640, 480)
 
@@ -210,13 +218,10 @@ class SessionsPanel(QWidget):
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
 
-        lay.addWidget(self._section("调查与调解"))
+        lay.addWidget(section_label("调查与调解", 1.1))
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.hide()
@@ -224,7 +229,7 @@ class SessionsPanel(QWidget):
         self.sessions = QTableWidget(0, 6)
         self.sessions.setHorizontalHeaderLabels(["时间", "类型", "地点", "调解员", "到场当事人", "记录"])
         self.sessions.setToolTip("双击打开记录")
-        self._table(self.sessions)
+        read_only_table(self.sessions, 130)
         self.sessions.doubleClicked.connect(lambda _i: self.edit_record())
         self.sessions.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.sessions)
@@ -245,10 +250,10 @@ class SessionsPanel(QWidget):
         self.record_button.clicked.connect(self.edit_record)
         self.cancel_button.clicked.connect(self.ask_cancel)
 
-        lay.addWidget(self._section("权利义务告知"))
+        lay.addWidget(section_label("权利义务告知", 1.1))
         self.notices = QTableWidget(0, 4)
         self.notices.setHorizontalHeaderLabels(["当事人", "告知日期", "方式", "告知人"])
-        self._table(self.notices)
+        read_only_table(self.notices, 130)
         self.notices.doubleClicked.connect(lambda _i: self.record_notice())
         self.notices.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.notices)
@@ -262,7 +267,7 @@ class SessionsPanel(QWidget):
         self.notice_button.clicked.connect(self.record_notice)
         self.clear_notice_button.clicked.connect(self.clear_notice)
 
-        lay.addWidget(self._section("背对背记录与个人笔记（不入卷宗、不打印、不导出）"))
+        lay.addWidget(section_label("背对背记录与个人笔记（不入卷宗、不打印、不导出）", 1.1))
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
         self.notes.setMinimumHeight(120)
@@ -285,24 +290,6 @@ class SessionsPanel(QWidget):
         self.delete_note_button.clicked.connect(self.ask_delete_note)
         lay.addStretch()
         self._update_buttons()
-
-    @staticmethod
-    def _section(text: str) -> QLabel:
-        label = QLabel(text)
-        font = label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        label.setFont(font)
-        return label
-
-    @staticmethod
-    def _table(table: QTableWidget) -> None:
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setMinimumHeight(130)
 
     # -- showing ------------------------------------------------------------------------------
 

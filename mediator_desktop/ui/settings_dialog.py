@@ -191,9 +191,7 @@ class MediatorEditor(QDialog):
                                      ("certificate_no", "证书编号：", self.certificate_no)]:
             add_row(form, self.errors, field, label, widget)
         form.addRow("", self.active)
-        buttons = ok_cancel("保存", "取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("保存", "取消", on_ok=self.accept, on_cancel=self.reject)
         form.addRow(buttons)
         d = draft or MediatorDraft()
         self.name.setText(d.name)

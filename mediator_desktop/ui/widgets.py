@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -135,12 +141,48 @@ def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widg
     errors.bind(field, target or widget, message)
 
 
-def ok_cancel(ok_text: str, cancel_text: str = "取消") -> QDialogButtonBox:
-    """OK/Cancel buttons with Chinese words on them (the platform's own may be English)."""
+def ok_cancel(ok_text: str, cancel_text: str = "取消", *, on_ok: Callable[[], object] | None = None,
+              on_cancel: Callable[[], object] | None = None) -> QDialogButtonBox:
+    """OK/Cancel buttons with Chinese words on them (the platform's own may be English),
+    connected to ``on_ok`` / ``on_cancel`` when given."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    if on_ok is not None:
+        buttons.accepted.connect(on_ok)
+    if on_cancel is not None:
+        buttons.rejected.connect(on_cancel)
     return buttons
+
+
+def section_label(text: str, scale: float = 1.0) -> QLabel:
+    """A bold heading over a part of a pane (当事人, 调查与调解…)."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
+    """A list to read and pick one row from: whole rows, no editing, no row numbers."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)  # type: ignore[attr-defined]
+    table.horizontalHeader().setStretchLastSection(True)  # type: ignore[attr-defined]
+    table.setMinimumHeight(min_height)
+
+
+def error_label() -> QLabel:
+    """The red line where a dialog says why something was refused; hidden until it has to."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
 
 
 def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:
