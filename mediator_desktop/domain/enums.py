@@ -176,3 +176,32 @@ class TerminationReason(LabelledEnum):
 class TermKind(LabelledEnum):
     OBLIGATION = "obligation", "履行义务"
     STATEMENT = "statement", "其他约定"
+
+
+class VisitKind(LabelledEnum):
+    """Why a follow-up visit (回访) is made (LEGAL.md §6)."""
+
+    SATISFACTION = "satisfaction", "满意度回访"
+    PERFORMANCE = "performance", "履行期限回访"
+    URGE = "urge", "督促履行后回访"
+    OTHER = "other", "其他回访"
+
+
+class VisitEvent(LabelledEnum):
+    """What happened to a planned visit (its history)."""
+
+    PLANNED = "planned", "安排回访"
+    REPLANNED = "replanned", "随协议调整回访日期"
+    RESCHEDULED = "rescheduled", "改期"
+    NOT_REACHED = "not_reached", "未联系上，另约日期"
+    RECORDED = "recorded", "完成回访"
+
+
+class ReminderKind(LabelledEnum):
+    """What a reminder (提醒) is about."""
+
+    TIME_LIMIT = "time_limit", "调解期限"
+    JUDICIAL_WINDOW = "judicial_window", "司法确认申请期限"
+    PERFORMANCE = "performance", "履行期限"
+    VISIT = "visit", "回访"
+    SESSION = "session", "调解活动"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mediator_desktop.domain.workdays import Deadline, period_end
+from mediator_desktop.domain.workdays import Deadline, WorkCalendar, as_calendar
 
 #: Days from the agreement's effective date in which the parties apply jointly (人民调解法 33).
 APPLICATION_DAYS = 30
@@ -75,6 +75,6 @@ def refused_subjects(case: dict[str, Any]) -> list[str]:
     return found
 
 
-def application_deadline(effective: date | None) -> Deadline | None:
+def application_deadline(effective: date | None, cal: WorkCalendar | None = None) -> Deadline | None:
     """The last day to apply: 30 days from the effective date, counted as LEGAL.md §6 says."""
-    return period_end(effective, APPLICATION_DAYS) if effective else None
+    return as_calendar(cal).period_end(effective, APPLICATION_DAYS) if effective else None

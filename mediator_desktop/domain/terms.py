@@ -137,3 +137,19 @@ def clause_problems(t: TermFields, text: str, text_edited: bool, names: list[str
     if missing:
         problems.append("条款文字是手工改写的，没有写明" + "、".join(missing) + "；请补上或按各项重新生成")
     return problems
+
+
+def open_dues(t: TermFields, paid: Decimal | None, status: str) -> list[date]:
+    """The due dates of a term not yet covered by what was performed, in order: every unpaid
+    instalment (payments cover instalments in date order), else the term's own due date."""
+    if t.kind == "statement" or status == "performed":
+        return []
+    if t.instalments and all(i.amount is not None and i.due_on for i in t.instalments):
+        covered, owed, dues = paid or Decimal(0), Decimal(0), []
+        for i in sorted(t.instalments, key=lambda i: i.due_on):  # type: ignore[arg-type,return-value]
+            owed += i.amount  # type: ignore[operator]
+            if covered < owed:
+                dues.append(i.due_on)
+        return dues  # type: ignore[return-value]
+    last = last_due(t)
+    return [last] if last else []

@@ -1,21 +1,29 @@
 """Chinese working days (工作日) and legal periods (LEGAL.md §6).
 
 Statutory holidays and make-up working days (调休上班) come from chinese-calendar for the years
-the State Council has published (up to 2026 today). For a later year the answer is provisional:
-weekends plus the fixed-date statutory days, flagged so the UI and documents can say so — never
-a crash and never a silent guess. An office can add a year's arrangement as ``overrides``.
+the State Council had published when it was released (2004-2026 today). A later year can be
+entered by hand (the arrangement is published late in the year before) into a
+:class:`WorkCalendar`. A year known neither way falls back to weekends plus the fixed-date
+statutory days, and every date computed from it is flagged provisional so the UI and documents
+can say so — never a crash and never a silent guess.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
+from chinese_calendar import constants as _cc
 
-#: Statutory days on fixed dates (全国年节及纪念日放假办法); the lunar ones move every year.
+#: Statutory days on fixed dates (全国年节及纪念日放假办法, 2025 revision); the lunar ones move
+#: every year, so a year without its arrangement is only a guess.
 FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
+#: The years chinese-calendar knows.
+BUILTIN_YEARS = range(min(_cc.holidays).year, max(_cc.holidays).year + 1)
+#: No run of rest days is longer than this (Spring Festival with weekends is about 9 days).
+_LONGEST_REST = 60
 
 
 @dataclass(frozen=True)
@@ -26,30 +34,97 @@ class Deadline:
     def text(self) -> str:
         from mediator_desktop.domain.text import chinese_date
 
-        return chinese_date(self.due) + ("（暂定：该年度放假安排尚未公布）" if self.provisional else "")
+        return chinese_date(self.due) + (PROVISIONAL_NOTE if self.provisional else "")
 
 
-def is_working_day(day: date, overrides: Mapping[date, bool] | None = None) -> tuple[bool, bool]:
-    """(working?, provisional?) for ``day``; ``overrides`` (date → working) win over everything."""
-    if overrides and day in overrides:
-        return overrides[day], False
-    try:
-        return bool(chinese_calendar.is_workday(day)), False
-    except NotImplementedError:
+PROVISIONAL_NOTE = "（暂定：该年度放假安排尚未公布）"
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The working-day calendar: chinese-calendar, corrected and extended by arrangements
+    entered by hand. ``days`` maps an entered day to whether it is a working day;
+    ``complete_years`` are the years whose whole arrangement has been entered."""
+
+    days: Mapping[date, bool] = field(default_factory=dict)
+    complete_years: frozenset[int] = frozenset()
+
+    def known(self, year: int) -> bool:
+        """Whether the holiday arrangement of ``year`` is known (built in or entered)."""
+        return year in BUILTIN_YEARS or year in self.complete_years
+
+    def is_working_day(self, day: date) -> tuple[bool, bool]:
+        """(working?, provisional?) for ``day``."""
+        if day in self.days:
+            return self.days[day], False
+        if day.year in BUILTIN_YEARS:
+            try:
+                return bool(chinese_calendar.is_workday(day)), False
+            except NotImplementedError:  # a gap in the library's data: fall through
+                pass
+        if day.year in self.complete_years:
+            return day.weekday() < 5, False
         rest = day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS
         return not rest, True
 
+    def next_working_day(self, day: date) -> Deadline:
+        """``day`` itself when it is a working day, else the first working day after it."""
+        provisional = False
+        for _ in range(_LONGEST_REST):
+            working, unsure = self.is_working_day(day)
+            provisional = provisional or unsure
+            if working:
+                return Deadline(day, provisional)
+            day += timedelta(days=1)
+        return Deadline(day, True)
 
-def period_end(start: date, days: int, overrides: Mapping[date, bool] | None = None) -> Deadline:
-    """The last day of a period of ``days`` days from ``start`` (民事诉讼法 85; 民法典 201, 203):
-    the start day is not counted, and a last day on a rest day moves to the next working day.
-    2026-09-01 + 30 days → 2026-10-01 is National Day → 2026-10-08."""
-    due = start + timedelta(days=days)
-    provisional = False
-    for _ in range(60):  # no holiday run is longer than this
-        working, unsure = is_working_day(due, overrides)
-        provisional = provisional or unsure
-        if working:
-            return Deadline(due, provisional)
-        due += timedelta(days=1)
-    return Deadline(due, True)
+    def previous_working_day(self, day: date) -> Deadline:
+        """``day`` itself when it is a working day, else the last working day before it."""
+        provisional = False
+        for _ in range(_LONGEST_REST):
+            working, unsure = self.is_working_day(day)
+            provisional = provisional or unsure
+            if working:
+                return Deadline(day, provisional)
+            day -= timedelta(days=1)
+        return Deadline(day, True)
+
+    def period_end(self, start: date, days: int) -> Deadline:
+        """The last day of a period of ``days`` days from ``start`` (民事诉讼法 85; 民法典 201,
+        203): the start day is not counted, and a last day on a rest day moves to the next
+        working day. 2026-09-01 + 30 days → 2026-10-01 is National Day → 2026-10-08."""
+        return self.next_working_day(start + timedelta(days=days))
+
+    def working_days_until(self, today: date, due: date) -> int:
+        """Working days after ``today`` up to and including ``due`` (0 when due today or
+        before; negative: the calendar days ``due`` is past)."""
+        if due <= today:
+            return (due - today).days
+        count, day = 0, today
+        while day < due:
+            day += timedelta(days=1)
+            if self.is_working_day(day)[0]:
+                count += 1
+        return count
+
+
+#: The calendar without anything entered by hand.
+BUILTIN = WorkCalendar()
+
+
+def is_working_day(day: date, cal: WorkCalendar | Mapping[date, bool] | None = None) -> tuple[bool, bool]:
+    """(working?, provisional?) for ``day``; a mapping is taken as entered days (date → working)."""
+    return as_calendar(cal).is_working_day(day)
+
+
+def period_end(start: date, days: int, cal: WorkCalendar | Mapping[date, bool] | None = None) -> Deadline:
+    """See :meth:`WorkCalendar.period_end`."""
+    return as_calendar(cal).period_end(start, days)
+
+
+def as_calendar(cal: WorkCalendar | Mapping[date, bool] | None) -> WorkCalendar:
+    if cal is None:
+        return BUILTIN
+    if isinstance(cal, WorkCalendar):
+        return cal
+    return WorkCalendar(days=dict(cal))

@@ -445,10 +445,10 @@ class CaseService:
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
 
-    @staticmethod
-    def _time_limit(case: Case) -> Deadline:
+    def _time_limit(self, case: Case) -> Deadline:
         extended = case.extensions[-1].new_due_on if case.extensions else None
-        return mediation_time_limit(case.received_on, case.source, extended)
+        return mediation_time_limit(case.received_on, case.source, extended, self.ctx.calendar(),
+                                    simple_procedure=case.simple_procedure)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -697,6 +697,7 @@ class CaseService:
         case.risk_level = draft.risk_level
         case.risk_reported_to = draft.risk_reported_to.strip()
         case.risk_reported_on = draft.risk_reported_on
+        case.simple_procedure = draft.simple_procedure and draft.source == "court_entrusted"
         case.recorder = draft.recorder
         # Mediators: keep rows in the given order.
         existing_m = {m.mediator_id: m for m in case.mediators}
@@ -744,6 +745,7 @@ class CaseService:
                 case.termination.on, case.termination.reason_kind, case.termination.reason,
                 bool(case.termination.routes_explained)),
             agreement_form=case.agreement.form if case.agreement is not None else None,
+            simple_procedure=case.simple_procedure,
         )
 
 

@@ -34,12 +34,30 @@ class ServiceContext:
         self.db = db
         self.actor = actor or Actor()
         self._clock = clock
+        self._calendar: Any = None
+        self._calendar_read = 0.0
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now().replace(microsecond=0)
 
     def today(self) -> date:
         return self.now().date()
+
+    def calendar(self) -> Any:
+        """The working-day calendar (:class:`~mediator_desktop.domain.workdays.WorkCalendar`)
+        with the arrangements entered in this database, re-read at most once a minute."""
+        import time
+
+        from mediator_desktop.services.calendar import CACHE_SECONDS, load_calendar
+
+        if self._calendar is None or time.monotonic() - self._calendar_read > CACHE_SECONDS:
+            with self.db.read() as s:
+                self._calendar = load_calendar(s)
+            self._calendar_read = time.monotonic()
+        return self._calendar
+
+    def forget_calendar(self) -> None:
+        self._calendar = None
 
     def require_admin(self, what: str) -> None:
         if not self.actor.can_administer:

@@ -96,7 +96,8 @@ class DocumentService:
         effective = (case.get("agreement") or {}).get("signed_on")
         return ConfirmationAdvice(
             judicial.court_proposals(case, org.address), judicial.refused_subjects(case),
-            judicial.application_deadline(date.fromisoformat(effective) if effective else None))
+            judicial.application_deadline(date.fromisoformat(effective) if effective else None,
+                                          self.ctx.calendar()))
 
     def build(self, code: str, kind: str, options: forms.BuildOptions | None = None) -> Document:
         if kind not in catalog.BUILDERS:

@@ -62,6 +62,8 @@ class CaseDraft:
     risk_level: str = "none"
     risk_reported_to: str = ""
     risk_reported_on: date | None = None
+    #: Court-entrusted under simple procedure (适用简易程序): 7 days instead of 15.
+    simple_procedure: bool = False
     mediators: list[MediatorAssignment] = field(default_factory=list)
     recorder: str = ""
     parties: list[PartyDraft] = field(default_factory=list)
@@ -189,6 +191,7 @@ class CaseDetail:
     extensions: tuple[ExtensionView, ...] = ()
     termination: TerminationView | None = None
     agreement_form: str | None = None
+    simple_procedure: bool = False
 
     def to_draft(self) -> CaseDraft:
         """A draft holding this case's current values, ready to be edited."""
@@ -202,6 +205,7 @@ class CaseDetail:
             risk_level=self.risk_level,
             risk_reported_to=self.risk_reported_to,
             risk_reported_on=self.risk_reported_on,
+            simple_procedure=self.simple_procedure,
             mediators=[MediatorAssignment(m.mediator_id, m.role) for m in self.mediators],
             recorder=self.recorder,
             parties=[

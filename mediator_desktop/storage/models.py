@@ -120,6 +120,8 @@ class Case(Versioned, Base):
     risk_level: Mapped[str] = mapped_column(String(10), default="none", index=True)
     risk_reported_to: Mapped[str] = mapped_column(String(200), default="")
     risk_reported_on: Mapped[date | None] = mapped_column(Date)
+    #: A court-entrusted (委托) case under simple procedure: 7 days instead of 15 (特邀调解规定 27).
+    simple_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
     recorder: Mapped[str] = mapped_column(String(100), default="")
     #: Denormalised for the case list: party names joined with "、".
@@ -394,14 +396,20 @@ class Termination(Base):
 
 
 class FollowUp(Base):
-    """回访: a follow-up visit to one party."""
+    """回访: a follow-up visit to one party (LEGAL.md §6).
+
+    Visits the application plans itself (``auto``) follow the agreement: one satisfaction visit
+    per party within a month of the effective date, one at each performance due date. Until it
+    is recorded or moved by hand, an auto visit is re-planned when the agreement changes; every
+    change of its date is kept in :class:`FollowUpEvent`.
+    """
 
     __tablename__ = "follow_up"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     party: Mapped[int | None] = mapped_column(Integer)
-    due_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
     done_on: Mapped[date | None] = mapped_column(Date)
     method: Mapped[str | None] = mapped_column(String(20))
     performance: Mapped[str | None] = mapped_column(String(20))
@@ -409,10 +417,44 @@ class FollowUp(Base):
     new_risk: Mapped[bool | None] = mapped_column(Boolean)
     notes: Mapped[str] = mapped_column(Text, default="")
     visitor: Mapped[str] = mapped_column(String(100), default="")
+    #: satisfaction (满意度回访) | performance (履行期限回访) | urge (督促履行后回访) | other
+    kind: Mapped[str] = mapped_column(String(20), default="satisfaction")
+    #: The term whose due date this visit checks (performance visits).
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_term.id", ondelete="SET NULL"))
+    #: Planned by the application and not yet moved by hand: re-planned when the agreement changes.
+    auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: 回访事由, printed on the 回访记录.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Performance of each term found on the visit: ``[{"term_id": 3, "status": "performed"}]``.
+    term_performance: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: 新的纠纷或风险苗头 found on the visit (``new_risk`` says whether there were any).
+    risk_note: Mapped[str] = mapped_column(Text, default="")
+    #: 采取的措施.
+    measures: Mapped[str] = mapped_column(Text, default="")
+    #: Whether a party has gone to court since the agreement (是否起诉).
+    sued: Mapped[bool | None] = mapped_column(Boolean)
+    events: Mapped[list[FollowUpEvent]] = relationship(
+        order_by="FollowUpEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class FollowUpEvent(Base):
+    """The history of one visit: planned, moved (改期), party not reached (未联系上), recorded."""
+
+    __tablename__ = "follow_up_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    #: planned | replanned | rescheduled | not_reached | recorded
+    action: Mapped[str] = mapped_column(String(20))
+    old_due: Mapped[date | None] = mapped_column(Date)
+    new_due: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class JudicialConfirmation(Base):
-    """司法确认 tracking."""
+    """司法确认 tracking (LEGAL.md §5)."""
 
     __tablename__ = "judicial_confirmation"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -422,6 +464,32 @@ class JudicialConfirmation(Base):
     court_case_number: Mapped[str] = mapped_column(String(120), default="")
     result: Mapped[str | None] = mapped_column(String(20))
     ruled_on: Mapped[date | None] = mapped_column(Date)
+    #: Whether a party applied to the court for enforcement (申请强制执行), and when.
+    enforcement_applied: Mapped[bool | None] = mapped_column(Boolean)
+    enforcement_on: Mapped[date | None] = mapped_column(Date)
+
+
+class HolidayYear(Base):
+    """A year's holiday arrangement entered by hand (the State Council publishes it late in the
+    year before; chinese-calendar knows only the years published when it was released)."""
+
+    __tablename__ = "holiday_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The whole arrangement is entered: dates of that year are no longer provisional.
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where it comes from (e.g. 国务院办公厅关于2027年部分节假日安排的通知).
+    source: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str] = mapped_column(String(100), default="")
+    entered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class HolidayDay(Base):
+    """One day of an entered arrangement: a holiday (放假) or a make-up working day (调休上班)."""
+
+    __tablename__ = "holiday_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(60), default="")
 
 
 class StatusChange(Base):
@@ -462,6 +530,6 @@ class SchemaInfo(Base):
 __all__ = [
     "Base", "Organization", "Mediator", "DisputeType", "CaseSequence", "Case", "CaseMediator",
     "CaseParty", "PartyAgent", "MediationSession", "CaseNote", "TimeLimitExtension", "Attachment",
-    "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "JudicialConfirmation", "StatusChange", "AuditEntry", "SchemaInfo",
+    "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "FollowUpEvent", "JudicialConfirmation", "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
 ]
 
