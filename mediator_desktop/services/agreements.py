@@ -33,6 +33,7 @@ from mediator_desktop.domain.terms import (
 from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
 from mediator_desktop.services.case_facts import agreement_problems, load_case, term_fields
 from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.followups import plan_for_agreement
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -528,6 +529,7 @@ class AgreementService:
                 s.flush()
                 self.ctx.audit(s, "create" if new else "update", "agreement", a.id, case_id=case.id,
                                text=self._audit_text(case, draft, new, changes))
+                plan_for_agreement(s, self.ctx, case)
                 s.flush()
                 return self._view(s, case)
         except StaleDataError as exc:
@@ -556,6 +558,7 @@ class AgreementService:
                 s.flush()
                 self.ctx.audit(s, "delete", "agreement", agreement_id, case_id=case.id,
                                text=f"删除{AgreementForm(a.form).label}")
+                plan_for_agreement(s, self.ctx, case)
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from mediator_desktop.services.agreements import AgreementService
+from mediator_desktop.services.calendar import CalendarService
 from mediator_desktop.services.cases import CaseService
 from mediator_desktop.services.context import Actor, ServiceContext
 from mediator_desktop.services.documents import DocumentService
 from mediator_desktop.services.evidence import EvidenceService
 from mediator_desktop.services.exchange import ExchangeService
+from mediator_desktop.services.followups import FollowUpService
 from mediator_desktop.services.organization import (
     DisputeTypeService,
     MediatorService,
@@ -26,10 +28,12 @@ class Services:
         self.organization = OrganizationService(self.ctx)
         self.mediators = MediatorService(self.ctx)
         self.dispute_types = DisputeTypeService(self.ctx)
+        self.calendar = CalendarService(self.ctx)
         self.cases = CaseService(self.ctx)
         self.sessions = SessionService(self.ctx)
         self.agreements = AgreementService(self.ctx)
         self.evidence = EvidenceService(self.ctx)
+        self.followups = FollowUpService(self.ctx)
         self.exchange = ExchangeService(self.ctx, self)
         self.documents = DocumentService(self.ctx, self)
 

@@ -34,6 +34,11 @@ class ServiceContext:
         self.db = db
         self.actor = actor or Actor()
         self._clock = clock
+        #: Follow-up practice (LEGAL.md §6; settings of this PC, set by the application):
+        #: the satisfaction visit falls within this many months of the agreement…
+        self.follow_up_months = 1
+        #: …and the satisfaction scale offered on the visit form.
+        self.satisfaction_scale: tuple[str, ...] = ("满意", "基本满意", "不满意")
         self._calendar: Any = None
         self._calendar_read = 0.0
 
