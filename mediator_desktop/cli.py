@@ -1,4 +1,5 @@
-"""Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``.
+"""Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
+``agenda``.
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -52,14 +53,33 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p_render.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     p_render.add_argument("--court", default="", help="司法确认申请书：受理的人民法院")
+    p_agenda = sub.add_parser("agenda", parents=[common], help="列出各案的期限和回访（含已逾期的）")
+    p_agenda.add_argument("--from", dest="start", metavar="DATE", type=_date_arg,
+                          help="从这一天起（YYYY-MM-DD；默认包括所有已逾期的）")
+    p_agenda.add_argument("--to", dest="end", metavar="DATE", type=_date_arg, help="到这一天止（YYYY-MM-DD）")
+    p_agenda.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p_agenda.add_argument("--ics", type=Path, metavar="FILE", help="另存为 iCalendar 日历文件（.ics），可导入手机日历")
     return parser
+
+
+def _date_arg(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，如 2026-12-01") from None
 
 
 def _open(url: str | None):  # type: ignore[no-untyped-def]
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
 
-    return Services.open(url, Actor(name="命令行"))
+    from mediator_desktop import settings as opts
+
+    services = Services.open(url, Actor(name="命令行"))
+    opts.configure_services(services, opts.Settings())
+    return services
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -136,6 +156,38 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agenda(args: argparse.Namespace) -> int:
+    if args.start and args.end and args.end < args.start:
+        print("--to 的日期不能早于 --from", file=sys.stderr)
+        return EXIT_USAGE
+    services = _open(args.db)
+    try:
+        items = services.reminders.items(args.start, args.end)
+        org = services.organization.get()
+    finally:
+        services.close()
+    if args.ics:
+        from mediator_desktop.services.reminders import to_ics
+
+        try:
+            args.ics.parent.mkdir(parents=True, exist_ok=True)
+            args.ics.write_bytes(to_ics(items, org.name if org else ""))
+        except OSError as exc:
+            print(f"无法写入文件 {args.ics}：{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+    if args.json:
+        print(json.dumps([r.as_json() for r in items], ensure_ascii=False, indent=2))
+    else:
+        if not items:
+            print("没有需要提醒的期限或回访。")
+        for r in items:
+            flag = "暂定" if r.provisional else ""
+            print(f"{r.due.isoformat()}  {flag:<2}  {r.kind_label:<8}  {r.code}  {r.party or '—'}  {r.left}  {r.detail}")
+    if args.ics:
+        print(f"已另存{len(items)}项到 {args.ics}", file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -148,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     from mediator_desktop.storage.db import StorageError
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
+                "agenda": cmd_agenda,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

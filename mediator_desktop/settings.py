@@ -67,6 +67,26 @@ ROOMS = _declare(Option("sessions.rooms", "调解室\n接待室", "调解场所�
 #: The record editor writes its autosave journal this long after the last keystroke.
 AUTOSAVE_SECONDS = _declare(Option("sessions.autosave_seconds", 2, "自动保存间隔（秒）", minimum=1, maximum=30))
 
+# Follow-up visits and reminders (LEGAL.md §6: LOCAL practice, so settings with these defaults).
+#: The satisfaction visit falls within this many months of the agreement taking effect.
+FOLLOW_UP_MONTHS = _declare(Option("followups.months", 1, "满意度回访在协议生效后几个月内", minimum=1, maximum=12))
+#: The satisfaction scale of the visit form, best first, one per line.
+SATISFACTION_SCALE = _declare(Option("followups.satisfaction_scale", "满意\n基本满意\n不满意", "满意度选项（每行一个）"))
+#: Open the "today" view (今日提醒) when the application starts.
+SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动时显示今日提醒"))
+
+
+def satisfaction_scale(settings: "Settings") -> tuple[str, ...]:
+    """The scale as a tuple of labels (the default when the setting is left empty)."""
+    labels = tuple(x.strip() for x in settings.get(SATISFACTION_SCALE).splitlines() if x.strip())
+    return labels or tuple(SATISFACTION_SCALE.default.splitlines())
+
+
+def configure_services(services: Any, settings: "Settings") -> None:
+    """Hand this PC's follow-up practice to the services (they never read settings themselves)."""
+    services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
+    services.ctx.satisfaction_scale = satisfaction_scale(settings)
+
 # Documents (文书). Defaults follow GB/T 9704-2012 (LEGAL.md §8); offices have their own habits.
 DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置仿宋体）"))
 DOC_FONT_TITLE = _declare(Option("documents.pdf_font_title", "", "PDF 标题字体文件（留空用内置黑体）"))

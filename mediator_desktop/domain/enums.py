@@ -204,4 +204,3 @@ class ReminderKind(LabelledEnum):
     JUDICIAL_WINDOW = "judicial_window", "司法确认申请期限"
     PERFORMANCE = "performance", "履行期限"
     VISIT = "visit", "回访"
-    SESSION = "session", "调解活动"

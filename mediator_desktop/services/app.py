@@ -17,6 +17,7 @@ from mediator_desktop.services.organization import (
     MediatorService,
     OrganizationService,
 )
+from mediator_desktop.services.reminders import ReminderService
 from mediator_desktop.services.sessions import SessionService
 from mediator_desktop.storage.db import Database, open_database
 
@@ -34,6 +35,7 @@ class Services:
         self.agreements = AgreementService(self.ctx)
         self.evidence = EvidenceService(self.ctx)
         self.followups = FollowUpService(self.ctx)
+        self.reminders = ReminderService(self.ctx)
         self.exchange = ExchangeService(self.ctx, self)
         self.documents = DocumentService(self.ctx, self)
 

@@ -61,6 +61,7 @@ def run(db_url: str | None = None) -> int:
         services = Services.open(url, Actor(name=settings.get(opts.CURRENT_USER) or "调解员"))
     except (StorageError, ServiceError) as exc:
         return _fatal(f"无法打开数据库。\n\n{exc}")
+    opts.configure_services(services, settings)
     state: dict[str, object] = {}
 
     def show_main() -> None:
