@@ -83,7 +83,34 @@ def test_upgrade_from_every_released_schema(schema_file: Path, tmp_path: Path) -
 
 def test_released_schemas_are_kept() -> None:
     files = {p.stem for p in SCHEMAS.glob("*.sqlite3")}
-    assert {"0001", "0002", "0003"} <= files
+    assert {"0001", "0002", "0003", "0004"} <= files
+
+
+def test_visits_before_0004_become_satisfaction_visits_and_search_survives(tmp_path: Path) -> None:
+    """0004 adds columns: earlier visits were entered by people (not planned by the application),
+    and the case table keeps its search triggers (it is altered in place, never rebuilt)."""
+    target = tmp_path / "0003.sqlite3"
+    shutil.copy(SCHEMAS / "0003.sqlite3", target)
+    con = sqlite3.connect(target)
+    case_id = con.execute("SELECT min(id) FROM mediation_case").fetchone()[0]
+    con.execute("INSERT INTO follow_up (case_id, position, party, due_on, done_on, method, notes, visitor) "
+                "VALUES (?, 0, 0, '2026-11-20', '2026-11-18', 'phone', '已付清', '杨志强')", (case_id,))
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.commit()
+    con.close()
+    db = Database(str(target))
+    try:
+        db.migrate()
+        with db.read() as s:
+            row = s.execute(text("SELECT kind, auto, term_performance, measures, sued FROM follow_up")).one()
+            after = set(s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+            simple = set(s.scalars(text("SELECT simple_procedure FROM mediation_case")))
+        assert (row.kind, row.auto, row.measures, row.sued) == ("satisfaction", 0, "", None)
+        assert row.term_performance == "[]"
+        assert triggers and triggers <= after
+        assert simple == {0}
+    finally:
+        db.dispose()
 
 
 def test_records_before_0003_stay_signed(tmp_path: Path) -> None:
