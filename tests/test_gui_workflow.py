@@ -86,7 +86,7 @@ def test_a_case_from_intake_through_two_sessions_to_agreement_and_archive(qtbot,
     click(qtbot, view.action_buttons["accepted"])
     click(qtbot, view.action_buttons["in_mediation"])
     assert view.fields["status"].text() == "调解中"
-    assert "调解期限：2026年12月22日，还剩30天" in view.deadline.text()
+    assert "调解期限：2026年12月22日，还剩22个工作日" in view.deadline.text()
     click(qtbot, view.action_buttons["agreed"])
     assert "请先在“协议与履行”中填写调解协议" in view.message.text()
     assert view.fields["status"].text() == "调解中"

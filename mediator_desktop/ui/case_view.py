@@ -319,25 +319,50 @@ class CaseView(QWidget):
         self._render_actions()
 
     def _render_deadline(self) -> None:
+        """The deadlines that matter now, in one bold line under the heading: the time limit
+        while mediating; after the agreement, the judicial-confirmation window and the next
+        visit. Counted in working days; coloured like the today view."""
+        from mediator_desktop.domain.deadlines import Urgency, days_left_text, urgency
+
         d = self.detail
         assert d is not None
         limit = d.time_limit
         text = limit.text() if limit else ""
+        if d.simple_procedure:
+            text += "（简易程序，7日）"
         if d.extensions:
             text += f"（已延长{len(d.extensions)}次：{d.extensions[-1].consent}）"
         self.fields["time_limit"].setText(text)
-        running = d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
-        if not (running and limit):
+        today = self.services.today()
+        cal = self.services.ctx.calendar()
+        lines: list[tuple[str, str]] = []   # (text, urgency)
+        if d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value) and limit:
+            u = urgency(limit.due, today, cal)
+            if u is Urgency.OVERDUE:
+                lines.append((f"调解期限已过{(today - limit.due).days}天（{limit.text()}），请办结或经双方同意延长", u))
+            else:
+                lines.append((f"调解期限：{limit.text()}，{days_left_text(limit.due, today, cal)}", u))
+        elif d.status == CaseStatus.AGREED.value:
+            try:
+                window = self.services.followups.confirmation(d.id)
+                visits = [v for v in self.services.followups.visits(d.id) if not v.done and v.due]
+            except ServiceError:
+                window, visits = None, []
+            if window is not None and window.window_open(today):
+                assert window.window is not None
+                lines.append((f"司法确认申请期限：{window.window.text()}，{days_left_text(window.window.due, today, cal)}",
+                              urgency(window.window.due, today, cal)))
+            if visits:
+                v = visits[0]
+                assert v.due is not None
+                lines.append((f"下次回访：{v.due.text()} {v.party_name}（{v.kind_label}），"
+                              f"{days_left_text(v.due.due, today, cal)}", urgency(v.due.due, today, cal)))
+        if not lines:
             self.deadline.hide()
             return
-        left = (limit.due - self.services.today()).days
-        if left < 0:
-            words, colour = f"调解期限已过{-left}天（{limit.text()}），请办结或经双方同意延长", "#b00020"
-        elif left <= 3:
-            words, colour = f"调解期限还剩{left}天（{limit.text()}）", "#c05000"
-        else:
-            words, colour = f"调解期限：{limit.text()}，还剩{left}天", "#333333"
-        self.deadline.setText(words)
+        worst = min((Urgency(u) for _t, u in lines), key=list(Urgency).index)
+        colour = {Urgency.OVERDUE: "#b00020", Urgency.URGENT: "#c05000", Urgency.SOON: "#8a6d00"}.get(worst, "#333333")
+        self.deadline.setText("\n".join(t for t, _u in lines))
         self.deadline.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.deadline.show()
 
