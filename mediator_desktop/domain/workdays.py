@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from chinese_calendar import constants as _cc
@@ -58,10 +59,9 @@ class WorkCalendar:
         if day in self.days:
             return self.days[day], False
         if day.year in BUILTIN_YEARS:
-            try:
-                return bool(chinese_calendar.is_workday(day)), False
-            except NotImplementedError:  # a gap in the library's data: fall through
-                pass
+            known = _builtin_workday(day)
+            if known is not None:
+                return known, False
         if day.year in self.complete_years:
             return day.weekday() < 5, False
         rest = day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS
@@ -106,6 +106,16 @@ class WorkCalendar:
             if self.is_working_day(day)[0]:
                 count += 1
         return count
+
+
+@lru_cache(maxsize=8192)
+def _builtin_workday(day: date) -> bool | None:
+    """chinese-calendar's answer (cached: it validates every date it is asked, slowly); None
+    where its data has a gap."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 #: The calendar without anything entered by hand.

@@ -20,18 +20,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from mediator_desktop.domain.deadlines import SOON_DAYS, Urgency, days_left_text, mediation_time_limit, urgency
-from mediator_desktop.domain.enums import CaseStatus, ReminderKind, TermKind, VisitKind
-from mediator_desktop.domain.judicial import application_deadline
-from mediator_desktop.domain.terms import open_dues
+from mediator_desktop.domain.enums import CaseStatus, ReminderKind, TermKind, TermStatus, VisitKind
+from mediator_desktop.domain.judicial import APPLICATION_DAYS, application_deadline
+from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
 from mediator_desktop.domain.text import clause_number
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
-from mediator_desktop.services.case_facts import term_fields
 from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.storage.models import Agreement, AgreementTerm, Case, CaseParty, FollowUp
+from mediator_desktop.storage.models import (
+    Agreement,
+    AgreementTerm,
+    Case,
+    CaseParty,
+    FollowUp,
+    FollowUpEvent,
+    JudicialConfirmation,
+    TermPerformance,
+    TimeLimitExtension,
+)
 
 OPEN_STATES = (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
 
@@ -108,85 +116,115 @@ class ReminderService:
         return {u.value: c.get(u.value, 0) for u in Urgency}
 
     # -- each kind ------------------------------------------------------------------------------
+    # Plain column queries, not ORM objects: the today view is built at every start, from every
+    # open case of a database that may hold 100,000.
 
-    def _make(self, kind: ReminderKind, case: Case, party: str, due: date, provisional: bool,
+    @staticmethod
+    def _make(kind: ReminderKind, case: tuple[int, str, str], party: str, due: date, provisional: bool,
               detail: str, today: date, cal: WorkCalendar, ref_id: int | None = None) -> Reminder:
-        return Reminder(kind.value, case.id, case.code, case.title, party, due, provisional, detail,
-                        urgency(due, today, cal).value, days_left_text(due, today, cal), ref_id)
+        u = urgency(due, today, cal)
+        if due < today:
+            left = f"已逾期{(today - due).days}天"
+        elif due == today:
+            left = "今天到期"
+        elif u is Urgency.LATER:
+            left = days_left_text(due, today, cal)
+        else:
+            left = f"还剩{cal.working_days_until(today, due)}个工作日"
+        return Reminder(kind.value, case[0], case[1], case[2], party, due, provisional, detail,
+                        u.value, left, ref_id)
 
     def _time_limits(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        latest = (select(TimeLimitExtension.new_due_on).where(TimeLimitExtension.case_id == Case.id)
+                  .order_by(TimeLimitExtension.id.desc()).limit(1).scalar_subquery())
+        rows = s.execute(select(Case.id, Case.code, Case.title, Case.party_names, Case.received_on, Case.source,
+                                Case.simple_procedure, latest).where(Case.status.in_(OPEN_STATES)))
         out = []
-        rows = s.scalars(select(Case).where(Case.status.in_(OPEN_STATES))
-                         .options(selectinload(Case.extensions)))
-        for case in rows:
-            extended = case.extensions[-1].new_due_on if case.extensions else None
-            limit = mediation_time_limit(case.received_on, case.source, extended, cal,
-                                         simple_procedure=case.simple_procedure)
+        for cid, code, title, names, received_on, source, simple, extended in rows:
+            limit = mediation_time_limit(received_on, source, extended, cal, simple_procedure=bool(simple))
             detail = "延长后的调解期限" if extended else "调解期限届满"
-            out.append(self._make(ReminderKind.TIME_LIMIT, case, case.party_names, limit.due,
+            out.append(self._make(ReminderKind.TIME_LIMIT, (cid, code, title), names, limit.due,
                                   limit.provisional, detail, today, cal))
         return out
 
     def _windows(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        # No window is longer than 30 days plus the longest holiday run.
+        since = today - timedelta(days=APPLICATION_DAYS + 30)
+        rows = s.execute(
+            select(Case.id, Case.code, Case.title, Case.party_names, Agreement.signed_on)
+            .join(Agreement, Agreement.case_id == Case.id)
+            .outerjoin(JudicialConfirmation, JudicialConfirmation.case_id == Case.id)
+            .where(Case.status == CaseStatus.AGREED.value, Agreement.form == "written",
+                   Agreement.signed_on >= since, JudicialConfirmation.filed_on.is_(None)))
         out = []
-        rows = s.scalars(select(Case).join(Agreement, Agreement.case_id == Case.id)
-                         .where(Case.status == CaseStatus.AGREED.value, Agreement.signed_on.is_not(None),
-                                Agreement.form == "written")
-                         .options(selectinload(Case.agreement), selectinload(Case.judicial_confirmation)))
-        for case in rows:
-            jc = case.judicial_confirmation
-            if jc is not None and jc.filed_on is not None:
-                continue
-            window = application_deadline(case.agreement.signed_on, cal)
+        for cid, code, title, names, signed_on in rows:
+            window = application_deadline(signed_on, cal)
             if window is None or window.due < today:
                 continue
-            out.append(self._make(ReminderKind.JUDICIAL_WINDOW, case, case.party_names, window.due,
+            out.append(self._make(ReminderKind.JUDICIAL_WINDOW, (cid, code, title), names, window.due,
                                   window.provisional, "双方可在此日前共同申请司法确认", today, cal))
         return out
 
     def _performance(self, s, today: date, cal: WorkCalendar) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        paid = (select(TermPerformance.term_id, func.sum(TermPerformance.amount).label("paid"))
+                .group_by(TermPerformance.term_id).subquery())
+        rows = s.execute(
+            select(Case.id, Case.code, Case.title, AgreementTerm.id, AgreementTerm.position, AgreementTerm.status,
+                   AgreementTerm.obligor, AgreementTerm.due_on, AgreementTerm.instalments, AgreementTerm.subject,
+                   AgreementTerm.text, paid.c.paid)
+            .join(Agreement, Agreement.case_id == Case.id)
+            .join(AgreementTerm, AgreementTerm.agreement_id == Agreement.id)
+            .outerjoin(paid, paid.c.term_id == AgreementTerm.id)
+            .where(Case.status == CaseStatus.AGREED.value, Agreement.signed_on.is_not(None),
+                   AgreementTerm.kind != TermKind.STATEMENT.value,
+                   AgreementTerm.status != TermStatus.PERFORMED.value)).all()
+        names = self._party_names(s, {r[0] for r in rows})
         out = []
-        rows = s.scalars(select(Case).join(Agreement, Agreement.case_id == Case.id)
-                         .where(Case.status == CaseStatus.AGREED.value, Agreement.signed_on.is_not(None))
-                         .options(selectinload(Case.parties),
-                                  selectinload(Case.agreement).selectinload(Agreement.terms)
-                                  .selectinload(AgreementTerm.performances)))
-        for case in rows:
-            names = [p.name for p in case.parties]
-            for t in case.agreement.terms:
-                if t.kind == TermKind.STATEMENT.value:
-                    continue
-                amounts = [p.amount for p in t.performances if p.amount is not None]
-                dues = open_dues(term_fields(t), sum(amounts, Decimal(0)) if amounts else None, t.status)
-                who = names[t.obligor] if t.obligor is not None and 0 <= t.obligor < len(names) else ""
-                label = f"协议第{clause_number(t.position + 1)}条：{t.subject or t.text[:20]}"
-                for due in dues:
-                    out.append(self._make(ReminderKind.PERFORMANCE, case, who, due, False, label, today, cal,
-                                          ref_id=t.id))
+        for cid, code, title, tid, position, status, obligor, due_on, instalments, subject, text, amount in rows:
+            fields = TermFields(obligor=obligor, due_on=due_on, instalments=[
+                Instalment(Decimal(i["amount"]) if i.get("amount") else None,
+                           date.fromisoformat(i["due_on"]) if i.get("due_on") else None)
+                for i in (instalments or [])])
+            dues = open_dues(fields, Decimal(amount) if amount is not None else None, status)
+            who = names.get((cid, obligor), "") if obligor is not None else ""
+            label = f"协议第{clause_number(position + 1)}条：{subject or text[:20]}"
+            for due in dues:
+                out.append(self._make(ReminderKind.PERFORMANCE, (cid, code, title), who, due, False, label,
+                                      today, cal, ref_id=tid))
         return out
 
     def _visits(self, s, cal: WorkCalendar, today: date, start: date | None,  # type: ignore[no-untyped-def]
                 end: date | None) -> list[Reminder]:
-        stmt = (select(FollowUp, Case).join(Case, Case.id == FollowUp.case_id)
-                .where(FollowUp.done_on.is_(None), FollowUp.due_on.is_not(None))
-                .options(selectinload(FollowUp.events)))
+        attempts = (select(func.count(FollowUpEvent.id)).where(FollowUpEvent.follow_up_id == FollowUp.id,
+                                                               FollowUpEvent.action == "not_reached")
+                    .scalar_subquery())
+        stmt = (select(FollowUp.id, FollowUp.kind, FollowUp.party, FollowUp.due_on, attempts,
+                       Case.id, Case.code, Case.title)
+                .join(Case, Case.id == FollowUp.case_id)
+                .where(FollowUp.done_on.is_(None), FollowUp.due_on.is_not(None)))
         if start is not None:
             stmt = stmt.where(FollowUp.due_on >= start)
         if end is not None:
             stmt = stmt.where(FollowUp.due_on <= end)
         rows = s.execute(stmt).all()
-        if not rows:
-            return []
-        names = {(p.case_id, p.position): p.name for p in s.scalars(
-            select(CaseParty).where(CaseParty.case_id.in_({case.id for _, case in rows})))}
+        names = self._party_names(s, {r[5] for r in rows})
         out = []
-        for visit, case in rows:
-            kind = VisitKind(visit.kind).label if visit.kind in VisitKind.__members__.values() else "回访"
-            attempts = sum(1 for e in visit.events if e.action == "not_reached")
-            detail = kind + (f"（已{attempts}次未联系上）" if attempts else "")
-            out.append(self._make(ReminderKind.VISIT, case, names.get((case.id, visit.party), ""), visit.due_on,
-                                  cal.is_working_day(visit.due_on)[1], detail, today, cal, ref_id=visit.id))
+        for vid, kind, party, due_on, tries, cid, code, title in rows:
+            label = VisitKind(kind).label if kind in VisitKind.__members__.values() else "回访"
+            detail = label + (f"（已{tries}次未联系上）" if tries else "")
+            out.append(self._make(ReminderKind.VISIT, (cid, code, title), names.get((cid, party), ""), due_on,
+                                  cal.is_working_day(due_on)[1], detail, today, cal, ref_id=vid))
         return out
+
+    @staticmethod
+    def _party_names(s, case_ids: set[int]) -> dict[tuple[int, int], str]:  # type: ignore[no-untyped-def]
+        names: dict[tuple[int, int], str] = {}
+        ids = sorted(case_ids)
+        for k in range(0, len(ids), 5000):   # keep IN lists within what every database accepts
+            for cid, position, name in s.execute(select(CaseParty.case_id, CaseParty.position, CaseParty.name)
+                                                 .where(CaseParty.case_id.in_(ids[k:k + 5000]))):
+                names[(cid, position)] = name
+        return names
 
 
 def to_ics(items: Sequence[Reminder], organization: str = "", now: datetime | None = None) -> bytes:
