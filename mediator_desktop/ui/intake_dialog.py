@@ -120,11 +120,14 @@ class IntakeDialog(QDialog):
         u.moveDownButton.clicked.connect(lambda: self.move_party(1))
         u.partiesTable.doubleClicked.connect(lambda _i: self.edit_party())
         u.riskLevel.currentIndexChanged.connect(self._risk_changed)
+        u.source.currentIndexChanged.connect(self._source_changed)
+        u.simpleProcedure.toggled.connect(self._mark_dirty)
         if case_id is None:
             u.receivedOn.setDate(qdate(self.services.today()))
         else:
             self._load(case_id)
         self._risk_changed()
+        self._source_changed()
         for w in (u.title, u.recorder, u.riskReportedTo):
             w.textEdited.connect(self._mark_dirty)
         u.summary.textChanged.connect(self._mark_dirty)
@@ -166,6 +169,7 @@ class IntakeDialog(QDialog):
         u = self.ui
         u.receivedOn.setDate(QDate(draft.received_on.year, draft.received_on.month, draft.received_on.day))  # type: ignore[union-attr]
         set_combo_value(u.source, draft.source)
+        u.simpleProcedure.setChecked(draft.simple_procedure)
         index = u.disputeType.findData(draft.dispute_type)
         if index < 0:  # a type deactivated since: still show it for this case
             u.disputeType.addItem(draft.dispute_type, draft.dispute_type)
@@ -285,6 +289,7 @@ class IntakeDialog(QDialog):
         return CaseDraft(
             received_on=date(qd.year(), qd.month(), qd.day()),
             source=u.source.currentData(),
+            simple_procedure=self._simple_procedure_applies() and u.simpleProcedure.isChecked(),
             dispute_type=u.disputeType.currentData() or "",
             title=u.title.text(),
             summary=u.summary.toPlainText(),
@@ -363,6 +368,16 @@ class IntakeDialog(QDialog):
 
     def _mark_dirty(self, *_args: object) -> None:
         self._dirty = True
+
+    def _simple_procedure_applies(self) -> bool:
+        """Simple procedure (简易程序, 7 days instead of 15) exists only for court-entrusted
+        (法院委托) cases (LEGAL.md §1)."""
+        return self.ui.source.currentData() == CaseSource.COURT_ENTRUSTED.value
+
+    def _source_changed(self) -> None:
+        applies = self._simple_procedure_applies()
+        self.ui.simpleProcedure.setVisible(applies)
+        self.ui.simpleProcedure.setEnabled(applies)
 
     def _risk_changed(self) -> None:
         level = self.ui.riskLevel.currentData() or "none"

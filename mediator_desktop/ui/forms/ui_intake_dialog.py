@@ -14,12 +14,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDateEdit,
-    QDialog, QDialogButtonBox, QGridLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
-    QSizePolicy, QSpacerItem, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
+    QDateEdit, QDialog, QDialogButtonBox, QGridLayout,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+    QPushButton, QSizePolicy, QSpacerItem, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget)
 
 class Ui_IntakeDialog(object):
     def setupUi(self, IntakeDialog):
@@ -62,10 +62,24 @@ class Ui_IntakeDialog(object):
 
         self.caseGrid.addWidget(self.sourceLabel, 2, 0, 1, 1)
 
+        self.sourceLayout = QHBoxLayout()
+        self.sourceLayout.setObjectName(u"sourceLayout")
         self.source = QComboBox(self.caseBox)
         self.source.setObjectName(u"source")
 
-        self.caseGrid.addWidget(self.source, 2, 1, 1, 1)
+        self.sourceLayout.addWidget(self.source)
+
+        self.simpleProcedure = QCheckBox(self.caseBox)
+        self.simpleProcedure.setObjectName(u"simpleProcedure")
+
+        self.sourceLayout.addWidget(self.simpleProcedure)
+
+        self.sourceSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.sourceLayout.addItem(self.sourceSpacer)
+
+
+        self.caseGrid.addLayout(self.sourceLayout, 2, 1, 1, 1)
 
         self.sourceError = QLabel(self.caseBox)
         self.sourceError.setObjectName(u"sourceError")
@@ -296,7 +310,8 @@ class Ui_IntakeDialog(object):
         self.recorderLabel.setBuddy(self.recorder)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.receivedOn, self.source)
-        QWidget.setTabOrder(self.source, self.disputeType)
+        QWidget.setTabOrder(self.source, self.simpleProcedure)
+        QWidget.setTabOrder(self.simpleProcedure, self.disputeType)
         QWidget.setTabOrder(self.disputeType, self.title)
         QWidget.setTabOrder(self.title, self.summary)
         QWidget.setTabOrder(self.summary, self.requests)
@@ -326,6 +341,10 @@ class Ui_IntakeDialog(object):
         self.receivedOn.setDisplayFormat(QCoreApplication.translate("IntakeDialog", u"yyyy\u5e74M\u6708d\u65e5", None))
         self.receivedOnError.setText("")
         self.sourceLabel.setText(QCoreApplication.translate("IntakeDialog", u"\u6848\u4ef6\u6765\u6e90(&Y)\uff1a", None))
+        self.simpleProcedure.setText(QCoreApplication.translate("IntakeDialog", u"\u9002\u7528\u7b80\u6613\u7a0b\u5e8f\uff08\u59d4\u6258\u8c03\u89e37\u65e5\uff09", None))
+#if QT_CONFIG(tooltip)
+        self.simpleProcedure.setToolTip(QCoreApplication.translate("IntakeDialog", u"\u6cd5\u9662\u59d4\u6258\u8c03\u89e3\u7684\u6848\u4ef6\u9002\u7528\u7b80\u6613\u7a0b\u5e8f\u7684\uff0c\u8c03\u89e3\u671f\u9650\u4e3a7\u65e5\uff0c\u5426\u5219\u4e3a15\u65e5", None))
+#endif // QT_CONFIG(tooltip)
         self.sourceError.setText("")
         self.disputeTypeLabel.setText(QCoreApplication.translate("IntakeDialog", u"\u7ea0\u7eb7\u7c7b\u578b(&T)\uff1a", None))
         self.disputeTypeError.setText("")
