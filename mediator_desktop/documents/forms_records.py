@@ -36,12 +36,13 @@ from mediator_desktop.documents.model import (
     PageBreak,
     Paragraph,
     Role,
+    Run,
     Spacer,
     Table,
     cell,
     para,
 )
-from mediator_desktop.domain.enums import Performance, Satisfaction, VisitMethod
+from mediator_desktop.domain.enums import Performance, Satisfaction, VisitEvent, VisitKind, VisitMethod
 from mediator_desktop.domain.text import blank_date, chinese_date, clause_number
 
 LABEL_WIDTHS = [1.2, 4.0]
@@ -216,37 +217,97 @@ def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     return Document("termination", "终止调解告知书", blocks, _furniture(org, code), file_stem=f"终止调解告知书-{code}")
 
 
+#: 回访事由 printed when a visit carries none, by why it was made (VisitKind).
+DEFAULT_REASONS = {
+    VisitKind.SATISFACTION.value: "协议生效后回访，了解调解协议履行情况及当事人满意度",
+    VisitKind.PERFORMANCE.value: "履行期限届满，核实调解协议履行情况",
+    VisitKind.URGE.value: "督促履行后再次回访，核实调解协议履行情况",
+}
+SUED = {True: "是", False: "否", None: "不清楚"}
+TITLE = "人民调解回访记录"
+
+
+def _visit_reason(case: dict[str, Any], visit: dict[str, Any]) -> str:
+    if (visit.get("reason") or "").strip():
+        return visit["reason"].strip()
+    default = DEFAULT_REASONS.get(visit.get("kind") or "", "了解调解协议履行情况及当事人满意度")
+    subject = case.get("title") or case.get("dispute_type") or ""
+    return f"{subject}：{default}" if subject else default
+
+
+def _visit_time(visit: dict[str, Any]) -> str:
+    """The day of the visit, with the day it was planned for when that differs: each time it was
+    moved (改期) or the party was not reached (未联系上) on a line of its own."""
+    done = _d(visit.get("done_on"))
+    lines = [chinese_date(done)]
+    moves = [e for e in visit.get("history") or []
+             if e.get("action") in (VisitEvent.RESCHEDULED.value, VisitEvent.NOT_REACHED.value)]
+    planned = _d(visit.get("planned_on"))
+    if not moves:
+        if planned and planned != done:
+            lines[0] += f"（原定{chinese_date(planned)}）"
+        return lines[0]
+    for k, event in enumerate(moves):
+        old, new, note = _d(event.get("old_due")), _d(event.get("new_due")), (event.get("note") or "").strip()
+        if event.get("action") == VisitEvent.RESCHEDULED.value:
+            lines.append((f"原定{chinese_date(old)}，" if k == 0 else "") + f"改期至{chinese_date(new)}"
+                         + (f"（{note}）" if note else ""))
+        else:
+            lines.append((f"原定{chinese_date(old)}，" if k == 0 else "") + (note or "未联系上")
+                         + f"，另约{chinese_date(new)}")
+    return "\n".join(lines)
+
+
+def _visit_performance(visit: dict[str, Any]) -> str:
+    """``第一条：已履行`` per term the visit checked; the overall word when it recorded none."""
+    lines = [f"第{clause_number(x['term'] + 1)}条：{_label(Performance, x.get('status'))}"
+             for x in visit.get("term_performance") or [] if isinstance(x.get("term"), int) and x["term"] >= 0]
+    return "\n".join(lines) or _label(Performance, visit.get("performance"))
+
+
+def _visit_risk(visit: dict[str, Any]) -> str:
+    note = (visit.get("risk_note") or "").strip()
+    if note:
+        return note
+    return {True: "有", False: "无"}.get(visit.get("new_risk"), "")
+
+
 def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
-    """人民调解回访记录 (LEGAL.md §6), one per visit made: party, agreement number, reason, date,
-    method, performance, satisfaction, new dispute or risk, measures, the visitor's signature."""
+    """人民调解回访记录 (LEGAL.md §6, §7), one per visit made: agreement number, party, reason,
+    date (and the planned date when it differed), method, each term's performance, satisfaction,
+    new dispute or risk, measures taken, whether anyone sued, the visitor and their signature."""
     visits = [v for v in case.get("follow_ups") or [] if v.get("done_on")]
     if not visits:
         raise DocumentDataError("本案还没有完成的回访，无法生成回访记录")
     parties = case["parties"]
     number = (case.get("agreement") or {}).get("number") or case.get("code", "")
     blocks: list[Block] = []
-    for n, visit in enumerate(visits):
-        if n:
-            blocks.append(PageBreak())
+    for n, visit in enumerate(sorted(visits, key=lambda v: v["done_on"])):  # in the order they were made
+        if n:  # each visit's record is a page of its own, under its own title
+            blocks += [PageBreak(), Paragraph([Run(TITLE, field="标题")], Role.TITLE, Align.CENTER, space_after=0.6)]
         i = visit.get("party")
         party = parties[i]["name"] if i is not None and 0 <= i < len(parties) else party_names(case)
-        new_risk = {True: "有", False: "无"}.get(visit.get("new_risk"), "")
-        blocks.append(Table([
-            _row("回访对象", party, "回访对象"),
+        satisfaction = visit.get("satisfaction_label") or _label(Satisfaction, visit.get("satisfaction"))
+        rows = [
             _row("协议编号", number, "协议编号"),
-            _row("回访事由", f"{case.get('title') or case.get('dispute_type', '')}：了解调解协议履行情况及当事人满意度",
-                 "回访事由"),
-            _row("回访时间", chinese_date(_d(visit.get("done_on"))), "回访时间"),
+            _row("回访对象", party, "回访对象"),
+            _row("回访事由", _visit_reason(case, visit), "回访事由"),
+            _row("回访时间", _visit_time(visit), "回访时间"),
             _row("回访方式", _label(VisitMethod, visit.get("method")), "回访方式"),
-            _row("协议履行情况", _label(Performance, visit.get("performance")), "协议履行情况"),
-            _row("当事人满意度", _label(Satisfaction, visit.get("satisfaction")), "满意度"),
-            _row("有无新的纠纷或风险", new_risk, "新的纠纷或风险"),
-            _row("是否向人民法院起诉", "", "是否起诉"),
-            _row("回访情况及采取措施", visit.get("notes", ""), "回访情况", 30),
-            _row("回访人", visit.get("visitor", ""), "回访人"),
-            _row("回访人签名", "", min_height_mm=14),
-        ], LABEL_WIDTHS))
-        blocks.append(para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"))
-        blocks.append(para(chinese_date(_d(visit.get("done_on"))), align=Align.RIGHT))
-    return Document("follow-up-record", "人民调解回访记录", blocks, _furniture(org, number),
+            _row("履行情况", _visit_performance(visit), "履行情况"),
+            _row("满意度", satisfaction, "满意度"),
+            _row("新的纠纷或风险苗头", _visit_risk(visit), "新的纠纷或风险苗头"),
+            _row("采取的措施", visit.get("measures", ""), "采取的措施", 18),
+            _row("是否起诉", SUED.get(visit.get("sued"), "不清楚"), "是否起诉"),
+        ]
+        if (visit.get("notes") or "").strip():
+            rows.append(_row("其他情况", visit["notes"], "回访情况"))
+        rows.append(_row("回访人", visit.get("visitor", ""), "回访人"))
+        blocks.append(Table(rows, LABEL_WIDTHS))
+        blocks.append(KeepTogether([
+            para("回访人（签名）：＿＿＿＿＿＿＿＿＿＿", align=Align.LEFT, space_before=1.0),
+            para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
+            para(chinese_date(_d(visit.get("done_on"))), align=Align.RIGHT),
+        ]))
+    return Document("follow-up-record", TITLE, blocks, _furniture(org, number),
                     file_stem=f"人民调解回访记录-{number}")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from mediator_desktop.domain.enums import CaseStatus
+from mediator_desktop.domain.enums import CaseStatus, Satisfaction, VisitEvent, VisitKind
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.exchange.validate import Problem, _sort_key, load_document, validate_document
 from mediator_desktop.services.cases import (
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 FORMAT = "mediator-desktop/case-exchange"
+#: The satisfaction words of the format; any other stored value is an office's own label.
+SATISFACTION_WORDS = frozenset(m.value for m in Satisfaction)
 VERSION = 1
 BATCH = 500
 
@@ -346,6 +348,10 @@ class ExchangeService:
                 done_on=_d(f.get("done_on")), method=f.get("method"),
                 performance=f.get("performance"), satisfaction=f.get("satisfaction"),
                 new_risk=f.get("new_risk"), notes=f.get("notes", ""), visitor=f.get("visitor", ""),
+                # The format does not say why a visit was made: an imported one is a plain
+                # satisfaction visit, entered by hand (never re-planned from the agreement).
+                kind=VisitKind.SATISFACTION.value, auto=False, reason="", term_performance=[],
+                risk_note="", measures="",
             )
             for k, f in enumerate(data.get("follow_ups", []))
         ]
@@ -367,7 +373,9 @@ class ExchangeService:
 
         ``for_documents`` is the shape the document builders read: records not yet signed are
         included (the record is printed to be read back and signed) with their ``signed_at``,
-        plus the record headers and each party's rights notice. It is not an exchange document.
+        plus the record headers, each party's rights notice, what a follow-up visit found beyond
+        the format (see :meth:`_follow_up_for_documents`) and the enforcement of a confirmed
+        agreement. It is not an exchange document.
         """
         from mediator_desktop.services.errors import NotFoundError
 
@@ -391,6 +399,9 @@ class ExchangeService:
                 selectinload(Case.follow_ups),
                 selectinload(Case.judicial_confirmation),
             )
+            if for_documents:
+                # The 回访记录 prints the date a visit was planned for before it was moved.
+                stmt = stmt.options(selectinload(Case.follow_ups).selectinload(FollowUp.events))
             if codes:
                 found = set(s.scalars(select(Case.code).where(Case.code.in_(codes))))
                 missing = [c for c in codes if c not in found]
@@ -493,6 +504,7 @@ class ExchangeService:
                 tout["routes_explained"] = t.routes_explained
             out["termination"] = tout
         follow = []
+        term_index = {t.id: k for k, t in enumerate(c.agreement.terms)} if c.agreement is not None else {}
         for f in c.follow_ups:
             fo: dict[str, Any] = {}
             _put(fo, "party", f.party)
@@ -500,11 +512,16 @@ class ExchangeService:
             _put(fo, "done_on", f.done_on)
             _put(fo, "method", f.method)
             _put(fo, "performance", f.performance)
-            _put(fo, "satisfaction", f.satisfaction)
+            # An office's own satisfaction scale is stored as its label: the format knows only
+            # the three words, so such a value stays out of an exchange document.
+            if f.satisfaction in SATISFACTION_WORDS:
+                _put(fo, "satisfaction", f.satisfaction)
             if f.new_risk is not None:
                 fo["new_risk"] = f.new_risk
             _put(fo, "notes", f.notes)
             _put(fo, "visitor", f.visitor)
+            if for_documents:
+                self._follow_up_for_documents(fo, f, term_index)
             follow.append(fo)
         _put(out, "follow_ups", follow)
         if c.judicial_confirmation is not None:
@@ -515,5 +532,40 @@ class ExchangeService:
             _put(jo, "court_case_number", j.court_case_number)
             _put(jo, "result", j.result)
             _put(jo, "ruled_on", j.ruled_on)
+            if for_documents:
+                if j.enforcement_applied is not None:
+                    jo["enforcement_applied"] = j.enforcement_applied
+                _put(jo, "enforcement_on", j.enforcement_on)
             out["judicial_confirmation"] = jo
         return out
+
+    @staticmethod
+    def _follow_up_for_documents(fo: dict[str, Any], f: FollowUp, term_index: dict[int, int]) -> None:
+        """What the 回访记录 prints beyond the exchange format (LEGAL.md §6): why the visit was
+        made, each term's performance (``term`` is the 0-based position in ``agreement.terms``),
+        the risk found, the measures taken, whether anyone sued, the satisfaction as a label,
+        and the date planned before the visit was moved by hand (``planned_on``)."""
+        fo["kind"] = f.kind or VisitKind.SATISFACTION.value
+        _put(fo, "reason", f.reason)
+        found = []
+        for x in f.term_performance or []:
+            try:
+                k = term_index.get(int(x.get("term_id")))
+            except (TypeError, ValueError):
+                k = None
+            if k is not None and x.get("status"):
+                found.append({"term": k, "status": x["status"]})
+        fo["term_performance"] = sorted(found, key=lambda x: x["term"])
+        _put(fo, "risk_note", f.risk_note)
+        _put(fo, "measures", f.measures)
+        fo["sued"] = f.sued
+        if f.satisfaction:
+            fo["satisfaction_label"] = (Satisfaction(f.satisfaction).label if f.satisfaction in SATISFACTION_WORDS
+                                        else f.satisfaction)
+        moved = (VisitEvent.RESCHEDULED.value, VisitEvent.NOT_REACHED.value)
+        first_move = next((e for e in f.events if e.action in moved), None)
+        _put(fo, "planned_on", first_move.old_due if first_move is not None else f.due_on)
+        _put(fo, "history", [
+            {"action": e.action, "old_due": e.old_due.isoformat() if e.old_due else None,
+             "new_due": e.new_due.isoformat() if e.new_due else None, "note": e.note or ""}
+            for e in f.events if e.action in moved])
