@@ -202,17 +202,22 @@ class CaseView(QWidget):
         from mediator_desktop.ui.agreement_panel import AgreementPanel
         from mediator_desktop.ui.checklist_panel import ChecklistPanel
         from mediator_desktop.ui.evidence_panel import EvidencePanel
+        from mediator_desktop.ui.followup_panel import FollowUpPanel
         from mediator_desktop.ui.sessions_panel import SessionsPanel
 
         self.sessions_panel = SessionsPanel(services, rooms or [], autosave_seconds=autosave_seconds)
         self.agreement_panel = AgreementPanel(services)
         self.evidence_panel = EvidencePanel(services)
+        self.followup_panel = FollowUpPanel(services)
         self.checklist_panel = ChecklistPanel(services)
-        self.panels = [self.sessions_panel, self.agreement_panel, self.evidence_panel, self.checklist_panel]
-        for panel, title in zip(self.panels, ["调解活动", "协议与履行", "证据与材料", "卷宗"], strict=True):
+        self.panels = [self.sessions_panel, self.agreement_panel, self.followup_panel, self.evidence_panel,
+                       self.checklist_panel]
+        titles = ["调解活动", "协议与履行", "回访与司法确认", "证据与材料", "卷宗"]
+        for panel, title in zip(self.panels, titles, strict=True):
             self.tabs.addTab(panel, title)
             panel.changed.connect(self._panel_changed)
         self.checklist_panel.add_requested.connect(self._add_file_to_item)
+        self.followup_panel.close_requested.connect(self._close_after_visit)
         # 时间线: everything in order, newest first.
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels(["时间", "人员", "事项"])
@@ -461,6 +466,20 @@ class CaseView(QWidget):
         self._render()
         self._refresh_tab(self.tabs.currentIndex())
         self.changed.emit(self.detail.id)
+
+    def _close_after_visit(self, case_id: int) -> None:
+        """结案归档 offered after a visit found the agreement performed: archive, or show the
+        case-file checklist with what is still missing."""
+        if self.detail is None or case_id != self.detail.id:
+            return
+        try:
+            self.detail = self.services.cases.get(case_id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return
+        self.request_transition(CaseStatus.CLOSED)
+        if self.detail.status != CaseStatus.CLOSED.value:
+            self.tabs.setCurrentWidget(self.checklist_panel)
 
     def request_extension(self) -> ExtensionDialog | None:
         if self.detail is None or self.detail.time_limit is None:

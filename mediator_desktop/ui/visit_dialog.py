@@ -1,0 +1,590 @@
+"""The visit form (回访记录, LEGAL.md §6) and the next step a visit's findings offer.
+
+The form asks what the mediator found: the day and how (上门/电话/视频/其他), how far each
+obligation term has been performed, the party's satisfaction, new dispute or risk signs, the
+measures taken, whether anyone sued, and who visited. Saving it goes to
+``services.followups.record``; a refusal shows the message beside the field and keeps
+everything typed. After a successful save the same window turns to "下一步怎么办？": one big
+button per step offered (督促履行, 建议申请司法确认, 提高风险等级, 结案归档 …).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop.domain.enums import (
+    Performance,
+    RiskLevel,
+    TermStatus,
+    VisitMethod,
+)
+from mediator_desktop.domain.followups import NextStep, Offer
+from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.workdays import Deadline, WorkCalendar
+from mediator_desktop.services.agreements import TermView
+from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
+from mediator_desktop.services.followups import (
+    TermCheck,
+    VisitDraft,
+    VisitOutcome,
+    VisitView,
+)
+from mediator_desktop.ui.case_table_model import RISK_COLOURS
+from mediator_desktop.ui.widgets import (
+    FieldErrors,
+    add_row,
+    confirm_discard,
+    error_label,
+    ok_cancel,
+    qdate,
+    section_label,
+)
+
+OK_STYLE = "color: #1b6e20; font-weight: bold;"
+HINT_STYLE = "color: #555555;"
+DATE_FORMAT = "yyyy年M月d日 dddd"
+CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+#: Working days after a visit at which the visit after urging performance (督促履行) is proposed.
+URGE_WORKING_DAYS = 5
+#: 当事人是否起诉: the choices and what the service stores for each.
+SUED_CHOICES = (("否", False), ("是", True), ("不清楚", None))
+
+
+def date_edit(value: date, *, maximum: date | None = None, minimum: date | None = None) -> QDateEdit:
+    """A date field with a calendar to pick from, showing the weekday in Chinese."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setLocale(CHINESE)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setMinimumDate(qdate(minimum) if minimum else QDate(2000, 1, 1))
+    if maximum is not None:
+        edit.setMaximumDate(qdate(maximum))
+    edit.setDate(qdate(value))
+    return edit
+
+
+def date_of(edit: QDateEdit) -> date:
+    return edit.date().toPython()  # type: ignore[no-any-return]
+
+
+def working_days_after(cal: WorkCalendar, start: date, count: int) -> Deadline:
+    """The ``count``-th working day after ``start``."""
+    day, provisional = start, False
+    for _ in range(count):
+        step = cal.next_working_day(day + timedelta(days=1))
+        day, provisional = step.due, provisional or step.provisional
+    return Deadline(day, provisional)
+
+
+def wrapped(text: str = "", style: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    if bold or scale != 1.0:
+        font = label.font()
+        font.setBold(bold)
+        font.setPointSizeF(font.pointSizeF() * scale)
+        label.setFont(font)
+    return label
+
+
+def big_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    font = button.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    button.setFont(font)
+    button.setMinimumHeight(int(button.fontMetrics().height() * 2.2))
+    button.setMinimumWidth(button.fontMetrics().horizontalAdvance("建议向人民法院起诉") + 48)
+    return button
+
+
+def preset_performance(check: TermCheck, term: TermView | None, on: date) -> str | None:
+    """What the form proposes for one term: what this visit recorded, else the term's status;
+    a term still pending proposes 未到期 only while its time limit has not passed (a passed one
+    must be checked, so nothing is proposed)."""
+    if check.found:
+        return check.found
+    if check.status in (TermStatus.PERFORMED.value, TermStatus.PARTLY_PERFORMED.value,
+                        TermStatus.NOT_PERFORMED.value):
+        return check.status
+    if term is not None and term.overdue_since(on) is not None:
+        return None
+    return Performance.NOT_DUE.value
+
+
+class VisitDialog(QDialog):
+    """回访记录 for one visit (a planned one to record, or a recorded one to look at or correct).
+
+    Signals: ``recorded(VisitOutcome)`` after the visit is saved; ``changed(case_id)`` after
+    every write (the record, and each step taken afterwards); ``close_requested(case_id)`` when
+    the user chooses 结案归档 (the case view archives through its usual path)."""
+
+    recorded = Signal(object)
+    changed = Signal(int)
+    close_requested = Signal(int)
+
+    def __init__(self, services, visit_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.services = services
+        visit: VisitView = services.followups.get(visit_id)
+        self.visit = visit
+        self.case_id = visit.case_id
+        detail = services.cases.get(visit.case_id)
+        self.case_code = detail.code
+        self.risk_level = detail.risk_level or RiskLevel.NONE.value
+        agreement = services.agreements.get(visit.case_id)
+        self.terms_by_id: dict[int, TermView] = {t.id: t for t in agreement.terms} if agreement else {}
+        self.today = services.today()
+        self.outcome: VisitOutcome | None = None
+        self.discard_box: QMessageBox | None = None
+        self.setWindowTitle(f"回访记录 — {detail.code}")
+
+        outer = QVBoxLayout(self)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+        self.form_page = self._build_form(visit, agreement.number if agreement else "")
+        self.pages.addWidget(self.form_page)
+        self.next_page = self._build_next_page()
+        self.pages.addWidget(self.next_page)
+        self.message = error_label()
+        outer.addWidget(self.message)
+        self.buttons = ok_cancel("保存回访记录" if not visit.done else "保存更正", "取消",
+                                 on_ok=self.save, on_cancel=self.reject)
+        outer.addWidget(self.buttons)
+        self._initial = self.draft()
+        self.resize(860, 900)
+
+    # -- the form -----------------------------------------------------------------------------
+
+    def _build_form(self, v: VisitView, agreement_number: str) -> QWidget:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.addWidget(wrapped("回访记录" if not v.done else "回访记录（已记录，可查看或更正）", bold=True, scale=1.3))
+
+        about = QFormLayout()
+        self.party_label = wrapped(v.party_name or "（未指定）", bold=True, scale=1.15)
+        about.addRow("回访对象：", self.party_label)
+        about.addRow("回访类型：", wrapped(v.kind_label))
+        about.addRow("回访事由：", wrapped(v.reason or "了解调解协议履行情况及当事人满意度"))
+        planned = v.due.text() if v.due else "（未定）"
+        if v.done and v.due:
+            planned = chinese_date(v.due.due)
+        about.addRow("原定日期：", wrapped(planned))
+        about.addRow("协议编号：", wrapped(agreement_number or self.case_code))
+        lay.addLayout(about)
+
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        lay.addLayout(form)
+        self.done_on = date_edit(v.done_on or self.today, maximum=self.today)
+        add_row(form, self.errors, "done_on", "回访日期(&D)：", self.done_on)
+
+        methods = QWidget()
+        row = QHBoxLayout(methods)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.method_group = QButtonGroup(self)
+        self.method_buttons: dict[str, QRadioButton] = {}
+        for m in VisitMethod:
+            button = QRadioButton(m.label)
+            self.method_group.addButton(button)
+            self.method_buttons[m.value] = button
+            row.addWidget(button)
+        row.addStretch()
+        if v.method in self.method_buttons:
+            self.method_buttons[v.method].setChecked(True)
+        add_row(form, self.errors, "method", "回访方式：", methods)
+
+        # One row per obligation term: the clause, its time limit, and what the visit found.
+        self.terms_box = QFrame()
+        self.terms_box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self.terms_box)
+        grid.setColumnStretch(1, 1)
+        self.term_combos: dict[int, QComboBox] = {}
+        self.term_errors: dict[int, QLabel] = {}
+        on = v.done_on or self.today
+        if not v.terms:
+            grid.addWidget(wrapped("协议没有需要履行的义务条款。", HINT_STYLE), 0, 0, 1, 3)
+        for k, check in enumerate(v.terms):
+            term = self.terms_by_id.get(check.term_id)
+            r = 3 * k
+            grid.addWidget(wrapped(check.label, bold=True), r, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(wrapped(check.text), r, 1)
+            combo = QComboBox()
+            combo.addItem("请选择", None)
+            for m in Performance:
+                combo.addItem(m.label, m.value)
+            preset = preset_performance(check, term, on)
+            combo.setCurrentIndex(max(combo.findData(preset), 0))
+            combo.setMinimumContentsLength(5)
+            grid.addWidget(combo, r, 2, Qt.AlignmentFlag.AlignTop)
+            self.term_combos[check.term_id] = combo
+            hint = f"目前：{TermStatus(check.status).label}" if check.status in TermStatus.__members__.values() else ""
+            if term is not None and term.last_due is not None:
+                hint = f"履行期限：{chinese_date(term.last_due)}前；" + hint
+                since = term.overdue_since(on)
+                if since is not None and not check.found:
+                    hint += f"。{chinese_date(since)}的期限已过，请核实是否已履行"
+            grid.addWidget(wrapped(hint, HINT_STYLE), r + 1, 1)
+            error = QLabel()
+            grid.addWidget(error, r + 2, 1, 1, 2)
+            self.errors.bind(f"terms[{check.term_id}]", combo, error)
+            self.term_errors[check.term_id] = error
+        add_row(form, self.errors, "terms", "履行情况：", self.terms_box)
+
+        self.satisfaction = QComboBox()
+        self.satisfaction.addItem("请选择", "")
+        for label in self.services.followups.satisfaction_scale():
+            self.satisfaction.addItem(label, label)
+        if v.satisfaction:
+            if self.satisfaction.findData(v.satisfaction) < 0:
+                self.satisfaction.addItem(v.satisfaction, v.satisfaction)
+            self.satisfaction.setCurrentIndex(self.satisfaction.findData(v.satisfaction))
+        add_row(form, self.errors, "satisfaction", "满意度(&M)：", self.satisfaction)
+
+        risk_box = QWidget()
+        rl = QVBoxLayout(risk_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.new_risk = QCheckBox("发现新的纠纷或风险苗头")
+        self.new_risk.setChecked(bool(v.new_risk))
+        rl.addWidget(self.new_risk, 0, Qt.AlignmentFlag.AlignLeft)
+        self.risk_note = self._text_box("如：双方又因停车发生争吵", v.risk_note, 4)
+        self.risk_note.setEnabled(self.new_risk.isChecked())
+        self.new_risk.toggled.connect(self.risk_note.setEnabled)
+        rl.addWidget(self.risk_note)
+        add_row(form, self.errors, "risk_note", "新的纠纷或风险：", risk_box, self.risk_note)
+
+        self.measures = self._text_box("如：电话提醒义务人按期付款", v.measures, 4)
+        add_row(form, self.errors, "measures", "采取的措施：", self.measures)
+
+        sued = QWidget()
+        row = QHBoxLayout(sued)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.sued_group = QButtonGroup(self)
+        self.sued_buttons: dict[bool | None, QRadioButton] = {}
+        for text, value in SUED_CHOICES:
+            button = QRadioButton(text)
+            self.sued_group.addButton(button)
+            self.sued_buttons[value] = button
+            row.addWidget(button)
+        row.addStretch()
+        self.sued_buttons[v.sued if v.done else None].setChecked(True)
+        add_row(form, self.errors, "sued", "当事人是否起诉：", sued)
+
+        self.visitor = QLineEdit(v.visitor if v.done else self.services.ctx.actor.name)
+        self.visitor.setPlaceholderText("回访人姓名")
+        add_row(form, self.errors, "visitor", "回访人(&V)：", self.visitor)
+        self.notes = self._text_box("", v.notes, 3)
+        add_row(form, self.errors, "notes", "备注：", self.notes)
+        lay.addStretch()
+        return scroll
+
+    def _text_box(self, placeholder: str, text: str, lines: int) -> QPlainTextEdit:
+        box = QPlainTextEdit()
+        box.setTabChangesFocus(True)
+        box.setPlaceholderText(placeholder)
+        box.setPlainText(text)
+        box.setMaximumHeight(self.fontMetrics().lineSpacing() * (lines + 1))
+        return box
+
+    def method(self) -> str | None:
+        return next((value for value, b in self.method_buttons.items() if b.isChecked()), None)
+
+    def sued(self) -> bool | None:
+        return next((value for value, b in self.sued_buttons.items() if b.isChecked()), None)
+
+    def draft(self) -> VisitDraft:
+        return VisitDraft(
+            done_on=date_of(self.done_on), method=self.method(),
+            term_statuses={tid: c.currentData() for tid, c in self.term_combos.items() if c.currentData()},
+            satisfaction=self.satisfaction.currentData() or "", new_risk=self.new_risk.isChecked(),
+            risk_note=self.risk_note.toPlainText() if self.new_risk.isChecked() else "",
+            measures=self.measures.toPlainText(), sued=self.sued(), visitor=self.visitor.text(),
+            notes=self.notes.toPlainText())
+
+    def has_unsaved(self) -> bool:
+        return self.outcome is None and self.draft() != self._initial
+
+    def save(self) -> VisitOutcome | None:
+        self.message.hide()
+        draft = self.draft()
+        blank = [(tid, self.visit.terms[k].label) for k, tid in enumerate(self.term_combos)
+                 if self.term_combos[tid].currentData() is None]
+        try:
+            outcome = self.services.followups.record(self.visit.id, draft)
+        except ValidationError as exc:
+            problems = list(exc.problems)
+            if blank:  # say it beside each term left on 请选择, not once for all
+                problems = [p for p in problems if p.field != "terms" or not p.message.startswith("请填写")]
+                problems += [FieldProblem(f"terms[{tid}]", f"请选择{label}的履行情况") for tid, label in blank]
+            unplaced = self.errors.show(problems)
+            if unplaced:
+                self.message.setText("\n".join(p.message for p in unplaced))
+                self.message.show()
+            return None
+        except ServiceError as exc:
+            self.errors.clear()
+            self.message.setText(str(exc))
+            self.message.show()
+            return None
+        self.errors.clear()
+        self.outcome, self.visit = outcome, outcome.visit
+        self.recorded.emit(outcome)
+        self.changed.emit(self.case_id)
+        self.show_next(outcome.offers)
+        return outcome
+
+    # -- the next step ------------------------------------------------------------------------
+
+    def _build_next_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.saved_label = wrapped("✔ 回访情况已记录。", OK_STYLE, scale=1.15)
+        lay.addWidget(self.saved_label)
+        self.found_label = wrapped()
+        lay.addWidget(self.found_label)
+        lay.addWidget(wrapped("下一步怎么办？", bold=True, scale=1.3))
+        self.offers_box = QWidget()
+        self.offers_layout = QVBoxLayout(self.offers_box)
+        self.offers_layout.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.offers_box)
+        self.offer_buttons: dict[str, QPushButton] = {}
+        self.offer_notes: dict[str, QLabel] = {}
+
+        # 督促履行: when to visit again.
+        self.urge_box = QFrame()
+        self.urge_box.setFrameShape(QFrame.Shape.StyledPanel)
+        ul = QVBoxLayout(self.urge_box)
+        ul.addWidget(section_label("督促履行", 1.1))
+        ul.addWidget(wrapped("督促义务人按协议履行，并约定再次回访，核实是否履行。"))
+        uf = QFormLayout()
+        self.urge_errors = FieldErrors()
+        cal = self.services.ctx.calendar()
+        proposed = working_days_after(cal, self.today, URGE_WORKING_DAYS)
+        self.next_on = date_edit(proposed.due, minimum=self.today)
+        add_row(uf, self.urge_errors, "next_on", "再次回访日期(&N)：", self.next_on)
+        self.urge_note = QLineEdit()
+        self.urge_note.setPlaceholderText("如：已电话督促，义务人答应月底前付清（可不填）")
+        add_row(uf, self.urge_errors, "note", "督促情况：", self.urge_note)
+        ul.addLayout(uf)
+        self.urge_message = error_label()
+        ul.addWidget(self.urge_message)
+        self.urge_buttons = ok_cancel("确定，安排再次回访", "返回", on_ok=self.urge, on_cancel=self._show_offers)
+        ul.addWidget(self.urge_buttons)
+        lay.addWidget(self.urge_box)
+
+        # 提高风险等级: which level.
+        self.risk_box = QFrame()
+        self.risk_box.setFrameShape(QFrame.Shape.StyledPanel)
+        rl = QVBoxLayout(self.risk_box)
+        rl.addWidget(section_label("提高风险等级", 1.1))
+        self.risk_now = wrapped()
+        rl.addWidget(self.risk_now)
+        rf = QFormLayout()
+        self.risk_errors = FieldErrors()
+        self.level = QComboBox()
+        add_row(rf, self.risk_errors, "level", "提高到(&L)：", self.level)
+        self.level_note = QLineEdit()
+        self.level_note.setPlaceholderText("如：双方又起争执，已报告村委会（可不填）")
+        add_row(rf, self.risk_errors, "note", "说明：", self.level_note)
+        rl.addLayout(rf)
+        rl.addWidget(wrapped("风险可能激化为治安案件或刑事案件的，应及时向公安机关或有关部门报告（人民调解法第二十五条）。",
+                             HINT_STYLE))
+        self.risk_message = error_label()
+        rl.addWidget(self.risk_message)
+        self.risk_buttons = ok_cancel("确定，提高风险等级", "返回", on_ok=self.raise_risk, on_cancel=self._show_offers)
+        rl.addWidget(self.risk_buttons)
+        lay.addWidget(self.risk_box)
+
+        self.step_message = error_label()
+        lay.addWidget(self.step_message)
+        lay.addStretch()
+        bottom = QHBoxLayout()
+        bottom.addStretch()
+        self.later_button = big_button("暂不处理")
+        self.later_button.clicked.connect(self.accept)
+        bottom.addWidget(self.later_button)
+        lay.addLayout(bottom)
+        return page
+
+    def show_next(self, offers: tuple[Offer, ...]) -> None:
+        """Turn to the next-step page, one big button per step offered."""
+        self.pages.setCurrentWidget(self.next_page)
+        self.buttons.hide()
+        self.message.hide()
+        v = self.visit
+        found = [f"{chinese_date(v.done_on)}　{v.method_label}回访{v.party_name}"]
+        for t in v.terms:
+            if t.found:
+                found.append(f"{t.label}：{Performance(t.found).label}")
+        if v.satisfaction:
+            found.append(f"满意度：{v.satisfaction}")
+        if v.new_risk:
+            found.append("发现新的纠纷或风险苗头" + (f"：{v.risk_note}" if v.risk_note else ""))
+        self.found_label.setText("；".join(found))
+        while self.offers_layout.count():
+            item = self.offers_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.offer_buttons, self.offer_notes = {}, {}
+        for offer in offers:
+            row = QWidget()
+            rl = QHBoxLayout(row)
+            rl.setContentsMargins(0, 4, 0, 4)
+            button = big_button(offer.step.label)
+            button.clicked.connect(lambda _c=False, step=offer.step: self.take(step))
+            rl.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            why = wrapped(offer.why)
+            rl.addWidget(why, 1)
+            self.offers_layout.addWidget(row)
+            self.offer_buttons[offer.step.value] = button
+            self.offer_notes[offer.step.value] = why
+        if not offers:
+            self.offers_layout.addWidget(wrapped("没有需要另行处理的事项。"))
+            self.later_button.setText("关闭")
+        self._show_offers()
+
+    def _show_offers(self) -> None:
+        self.offers_box.show()
+        self.urge_box.hide()
+        self.risk_box.hide()
+        self.later_button.show()
+
+    def take(self, step: NextStep) -> None:
+        """What pressing an offer's button does."""
+        self.step_message.hide()
+        if step is NextStep.CLOSE:
+            self.close_requested.emit(self.case_id)
+            self.accept()
+        elif step is NextStep.VISIT_AGAIN:
+            self.accept()
+        elif step is NextStep.URGE:
+            self.offers_box.hide()
+            self.later_button.hide()
+            self.urge_box.show()
+            self.next_on.setFocus()
+        elif step is NextStep.RAISE_RISK:
+            self._fill_levels()
+            self.offers_box.hide()
+            self.later_button.hide()
+            self.risk_box.show()
+        else:
+            self._follow(step)
+
+    def _follow(self, step: NextStep, **kw: object) -> bool:
+        try:
+            self.visit = self.services.followups.follow(self.visit.id, step.value, **kw)
+        except ValidationError as exc:
+            errors = self.urge_errors if step is NextStep.URGE else None
+            unplaced = errors.show(exc.problems) if errors else exc.problems
+            if unplaced:
+                target = self.urge_message if step is NextStep.URGE else self.step_message
+                target.setText("\n".join(p.message for p in unplaced))
+                target.show()
+            return False
+        except ServiceError as exc:
+            target = self.urge_message if step is NextStep.URGE else self.step_message
+            target.setText(str(exc))
+            target.show()
+            return False
+        self._done(step, self.visit.measures.splitlines()[-1] if self.visit.measures else step.label)
+        self.changed.emit(self.case_id)
+        return True
+
+    def urge(self) -> None:
+        self.urge_message.hide()
+        next_on = date_of(self.next_on)
+        if self._follow(NextStep.URGE, next_on=next_on, note=self.urge_note.text()):
+            self.urge_errors.clear()
+            self.offer_notes[NextStep.URGE.value].setText(
+                f"已记录：督促履行，{chinese_date(next_on)}再次回访（已加入回访安排）")
+            self._show_offers()
+
+    def _fill_levels(self) -> None:
+        order = [m.value for m in RiskLevel]
+        current = self.risk_level if self.risk_level in order else RiskLevel.NONE.value
+        self.risk_now.setText(f"本案风险等级目前为：{RiskLevel(current).label}")
+        self.level.clear()
+        for m in RiskLevel:
+            if order.index(m.value) > order.index(current):
+                self.level.addItem(m.label + "色预警" if m is not RiskLevel.NONE else m.label, m.value)
+        if self.level.count() == 0:
+            self.level.addItem("已是最高等级（红）", None)
+
+    def raise_risk(self) -> None:
+        self.risk_message.hide()
+        level = self.level.currentData()
+        if level is None:
+            self.risk_message.setText("本案风险等级已是最高（红），无需再提高。请视情向公安机关或有关部门报告。")
+            self.risk_message.show()
+            return
+        try:
+            self.risk_level = self.services.followups.raise_risk(self.case_id, level, self.level_note.text())
+        except ValidationError as exc:
+            unplaced = self.risk_errors.show(exc.problems)
+            if unplaced:
+                self.risk_message.setText("\n".join(p.message for p in unplaced))
+                self.risk_message.show()
+            return
+        except ServiceError as exc:
+            self.risk_message.setText(str(exc))
+            self.risk_message.show()
+            return
+        self.risk_errors.clear()
+        label = RiskLevel(self.risk_level).label
+        self._done(NextStep.RAISE_RISK, f"风险等级已提高为“{label}”")
+        colour = RISK_COLOURS.get(self.risk_level)
+        if colour:
+            self.offer_notes[NextStep.RAISE_RISK.value].setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.changed.emit(self.case_id)
+        self._show_offers()
+
+    def _done(self, step: NextStep, note: str) -> None:
+        button = self.offer_buttons.get(step.value)
+        if button is not None:
+            button.setText("✔ " + step.label)
+            button.setEnabled(False)
+            self.offer_notes[step.value].setText("已记录：" + note)
+            self.offer_notes[step.value].setStyleSheet(OK_STYLE)
+        self.later_button.setText("完成，关闭")
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel, Esc or ×: what was typed is dropped only after the user agrees."""
+        if not self.has_unsaved():
+            super().reject()
+            return
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+        self.discard_box = confirm_discard(self, "回访记录还没有保存，放弃填写的内容吗？", lambda: QDialog.reject(self))
+
