@@ -1,5 +1,9 @@
 """The agenda (日程): every session of every case, a week or a day at a time. A room or mediator
-booked twice is orange, with the reason as tooltip; double-clicking an entry opens its case."""
+booked twice is orange, with the reason as tooltip; double-clicking an entry opens its case.
+
+Under each day's sessions come the reminders (提醒) due that day — time limits, judicial
+confirmation windows, performance due dates and follow-up visits (回访) — coloured by urgency
+as in the today view (red overdue, orange within 3 working days, yellow within 7)."""
 
 from __future__ import annotations
 
@@ -23,19 +27,26 @@ from PySide6.QtWidgets import (
 
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
+from mediator_desktop.ui.today_view import reminder_tooltip, urgency_brushes
 from mediator_desktop.ui.widgets import ERROR_STYLE
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")
 TODAY_BACKGROUND = QColor("#e3f0ff")
+#: A reminder not yet urgent: a pale grey-blue, so it stands apart from the sessions.
+LATER_BACKGROUND = QColor("#eceff4")
 #: Role of the case id of an entry (for opening the case).
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
 #: Role of the session id of an entry.
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Role of the reminder kind of an entry (None for a session).
+REMINDER_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+Entry = SessionView | Reminder
 
 
 def monday(day: date) -> date:
@@ -65,7 +76,31 @@ def entry_tooltip(v: SessionView) -> str:
     return "\n".join(lines)
 
 
-def _entry_role(v: SessionView, role: int) -> Any:
+def reminder_text(r: Reminder) -> str:
+    """One reminder in the week view: how long is left (in brackets, where a session has its
+    time), what and who, the detail, the case."""
+    what = f"{r.kind_label} · {r.party}" if r.party else r.kind_label
+    return "\n".join([f"【{r.left}{'，暂定' if r.provisional else ''}】", what, r.detail, r.code])
+
+
+def _reminder_role(r: Reminder, role: int) -> Any:
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return reminder_tooltip(r)
+    brushes = urgency_brushes(r.urgency)
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return brushes[0] if brushes else QBrush(LATER_BACKGROUND)
+    if role == Qt.ItemDataRole.ForegroundRole and brushes:
+        return brushes[1]
+    if role == CASE_ID_ROLE:
+        return r.case_id
+    if role == REMINDER_KIND_ROLE:
+        return r.kind
+    return None
+
+
+def _entry_role(v: Entry, role: int) -> Any:
+    if isinstance(v, Reminder):
+        return _reminder_role(v, role)
     if role == Qt.ItemDataRole.ToolTipRole:
         return entry_tooltip(v)
     if role == Qt.ItemDataRole.BackgroundRole and v.clash_messages:
@@ -80,30 +115,40 @@ def _entry_role(v: SessionView, role: int) -> Any:
 
 
 class AgendaDayModel(QAbstractTableModel):
-    """The sessions of one day, one row each."""
+    """The sessions of one day, one row each, then the reminders due that day."""
 
-    HEADERS = ("时间", "类型", "地点", "案号", "当事人", "调解员")
+    HEADERS = ("时间", "类型", "地点／说明", "案号", "当事人", "调解员／剩余")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sessions: list[SessionView] = []
+        self.reminders: list[Reminder] = []
 
-    def set_sessions(self, sessions: list[SessionView]) -> None:
+    def set_sessions(self, sessions: list[SessionView], reminders: list[Reminder] | None = None) -> None:
         self.beginResetModel()
         self.sessions = list(sessions)
+        self.reminders = list(reminders or [])
         self.endResetModel()
 
+    @property
+    def entries(self) -> list[Entry]:
+        return [*self.sessions, *self.reminders]
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.sessions)
+        return 0 if parent.isValid() else len(self.sessions) + len(self.reminders)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.sessions):
+        entries = self.entries
+        if not index.isValid() or not 0 <= index.row() < len(entries) or not 0 <= index.column() < len(self.HEADERS):
             return None
-        v = self.sessions[index.row()]
+        v = entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(v, Reminder):
+                return ("到期", v.kind_label, v.detail, v.code, v.party,
+                        v.left + ("（暂定）" if v.provisional else ""))[index.column()]
             return (("⚠ " if v.clash_messages else "") + time_span(v), v.kind_label, v.place, v.case_code, v.party_names,
                     "、".join(v.mediator_names))[index.column()]
         return _entry_role(v, role)
@@ -121,15 +166,17 @@ class AgendaDayModel(QAbstractTableModel):
 
 
 class AgendaWeekModel(QAbstractTableModel):
-    """A week: seven columns (Monday to Sunday); each column lists that day's sessions in order."""
+    """A week: seven columns (Monday to Sunday); each column lists that day's sessions in order,
+    then the reminders due that day."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.start = monday(date.today())
         self.today: date | None = None
-        self.days: list[list[SessionView]] = [[] for _ in range(7)]
+        self.days: list[list[Entry]] = [[] for _ in range(7)]
 
-    def set_week(self, start: date, sessions: list[SessionView], today: date | None = None) -> None:
+    def set_week(self, start: date, sessions: list[SessionView], today: date | None = None,
+                 reminders: list[Reminder] | None = None) -> None:
         self.beginResetModel()
         self.start, self.today = start, today
         self.days = [[] for _ in range(7)]
@@ -137,12 +184,16 @@ class AgendaWeekModel(QAbstractTableModel):
             offset = (v.starts_at.date() - start).days
             if 0 <= offset < 7:
                 self.days[offset].append(v)
+        for r in reminders or []:
+            offset = (r.due - start).days
+            if 0 <= offset < 7:
+                self.days[offset].append(r)
         self.endResetModel()
 
     def day(self, column: int) -> date:
         return self.start + timedelta(days=column)
 
-    def entry(self, index: Index) -> SessionView | None:
+    def entry(self, index: Index) -> Entry | None:
         if not index.isValid() or not 0 <= index.column() < 7:
             return None
         entries = self.days[index.column()]
@@ -159,7 +210,7 @@ class AgendaWeekModel(QAbstractTableModel):
         if v is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry_text(v)
+            return reminder_text(v) if isinstance(v, Reminder) else entry_text(v)
         return _entry_role(v, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -243,7 +294,8 @@ class AgendaView(QWidget):
         self.stack.addWidget(self.week_view)
         self.stack.addWidget(self.day_view)
         lay.addWidget(self.stack, 1)
-        hint = QLabel("双击一项打开该案件；橙色表示同一场所或同一调解员时间冲突（鼠标停在上面可看原因）。")
+        hint = QLabel("双击一项打开该案件。标有“⚠ 时间冲突”的安排表示同一场所或同一调解员时间冲突（鼠标停在上面可看原因）。"
+                      "到期提醒列在当天的安排之后：红色已逾期，橙色3个工作日内到期，黄色7个工作日内到期，灰色以后到期。")
         hint.setWordWrap(True)
         lay.addWidget(hint)
 
@@ -286,29 +338,33 @@ class AgendaView(QWidget):
         today = self.services.today()
         try:
             sessions = self.services.sessions.agenda(start, end)
+            reminders = self.services.reminders.items(start, end)
         except ServiceError as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.show()
-            sessions = []
+            sessions, reminders = [], []
+            failed = True
         else:
             self.message.hide()
+            failed = False
         if week:
-            self.week_model.set_week(start, sessions, today)
+            self.week_model.set_week(start, sessions, today, reminders)
             self.week_view.resizeRowsToContents()
             self.stack.setCurrentWidget(self.week_view)
             last = end
             self.title.setText(f"{chinese_date(start)}（周一）至{last.month}月{last.day}日（周日）")
         else:
-            self.day_model.set_sessions(sessions)
+            self.day_model.set_sessions(sessions, reminders)
             self.day_view.resizeColumnsToContents()
             self.day_view.horizontalHeader().setStretchLastSection(True)
             self.stack.setCurrentWidget(self.day_view)
             self.title.setText(f"{chinese_date(start)}（{WEEKDAYS[start.weekday()]}）"
                                + ("　今天" if start == today else ""))
-        if not sessions:
+        if not sessions and not failed:
             self.message.setStyleSheet("")
-            self.message.setText("本周没有安排调查或调解。" if week else "这一天没有安排调查或调解。")
+            text = "本周没有安排调查或调解" if week else "这一天没有安排调查或调解"
+            self.message.setText(f"{text}；有{len(reminders)}项到期提醒。" if reminders else text + "。")
             self.message.show()
 
     def _activated(self, index: QModelIndex) -> None:

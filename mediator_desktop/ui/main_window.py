@@ -1,8 +1,10 @@
-"""The main window: search box, filters, the case list and the case view beside it."""
+"""The main window: search box, filters, the case list and the case view beside it; the
+reminder counts in the status bar, the today view (今日提醒) at start and the tray message."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
@@ -18,9 +20,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QSystemTrayIcon,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -36,11 +40,24 @@ from mediator_desktop.ui.case_table_model import CaseTableModel
 from mediator_desktop.ui.case_view import CaseView
 from mediator_desktop.ui.intake_dialog import IntakeDialog
 from mediator_desktop.ui.settings_dialog import SettingsDialog
+from mediator_desktop.ui.today_view import (
+    ReminderCountLabel,
+    app_icon,
+    ask_ics_path,
+    bring_to_front,
+    export_ics_to,
+    tray_message,
+)
 from mediator_desktop.ui.widgets import fill_enum_combo, qdate
 
 SEARCH_DELAY_MS = 150
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
 COUNT_CAP = 1000
+#: How often the reminder counts are read again (a new day, or another PC's changes).
+REMINDER_POLL_MS = 5 * 60 * 1000
+#: A list refresh (typing in the search box, a filter) counts the reminders again only when the
+#: last count is older than this; a case change always counts again.
+REMINDER_FRESH_SECONDS = 10.0
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +128,21 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.splitter)
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
+        self.reminder_label = ReminderCountLabel()
+        self.reminder_label.clicked.connect(self.open_today)
+        self.statusBar().addPermanentWidget(self.reminder_label)
         self.statusBar().addPermanentWidget(QLabel(services.db.describe()))
+        self.reminder_counts: dict[str, int] = {}
+        self._reminders_at = float("-inf")
+        self.reminder_day = services.today()
+        self.today_view = None
+        self.tray: QSystemTrayIcon | None = None
+        self._started = False
+        self._start_timer = QTimer(self, singleShot=True, interval=0)
+        self._start_timer.timeout.connect(self.on_started)
+        self._reminder_timer = QTimer(self, interval=REMINDER_POLL_MS)
+        self._reminder_timer.timeout.connect(self._poll_reminders)
+        self._reminder_timer.start()
         # Behaviour.
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
@@ -154,10 +185,19 @@ class MainWindow(QMainWindow):
         self.agenda_action = QAction("日程安排", self, shortcut=QKeySequence("Ctrl+R"))
         self.agenda_action.setToolTip("按周、按日查看所有案件的调查、调解安排")
         self.agenda_action.triggered.connect(self.open_agenda)
+        self.today_action = QAction("今日提醒", self, shortcut=QKeySequence("F2"))
+        self.today_action.setToolTip("已逾期和7个工作日内到期的事项（F2）")
+        self.today_action.triggered.connect(self.open_today)
+        self.calendar_action = QAction("节假日安排…", self)
+        self.calendar_action.setToolTip("查看或录入各年度的放假和调休上班安排（期限按工作日计算）")
+        self.calendar_action.triggered.connect(self.open_calendar)
+        self.ics_action = QAction("导出日程（.ics）…", self)
+        self.ics_action.setToolTip("把今天起90天内的到期事项导出为手机日历文件")
+        self.ics_action.triggered.connect(self.export_schedule)
         self.find_action = QAction("查找", self, shortcut=QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        for action in (self.new_action, self.open_action, self.agenda_action, self.settings_action,
-                       self.import_action, self.export_action):
+        for action in (self.new_action, self.open_action, self.today_action, self.agenda_action,
+                       self.settings_action, self.import_action, self.export_action):
             bar.addAction(action)
         self.addAction(self.find_action)
         menu = self.menuBar().addMenu("文件(&F)")
@@ -167,6 +207,12 @@ class MainWindow(QMainWindow):
         quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+        schedule = self.menuBar().addMenu("日程(&R)")
+        for action in (self.today_action, self.agenda_action):
+            schedule.addAction(action)
+        schedule.addSeparator()
+        for action in (self.ics_action, self.calendar_action):
+            schedule.addAction(action)
 
     # -- list ---------------------------------------------------------------------------------
 
@@ -213,6 +259,7 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().setCurrentIndex(
                 self.case_model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
 
     def reset_filters(self) -> None:
         for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
@@ -247,6 +294,131 @@ class MainWindow(QMainWindow):
     def _case_changed(self, case_id: int) -> None:
         self.case_model.reload()
         self.select_case(case_id)
+        self.refresh_reminders(views=True)
+
+    # -- reminders ----------------------------------------------------------------------------
+
+    def refresh_reminders(self, views: bool = False, max_age: float | None = None) -> dict[str, int]:
+        """Count what is overdue and due within 3 / 7 working days for the status bar;
+        ``views``: read the open today view and agenda again too; ``max_age``: keep a count
+        made less than that many seconds ago."""
+        if max_age is not None and time.monotonic() - self._reminders_at < max_age:
+            return self.reminder_counts
+        self._reminders_at = time.monotonic()
+        try:
+            counts = self.services.reminders.counts(self.services.reminders.today_list())
+        except ServiceError:
+            counts = {}
+        self.reminder_counts = counts
+        self.reminder_day = self.services.today()
+        self.reminder_label.set_counts(counts)
+        if self.tray is not None:
+            self.tray.setToolTip("今日提醒：" + self.reminder_label.plain_text())
+        if views:
+            for view in (self.today_view, getattr(self, "agenda", None)):
+                if view is not None and view.isVisible():
+                    view.refresh()
+        return counts
+
+    def _poll_reminders(self) -> None:
+        """Every few minutes: the counts again; on a new day the open views follow it."""
+        new_day = self.services.today() != self.reminder_day
+        self.refresh_reminders(views=False)
+        if new_day and self.today_view is not None and self.today_view.isVisible():
+            self.today_view.refresh()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self._start_timer.start()   # once the window is on screen
+
+    def on_started(self) -> None:
+        """Right after the window first shows: the today view (when the setting asks for it
+        and there is something to show) and the tray notification."""
+        try:
+            items = self.services.reminders.today_list()
+        except ServiceError:
+            return
+        counts = self.services.reminders.counts(items)
+        if items and self.settings.get(opts.SHOW_TODAY_ON_START):
+            self.open_today()
+        self._show_tray(counts)
+
+    def _show_tray(self, counts: dict[str, int]) -> None:
+        """The tray icon (where the desktop has a tray) and, when anything is overdue or
+        urgent, one message."""
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        if self.tray is None:
+            tray = QSystemTrayIcon(app_icon(), self)
+            menu = QMenu(self)
+            menu.addAction(self.today_action)
+            tray.setContextMenu(menu)
+            tray.activated.connect(self._tray_activated)
+            tray.messageClicked.connect(self.open_today)
+            tray.setToolTip("今日提醒：" + self.reminder_label.plain_text())
+            tray.show()
+            self.tray = tray
+        message = tray_message(counts)
+        if message and QSystemTrayIcon.supportsMessages():
+            icon = QSystemTrayIcon.MessageIcon.Warning if counts.get("overdue") else \
+                QSystemTrayIcon.MessageIcon.Information
+            self.tray.showMessage("今日提醒", message, icon, 20000)
+
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_today()
+
+    def open_today(self):  # type: ignore[no-untyped-def]
+        """The today view (今日提醒): overdue and soon-due items; double-click opens a case."""
+        from mediator_desktop.ui.today_view import TodayView
+
+        view = self.today_view
+        if view is None:
+            view = TodayView(self.services)
+            view.setParent(self, Qt.WindowType.Window)
+            view.open_case.connect(self.show_case_from_reminder)
+            view.resize(1150, 620)
+            self.today_view = view
+        else:
+            view.refresh()
+        view.show()
+        bring_to_front(view)
+        return view
+
+    def show_case_from_reminder(self, case_id: int) -> None:
+        """A case opened from the today view or the agenda: shown here, this window in front."""
+        self.select_case(case_id)
+        bring_to_front(self)
+
+    def open_calendar(self):  # type: ignore[no-untyped-def]
+        """节假日安排: the holiday arrangements; deadlines are counted again after a save."""
+        from mediator_desktop.ui.calendar_dialog import CalendarDialog
+
+        dialog = CalendarDialog(self.services, self)
+        dialog.saved.connect(self._calendar_saved)
+        dialog.open()
+        self.calendar_dialog = dialog
+        return dialog
+
+    def _calendar_saved(self, _year: int) -> None:
+        """Deadlines move with a new arrangement: counts, open views and the shown case again."""
+        self.refresh_reminders(views=True)
+        detail = getattr(self.case_view, "detail", None)
+        if detail is not None:
+            self.case_view.show_case(detail.id)
+
+    def export_schedule(self) -> QFileDialog:
+        """导出日程（.ics）: today's and the next 90 days' reminders for a phone calendar."""
+        dialog = ask_ics_path(self, self.export_schedule_to)
+        self.file_dialog = dialog
+        return dialog
+
+    def export_schedule_to(self, path: str) -> QMessageBox:
+        box = export_ics_to(self.services, self, path)
+        self.message_box = box
+        return box
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -287,12 +459,12 @@ class MainWindow(QMainWindow):
             agenda = AgendaView(self.services)
             agenda.setParent(self, Qt.WindowType.Window)
             agenda.setWindowTitle("日程安排")
-            agenda.open_case.connect(self.select_case)
+            agenda.open_case.connect(self.show_case_from_reminder)
             agenda.resize(1100, 700)
             self.agenda = agenda
         agenda.show_week(self.services.today())
         agenda.show()
-        agenda.raise_()
+        bring_to_front(agenda)
         return agenda
 
     def open_documents(self, code: str):  # type: ignore[no-untyped-def]
@@ -310,10 +482,15 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.font_size_changed.connect(lambda size: apply_font_size(size))
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.finished.connect(self._settings_closed)
         dialog.open()
         self.settings_dialog = dialog
         return dialog
+
+    def _settings_closed(self, _result: int) -> None:
+        opts.configure_services(self.services, self.settings)
+        self.refresh()
+        self.refresh_reminders()
 
     def import_file(self) -> QFileDialog:
         dialog = QFileDialog(self, "选择要导入的案件交换文件", str(Path.home()), "案件交换文件 (*.json)")
@@ -335,6 +512,7 @@ class MainWindow(QMainWindow):
         except (OSError, ServiceError) as exc:
             return self._message(QMessageBox.Icon.Warning, "导入失败", f"无法导入：{exc}")
         self.refresh()
+        self.refresh_reminders(views=True)
         return self._message(QMessageBox.Icon.Information, "导入完成",
                              f"新增{len(result.created)}件，更新{len(result.updated)}件。")
 
@@ -369,4 +547,6 @@ class MainWindow(QMainWindow):
             editor.reject()
         self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().toBase64()).decode())
         self.settings.save()
+        if self.tray is not None:
+            self.tray.hide()
         super().closeEvent(event)

@@ -1,4 +1,5 @@
-"""Settings (设置): organisation, mediators, dispute types, display, database."""
+"""Settings (设置): organisation, mediators, dispute types, display, follow-up visits and
+reminders (回访与提醒), documents, database."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -221,6 +224,7 @@ class SettingsDialog(QDialog):
         self._mediator_tab()
         self._types_tab()
         self._display_tab()
+        self._followups_tab()
         self._documents_tab()
         self._database_tab()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -425,6 +429,78 @@ class SettingsDialog(QDialog):
         self.settings.set(opts.UI_FONT_SIZE, value)
         self.settings.save()
         self.font_size_changed.emit(value)
+
+    # -- follow-up visits and reminders -------------------------------------------------------
+
+    def _followups_tab(self) -> None:
+        """回访与提醒: the months of the satisfaction visit, the satisfaction scale, and whether
+        the today view opens at start (LEGAL.md §6: local practice, so settings)."""
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch()
+        self.followup_errors = FieldErrors()
+        self.follow_up_months = QSpinBox()
+        self.follow_up_months.setMinimumWidth(self.follow_up_months.fontMetrics().horizontalAdvance("12 个月") + 60)
+        self.follow_up_months.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.follow_up_months.setRange(opts.FOLLOW_UP_MONTHS.minimum or 1, opts.FOLLOW_UP_MONTHS.maximum or 12)
+        self.follow_up_months.setValue(self.settings.get(opts.FOLLOW_UP_MONTHS))
+        self.follow_up_months.setSuffix(" 个月")
+        add_row(form, self.followup_errors, opts.FOLLOW_UP_MONTHS.key, "回访月数(&M)：", self.follow_up_months)
+        months_hint = QLabel("协议生效后多少个月内对每位当事人做满意度回访（通常为1个月）。"
+                             "只影响以后生效的协议；已安排的回访不变。")
+        months_hint.setWordWrap(True)
+        form.addRow("", months_hint)
+        self.satisfaction_scale = QPlainTextEdit()
+        self.satisfaction_scale.setTabChangesFocus(True)
+        self.satisfaction_scale.setPlainText("\n".join(opts.satisfaction_scale(self.settings)))
+        metrics = self.satisfaction_scale.fontMetrics()
+        self.satisfaction_scale.setFixedHeight(metrics.lineSpacing() * 5 + 16)
+        add_row(form, self.followup_errors, opts.SATISFACTION_SCALE.key, "满意度选项(&Y)：", self.satisfaction_scale)
+        default = "、".join(opts.SATISFACTION_SCALE.default.splitlines())
+        scale_hint = QLabel(f"每行一个，最好的写在最前面。留空则使用默认：{default}。")
+        scale_hint.setWordWrap(True)
+        form.addRow("", scale_hint)
+        self.show_today = QCheckBox("启动时显示今日提醒(&T)")
+        self.show_today.setChecked(self.settings.get(opts.SHOW_TODAY_ON_START))
+        form.addRow("", self.show_today)
+        form.addRow("", QLabel("有逾期或7个工作日内到期的事项时，打开工作台后自动显示“今日提醒”。"))
+        self.followup_save = QPushButton("保存回访与提醒设置")
+        self.followup_save.clicked.connect(self.save_followups)
+        row = QHBoxLayout()
+        row.addWidget(self.followup_save)
+        row.addStretch()
+        form.addRow("", row)
+        self.followup_message = error_label()
+        form.addRow("", self.followup_message)
+        self.tabs.addTab(page, "回访与提醒")
+
+    def save_followups(self) -> bool:
+        """Save the three options and hand them to the services at once."""
+        lines = [x.strip() for x in self.satisfaction_scale.toPlainText().splitlines() if x.strip()]
+        repeated = [x for i, x in enumerate(lines) if x in lines[:i]]
+        problems = []
+        if repeated:
+            problems.append(FieldProblem(opts.SATISFACTION_SCALE.key,
+                                         f"满意度选项有重复：{'、'.join(dict.fromkeys(repeated))}，请删去重复的一行"))
+        too_long = [x for x in lines if len(x) > 20]
+        if too_long:
+            problems.append(FieldProblem(opts.SATISFACTION_SCALE.key,
+                                         f"满意度选项太长（每项最多20个字）：{too_long[0]}"))
+        self.followup_errors.show(problems)
+        if problems:
+            self.followup_message.clear()
+            return False
+        self.settings.set(opts.FOLLOW_UP_MONTHS, self.follow_up_months.value())
+        self.settings.set(opts.SATISFACTION_SCALE, "\n".join(lines))
+        self.settings.set(opts.SHOW_TODAY_ON_START, self.show_today.isChecked())
+        self.settings.save()
+        opts.configure_services(self.services, self.settings)
+        self.satisfaction_scale.setPlainText("\n".join(opts.satisfaction_scale(self.settings)))
+        self.followup_message.setStyleSheet("color: #1b5e20;")
+        self.followup_message.setText("已保存。" if lines else "已保存；满意度选项为空，使用默认选项。")
+        return True
 
     # -- documents ----------------------------------------------------------------------------
 
