@@ -69,24 +69,20 @@ class WorkCalendar:
 
     def next_working_day(self, day: date) -> Deadline:
         """``day`` itself when it is a working day, else the first working day after it."""
-        provisional = False
-        for _ in range(_LONGEST_REST):
-            working, unsure = self.is_working_day(day)
-            provisional = provisional or unsure
-            if working:
-                return Deadline(day, provisional)
-            day += timedelta(days=1)
-        return Deadline(day, True)
+        return self._nearest_working_day(day, 1)
 
     def previous_working_day(self, day: date) -> Deadline:
         """``day`` itself when it is a working day, else the last working day before it."""
+        return self._nearest_working_day(day, -1)
+
+    def _nearest_working_day(self, day: date, direction: int) -> Deadline:
         provisional = False
         for _ in range(_LONGEST_REST):
             working, unsure = self.is_working_day(day)
             provisional = provisional or unsure
             if working:
                 return Deadline(day, provisional)
-            day -= timedelta(days=1)
+            day += timedelta(days=direction)
         return Deadline(day, True)
 
     def period_end(self, start: date, days: int) -> Deadline:

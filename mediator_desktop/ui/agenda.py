@@ -29,10 +29,9 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
-from mediator_desktop.ui.today_view import reminder_tooltip, urgency_brushes
+from mediator_desktop.ui.today_view import WEEKDAYS, reminder_tooltip, urgency_brushes
 from mediator_desktop.ui.widgets import ERROR_STYLE
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")
 TODAY_BACKGROUND = QColor("#e3f0ff")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +37,7 @@ from mediator_desktop.ui.widgets import (
     fill_enum_combo,
     parse_date,
     set_combo_value,
+    text_label,
 )
 
 #: Colour of each performance status in the panel.
@@ -48,18 +49,6 @@ STATUS_STYLES = {
 }
 
 
-def _label(text: str = "", style: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    if bold or scale != 1.0:
-        font = label.font()
-        font.setBold(bold)
-        font.setPointSizeF(font.pointSizeF() * scale)
-        label.setFont(font)
-    return label
 
 
 def _short(text: str, limit: int = 28) -> str:
@@ -89,7 +78,7 @@ class PerformanceDialog(QDialog):
         if term_id is not None:
             set_combo_value(self.term, term_id)
         add_row(form, self.errors, "term", "哪一条：", self.term)
-        self.term_text = _label()
+        self.term_text = text_label()
         form.addRow("", self.term_text)
         self.on = QLineEdit(services.today().isoformat())
         self.on.setPlaceholderText("如 2026-11-30 或 2026年11月30日")
@@ -105,7 +94,7 @@ class PerformanceDialog(QDialog):
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("这次付了多少元（不是钱款可不填）")
         al.addWidget(self.amount)
-        self.amount_hint = _label()
+        self.amount_hint = text_label()
         self.amount_hint.hide()
         al.addWidget(self.amount_hint)
         add_row(form, self.errors, "amount", "履行金额：", amount_box, self.amount)
@@ -114,7 +103,7 @@ class PerformanceDialog(QDialog):
         self.note.setPlaceholderText("如：现金支付，张三已出具收条")
         self.note.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         add_row(form, self.errors, "note", "备注：", self.note)
-        self.message = _label(style=ERROR_STYLE)
+        self.message = text_label(style=ERROR_STYLE)
         self.message.hide()
         lay.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -204,22 +193,22 @@ class TermBox(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(_label(f"第{clause_number(t.number)}条", bold=True))
+        head.addWidget(text_label(f"第{clause_number(t.number)}条", bold=True))
         statement = t.kind == TermKind.STATEMENT.value
         status = "" if statement else TermStatus(t.status).label
         if not statement and t.paid is not None:
             status += f"（已记录付款 {amount_figures(t.paid)}" + (
                 f"，应付 {amount_figures(t.amount)}）" if t.amount is not None else "）")
-        self.status = _label(f"履行情况：{status}" if status else "其他约定",
+        self.status = text_label(f"履行情况：{status}" if status else "其他约定",
                              STATUS_STYLES.get(t.status, "") if status else "")
         head.addWidget(self.status, 1)
         self.record_button = QPushButton("记录这一条的履行情况…")
         self.record_button.setVisible(can_record and not statement)
         head.addWidget(self.record_button)
         lay.addLayout(head)
-        self.text = _label(t.text, scale=1.1)
+        self.text = text_label(t.text, scale=1.1)
         lay.addWidget(self.text)
-        self.flag = _label()
+        self.flag = text_label()
         if t.problems:
             self.flag.setText("内容不明确：" + "；".join(t.problems) + UNCLEAR_HINT)
             self.flag.setStyleSheet(ERROR_STYLE)
@@ -228,7 +217,7 @@ class TermBox(QFrame):
             self.flag.setStyleSheet(WARNING_STYLE)
         self.flag.setVisible(bool(self.flag.text()))
         lay.addWidget(self.flag)
-        self.due = _label()
+        self.due = text_label()
         if not statement and t.last_due is not None:
             since = t.overdue_since(today)
             if since is not None:
@@ -241,7 +230,7 @@ class TermBox(QFrame):
         self.history: list[QLabel] = []
         if not statement:
             if t.performances:
-                lay.addWidget(_label("履行记录：", bold=True))
+                lay.addWidget(text_label("履行记录：", bold=True))
             for r in t.performances:
                 line = f"{chinese_date(r.on)}　{TermStatus(r.status).label}"
                 if r.amount is not None:
@@ -249,11 +238,11 @@ class TermBox(QFrame):
                 if r.note:
                     line += f"　{r.note}"
                 line += f"　（{r.actor}记录）" if r.actor else ""
-                label = _label("· " + line)
+                label = text_label("· " + line)
                 self.history.append(label)
                 lay.addWidget(label)
             if not t.performances:
-                lay.addWidget(_label("尚无履行记录", "color: #555555;"))
+                lay.addWidget(text_label("尚无履行记录", "color: #555555;"))
 
 
 class AgreementPanel(QWidget):
@@ -278,9 +267,9 @@ class AgreementPanel(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
-        self.heading = _label("调解协议", bold=True, scale=1.2)
+        self.heading = text_label("调解协议", bold=True, scale=1.2)
         lay.addWidget(self.heading)
-        self.message = _label(style=ERROR_STYLE)
+        self.message = text_label(style=ERROR_STYLE)
         self.message.hide()
         lay.addWidget(self.message)
         buttons = QHBoxLayout()
@@ -292,21 +281,21 @@ class AgreementPanel(QWidget):
         buttons.addWidget(self.perform_button)
         buttons.addStretch()
         lay.addLayout(buttons)
-        self.hint = _label(style="color: #555555;")
+        self.hint = text_label(style="color: #555555;")
         lay.addWidget(self.hint)
         self.form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for key, label in [("form", "协议形式"), ("number", "编号"), ("signed_on", "生效日期"),
                            ("copies", "份数"), ("facts", "纠纷主要事实、争议事项"),
                            ("responsibilities", "各方责任")]:
-            value = _label()
+            value = text_label()
             self.fields[key] = value
             self.form.addRow(f"{label}：", value)
         lay.addLayout(self.form)
-        self.missing = _label(style=WARNING_STYLE)
+        self.missing = text_label(style=WARNING_STYLE)
         self.missing.hide()
         lay.addWidget(self.missing)
-        self.terms_heading = _label("协议内容与履行情况", bold=True, scale=1.1)
+        self.terms_heading = text_label("协议内容与履行情况", bold=True, scale=1.1)
         lay.addWidget(self.terms_heading)
         self.terms_layout = QVBoxLayout()
         lay.addLayout(self.terms_layout)

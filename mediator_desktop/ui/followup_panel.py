@@ -51,7 +51,6 @@ from mediator_desktop.ui.visit_dialog import (
     VisitDialog,
     date_edit,
     date_of,
-    wrapped,
 )
 from mediator_desktop.ui.widgets import (
     WARNING_STYLE,
@@ -65,6 +64,7 @@ from mediator_desktop.ui.widgets import (
     read_only_table,
     section_label,
     set_combo_value,
+    text_label,
 )
 
 RED = "#b00020"
@@ -196,7 +196,7 @@ class RescheduleDialog(_SmallDialog):
         super().__init__(f"回访改期 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
-        self.lay.insertWidget(0, wrapped(f"回访{visit.party_name}（{visit.kind_label}），原定"
+        self.lay.insertWidget(0, text_label(f"回访{visit.party_name}（{visit.kind_label}），原定"
                                          f"{visit.due.text() if visit.due else '未定'}。"))
         start = max(visit.due.due if visit.due else today, today)
         proposed = services.ctx.calendar().next_working_day(start + timedelta(days=1)).due
@@ -218,7 +218,7 @@ class NotReachedDialog(_SmallDialog):
         super().__init__(f"未联系上 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
-        self.lay.insertWidget(0, wrapped(f"回访{visit.party_name}时没有联系上。记下这次联系的情况，另约日期再回访。"))
+        self.lay.insertWidget(0, text_label(f"回访{visit.party_name}时没有联系上。记下这次联系的情况，另约日期再回访。"))
         self.tried_on = date_edit(today, maximum=today)
         add_row(self.form, self.errors, "tried_on", "联系日期(&T)：", self.tried_on)
         self.method = QComboBox()
@@ -275,7 +275,7 @@ class CancelVisitDialog(_SmallDialog):
         super().__init__("取消回访", parent)
         self.services, self.visit = services, visit
         when = chinese_date(visit.due.due) if visit.due else "未定"
-        self.lay.insertWidget(0, wrapped(f"确定取消{when}回访{visit.party_name}（{visit.kind_label}）吗？"
+        self.lay.insertWidget(0, text_label(f"确定取消{when}回访{visit.party_name}（{visit.kind_label}）吗？"
                                          "取消后会记入案件时间线。"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如：重复安排")
@@ -324,19 +324,19 @@ class FollowUpPanel(QWidget):
         lay = QVBoxLayout(body)
         self.message = error_label()
         lay.addWidget(self.message)
-        self.window_line = wrapped(scale=1.15)
+        self.window_line = text_label(scale=1.15)
         self.window_line.hide()
         lay.addWidget(self.window_line)
 
         # 司法确认
         lay.addWidget(section_label("司法确认", 1.1))
-        self.confirmation_hint = wrapped(style=HINT_STYLE)
+        self.confirmation_hint = text_label(style=HINT_STYLE)
         lay.addWidget(self.confirmation_hint)
         self.confirmation_box = QFrame()
         self.confirmation_box.setFrameShape(QFrame.Shape.StyledPanel)
         self.confirmation_box.setMaximumWidth(self.fontMetrics().horizontalAdvance("字") * 52)
         cl = QVBoxLayout(self.confirmation_box)
-        self.advice = wrapped(style=WARNING_STYLE)
+        self.advice = text_label(style=WARNING_STYLE)
         self.advice.hide()
         cl.addWidget(self.advice)
         form = QFormLayout()
@@ -374,7 +374,7 @@ class FollowUpPanel(QWidget):
         self.confirmation_message = error_label()
         cl.addWidget(self.confirmation_message)
         row = QHBoxLayout()
-        self.confirmation_saved = wrapped(style=OK_STYLE)
+        self.confirmation_saved = text_label(style=OK_STYLE)
         self.confirmation_saved.hide()
         row.addWidget(self.confirmation_saved, 1)
         row.addStretch()
@@ -387,7 +387,7 @@ class FollowUpPanel(QWidget):
         # 回访
         lay.addSpacing(8)
         lay.addWidget(section_label("回访", 1.1))
-        self.visits_hint = wrapped(style=HINT_STYLE)
+        self.visits_hint = text_label(style=HINT_STYLE)
         lay.addWidget(self.visits_hint)
         self.model = VisitTableModel(self)
         self.table = QTableView()
@@ -419,7 +419,7 @@ class FollowUpPanel(QWidget):
         self.print_button.clicked.connect(lambda: self.print_record())
         self.history_heading = section_label("所选回访的经过")
         lay.addWidget(self.history_heading)
-        self.history = wrapped()
+        self.history = text_label()
         lay.addWidget(self.history)
         lay.addStretch()
         self._update_buttons()

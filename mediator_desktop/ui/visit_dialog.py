@@ -61,6 +61,7 @@ from mediator_desktop.ui.widgets import (
     ok_cancel,
     qdate,
     section_label,
+    text_label,
 )
 
 OK_STYLE = "color: #1b6e20; font-weight: bold;"
@@ -99,18 +100,6 @@ def working_days_after(cal: WorkCalendar, start: date, count: int) -> Deadline:
     return Deadline(day, provisional)
 
 
-def wrapped(text: str = "", style: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    if bold or scale != 1.0:
-        font = label.font()
-        font.setBold(bold)
-        font.setPointSizeF(font.pointSizeF() * scale)
-        label.setFont(font)
-    return label
 
 
 def big_button(text: str) -> QPushButton:
@@ -189,18 +178,18 @@ class VisitDialog(QDialog):
         body = QWidget()
         scroll.setWidget(body)
         lay = QVBoxLayout(body)
-        lay.addWidget(wrapped("回访记录" if not v.done else "回访记录（已记录，可查看或更正）", bold=True, scale=1.3))
+        lay.addWidget(text_label("回访记录" if not v.done else "回访记录（已记录，可查看或更正）", bold=True, scale=1.3))
 
         about = QFormLayout()
-        self.party_label = wrapped(v.party_name or "（未指定）", bold=True, scale=1.15)
+        self.party_label = text_label(v.party_name or "（未指定）", bold=True, scale=1.15)
         about.addRow("回访对象：", self.party_label)
-        about.addRow("回访类型：", wrapped(v.kind_label))
-        about.addRow("回访事由：", wrapped(v.reason or "了解调解协议履行情况及当事人满意度"))
+        about.addRow("回访类型：", text_label(v.kind_label))
+        about.addRow("回访事由：", text_label(v.reason or "了解调解协议履行情况及当事人满意度"))
         planned = v.due.text() if v.due else "（未定）"
         if v.done and v.due:
             planned = chinese_date(v.due.due)
-        about.addRow("原定日期：", wrapped(planned))
-        about.addRow("协议编号：", wrapped(agreement_number or self.case_code))
+        about.addRow("原定日期：", text_label(planned))
+        about.addRow("协议编号：", text_label(agreement_number or self.case_code))
         lay.addLayout(about)
 
         self.errors = FieldErrors()
@@ -233,12 +222,12 @@ class VisitDialog(QDialog):
         self.term_errors: dict[int, QLabel] = {}
         on = v.done_on or self.today
         if not v.terms:
-            grid.addWidget(wrapped("协议没有需要履行的义务条款。", HINT_STYLE), 0, 0, 1, 3)
+            grid.addWidget(text_label("协议没有需要履行的义务条款。", HINT_STYLE), 0, 0, 1, 3)
         for k, check in enumerate(v.terms):
             term = self.terms_by_id.get(check.term_id)
             r = 3 * k
-            grid.addWidget(wrapped(check.label, bold=True), r, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(wrapped(check.text), r, 1)
+            grid.addWidget(text_label(check.label, bold=True), r, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text_label(check.text), r, 1)
             combo = QComboBox()
             combo.addItem("请选择", None)
             for m in Performance:
@@ -254,7 +243,7 @@ class VisitDialog(QDialog):
                 since = term.overdue_since(on)
                 if since is not None and not check.found:
                     hint += f"。{chinese_date(since)}的期限已过，请核实是否已履行"
-            grid.addWidget(wrapped(hint, HINT_STYLE), r + 1, 1)
+            grid.addWidget(text_label(hint, HINT_STYLE), r + 1, 1)
             error = QLabel()
             grid.addWidget(error, r + 2, 1, 1, 2)
             self.errors.bind(f"terms[{check.term_id}]", combo, error)
@@ -368,11 +357,11 @@ class VisitDialog(QDialog):
     def _build_next_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        self.saved_label = wrapped("✔ 回访情况已记录。", OK_STYLE, scale=1.15)
+        self.saved_label = text_label("✔ 回访情况已记录。", OK_STYLE, scale=1.15)
         lay.addWidget(self.saved_label)
-        self.found_label = wrapped()
+        self.found_label = text_label()
         lay.addWidget(self.found_label)
-        lay.addWidget(wrapped("下一步怎么办？", bold=True, scale=1.3))
+        lay.addWidget(text_label("下一步怎么办？", bold=True, scale=1.3))
         self.offers_box = QWidget()
         self.offers_layout = QVBoxLayout(self.offers_box)
         self.offers_layout.setContentsMargins(0, 0, 0, 0)
@@ -385,7 +374,7 @@ class VisitDialog(QDialog):
         self.urge_box.setFrameShape(QFrame.Shape.StyledPanel)
         ul = QVBoxLayout(self.urge_box)
         ul.addWidget(section_label("督促履行", 1.1))
-        ul.addWidget(wrapped("督促义务人按协议履行，并约定再次回访，核实是否履行。"))
+        ul.addWidget(text_label("督促义务人按协议履行，并约定再次回访，核实是否履行。"))
         uf = QFormLayout()
         self.urge_errors = FieldErrors()
         cal = self.services.ctx.calendar()
@@ -407,7 +396,7 @@ class VisitDialog(QDialog):
         self.risk_box.setFrameShape(QFrame.Shape.StyledPanel)
         rl = QVBoxLayout(self.risk_box)
         rl.addWidget(section_label("提高风险等级", 1.1))
-        self.risk_now = wrapped()
+        self.risk_now = text_label()
         rl.addWidget(self.risk_now)
         rf = QFormLayout()
         self.risk_errors = FieldErrors()
@@ -417,7 +406,7 @@ class VisitDialog(QDialog):
         self.level_note.setPlaceholderText("如：双方又起争执，已报告村委会（可不填）")
         add_row(rf, self.risk_errors, "note", "说明：", self.level_note)
         rl.addLayout(rf)
-        rl.addWidget(wrapped("风险可能激化为治安案件或刑事案件的，应及时向公安机关或有关部门报告（人民调解法第二十五条）。",
+        rl.addWidget(text_label("风险可能激化为治安案件或刑事案件的，应及时向公安机关或有关部门报告（人民调解法第二十五条）。",
                              HINT_STYLE))
         self.risk_message = error_label()
         rl.addWidget(self.risk_message)
@@ -463,13 +452,13 @@ class VisitDialog(QDialog):
             button = big_button(offer.step.label)
             button.clicked.connect(lambda _c=False, step=offer.step: self.take(step))
             rl.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-            why = wrapped(offer.why)
+            why = text_label(offer.why)
             rl.addWidget(why, 1)
             self.offers_layout.addWidget(row)
             self.offer_buttons[offer.step.value] = button
             self.offer_notes[offer.step.value] = why
         if not offers:
-            self.offers_layout.addWidget(wrapped("没有需要另行处理的事项。"))
+            self.offers_layout.addWidget(text_label("没有需要另行处理的事项。"))
             self.later_button.setText("关闭")
         self._show_offers()
 

@@ -240,3 +240,18 @@ class RowTableModel(QAbstractTableModel):
     def cell(self, row: Any, column: int, role: int) -> Any:
         """What ``row`` shows in ``column`` for ``role`` (None: nothing)."""
         return None
+
+
+def text_label(text: str = "", style: str = "", *, bold: bool = False, scale: float = 1.0) -> QLabel:
+    """A wrapping, selectable label; ``scale`` enlarges its font (headings for old eyes)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    if bold or scale != 1.0:
+        font = label.font()
+        font.setBold(bold)
+        font.setPointSizeF(font.pointSizeF() * scale)
+        label.setFont(font)
+    return label
