@@ -104,6 +104,13 @@ def main() -> int:
     save(documents, "documents.png")
     documents.close()
     issue3_screens(app, services, window, save)
+    # Issue 5's screens build their own cases at a fixed "today": each in its own process (one
+    # QApplication per process).
+    import subprocess
+
+    for extra in ("screens_followups.py", "screens_reminders.py"):
+        subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
+    subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0
 
 

@@ -392,3 +392,41 @@ def test_dates_in_a_year_without_a_holiday_arrangement_say_provisional(qtbot, gu
     satisfaction = [r for r in _cells(panel) if r[2] == "满意度回访"]
     assert satisfaction and all(r[0].endswith("（暂定）") for r in satisfaction)
     assert "暂定" in panel.window_line.text() and "2027年1月27日" in panel.window_line.text()
+
+
+def test_the_case_view_tab_archives_after_a_visit_or_shows_what_is_missing(qtbot, gui) -> None:
+    """The issue's done-means through the whole window: a visit recorded in the case view's
+    回访与司法确认 tab shows on the case, and 结案归档 goes through the archive guard — here
+    refused for missing case-file items, with the checklist shown."""
+    from gui_helpers import start_gui
+    from PySide6.QtWidgets import QApplication
+    from test_agreements import _ready_for_agreed
+
+    from mediator_desktop.ui.app import create_main_window
+
+    s = gui
+    d, _ = _agreed(s, terms=[statement_term()])
+    _ready_for_agreed(s, d.id)
+    s.cases.transition(d.id, s.cases.get(d.id).version, "agreed")
+    settings = start_gui(QApplication.instance(), s)
+    window = create_main_window(s, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_case(d.id)
+    view = window.case_view
+    view.tabs.setCurrentWidget(view.followup_panel)
+    panel = view.followup_panel
+    assert "下次回访" in view.deadline.text()
+    _select(panel, lambda v: v.party == 0)
+    click(qtbot, panel.record_button)
+    dialog = panel.visit_dialog
+    click(qtbot, dialog.method_buttons["visit"])
+    choose(dialog.satisfaction, "满意")
+    click_ok(qtbot, dialog.buttons)
+    assert list(dialog.offer_buttons) == ["close"]
+    assert any("回访张三" in h.text for h in s.cases.get(d.id).history)
+    click(qtbot, dialog.offer_buttons["close"])
+    # No ID papers were filed: the archive is refused, naming them, and the checklist shows.
+    assert s.cases.get(d.id).status == "agreed"
+    assert view.message.isVisible() and "当事人身份证明" in view.message.text()
+    assert view.tabs.currentWidget() is view.checklist_panel
