@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
         self.reminder_label = ReminderCountLabel()
-        self.reminder_label.clicked.connect(self.open_today)
+        self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
         self.statusBar().addPermanentWidget(QLabel(services.db.describe()))
         self.reminder_counts: dict[str, int] = {}
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.agenda_action.triggered.connect(self.open_agenda)
         self.today_action = QAction("今日提醒", self, shortcut=QKeySequence("F2"))
         self.today_action.setToolTip("已逾期和7个工作日内到期的事项（F2）")
-        self.today_action.triggered.connect(self.open_today)
+        self.today_action.triggered.connect(lambda: self.open_today())
         self.calendar_action = QAction("节假日安排…", self)
         self.calendar_action.setToolTip("查看或录入各年度的放假和调休上班安排（期限按工作日计算）")
         self.calendar_action.triggered.connect(self.open_calendar)
@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().setCurrentIndex(
                 self.case_model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
+        if self._started:   # at start-up, on_started counts once the window is on screen
+            self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
 
     def reset_filters(self) -> None:
         for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
@@ -304,21 +305,24 @@ class MainWindow(QMainWindow):
         made less than that many seconds ago."""
         if max_age is not None and time.monotonic() - self._reminders_at < max_age:
             return self.reminder_counts
-        self._reminders_at = time.monotonic()
         try:
             counts = self.services.reminders.counts(self.services.reminders.today_list())
         except ServiceError:
             counts = {}
-        self.reminder_counts = counts
-        self.reminder_day = self.services.today()
-        self.reminder_label.set_counts(counts)
-        if self.tray is not None:
-            self.tray.setToolTip("今日提醒：" + self.reminder_label.plain_text())
+        self._show_counts(counts)
         if views:
             for view in (self.today_view, getattr(self, "agenda", None)):
                 if view is not None and view.isVisible():
                     view.refresh()
         return counts
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self._reminders_at = time.monotonic()
+        self.reminder_counts = counts
+        self.reminder_day = self.services.today()
+        self.reminder_label.set_counts(counts)
+        if self.tray is not None:
+            self.tray.setToolTip("今日提醒：" + self.reminder_label.plain_text())
 
     def _poll_reminders(self) -> None:
         """Every few minutes: the counts again; on a new day the open views follow it."""
@@ -341,8 +345,9 @@ class MainWindow(QMainWindow):
         except ServiceError:
             return
         counts = self.services.reminders.counts(items)
+        self._show_counts(counts)   # one reading of the reminders serves the counts and the view
         if items and self.settings.get(opts.SHOW_TODAY_ON_START):
-            self.open_today()
+            self.open_today(items)
         self._show_tray(counts)
 
     def _show_tray(self, counts: dict[str, int]) -> None:
@@ -356,7 +361,7 @@ class MainWindow(QMainWindow):
             menu.addAction(self.today_action)
             tray.setContextMenu(menu)
             tray.activated.connect(self._tray_activated)
-            tray.messageClicked.connect(self.open_today)
+            tray.messageClicked.connect(lambda: self.open_today())
             tray.setToolTip("今日提醒：" + self.reminder_label.plain_text())
             tray.show()
             self.tray = tray
@@ -370,19 +375,20 @@ class MainWindow(QMainWindow):
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
             self.open_today()
 
-    def open_today(self):  # type: ignore[no-untyped-def]
-        """The today view (今日提醒): overdue and soon-due items; double-click opens a case."""
+    def open_today(self, items=None):  # type: ignore[no-untyped-def]
+        """The today view (今日提醒): overdue and soon-due items; double-click opens a case.
+        ``items``: the today list just read, so it is not read again."""
         from mediator_desktop.ui.today_view import TodayView
 
         view = self.today_view
         if view is None:
-            view = TodayView(self.services)
+            view = TodayView(self.services, items=items)
             view.setParent(self, Qt.WindowType.Window)
             view.open_case.connect(self.show_case_from_reminder)
             view.resize(1150, 620)
             self.today_view = view
         else:
-            view.refresh()
+            view.refresh(items)
         view.show()
         bring_to_front(view)
         return view

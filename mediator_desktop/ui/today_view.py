@@ -263,7 +263,7 @@ class TodayView(QWidget):
 
     open_case = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services, parent: QWidget | None = None, *, items=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("今日提醒")
@@ -336,25 +336,25 @@ class TodayView(QWidget):
         buttons.addStretch()
         buttons.addWidget(self.close_button)
         lay.addLayout(buttons)
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
         self.export_button.clicked.connect(self.export_ics)
         self.close_button.clicked.connect(self.close)
         self.file_dialog: QFileDialog | None = None
         self.message_box: QMessageBox | None = None
-        self.refresh()
+        self.refresh(items)
 
-    def refresh(self) -> None:
-        """Read the list again (today by the services' clock)."""
+    def refresh(self, items: list[Reminder] | None = None) -> None:
+        """Read the list again (today by the services' clock), or show ``items`` just read."""
         today = self.services.today()
         self.title.setText(f"今日提醒 · {chinese_date(today)}")
-        try:
-            items = self.services.reminders.today_list(today)
-        except ServiceError as exc:
-            self.message.setText(f"无法读取提醒：{exc}")
-            self.message.show()
-            items = []
-        else:
-            self.message.hide()
+        self.message.hide()
+        if items is None:
+            try:
+                items = self.services.reminders.today_list(today)
+            except ServiceError as exc:
+                self.message.setText(f"无法读取提醒：{exc}")
+                self.message.show()
+                items = []
         self.items = items
         self.counts = self.services.reminders.counts(items)
         for key, chip in self.chips.items():
