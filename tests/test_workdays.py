@@ -433,3 +433,14 @@ def test_next_steps_not_yet_due_visits_again() -> None:
     assert steps(next_steps([P, PEND], new_risk=False, window_open=True, confirmed=False)) == \
         [NextStep.VISIT_AGAIN]
     assert NextStep.VISIT_AGAIN.label == "到期后再回访"
+
+
+def test_add_working_days_skips_holidays_and_flags_unknown_years() -> None:
+    from mediator_desktop.domain.workdays import BUILTIN
+
+    # 2026-09-30 (Wed) + 1 working day: National Day runs 10-01..10-07 → 10-08.
+    assert BUILTIN.add_working_days(date(2026, 9, 30), 1).due == date(2026, 10, 8)
+    # 2026-10-08 (Thu) + 2: Friday 10-09, then the make-up Saturday 10-10.
+    assert BUILTIN.add_working_days(date(2026, 10, 8), 2).due == date(2026, 10, 10)
+    late = BUILTIN.add_working_days(date(2026, 12, 30), 3)
+    assert late.due == date(2027, 1, 5) and late.provisional

@@ -85,6 +85,14 @@ class WorkCalendar:
             day += timedelta(days=direction)
         return Deadline(day, True)
 
+    def add_working_days(self, start: date, count: int) -> Deadline:
+        """The ``count``-th working day after ``start``."""
+        day, provisional = start, False
+        for _ in range(count):
+            step = self.next_working_day(day + timedelta(days=1))
+            day, provisional = step.due, provisional or step.provisional
+        return Deadline(day, provisional)
+
     def period_end(self, start: date, days: int) -> Deadline:
         """The last day of a period of ``days`` days from ``start`` (民事诉讼法 85; 民法典 201,
         203): the start day is not counted, and a last day on a rest day moves to the next

@@ -99,11 +99,8 @@ class ReminderService:
 
     def horizon(self, today: date) -> date:
         """The last day within :data:`SOON_DAYS` working days of ``today``."""
-        cal, day, left = self.ctx.calendar(), today, SOON_DAYS
-        while left:
-            day += timedelta(days=1)
-            if cal.is_working_day(day)[0]:
-                left -= 1
+        cal = self.ctx.calendar()
+        day = cal.add_working_days(today, SOON_DAYS).due
         # Rest days right after the last working day belong to it (a holiday run).
         while not cal.is_working_day(day + timedelta(days=1))[0] and (day - today).days < 60:
             day += timedelta(days=1)

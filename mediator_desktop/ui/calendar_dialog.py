@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import chinese_calendar
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,14 +42,13 @@ from mediator_desktop.ui.widgets import (
     WARNING_STYLE,
     RowTableModel,
     confirm_discard,
+    date_edit,
     error_label,
     ok_cancel,
     read_only_table,
     section_label,
 )
 
-CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-DATE_FORMAT = "yyyy年M月d日 dddd"
 WEEKDAYS = "一二三四五六日"
 #: The names offered for a holiday (the name may also be typed).
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "中秋节、国庆节")
@@ -160,13 +159,7 @@ class EnteredDaysModel(RowTableModel):
 
 
 def _date_edit(year: int) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setLocale(CHINESE)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
-    edit.setDate(QDate(year, 1, 1))
-    return edit
+    return date_edit(date(year, 1, 1), minimum=date(year, 1, 1), maximum=date(year, 12, 31))
 
 
 class HolidayRangeDialog(QDialog):

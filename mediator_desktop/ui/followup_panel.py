@@ -49,7 +49,6 @@ from mediator_desktop.ui.visit_dialog import (
     HINT_STYLE,
     OK_STYLE,
     VisitDialog,
-    date_edit,
     date_of,
 )
 from mediator_desktop.ui.widgets import (
@@ -57,6 +56,7 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     RowTableModel,
     add_row,
+    date_edit,
     error_label,
     fill_enum_combo,
     ok_cancel,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,8 @@ from mediator_desktop.domain.enums import SessionKind
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import SessionDraft, SessionView
 from mediator_desktop.ui.widgets import (
+    CHINESE,
+    DATE_FORMAT,
     FieldErrors,
     add_row,
     error_label,
@@ -41,8 +43,6 @@ from mediator_desktop.ui.widgets import (
 #: How a clash is shown: orange, boxed, impossible to overlook.
 CLASH_STYLE = ("color: #8a3b00; background: #fff0dc; border: 2px solid #e65100; border-radius: 4px;"
                " padding: 6px; font-weight: bold;")
-DATE_FORMAT = "yyyy年M月d日 dddd"
-CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def checked_data(widget: QListWidget) -> list[int]:

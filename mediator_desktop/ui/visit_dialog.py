@@ -10,9 +10,9 @@ button per step offered (督促履行, 建议申请司法确认, 提高风险等
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,7 +43,6 @@ from mediator_desktop.domain.enums import (
 )
 from mediator_desktop.domain.followups import NextStep, Offer
 from mediator_desktop.domain.text import chinese_date
-from mediator_desktop.domain.workdays import Deadline, WorkCalendar
 from mediator_desktop.services.agreements import TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.followups import (
@@ -57,49 +56,23 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     add_row,
     confirm_discard,
+    date_edit,
     error_label,
     ok_cancel,
-    qdate,
     section_label,
     text_label,
 )
 
 OK_STYLE = "color: #1b6e20; font-weight: bold;"
 HINT_STYLE = "color: #555555;"
-DATE_FORMAT = "yyyy年M月d日 dddd"
-CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 #: Working days after a visit at which the visit after urging performance (督促履行) is proposed.
 URGE_WORKING_DAYS = 5
 #: 当事人是否起诉: the choices and what the service stores for each.
 SUED_CHOICES = (("否", False), ("是", True), ("不清楚", None))
 
 
-def date_edit(value: date, *, maximum: date | None = None, minimum: date | None = None) -> QDateEdit:
-    """A date field with a calendar to pick from, showing the weekday in Chinese."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setLocale(CHINESE)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setMinimumDate(qdate(minimum) if minimum else QDate(2000, 1, 1))
-    if maximum is not None:
-        edit.setMaximumDate(qdate(maximum))
-    edit.setDate(qdate(value))
-    return edit
-
-
 def date_of(edit: QDateEdit) -> date:
     return edit.date().toPython()  # type: ignore[no-any-return]
-
-
-def working_days_after(cal: WorkCalendar, start: date, count: int) -> Deadline:
-    """The ``count``-th working day after ``start``."""
-    day, provisional = start, False
-    for _ in range(count):
-        step = cal.next_working_day(day + timedelta(days=1))
-        day, provisional = step.due, provisional or step.provisional
-    return Deadline(day, provisional)
-
-
 
 
 def big_button(text: str) -> QPushButton:
@@ -378,7 +351,7 @@ class VisitDialog(QDialog):
         uf = QFormLayout()
         self.urge_errors = FieldErrors()
         cal = self.services.ctx.calendar()
-        proposed = working_days_after(cal, self.today, URGE_WORKING_DAYS)
+        proposed = cal.add_working_days(self.today, URGE_WORKING_DAYS)
         self.next_on = date_edit(proposed.due, minimum=self.today)
         add_row(uf, self.urge_errors, "next_on", "再次回访日期(&N)：", self.next_on)
         self.urge_note = QLineEdit()

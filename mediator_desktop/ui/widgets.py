@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -255,3 +257,21 @@ def text_label(text: str = "", style: str = "", *, bold: bool = False, scale: fl
         font.setPointSizeF(font.pointSizeF() * scale)
         label.setFont(font)
     return label
+
+
+#: Dates show the weekday in Chinese (星期一), whatever the PC's language.
+CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+DATE_FORMAT = "yyyy年M月d日 dddd"
+
+
+def date_edit(value: date, *, maximum: date | None = None, minimum: date | None = None) -> QDateEdit:
+    """A date field with a calendar to pick from, showing the weekday in Chinese."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setLocale(CHINESE)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setMinimumDate(qdate(minimum) if minimum else QDate(2000, 1, 1))
+    if maximum is not None:
+        edit.setMaximumDate(qdate(maximum))
+    edit.setDate(qdate(value))
+    return edit
