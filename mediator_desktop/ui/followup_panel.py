@@ -5,7 +5,7 @@ the visit form, each with its history."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -199,7 +199,7 @@ class RescheduleDialog(_SmallDialog):
         self.lay.insertWidget(0, text_label(f"回访{visit.party_name}（{visit.kind_label}），原定"
                                          f"{visit.due.text() if visit.due else '未定'}。"))
         start = max(visit.due.due if visit.due else today, today)
-        proposed = services.ctx.calendar().next_working_day(start + timedelta(days=1)).due
+        proposed = services.ctx.calendar().add_working_days(start, 1).due
         self.new_due = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "new_due", "新的回访日期(&D)：", self.new_due)
         self.reason = QLineEdit()
@@ -225,7 +225,7 @@ class NotReachedDialog(_SmallDialog):
         fill_enum_combo(self.method, VisitMethod)
         set_combo_value(self.method, VisitMethod.PHONE.value)
         add_row(self.form, self.errors, "method", "联系方式(&M)：", self.method)
-        retry = services.ctx.calendar().next_working_day(today + timedelta(days=1)).due
+        retry = services.ctx.calendar().add_working_days(today, 1).due
         self.retry_on = date_edit(retry, minimum=today)
         add_row(self.form, self.errors, "retry_on", "再次回访日期(&N)：", self.retry_on)
         self.note = QLineEdit()
@@ -251,7 +251,7 @@ class AddVisitDialog(_SmallDialog):
         for position, name in parties:
             self.party.addItem(name, position)
         add_row(self.form, self.errors, "party", "回访对象(&P)：", self.party)
-        proposed = services.ctx.calendar().next_working_day(today + timedelta(days=1)).due
+        proposed = services.ctx.calendar().add_working_days(today, 1).due
         self.due_on = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "due_on", "回访日期(&D)：", self.due_on)
         self.kind = QComboBox()
