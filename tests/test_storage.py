@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from mediator_desktop.storage import migrations
-from mediator_desktop.storage.db import Database, StorageError, normalize_url, open_database
+from mediator_desktop.storage.db import Database, StorageConflictError, StorageError, normalize_url, open_database
 from mediator_desktop.storage.models import Base, Case
 
 SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
@@ -25,10 +25,11 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_url: str) ->
         with db.read() as s:
             assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        with pytest.raises(IntegrityError):
+        with pytest.raises(StorageConflictError) as err:
             with db.write() as s:
                 s.execute(text("INSERT INTO case_mediator (case_id, mediator_id, role, position) "
                                "VALUES (999, 999, 'presiding', 0)"))
+        assert isinstance(err.value.__cause__, IntegrityError)
     finally:
         db.dispose()
 
@@ -168,7 +169,7 @@ def test_case_code_is_unique_in_the_database(db_url: str) -> None:
     try:
         setup_org(s)
         first = s.cases.register(sample_draft())
-        with pytest.raises(IntegrityError):
+        with pytest.raises(StorageConflictError) as err:
             with s.db.write() as session:
                 dup = session.get(Case, first.id)
                 session.expunge(dup)
@@ -180,5 +181,6 @@ def test_case_code_is_unique_in_the_database(db_url: str) -> None:
                     "summary, requests, risk_level, risk_reported_to, status, recorder, party_names, mediator_names, "
                     "search_text, created_at, created_by, updated_at, version FROM mediation_case WHERE id = :id"),
                     {"id": first.id})
+        assert isinstance(err.value.__cause__, IntegrityError) and "冲突" in str(err.value)
     finally:
         s.close()

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,6 +41,7 @@ from mediator_desktop.services.errors import (
     ValidationError,
 )
 from mediator_desktop.services.organization import STALE_MESSAGE
+from mediator_desktop.storage.db import StorageConflictError
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -534,7 +534,7 @@ class AgreementService:
                 return self._view(s, case)
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
-        except IntegrityError as exc:  # another PC created the agreement at the same moment
+        except StorageConflictError as exc:  # another PC created the agreement at the same moment
             raise ConflictError(STALE_MESSAGE) from exc
 
     def delete(self, case_id: int, version: int) -> None:

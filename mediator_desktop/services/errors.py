@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mediator_desktop.errors import ServiceError
+
+__all__ = ["ConflictError", "FieldProblem", "NotFoundError", "PermissionDenied", "ServiceError",
+           "TransitionError", "ValidationError"]
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -16,14 +21,6 @@ class FieldProblem:
     field: str
     message: str
     warning: bool = False
-
-
-class ServiceError(Exception):
-    """Base class: ``str(error)`` is a complete Chinese sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ValidationError(ServiceError):
@@ -57,3 +54,10 @@ class PermissionDenied(ServiceError):
 
 class TransitionError(ServiceError):
     """A state change the rules do not allow."""
+
+
+class Cancelled(ServiceError):
+    """The user stopped a long operation (an import rolls back whole, an export leaves no file)."""
+
+    def __init__(self, message: str = "已取消") -> None:
+        super().__init__(message)

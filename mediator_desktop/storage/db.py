@@ -17,18 +17,109 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mediator_desktop import paths
+from mediator_desktop.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 _NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "9p", "afpfs", "sshfs", "fuse.sshfs", "davfs"}
 
 
-class StorageError(Exception):
-    """A database problem the user can understand and act on (message in Chinese)."""
+#: How long a SQLite connection waits for another writer (another program, or a second window
+#: on this PC) before it gives up with "database is locked".
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(ServiceError):
+    """A database problem the user can understand and act on (message in Chinese).
+
+    A :class:`~mediator_desktop.errors.ServiceError`, so every place that shows a service's
+    refusal shows this too. ``kind`` names the cause for code that reacts to it: ``busy``,
+    ``unreachable``, ``full``, ``readonly``, ``cannot-open``, ``corrupt``, ``conflict``, ``other``.
+    """
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class StorageConflictError(StorageError):
+    """The database refused a row that clashes with one already saved (a unique or foreign
+    key constraint): usually another PC saved the same thing a moment earlier."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "conflict")
+
+
+#: Chinese sentences for the database errors a user can meet (and what to do about them).
+DB_MESSAGES = {
+    "busy": "数据库正忙（另一台电脑或程序正在写入），请稍后再试。",
+    "unreachable": "无法连接数据库服务器，这一步没有完成。请检查网线或无线网络是否连通、"
+                   "服务器电脑是否开机，稍后再试；如果一直连不上，请联系负责服务器的同事。",
+    "full": "磁盘空间已满，这一步没有完成。请删除不用的文件腾出空间后再试，或联系负责电脑的同事。",
+    "readonly": "数据库只能读、不能写，这一步没有完成。请检查数据库文件是否被设为只读、"
+                "U盘或磁盘是否写保护，或联系负责电脑的同事。",
+    "cannot-open": "无法打开数据库文件，这一步没有完成。请检查数据库所在的磁盘或U盘是否还连着电脑。",
+    "corrupt": "数据库文件已损坏，这一步没有完成。请不要再继续录入，联系负责电脑的同事用备份恢复"
+               "（备份在数据文件夹的 backups 中）。",
+    "conflict": "这条内容与已经保存的记录冲突（可能另一台电脑刚刚保存了同样的内容），这一步没有完成。"
+                "请关闭后重新打开再试。",
+    "other": "数据库出错，这一步没有完成。请稍后再试；如果反复出现，请联系负责电脑的同事。",
+}
+
+_SQLITE_KINDS = {
+    "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_FULL": "full", "SQLITE_READONLY": "readonly",
+    "SQLITE_CANTOPEN": "cannot-open", "SQLITE_CORRUPT": "corrupt", "SQLITE_NOTADB": "corrupt",
+    "SQLITE_PERM": "readonly",
+}
+#: PostgreSQL SQLSTATEs (class 08 connection, 53 resources, 57P0x shutdown, 40 rollback…).
+_PG_KINDS = {
+    "55P03": "busy", "40P01": "busy", "40001": "busy", "53100": "full", "25006": "readonly",
+    "57P01": "unreachable", "57P02": "unreachable", "57P03": "unreachable",
+}
+
+
+def _error_kind(exc: DBAPIError) -> str:
+    if isinstance(exc, IntegrityError):
+        return "conflict"
+    orig = exc.orig
+    name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(name, str):
+        base = "_".join(name.split("_")[:2])  # SQLITE_BUSY_SNAPSHOT → SQLITE_BUSY
+        if base in _SQLITE_KINDS:
+            return _SQLITE_KINDS[base]
+        if base == "SQLITE_IOERR":
+            return "cannot-open"
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        if sqlstate.startswith("08"):
+            return "unreachable"
+        if sqlstate in _PG_KINDS:
+            return _PG_KINDS[sqlstate]
+    text_ = str(orig).lower()
+    for needle, kind in (("database is locked", "busy"), ("disk is full", "full"), ("readonly", "readonly"),
+                         ("read-only", "readonly"), ("unable to open database", "cannot-open"),
+                         ("malformed", "corrupt"), ("not a database", "corrupt")):
+        if needle in text_:
+            return kind
+    if exc.connection_invalidated or (isinstance(exc, OperationalError) and sqlstate is None
+                                      and getattr(orig, "sqlite_errorname", None) is None):
+        # psycopg reports a refused or dropped connection without a SQLSTATE.
+        return "unreachable"
+    return "other"
+
+
+def storage_error(exc: DBAPIError) -> StorageError:
+    """The Chinese :class:`StorageError` for a database error SQLAlchemy raised; the original
+    is logged with its traceback (the caller chains it with ``raise … from exc``)."""
+    kind = _error_kind(exc)
+    log.warning("database error (%s): %s", kind, exc.orig, exc_info=exc)
+    if kind == "conflict":
+        return StorageConflictError(DB_MESSAGES["conflict"])
+    return StorageError(DB_MESSAGES[kind], kind)
 
 
 def normalize_url(url: str | None) -> URL:
@@ -74,14 +165,14 @@ def _network_filesystem(path: Path) -> str | None:
     return fstype if fstype in _NETWORK_FS else None
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event decide how a transaction starts.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -98,7 +189,8 @@ def _sqlite_setup(engine: Engine) -> None:
 class Database:
     """One database the application works on."""
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, echo: bool = False,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = normalize_url(url)
         self.dialect = self.url.get_backend_name()
         if self.dialect == "sqlite":
@@ -113,7 +205,7 @@ class Database:
                     )
                 path.parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, echo=echo)
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, busy_timeout_ms)
         else:
             self.engine = create_engine(
                 self.url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}
@@ -149,11 +241,17 @@ class Database:
             return "内存数据库"
         return f"PostgreSQL：{self.url.host or 'localhost'}:{self.url.port or 5432}/{self.url.database}"
 
+    # Every service reads and writes through these two: a database error raised inside them
+    # (locked, unreachable, disk full, read-only, a constraint) leaves as a StorageError with a
+    # Chinese sentence, in this one place (the original is chained and logged).
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         session = self._reader()
         try:
             yield session
+        except DBAPIError as exc:
+            raise storage_error(exc) from exc
         finally:
             # close() ends the transaction without expiring what was read (rollback() would).
             session.close()
@@ -165,8 +263,13 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            try:
+                session.rollback()
+            except DBAPIError:  # the connection is gone: nothing to roll back
+                log.warning("rollback failed", exc_info=True)
+            if isinstance(exc, DBAPIError):
+                raise storage_error(exc) from exc
             raise
         finally:
             session.close()
@@ -184,7 +287,7 @@ class Database:
         try:
             current = migrations.current_revision(self.engine)
         except OperationalError as exc:
-            raise StorageError(f"无法连接数据库：{exc.orig}") from exc
+            raise storage_error(exc) from exc
         head = migrations.head_revision()
         if current == head:
             return None
