@@ -25,11 +25,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    db_help = "数据库：SQLite 文件路径或 postgresql://用户@主机/库名（默认：本机数据库）"
+    parser = _Parser(prog="mediator-desktop", description=f"{APP_TITLE}：人民调解室案件管理")
+    parser.add_argument("--db", metavar="URL", default=None, help=db_help)
+    # ``--db`` may also follow the sub-command. Its default there is SUPPRESS: a sub-parser's own
+    # default would otherwise overwrite a ``--db`` given before the sub-command, and the data would
+    # land in the default database instead of where the user asked.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=None,
-                        help="数据库：SQLite 文件路径或 postgresql://用户@主机/库名（默认：本机数据库）")
-    parser = _Parser(prog="mediator-desktop", description=f"{APP_TITLE}：人民调解室案件管理",
-                     parents=[common])
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")

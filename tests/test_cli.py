@@ -1,0 +1,45 @@
+"""The command line writes where it is told: ``--db`` before or after the sub-command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mediator_desktop import cli, paths
+
+SUBCOMMANDS = {
+    "gui": [],
+    "import": ["cases.json"],
+    "export": ["-o", "out.json"],
+    "demo": [],
+    "render": ["（2026）某人调字第1号", "agreement", "-o", "a.pdf"],
+    "agenda": [],
+}
+
+
+@pytest.mark.parametrize("command", sorted(SUBCOMMANDS))
+def test_db_option_in_either_position(command: str) -> None:
+    parser = cli.build_parser()
+    rest = SUBCOMMANDS[command]
+    before = parser.parse_args(["--db", "/x/before.sqlite3", command, *rest])
+    after = parser.parse_args([command, *rest, "--db", "/x/after.sqlite3"])
+    neither = parser.parse_args([command, *rest])
+    assert before.db == "/x/before.sqlite3"
+    assert after.db == "/x/after.sqlite3"
+    assert neither.db is None
+    # Given twice, the one nearer the end wins, as argparse does for any repeated option.
+    both = parser.parse_args(["--db", "/x/first.sqlite3", command, *rest, "--db", "/x/last.sqlite3"])
+    assert both.db == "/x/last.sqlite3"
+
+
+def test_import_with_db_before_the_command_writes_there(tmp_path: Path, shared_samples: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The form ``--help`` shows: the cases land in the named file, never in the default database."""
+    target = tmp_path / "room.sqlite3"
+    assert cli.main(["--db", str(target), "import", str(shared_samples)]) == 0
+    assert "新增2件" in capsys.readouterr().out
+    assert not paths.default_database_file().exists()
+    assert cli.main(["agenda", "--db", str(target), "--json"]) == 0
+    assert "（2026）" in capsys.readouterr().out
+    assert not paths.default_database_file().exists()
