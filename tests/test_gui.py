@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gui_helpers import start_gui, click_ok, type_text
+from gui_helpers import answer_yes, start_gui, click_ok, type_text
 from conftest import make_services, sample_draft
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -213,6 +213,8 @@ def test_state_changes_from_the_case_view(qtbot, gui) -> None:
     assert view.parties.item(0, 3).text() == "110105********002X"  # masked in the view
     assert view.parties.item(0, 4).text() == "138****1234"
     qtbot.mouseClick(view.action_buttons["accepted"], Qt.MouseButton.LeftButton)
+    assert "开始计算调解期限" in view.transition_box.text()   # says what follows, then asks
+    answer_yes(qtbot, view.transition_box)
     assert view.fields["status"].text() == "受理"
     qtbot.mouseClick(view.action_buttons["in_mediation"], Qt.MouseButton.LeftButton)
     assert "指定调解员" in view.message.text()  # the guard: no mediator yet

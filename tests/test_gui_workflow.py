@@ -10,7 +10,7 @@ import json
 from datetime import date
 
 import pytest
-from gui_helpers import choose, click_ok, type_text
+from gui_helpers import answer_yes, choose, click_ok, type_text
 from conftest import sample_draft
 from PIL import Image
 from pypdf import PdfReader
@@ -84,10 +84,12 @@ def test_a_case_from_intake_through_two_sessions_to_agreement_and_archive(qtbot,
     # A guard: 调解成功 is not even offered before mediation; after it, refused with the reasons.
     assert "agreed" not in view.action_buttons
     click(qtbot, view.action_buttons["accepted"])
+    answer_yes(qtbot, view.transition_box)
     click(qtbot, view.action_buttons["in_mediation"])
     assert view.fields["status"].text() == "调解中"
     assert "调解期限：2026年12月22日，还剩22个工作日" in view.deadline.text()
     click(qtbot, view.action_buttons["agreed"])
+    answer_yes(qtbot, view.transition_box)
     assert "请先在“协议与履行”中填写调解协议" in view.message.text()
     assert view.fields["status"].text() == "调解中"
 
@@ -129,6 +131,7 @@ def test_a_case_from_intake_through_two_sessions_to_agreement_and_archive(qtbot,
 
     # 调解成功 now passes; 归档 is refused until the identity papers are filed.
     click(qtbot, view.action_buttons["agreed"])
+    answer_yes(qtbot, view.transition_box)
     assert view.fields["status"].text() == "调解成功", view.message.text()
     click(qtbot, view.action_buttons["closed"])
     assert "卷宗缺少必备材料" in view.message.text() and "当事人身份证明材料" in view.message.text()
@@ -171,6 +174,7 @@ def test_a_case_to_termination_and_guards_that_refuse(qtbot, gui, clock) -> None
     window.select_case(detail.id)
     view = window.case_view
     click(qtbot, view.action_buttons["accepted"])
+    answer_yes(qtbot, view.transition_box)
     # Extension of the time limit needs the parties' consent and a later date.
     click(qtbot, view.extend_button)
     extension = view.extension_dialog

@@ -30,7 +30,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
 from mediator_desktop.ui.today_view import WEEKDAYS, reminder_tooltip, urgency_brushes
-from mediator_desktop.ui.widgets import ERROR_STYLE
+from mediator_desktop.ui.widgets import ERROR_STYLE, leave_on_tab
 
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")
@@ -275,12 +275,14 @@ class AgendaView(QWidget):
 
         self.week_model = AgendaWeekModel(self)
         self.week_view = QTableView()
+        leave_on_tab(self.week_view)
         self.week_view.setModel(self.week_model)
         self.week_view.setWordWrap(True)
         self.week_view.verticalHeader().hide()
         self.week_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.day_model = AgendaDayModel(self)
         self.day_view = QTableView()
+        leave_on_tab(self.day_view)
         self.day_view.setModel(self.day_model)
         self.day_view.verticalHeader().hide()
         self.day_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,15 +40,20 @@ from mediator_desktop.services.agreements import (
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    INVALID_STYLE,
-    WARNING_STYLE,
     FieldErrors,
+    INVALID_STYLE,
+    ScrollingBody,
+    WARNING_STYLE,
     add_row,
     confirm_discard,
     error_label,
     fill_enum_combo,
+    fit_to_screen,
     parse_date,
+    scale_font,
     set_combo_value,
+    tab_chain,
+    tab_moves_on,
 )
 
 OK_STYLE = "color: #1b5e20;"
@@ -58,11 +62,7 @@ UNCLEAR_HINT = "（法院不予确认内容不明确的协议，请补全）"
 
 
 def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    font = label.font()
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
+    scale_font(label, scale, bold=True)
     return label
 
 
@@ -107,11 +107,16 @@ class InstalmentRow(QWidget):
     def set_number(self, n: int) -> None:
         self.label.setText(f"第{n}期：")
 
+    def tab_stops(self) -> list[QWidget]:
+        return [self.amount, self.due_on, self.remove_button]
+
 
 class TermCard(QFrame):
     """One numbered term (第一条…) of the agreement, editable."""
 
     changed = Signal(object)
+    #: Instalments were added or removed: the dialog puts the Tab order right again.
+    stops_changed = Signal()
     move_requested = Signal(object, int)
     remove_requested = Signal(object)
 
@@ -201,7 +206,7 @@ class TermCard(QFrame):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(2)
         self.text = QPlainTextEdit()
-        self.text.setTabChangesFocus(True)
+        tab_moves_on(self.text)
         self.text.setToolTip("按上面各项自动写出；也可以直接修改这里的文字")
         self.text.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         tl.addWidget(self.text)
@@ -255,6 +260,15 @@ class TermCard(QFrame):
         self.text.setPlainText(d.text)
         self._show_edited()
 
+    def tab_stops(self) -> list[QWidget]:
+        """The inputs in reading order: who, to whom, what, how much, the instalments, by
+        when, how, where, the clause text; then the buttons that move or remove the term."""
+        stops: list[QWidget] = [self.kind, self.obligor, self.obligee, self.subject, self.amount]
+        for row in self.instalment_rows:
+            stops += row.tab_stops()
+        return stops + [self.add_instalment_button, self.due_on, self.method, self.place, self.text,
+                        self.regenerate_button, self.up_button, self.down_button, self.remove_button]
+
     def set_number(self, n: int, count: int) -> None:
         self.title_label.setText(f"第{clause_number(n)}条")
         self.up_button.setEnabled(n > 1)
@@ -283,6 +297,7 @@ class TermCard(QFrame):
         self._number_instalments()
         if not self._filling:
             self._changed()
+            self.stops_changed.emit()
         return row
 
     def remove_instalment(self, row: InstalmentRow) -> None:
@@ -291,6 +306,7 @@ class TermCard(QFrame):
         row.deleteLater()
         self._number_instalments()
         self._changed()
+        self.stops_changed.emit()
 
     def _number_instalments(self) -> None:
         for n, row in enumerate(self.instalment_rows, 1):
@@ -436,7 +452,7 @@ class AgreementEditor(QDialog):
         self.errors = FieldErrors()
 
         outer = QVBoxLayout(self)
-        self.scroll = QScrollArea()
+        self.scroll = ScrollingBody()  # the form scrolls; the buttons stay below it
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(self.scroll, 1)
@@ -467,13 +483,13 @@ class AgreementEditor(QDialog):
         self.number = QLineEdit()
         add_row(head, self.errors, "number", "编号：", self.number)
         self.facts = QPlainTextEdit()
-        self.facts.setTabChangesFocus(True)
+        tab_moves_on(self.facts)
         self.facts.setPlaceholderText("纠纷是怎么发生的，双方争的是什么")
         self.facts.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         add_row(head, self.errors, "facts", "纠纷主要事实、争议事项：", self.facts)
         self.facts_label = head.labelForField(self.facts.parentWidget())
         self.responsibilities = QPlainTextEdit()
-        self.responsibilities.setTabChangesFocus(True)
+        tab_moves_on(self.responsibilities)
         self.responsibilities.setPlaceholderText("各方应承担的责任（可不填）")
         self.responsibilities.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         add_row(head, self.errors, "responsibilities", "各方责任：", self.responsibilities)
@@ -535,6 +551,7 @@ class AgreementEditor(QDialog):
         outer.addWidget(self.buttons)
 
         self._fill(draft)
+        self._order_tabs()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.add_term_button.clicked.connect(lambda: self.add_term(TermKind.OBLIGATION.value))
@@ -549,7 +566,7 @@ class AgreementEditor(QDialog):
         self._form_changed()
         self._loading = False
         self._dirty = False
-        self.resize(1000, 900)
+        fit_to_screen(self, (1000, 900))
 
     # -- filling ------------------------------------------------------------------------------
 
@@ -582,9 +599,12 @@ class AgreementEditor(QDialog):
         card.changed.connect(self.refresh_preview)
         card.move_requested.connect(self.move_term)
         card.remove_requested.connect(self.remove_term)
+        card.stops_changed.connect(self._order_tabs)
         self.cards.append(card)
         self.terms_box.addWidget(card)
         self._renumber()
+        if not self._loading:
+            self._order_tabs()
         self.refresh_preview(card)
         self._mark_dirty()
         return card
@@ -597,6 +617,7 @@ class AgreementEditor(QDialog):
         self.terms_box.removeWidget(card)
         self.terms_box.insertWidget(k + step, card)
         self._renumber()
+        self._order_tabs()
         for c in self.cards:
             self.refresh_preview(c)
         self._mark_dirty()
@@ -609,9 +630,21 @@ class AgreementEditor(QDialog):
         card.hide()
         card.deleteLater()
         self._renumber()
+        self._order_tabs()
         for c in self.cards:
             self.refresh_preview(c)
         self._mark_dirty()
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the agreement as it reads: the head, each term's fields in order,
+        the buttons that add a term, the date, the copies, then 保存 and 取消."""
+        stops: list[QWidget] = [self.written, self.oral, self.number, self.facts, self.responsibilities]
+        for card in self.cards:
+            stops += card.tab_stops()
+        stops += [self.add_term_button, self.add_statement_button, self.signed_on, self.today_button,
+                  self.copies, self.buttons.button(QDialogButtonBox.StandardButton.Save),
+                  self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        tab_chain(stops)
 
     def _renumber(self) -> None:
         for n, card in enumerate(self.cards, 1):

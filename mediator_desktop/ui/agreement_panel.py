@@ -31,12 +31,14 @@ from mediator_desktop.services.errors import FieldProblem, ServiceError, Validat
 from mediator_desktop.ui.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    WARNING_STYLE,
     FieldErrors,
+    WARNING_STYLE,
     add_row,
     fill_enum_combo,
+    fit_to_screen,
     parse_date,
     set_combo_value,
+    tab_moves_on,
     text_label,
 )
 
@@ -99,7 +101,7 @@ class PerformanceDialog(QDialog):
         al.addWidget(self.amount_hint)
         add_row(form, self.errors, "amount", "履行金额：", amount_box, self.amount)
         self.note = QPlainTextEdit()
-        self.note.setTabChangesFocus(True)
+        tab_moves_on(self.note)
         self.note.setPlaceholderText("如：现金支付，张三已出具收条")
         self.note.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         add_row(form, self.errors, "note", "备注：", self.note)
@@ -115,7 +117,7 @@ class PerformanceDialog(QDialog):
         self.term.currentIndexChanged.connect(self._term_changed)
         self.amount.textChanged.connect(self._amount_changed)
         self._term_changed()
-        self.resize(680, 520)
+        fit_to_screen(self, (680, 520))
 
     def current_term(self) -> TermView | None:
         term_id = self.term.currentData()

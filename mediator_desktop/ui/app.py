@@ -15,7 +15,11 @@ from mediator_desktop.ui.fonts import register_app_fonts
 
 def apply_font_size(points: int, app: QApplication | None = None) -> None:
     """Scale the whole UI at once: Qt passes the application font to every widget that has
-    not set its own; table rows are made tall enough for the new size."""
+    not set its own; headings keep their proportion and coloured labels are polished again
+    (widgets.follow_font_size); table rows are made tall enough for the new size; open
+    windows are fitted to the screen again (grown or shrunk)."""
+    from mediator_desktop.ui.widgets import follow_font_size
+
     app = app or QApplication.instance()  # type: ignore[assignment]
     assert app is not None
     font = app.font()
@@ -25,11 +29,18 @@ def apply_font_size(points: int, app: QApplication | None = None) -> None:
     for widget in app.allWidgets():
         if isinstance(widget, QTableView):
             widget.verticalHeader().setDefaultSectionSize(row_height)
+    follow_font_size(app)
 
 
 def init_application(app: QApplication, settings: opts.Settings) -> str:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
+    from mediator_desktop.ui.translations import install_translations
+
+    install_translations(app)
+    from mediator_desktop.ui.widgets import install_input_guards
+
+    install_input_guards(app)
     family = register_app_fonts(app, settings.get(opts.UI_FONT_SIZE))
     return family
 
@@ -69,10 +80,11 @@ def run(db_url: str | None = None) -> int:
         window.show()
         state["window"] = window
 
-    if not services.organization.is_set_up():
+    if not services.organization.is_set_up() or not settings.get(opts.CURRENT_USER).strip():
+        # First run, or a PC that has not said who uses it (a shared database set up elsewhere).
         from mediator_desktop.ui.first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(services)
+        dialog = FirstRunDialog(services, settings)
         dialog.accepted.connect(show_main)
         dialog.rejected.connect(app.quit)
         dialog.show()

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -55,12 +55,14 @@ from mediator_desktop.services.errors import (
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
+    date_edit,
     error_label,
     fill_enum_combo,
+    fit_to_screen,
     ok_cancel,
-    qdate,
     read_only_table,
     section_label,
+    tab_moves_on,
 )
 
 
@@ -84,7 +86,7 @@ class ReasonDialog(QDialog):
         }.get(target, "")
         lay.addWidget(QLabel(f"请填写“{states.ACTION_LABELS[target]}”的原因{hint}："))
         self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
+        tab_moves_on(self.reason)
         lay.addWidget(self.reason)
         self.routes = QCheckBox("已告知当事人可以通过仲裁、行政、司法等途径解决纠纷")
         self.routes.setVisible(target is CaseStatus.TERMINATED)
@@ -93,7 +95,7 @@ class ReasonDialog(QDialog):
         lay.addWidget(self.error)
         buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
-        self.resize(520, 300)
+        fit_to_screen(self, (520, 300))
 
 
 class ExtensionDialog(QDialog):
@@ -105,9 +107,7 @@ class ExtensionDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(f"现在的调解期限：{current.text()}"))
         form = QFormLayout()
-        self.new_due = QDateEdit(qdate(proposed))
-        self.new_due.setCalendarPopup(True)
-        self.new_due.setDisplayFormat("yyyy年M月d日")
+        self.new_due = date_edit(proposed)
         form.addRow("延长至：", self.new_due)
         self.consent = QLineEdit()
         self.consent.setPlaceholderText("如：双方当事人在调解记录上签字同意延长")
@@ -119,11 +119,54 @@ class ExtensionDialog(QDialog):
         lay.addWidget(self.error)
         buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
-        self.resize(520, 260)
+        fit_to_screen(self, (520, 260))
 
     def new_due_on(self) -> date:
         d = self.new_due.date()
         return date(d.year(), d.month(), d.day())
+
+
+#: The case menu's words for the state changes, with the letter that picks each in the menu.
+TRANSITION_MENU_TEXT: dict[CaseStatus, str] = {
+    CaseStatus.ACCEPTED: "受理(&A)…",
+    CaseStatus.NOT_ACCEPTED: "不予受理(&U)…",
+    CaseStatus.REFUSED: "一方拒绝调解(&J)…",
+    CaseStatus.IN_MEDIATION: "开始调解(&B)",
+    CaseStatus.AGREED: "调解成功(&S)…",
+    CaseStatus.TERMINATED: "终止调解(&Z)…",
+    CaseStatus.CLOSED: "归档(&F)",
+}
+#: Keys of the view's actions that are not state changes, in menu order (None: a separator).
+#: Daily ones have a Ctrl key that clashes with nothing a text field uses (Ctrl+A/C/V/X/Z/Y).
+ACTION_SPECS: list[tuple[str, str, str] | None] = [
+    ("edit", "修改案件信息(&E)…", "Ctrl+M"),
+    ("extend", "延长调解期限(&X)…", ""),
+    None,
+    ("investigate", "安排调查(&I)…", ""),
+    ("mediate", "安排调解(&T)…", "Ctrl+T"),
+    ("record", "编辑记录(&R)…", "Ctrl+E"),
+    ("notice", "记录权利义务告知(&K)…", "Ctrl+L"),
+    None,
+    ("agreement", "填写协议(&G)…", "Ctrl+G"),
+    ("performance", "记录履行情况(&L)…", ""),
+    ("visit", "记录回访(&V)…", ""),
+    ("add_visit", "新增回访(&W)…", ""),
+    None,
+    ("documents", "文书(&D)…", "Ctrl+P"),
+]
+
+
+class _EnabledWatcher(QObject):
+    """Calls back when a watched button is enabled or disabled (the panels decide that)."""
+
+    def __init__(self, callback, parent: QObject) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.EnabledChange:
+            self.callback()
+        return False
 
 
 class CaseView(QWidget):
@@ -159,15 +202,12 @@ class CaseView(QWidget):
         self.actions = QHBoxLayout()
         outer.addLayout(self.actions)
         self.edit_button = QPushButton("修改案件信息(&E)")
-        self.edit_button.clicked.connect(lambda: self.detail and self.edit_requested.emit(self.detail.id))
         self.edit_button.hide()
         self.extend_button = QPushButton("延长期限…")
         self.extend_button.setToolTip("经双方当事人同意，延长调解期限")
-        self.extend_button.clicked.connect(self.request_extension)
         self.extend_button.hide()
         self.documents_button = QPushButton("文书(&D)…")
-        self.documents_button.setToolTip("预览、打印或保存本案的协议书、申请书等文书")
-        self.documents_button.clicked.connect(lambda: self.detail and self.documents_requested.emit(self.detail.code))
+        self.documents_button.setToolTip("预览、打印或保存本案的协议书、申请书等文书（Ctrl+P）")
         self.documents_button.hide()
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs)
@@ -225,6 +265,109 @@ class CaseView(QWidget):
         self.tabs.addTab(self.history, "时间线")
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._refresh_tab)
+        self._build_actions()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        """Every case action is a QAction owned by this view (``case_actions``): its buttons
+        (here and in the tabs) and the main window's 案件 menu trigger the same action, which
+        runs the button's own code, and each is enabled exactly when the view allows it."""
+        self.case_actions: dict[str, QAction] = {}
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.transition_box: QMessageBox | None = None
+        for target, text in TRANSITION_MENU_TEXT.items():
+            action = self._action(target.value, text)
+            action.triggered.connect(lambda _=False, t=target: self.request_transition(t))
+        for spec in ACTION_SPECS:
+            if spec is not None:
+                self._action(*spec)
+        acts = self.case_actions
+        # The view's own buttons.
+        for key, button in (("edit", self.edit_button), ("extend", self.extend_button),
+                            ("documents", self.documents_button)):
+            button.clicked.connect(acts[key].trigger)
+        acts["edit"].triggered.connect(lambda: self.detail and self.edit_requested.emit(self.detail.id))
+        acts["extend"].triggered.connect(self.request_extension)
+        acts["documents"].triggered.connect(lambda: self.detail and self.documents_requested.emit(self.detail.code))
+        # The tabs' buttons: the action shows the tab and presses its button.
+        s, a, f = self.sessions_panel, self.agreement_panel, self.followup_panel
+        for key, panel, button, fallback in (
+                ("investigate", s, s.investigate_button, None), ("mediate", s, s.mediate_button, None),
+                ("record", s, s.record_button, s.sessions), ("notice", s, s.notice_button, s.notices),
+                ("agreement", a, a.edit_button, None), ("performance", a, a.perform_button, None),
+                ("visit", f, f.record_button, f.table), ("add_visit", f, f.add_button, None)):
+            self._bind_panel_button(acts[key], panel, button, fallback)
+        self.addActions(list(acts.values()))
+        self._update_actions()
+
+    def _action(self, key: str, text: str, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setEnabled(False)
+        self.case_actions[key] = action
+        return action
+
+    def action_items(self) -> list[QAction | None]:
+        """The actions in menu order: state changes, then the rest (None: a separator)."""
+        items: list[QAction | None] = [self.case_actions[t.value] for t in TRANSITION_MENU_TEXT]
+        for spec in ACTION_SPECS:
+            items.append(None if spec is None else self.case_actions[spec[0]])
+        return items
+
+    def _bind_panel_button(self, action: QAction, panel: QWidget, button: QPushButton,
+                           fallback: QWidget | None) -> None:
+        """``action`` presses ``button`` of the tab ``panel`` (showing that tab first); when the
+        button cannot be pressed (nothing selected) the cursor goes to ``fallback`` to choose."""
+        def run() -> None:
+            if self.detail is None:
+                return
+            self.tabs.setCurrentWidget(panel)   # loads the tab for this case if it was not yet
+            if button.isEnabled():
+                button.click()
+            elif fallback is not None:
+                fallback.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+        action.triggered.connect(run)
+        button.installEventFilter(_EnabledWatcher(self._update_actions, button))
+        button.setToolTip(" ".join(filter(None, [button.toolTip(), action.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText) and f"（{action.shortcut().toString()}）"])))
+        self._panel_buttons = getattr(self, "_panel_buttons", [])
+        self._panel_buttons.append((action, panel, button, fallback))
+
+    def _update_actions(self) -> None:
+        """Enable each action as its button is: a state change when the rules allow it from
+        the present state, a tab's action as that tab's button (a tab not yet loaded for this
+        case is loaded by :meth:`load_actions` or when the action runs)."""
+        if not hasattr(self, "case_actions"):
+            return
+        d = self.detail
+        allowed = {t.value for t in states.allowed_targets(d.status)} if d is not None else set()
+        for target in TRANSITION_MENU_TEXT:
+            self.case_actions[target.value].setEnabled(target.value in allowed)
+        running = d is not None and d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+        self.case_actions["edit"].setEnabled(d is not None)
+        self.case_actions["extend"].setEnabled(running and d is not None and d.time_limit is not None)
+        self.case_actions["documents"].setEnabled(d is not None)
+        for action, panel, button, fallback in getattr(self, "_panel_buttons", []):
+            loaded = self.tabs.indexOf(panel) not in self._stale
+            # Nothing chosen yet (which session, which party): the action takes the cursor to
+            # the list to choose from, if the list has anything in it.
+            choose = fallback is not None and fallback.model().rowCount() > 0  # type: ignore[attr-defined]
+            action.setEnabled(d is not None and (button.isEnabled() or choose or not loaded))
+
+    def load_actions(self) -> None:
+        """Before the 案件 menu opens: load the tabs whose buttons decide an action, so each
+        menu item is enabled exactly as its button."""
+        if self.detail is None:
+            return
+        for _action, panel, _button, _fallback in getattr(self, "_panel_buttons", []):
+            index = self.tabs.indexOf(panel)
+            if index in self._stale:
+                self._refresh_tab(index)
+        self._update_actions()
 
     def _style_heading(self) -> None:
         font = QApplication.font()
@@ -247,6 +390,7 @@ class CaseView(QWidget):
             self.detail = None
             self.message.setText(str(exc))
             self.message.show()
+            self._update_actions()
             return
         self._stale = set(range(1, self.tabs.count()))
         self._render()
@@ -262,6 +406,7 @@ class CaseView(QWidget):
             self._render_timeline()
         elif widget in self.panels:
             widget.show_case(self.detail.id)
+        self._update_actions()
 
     def _panel_changed(self, case_id: int) -> None:
         """A panel saved something: the header, the actions and the other tabs are out of date."""
@@ -401,10 +546,10 @@ class CaseView(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         assert self.detail is not None
-        self.action_buttons: dict[str, QPushButton] = {}
+        self.action_buttons = {}
         for target in states.allowed_targets(self.detail.status):
             button = QPushButton(states.ACTION_LABELS[target])
-            button.clicked.connect(lambda _=False, t=target: self.request_transition(t))
+            button.clicked.connect(self.case_actions[target.value].trigger)
             self.actions.addWidget(button)
             self.action_buttons[target.value] = button
         self.edit_button.show()
@@ -415,6 +560,7 @@ class CaseView(QWidget):
         self.documents_button.show()
         self.actions.addWidget(self.documents_button)
         self.actions.addStretch()
+        self._update_actions()
 
     def open_party(self, row: int):  # type: ignore[no-untyped-def]
         """The party's own form, read-only: the only place the full ID number shows."""
@@ -436,7 +582,9 @@ class CaseView(QWidget):
 
     # -- state changes ------------------------------------------------------------------------
 
-    def request_transition(self, target: CaseStatus) -> ReasonDialog | None:
+    def request_transition(self, target: CaseStatus) -> ReasonDialog | QMessageBox | None:
+        if target in (CaseStatus.ACCEPTED, CaseStatus.AGREED):
+            return self._confirm_transition(target)
         if target in states.NEEDS_REASON:
             dialog = ReasonDialog(target, self)
             dialog.accepted.connect(lambda: self._apply(target, dialog.reason.toPlainText(),
@@ -447,6 +595,51 @@ class CaseView(QWidget):
             return dialog
         self._apply(target, "", None, None)
         return None
+
+    def what_follows(self, target: CaseStatus) -> str:
+        """What 受理 or 调解成功 sets going, said before the user confirms it."""
+        from mediator_desktop.domain.deadlines import mediation_time_limit
+
+        d = self.detail
+        assert d is not None
+        if target is CaseStatus.ACCEPTED:
+            limit = mediation_time_limit(d.received_on, d.source, None, self.services.ctx.calendar(),
+                                         simple_procedure=d.simple_procedure)
+            return (f"受理后：\n· 开始计算调解期限：应在{limit.text()}前调结（自受理日期"
+                    f"{chinese_date(d.received_on)}起算，经双方当事人同意可以延长）；\n"
+                    "· 可以安排调查、调解，指定调解员后可以“开始调解”；\n"
+                    "· 一方明确拒绝调解的，仍可标记“一方拒绝调解”。\n\n确定受理吗？")
+        months = getattr(self.services.ctx, "follow_up_months", 1)
+        lines = ["标记为“调解成功”后：",
+                 "· 协议内容不能再修改（只能更正编号、份数和生效日期）；如需变更，请另行调解并签订补充协议；",
+                 f"· 协议生效后已自动安排回访：每位当事人{months}个月内一次满意度回访，每个履行期限一次"
+                 "（见“回访与司法确认”）；"]
+        if d.agreement_form != AgreementForm.ORAL.value:
+            lines.append("· 书面协议生效之日起30日内，双方当事人可以共同向人民法院申请司法确认；")
+        lines.append("· 不能再“终止调解”；卷宗材料齐全后可以归档。")
+        return "\n".join(lines) + "\n\n确定调解成功吗？"
+
+    def _confirm_transition(self, target: CaseStatus) -> QMessageBox | None:
+        """受理 and 调解成功 start deadlines and lock things: say what follows, then apply on
+        confirmation (Enter confirms, Esc keeps the case as it is)."""
+        if self.detail is None:
+            return None
+        label = states.ACTION_LABELS[target]
+        box = QMessageBox(QMessageBox.Icon.Question, label, self.what_follows(target),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(f"{label}(&Y)")
+        box.button(QMessageBox.StandardButton.No).setText("取消(&N)")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+
+        def answered(_result: int) -> None:
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+                self._apply(target, "", None, None)
+
+        box.finished.connect(answered)
+        box.open()
+        self.transition_box = box
+        return box
 
     def _apply(self, target: CaseStatus, reason: str, routes: bool | None, dialog: ReasonDialog | None,
                reason_kind: str | None = None) -> None:

@@ -29,7 +29,7 @@ from mediator_desktop.domain import states
 from mediator_desktop.domain.checklist import ChecklistLine
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ConflictError, ServiceError
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel
+from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, leave_on_tab, scale_font, scrolling_body
 
 MISSING_COLOUR = QColor("#b00020")
 MISSING_BACKGROUND = QColor("#fde7ea")
@@ -103,16 +103,18 @@ class ChecklistPanel(QWidget):
         self.version: int | None = None
         self.confirm_box: QMessageBox | None = None
 
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        body = QWidget()
+        lay = QVBoxLayout(body)  # scrolls when a large font leaves too little height
+        outer.addWidget(scrolling_body(body))
         intro = QLabel("卷宗按下面的顺序装订（共13项）。标有“必须”的材料缺一项，案件就不能归档。")
         intro.setWordWrap(True)
         lay.addWidget(intro)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        big = self.summary.font()
-        big.setPointSizeF(big.pointSizeF() * 1.15)
-        self.summary.setFont(big)
+        scale_font(self.summary, 1.15)
         lay.addWidget(self.summary)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -122,6 +124,7 @@ class ChecklistPanel(QWidget):
 
         self.model = ChecklistModel(self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

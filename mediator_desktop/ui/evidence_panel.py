@@ -47,8 +47,10 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    WARNING_STYLE,
     RowTableModel,
+    WARNING_STYLE,
+    fit_to_screen,
+    leave_on_tab,
     ok_cancel,
 )
 
@@ -165,7 +167,7 @@ class PreviewDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         lay.addLayout(row)
-        self.resize(900, 800)
+        fit_to_screen(self, (900, 800))
         self._fit()
 
     def _fit(self) -> None:
@@ -203,7 +205,7 @@ class MoveDialog(QDialog):
         buttons = ok_cancel("移动", "取消", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.buttons = buttons
-        self.resize(460, 160)
+        fit_to_screen(self, (460, 160))
 
     def chosen(self) -> int:
         return int(self.item.currentData())
@@ -253,6 +255,7 @@ class EvidencePanel(QWidget):
 
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

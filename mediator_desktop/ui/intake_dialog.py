@@ -31,9 +31,12 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     confirm_discard,
     fill_enum_combo,
+    fit_to_screen,
+    leave_on_tab,
     ok_cancel,
     qdate,
     set_combo_value,
+    tab_moves_on,
 )
 
 RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
@@ -57,7 +60,7 @@ class KnownPartyPicker(QDialog):
         self.search.textChanged.connect(self._refresh)
         self.list.itemActivated.connect(lambda _item: self._accept())
         self.party_id: int | None = None
-        self.resize(560, 420)
+        fit_to_screen(self, (560, 420))
 
     def _refresh(self, text: str) -> None:
         self.list.clear()
@@ -104,6 +107,8 @@ class IntakeDialog(QDialog):
         ]:
             self.errors.bind(field, widget, label)
         u.generalMessage.hide()
+        tab_moves_on(u.summary, u.requests)
+        leave_on_tab(u.partiesTable)
         u.generalMessage.setStyleSheet(ERROR_STYLE)
         self._fill_choices()
         self._setup_parties_table()
@@ -124,6 +129,7 @@ class IntakeDialog(QDialog):
         u.simpleProcedure.toggled.connect(self._mark_dirty)
         if case_id is None:
             u.receivedOn.setDate(qdate(self.services.today()))
+            u.recorder.setText(self.services.ctx.actor.name)    # 记录人: the user of this PC
         else:
             self._load(case_id)
         self._risk_changed()
@@ -133,7 +139,7 @@ class IntakeDialog(QDialog):
         u.summary.textChanged.connect(self._mark_dirty)
         u.requests.textChanged.connect(self._mark_dirty)
         self._dirty = False
-        self.resize(920, 760)
+        fit_to_screen(self, (920, 760))
 
     # -- set-up -------------------------------------------------------------------------------
 

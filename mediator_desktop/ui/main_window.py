@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
     QTableView,
@@ -36,6 +35,7 @@ from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.ui.background import BackgroundTask, Reporter, busy, file_error_text, run_task, stop_tasks
 from mediator_desktop.ui.case_table_model import CaseTableModel
 from mediator_desktop.ui.case_view import CaseView
 from mediator_desktop.ui.intake_dialog import IntakeDialog
@@ -48,7 +48,17 @@ from mediator_desktop.ui.today_view import (
     export_ics_to,
     tray_message,
 )
-from mediator_desktop.ui.widgets import fill_enum_combo, qdate
+from mediator_desktop.ui.widgets import (
+    FRAME_ALLOWANCE,
+    FlowLayout,
+    date_edit,
+    fill_enum_combo,
+    fit_to_screen,
+    leave_on_tab,
+    qdate,
+    refit,
+    screen_area,
+)
 
 SEARCH_DELAY_MS = 150
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
@@ -60,13 +70,33 @@ REMINDER_POLL_MS = 5 * 60 * 1000
 REMINDER_FRESH_SECONDS = 10.0
 
 
+def import_progress_text(done: int, total: int) -> str:
+    """The progress dialog's line during an import: the service checks every case (the first
+    half of ``total``), then writes them (the second half)."""
+    if total <= 0:
+        return "正在读取和检查文件……"
+    n = total // 2
+    if done >= total:
+        return "正在保存……"
+    if done < n:
+        return f"正在检查第{done + 1}件，共{n}件……"
+    return f"正在写入第{done - n + 1}件，共{n}件……"
+
+
+def export_progress_text(done: int, total: int) -> str:
+    if total <= 0:
+        return "正在读取案件……"
+    if done >= total:
+        return "正在写入文件……"
+    return f"正在整理第{done + 1}件，共{total}件……"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
         self.services = services
         self.settings = settings
-        org = services.organization.get()
-        self.setWindowTitle(f"{APP_TITLE} — {org.name}" if org else APP_TITLE)
+        self.update_title()
         self._build_actions()
         central = QWidget()
         self.setCentralWidget(central)
@@ -77,7 +107,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("输入案号、姓名、拼音首字母、电话或纠纷内容查找（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
         lay.addWidget(self.search)
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # wraps onto a second line at a large font
         self.status_filter = QComboBox()
         fill_enum_combo(self.status_filter, CaseStatus, blank="全部状态")
         self.type_filter = QComboBox()
@@ -91,22 +121,23 @@ class MainWindow(QMainWindow):
         self.risk_filter = QComboBox()
         fill_enum_combo(self.risk_filter, RiskLevel, blank="全部风险")
         self.date_filter = QCheckBox("受理日期")
-        self.date_from = QDateEdit(qdate(services.today()).addMonths(-1))
-        self.date_to = QDateEdit(qdate(services.today()))
+        self.date_from = date_edit(qdate(services.today()).addMonths(-1).toPython())
+        self.date_to = date_edit(services.today())
         for d in (self.date_from, self.date_to):
-            d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy年M月d日")
             d.setEnabled(False)
         self.clear_filters = QPushButton("清除条件")
         for w in (QLabel("筛选："), self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter,
                   self.date_filter, self.date_from, QLabel("至"), self.date_to, self.clear_filters):
             filters.addWidget(w)
-        filters.addStretch()
         lay.addLayout(filters)
         # List and case view.
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("caseSplitter")
+        self.splitter.setChildrenCollapsible(False)
         self.case_model = CaseTableModel(services, self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setObjectName("caseTable")
         self.table.setModel(self.case_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -123,11 +154,21 @@ class MainWindow(QMainWindow):
                                   autosave_seconds=settings.get(opts.AUTOSAVE_SECONDS))
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.case_view)
+        self._build_case_menu()
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         lay.addWidget(self.splitter)
+        # The case count and the unsaved-record notice have widgets of their own: the count is
+        # permanent (a passing showMessage never covers it), the notice sits left of it.
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setObjectName("unsavedRecordsNotice")
+        self.unsaved_label.setStyleSheet("color: #a35200;")
+        self.unsaved_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.unsaved_label.hide()
+        self.statusBar().addWidget(self.unsaved_label, 1)
         self.count_label = QLabel()
-        self.statusBar().addWidget(self.count_label)
+        self.count_label.setObjectName("caseCount")
+        self.statusBar().addPermanentWidget(self.count_label)
         self.reminder_label = ReminderCountLabel()
         self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
@@ -158,11 +199,7 @@ class MainWindow(QMainWindow):
         self.case_view.changed.connect(self._case_changed)
         self.case_view.edit_requested.connect(self.edit_case)
         self.case_view.documents_requested.connect(self.open_documents)
-        geometry = settings.get(opts.WINDOW_GEOMETRY)
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        else:
-            self.resize(1366, 768)
+        self._restore_geometry()
         self.refresh()
         self._mention_unsaved_records()
 
@@ -207,12 +244,39 @@ class MainWindow(QMainWindow):
         quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
-        schedule = self.menuBar().addMenu("日程(&R)")
+        schedule = self.schedule_menu = self.menuBar().addMenu("日程(&R)")
         for action in (self.today_action, self.agenda_action):
             schedule.addAction(action)
         schedule.addSeparator()
         for action in (self.ics_action, self.calendar_action):
             schedule.addAction(action)
+
+    def _build_case_menu(self) -> None:
+        """案件(&C): every action the case view offers, the view's own QActions (the same ones
+        its buttons trigger), enabled as the view allows; F5 reads list and case again."""
+        menu = self.case_menu = QMenu("案件(&C)", self)
+        self.menuBar().insertMenu(self.schedule_menu.menuAction(), menu)
+        menu.addAction(self.new_action)
+        menu.addAction(self.open_action)
+        self.reload_action = QAction("刷新(&H)", self, shortcut=QKeySequence("F5"))
+        self.reload_action.setToolTip("重新读取案件列表和所选案件（其他电脑的修改）")
+        self.reload_action.triggered.connect(self.reload)
+        menu.addAction(self.reload_action)
+        self.addAction(self.reload_action)
+        menu.addSeparator()
+        for action in self.case_view.action_items():
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.aboutToShow.connect(self.case_view.load_actions)
+
+    def reload(self) -> None:
+        """F5: the list and the shown case as they are now in the database."""
+        detail = self.case_view.detail
+        self.case_model.reload()
+        if detail is not None:
+            self.select_case(detail.id)
 
     # -- list ---------------------------------------------------------------------------------
 
@@ -245,6 +309,16 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         query = self.current_query()
         self.case_model.set_query(query)
+        self._show_count(query)
+        if self.case_model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.case_model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        if self._started:   # at start-up, on_started counts once the window is on screen
+            self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
+
+    def _show_count(self, query: CaseQuery) -> None:
+        """共 N 件 / 找到 N 件 for the rows the model now holds (after every reload)."""
         filtered = bool(query.text.strip() or query.status or query.dispute_type_id or query.mediator_id
                         or query.risk_level or query.received_from)
         if not self.case_model.canFetchMore():
@@ -255,12 +329,6 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"找到 {COUNT_CAP:,} 多件案件")
         else:
             self.count_label.setText(f"找到 {total:,} 件案件" if filtered else f"共 {total:,} 件案件")
-        if self.case_model.rowCount():
-            self.table.selectionModel().setCurrentIndex(
-                self.case_model.index(0, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        if self._started:   # at start-up, on_started counts once the window is on screen
-            self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
 
     def reset_filters(self) -> None:
         for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
@@ -294,7 +362,10 @@ class MainWindow(QMainWindow):
 
     def _case_changed(self, case_id: int) -> None:
         self.case_model.reload()
+        # A new case (or one changed out of the filter) changes the count too.
+        self._show_count(self.case_model.query)
         self.select_case(case_id)
+        self._mention_unsaved_records()
         self.refresh_reminders(views=True)
 
     # -- reminders ----------------------------------------------------------------------------
@@ -385,7 +456,7 @@ class MainWindow(QMainWindow):
             view = TodayView(self.services, items=items)
             view.setParent(self, Qt.WindowType.Window)
             view.open_case.connect(self.show_case_from_reminder)
-            view.resize(1150, 620)
+            fit_to_screen(view, (1150, 620))
             self.today_view = view
         else:
             view.refresh(items)
@@ -421,10 +492,11 @@ class MainWindow(QMainWindow):
         self.file_dialog = dialog
         return dialog
 
-    def export_schedule_to(self, path: str) -> QMessageBox:
-        box = export_ics_to(self.services, self, path)
-        self.message_box = box
-        return box
+    def export_schedule_to(self, path: str) -> BackgroundTask | None:
+        """Write the .ics file in the background; the result is said in ``self.message_box``."""
+        if self._busy():
+            return None
+        return export_ics_to(self.services, self, path)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -447,10 +519,11 @@ class MainWindow(QMainWindow):
         from mediator_desktop.ui.record_editor import pending_journals
 
         ids = pending_journals(self.services)
-        if ids:
-            self.statusBar().showMessage(
-                f"有{len(ids)}份调解记录在上次关闭前未保存，内容已自动保留：打开该案件的“调解活动”→“编辑记录”即可恢复。",
-                60000)
+        text = (f"有{len(ids)}份调解记录在上次关闭前未保存，内容已自动保留：打开该案件的“调解活动”→“编辑记录”即可恢复。"
+                if ids else "")
+        self.unsaved_label.setText(text)
+        self.unsaved_label.setToolTip(text)
+        self.unsaved_label.setVisible(bool(ids))
 
     def rooms(self) -> list[str]:
         """调解场所 from the settings, one per line."""
@@ -466,7 +539,7 @@ class MainWindow(QMainWindow):
             agenda.setParent(self, Qt.WindowType.Window)
             agenda.setWindowTitle("日程安排")
             agenda.open_case.connect(self.show_case_from_reminder)
-            agenda.resize(1100, 700)
+            fit_to_screen(agenda, (1100, 700))
             self.agenda = agenda
         agenda.show_week(self.services.today())
         agenda.show()
@@ -489,9 +562,21 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.font_size_changed.connect(lambda size: apply_font_size(size))
         dialog.finished.connect(self._settings_closed)
+        dialog.user_changed.connect(lambda _name: self.update_title())
+        dialog.organization_saved.connect(self.update_title)
         dialog.open()
         self.settings_dialog = dialog
         return dialog
+
+    def update_title(self) -> None:
+        """The title bar names the organisation and who uses this PC; it ends with the
+        application's name, so Qt does not append it a second time."""
+        org = self.services.organization.get()
+        parts = [org.name] if org else []
+        user = self.services.ctx.actor.name.strip()
+        if user:
+            parts.append(user)
+        self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
 
     def _settings_closed(self, _result: int) -> None:
         opts.configure_services(self.services, self.settings)
@@ -506,21 +591,39 @@ class MainWindow(QMainWindow):
         self.file_dialog = dialog
         return dialog
 
-    def import_path(self, path: str) -> QMessageBox:
-        from mediator_desktop.services.exchange import ExchangeError
+    def import_path(self, path: str) -> BackgroundTask | None:
+        """Import the file in the background with a progress dialog; all or nothing, so 取消
+        rolls the whole import back. The result is said in a box (``self.message_box``)."""
+        if self._busy():
+            return None
+        exchange = self.services.exchange
 
-        try:
-            result = self.services.exchange.import_text(Path(path).read_bytes())
-        except ExchangeError as exc:
-            lines = "\n".join(f"{p.path}：{p.message}" for p in exc.problems[:50])
-            more = f"\n……另有{len(exc.problems) - 50}处" if len(exc.problems) > 50 else ""
-            return self._message(QMessageBox.Icon.Warning, "导入失败", f"{exc.message}。\n\n{lines}{more}")
-        except (OSError, ServiceError) as exc:
-            return self._message(QMessageBox.Icon.Warning, "导入失败", f"无法导入：{exc}")
-        self.refresh()
-        self.refresh_reminders(views=True)
-        return self._message(QMessageBox.Icon.Information, "导入完成",
-                             f"新增{len(result.created)}件，更新{len(result.updated)}件。")
+        def work(reporter: Reporter):  # type: ignore[no-untyped-def]
+            # In the worker thread: the service opens its own database session.
+            return exchange.import_text(Path(path).read_bytes(), progress=reporter.progress,
+                                        cancelled=reporter.cancelled)
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            self.refresh()
+            self.refresh_reminders(views=True)
+            self._message(QMessageBox.Icon.Information, "导入完成",
+                          f"新增{len(result.created)}件，更新{len(result.updated)}件。")
+
+        def failed(exc: Exception) -> None:
+            from mediator_desktop.services.exchange import ExchangeError
+
+            if isinstance(exc, ExchangeError):
+                lines = "\n".join(f"{p.path}：{p.message}" for p in exc.problems[:50])
+                more = f"\n……另有{len(exc.problems) - 50}处" if len(exc.problems) > 50 else ""
+                self._message(QMessageBox.Icon.Warning, "导入失败", f"{exc.message}。\n\n{lines}{more}")
+            else:
+                reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+                self._message(QMessageBox.Icon.Warning, "导入失败", f"无法导入：{reason}")
+
+        return run_task(self, work, title="导入", text="正在读取文件……", describe=import_progress_text,
+                        on_done=done, on_failed=failed,
+                        on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "导入已取消",
+                                                           "已取消导入，没有导入任何案件。"))
 
     def export_file(self) -> QFileDialog:
         dialog = QFileDialog(self, "导出为案件交换文件", str(Path.home() / "案件导出.json"), "案件交换文件 (*.json)")
@@ -530,13 +633,31 @@ class MainWindow(QMainWindow):
         self.file_dialog = dialog
         return dialog
 
-    def export_path(self, path: str) -> QMessageBox:
-        try:
-            doc = self.services.exchange.export_document()
-            Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except (OSError, ServiceError) as exc:
-            return self._message(QMessageBox.Icon.Warning, "导出失败", f"无法导出：{exc}")
-        return self._message(QMessageBox.Icon.Information, "导出完成", f"已导出{len(doc['cases'])}件案件到\n{path}")
+    def export_path(self, path: str) -> BackgroundTask | None:
+        """Export every case in the background with a progress dialog; 取消 leaves no file
+        (the file appears only when complete)."""
+        if self._busy():
+            return None
+        exchange = self.services.exchange
+
+        def failed(exc: Exception) -> None:
+            reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+            self._message(QMessageBox.Icon.Warning, "导出失败", f"无法导出：{reason}")
+
+        return run_task(
+            self, lambda r: exchange.export_to_file(path, progress=r.progress, cancelled=r.cancelled),
+            title="导出", text="正在读取案件……", describe=export_progress_text,
+            on_done=lambda n: self._message(QMessageBox.Icon.Information, "导出完成", f"已导出{n}件案件到\n{path}"),
+            on_failed=failed,
+            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "导出已取消",
+                                               "已取消导出，没有写出文件。"))
+
+    def _busy(self) -> bool:
+        """One long operation at a time: a second one waits until the first has ended."""
+        if busy(self):
+            self.statusBar().showMessage("上一项操作还没有完成，请等它完成后再试。", 5000)
+            return True
+        return False
 
     def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
@@ -545,13 +666,44 @@ class MainWindow(QMainWindow):
         self.message_box = box
         return box
 
+    def _restore_geometry(self) -> None:
+        """As the user left it (size, place, splitters), kept on the screen; the first time,
+        maximised to the screen's available area."""
+        geometry = self.settings.get(opts.WINDOW_GEOMETRY)
+        restored = bool(geometry) and self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        if restored:
+            if not (self.windowState() & Qt.WindowState.WindowMaximized):
+                refit(self)
+        else:
+            area = screen_area(self)
+            self.resize(area.size() - FRAME_ALLOWANCE)  # the size it has when un-maximised
+            self.move(area.topLeft())
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        try:
+            states = json.loads(self.settings.get(opts.WINDOW_SPLITTERS) or "{}")
+        except ValueError:
+            states = {}
+        for splitter in self.findChildren(QSplitter):
+            state = states.get(splitter.objectName()) if isinstance(states, dict) else None
+            if isinstance(state, str):
+                splitter.restoreState(QByteArray.fromBase64(state.encode()))
+
+    def _save_geometry(self) -> None:
+        self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().toBase64()).decode())
+        self.settings.set(opts.WINDOW_SPLITTERS, json.dumps({
+            s.objectName(): bytes(s.saveState().toBase64()).decode()
+            for s in self.findChildren(QSplitter) if s.objectName()}))
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Long work still running (an import, an export…) is cancelled where it can stop and
+        # waited for: no worker thread outlives the window.
+        stop_tasks(self)
         # An open record editor saves what is unsaved (or keeps its autosave journal).
         editor = self.case_view.sessions_panel.record_editor
         if editor is not None and editor.isVisible():
             editor.write_journal()
             editor.reject()
-        self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().toBase64()).decode())
+        self._save_geometry()
         self.settings.save()
         if self.tray is not None:
             self.tray.hide()

@@ -34,12 +34,15 @@ from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    WARNING_STYLE,
     FieldErrors,
+    WARNING_STYLE,
     add_row,
     fill_enum_combo,
+    fit_to_screen,
+    leave_on_tab,
     ok_cancel,
     parse_date,
+    scrolling_body,
     set_combo_value,
 )
 
@@ -78,7 +81,11 @@ class PartyDialog(QDialog):
         add_row(form, self.errors, field, text, widget)
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        dialog_layout = QVBoxLayout(self)
+        body = QWidget()
+        outer = QVBoxLayout(body)  # the form scrolls on a small screen; the buttons stay below it
+        outer.setContentsMargins(0, 0, 0, 0)
+        dialog_layout.addWidget(scrolling_body(body))
         top = QFormLayout()
         self.role = QComboBox()
         fill_enum_combo(self.role, PartyRole)
@@ -149,6 +156,7 @@ class PartyDialog(QDialog):
         agents_box = QGroupBox("代理人（法定代理人或委托代理人）")
         al = QVBoxLayout(agents_box)
         self.agents = QTableWidget(0, 4)
+        leave_on_tab(self.agents)
         self.agents.setHorizontalHeaderLabels(["类型", "姓名", "电话", "身份证号"])
         self.agents.horizontalHeader().setStretchLastSection(True)
         self.agents.setMinimumHeight(90)
@@ -172,11 +180,11 @@ class PartyDialog(QDialog):
         self.matches.setObjectName("partyMatches")
         self.matches.setStyleSheet(WARNING_STYLE)
         self.matches.hide()
-        outer.addWidget(self.matches)
+        dialog_layout.addWidget(self.matches)
 
         self.buttons = ok_cancel("确定", on_ok=self._accept, on_cancel=self.reject)
-        outer.addWidget(self.buttons)
-        self.resize(620, 720)
+        dialog_layout.addWidget(self.buttons)
+        fit_to_screen(self, (620, 720))
 
     # -- values -------------------------------------------------------------------------------
 

@@ -45,7 +45,16 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionView
 from mediator_desktop.ui.session_dialog import add_check_item, checked_data, fit_list
-from mediator_desktop.ui.widgets import FieldErrors, add_row, error_label, ok_cancel
+from mediator_desktop.ui.widgets import (
+    FieldErrors,
+    add_row,
+    error_label,
+    fit_to_screen,
+    ok_cancel,
+    scale_font,
+    scrolling_body,
+    tab_moves_on,
+)
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +194,7 @@ def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
 def plain_editor(placeholder: str = "", lines: int | None = None) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
+    tab_moves_on(edit)    # Ctrl+Tab types a tab
     if lines:
         edit.setFixedHeight(edit.fontMetrics().height() * lines + 16)
     return edit
@@ -390,7 +399,7 @@ class UnsignDialog(QDialog):
         self.buttons = ok_cancel("撤销签字标记", "取消")
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(520, 200)
+        fit_to_screen(self, (520, 200))
 
 
 class RecordEditor(QDialog):
@@ -410,6 +419,7 @@ class RecordEditor(QDialog):
         self._dirty = False
         self._close_anyway = False
         self._loading = False
+        self._kept_aside = False
         self.journal = journal_path(session_id)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -420,10 +430,7 @@ class RecordEditor(QDialog):
         self.setWindowTitle(f"{record_name} — {self.detail.code}")
         lay = QVBoxLayout(self)
         self.heading = QLabel(f"{record_name}　{self.detail.code}")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
+        scale_font(self.heading, 1.25, bold=True)
         lay.addWidget(self.heading)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -435,12 +442,13 @@ class RecordEditor(QDialog):
 
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._record_page(record_name), f"{record_name}（将入卷宗）")
+        # Each page scrolls on a small screen; the button row stays below the tabs.
+        self.tabs.addTab(scrolling_body(self._record_page(record_name)), f"{record_name}（将入卷宗）")
         parties = [(p.position, p.name) for p in self.detail.parties]
         self.caucus = NotesPane(services, self.view.case_id, NoteKind.CAUCUS.value, parties, session_id)
         self.private = NotesPane(services, self.view.case_id, NoteKind.PRIVATE.value, parties, session_id)
-        self.tabs.addTab(self.caucus, "背对背记录（不入卷宗）")
-        self.tabs.addTab(self.private, "个人笔记（仅本人可见）")
+        self.tabs.addTab(scrolling_body(self.caucus), "背对背记录（不入卷宗）")
+        self.tabs.addTab(scrolling_body(self.private), "个人笔记（仅本人可见）")
         self.tabs.tabBar().setTabTextColor(1, Qt.GlobalColor.darkYellow)
         self.tabs.tabBar().setTabTextColor(2, Qt.GlobalColor.darkGray)
 
@@ -476,7 +484,7 @@ class RecordEditor(QDialog):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_quit)
-        self.resize(980, 900)
+        fit_to_screen(self, (980, 900))
 
     @property
     def investigation(self) -> bool:
@@ -522,7 +530,6 @@ class RecordEditor(QDialog):
                              else "记录正文（问：…… 答：……）："))
         self.body = plain_editor("问：……\n答：……" if self.investigation else
                                  "调解员告知双方当事人的权利义务……\n申请人陈述：……\n被申请人陈述：……")
-        self.body.setTabChangesFocus(False)
         self.body.setMinimumHeight(self.fontMetrics().height() * 10)
         lay.addWidget(self.body, 1)
         self.errors.bind("record", self.body, self._message_under(lay))
@@ -726,6 +733,7 @@ class RecordEditor(QDialog):
             restored = True
         when = _journal_time(data.get("saved_at"))
         if kept_aside:
+            self._kept_aside = True
             self.banner.setText(f"本机有{when}自动保存的内容，但这份记录已宣读签字或已取消，未恢复到记录中。"
                                 f"自动保存的文件仍保留在：{self.journal}")
             self.banner.show()
@@ -756,7 +764,7 @@ class RecordEditor(QDialog):
         for pane in (self.caucus, self.private):
             if pane.has_unsaved() and not pane.save():
                 ok = False
-                self.tabs.setCurrentWidget(pane)
+                self.tabs.setCurrentIndex(2 if pane is self.private else 1)
         if ok:
             self._dirty = False
             self.timer.stop()
@@ -785,6 +793,13 @@ class RecordEditor(QDialog):
     def _after_write(self, view: SessionView) -> None:
         self.view = view
         self._show_signed(view)
+        # Saved, signed (宣读并签字 saves first) or un-signed: once nothing on screen is unsaved
+        # the journal goes, or every start would report a record left unsaved. A journal kept
+        # aside for a locked record (see _restore_journal) stays: the banner named its file.
+        if not self._kept_aside and not self.has_unsaved():
+            self.timer.stop()
+            self._dirty = False
+            self.delete_journal()
         self.saved.emit(view)
         self.changed.emit(view.case_id)
 

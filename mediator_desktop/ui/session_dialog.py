@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,15 +28,17 @@ from mediator_desktop.domain.enums import SessionKind
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import SessionDraft, SessionView
 from mediator_desktop.ui.widgets import (
-    CHINESE,
-    DATE_FORMAT,
     FieldErrors,
     add_row,
+    date_edit,
     error_label,
     fill_enum_combo,
+    fit_to_screen,
     ok_cancel,
     qdate,
+    scrolling_body,
     set_combo_value,
+    tab_moves_on,
 )
 
 #: How a clash is shown: orange, boxed, impossible to overlook.
@@ -92,11 +93,7 @@ class SessionDialog(QDialog):
         set_combo_value(self.kind, kind)
         add_row(form, self.errors, "kind", "类型(&K)：", self.kind)
 
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setLocale(CHINESE)        # 星期一, not Monday, whatever the PC's language
-        self.date.setDisplayFormat(DATE_FORMAT)
-        self.date.setMinimumDate(QDate(2000, 1, 1))
+        self.date = date_edit()   # 星期一, not Monday, whatever the PC's language; 20261123 typed
         add_row(form, self.errors, "starts_at", "日期(&D)：", self.date)
 
         times = QWidget()
@@ -137,8 +134,11 @@ class SessionDialog(QDialog):
 
         self.mediators = QListWidget()
         on_case = {m.mediator_id for m in self.detail.mediators}
+        mediators = services.mediators.list()
+        if not on_case:     # none on the case yet: the user of this PC, when a mediator
+            on_case = {m.id for m in mediators if m.active and m.name == services.ctx.actor.name}
         chosen = set(session.mediator_ids) if session else on_case
-        for m in services.mediators.list():
+        for m in mediators:
             if m.active or m.id in chosen:
                 add_check_item(self.mediators, m.name + ("" if m.active else "（已停用）"), m.id, m.id in chosen)
         fit_list(self.mediators, 5)
@@ -153,7 +153,7 @@ class SessionDialog(QDialog):
 
         self.participants = QPlainTextEdit()
         self.participants.setPlaceholderText("每行一位，如：村委会主任 陈刚")
-        self.participants.setTabChangesFocus(True)
+        tab_moves_on(self.participants)
         self.participants.setFixedHeight(self.fontMetrics().height() * 3 + 16)
         add_row(form, self.errors, "participants", "参加人(&J)：", self.participants)
 
@@ -167,7 +167,9 @@ class SessionDialog(QDialog):
         self.recorder = QLineEdit()
         add_row(form, self.errors, "recorder", "记录人(&R)：", self.recorder)
         self.form = form
-        lay.addLayout(form)
+        body = QWidget()
+        body.setLayout(form)
+        lay.addWidget(scrolling_body(body))  # scrolls on a small screen; the buttons stay below
 
         self.message = error_label()
         lay.addWidget(self.message)
@@ -183,7 +185,7 @@ class SessionDialog(QDialog):
         self.place.editTextChanged.connect(self.update_clashes)
         self.mediators.itemChanged.connect(self.update_clashes)
         self.update_clashes()
-        self.resize(680, self.sizeHint().height())
+        fit_to_screen(self, (680, 0))
 
     # -- values -------------------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ class SessionDialog(QDialog):
             end = start + timedelta(hours=1)
             self.place.setEditText(self.place.itemText(0) if self.place.count() else "")
             self.subject.setText(self.detail.title)
-            self.recorder.setText(self.detail.recorder)
+            self.recorder.setText(self.detail.recorder or self.services.ctx.actor.name)
         self.date.setDate(qdate(start.date()))
         self.start.setTime(QTime(start.hour, start.minute))
         self.end.setTime(QTime(end.hour, end.minute))
@@ -263,13 +265,11 @@ class SessionDialog(QDialog):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """Grow the dialog when a message appears, so no line of it is cut off."""
-        lay = self.layout()
-        lay.activate()
-        needed = (lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth()
-                  else lay.totalSizeHint().height())
-        if self.height() < needed:
-            self.resize(self.width(), needed)
+        """Grow the dialog when a message appears, so no line of it is cut off (as far as the
+        screen allows: beyond that the form scrolls)."""
+        self.layout().activate()
+        if self.height() < self.sizeHint().height():
+            fit_to_screen(self, centre=False)
 
     # -- saving -------------------------------------------------------------------------------
 

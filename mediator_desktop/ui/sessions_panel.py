@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -59,11 +59,13 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     add_row,
     confirm_discard,
+    date_edit,
     error_label,
+    fit_to_screen,
     ok_cancel,
-    qdate,
     read_only_table,
     section_label,
+    tab_moves_on,
 )
 
 CANCELLED_COLOUR = QColor("#8a8a8a")
@@ -87,12 +89,7 @@ class NoticeDialog(QDialog):
         form = QFormLayout()
         self.errors = FieldErrors()
         today = services.today()
-        self.on = QDateEdit()
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("yyyy年M月d日")
-        self.on.setMaximumDate(qdate(today))
-        self.on.setMinimumDate(QDate(2000, 1, 1))
-        self.on.setDate(qdate(notice.on or today))
+        self.on = date_edit(notice.on or today, maximum=today)
         add_row(form, self.errors, "on", "告知日期(&D)：", self.on)
         methods = QWidget()
         row = QHBoxLayout(methods)
@@ -106,19 +103,24 @@ class NoticeDialog(QDialog):
         row.addStretch()
         (self.oral if notice.method == NoticeMethod.ORAL.value else self.written).setChecked(True)
         add_row(form, self.errors, "method", "方式：", methods)
+        # 告知人: who told the party — the user of this PC unless another name is written.
+        self.by = QLineEdit(notice.by if notice.on is not None and notice.by else services.ctx.actor.name)
+        self.by.setPlaceholderText("告知人姓名")
+        add_row(form, self.errors, "by", "告知人(&R)：", self.by)
         lay.addLayout(form)
         self.message = error_label()
         lay.addWidget(self.message)
         self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(self.buttons)
-        self.resize(560, 260)
+        fit_to_screen(self, (560, 260))
 
     def method(self) -> str:
         return NoticeMethod.ORAL.value if self.oral.isChecked() else NoticeMethod.WRITTEN.value
 
     def save(self) -> None:
         view = attempt(lambda: self.services.sessions.record_notice(
-            self.notice.party_id, self.on.date().toPython(), self.method()), self.message, self.errors)
+            self.notice.party_id, self.on.date().toPython(), self.method(), self.by.text()),
+            self.message, self.errors)
         if view is None:
             return
         self.saved.emit(view)
@@ -155,14 +157,14 @@ class NoteDialog(QDialog):
             row.addStretch()
             lay.addLayout(row)
         self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
+        tab_moves_on(self.body)
         self.body.setPlainText(note.body if note else "")
         lay.addWidget(self.body, 1)
         self.message = error_label()
         outer.addWidget(self.message)
         self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
         outer.addWidget(self.buttons)
-        self.resize(640, 480)
+        fit_to_screen(self, (640, 480))
 
     def _party(self) -> int | None:
         return self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None

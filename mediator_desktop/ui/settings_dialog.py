@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,9 +43,17 @@ from mediator_desktop.ui.widgets import (
     FieldErrors,
     add_row,
     fill_enum_combo,
+    fit_to_screen,
+    leave_on_tab,
     ok_cancel,
+    scrolling_body,
     set_combo_value,
+    tab_moves_on,
 )
+
+
+#: The last choice of 案号格式: the raw pattern, for those who know its placeholders.
+CUSTOM_PATTERN = "自定义（高级）…"
 
 
 def error_label() -> QLabel:
@@ -93,9 +102,25 @@ class OrganizationForm(QWidget):
         self.preview = QLabel()
         for field, label, widget in [("name", "组织名称(&N)：", self.name), ("short_name", "简称(&J)：", self.short_name),
                                      ("kind", "组织类型：", self.kind), ("address", "地址：", self.address),
-                                     ("phone", "联系电话：", self.phone), ("seal_text", "印章文字：", self.seal_text),
-                                     ("code_pattern", "案号格式：", self.code_pattern)]:
+                                     ("phone", "联系电话：", self.phone), ("seal_text", "印章文字：", self.seal_text)]:
             add_row(form, self.errors, field, label, widget)
+        # 案号格式: a plain choice with its example; the raw pattern only behind 自定义.
+        self.code_choice = QComboBox()
+        for label, pattern in codes.PRESETS:
+            self.code_choice.addItem(label, pattern)
+        self.code_choice.addItem(CUSTOM_PATTERN, None)
+        self.code_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.code_choice.setMinimumContentsLength(16)
+        form.addRow("案号格式(&H)：", self.code_choice)
+        add_row(form, self.errors, "code_pattern", "自定义格式：", self.code_pattern)
+        self._custom_rows = [form.rowCount() - 1]
+        hint = QLabel("{year} 为年份，{short_name} 为简称，{N} 为序号（{N:03d} 表示补足3位），"
+                      "其余文字原样照印。如：（{year}）{short_name}人调字第{N}号")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self._custom_rows.append(form.rowCount() - 1)
+        self._form = form
+        form.addRow("案号示例：", self.preview)
         self.logo = b""
         self.logo_preview = QLabel()
         self.logo_preview.setFixedHeight(52)
@@ -111,12 +136,9 @@ class OrganizationForm(QWidget):
         row.addWidget(clear)
         row.addStretch()
         add_row(form, self.errors, "logo", "徽标（个人品牌调解室，印在文书上）：", logo_row)
-        form.addRow("案号示例：", self.preview)
-        hint = QLabel("案号格式中 {year} 为年份，{short_name} 为简称，{N} 为序号（{N:03d} 表示补足3位）。")
-        hint.setWordWrap(True)
-        form.addRow("", hint)
         self.code_pattern.textChanged.connect(self._preview)
         self.short_name.textChanged.connect(self._preview)
+        self.code_choice.currentIndexChanged.connect(self._code_chosen)
         self.set_draft(OrganizationDraft())
 
     def set_draft(self, d: OrganizationDraft) -> None:
@@ -127,8 +149,29 @@ class OrganizationForm(QWidget):
         self.phone.setText(d.phone)
         self.seal_text.setText(d.seal_text)
         self.code_pattern.setText(d.code_pattern)
+        self.code_choice.blockSignals(True)
+        index = self.code_choice.findData(d.code_pattern)
+        self.code_choice.setCurrentIndex(index if index >= 0 else self.code_choice.count() - 1)
+        self.code_choice.blockSignals(False)
+        self._show_custom()
         self.set_logo(d.logo)
         self._preview()
+
+    def custom_pattern(self) -> bool:
+        """Whether 自定义 is chosen (the raw pattern field shows)."""
+        return self.code_choice.currentData() is None
+
+    def _code_chosen(self, _index: int) -> None:
+        pattern = self.code_choice.currentData()
+        if pattern is not None:
+            self.code_pattern.setText(pattern)
+        self._show_custom()
+        if pattern is None:
+            self.code_pattern.setFocus()
+
+    def _show_custom(self) -> None:
+        for row in self._custom_rows:
+            self._form.setRowVisible(row, self.custom_pattern())
 
     def set_logo(self, data: bytes) -> None:
         self.logo = data
@@ -166,6 +209,11 @@ class OrganizationForm(QWidget):
             code_pattern=self.code_pattern.text().strip(), logo=self.logo)
 
     def _preview(self) -> None:
+        short_name = self.short_name.text().strip() or "简称"
+        year = date.today().year
+        for index, (label, preset) in enumerate(codes.PRESETS):
+            example = codes.format_code(preset, year=year, short_name=short_name, n=1)
+            self.code_choice.setItemText(index, f"{label}　　例：{example}")
         pattern = self.code_pattern.text().strip()
         problem = codes.pattern_problem(pattern)
         if problem:
@@ -173,7 +221,7 @@ class OrganizationForm(QWidget):
             self.preview.setStyleSheet(ERROR_STYLE)
             return
         try:
-            text = codes.format_code(pattern, year=date.today().year, short_name=self.short_name.text().strip() or "某某", n=1)
+            text = codes.format_code(pattern, year=year, short_name=short_name, n=1)
         except (ValueError, KeyError, IndexError):
             self.preview.setText("案号格式有误")
             self.preview.setStyleSheet(ERROR_STYLE)
@@ -211,6 +259,8 @@ class SettingsDialog(QDialog):
 
     font_size_changed = Signal(int)
     organization_saved = Signal()
+    #: The user of this PC changed (the services act as the new name already).
+    user_changed = Signal(str)
 
     def __init__(self, services, settings: opts.Settings, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -227,11 +277,16 @@ class SettingsDialog(QDialog):
         self._followups_tab()
         self._documents_tab()
         self._database_tab()
+        for index in range(self.tabs.count()):  # each page scrolls on a small screen
+            page, title = self.tabs.widget(index), self.tabs.tabText(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, scrolling_body(page), title)
+        self.tabs.setCurrentIndex(0)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         close.rejected.connect(self.reject)
         lay.addWidget(close)
-        self.resize(860, 640)
+        fit_to_screen(self, (860, 640))
 
     # -- organisation -------------------------------------------------------------------------
 
@@ -272,7 +327,9 @@ class SettingsDialog(QDialog):
     def _mediator_tab(self) -> None:
         page = QWidget()
         lay = QVBoxLayout(page)
+        lay.addWidget(self._user_box())
         self.mediator_table = QTableWidget(0, 4)
+        leave_on_tab(self.mediator_table)
         self.mediator_table.setHorizontalHeaderLabels(["姓名", "电话", "证书编号", "状态"])
         self.mediator_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mediator_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -292,6 +349,57 @@ class SettingsDialog(QDialog):
         lay.addWidget(self.mediator_message)
         self.tabs.addTab(page, "调解员")
         self._load_mediators()
+
+    def _user_box(self) -> QGroupBox:
+        """本机使用者: who uses this PC (timeline, audit, 告知人, 回访人, 记录人)."""
+        from mediator_desktop.ui.first_run import USER_HINT, user_combo
+
+        box = QGroupBox("在这台电脑上使用工作台的是")
+        lay = QVBoxLayout(box)
+        row = QHBoxLayout()
+        label = QLabel("使用者(&U)：")
+        self.user = user_combo(self.services)
+        self.user.setEditText(self.services.ctx.actor.name)
+        label.setBuddy(self.user)
+        self.user_save = QPushButton("更换使用者")
+        self.user_save.clicked.connect(self.save_user)
+        row.addWidget(label)
+        row.addWidget(self.user, 1)
+        row.addWidget(self.user_save)
+        lay.addLayout(row)
+        self.user_message = error_label()
+        lay.addWidget(self.user_message)
+        hint = QLabel(USER_HINT)
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        return box
+
+    def save_user(self) -> bool:
+        """Take the chosen or typed name as this PC's user at once (a new name becomes a
+        mediator of the organisation)."""
+        from mediator_desktop.ui.first_run import ensure_mediator, user_problems
+
+        name = self.user.currentText().strip()
+        problems = user_problems(self.services, name)
+        if problems:
+            self._user_result(problems[0].message, ok=False)
+            return False
+        try:
+            added = ensure_mediator(self.services, name)
+        except ServiceError as exc:
+            self._user_result(str(exc), ok=False)
+            return False
+        opts.set_current_user(self.services, self.settings, name)
+        if added:
+            self._load_mediators()
+        self.user.setEditText(name)
+        self._user_result(f"现在的使用者是“{name}”" + ("（已添加为调解员）" if added else "") + "。", ok=True)
+        self.user_changed.emit(name)
+        return True
+
+    def _user_result(self, text: str, ok: bool) -> None:
+        self.user_message.setStyleSheet("color: #1b5e20;" if ok else ERROR_STYLE)
+        self.user_message.setText(text)
 
     def _load_mediators(self) -> None:
         self.mediators = self.services.mediators.list()
@@ -453,7 +561,7 @@ class SettingsDialog(QDialog):
         months_hint.setWordWrap(True)
         form.addRow("", months_hint)
         self.satisfaction_scale = QPlainTextEdit()
-        self.satisfaction_scale.setTabChangesFocus(True)
+        tab_moves_on(self.satisfaction_scale)
         self.satisfaction_scale.setPlainText("\n".join(opts.satisfaction_scale(self.settings)))
         metrics = self.satisfaction_scale.fontMetrics()
         self.satisfaction_scale.setFixedHeight(metrics.lineSpacing() * 5 + 16)

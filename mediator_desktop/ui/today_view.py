@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.deadlines import Urgency
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.reminders import Reminder, to_ics
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel
+from mediator_desktop.ui.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
+from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, leave_on_tab
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -173,12 +175,20 @@ def ics_items(services) -> list[Reminder]:  # type: ignore[no-untyped-def]
     return services.reminders.items(today, today + timedelta(days=ICS_DAYS))
 
 
-def write_ics(services, path: Path | str, items: Sequence[Reminder] | None = None) -> int:  # type: ignore[no-untyped-def]
-    """Write the reminders (default :func:`ics_items`) to ``path``; returns how many."""
+def write_ics(services, path: Path | str, items: Sequence[Reminder] | None = None, *,  # type: ignore[no-untyped-def]
+              progress: Progress | None = None, cancelled: CancelCheck | None = None) -> int:
+    """Write the reminders (default :func:`ics_items`) to ``path``; returns how many.
+
+    Qt-free (it runs in a worker thread): ``progress(done, total)`` counts the events,
+    ``cancelled()`` stops it; the file appears only when complete."""
+    step(progress, cancelled, 0, 0)
     items = ics_items(services) if items is None else list(items)
     org = services.organization.get()
-    data = to_ics(items, org.name if org else "", now=services.ctx.now().replace(microsecond=0))
-    Path(path).write_bytes(data)
+    data = to_ics(items, org.name if org else "", now=services.ctx.now().replace(microsecond=0),
+                  progress=progress, cancelled=cancelled)
+    step(progress, cancelled, len(items), len(items))
+    with replacing_file(path) as out:
+        out.write(data)
     return len(items)
 
 
@@ -192,22 +202,33 @@ def ask_ics_path(parent: QWidget, on_selected: Callable[[str], Any]) -> QFileDia
     return dialog
 
 
-def export_ics_to(services, parent: QWidget, path: str) -> QMessageBox:  # type: ignore[no-untyped-def]
-    """Write the export to ``path`` and say how it went (a box opened with ``open()``)."""
-    try:
-        n = write_ics(services, path)
-    except (OSError, ServiceError) as exc:
-        box = QMessageBox(QMessageBox.Icon.Warning, "导出失败", f"无法写入日历文件：{exc}",
-                          QMessageBox.StandardButton.Ok, parent)
-    else:
+def ics_progress_text(done: int, total: int) -> str:
+    if total <= 0:
+        return "正在查找到期事项……"
+    if done >= total:
+        return "正在写入日历文件……"
+    return f"正在写入第{done + 1}项，共{total}项……"
+
+
+def export_ics_to(services, parent: QWidget, path: str) -> BackgroundTask:  # type: ignore[no-untyped-def]
+    """Write the export to ``path`` in the background (a progress dialog; 取消 leaves no file)
+    and say how it went in a box kept on ``parent.message_box``; returns the task."""
+    def done(n: int) -> None:
         text = (f"已把今天起{ICS_DAYS}天内的{n}项到期事项导出到\n{path}\n\n"
                 "把这个文件发到手机上（微信、数据线均可）并打开，即可加入手机日历，"
                 "每项在前一天上午9点提醒。") if n else \
             f"今天起{ICS_DAYS}天内没有到期事项；已写出一个空的日历文件：\n{path}"
-        box = QMessageBox(QMessageBox.Icon.Information, "导出完成", text, QMessageBox.StandardButton.Ok, parent)
-    box.button(QMessageBox.StandardButton.Ok).setText("知道了")
-    box.open()
-    return box
+        message(parent, QMessageBox.Icon.Information, "导出完成", text)
+
+    def failed(exc: Exception) -> None:
+        reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+        message(parent, QMessageBox.Icon.Warning, "导出失败", f"无法写入日历文件：{reason}")
+
+    return run_task(parent, lambda r: write_ics(services, path, progress=r.progress, cancelled=r.cancelled),
+                    title="导出日程", text="正在查找到期事项……", describe=ics_progress_text,
+                    on_done=done, on_failed=failed,
+                    on_cancelled=lambda: message(parent, QMessageBox.Icon.Information, "导出已取消",
+                                                 "已取消导出，没有写出日历文件。"))
 
 
 # -- the view ---------------------------------------------------------------------------------
@@ -296,6 +317,7 @@ class TodayView(QWidget):
 
         self.model = TodayModel(self)
         self.table = QTableView()
+        leave_on_tab(self.table)
         self.table.setObjectName("todayTable")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -375,9 +397,13 @@ class TodayView(QWidget):
         self.file_dialog = ask_ics_path(self, self.export_to)
         return self.file_dialog
 
-    def export_to(self, path: str) -> QMessageBox:
-        self.message_box = export_ics_to(self.services, self, path)
-        return self.message_box
+    def export_to(self, path: str) -> BackgroundTask:
+        """Write the .ics file in the background; the result is said in ``self.message_box``."""
+        return export_ics_to(self.services, self, path)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        stop_tasks(self)
+        super().closeEvent(event)
 
 
 class ReminderCountLabel(QLabel):

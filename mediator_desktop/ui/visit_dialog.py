@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -54,12 +53,17 @@ from mediator_desktop.services.followups import (
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.widgets import (
     FieldErrors,
+    ScrollingBody,
     add_row,
     confirm_discard,
     date_edit,
     error_label,
+    fit_to_screen,
     ok_cancel,
+    scale_font,
+    scrolling_body,
     section_label,
+    tab_moves_on,
     text_label,
 )
 
@@ -77,10 +81,7 @@ def date_of(edit: QDateEdit) -> date:
 
 def big_button(text: str) -> QPushButton:
     button = QPushButton(text)
-    font = button.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    button.setFont(font)
+    scale_font(button, 1.15, bold=True)
     button.setMinimumHeight(int(button.fontMetrics().height() * 2.2))
     button.setMinimumWidth(button.fontMetrics().horizontalAdvance("建议向人民法院起诉") + 48)
     return button
@@ -132,7 +133,7 @@ class VisitDialog(QDialog):
         outer.addWidget(self.pages, 1)
         self.form_page = self._build_form(visit, agreement.number if agreement else "")
         self.pages.addWidget(self.form_page)
-        self.next_page = self._build_next_page()
+        self.next_page = scrolling_body(self._build_next_page())
         self.pages.addWidget(self.next_page)
         self.message = error_label()
         outer.addWidget(self.message)
@@ -140,12 +141,12 @@ class VisitDialog(QDialog):
                                  on_ok=self.save, on_cancel=self.reject)
         outer.addWidget(self.buttons)
         self._initial = self.draft()
-        self.resize(860, 900)
+        fit_to_screen(self, (860, 900))
 
     # -- the form -----------------------------------------------------------------------------
 
     def _build_form(self, v: VisitView, agreement_number: str) -> QWidget:
-        scroll = QScrollArea()
+        scroll = ScrollingBody()  # the form scrolls; the buttons stay below it
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -272,7 +273,7 @@ class VisitDialog(QDialog):
 
     def _text_box(self, placeholder: str, text: str, lines: int) -> QPlainTextEdit:
         box = QPlainTextEdit()
-        box.setTabChangesFocus(True)
+        tab_moves_on(box)
         box.setPlaceholderText(placeholder)
         box.setPlainText(text)
         box.setMaximumHeight(self.fontMetrics().lineSpacing() * (lines + 1))

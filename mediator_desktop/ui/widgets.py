@@ -10,19 +10,35 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QDateTime,
+    QEvent,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
     Qt,
 )
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QStyle,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -99,7 +115,6 @@ class FieldErrors:
         """Show the problems; returns those with no bound field (for a general message)."""
         self.clear()
         unplaced: list[FieldProblem] = []
-        first: QWidget | None = None
         for problem in problems:
             key = self._match(problem.field)
             if key is None:
@@ -112,11 +127,23 @@ class FieldErrors:
             label.show()
             if not problem.warning:
                 widget.setStyleSheet(INVALID_STYLE)
-            if first is None:
-                first = widget
-        if first is not None:
-            first.setFocus()
+        self.focus_first()
         return unplaced
+
+    def focus_first(self) -> QWidget | None:
+        """Put the cursor in the first field (in form order) that shows a problem — an error
+        before a mere warning — so after a refused save the user starts correcting where the
+        problems start. Returns the widget that got the focus."""
+        shown = [(widget, label) for widget, label in self._fields.values() if label.text()]
+        errors = [pair for pair in shown if pair[1].styleSheet() == ERROR_STYLE]
+        for widget, _label in (errors or shown)[:1]:
+            target = widget
+            if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:   # a box holding the inputs
+                target = next((w for w in widget.findChildren(QWidget)
+                               if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isEnabled()), widget)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return target
+        return None
 
     def _match(self, field: str) -> str | None:
         if field in self._fields:
@@ -160,11 +187,7 @@ def ok_cancel(ok_text: str, cancel_text: str = "取消", *, on_ok: Callable[[], 
 def section_label(text: str, scale: float = 1.0) -> QLabel:
     """A bold heading over a part of a pane (当事人, 调查与调解…)."""
     label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
+    scale_font(label, scale, bold=True)
     return label
 
 
@@ -176,6 +199,7 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     table.verticalHeader().setVisible(False)  # type: ignore[attr-defined]
     table.horizontalHeader().setStretchLastSection(True)  # type: ignore[attr-defined]
     table.setMinimumHeight(min_height)
+    leave_on_tab(table)
 
 
 def error_label() -> QLabel:
@@ -194,6 +218,9 @@ def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) 
                       QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
     box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
     box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
+    # Enter (and Esc) keep the form: losing typed work takes a deliberate choice.
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
 
     def answered(_result: int) -> None:
         if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
@@ -252,10 +279,7 @@ def text_label(text: str = "", style: str = "", *, bold: bool = False, scale: fl
     if style:
         label.setStyleSheet(style)
     if bold or scale != 1.0:
-        font = label.font()
-        font.setBold(bold)
-        font.setPointSizeF(font.pointSizeF() * scale)
-        label.setFont(font)
+        scale_font(label, scale, bold=bold)
     return label
 
 
@@ -264,14 +288,342 @@ CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 DATE_FORMAT = "yyyy年M月d日 dddd"
 
 
-def date_edit(value: date, *, maximum: date | None = None, minimum: date | None = None) -> QDateEdit:
-    """A date field with a calendar to pick from, showing the weekday in Chinese."""
-    edit = QDateEdit()
+class DateEdit(QDateEdit):
+    """A date field that shows 2026年11月23日 星期一 and takes what people type: 20261123,
+    2026-11-23, 2026.11.23 or 2026年11月23日 (everything :func:`parse_date` reads), after Tab
+    has selected the whole date. Tab leaves the field (a plain QDateEdit walks its year, month
+    and day first); arrows still step the day, month or year under the cursor."""
+
+    _WEEKDAY = re.compile(r"\s*(星期.?|周.?)?\s*$")
+    _PARTIAL = re.compile(r"[\d\s年月日./-]*(星期.?|周.?)?\s*")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setKeyboardTracking(False)     # half-typed dates are read when the field is left
+
+    def _typed(self, text: str) -> date | None:
+        try:
+            return parse_date(self._WEEKDAY.sub("", text))
+        except ValueError:
+            return None
+
+    def validate(self, text: str, pos: int) -> object:  # type: ignore[override]
+        value = self._typed(text)
+        if value is not None and self.minimumDate() <= qdate(value) <= self.maximumDate():
+            return QValidator.State.Acceptable, text, pos
+        if self._PARTIAL.fullmatch(text):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:
+        value = self._typed(text)
+        return QDateTime(qdate(value), self.time()) if value is not None else super().dateTimeFromText(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.text() and event.text().isprintable() and not mods:
+            QAbstractSpinBox.keyPressEvent(self, event)     # typed text goes in as typed
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason):
+            self.lineEdit().selectAll()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 (Qt's name)
+        return QWidget.focusNextPrevChild(self, next)
+
+
+def date_edit(value: date | None = None, *, maximum: date | None = None,
+              minimum: date | None = None) -> DateEdit:
+    """A date field with a calendar to pick from, showing the weekday in Chinese; dates can
+    also be typed as 20261123 or 2026-11-23."""
+    edit = DateEdit()
     edit.setCalendarPopup(True)
     edit.setLocale(CHINESE)
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setMinimumDate(qdate(minimum) if minimum else QDate(2000, 1, 1))
     if maximum is not None:
         edit.setMaximumDate(qdate(maximum))
-    edit.setDate(qdate(value))
+    if value is not None:
+        edit.setDate(qdate(value))
     return edit
+
+
+# -- keyboard --------------------------------------------------------------------------------
+
+
+def leave_on_tab(*views: QAbstractItemView) -> None:
+    """Tab leaves a table or list for the next field (arrows still move inside it)."""
+    for view in views:
+        view.setTabKeyNavigation(False)
+
+
+def tab_chain(widgets: Iterable[QWidget | None]) -> None:
+    """Tab visits ``widgets`` in this order (reading order, not the order they were made)."""
+    chain = [w for w in widgets if w is not None]
+    for first, second in zip(chain, chain[1:]):
+        QWidget.setTabOrder(first, second)
+
+
+class _CtrlTabTypesTab(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Tab \
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier \
+                and isinstance(watched, (QPlainTextEdit, QTextEdit)) and not watched.isReadOnly():
+            watched.insertPlainText("\t")
+            return True
+        return False
+
+
+_CTRL_TAB = _CtrlTabTypesTab()
+
+
+def tab_moves_on(*edits: QPlainTextEdit | QTextEdit) -> None:
+    """In a multi-line text field Tab moves to the next field like everywhere else; a tab
+    character, when one is really wanted, is typed with Ctrl+Tab."""
+    for edit in edits:
+        edit.setTabChangesFocus(True)
+        edit.installEventFilter(_CTRL_TAB)
+        if not edit.toolTip():
+            edit.setToolTip("Tab：到下一项；Ctrl+Tab：输入制表符")
+
+
+class _WheelGuard(QObject):
+    """The mouse wheel scrolls the page: it changes a date, number or choice only in the field
+    that has the cursor, never one the pointer happens to pass over."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, (QAbstractSpinBox, QComboBox)):
+            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif kind == QEvent.Type.Wheel and isinstance(watched, (QAbstractSpinBox, QComboBox)) \
+                and not watched.hasFocus():
+            event.ignore()          # passed on to the scroll area around it
+            return True
+        return False
+
+
+_WHEEL_GUARD = _WheelGuard()
+
+
+def install_input_guards(app: QApplication) -> None:
+    """Once at start-up: the wheel changes only the focused field (see :class:`_WheelGuard`)."""
+    app.installEventFilter(_WHEEL_GUARD)
+
+
+# -- font size and screen size ---------------------------------------------------------------
+# The room PCs are 1366×768 (some 1280×720) and the users choose a large font: every window is
+# sized from what it needs, clamped to the screen, and every label follows the font setting.
+
+#: Dynamic property: this widget's font is ``scale`` × the application font (re-applied when
+#: the font size setting changes).
+FONT_SCALE_PROPERTY = "fontScale"
+#: Dynamic property: the size a window would like (``fit_to_screen``'s ``preferred``).
+PREFERRED_SIZE_PROPERTY = "preferredSize"
+#: Room for the title bar and borders before a window has been shown (Windows 10 at 96 dpi).
+FRAME_ALLOWANCE = QSize(16, 40)
+
+
+def scale_font(widget: QWidget, scale: float = 1.0, *, bold: bool | None = None) -> None:
+    """Give ``widget`` a font ``scale`` times the application font (bold if asked) that keeps
+    that proportion when the font size setting changes (see :func:`follow_font_size`)."""
+    font = widget.font()
+    if bold is not None:
+        font.setBold(bold)
+    if scale != 1.0:
+        font.setPointSizeF(QApplication.font().pointSizeF() * scale)
+        widget.setProperty(FONT_SCALE_PROPERTY, scale)
+    widget.setFont(font)
+
+
+def follow_font_size(app: QApplication) -> None:
+    """After the application font changed: scaled fonts take the new size, widgets with their
+    own style sheet (red error lines, banners, counts) are polished again so they take it too,
+    and the open windows are fitted to the screen again (smaller when the font got smaller)."""
+    base = app.font().pointSizeF()
+    for widget in app.allWidgets():
+        scale = widget.property(FONT_SCALE_PROPERTY)
+        if scale:
+            font = widget.font()
+            font.setPointSizeF(base * float(scale))
+            widget.setFont(font)
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)  # a style-sheeted widget keeps the old font otherwise
+    for window in app.topLevelWidgets():
+        if window.isVisible() and window.isWindow() and window.windowType() not in (
+                Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+            window.updateGeometry()
+            app.sendPostedEvents()
+            refit(window)
+
+
+def screen_area(window: QWidget) -> QRect:
+    """The available geometry (without task bar) of the screen ``window`` is on, or of its
+    parent's screen before it is shown."""
+    parent = window.parentWidget()
+    screen = (parent.window().screen() if parent is not None else None) or window.screen() \
+        or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def _frame_size(window: QWidget) -> QSize:
+    """Title bar and borders of ``window`` (estimated until the window system has told us)."""
+    if window.isVisible():
+        extra = window.frameGeometry().size() - window.geometry().size()
+        if extra.width() > 0 or extra.height() > 0:
+            return extra.expandedTo(QSize(0, 0))
+    return FRAME_ALLOWANCE
+
+
+def fit_to_screen(window: QWidget, preferred: QSize | tuple[int, int] | None = None, *,
+                  centre: bool = True) -> None:
+    """Size ``window`` to what it needs (its size hint, at least ``preferred``) but never more
+    than the screen's available area minus the title bar, and (``centre``) centre it on its
+    parent, kept wholly on that screen. Call it instead of ``resize(w, h)``; the preferred size
+    is remembered so a change of font size can fit the window again (:func:`refit`)."""
+    if preferred is not None:
+        size = QSize(*preferred) if isinstance(preferred, tuple) else QSize(preferred)
+        window.setProperty(PREFERRED_SIZE_PROPERTY, size)
+    wanted = window.property(PREFERRED_SIZE_PROPERTY)
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    hint = window.sizeHint().expandedTo(window.minimumSizeHint())
+    if isinstance(wanted, QSize):
+        hint = hint.expandedTo(wanted)
+    _place(window, hint, centre=centre)
+
+
+def _place(window: QWidget, size: QSize, *, centre: bool) -> None:
+    area = screen_area(window)
+    frame = _frame_size(window)
+    room = area.size() - frame
+    size = size.boundedTo(room).expandedTo(QSize(1, 1))
+    window.resize(size)
+    outer = size + frame
+    if centre:
+        parent = window.parentWidget()
+        anchor = parent.window().frameGeometry() if parent is not None and parent.isVisible() else area
+        top_left = anchor.center() - QPoint(outer.width() // 2, outer.height() // 2)
+    else:
+        top_left = window.frameGeometry().topLeft()
+    x = min(max(top_left.x(), area.left()), area.right() + 1 - outer.width())
+    y = min(max(top_left.y(), area.top()), area.bottom() + 1 - outer.height())
+    window.move(max(x, area.left()), max(y, area.top()))
+
+
+def refit(window: QWidget) -> None:
+    """Fit an open window again after the font size changed: dialogs (and windows sized with
+    :func:`fit_to_screen`) to their new size hint, other windows (the main window, the agenda)
+    only kept within the screen; a maximised window stays as it is."""
+    if window.isMaximized() or window.isFullScreen():
+        return
+    if window.property(PREFERRED_SIZE_PROPERTY) is not None or window.inherits("QDialog"):
+        fit_to_screen(window, centre=False)
+    else:
+        _place(window, window.size().expandedTo(window.minimumSizeHint()), centre=False)
+
+
+class ScrollingBody(QScrollArea):
+    """A scroll area whose size hint is its whole content (a QScrollArea's own is capped at a
+    few hundred pixels), so :func:`fit_to_screen` makes the dialog as large as the form where
+    the screen allows and lets it scroll where it does not."""
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint().expandedTo(content.minimumSizeHint())
+        frame = 2 * self.frameWidth()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(hint.width() + frame + bar, hint.height() + frame)
+
+
+def scrolling_body(content: QWidget, *, frame: bool = False) -> ScrollingBody:
+    """Wrap a long form so it scrolls inside its dialog; the dialog's button row stays outside
+    (below) so it is always on the screen."""
+    scroll = ScrollingBody()
+    scroll.setWidgetResizable(True)
+    if not frame:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
+
+
+class FlowLayout(QLayout):
+    """Widgets in a row that wraps onto the next line when the window is too narrow (a row of
+    filters or buttons at a large font on a 1366-pixel screen)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt API
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt API
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt API
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt API
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt API
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """All on one line."""
+        width = height = 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            width += hint.width() + (self.spacing() if width else 0)
+            height = max(height, hint.height())
+        m = self.contentsMargins()
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        """The widest single widget."""
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line = area.x(), area.y(), 0
+        gap = self.spacing()
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line = area.x(), y + line + gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(min(hint.width(), area.width()), hint.height())))
+            x += hint.width() + gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + m.bottom()

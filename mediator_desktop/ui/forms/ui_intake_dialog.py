@@ -15,11 +15,13 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
-    QDateEdit, QDialog, QDialogButtonBox, QGridLayout,
+    QDialog, QDialogButtonBox, QFrame, QGridLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
     QPushButton, QSizePolicy, QSpacerItem, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget)
+
+from mediator_desktop.ui.widgets import (DateEdit, ScrollingBody)
 
 class Ui_IntakeDialog(object):
     def setupUi(self, IntakeDialog):
@@ -34,7 +36,16 @@ class Ui_IntakeDialog(object):
 
         self.mainLayout.addWidget(self.generalMessage)
 
-        self.caseBox = QGroupBox(IntakeDialog)
+        self.bodyScroll = ScrollingBody(IntakeDialog)
+        self.bodyScroll.setObjectName(u"bodyScroll")
+        self.bodyScroll.setFrameShape(QFrame.NoFrame)
+        self.bodyScroll.setWidgetResizable(True)
+        self.body = QWidget()
+        self.body.setObjectName(u"body")
+        self.bodyLayout = QVBoxLayout(self.body)
+        self.bodyLayout.setObjectName(u"bodyLayout")
+        self.bodyLayout.setContentsMargins(0, 0, 0, 0)
+        self.caseBox = QGroupBox(self.body)
         self.caseBox.setObjectName(u"caseBox")
         self.caseGrid = QGridLayout(self.caseBox)
         self.caseGrid.setObjectName(u"caseGrid")
@@ -44,7 +55,7 @@ class Ui_IntakeDialog(object):
 
         self.caseGrid.addWidget(self.receivedOnLabel, 0, 0, 1, 1)
 
-        self.receivedOn = QDateEdit(self.caseBox)
+        self.receivedOn = DateEdit(self.caseBox)
         self.receivedOn.setObjectName(u"receivedOn")
         self.receivedOn.setCalendarPopup(True)
 
@@ -227,9 +238,9 @@ class Ui_IntakeDialog(object):
         self.caseGrid.addWidget(self.recorderError, 17, 1, 1, 1)
 
 
-        self.mainLayout.addWidget(self.caseBox)
+        self.bodyLayout.addWidget(self.caseBox)
 
-        self.partiesBox = QGroupBox(IntakeDialog)
+        self.partiesBox = QGroupBox(self.body)
         self.partiesBox.setObjectName(u"partiesBox")
         self.partiesGrid = QGridLayout(self.partiesBox)
         self.partiesGrid.setObjectName(u"partiesGrid")
@@ -290,7 +301,11 @@ class Ui_IntakeDialog(object):
         self.partiesGrid.addWidget(self.partiesError, 1, 0, 1, 2)
 
 
-        self.mainLayout.addWidget(self.partiesBox)
+        self.bodyLayout.addWidget(self.partiesBox)
+
+        self.bodyScroll.setWidget(self.body)
+
+        self.mainLayout.addWidget(self.bodyScroll)
 
         self.buttonBox = QDialogButtonBox(IntakeDialog)
         self.buttonBox.setObjectName(u"buttonBox")
