@@ -261,7 +261,9 @@ def test_ics_export_from_the_today_view_and_the_menu(qtbot, gui, tmp_path) -> No
     assert dialog.selectedFiles()[0].endswith(ICS_FILE_NAME)
     dialog.reject()
     target = tmp_path / "调解日程.ics"
-    box = view.export_to(str(target))
+    task = view.export_to(str(target))               # written in the background
+    qtbot.waitUntil(lambda: task.outcome is not None)
+    box = view.message_box
     items = ics_items(services)
     assert "已把今天起90天内的" in box.text() and f"{len(items)}项" in box.text()
     box.close()
@@ -275,7 +277,9 @@ def test_ics_export_from_the_today_view_and_the_menu(qtbot, gui, tmp_path) -> No
     assert {e.decoded("dtstart") for e in events} >= {date(2026, 11, 23), date(2026, 11, 27), date(2026, 12, 21)}
     assert "龙门街道人民调解委员会" in str(cal["x-wr-calname"])
     # A folder that does not exist: a message, no crash.
-    failed = view.export_to(str(tmp_path / "没有这个文件夹" / "调解日程.ics"))
+    task = view.export_to(str(tmp_path / "没有这个文件夹" / "调解日程.ics"))
+    qtbot.waitUntil(lambda: task.outcome is not None)
+    failed = view.message_box
     assert failed.icon() == QMessageBox.Icon.Warning and "无法写入" in failed.text()
     failed.close()
     # The same export from the main window's menu.
@@ -286,7 +290,9 @@ def test_ics_export_from_the_today_view_and_the_menu(qtbot, gui, tmp_path) -> No
     assert window.file_dialog.isVisible() and window.file_dialog.selectedFiles()[0].endswith(ICS_FILE_NAME)
     window.file_dialog.reject()
     other = tmp_path / "手机.ics"
-    window.export_schedule_to(str(other)).close()
+    task = window.export_schedule_to(str(other))
+    qtbot.waitUntil(lambda: task.outcome == "done")
+    window.message_box.close()
     assert len(list(Calendar.from_ical(other.read_bytes()).walk("VEVENT"))) == len(items)
 
 

@@ -345,13 +345,20 @@ def _page_number_stamps(pages: list[Any], style: DocumentStyle) -> list[Any]:
 
 def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
                      options: BuildOptions = DEFAULT_OPTIONS,
-                     attachments: tuple[Attachment, ...] = ()) -> tuple[bytes, list[FileItem]]:
-    """The whole case file as one PDF in binding order, and the items it was made of."""
+                     attachments: tuple[Attachment, ...] = (),
+                     on_step: Callable[[int, int], None] | None = None) -> tuple[bytes, list[FileItem]]:
+    """The whole case file as one PDF in binding order, and the items it was made of.
+
+    ``on_step(done, total)`` is called before each item and before the binding (it may raise
+    to stop the work: the caller's way of cancelling)."""
     items = file_items(org, case, options, attachments)
     parts: list[bytes] = []
     lines: list[tuple[str, str, str, str]] = []
     page = 1
-    for item in items[:-1]:
+    total = len(items)
+    for k, item in enumerate(items[:-1]):
+        if on_step is not None:
+            on_step(k, total)
         bound, electronic = _split(item.attachments, style)
         rendered = [render_pdf(d, style) for d in item.documents]
         rendered += _attachment_parts(bound, style, case.get("code", ""))
@@ -366,6 +373,8 @@ def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
         parts.extend(rendered)
         page += count
     lines.append(("13", ITEM_NAMES[13], "", ""))
+    if on_step is not None:
+        on_step(total - 1, total)
     writer = PdfWriter()
     head = [render_pdf(cover(org, case), style), render_pdf(contents(org, case, lines), style)]
     tail = [render_pdf(back_cover(org, case, page - 1), style)]

@@ -19,6 +19,7 @@ from mediator_desktop.domain import judicial
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.progress import CancelCheck, Progress, step
 from mediator_desktop.storage.models import Case, Organization
 
 if TYPE_CHECKING:
@@ -108,13 +109,18 @@ class DocumentService:
         except forms.DocumentDataError as exc:
             raise DocumentError(str(exc)) from exc
 
-    def render(self, code: str, kind: str, fmt: str, style: DocumentStyle, *, court: str = "") -> RenderedDocument:
-        """The document as ``fmt`` bytes; generating it is recorded in the case's history."""
+    def render(self, code: str, kind: str, fmt: str, style: DocumentStyle, *, court: str = "",
+               progress: Progress | None = None, cancelled: CancelCheck | None = None) -> RenderedDocument:
+        """The document as ``fmt`` bytes; generating it is recorded in the case's history.
+
+        The case file (卷宗, many pages) reports ``progress(done, total)`` item by item and stops
+        when ``cancelled()`` turns true (:class:`~mediator_desktop.services.errors.Cancelled`);
+        a single form is quick and reports only its end."""
         if fmt not in FORMATS:
             raise DocumentError(f"文件格式只能是 pdf 或 docx，不能是“{fmt}”")
         options = forms.BuildOptions(court, style.sign_and_fingerprint)
         if kind == catalog.CASE_FILE:
-            return self._case_file(code, fmt, style, options)
+            return self._case_file(code, fmt, style, options, progress, cancelled)
         document = self.build(code, kind, options)
         try:
             if fmt == "pdf":
@@ -127,20 +133,25 @@ class DocumentService:
                 data = render_docx(document, style)
         except MissingGlyphError as exc:
             raise DocumentError(str(exc)) from exc
+        step(progress, cancelled, 1, 1)
         self._record(code, kind, fmt, document.title)
         return RenderedDocument(document, data, fmt)
 
-    def _case_file(self, code: str, fmt: str, style: DocumentStyle, options: forms.BuildOptions) -> RenderedDocument:
+    def _case_file(self, code: str, fmt: str, style: DocumentStyle, options: forms.BuildOptions,
+                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> RenderedDocument:
         if fmt != "pdf":
             raise DocumentError("整卷卷宗只生成 PDF；其中的各份文书可以分别生成 Word 文件")
         from mediator_desktop.documents.casefile import render_case_file
 
+        step(progress, cancelled, 0, 0)
         try:
             data, _items = render_case_file(self.org_header(), self.case_data(code, signed_records_only=True),
                                             style, options,
-                                            attachments=self.case_file_attachments(code))
+                                            attachments=self.case_file_attachments(code),
+                                            on_step=lambda done, total: step(progress, cancelled, done, total))
         except MissingGlyphError as exc:
             raise DocumentError(str(exc)) from exc
+        step(progress, cancelled, 1, 1)
         document = Document(catalog.CASE_FILE, "调解卷宗", [], file_stem=f"调解卷宗-{code}")
         self._record(code, catalog.CASE_FILE, fmt, document.title)
         return RenderedDocument(document, data, fmt)

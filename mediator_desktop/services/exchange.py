@@ -7,9 +7,11 @@ Export writes what import reads back to the same data (absent optional fields st
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -29,6 +31,7 @@ from mediator_desktop.services.cases import (
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.storage.models import (
     Agreement,
@@ -112,16 +115,25 @@ class ExchangeService:
 
     # -- import -------------------------------------------------------------------------------
 
-    def import_text(self, text: str | bytes, *, update_existing: bool = False) -> ImportResult:
+    def import_text(self, text: str | bytes, *, update_existing: bool = False,
+                    progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ImportResult:
+        step(progress, cancelled, 0, 0)
         doc, problems = load_document(text)
         if problems:
             raise ExchangeError(problems)
-        return self.import_document(doc, update_existing=update_existing)
+        return self.import_document(doc, update_existing=update_existing, progress=progress, cancelled=cancelled)
 
-    def import_document(self, doc: Any, *, update_existing: bool = False) -> ImportResult:
+    def import_document(self, doc: Any, *, update_existing: bool = False,
+                        progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ImportResult:
+        """Import every case of ``doc`` or none. ``progress(done, total)`` is called as the
+        cases are checked (the first half of ``total``) and written (the second half); total 0
+        while the document itself is validated. When ``cancelled()`` turns true the import stops
+        and nothing is written (:class:`~mediator_desktop.services.errors.Cancelled`)."""
+        step(progress, cancelled, 0, 0)
         problems = validate_document(doc)
         if problems:
             raise ExchangeError(problems)
+        total = 2 * len(doc["cases"])
         created: list[str] = []
         updated: list[str] = []
         today, now = self.ctx.today(), self.ctx.now()
@@ -136,6 +148,7 @@ class ExchangeService:
             # 1. Check every case before writing any (all or nothing).
             plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
             for i, data in enumerate(doc["cases"]):
+                step(progress, cancelled, i, total)
                 path = f"$.cases[{i}]"
                 if data["dispute_type"] not in types:
                     problems.append(Problem(
@@ -161,7 +174,8 @@ class ExchangeService:
             # 3. Write, flushing in batches so the inserts go out many rows at a time.
             mediators = self._mediators_by_name(s)
             batch: list[tuple[Case, bool]] = []
-            for (data, drafts, case_id), number in zip(plans, numbers):
+            for k, ((data, drafts, case_id), number) in enumerate(zip(plans, numbers)):
+                step(progress, cancelled, len(plans) + k, total)
                 is_new = case_id is None
                 if is_new:
                     case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name)
@@ -187,6 +201,8 @@ class ExchangeService:
                     self._flush_batch(s, batch, created, updated)
             self._flush_batch(s, batch, created, updated)
             self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
+            # The last moment to stop: after this the transaction commits.
+            step(progress, cancelled, total, total)
         return ImportResult(created, updated)
 
     def _allocate_codes(self, s: Session, org: Organization,
@@ -363,8 +379,21 @@ class ExchangeService:
 
     # -- export -------------------------------------------------------------------------------
 
+    def export_to_file(self, path: str | Path, codes: list[str] | None = None, *, masked: bool = False,
+                       progress: Progress | None = None, cancelled: CancelCheck | None = None) -> int:
+        """Write the export (see :meth:`export_document`) to ``path`` as UTF-8 JSON; returns
+        the number of cases. The file appears only when complete: a failure or a cancel
+        (:class:`~mediator_desktop.services.errors.Cancelled`) leaves no partial file."""
+        doc = self.export_document(codes, masked=masked, progress=progress, cancelled=cancelled)
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        step(progress, cancelled, len(doc["cases"]), len(doc["cases"]))
+        with replacing_file(path) as out:
+            out.write(text.encode("utf-8"))
+        return len(doc["cases"])
+
     def export_document(self, codes: list[str] | None = None, *, masked: bool = False,
-                        for_documents: bool = False) -> dict[str, Any]:
+                        for_documents: bool = False, progress: Progress | None = None,
+                        cancelled: CancelCheck | None = None) -> dict[str, Any]:
         """The cases (all, or those with ``codes``) as a case-exchange document.
 
         ``masked`` gives an export for sharing: ID numbers and phones masked as in lists
@@ -376,9 +405,14 @@ class ExchangeService:
         plus the record headers, each party's rights notice, what a follow-up visit found beyond
         the format (see :meth:`_follow_up_for_documents`) and the enforcement of a confirmed
         agreement. It is not an exchange document.
+
+        ``progress(done, total)`` is called for each case written out (total 0 while the cases
+        are read); when ``cancelled()`` turns true the export stops with
+        :class:`~mediator_desktop.services.errors.Cancelled`.
         """
         from mediator_desktop.services.errors import NotFoundError
 
+        step(progress, cancelled, 0, 0)
         with self.ctx.db.read() as s:
             org = s.scalars(select(Organization).order_by(Organization.id)).first()
             org_out: dict[str, Any] = {}
@@ -408,7 +442,14 @@ class ExchangeService:
                 if missing:
                     raise NotFoundError(f"找不到案号为“{missing[0]}”的案件")
                 stmt = stmt.where(Case.code.in_(codes))
-            cases = [self._case_out(c, masked, for_documents) for c in s.scalars(stmt)]
+            if progress is None and cancelled is None:
+                cases = [self._case_out(c, masked, for_documents) for c in s.scalars(stmt)]
+            else:
+                rows = list(s.scalars(stmt))
+                cases = []
+                for k, c in enumerate(rows):
+                    step(progress, cancelled, k, len(rows))
+                    cases.append(self._case_out(c, masked, for_documents))
         return {"format": FORMAT, "version": VERSION, "organization": org_out, "cases": cases}
 
     def _case_out(self, c: Case, masked: bool, for_documents: bool = False) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
 from mediator_desktop.domain.text import clause_number
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
 from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.progress import CancelCheck, Progress
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -224,17 +225,22 @@ class ReminderService:
         return names
 
 
-def to_ics(items: Sequence[Reminder], organization: str = "", now: datetime | None = None) -> bytes:
+def to_ics(items: Sequence[Reminder], organization: str = "", now: datetime | None = None, *,
+           progress: Progress | None = None, cancelled: CancelCheck | None = None) -> bytes:
     """The reminders as an iCalendar file: one all-day event each, with an alarm the morning
-    before; a provisional date says so in its title."""
+    before; a provisional date says so in its title. ``progress(done, total)`` counts the
+    events; ``cancelled()`` stops it (:class:`~mediator_desktop.services.errors.Cancelled`)."""
     from icalendar import Alarm, Calendar, Event
+
+    from mediator_desktop.services.progress import step
 
     cal = Calendar()
     cal.add("prodid", "-//mediator-desktop//调解工作台//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{organization}调解日程" if organization else "调解日程")
     stamp = now or datetime.now().replace(microsecond=0)
-    for r in items:
+    for k, r in enumerate(items):
+        step(progress, cancelled, k, len(items))
         event = Event()
         ref = f"{r.kind}-{r.case_id}-{r.ref_id or 0}-{r.due.isoformat()}"
         event.add("uid", f"{ref}@mediator-desktop")

@@ -41,7 +41,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.reminders import Reminder, to_ics
 from mediator_desktop.ui.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, leave_on_tab
+from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -288,6 +288,7 @@ class TodayView(QWidget):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("今日提醒")
+        close_on_escape(self)
         self.items: list[Reminder] = []
         self.counts: dict[str, int] = {}
         lay = QVBoxLayout(self)
