@@ -20,7 +20,7 @@ from mediator_desktop.documents.model import Document, Run, walk_runs
 from mediator_desktop.documents.style import DocumentStyle, FontFace
 
 # Characters that are layout, not glyphs: a renderer handles them itself.
-_LAYOUT = frozenset("\n\r\t\u200b\u200c\u200d\ufeff")
+_LAYOUT = frozenset("\n\r\t\u200b\u200c\u200d\u2060\ufeff")
 _lock = threading.Lock()
 
 

@@ -11,8 +11,43 @@ font can draw stops the print with a message naming the character and the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+
+#: U+2060 WORD JOINER: no line break on either side, takes no room (both renderers honour it).
+WORD_JOINER = "\u2060"
+
+# What a line must never cut (issue 12): a case or document code such as （2026）忙畔人调字第1号
+# or 〔2026〕龙调字第001号, a date 2026年10月9日 (and a time 9时30分 after it), a phone number
+# with its area code 0883-2123456.
+_UNBREAKABLE = re.compile(
+    r"[（(〔\[]\d{4}[）)〕\]][^\s，。；：、,;:（(〔\[]{0,24}?第\d+号"
+    r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:\d{1,2}时(?:\d{1,2}分)?)?"
+    r"|\d{1,2}月\d{1,2}日"
+    r"|\d{1,2}时\d{1,2}分"
+    r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?"
+)
+
+
+def unbreakable_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every span of ``text`` that must stay on one line."""
+    return [m.span() for m in _UNBREAKABLE.finditer(text)]
+
+
+def keep_whole(text: str) -> str:
+    """``text`` with a word joiner between the characters of every span that must stay on one
+    line. The renderers call this; the document's own text (hashed, tested) has no joiners."""
+    spans = unbreakable_spans(text)
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in spans:
+        out.append(text[at:start])
+        out.append(WORD_JOINER.join(text[start:end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 class Align(str, Enum):

@@ -1,7 +1,8 @@
 """PDF renderer (reportlab): a :class:`~mediator_desktop.documents.model.Document` → PDF bytes.
 
 Fonts are embedded (TrueType subsets), so the PDF shows Chinese on a PC with no Chinese font.
-Lines break by CJK rules (``wordWrap='CJK'``). Text is split into runs by font coverage, so a
+Lines break by Chinese rules on a grid of 28 characters (``pdf_lines``: codes, dates and phone
+numbers stay whole, lines are justified). Text is split into runs by font coverage, so a
 character the main font lacks comes from a fallback font; one that no font has stops the render
 with :class:`~mediator_desktop.documents.glyphs.MissingGlyphError`.
 """
@@ -20,15 +21,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import KeepTogether as RLKeepTogether
 from reportlab.platypus import PageBreak as RLPageBreak
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
 from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
+from mediator_desktop.documents.pdf_lines import GridParagraph
 from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
 from mediator_desktop.documents.model import (
     Align,
@@ -42,6 +43,7 @@ from mediator_desktop.documents.model import (
     Role,
     Spacer,
     Table,
+    keep_whole,
 )
 from mediator_desktop.documents.style import DocumentStyle
 
@@ -82,7 +84,7 @@ class _Renderer:
         for run in paragraph.runs:
             run_faces = self.style.title_faces if run.bold and paragraph.role not in (Role.TITLE, Role.HEADING) \
                 else faces
-            for face, piece in split_by_font(run.text, run_faces, run.field):
+            for face, piece in split_by_font(keep_whole(run.text), run_faces, run.field):
                 text = escape(piece).replace("\n", "<br/>")
                 if face != faces[0]:
                     text = f'<font name="{font_name(face)}">{text}</font>'
@@ -103,7 +105,7 @@ class _Renderer:
                 name=f"md-{len(self._styles)}",
                 fontName=font_name(self.style.faces(p.role)[0]),
                 fontSize=size, leading=leading, alignment=_ALIGN[align],
-                firstLineIndent=2 * size if p.indent else 0,
+                firstLineIndent=2 * (size + self.style.char_space(p.role)) if p.indent else 0,
                 wordWrap="CJK", keepWithNext=int(p.keep_with_next),
                 spaceBefore=p.space_before * leading, spaceAfter=p.space_after * leading,
                 allowWidows=0, allowOrphans=0,
@@ -113,7 +115,7 @@ class _Renderer:
     def paragraph(self, p: Paragraph) -> Flowable:
         if not p.runs:
             return RLSpacer(1, self.style.leading(p.role))
-        return RLParagraph(self.markup(p), self.paragraph_style(p))
+        return GridParagraph(self.markup(p), self.paragraph_style(p), char_space=self.style.char_space(p.role))
 
     # -- blocks -------------------------------------------------------------------------------
 
@@ -279,7 +281,7 @@ def render_pdf(document: Document, style: DocumentStyle) -> bytes:
     check_document(document, style)
     renderer = _Renderer(document, style)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         out, pagesize=A4,
         leftMargin=style.margin_left_mm * mm, rightMargin=style.margin_right_mm * mm,
         topMargin=style.margin_top_mm * mm, bottomMargin=style.margin_bottom_mm * mm,
@@ -288,6 +290,11 @@ def render_pdf(document: Document, style: DocumentStyle) -> bytes:
         # Not Helvetica: every font the PDF names must be one it embeds.
         initialFontName=font_name(style.body_faces[0]), initialFontSize=style.size_body,
     )
+    # The text box is exactly the margins' (156 × 225 mm by GB/T 9704): no frame padding, which
+    # would take 6 pt from every side and leave room for 27 characters and 21 lines.
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="text",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(renderer.story(), canvasmaker=renderer.furniture_canvas())
     return out.getvalue()
 
