@@ -30,7 +30,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
 from mediator_desktop.ui.today_view import WEEKDAYS, reminder_tooltip, urgency_brushes
-from mediator_desktop.ui.widgets import ERROR_STYLE, leave_on_tab
+from mediator_desktop.ui.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
 
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")
@@ -240,6 +240,7 @@ class AgendaView(QWidget):
     def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
+        close_on_escape(self)
         self.mode = "week"
         self.current = services.today()
         lay = QVBoxLayout(self)
@@ -260,10 +261,8 @@ class AgendaView(QWidget):
             bar.addWidget(b)
         bar.addSpacing(16)
         self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title.setWordWrap(True)  # wraps rather than widen the window at a large font
+        scale_font(self.title, 1.2, bold=True)
         bar.addWidget(self.title, 1)
         self.refresh_button = QPushButton("刷新")
         bar.addWidget(self.refresh_button)

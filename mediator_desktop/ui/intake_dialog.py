@@ -29,6 +29,7 @@ from mediator_desktop.ui.party_dialog import PartyDialog
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
     FieldErrors,
+    click_text_to_check,
     confirm_discard,
     fill_enum_combo,
     fit_to_screen,
@@ -108,6 +109,7 @@ class IntakeDialog(QDialog):
             self.errors.bind(field, widget, label)
         u.generalMessage.hide()
         tab_moves_on(u.summary, u.requests)
+        click_text_to_check(u.mediatorList)
         leave_on_tab(u.partiesTable)
         u.generalMessage.setStyleSheet(ERROR_STYLE)
         self._fill_choices()

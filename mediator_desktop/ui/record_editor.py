@@ -48,6 +48,7 @@ from mediator_desktop.ui.session_dialog import add_check_item, checked_data, fit
 from mediator_desktop.ui.widgets import (
     FieldErrors,
     add_row,
+    click_text_to_check,
     error_label,
     fit_to_screen,
     ok_cancel,
@@ -522,6 +523,7 @@ class RecordEditor(QDialog):
         for p in self.detail.parties:
             add_check_item(self.present, p.name, p.position, False)
         fit_list(self.present, 1)
+        click_text_to_check(self.present)
         add_row(form, self.errors, "present", "当事人(&P)：", self.present)
         self.recorder = QLineEdit()
         add_row(form, self.errors, "recorder", "记录人(&R)：", self.recorder)
@@ -562,7 +564,7 @@ class RecordEditor(QDialog):
             item = self.present.item(i)
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in present
                                else Qt.CheckState.Unchecked)
-        self.recorder.setText(v.recorder)
+        self.recorder.setText(self._recorder_shown(v))
         self.body.setPlainText(v.record)
         self.body.moveCursor(QTextCursor.MoveOperation.End)     # ready to go on writing
         self.outcome.setPlainText(v.outcome)
@@ -614,9 +616,17 @@ class RecordEditor(QDialog):
                 "participants": self.participants.toPlainText(), "present": d.present,
                 "record": d.record, "outcome": d.outcome}
 
+    def _recorder_shown(self, v: SessionView) -> str:
+        """记录人 as the form shows it: the session's, or when none was entered (a session
+        scheduled elsewhere) the case's recorder, else the user of this PC — saved with the record."""
+        if v.recorder or self.locked(v):
+            return v.recorder
+        return self.detail.recorder or self.services.ctx.actor.name
+
     def _database_state(self) -> dict[str, Any]:
         v = self.view
-        return {"place": v.place, "subject": v.subject, "interviewee": v.interviewee, "recorder": v.recorder,
+        return {"place": v.place, "subject": v.subject, "interviewee": v.interviewee,
+                "recorder": self._recorder_shown(v),
                 "participants": "\n".join(v.participants), "present": list(v.present),
                 "record": v.record, "outcome": v.outcome}
 

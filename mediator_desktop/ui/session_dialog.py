@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,9 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import SessionDraft, SessionView
 from mediator_desktop.ui.widgets import (
     FieldErrors,
+    TimeEdit,
     add_row,
+    click_text_to_check,
     date_edit,
     error_label,
     fill_enum_combo,
@@ -99,10 +100,8 @@ class SessionDialog(QDialog):
         times = QWidget()
         row = QHBoxLayout(times)
         row.setContentsMargins(0, 0, 0, 0)
-        self.start = QTimeEdit()
-        self.start.setDisplayFormat("HH:mm")
-        self.end = QTimeEdit()
-        self.end.setDisplayFormat("HH:mm")
+        self.start = TimeEdit()
+        self.end = TimeEdit()
         row.addWidget(QLabel("从"))
         row.addWidget(self.start)
         row.addWidget(QLabel("到"))
@@ -142,6 +141,7 @@ class SessionDialog(QDialog):
             if m.active or m.id in chosen:
                 add_check_item(self.mediators, m.name + ("" if m.active else "（已停用）"), m.id, m.id in chosen)
         fit_list(self.mediators, 5)
+        click_text_to_check(self.mediators)
         add_row(form, self.errors, "mediator_ids", "调解员(&M)：", self.mediators)
 
         self.present = QListWidget()
@@ -149,6 +149,7 @@ class SessionDialog(QDialog):
         for p in self.detail.parties:
             add_check_item(self.present, p.name, p.position, p.position in present)
         fit_list(self.present, 5)
+        click_text_to_check(self.present)
         add_row(form, self.errors, "present", "当事人(&Y)：", self.present)
 
         self.participants = QPlainTextEdit()

@@ -20,8 +20,9 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTime,
 )
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QValidator
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStyle,
     QTextEdit,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -137,10 +139,7 @@ class FieldErrors:
         shown = [(widget, label) for widget, label in self._fields.values() if label.text()]
         errors = [pair for pair in shown if pair[1].styleSheet() == ERROR_STYLE]
         for widget, _label in (errors or shown)[:1]:
-            target = widget
-            if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:   # a box holding the inputs
-                target = next((w for w in widget.findChildren(QWidget)
-                               if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isEnabled()), widget)
+            target = first_input(widget)
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             return target
         return None
@@ -168,6 +167,17 @@ def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widg
     lay.addWidget(message)
     form.addRow(label, box)
     errors.bind(field, target or widget, message)
+    caption = form.labelForField(box)
+    if isinstance(caption, QLabel):     # Alt+its letter puts the cursor in the input itself
+        caption.setBuddy(first_input(target or widget))
+
+
+def first_input(widget: QWidget) -> QWidget:
+    """``widget`` if it takes the keyboard, else the first input inside it (a box of radio
+    buttons, a date with its time)."""
+    if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        return widget
+    return next((w for w in widget.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus), widget)
 
 
 def ok_cancel(ok_text: str, cancel_text: str = "取消", *, on_ok: Callable[[], object] | None = None,
@@ -288,11 +298,48 @@ CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 DATE_FORMAT = "yyyy年M月d日 dddd"
 
 
-class DateEdit(QDateEdit):
+class _TypedEntry:
+    """What DateEdit and TimeEdit share: Tab selects the whole field and leaves it at once (a
+    plain QDateTimeEdit walks its sections first); the text typed goes in as typed and is read
+    when the field is left; arrows still step the section under the cursor."""
+
+    _PARTIAL: re.Pattern[str]
+
+    def _typed(self, text: str) -> QDateTime | None:
+        raise NotImplementedError
+
+    def validate(self, text: str, pos: int) -> object:
+        value = self._typed(text)
+        if value is not None and self.minimumDateTime() <= value <= self.maximumDateTime():  # type: ignore[attr-defined]
+            return QValidator.State.Acceptable, text, pos
+        if self._PARTIAL.fullmatch(text):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 (Qt's name)
+        value = self._typed(text)
+        return value if value is not None else super().dateTimeFromText(text)  # type: ignore[misc]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if event.text() and event.text().isprintable() and not mods:
+            QAbstractSpinBox.keyPressEvent(self, event)  # type: ignore[arg-type]
+        else:
+            super().keyPressEvent(event)  # type: ignore[misc]
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)  # type: ignore[misc]
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason):
+            self.lineEdit().selectAll()  # type: ignore[attr-defined]
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
+        return QWidget.focusNextPrevChild(self, next)  # type: ignore[arg-type]
+
+
+class DateEdit(_TypedEntry, QDateEdit):
     """A date field that shows 2026年11月23日 星期一 and takes what people type: 20261123,
-    2026-11-23, 2026.11.23 or 2026年11月23日 (everything :func:`parse_date` reads), after Tab
-    has selected the whole date. Tab leaves the field (a plain QDateEdit walks its year, month
-    and day first); arrows still step the day, month or year under the cursor."""
+    2026-11-23, 2026.11.23 or 2026年11月23日 (everything :func:`parse_date` reads)."""
 
     _WEEKDAY = re.compile(r"\s*(星期.?|周.?)?\s*$")
     _PARTIAL = re.compile(r"[\d\s年月日./-]*(星期.?|周.?)?\s*")
@@ -301,39 +348,33 @@ class DateEdit(QDateEdit):
         super().__init__(parent)
         self.setKeyboardTracking(False)     # half-typed dates are read when the field is left
 
-    def _typed(self, text: str) -> date | None:
+    def _typed(self, text: str) -> QDateTime | None:
         try:
-            return parse_date(self._WEEKDAY.sub("", text))
+            value = parse_date(self._WEEKDAY.sub("", text))
         except ValueError:
             return None
+        return QDateTime(qdate(value), self.time()) if value is not None else None
 
-    def validate(self, text: str, pos: int) -> object:  # type: ignore[override]
-        value = self._typed(text)
-        if value is not None and self.minimumDate() <= qdate(value) <= self.maximumDate():
-            return QValidator.State.Acceptable, text, pos
-        if self._PARTIAL.fullmatch(text):
-            return QValidator.State.Intermediate, text, pos
-        return QValidator.State.Invalid, text, pos
 
-    def dateTimeFromText(self, text: str) -> QDateTime:
-        value = self._typed(text)
-        return QDateTime(qdate(value), self.time()) if value is not None else super().dateTimeFromText(text)
+class TimeEdit(_TypedEntry, QTimeEdit):
+    """A time field (HH:mm) that takes 1400, 14:00, 14.00 or 14点 typed."""
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        if event.text() and event.text().isprintable() and not mods:
-            QAbstractSpinBox.keyPressEvent(self, event)     # typed text goes in as typed
-        else:
-            super().keyPressEvent(event)
+    _PARTIAL = re.compile(r"[\d\s:：.点时分]*")
+    _TIME = re.compile(r"\s*(\d{1,2})\s*(?:[:：.点时]\s*(\d{1,2})?\s*分?|(\d{2}))?\s*")
 
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
-                              Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason):
-            self.lineEdit().selectAll()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("HH:mm")
+        self.setKeyboardTracking(False)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 (Qt's name)
-        return QWidget.focusNextPrevChild(self, next)
+    def _typed(self, text: str) -> QDateTime | None:
+        m = self._TIME.fullmatch(text)
+        if not m:
+            return None
+        hour, minute = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
+        if hour > 23 or minute > 59:
+            return None
+        return QDateTime(self.date(), QTime(hour, minute))
 
 
 def date_edit(value: date | None = None, *, maximum: date | None = None,
@@ -359,6 +400,14 @@ def leave_on_tab(*views: QAbstractItemView) -> None:
     """Tab leaves a table or list for the next field (arrows still move inside it)."""
     for view in views:
         view.setTabKeyNavigation(False)
+
+
+def close_on_escape(window: QWidget) -> QShortcut:
+    """Esc closes a window that is not a dialog (今日提醒, 日程安排), as it closes a dialog."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.activated.connect(window.close)
+    return shortcut
 
 
 def tab_chain(widgets: Iterable[QWidget | None]) -> None:
@@ -390,6 +439,44 @@ def tab_moves_on(*edits: QPlainTextEdit | QTextEdit) -> None:
         edit.installEventFilter(_CTRL_TAB)
         if not edit.toolTip():
             edit.setToolTip("Tab：到下一项；Ctrl+Tab：输入制表符")
+
+
+class _TextClickToggles(QObject):
+    """See :func:`click_text_to_check`."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.pressed: tuple[QPersistentModelIndex, object] | None = None
+        view.viewport().installEventFilter(self)
+        view.clicked.connect(self._clicked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.MouseButtonPress:
+            index = self.view.indexAt(event.position().toPoint())  # type: ignore[attr-defined]
+            self.pressed = (QPersistentModelIndex(index), index.data(Qt.ItemDataRole.CheckStateRole)) \
+                if index.isValid() else None
+        return False
+
+    def _clicked(self, index: QModelIndex) -> None:
+        pressed, self.pressed = self.pressed, None
+        flags = index.flags()
+        if pressed is None or QModelIndex(pressed[0]) != index \
+                or not flags & Qt.ItemFlag.ItemIsUserCheckable or not flags & Qt.ItemFlag.ItemIsEnabled:
+            return
+        state = index.data(Qt.ItemDataRole.CheckStateRole)
+        if state != pressed[1]:
+            return                  # the click was on the box itself: Qt ticked it already
+        checked = Qt.CheckState(state) == Qt.CheckState.Checked
+        new = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+        self.view.model().setData(index, new.value, Qt.ItemDataRole.CheckStateRole)
+
+
+def click_text_to_check(*views: QAbstractItemView) -> None:
+    """In a list of check boxes (mediators, parties present) a click on the name ticks it,
+    not only a click on the small box; Space ticks the current one from the keyboard."""
+    for view in views:
+        _TextClickToggles(view)
 
 
 class _WheelGuard(QObject):
@@ -627,3 +714,16 @@ class FlowLayout(QLayout):
             x += hint.width() + gap
             line = max(line, hint.height())
         return y + line - rect.y() + m.bottom()
+
+    def addStretch(self, _stretch: int = 0) -> None:  # noqa: N802 - QBoxLayout's name
+        """Rows are left-aligned already (so a QHBoxLayout can be swapped for a FlowLayout)."""
+
+
+def scrolling_panel(panel: QWidget) -> QVBoxLayout:
+    """Give ``panel`` (a tab of the case view) a body that scrolls when a large font leaves it
+    too little room; returns the body's layout to fill."""
+    outer = QVBoxLayout(panel)
+    outer.setContentsMargins(0, 0, 0, 0)
+    body = QWidget()
+    outer.addWidget(scrolling_body(body))
+    return QVBoxLayout(body)
