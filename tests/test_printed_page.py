@@ -79,3 +79,103 @@ def test_codes_dates_and_phone_numbers_never_break_across_lines(style: DocumentS
     for whole in (CODE, date, phone):
         assert any(whole in line for line in lines), (whole, lines)
     assert all("\u2060" not in line for line in lines)       # the joiners are never drawn
+
+
+# -- 1: the registration form and table headers ------------------------------------------------
+
+def render(kind: str, case: dict[str, Any], style: DocumentStyle) -> bytes:
+    return render_pdf(catalog.BUILDERS[kind][1](ORG, case, forms.DEFAULT_OPTIONS), style)
+
+
+@pytest.mark.parametrize("parties", [1, 2, 3, 4])
+def test_the_registration_form_fits_one_page_up_to_four_parties(sample_case, style, parties) -> None:
+    pages = [flat(p) for p in pages_text(render("acceptance", case_with(sample_case, parties), style))]
+    assert len(pages) == 1
+    assert all(name in pages[0] for name in NAMES[:parties])
+    assert "当事人签名" in pages[0] and "人民调解委员会印）" in pages[0] and "2026年10月12日" in pages[0]
+
+
+@pytest.mark.parametrize("parties", [5, 6, 8, 12])
+def test_a_longer_registration_form_never_parts_seal_from_signatures_nor_repeats_the_header_alone(
+        sample_case, style, parties) -> None:
+    pages = [flat(p) for p in pages_text(render("acceptance", case_with(sample_case, parties), style))]
+    assert len(pages) >= 2
+    [seal_page] = [p for p in pages if "人民调解委员会印）" in p]
+    assert "当事人签名" in seal_page and "登记人签名" in seal_page and "当事人申请事项" in seal_page
+    for page in pages:
+        if "联系电话" in page:            # the column header: always over a party's row
+            assert any(name in page[page.index("联系电话"):] for name in NAMES), page
+    assert sum(p.count("联系电话") for p in pages) <= len(pages)
+
+
+# -- 2: what stays together, and how full a page is --------------------------------------------
+
+def page_fill(data: bytes, style: DocumentStyle, tmp_path: Path) -> list[float]:
+    """How far down the text box (0 = its top, 1 = the bottom margin) each page is printed,
+    measured on the page as pdftoppm draws it: the lowest dark pixel above the bottom margin
+    (the footer and the QR code stand below it)."""
+    from PIL import Image
+
+    pdf = tmp_path / "fill.pdf"
+    pdf.write_bytes(data)
+    for old in tmp_path.glob("fill-*.pgm"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(tmp_path / "fill")], check=True)
+    fills = []
+    for file in sorted(tmp_path.glob("fill-*.pgm")):
+        with Image.open(file) as image:
+            width, height = image.size
+            pixels = image.load()
+            top = int(style.margin_top_mm / 297 * height)
+            bottom = int((297 - style.margin_bottom_mm) / 297 * height)
+            lowest = max((y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))),
+                         default=top)
+            fills.append((lowest - top) / (bottom - top))
+    return fills
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_an_agreement_of_2_to_12_parties_leaves_no_page_a_third_empty(sample_case, style, tmp_path) -> None:
+    for parties in range(2, 13):
+        data = render("agreement", case_with(sample_case, parties), style)
+        fills = page_fill(data, style, tmp_path)
+        assert all(fill >= 0.66 for fill in fills[:-1]), (parties, fills)
+        pages = [flat(p) for p in pages_text(data)]
+        [seal_page] = [p for p in pages if "人民调解委员会印）" in p]
+        assert NAMES[parties - 1] in seal_page and "人民调解员（签名）" in seal_page
+
+
+def test_the_application_signatures_never_start_a_page_without_text_above(sample_case, style) -> None:
+    for parties in range(2, 13):
+        pages = [flat(p) for p in pages_text(render("application", case_with(sample_case, parties), style))]
+        [date_page] = [p for p in pages if p.count("2026年10月12日") and "签名" in p]
+        assert "本人自愿申请人民调解" in date_page, parties   # the declaration stands above them
+
+
+# -- 4: every font embedded --------------------------------------------------------------------
+
+def not_embedded(data: bytes, tmp_path: Path) -> list[str]:
+    pdf = tmp_path / "fonts.pdf"
+    pdf.write_bytes(data)
+    rows = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout.splitlines()
+    assert rows[0].split()[:2] == ["name", "type"]
+    # columns: name type encoding emb sub uni object ID — read from the right, names have no spaces
+    return [row for row in rows[2:] if row.split()[-5] != "yes"]
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs poppler-utils")
+def test_every_font_of_every_form_and_of_the_case_file_is_embedded(sqlite_services, shared_samples, style,
+                                                                   tmp_path) -> None:
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    codes = sqlite_services.exchange.import_document(doc).created
+    checked = set()
+    for code in codes:
+        for kind in [*catalog.BUILDERS, catalog.CASE_FILE]:
+            try:
+                rendered = sqlite_services.documents.render(code, kind, "pdf", style)
+            except Exception as exc:  # noqa: BLE001 - a form this case has no data for
+                assert str(exc).startswith("本案"), (kind, exc)
+                continue
+            assert not_embedded(rendered.data, tmp_path) == [], kind
+            checked.add(kind)
+    assert catalog.CASE_FILE in checked and "agreement" in checked and "acceptance" in checked

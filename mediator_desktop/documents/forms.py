@@ -367,14 +367,16 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     blocks.append(para(court_name, field="人民法院", keep_with_next=True))
 
     blocks.append(para("附：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
-    for i, item in enumerate(materials(case, number), start=1):
-        blocks.append(para(f"{i}. {item}", indent=True, field="附件材料"))
+    items = [para(f"{i}. {item}", indent=True, field="附件材料")
+             for i, item in enumerate(materials(case, number), start=1)]
+    blocks.extend(items[:-1])
 
     rows = signers(parties, lambda _p: "申请人")
     closing: list[Block] = [para(blank_date(), align=Align.RIGHT, space_before=0.5)]  # the filing date, by hand
-    if len(rows) <= 6:  # a joint application: the applicants sign together, on one page
-        blocks.append(KeepTogether([Spacer(4), _signature_table(rows, False, height_mm=16), *closing]))
+    if len(rows) <= 6:  # a joint application: the applicants sign together, on one page, under text
+        blocks.append(KeepTogether([items[-1], Spacer(4), _signature_table(rows, False, height_mm=16), *closing]))
     else:               # too many for one page: at least the last signatures stay with the date
+        blocks.append(items[-1])
         blocks.append(Spacer(4))
         blocks.append(_signature_table(rows[:-1], False, height_mm=16))
         blocks.append(KeepTogether([_signature_table(rows[-1:], False, height_mm=16), *closing]))

@@ -75,7 +75,9 @@ def _label_role(party: dict[str, Any]) -> str:
     return party_title(party).removeprefix("当事人（").removesuffix("）") or "当事人"
 
 
-PARTY_WIDTHS = [1.3, 1.5, 0.9, 0.9, 0.9, 1.4, 1.8, 2.3]
+# In mm of the 156 mm text width: the address gets what the fixed columns leave (7 characters
+# of 小四 a line), the phone number fits on one line, 被申请人 may wrap beside a two-line address.
+PARTY_WIDTHS = [17, 19, 11.5, 11.5, 11.5, 24, 35, 26.5]
 
 
 def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
@@ -102,9 +104,10 @@ def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     blocks.append(para("申请事项：", role=Role.HEADING, keep_with_next=True))
     for line in ordinal_list(case.get("requests") or []) or ["＿＿＿＿＿＿"]:
         blocks.append(para(line, indent=True, field="申请事项"))
-    blocks.append(para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
-                       "本人，本人自愿申请人民调解。", indent=True, space_before=0.3))
+    # The declaration goes with the signatures and the date: they never start a page alone.
     blocks.append(KeepTogether([
+        para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
+             "本人，本人自愿申请人民调解。", indent=True, space_before=0.3),
         Spacer(4),
         _signature_table(signers(applicants, lambda _p: "申请人"), options.fingerprint, height_mm=16),
         para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, space_before=0.5,
@@ -120,27 +123,33 @@ def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEF
     received = _d(case.get("received_on"))
     code = case.get("code", "")
     n = len(PARTY_WIDTHS) - 1
-    rows = _party_rows(case)
-    rows += [
+    # Three tables drawn as one grid: the parties (whose column header repeats on a next page,
+    # and only over party rows), the dispute, and the signatures with the seal and the date,
+    # which never part (the seal sits with the signatures, LEGAL.md §4) nor stand alone on a page:
+    # the requests row goes with them.
+    dispute = [
         _form_row("纠纷类型", case.get("dispute_type", ""), "纠纷类型"),
         _form_row("纠纷来源", _label(CaseSource, case.get("source")), "纠纷来源"),
-        _form_row("纠纷简要情况", case.get("summary", ""), "纠纷简要情况", min_height_mm=30),
+        _form_row("纠纷简要情况", case.get("summary", ""), "纠纷简要情况", min_height_mm=24),
         _form_row("当事人申请事项", "\n".join(ordinal_list(case.get("requests") or [])), "申请事项",
                   min_height_mm=15),
+    ]
+    signatures = [
         [cell("当事人签名", shade=True, align=Align.CENTER),
          cell("", colspan=3, min_height_mm=18),
          cell("登记人签名", shade=True, align=Align.CENTER, colspan=2),
          cell("", colspan=n - 5, min_height_mm=18)],
         [Cell([para(org.seal_line, role=Role.TABLE, align=Align.RIGHT, field="印章文字"),
-                      para(chinese_date(received) or blank_date(), role=Role.TABLE, align=Align.RIGHT)],
-                     colspan=len(PARTY_WIDTHS), min_height_mm=26)],
+               para(chinese_date(received) or blank_date(), role=Role.TABLE, align=Align.RIGHT)],
+              colspan=len(PARTY_WIDTHS), min_height_mm=20)],
     ]
     blocks: list[Block] = [
         para(f"{chinese_date(received)}，{'本人民调解委员会' if org.kind == 'committee' else '本调解室'}经当事人同意，"
              f"调解{party_names(case)}之间的纠纷。",
-             indent=True, field="受理情况"),
-        Spacer(3),
-        Table(rows, PARTY_WIDTHS, header_rows=1),
+             indent=True, field="受理情况", keep_with_next=True, space_after=0.3),
+        Table(_party_rows(case), PARTY_WIDTHS, header_rows=1),
+        Table(dispute[:-1], PARTY_WIDTHS),
+        KeepTogether([Table(dispute[-1:], PARTY_WIDTHS), Table(signatures, PARTY_WIDTHS)]),
     ]
     return Document("acceptance", "人民调解受理登记表", blocks, _furniture(org, code),
                     file_stem=f"人民调解受理登记表-{code}")

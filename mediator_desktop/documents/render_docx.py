@@ -258,6 +258,8 @@ class _Renderer:
             column.width = Mm(width)
         for r, (cells, row) in enumerate(zip(t.rows, table.rows, strict=True)):
             keep = keep_last if r == len(t.rows) - 1 else together
+            if r < t.header_rows and r < len(t.rows) - 1:
+                keep = True  # a column header never ends a page: it keeps with the first row
             tr_pr = row._tr.get_or_add_trPr()
             tr_pr.insert_element_before(OxmlElement("w:cantSplit"), *_TRPR_AFTER_CANT_SPLIT)
             if r < t.header_rows:
