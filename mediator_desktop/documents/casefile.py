@@ -330,8 +330,9 @@ def _page_number_stamps(pages: list[Any], style: DocumentStyle) -> list[Any]:
     contents refer to (each form also keeps its own 第x页共y页). One overlay PDF, a page per body
     page and of the same size, merged onto each page."""
     out = io.BytesIO()
-    c = rl_canvas.Canvas(out, pagesize=A4)
     face = font_name(style.body_faces[0])
+    # Not reportlab's default Helvetica, which every stamped page would name without embedding.
+    c = rl_canvas.Canvas(out, pagesize=A4, initialFontName=face)
     size = style.size(Role.SMALL) + 2
     for n, pg in enumerate(pages, 1):
         width, height = float(pg.mediabox.width), float(pg.mediabox.height)
