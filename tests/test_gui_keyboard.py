@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 from gui_helpers import type_text, when_modal
+from pypdf import PdfReader
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -106,7 +108,7 @@ def show_window(qtbot, services, settings):  # type: ignore[no-untyped-def]
 
 # The menus grab the keyboard and raise themselves: the offscreen test platform cannot.
 @pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
-def test_the_daily_path_by_keyboard_alone(qtbot, gui, clock) -> None:  # noqa: F811
+def test_the_daily_path_by_keyboard_alone(qtbot, gui, clock, tmp_path) -> None:  # noqa: F811
     services, settings = gui
     window = show_window(qtbot, services, settings)
     window.table.setFocus()
@@ -211,3 +213,61 @@ def test_the_daily_path_by_keyboard_alone(qtbot, gui, clock) -> None:  # noqa: F
         with qtbot.waitSignal(notice.saved, timeout=5000):
             press(qtbot, Qt.Key.Key_Return)
     assert [panel.notices.item(r, 2).text() for r in range(2)] == ["书面告知", "书面告知"]
+
+    # The agreement with Ctrl+G: Tab goes through the clause as it reads — who, to whom, what,
+    # how much, instalments, by when, how.
+    back_to(qtbot, window)
+    press(qtbot, Qt.Key.Key_G, CTRL)
+    agreement = active_modal(qtbot, QDialog)
+    term = agreement.cards[0]
+    tab_to(qtbot, term.obligor)
+    choose_by_keys(qtbot, term.obligor, 1)
+    press(qtbot, Qt.Key.Key_Tab)
+    choose_by_keys(qtbot, term.obligee, 0)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, term.subject, "补偿款")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, term.amount, "12000")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is term.add_instalment_button
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, term.due_on, "20261231")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, term.method, "银行转账")
+    assert term.flag.text().startswith("内容明确"), term.flag.text()
+    tab_to(qtbot, agreement.signed_on)
+    type_here(qtbot, agreement.signed_on, "2026-11-25")
+    with qtbot.waitSignal(agreement.saved, timeout=5000):
+        press(qtbot, Qt.Key.Key_S, ALT)           # 保存(&S)
+
+    # 调解成功 from the menu; the confirmation says what follows; Enter confirms.
+    back_to(qtbot, window)
+    menu_pick(qtbot, window, "S")
+    box = active_modal(qtbot, QMessageBox)
+    assert "协议内容不能再修改" in box.text() and "回访" in box.text()
+    press(qtbot, Qt.Key.Key_Return)
+    back_to(qtbot, window)
+    assert view.fields["status"].text() == "调解成功", view.message.text()
+
+    # 文书 with Ctrl+P, the agreement shown first; Alt+P opens the print dialog, where the file
+    # name is typed (no printer here: 打印到文件) and Enter prints.
+    press(qtbot, Qt.Key.Key_P, CTRL)
+    documents = active_modal(qtbot, QDialog)
+    qtbot.waitUntil(documents.print_button.isEnabled, timeout=10000)
+    target = tmp_path / "协议书.pdf"
+
+    def print_by_keys(print_dialog) -> None:  # type: ignore[no-untyped-def]
+        back_to(qtbot, print_dialog)
+        name = print_dialog.findChild(QLineEdit, "filename")
+        tab_to(qtbot, name)
+        press(qtbot, Qt.Key.Key_A, CTRL)
+        type_here(qtbot, name, str(target))
+        press(qtbot, Qt.Key.Key_Return)
+
+    seen = when_modal(QPrintDialog, print_by_keys)
+    press(qtbot, Qt.Key.Key_P, ALT)              # 打印(&P)… (a mnemonic clicks after a short flash)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert documents.rendered.document.title == "人民调解协议书"
+    # Three copies (one per party, one for the file) of every page of the agreement.
+    assert len(PdfReader(str(target)).pages) == 3 * documents.pdf.pageCount()
