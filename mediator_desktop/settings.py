@@ -61,6 +61,9 @@ DATABASE_URL = _declare(Option("database.url", "", "数据库地址（留空使�
 MASK_IN_LISTS = _declare(Option("privacy.mask_in_lists", True, "列表中遮蔽身份证号和电话"))
 CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
 WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
+#: The main window's splitters (list / case view) as the user left them: JSON, splitter name →
+#: Qt's saved state (base64).
+WINDOW_SPLITTERS = _declare(Option("ui.window_splitters", "", "主窗口分栏位置"))
 #: 调解场所: the rooms offered when a session is scheduled, one per line (the agenda's clash
 #: check compares them).
 ROOMS = _declare(Option("sessions.rooms", "调解室\n接待室", "调解场所（每行一个）"))
@@ -83,9 +86,27 @@ def satisfaction_scale(settings: "Settings") -> tuple[str, ...]:
 
 
 def configure_services(services: Any, settings: "Settings") -> None:
-    """Hand this PC's follow-up practice to the services (they never read settings themselves)."""
+    """Hand this PC's follow-up practice and its user to the services (they never read settings
+    themselves)."""
     services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
     services.ctx.satisfaction_scale = satisfaction_scale(settings)
+    if settings.get(CURRENT_USER).strip():
+        apply_current_user(services, settings.get(CURRENT_USER))
+
+
+def apply_current_user(services: Any, name: str) -> None:
+    """From now on the services act as ``name``: every timeline and audit entry, 告知人, 回访人…
+    (the rest of the acting user — its permissions — stays as it was)."""
+    from dataclasses import replace
+
+    services.ctx.actor = replace(services.ctx.actor, name=name.strip())
+
+
+def set_current_user(services: Any, settings: "Settings", name: str) -> None:
+    """Who uses this PC: remembered in the settings and taken by the services at once."""
+    settings.set(CURRENT_USER, name.strip())
+    settings.save()
+    apply_current_user(services, name)
 
 # Documents (文书). Defaults follow GB/T 9704-2012 (LEGAL.md §8); offices have their own habits.
 DOC_FONT_BODY = _declare(Option("documents.pdf_font_body", "", "PDF 正文字体文件（留空用内置仿宋体）"))

@@ -12,6 +12,15 @@ import string
 DEFAULT_PATTERN = "（{year}）{short_name}人调字第{N}号"
 _FIELDS = {"year", "short_name", "N"}
 
+#: The patterns offered as plain choices (LEGAL.md §7: bracket style and padding are settings),
+#: each with its description in words; any other pattern is a custom one.
+PRESETS: tuple[tuple[str, str], ...] = (
+    ("（年份）简称人调字第N号", DEFAULT_PATTERN),
+    ("（年份）简称人调字第00N号", "（{year}）{short_name}人调字第{N:03d}号"),
+    ("〔年份〕简称人调字第N号", "〔{year}〕{short_name}人调字第{N}号"),
+    ("〔年份〕简称人调字第00N号", "〔{year}〕{short_name}人调字第{N:03d}号"),
+)
+
 
 def pattern_problem(pattern: str) -> str | None:
     """Chinese message if ``pattern`` cannot produce unique codes, else ``None``."""

@@ -532,6 +532,8 @@ class SessionService:
                 if method not in NoticeMethod.__members__.values():
                     problems.append(FieldProblem("method", "请选择告知方式（书面或口头）"))
                 who = (by if by is not None else self.ctx.actor.name).strip()
+                if not who:
+                    problems.append(FieldProblem("by", "请填写“告知人”"))
                 _check_length(problems, "by", "告知人", who, 100)
                 if problems:
                     raise ValidationError(problems)

@@ -163,7 +163,6 @@ class MainWindow(QMainWindow):
         self.unsaved_label = QLabel()
         self.unsaved_label.setObjectName("unsavedRecordsNotice")
         self.unsaved_label.setStyleSheet("color: #a35200;")
-        self.unsaved_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.unsaved_label.hide()
         self.statusBar().addWidget(self.unsaved_label, 1)
         self.count_label = QLabel()
@@ -172,7 +171,14 @@ class MainWindow(QMainWindow):
         self.reminder_label = ReminderCountLabel()
         self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
-        self.statusBar().addPermanentWidget(QLabel(services.db.describe()))
+        # Where the data is: a long path must not widen the window past a 1366-pixel screen at
+        # a large font (cut short there; the whole text is in the tooltip).
+        self.db_label = QLabel(services.db.describe())
+        self.db_label.setObjectName("databaseLabel")
+        self.db_label.setToolTip(services.db.describe())
+        self.db_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.db_label.setMinimumWidth(self.db_label.fontMetrics().horizontalAdvance("本机数据库："))
+        self.statusBar().addPermanentWidget(self.db_label, 1)
         self.reminder_counts: dict[str, int] = {}
         self._reminders_at = float("-inf")
         self.reminder_day = services.today()
@@ -519,10 +525,10 @@ class MainWindow(QMainWindow):
         from mediator_desktop.ui.record_editor import pending_journals
 
         ids = pending_journals(self.services)
-        text = (f"有{len(ids)}份调解记录在上次关闭前未保存，内容已自动保留：打开该案件的“调解活动”→“编辑记录”即可恢复。"
-                if ids else "")
-        self.unsaved_label.setText(text)
-        self.unsaved_label.setToolTip(text)
+        # Short enough to stand whole beside the counts; how to restore is in the tooltip.
+        self.unsaved_label.setText(f"有{len(ids)}份调解记录在上次关闭前未保存，已自动保留" if ids else "")
+        self.unsaved_label.setToolTip("内容已自动保留在本机：打开该案件的“调解活动”，选中那次活动，点“编辑记录”即可恢复。"
+                                      if ids else "")
         self.unsaved_label.setVisible(bool(ids))
 
     def rooms(self) -> list[str]:
