@@ -5,6 +5,8 @@ save; the safe choice is the default in a discard box; typed dates; the wheel; c
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from gui_helpers import type_text, when_modal
 from pypdf import PdfReader
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QRadioButton,
     QTextEdit,
     QWidget,
 )
@@ -271,3 +274,221 @@ def test_the_daily_path_by_keyboard_alone(qtbot, gui, clock, tmp_path) -> None: 
     assert documents.rendered.document.title == "人民调解协议书"
     # Three copies (one per party, one for the file) of every page of the agreement.
     assert len(PdfReader(str(target)).pages) == 3 * documents.pdf.pageCount()
+
+
+# -- every dialog: Tab goes round, mnemonics reach their fields -------------------------------
+
+
+def tab_stops(window: QWidget) -> list[QWidget]:
+    """The widgets of ``window`` that Tab should visit: visible, enabled and taking focus by
+    Tab (the inner parts of a spin box or combo, and the unchecked radio buttons of a group
+    — Tab enters a group at its checked button — left out)."""
+    stops = []
+    for w in window.findChildren(QWidget):
+        if not (w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus) \
+                or w.window() is not window or w.focusProxy() is not None:
+            continue
+        parent, inner = w.parentWidget(), False
+        while parent is not None and parent is not window:
+            if isinstance(parent, (QAbstractSpinBox, QComboBox)):
+                inner = True
+            parent = parent.parentWidget()
+        if inner:
+            continue
+        if isinstance(w, QAbstractButton) and w.autoExclusive() and not w.isChecked() \
+                and any(b.isChecked() for b in w.parentWidget().findChildren(QAbstractButton)
+                        if b.autoExclusive() and b.parentWidget() is w.parentWidget()):
+            continue
+        if w.metaObject().className() in ("QScrollArea", "QTabBar"):
+            continue   # reached with Ctrl+Tab / not an input; Qt decides by style
+        stops.append(w)
+    return stops
+
+
+def tab_round(qtbot, window: QWidget) -> list[str]:  # type: ignore[no-untyped-def]
+    """Press Tab (stops + 2) times in ``window``; returns what went wrong (empty: all well)."""
+    back_to(qtbot, window)
+    stops = tab_stops(window)
+    problems: list[str] = []
+    seen: list[QWidget] = [focused()]
+    for _ in range(len(stops) + 2):
+        press(qtbot, Qt.Key.Key_Tab)
+        now = focused()
+        if now.window() is not window:
+            problems.append(f"Tab left the window for {now!r}")
+            break
+        if now is seen[-1]:
+            problems.append(f"Tab stays on {describe(now)}")
+            break
+        seen.append(now)
+    missed = [describe(w) for w in stops if w not in seen
+              and not any(b in seen for b in radio_group(w))]   # a radio group is one stop
+    if missed:
+        problems.append("never reached by Tab: " + ", ".join(missed))
+    return problems
+
+
+def radio_group(w: QWidget) -> list[QWidget]:
+    """The other radio buttons of ``w``'s group (arrows move between them, Tab enters once)."""
+    if not isinstance(w, QRadioButton):
+        return []
+    group = w.group()
+    if group is not None:
+        return [b for b in group.buttons() if b is not w]
+    return [b for b in w.parentWidget().findChildren(QRadioButton)
+            if b is not w and b.parentWidget() is w.parentWidget() and b.autoExclusive()]
+
+
+def describe(w: QWidget) -> str:
+    text = getattr(w, "text", lambda: "")() if isinstance(w, (QAbstractButton, QLineEdit)) else ""
+    return f"{w.metaObject().className()}({w.objectName() or text or w.toolTip()[:10]})"
+
+
+MNEMONIC = re.compile(r"&([^&])")
+
+
+def mnemonic_problems(window: QWidget) -> list[str]:
+    """Every visible label with a mnemonic has a visible buddy that takes the focus; no two
+    visible mnemonics (labels and buttons) of one window use the same letter."""
+    problems: list[str] = []
+    letters: dict[str, str] = {}
+    for w in window.findChildren(QWidget):
+        if not w.isVisible() or w.window() is not window or not isinstance(w, (QLabel, QAbstractButton)):
+            continue
+        m = MNEMONIC.search(w.text().replace("&&", ""))
+        if m is None:
+            continue
+        letter = m.group(1).upper()
+        if letter in letters:
+            problems.append(f"“{w.text()}” and “{letters[letter]}” both use Alt+{letter}")
+        letters[letter] = w.text()
+        if isinstance(w, QLabel):
+            buddy = w.buddy()
+            if buddy is None or not buddy.isVisible() or buddy.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                problems.append(f"“{w.text()}” has no visible input as its buddy ({buddy!r})")
+    return problems
+
+
+def dialog_openers(window, services, agreed_id: int, mediating_id: int):  # type: ignore[no-untyped-def]
+    """(name, open) for every dialog and window of the daily work: ``open()`` returns it shown."""
+    from mediator_desktop.domain.enums import CaseStatus
+    from mediator_desktop.ui.first_run import FirstRunDialog
+
+    view = window.case_view
+    s, a, f = view.sessions_panel, view.agreement_panel, view.followup_panel
+
+    def on(case_id: int, panel=None):  # type: ignore[no-untyped-def]
+        window.select_case(case_id)
+        if panel is not None:
+            view.tabs.setCurrentWidget(panel)
+
+    def first_session():  # type: ignore[no-untyped-def]
+        on(agreed_id, s)
+        s.sessions.selectRow(0)
+        return s.edit_record()
+
+    def visit(opener):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            on(agreed_id, f)
+            pending = [v for v in services.followups.visits(agreed_id) if not v.done]
+            f.select_visit(pending[0].id)
+            return opener()
+        return run
+
+    def intake_child(kind: str):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            intake = window.new_case()
+            return intake.add_party(kind) if kind != "known" else intake.pick_known()
+        return run
+
+    first_run = []
+
+    def first_run_dialog():  # type: ignore[no-untyped-def]
+        dialog = FirstRunDialog(services)
+        first_run.append(dialog)
+        dialog.show()
+        return dialog
+
+    return [
+        ("受理登记", window.new_case),
+        ("当事人（个人）", intake_child("person")),
+        ("当事人（单位）", intake_child("organization")),
+        ("从以往案件选取当事人", intake_child("known")),
+        ("修改案件", lambda: (on(agreed_id), window.edit_case(agreed_id))[1]),
+        ("安排调解", lambda: (on(mediating_id, s), s.schedule("mediation"))[1]),
+        ("调解记录", first_session),
+        ("权利义务告知", lambda: (on(mediating_id, s), s.record_notice())[1]),
+        ("背对背记录", lambda: (on(mediating_id, s), s.add_note("caucus"))[1]),
+        ("个人笔记", lambda: (on(mediating_id, s), s.add_note("private"))[1]),
+        ("调解协议", lambda: (on(agreed_id, a), a.open_editor())[1]),
+        ("履行情况", lambda: (on(agreed_id, a), a.record_performance())[1]),
+        ("终止调解", lambda: (on(mediating_id), view.request_transition(CaseStatus.TERMINATED))[1]),
+        ("延长调解期限", lambda: (on(mediating_id), view.request_extension())[1]),
+        ("记录回访", visit(f.record_visit)),
+        ("改期", visit(f.reschedule)),
+        ("未联系上", visit(f.not_reached)),
+        ("新增回访", visit(f.add_visit)),
+        ("取消回访", visit(f.cancel_visit)),
+        ("文书", lambda: (on(agreed_id), window.open_documents(services.cases.get(agreed_id).code))[1]),
+        ("设置", window.open_settings),
+        ("节假日安排", window.open_calendar),
+        ("放假安排", lambda: window.open_calendar().add_holiday()),
+        ("调休上班", lambda: window.open_calendar().add_makeup_day()),
+        ("第一次使用", first_run_dialog),
+        ("今日提醒", window.open_today),
+        ("日程安排", window.open_agenda),
+    ]
+
+
+def close_all(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Close every dialog and extra window (unsaved forms without asking)."""
+    for _ in range(5):
+        open_windows = [w for w in QApplication.topLevelWidgets()
+                        if w.isVisible() and (isinstance(w, QDialog) or w.windowTitle() in ("今日提醒", "日程安排"))]
+        if not open_windows:
+            return
+        for w in open_windows:
+            if isinstance(w, QDialog):
+                QDialog.done(w, 0)
+            else:
+                w.close()
+        qtbot.wait(10)
+
+
+@pytest.fixture
+def two_cases(gui, shared_samples):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A case that reached 调解成功 (the first shared sample, with its sessions, agreement and
+    visits) and one still being mediated."""
+    import json
+
+    from conftest import sample_draft
+
+    from mediator_desktop.services.dto import MediatorAssignment
+
+    services, settings = gui
+    sample = json.loads(shared_samples.read_text(encoding="utf-8"))
+    code = services.exchange.import_document({**sample, "cases": sample["cases"][:1]}).created[0]
+    agreed = services.cases.get_by_code(code)
+    assert agreed.status == "agreed"
+    services.followups.add(agreed.id, 0, services.today(), "了解履行情况")    # a visit still to make
+    d = services.cases.register(sample_draft(mediators=[MediatorAssignment(services.mediator_ids[0])]))
+    d = services.cases.transition(d.id, d.version, "accepted")
+    d = services.cases.transition(d.id, d.version, "in_mediation")
+    return services, settings, agreed.id, d.id
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_tab_goes_round_every_dialog_and_every_mnemonic_reaches_its_field(qtbot, two_cases) -> None:
+    services, settings, agreed_id, mediating_id = two_cases
+    window = show_window(qtbot, services, settings)
+    failures: list[str] = []
+    for name, open_dialog in dialog_openers(window, services, agreed_id, mediating_id):
+        dialog = open_dialog()
+        assert dialog is not None, name
+        qtbot.waitExposed(dialog)
+        failures += [f"{name}: {p}" for p in tab_round(qtbot, dialog)]
+        assert len(tab_stops(dialog)) >= 3, name
+        failures += [f"{name}: {p}" for p in mnemonic_problems(dialog)]
+        close_all(qtbot)
+        back_to(qtbot, window)
+    assert not failures, "\n".join(failures)
