@@ -270,6 +270,9 @@ def test_rights_notice_per_party(org_services, clock) -> None:
     with pytest.raises(ValidationError) as err:
         s.sessions.record_notice(zhang.id, None, "by_post")
     assert {p.field for p in err.value.problems} == {"on", "method"}
+    with pytest.raises(ValidationError) as err:
+        s.sessions.record_notice(zhang.id, date(2026, 11, 22), "written", by="  ")
+    assert [(p.field, p.message) for p in err.value.problems] == [("by", "请填写“告知人”")]
     told = s.sessions.record_notice(zhang.id, date(2026, 11, 22), "written")
     assert (told.on, told.method, told.by, told.method_label) == (date(2026, 11, 22), "written", "测试员", "书面告知")
     s.sessions.record_notice(li.id, date(2026, 11, 21), "oral", by="王芳")
