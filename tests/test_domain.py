@@ -109,6 +109,15 @@ def test_case_code_patterns() -> None:
     assert codes.pattern_problem("{short_name}第{N}号") and "{year}" in codes.pattern_problem("{short_name}第{N}号")
     assert codes.pattern_problem("（{year}）{x}第{N}号")
     assert codes.pattern_problem(codes.DEFAULT_PATTERN) is None
+    # The plain choices offered at first run and in 设置: each a valid pattern whose codes read back,
+    # described without placeholders; the default is the first.
+    assert codes.PRESETS[0][1] == codes.DEFAULT_PATTERN
+    for words, pattern in codes.PRESETS:
+        assert "{" not in words and codes.pattern_problem(pattern) is None
+        code = codes.format_code(pattern, year=2026, short_name="龙门", n=7)
+        assert codes.parse_code(pattern, "龙门", code) == (2026, 7)
+    assert [codes.format_code(p, year=2026, short_name="龙门", n=1) for _w, p in codes.PRESETS] == [
+        "（2026）龙门人调字第1号", "（2026）龙门人调字第001号", "〔2026〕龙门人调字第1号", "〔2026〕龙门人调字第001号"]
 
 
 def test_state_rules() -> None:
