@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from gui_helpers import type_text, when_modal
+from gui_helpers import answer_yes, type_text, when_modal
 from pypdf import PdfReader
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -23,9 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QRadioButton,
-    QTextEdit,
     QWidget,
 )
 from test_gui import gui  # noqa: F401  (gui is a fixture)
@@ -492,3 +489,137 @@ def test_tab_goes_round_every_dialog_and_every_mnemonic_reaches_its_field(qtbot,
         close_all(qtbot)
         back_to(qtbot, window)
     assert not failures, "\n".join(failures)
+
+
+# -- single behaviours -----------------------------------------------------------------------
+
+
+def test_a_refused_save_puts_the_cursor_on_the_first_problem(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    show_window(qtbot, services, settings)
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    dialog = active_modal(qtbot, QDialog)
+    u = dialog.ui
+    tab_to(qtbot, u.recorder)                # the cursor somewhere further down the form
+    press(qtbot, Qt.Key.Key_S, ALT)          # 保存(&S) with nothing filled in
+    order = [("received_on", u.receivedOn), ("source", u.source), ("dispute_type", u.disputeType),
+             ("title", u.title), ("summary", u.summary), ("requests", u.requests), ("risk_level", u.riskLevel),
+             ("mediators", u.mediatorList), ("recorder", u.recorder), ("parties", u.partiesTable)]
+    qtbot.waitUntil(lambda: any(dialog.errors.message(field) for field, _w in order))
+    shown = [field for field, _w in order if dialog.errors.message(field)]
+    assert len(shown) >= 2 and shown[0] != "recorder", shown   # several problems: the cursor to the first
+    assert focused() is dict(order)[shown[0]] and dialog.isVisible()
+
+
+def test_enter_in_the_discard_box_keeps_the_form(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    dialog = active_modal(qtbot, QDialog)
+    tab_to(qtbot, dialog.ui.summary)
+    type_here(qtbot, dialog.ui.summary, "通道被堵")
+    press(qtbot, Qt.Key.Key_Escape)
+    box = active_modal(qtbot, QMessageBox)
+    assert box.windowTitle() == "放弃修改？" and box.defaultButton().text() == "继续填写"
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert dialog.isVisible() and dialog.ui.summary.toPlainText() == "通道被堵"
+    assert window is not None
+
+
+def test_dates_are_typed_as_digits_or_with_dashes(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    tab_to(qtbot, window.date_filter)
+    press(qtbot, Qt.Key.Key_Space)           # 受理日期 from … to …
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is window.date_from
+    qtbot.keyClicks(focused(), "20261101")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is window.date_to and window.date_from.date().toPython().isoformat() == "2026-11-01"
+    qtbot.keyClicks(focused(), "2026-11-23")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert window.date_to.date().toPython().isoformat() == "2026-11-23"
+    assert window.current_query().received_from.isoformat() == "2026-11-01"
+
+
+def wheel(widget: QWidget) -> None:
+    event = QWheelEvent(QPointF(5, 5), QPointF(widget.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_changes_only_the_field_that_has_the_cursor(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    window.table.setFocus()
+    combo = window.status_filter
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    wheel(combo)                             # the pointer passes over it while scrolling
+    assert combo.currentIndex() == 0
+    tab_to(qtbot, combo)
+    wheel(combo)
+    assert combo.currentIndex() == 1
+
+
+def test_escape_closes_the_today_view_and_the_agenda(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    for key, name in ((Qt.Key.Key_F2, "today_view"), (Qt.Key.Key_R, "agenda")):
+        window.table.setFocus()
+        press(qtbot, key, CTRL if key == Qt.Key.Key_R else Qt.KeyboardModifier.NoModifier)
+        other = back_to(qtbot, getattr(window, name))
+        press(qtbot, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda o=other: not o.isVisible())
+        back_to(qtbot, window)
+
+
+def test_a_click_on_a_mediators_name_ticks_it(qtbot, gui) -> None:  # noqa: F811
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    dialog = window.new_case()
+    qtbot.waitExposed(dialog)
+    mediators = dialog.ui.mediatorList
+    item = mediators.item(0)
+    rect = mediators.visualItemRect(item)
+    on_name = QPoint(rect.left() + rect.height() + mediators.fontMetrics().horizontalAdvance(item.text()) // 2,
+                     rect.center().y())
+    qtbot.mouseClick(mediators.viewport(), Qt.MouseButton.LeftButton, pos=on_name)
+    assert item.checkState() == Qt.CheckState.Checked
+    qtbot.mouseClick(mediators.viewport(), Qt.MouseButton.LeftButton, pos=on_name)
+    assert item.checkState() == Qt.CheckState.Unchecked
+    # A click on the small box itself ticks it once (not twice).
+    box = QPoint(rect.left() + rect.height() // 2, rect.center().y())
+    qtbot.mouseClick(mediators.viewport(), Qt.MouseButton.LeftButton, pos=box)
+    assert item.checkState() == Qt.CheckState.Checked
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_the_case_menu_offers_the_case_views_own_actions_as_it_allows_them(qtbot, gui) -> None:  # noqa: F811
+    from conftest import sample_draft
+
+    from mediator_desktop.services.dto import MediatorAssignment
+
+    services, settings = gui
+    detail = services.cases.register(sample_draft(mediators=[MediatorAssignment(services.mediator_ids[0])]))
+    window = show_window(qtbot, services, settings)
+    view = window.case_view
+    window.select_case(detail.id)
+    menu_actions = [a for a in window.case_menu.actions() if not a.isSeparator()]
+    assert all(a in menu_actions for a in view.case_actions.values())
+    window.case_menu.aboutToShow.emit()      # what opening the menu does: the tabs are read
+    enabled = {k for k, a in view.case_actions.items() if a.isEnabled()}
+    # (权利义务告知 can be recorded from the start, as its button says.)
+    assert enabled == {"accepted", "not_accepted", "refused", "edit", "notice", "documents"}, enabled
+    assert view.sessions_panel.mediate_button.isEnabled() is False
+    # Each shortcut belongs to one action only; none takes a key a text field needs.
+    shortcuts = [a.shortcut().toString() for a in window.findChildren(type(view.case_actions["edit"]))
+                 if not a.shortcut().isEmpty()]
+    assert len(shortcuts) == len(set(shortcuts)), shortcuts
+    assert not {"Ctrl+A", "Ctrl+C", "Ctrl+V", "Ctrl+X", "Ctrl+Z", "Ctrl+Y"} & set(shortcuts)
+    # 受理 from its button runs the action; then 开始调解 and 安排调解 become possible.
+    qtbot.mouseClick(view.action_buttons["accepted"], Qt.MouseButton.LeftButton)
+    answer_yes(qtbot, view.transition_box)
+    assert view.case_actions["in_mediation"].isEnabled() and not view.case_actions["accepted"].isEnabled()
+    window.case_menu.aboutToShow.emit()
+    assert view.case_actions["mediate"].isEnabled() == view.sessions_panel.mediate_button.isEnabled() is True

@@ -40,15 +40,16 @@ from mediator_desktop.services.agreements import (
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    FieldErrors,
     INVALID_STYLE,
-    ScrollingBody,
     WARNING_STYLE,
+    FieldErrors,
+    ScrollingBody,
     add_row,
     confirm_discard,
     error_label,
     fill_enum_combo,
     fit_to_screen,
+    focus_first_problem,
     parse_date,
     scale_font,
     set_combo_value,
@@ -730,6 +731,8 @@ class AgreementEditor(QDialog):
         self.general.setText("\n".join(lines))
         self.general.setVisible(bool(lines))
         first = next((k for k in range(len(self.cards)) if per_card[k]), None)
+        # The cursor to the first problem as the agreement reads: its own fields, then the terms.
+        focus_first_problem(self.errors, *(card.errors for card in self.cards))
         if not own and first is not None:
             self.scroll.ensureWidgetVisible(self.cards[first])
 

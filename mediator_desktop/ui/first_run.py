@@ -19,7 +19,15 @@ from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
 from mediator_desktop.ui.settings_dialog import OrganizationForm, error_label
-from mediator_desktop.ui.widgets import ERROR_STYLE, FieldErrors, add_row, fit_to_screen, ok_cancel, scrolling_body
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    FieldErrors,
+    add_row,
+    fit_to_screen,
+    focus_first_problem,
+    ok_cancel,
+    scrolling_body,
+)
 
 USER_HINT = ("时间线、操作记录、告知人、回访人、记录人都记这个名字。"
              "可以从已有的调解员中选择，也可以输入新的姓名（将添加为本组织的调解员）。以后可在“设置”中更换。")
@@ -143,6 +151,7 @@ class FirstRunDialog(QDialog):
             self.org_form.errors.show(problems)
             self.mediator_errors.show(mediator_problems)
         if problems or mediator_problems or user_problems_:
+            focus_first_problem(self.org_form.errors, self.mediator_errors, self.user_errors)
             return
         try:
             if not self.user_only:

@@ -153,6 +153,16 @@ class FieldErrors:
         return None
 
 
+def focus_first_problem(*parts: FieldErrors) -> QWidget | None:
+    """A form in several parts (each with its FieldErrors, given in reading order): the
+    cursor goes to the first problem of the first part that has one."""
+    for errors in parts:
+        widget = errors.focus_first()
+        if widget is not None:
+            return widget
+    return None
+
+
 def add_row(form: QFormLayout, errors: FieldErrors, field: str, label: str, widget: QWidget,
             target: QWidget | None = None) -> None:
     """A form row whose field has its (hidden until needed) error message right under it;
@@ -512,6 +522,8 @@ def install_input_guards(app: QApplication) -> None:
 FONT_SCALE_PROPERTY = "fontScale"
 #: Dynamic property: the size a window would like (``fit_to_screen``'s ``preferred``).
 PREFERRED_SIZE_PROPERTY = "preferredSize"
+#: The font size the preferred sizes of :func:`fit_to_screen` are meant for (settings' default).
+DEFAULT_POINT_SIZE = 12.0
 #: Room for the title bar and borders before a window has been shown (Windows 10 at 96 dpi).
 FRAME_ALLOWANCE = QSize(16, 40)
 
@@ -542,12 +554,20 @@ def follow_font_size(app: QApplication) -> None:
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)  # a style-sheeted widget keeps the old font otherwise
-    for window in app.topLevelWidgets():
-        if window.isVisible() and window.isWindow() and window.windowType() not in (
-                Qt.WindowType.Popup, Qt.WindowType.ToolTip):
-            window.updateGeometry()
-            app.sendPostedEvents()
-            refit(window)
+    windows = [w for w in app.topLevelWidgets() if w.isVisible() and w.windowType() not in (
+        Qt.WindowType.Popup, Qt.WindowType.ToolTip)]
+    for _ in range(2):
+        app.sendPostedEvents()  # the re-polished style sheets, the layout requests
+        for window in windows:
+            # Hidden pages (the other tabs) keep the old font's sizes until their layouts are
+            # worked out again, innermost first.
+            for child in reversed(window.findChildren(QWidget)):
+                layout = child.layout()
+                if layout is not None:
+                    layout.invalidate()
+                    layout.activate()
+    for window in windows:
+        refit(window)
 
 
 def screen_area(window: QWidget) -> QRect:
@@ -583,7 +603,9 @@ def fit_to_screen(window: QWidget, preferred: QSize | tuple[int, int] | None = N
         layout.activate()
     hint = window.sizeHint().expandedTo(window.minimumSizeHint())
     if isinstance(wanted, QSize):
-        hint = hint.expandedTo(wanted)
+        # ``preferred`` is meant at the default font: a larger font wants a larger window.
+        grow = max(1.0, QApplication.font().pointSizeF() / DEFAULT_POINT_SIZE)
+        hint = hint.expandedTo(QSize(int(wanted.width() * grow), int(wanted.height() * grow)))
     _place(window, hint, centre=centre)
 
 
