@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QValidator
+from PySide6.QtGui import QFocusEvent, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QMessageBox,
     QPlainTextEdit,
+    QProxyStyle,
     QScrollArea,
     QStyle,
     QTextEdit,
@@ -749,3 +750,24 @@ def scrolling_panel(panel: QWidget) -> QVBoxLayout:
     body = QWidget()
     outer.addWidget(scrolling_body(body))
     return QVBoxLayout(body)
+
+
+class FontScaledStyle(QProxyStyle):
+    """The platform's style, with check boxes and radio buttons as large as the text next to
+    them (the platform draws them 13 pixels wide whatever the font: tiny at 28 pt)."""
+
+    SCALED = (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight,
+              QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, QStyle.PixelMetric.PM_ExclusiveIndicatorHeight)
+
+    def pixelMetric(self, metric, option=None, widget=None):  # type: ignore[no-untyped-def]  # noqa: N802
+        base = super().pixelMetric(metric, option, widget)
+        if metric in self.SCALED:
+            font = widget.font() if widget is not None else QApplication.font()
+            return max(base, round(QFontMetrics(font).height() * 0.75))
+        return base
+
+
+def install_font_scaled_style(app: QApplication) -> None:
+    """Use :class:`FontScaledStyle` (once) around whatever style the application has."""
+    if not isinstance(app.style(), FontScaledStyle):
+        app.setStyle(FontScaledStyle(app.style().name()))
