@@ -39,13 +39,15 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
     INVALID_STYLE,
-    WARNING_STYLE,
     RowTableModel,
+    WARNING_STYLE,
     confirm_discard,
     date_edit,
     error_label,
+    fit_to_screen,
     ok_cancel,
     read_only_table,
+    scrolling_body,
     section_label,
 )
 
@@ -191,7 +193,7 @@ class HolidayRangeDialog(QDialog):
         self.buttons = ok_cancel("添加", "取消", on_ok=self._accept, on_cancel=self.reject)
         lay.addWidget(self.buttons)
         self.start.dateChanged.connect(self._start_changed)
-        self.resize(460, self.sizeHint().height())
+        fit_to_screen(self, (460, 0))
 
     def _start_changed(self, new: QDate) -> None:
         if self.end.date() < new:
@@ -239,7 +241,7 @@ class MakeUpDayDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = ok_cancel("添加", "取消", on_ok=self._accept, on_cancel=self.reject)
         lay.addWidget(self.buttons)
-        self.resize(460, self.sizeHint().height())
+        fit_to_screen(self, (460, 0))
 
     def entered(self) -> EnteredDay:
         return EnteredDay(self.day.date().toPython(), True, self.name.text().strip() or "调休上班")  # type: ignore[arg-type]
@@ -269,7 +271,11 @@ class CalendarDialog(QDialog):
         self._year: int | None = None
         self._infos: dict[int, YearInfo] = {}
         self.can_edit = bool(getattr(services.ctx.actor, "can_administer", True))
-        lay = QVBoxLayout(self)
+        dialog_layout = QVBoxLayout(self)
+        body_widget = QWidget()
+        lay = QVBoxLayout(body_widget)  # scrolls on a small screen; the buttons stay below it
+        lay.setContentsMargins(0, 0, 0, 0)
+        dialog_layout.addWidget(scrolling_body(body_widget), 1)
 
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
@@ -347,9 +353,9 @@ class CalendarDialog(QDialog):
         lay.addWidget(self.complete_hint)
 
         self.message = error_label()
-        lay.addWidget(self.message)
+        dialog_layout.addWidget(self.message)
         self.buttons = ok_cancel("保存", "关闭", on_ok=self.save, on_cancel=self.reject)
-        lay.addWidget(self.buttons)
+        dialog_layout.addWidget(self.buttons)
 
         self.add_holiday_button.clicked.connect(self.add_holiday)
         self.add_makeup_button.clicked.connect(self.add_makeup_day)
@@ -361,7 +367,7 @@ class CalendarDialog(QDialog):
         self._fill_years()
         self.year_combo.currentIndexChanged.connect(self._year_chosen)
         self.show_year(self._default_year())
-        self.resize(860, 820)
+        fit_to_screen(self, (860, 820))
 
     # -- years --------------------------------------------------------------------------------
 

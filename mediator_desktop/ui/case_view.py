@@ -10,12 +10,10 @@ from datetime import date, time, timedelta
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -55,12 +53,14 @@ from mediator_desktop.services.errors import (
 from mediator_desktop.ui.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
+    FlowLayout,
     date_edit,
     error_label,
     fill_enum_combo,
     fit_to_screen,
     ok_cancel,
     read_only_table,
+    scale_font,
     section_label,
     tab_moves_on,
 )
@@ -199,7 +199,7 @@ class CaseView(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         outer.addWidget(self.message)
-        self.actions = QHBoxLayout()
+        self.actions = FlowLayout()  # wraps onto a second line at a large font
         outer.addLayout(self.actions)
         self.edit_button = QPushButton("修改案件信息(&E)")
         self.edit_button.hide()
@@ -370,10 +370,8 @@ class CaseView(QWidget):
         self._update_actions()
 
     def _style_heading(self) -> None:
-        font = QApplication.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
+        # 1.3 × the application font, kept when the font size setting changes (widgets.follow_font_size).
+        scale_font(self.heading, 1.3, bold=True)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ApplicationFontChange:

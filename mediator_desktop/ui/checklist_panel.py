@@ -29,7 +29,13 @@ from mediator_desktop.domain import states
 from mediator_desktop.domain.checklist import ChecklistLine
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ConflictError, ServiceError
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, leave_on_tab, scale_font, scrolling_body
+from mediator_desktop.ui.widgets import (
+    ERROR_STYLE,
+    RowTableModel,
+    leave_on_tab,
+    scale_font,
+    scrolling_panel,
+)
 
 MISSING_COLOUR = QColor("#b00020")
 MISSING_BACKGROUND = QColor("#fde7ea")
@@ -102,12 +108,9 @@ class ChecklistPanel(QWidget):
         #: locking) when the case changed since, so the user never archives unseen changes.
         self.version: int | None = None
         self.confirm_box: QMessageBox | None = None
+        self.code: str | None = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        body = QWidget()
-        lay = QVBoxLayout(body)  # scrolls when a large font leaves too little height
-        outer.addWidget(scrolling_body(body))
+        lay = scrolling_panel(self)
         intro = QLabel("卷宗按下面的顺序装订（共13项）。标有“必须”的材料缺一项，案件就不能归档。")
         intro.setWordWrap(True)
         lay.addWidget(intro)
@@ -147,12 +150,16 @@ class ChecklistPanel(QWidget):
         self.add_button.setToolTip("先在上表中点选一项，再添加这一项的扫描件或照片")
         self.archive_button = QPushButton("归档(&G)")
         self.archive_button.setToolTip("卷宗齐全后，把案件归档（归档后不能再更改）")
+        self.case_file_button = QPushButton("生成卷宗 PDF(&P)…")
+        self.case_file_button.setToolTip("把卷宗材料按装订顺序生成一个 PDF（封面、目录、页号），可预览、打印、另存")
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.case_file_button)
         buttons.addStretch(1)
         buttons.addWidget(self.archive_button)
         lay.addLayout(buttons)
 
         self.add_button.clicked.connect(self.request_add)
+        self.case_file_button.clicked.connect(lambda: self.open_case_file())
         self.archive_button.clicked.connect(lambda: self.ask_archive())
         self.table.doubleClicked.connect(lambda _i: self.request_add())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
@@ -173,12 +180,13 @@ class ChecklistPanel(QWidget):
             detail = self.services.cases.get(self.case_id)
             lines = self.services.evidence.checklist(self.case_id)
         except ServiceError as exc:
-            self.status = self.version = None
+            self.status = self.version = self.code = None
             self.model.set_rows([])
             self._say(str(exc), ERROR_STYLE)
             self._enable()
             return
         self.status, self.version = detail.status, detail.version
+        self.code = detail.code
         self.model.set_rows(lines)
         self.table.resizeRowsToContents()
         if self.status == CaseStatus.CLOSED.value:
@@ -214,6 +222,7 @@ class ChecklistPanel(QWidget):
         closed = self.status == CaseStatus.CLOSED.value
         self.add_button.setEnabled(self.selected_item() is not None and not closed)
         self.archive_button.setEnabled(self.case_id is not None and self.version is not None and not closed)
+        self.case_file_button.setEnabled(self.code is not None)
 
     def _say(self, text: str, style: str) -> None:
         self.message.setText(text)
@@ -221,6 +230,21 @@ class ChecklistPanel(QWidget):
         self.message.setVisible(bool(text))
 
     # -- actions -------------------------------------------------------------------------------
+
+    def open_case_file(self):  # type: ignore[no-untyped-def]
+        """The documents dialog on the whole case file (调解卷宗): it is rendered in the
+        background with a progress dialog, then previewed, printed or saved as PDF."""
+        if self.code is None:
+            return None
+        from mediator_desktop.documents.catalog import CASE_FILE
+        from mediator_desktop.documents.style import style_from_settings
+        from mediator_desktop.ui.document_dialog import DocumentDialog
+
+        dialog = DocumentDialog(self.services, style_from_settings(getattr(self, "settings", None)), self.code,
+                                self, kind=CASE_FILE)
+        dialog.open()
+        self.document_dialog = dialog
+        return dialog
 
     def request_add(self) -> None:
         item = self.selected_item()

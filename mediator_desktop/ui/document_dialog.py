@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,7 +27,21 @@ from PySide6.QtWidgets import (
 from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.widgets import WARNING_STYLE, error_label
+from mediator_desktop.ui.background import file_error_text, run_task, running_tasks, stop_tasks
+from mediator_desktop.ui.widgets import WARNING_STYLE, error_label, fit_to_screen
+
+#: Documents rendered in a worker thread with a progress dialog (the others take well under a
+#: tenth of a second and are rendered at once).
+BACKGROUND_KINDS = frozenset({"case-file"})
+
+
+def casefile_progress_text(done: int, total: int) -> str:
+    if total <= 0:
+        return "正在读取案件和附件……"
+    if done >= total - 1:
+        return "正在装订、编页号……"
+    return f"正在生成第{done + 1}项材料，共{total - 1}项……"
+
 
 #: Print resolution of the page images sent to the printer (dots per inch).
 PRINT_DPI = 300
@@ -59,6 +73,9 @@ class DocumentDialog(QDialog):
         self.court_label.setBuddy(self.court)
         top.addWidget(self.court_label)
         top.addWidget(self.court, 1)
+        for combo in (self.kind, self.court):  # long titles must not widen the dialog past the screen
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         lay.addLayout(top)
 
         self.message = error_label()
@@ -79,6 +96,7 @@ class DocumentDialog(QDialog):
 
         buttons = QHBoxLayout()
         self.info = QLabel()
+        self.info.setWordWrap(True)
         buttons.addWidget(self.info, 1)
         self.print_button = QPushButton("打印(&P)…")
         self.save_pdf_button = QPushButton("另存为 PDF(&S)…")
@@ -98,7 +116,7 @@ class DocumentDialog(QDialog):
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()
-        self.resize(900, 1000)
+        fit_to_screen(self, (900, 1000))
 
     # -- preview ------------------------------------------------------------------------------
 
@@ -114,22 +132,69 @@ class DocumentDialog(QDialog):
         if is_confirmation:
             self._advise()
         self.rendered = None
+        if self.current_kind() in BACKGROUND_KINDS:
+            self._render_in_background(self.current_kind(), self.court.currentText())
+            return
         try:
-            self.rendered = self.services.documents.render(self.code, self.current_kind(), "pdf", self.style,
-                                                           court=self.court.currentText())
-            self._rendered_court = self.court.currentText()
+            rendered = self.services.documents.render(self.code, self.current_kind(), "pdf", self.style,
+                                                      court=self.court.currentText())
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
-            self.pdf.close()
-            self.info.clear()
+            self._show_problem(str(exc))
         else:
-            self.message.hide()
-            self._load(self.rendered.data)
-            copies = self.rendered.document.copies
-            self.info.setText(f"共{self.pdf.pageCount()}页" + (f"，打印{copies}份" if copies > 1 else ""))
+            self._show(rendered, self.court.currentText())
+
+    def _render_in_background(self, kind: str, court: str) -> None:
+        """The whole case file (dozens of pages, scans included) is rendered in a worker
+        thread with a progress dialog; the preview shows it when it is ready."""
+        self._show_problem("")
+        self.info.setText("正在生成……")
+        for task in running_tasks(self):
+            task.cancel()               # an earlier rendering is no longer wanted
+        documents, code, style = self.services.documents, self.code, self.style
+
+        def done(rendered: RenderedDocument) -> None:
+            if self.current_kind() == kind and self.rendered is None:
+                self._show(rendered, court)
+
+        def failed(exc: Exception) -> None:
+            if self.current_kind() == kind:
+                self._show_problem(file_error_text(exc) if isinstance(exc, OSError) else str(exc))
+
+        def cancelled() -> None:
+            if self.current_kind() == kind and self.rendered is None:
+                self._show_problem("已取消生成。要再生成，请重新选择这份文书。")
+
+        self.render_task = run_task(
+            self, lambda r: documents.render(code, kind, "pdf", style, court=court, progress=r.progress,
+                                             cancelled=r.cancelled),
+            title=f"生成{self.kind.currentText()}", text="正在准备材料……", describe=casefile_progress_text,
+            on_done=done, on_failed=failed, on_cancelled=cancelled)
+
+    def _show(self, rendered: RenderedDocument, court: str) -> None:
+        self.rendered = rendered
+        self._rendered_court = court
+        self.message.hide()
+        self._load(rendered.data)
+        copies = rendered.document.copies
+        self.info.setText(f"共{self.pdf.pageCount()}页" + (f"，打印{copies}份" if copies > 1 else ""))
+        self._enable_output()
+
+    def _show_problem(self, text: str) -> None:
+        """Nothing to show: the reason in Chinese (or, with no text, a blank preview)."""
+        self.rendered = None
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.pdf.close()
+        self.info.clear()
+        self._enable_output()
+
+    def _enable_output(self) -> None:
         for b in (self.print_button, self.save_pdf_button, self.save_docx_button):
             b.setEnabled(self.rendered is not None)
+
+    def done(self, result: int) -> None:  # type: ignore[override]
+        stop_tasks(self)                # a rendering still running ends with the dialog
+        super().done(result)
 
     def _advise(self) -> None:
         """Court proposals (once), the deadline and subjects a court refuses (LEGAL.md §5)."""
@@ -160,12 +225,19 @@ class DocumentDialog(QDialog):
     # -- print --------------------------------------------------------------------------------
 
     def new_printer(self) -> QPrinter:
-        """A printer set to A4 and to the document's number of copies (the agreement: N)."""
+        """A printer set to A4 portrait and to the document's number of copies (the agreement:
+        one per party and one for the file). On a PC without a printer it prints to a PDF file
+        named after the document in the home folder."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setResolution(PRINT_DPI)
         printer.setFullPage(True)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
         if self.rendered is not None:
             printer.setCopyCount(self.rendered.document.copies)
+            if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:  # no printer installed
+                stem = self.rendered.document.file_stem or self.rendered.document.title
+                printer.setOutputFileName(str(Path.home() / Path(stem).with_suffix(".pdf").name))
         return printer
 
     def _up_to_date(self) -> None:
@@ -174,34 +246,53 @@ class DocumentDialog(QDialog):
         if self.court.isVisible() and self.court.currentText() != self._rendered_court:
             self.refresh()
 
-    def ask_print(self) -> QPrintDialog | None:
+    def ask_print(self) -> int:
+        """打印: the print dialog (printer, copies, pages; 打印到文件 (PDF) when there is no
+        printer), then print what the dialog shows. Returns the pages sent (0: cancelled or
+        failed, the reason shown in red)."""
         self._up_to_date()
         if self.rendered is None:
-            return None
+            return 0
         printer = self.new_printer()
         dialog = QPrintDialog(printer, self)
-        dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.open()
+        dialog.setWindowTitle(f"打印 — {self.rendered.document.title}")
+        dialog.setMinMax(1, max(self.pdf.pageCount(), 1))
         self.print_dialog = dialog
-        return dialog
+        try:
+            # exec(): PySide6 has no argument-less QPrintDialog.open() (only open(receiver, slot)).
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return 0
+        finally:
+            self.print_dialog = None
+            dialog.deleteLater()
+        return self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> int:
-        """Print every page, as many copies as the printer is set to; returns pages sent.
+        """Print the pages the printer asks for (all, or its page range), as many copies as it
+        is set to; returns pages sent.
 
         A printer that cannot make copies itself (a PDF file) gets the pages repeated."""
         if self.rendered is None or self.pdf.pageCount() == 0:
             return 0
         copies = max(printer.copyCount(), 1)
         repeat = 1 if printer.supportsMultipleCopies() else copies
+        pages = range(self.pdf.pageCount())
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+            pages = range(printer.fromPage() - 1, min(printer.toPage() or printer.fromPage(), len(pages)))
         painter = QPainter()
         if not painter.begin(printer):
-            self.message.setText("无法连接打印机，请检查打印机是否开机、是否已选对打印机。")
+            if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+                self.message.setText(f"无法打印到文件“{printer.outputFileName()}”，"
+                                     "请换一个文件夹或文件名再试。")
+            else:
+                self.message.setText(f"无法使用打印机“{printer.printerName()}”，"
+                                     "请检查打印机是否开机、是否连好，或选另一台打印机再试。")
             self.message.show()
             return 0
         sent = 0
         try:
             for _ in range(repeat):
-                for page in range(self.pdf.pageCount()):
+                for page in pages:
                     if sent:
                         printer.newPage()
                     target = QRectF(painter.viewport())
@@ -213,6 +304,10 @@ class DocumentDialog(QDialog):
                     sent += 1
         finally:
             painter.end()
+        self.message.hide()
+        where = (f"已打印到文件：{printer.outputFileName()}" if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                 else f"已送到打印机“{printer.printerName()}”")
+        self.info.setText(f"{where}（{len(pages)}页 × {copies}份）")
         return sent
 
     # -- save ---------------------------------------------------------------------------------

@@ -47,11 +47,13 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
+    FlowLayout,
     RowTableModel,
     WARNING_STYLE,
     fit_to_screen,
     leave_on_tab,
     ok_cancel,
+    scrolling_panel,
 )
 
 INFO_STYLE = "color: #1b5e20;"
@@ -236,7 +238,7 @@ class EvidencePanel(QWidget):
         self.confirm_box: QMessageBox | None = None
         self._temp: tempfile.TemporaryDirectory[str] | None = None
 
-        lay = QVBoxLayout(self)
+        lay = scrolling_panel(self)
         hint = QLabel(HINT)
         hint.setWordWrap(True)
         lay.addWidget(hint)
@@ -245,6 +247,8 @@ class EvidencePanel(QWidget):
         item_text = QLabel("放入卷宗(&I)：")
         self.item_combo = QComboBox()
         fill_item_combo(self.item_combo)
+        self.item_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.item_combo.setMinimumContentsLength(8)
         self.item_combo.setCurrentIndex(self.item_combo.findData(6))
         item_text.setBuddy(self.item_combo)
         self.add_button = QPushButton("添加文件(&A)…")
@@ -284,7 +288,7 @@ class EvidencePanel(QWidget):
         self.message.hide()
         lay.addWidget(self.message)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps at a large font
         self.open_button = QPushButton("打开(&O)")
         self.preview_button = QPushButton("预览(&V)")
         self.save_button = QPushButton("另存为(&S)…")

@@ -52,13 +52,14 @@ from mediator_desktop.ui.visit_dialog import (
     date_of,
 )
 from mediator_desktop.ui.widgets import (
-    WARNING_STYLE,
     FieldErrors,
     RowTableModel,
+    WARNING_STYLE,
     add_row,
     date_edit,
     error_label,
     fill_enum_combo,
+    fit_to_screen,
     ok_cancel,
     parse_date,
     read_only_table,
@@ -171,7 +172,7 @@ class _SmallDialog(QDialog):
         self.lay.addWidget(self.message)
         self.buttons = ok_cancel(ok_text, "取消", on_ok=self.save, on_cancel=self.reject)
         self.lay.addWidget(self.buttons)
-        self.resize(620, self.sizeHint().height())
+        fit_to_screen(self, (620, 0))
 
     def call(self) -> object:
         raise NotImplementedError

@@ -41,7 +41,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.reminders import Reminder, to_ics
 from mediator_desktop.ui.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab
+from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -293,10 +293,7 @@ class TodayView(QWidget):
         self.counts: dict[str, int] = {}
         lay = QVBoxLayout(self)
         self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
+        scale_font(self.title, 1.4, bold=True)
         lay.addWidget(self.title)
 
         chips = QHBoxLayout()
@@ -333,9 +330,7 @@ class TodayView(QWidget):
         self.table.activated.connect(self._activated)
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.empty.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        self.empty.setFont(font)
+        scale_font(self.empty, 1.5)
         self.empty.setStyleSheet("color: #1b5e20;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
