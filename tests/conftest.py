@@ -18,7 +18,21 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _room_screen() -> str:
+    """The offscreen platform with the mediation room's screen, 1366×768 (without a config
+    file its screen is 800×800): windows are fitted to the screen, so tests see them as users do."""
+    import json
+    import tempfile
+
+    config = Path(tempfile.gettempdir()) / f"mediator-test-screen-{os.getpid()}.json"
+    config.write_text(json.dumps({"screens": [{"name": "room", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    return f"offscreen:configfile={config}"
+
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = _room_screen()
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
