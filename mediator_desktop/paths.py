@@ -75,6 +75,11 @@ def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
 
+def translations_dir() -> Path:
+    """Qt's Chinese catalogues, used when the Qt installation has none (a frozen build)."""
+    return resources_dir() / "translations"
+
+
 def forms_dir() -> Path:
     """Qt Designer ``.ui`` sources (compiled into ``mediator_desktop/ui/forms``)."""
     return _REPO_DIR / "forms"

@@ -52,6 +52,16 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def qapp(qapp):  # type: ignore[no-untyped-def]
+    """pytest-qt's application with Qt's Chinese catalogues and locale, as at start-up
+    (``init_application``), so every GUI test sees the words a user sees."""
+    from mediator_desktop.ui.translations import install_translations
+
+    install_translations(qapp)
+    return qapp
+
+
+@pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once to the newest schema; tests get copies of it."""
     from mediator_desktop.storage.db import Database
