@@ -12,7 +12,10 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from room_screen import use_room_screen  # noqa: E402
+
+use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
 OUT = Path(os.environ.get("SCREENS_OUT", REPO / "docs" / "screenshots"))
 #: The demo's "today": the screenshots do not change with the day they are taken.
@@ -83,7 +86,7 @@ def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignor
 
     case_id = demo_case(services)
     panel = FollowUpPanel(services)
-    panel.resize(1100, 980)
+    panel.resize(1100, 720)
     panel.show_case(case_id)
     panel.court.setEditText("临沧市临翔区人民法院")
     pending = next(r for r, v in enumerate(panel.model.rows) if v.kind == "performance" and not v.done)
@@ -100,10 +103,8 @@ def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignor
     dialog.new_risk.setChecked(True)
     dialog.risk_note.setPlainText("李建国称手头紧，第一期补偿款尚未支付；张秀兰对此不满，双方又起口角")
     dialog.measures.setPlainText("电话督促李建国三日内支付第一期补偿款")
-    dialog.resize(900, 1000)
     save(dialog, "visit-form.png")
     dialog.save()
-    dialog.resize(900, 640)
     save(dialog, "visit-next-step.png")
     dialog.accept()
     panel.close()

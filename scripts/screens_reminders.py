@@ -14,7 +14,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from room_screen import use_room_screen  # noqa: E402
+
+use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 TODAY = datetime(2026, 11, 23, 8, 30)   # a Monday
@@ -118,12 +121,9 @@ def main() -> int:
     services.ctx._clock = lambda: TODAY   # the tests' FixedClock: every date below is relative to it
     build(services)
     window = create_main_window(services, settings)
-    window.resize(1366, 768)
     today = window.open_today()
-    today.resize(1180, 760)
     save(today, "today.png")
     agenda = window.open_agenda()
-    agenda.resize(1400, 820)
     agenda.show_week(TODAY.date())
     save(agenda, "agenda-reminders.png")
     services.close()

@@ -10,7 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from room_screen import use_room_screen  # noqa: E402
+
+use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 
@@ -47,8 +50,7 @@ def main() -> int:
 
     services = Services.open(f"sqlite:///{home}/demo.sqlite3")
     load_demo(services, 200)
-    window = create_main_window(services, settings)
-    window.resize(1366, 768)
+    window = create_main_window(services, settings)  # maximised on the 1366×768 screen
     # Show a case that has several parties, a rare-character name if there is one.
     rows = window.case_model.rows
     pick = next((r for r in rows if any(ord(c) > 0xFFFF or 0x3400 <= ord(c) <= 0x4DBF for c in r.party_names)), rows[0])
@@ -92,8 +94,7 @@ def main() -> int:
     settings_dialog.close()
     sample = REPO.parent / "shared" / "samples" / "sample-cases.json"
     code = services.exchange.import_text(sample.read_bytes()).created[0]
-    documents = window.open_documents(code)
-    documents.resize(900, 1000)
+    documents = window.open_documents(code)  # sized to fit the screen, as the user sees it
     documents.show()
     import time
 
@@ -104,6 +105,7 @@ def main() -> int:
     save(documents, "documents.png")
     documents.close()
     issue3_screens(app, services, window, save)
+    largest_font_screen(app, settings, window, pick.id, save)
     # Issue 5's screens build their own cases at a fixed "today": each in its own process (one
     # QApplication per process).
     import subprocess
@@ -112,6 +114,19 @@ def main() -> int:
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0
+
+
+def largest_font_screen(app, settings, window, case_id: int, save) -> None:  # type: ignore[no-untyped-def]
+    """The main window at the largest font (设置 → 显示 → 界面字号) on the 1366×768 screen:
+    docs/screenshots/largest-font.png."""
+    from mediator_desktop import settings as opts
+    from mediator_desktop.ui.app import apply_font_size
+
+    window.select_case(case_id)
+    window.case_view.tabs.setCurrentIndex(0)
+    apply_font_size(opts.UI_FONT_SIZE.maximum or 28)
+    save(window, "largest-font.png")
+    apply_font_size(settings.get(opts.UI_FONT_SIZE))
 
 
 def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +184,6 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
         except Exception as exc:  # noqa: BLE001 - a demo case that cannot take a session is skipped
             print("skipped", row.code, exc)
     agenda = window.open_agenda()
-    agenda.resize(1300, 720)
     agenda.show_week(monday)
     save(agenda, "agenda.png")
     agenda.close()
@@ -177,7 +191,6 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
     window.select_case(case.id)
     view = window.case_view
     view.tabs.setCurrentWidget(view.sessions_panel)
-    window.resize(1500, 900)
     save(window, "case-sessions.png")
     panel = view.sessions_panel
     panel.sessions.selectRow(1)
@@ -188,7 +201,6 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
                              "李建国称：建材是翻修房子用的，愿意十日内清走，可以适当补偿。\n"
                              "经调解员释法说理，双方同意：……")
     editor.outcome.setPlainText("双方达成协议，另行签订人民调解协议书。")
-    editor.resize(1000, 820)
     save(editor, "record-editor.png")
     editor.save()
     editor.tabs.setCurrentIndex(1)
@@ -211,7 +223,6 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
     ]
     services.agreements.save(case.id, blank)
     editor = AgreementEditor(services, case.id, window)
-    editor.resize(1100, 1000)
     save(editor, "agreement-editor.png")
     editor.close()
     view.tabs.setCurrentWidget(view.agreement_panel)

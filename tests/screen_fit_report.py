@@ -158,6 +158,9 @@ def main(argv: list[str]) -> int:
         party = intake.add_party("person")
         check("当事人", party, font)
         close(party)
+        picker = intake.pick_known()
+        check("从以往案件选取", picker, font)
+        close(picker)
         close(intake)
         edit = window.edit_case(case_id)
         check("受理登记（修改）", edit, font)
@@ -181,6 +184,26 @@ def main(argv: list[str]) -> int:
         if note is not None:
             check("背对背笔记", note, font)
             close(note)
+        notice = panel.record_notice()
+        assert notice is not None, "rights notice dialog did not open"
+        check("权利义务告知", notice, font)
+        close(notice)
+        from mediator_desktop.domain.enums import CaseStatus
+        from mediator_desktop.ui.case_view import ReasonDialog
+
+        reason = ReasonDialog(CaseStatus.TERMINATED, view)
+        reason.show()
+        check("终止调解（原因）", reason, font)
+        close(reason)
+        extension = view.request_extension()
+        if extension is not None:
+            check("延长期限", extension, font)
+            close(extension)
+        view.tabs.setCurrentWidget(view.agreement_panel)
+        performance = view.agreement_panel.record_performance()
+        assert performance is not None, "performance dialog did not open"
+        check("履行情况", performance, font)
+        close(performance)
         from mediator_desktop.ui.agreement_editor import AgreementEditor
 
         agreement = AgreementEditor(services, case_id, window)
@@ -217,11 +240,19 @@ def main(argv: list[str]) -> int:
         agenda.hide()
         calendar = window.open_calendar()
         check("节假日安排", calendar, font)
+        for label, opener in (("添加放假日期", calendar.add_holiday), ("添加调休上班日", calendar.add_makeup_day)):
+            small = opener()
+            check(label, small, font)
+            close(small)
         close(calendar)
         dialog = window.open_settings()
         for i in range(dialog.tabs.count()):
             dialog.tabs.setCurrentIndex(i)
             check(f"设置·{dialog.tabs.tabText(i)}", dialog, font)
+        mediator = dialog.edit_mediator(new=True)
+        assert mediator is not None
+        check("调解员", mediator, font)
+        close(mediator)
         close(dialog)
         from mediator_desktop.ui.first_run import FirstRunDialog
 

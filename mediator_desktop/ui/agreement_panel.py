@@ -37,6 +37,7 @@ from mediator_desktop.ui.widgets import (
     fill_enum_combo,
     fit_to_screen,
     parse_date,
+    scrolling_body,
     set_combo_value,
     tab_moves_on,
     text_label,
@@ -71,9 +72,13 @@ class PerformanceDialog(QDialog):
         self.setWindowTitle(f"记录履行情况 — {view.case_code}")
         self.errors = FieldErrors()
         lay = QVBoxLayout(self)
-        form = QFormLayout()
-        lay.addLayout(form)
+        body = QWidget()
+        form = QFormLayout(body)
+        lay.addWidget(scrolling_body(body))  # scrolls on a small screen; the buttons stay below
         self.term = QComboBox()
+        # A clause's text is long: the chosen one is shown in full under the list.
+        self.term.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.term.setMinimumContentsLength(12)
         for t in view.terms:
             if t.kind != TermKind.STATEMENT.value:
                 self.term.addItem(f"第{clause_number(t.number)}条：{_short(t.text)}", t.id)

@@ -57,6 +57,7 @@ from mediator_desktop.ui.record_editor import (
 from mediator_desktop.ui.session_dialog import SessionDialog
 from mediator_desktop.ui.widgets import (
     FieldErrors,
+    FlowLayout,
     add_row,
     confirm_discard,
     date_edit,
@@ -92,8 +93,7 @@ class NoticeDialog(QDialog):
         self.on = date_edit(notice.on or today, maximum=today)
         add_row(form, self.errors, "on", "告知日期(&D)：", self.on)
         methods = QWidget()
-        row = QHBoxLayout(methods)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(methods)  # the two choices wrap onto two lines at a large font
         self.method_group = QButtonGroup(self)
         self.written = QRadioButton(NoticeMethod.WRITTEN.label + "（当事人签收告知书）")
         self.oral = QRadioButton(NoticeMethod.ORAL.label + "（记入调解记录）")
