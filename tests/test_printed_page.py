@@ -179,3 +179,105 @@ def test_every_font_of_every_form_and_of_the_case_file_is_embedded(sqlite_servic
             assert not_embedded(rendered.data, tmp_path) == [], kind
             checked.add(kind)
     assert catalog.CASE_FILE in checked and "agreement" in checked and "acceptance" in checked
+
+
+# -- 1, 2, 3, 5 in Word ------------------------------------------------------------------------
+
+def docx_of(document: Document, style: DocumentStyle):  # type: ignore[no-untyped-def]
+    import docx
+
+    from mediator_desktop.documents.render_docx import render_docx
+
+    return docx.Document(io.BytesIO(render_docx(document, style)))
+
+
+def test_word_keeps_codes_dates_and_phone_numbers_whole(style: DocumentStyle) -> None:
+    from docx.oxml.ns import qn
+
+    date, phone = "2026年10月9日", "0883-2123456"
+    doc = docx_of(Document("t", "测试", [para("调" * 20 + f"编号{CODE}，于{date}前，联系电话{phone}。")],
+                           PageFurniture()), style)
+    body = doc.paragraphs[1]
+    text = body.text
+    joined = "\u2060".join
+    assert "（\u20602026\u2060）\u2060" + joined("忙畔人调字第") + "\u20601\u2060号" in text
+    assert "2026\u2060年\u206010\u2060月\u20609\u2060日" in text
+    # the hyphen of the phone number is Word's no-break hyphen, not a '-' Word may break after
+    assert len(body._p.findall(f"{qn('w:r')}/{qn('w:noBreakHyphen')}")) == 1
+    # each span is a run of no language: LibreOffice's Chinese breaker would ignore the joiners
+    spans = [r for r in body.runs if r.element.rPr.find(qn("w:lang")) is not None]
+    assert {r.element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) for r in spans} == {"zxx"}
+    assert "".join(r.text for r in spans).replace("\u2060", "") == f"{CODE}{date}0883-2123456"
+    assert "0883-2123456" in text and text.replace("\u2060", "") == "调" * 20 + f"编号{CODE}，于{date}前，联系电话{phone}。"
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(OFFICE is None, reason="needs LibreOffice")
+def test_a_word_processor_moves_a_code_or_date_to_the_next_line_whole(style: DocumentStyle, tmp_path: Path) -> None:
+    """LibreOffice lays the DOCX out (with the shipped fonts): the code and the date that would
+    straddle a line end come out whole on one line."""
+    from dataclasses import replace
+
+    from mediator_desktop.documents.render_docx import render_docx
+    from mediator_desktop.paths import fonts_dir
+
+    date = "2026年10月9日"
+    texts = [f"{'调' * k}编号{CODE}有效。" for k in range(18, 27, 2)] + \
+        [f"{'调' * k}于{date}前付清。" for k in range(20, 27, 2)]
+    named = replace(style, word_font_title="WenQuanYi Micro Hei", word_font_body="FandolFang R")
+    source = tmp_path / "lines.docx"
+    source.write_bytes(render_docx(Document("t", "测试", [para(t) for t in texts], PageFurniture()), named))
+    fonts_conf = tmp_path / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts_dir()}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    import os
+
+    subprocess.run(
+        [OFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120, env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)})
+    lines = [line.replace("\u2060", "") for line in
+             "".join(pages_text((tmp_path / "lines.pdf").read_bytes())).splitlines()]
+    assert sum(CODE in line for line in lines) == 5, lines
+    assert sum(date in line for line in lines) == 4, lines
+    assert any(line.endswith("编号") or line.endswith("于") for line in lines)   # it did come to a line end
+
+
+def test_word_sets_a_character_the_body_font_lacks_in_the_shipped_fallback_font(style: DocumentStyle) -> None:
+    from docx.oxml.ns import qn
+
+    from mediator_desktop.documents.glyphs import coverage
+
+    name = "吉𠮷"
+    assert ord("𠮷") not in coverage(style.body_faces[0])         # FandolFang, like Windows' 仿宋, lacks it
+    doc = docx_of(Document("t", "测试", [para(f"当事人{name}。")], PageFurniture()), style)
+    fonts = {}
+    for run in doc.paragraphs[1].runs:
+        rfonts = run.element.rPr.rFonts
+        fonts[run.text] = {a: rfonts.get(qn(f"w:{a}")) for a in ("eastAsia", "ascii", "hAnsi")}
+    assert fonts["当事人吉"] == dict.fromkeys(("eastAsia", "ascii", "hAnsi"), "仿宋")
+    assert fonts["𠮷"] == dict.fromkeys(("eastAsia", "ascii", "hAnsi"), "HanaMinA")
+    assert (Path(__file__).parents[1] / "resources" / "fonts" / "HanaMinA.ttf").is_file()
+
+
+def test_word_holds_a_table_header_with_its_first_row_and_the_text_before_it(sample_case, style) -> None:
+    from docx.oxml.ns import qn
+
+    doc = docx_of(catalog.BUILDERS["acceptance"][1](ORG, case_with(sample_case, 6), forms.DEFAULT_OPTIONS), style)
+    consent = next(p for p in doc.paragraphs if "经当事人同意" in p.text)
+    assert consent.paragraph_format.keep_with_next
+    parties = doc.tables[0]
+    header = parties.rows[0]._tr
+    assert header.trPr.find(qn("w:tblHeader")) is not None and header.trPr.find(qn("w:cantSplit")) is not None
+    assert all(p.paragraph_format.keep_with_next for c in parties.rows[0].cells for p in c.paragraphs)
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in parties.rows[1:])
+    # the requests row, the signatures and the seal hold together: every row keeps with the next
+    *_, requests, signatures = doc.tables
+    assert "当事人申请事项" in requests.rows[0].cells[0].text
+    for table in (requests, signatures):
+        for row in table.rows[: len(table.rows) - (table is signatures)]:
+            assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)

@@ -123,8 +123,13 @@ def body_tables(doc: DocxDocument) -> list[DocxTable]:
     return [DocxTable(t, doc) for t in doc.element.body.iter(qn("w:tbl"))]
 
 
+def visible(text: str) -> str:
+    """Text as it reads: without the word joiners that keep codes and dates on one line."""
+    return text.replace("\u2060", "")
+
+
 def by_text(doc: DocxDocument, text: str) -> DocxParagraph:
-    [found] = [p for p in body_paragraphs(doc) if p.text == text]
+    [found] = [p for p in body_paragraphs(doc) if visible(p.text) == text]
     return found
 
 
@@ -144,7 +149,7 @@ def test_page_is_a4_with_the_style_margins(style: DocumentStyle, tmp_path: Path)
 def test_every_paragraph_is_there_in_order(style: DocumentStyle, tmp_path: Path) -> None:
     document = sample()
     doc = render(document, style, tmp_path / "order.docx")
-    got = [p.text for p in body_paragraphs(doc) if p.text]
+    got = [visible(p.text) for p in body_paragraphs(doc) if p.text]
     assert got == [document.title, *(line for line in model_lines(document.blocks) if line)]
     assert RARE_NAME in got and LONG_NAME in got and len(LONG_NAME) == 20
     assert {"\U00020bb7", "\U0002b5ae", "\u36c3"} <= set("".join(got))
@@ -159,10 +164,11 @@ def test_runs_name_east_asian_fonts_and_no_theme_font_is_left(style: DocumentSty
         for run in (r for r in paragraph.runs if r.element.find(qn("w:t")) is not None):
             fonts = run.element.rPr.rFonts
             names = {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia")}
-            assert names in ({"方正小标宋简体"}, {"仿宋_GB2312"}), paragraph.text
+            # the shipped fallback fonts for what the body font lacks (test_printed_page.py)
+            assert names in ({"方正小标宋简体"}, {"仿宋_GB2312"}, {"HanaMinA"}, {"HanaMinB"}), paragraph.text
     assert east_asia_font(doc.paragraphs[0]) == {"方正小标宋简体"}                # the title
     assert east_asia_font(by_text(doc, "一、纠纷主要事实")) == {"方正小标宋简体"}    # a heading
-    assert east_asia_font(by_text(doc, RARE_NAME)) == {"仿宋_GB2312"}              # body and tables
+    assert east_asia_font(by_text(doc, RARE_NAME)) >= {"仿宋_GB2312", "HanaMinA"}  # body and tables
 
     with zipfile.ZipFile(path) as package:
         styles_xml = package.read("word/styles.xml").decode()
@@ -249,7 +255,7 @@ def kept(table: DocxTable) -> list[bool]:
 def test_keep_together_tables_and_groups_keep_with_next(style: DocumentStyle, tmp_path: Path) -> None:
     doc = render(sample(), style, tmp_path / "keep.docx")
     parties, signatures, dated, photo = body_tables(doc)
-    assert kept(parties) == [False, False, False]
+    assert kept(parties) == [True, False, False]               # the header row keeps with the first
     assert kept(signatures) == [True, False]                   # Table.keep_together
     # A KeepTogether group: everything but its very last paragraph keeps with the next.
     assert by_text(doc, "人民调解员（签名）：").paragraph_format.keep_with_next is True

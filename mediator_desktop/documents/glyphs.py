@@ -19,8 +19,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from mediator_desktop.documents.model import Document, Run, walk_runs
 from mediator_desktop.documents.style import DocumentStyle, FontFace
 
-# Characters that are layout, not glyphs: a renderer handles them itself.
-_LAYOUT = frozenset("\n\r\t\u200b\u200c\u200d\u2060\ufeff")
+# Characters that are layout, not glyphs: a renderer handles them itself (U+2060 WORD JOINER
+# keeps a span on one line; U+2011 marks a no-break hyphen for the DOCX renderer).
+_LAYOUT = frozenset("\n\r\t\u200b\u200c\u200d\u2011\u2060\ufeff")
 _lock = threading.Lock()
 
 
@@ -50,6 +51,13 @@ def coverage(face: FontFace) -> frozenset[int]:
     """The code points ``face`` has a glyph for."""
     font = pdfmetrics.getFont(font_name(face))
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=None)
+def family_name(face: FontFace) -> str:
+    """The family name a word processor knows ``face`` by once installed (``HanaMinB``)."""
+    name = pdfmetrics.getFont(font_name(face)).face.familyName  # type: ignore[attr-defined]
+    return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
 
 
 def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:

@@ -35,16 +35,41 @@ def unbreakable_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _UNBREAKABLE.finditer(text)]
 
 
-def keep_whole(text: str) -> str:
-    """``text`` with a word joiner between the characters of every span that must stay on one
-    line. The renderers call this; the document's own text (hashed, tested) has no joiners."""
+def whole_segments(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, must stay whole) in order (the DOCX renderer gives each such
+    span a run of its own)."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in unbreakable_spans(text):
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text) or not out:
+        out.append((text[at:], False))
+    return out
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def keep_whole(text: str, hyphen: str = "-") -> str:
+    """``text`` with a word joiner wherever a line could break inside a span that must stay on
+    one line (between two letters or digits no line breaks anyway, so none goes there), and
+    each hyphen of such a span replaced by ``hyphen`` (the DOCX renderer marks its no-break
+    hyphens so). The document's own text (hashed, tested) has neither."""
     spans = unbreakable_spans(text)
     if not spans:
         return text
     out, at = [], 0
     for start, end in spans:
         out.append(text[at:start])
-        out.append(WORD_JOINER.join(text[start:end]))
+        span = text[start:end]
+        for i, char in enumerate(span):
+            if i and not (_word_char(span[i - 1]) and _word_char(char)) and char != "-" and span[i - 1] != "-":
+                out.append(WORD_JOINER)
+            out.append(hyphen if char == "-" else char)
         at = end
     out.append(text[at:])
     return "".join(out)

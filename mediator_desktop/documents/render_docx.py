@@ -38,7 +38,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
-from mediator_desktop.documents.glyphs import check_document
+from mediator_desktop.documents.glyphs import check_document, family_name, split_by_font
 from mediator_desktop.documents.model import (
     Align,
     Block,
@@ -51,6 +51,8 @@ from mediator_desktop.documents.model import (
     Role,
     Spacer,
     Table,
+    keep_whole,
+    whole_segments,
 )
 from mediator_desktop.documents.render_pdf import QR_SIZE_MM, qr_png
 from mediator_desktop.documents.style import A4_MM, DocumentStyle
@@ -78,6 +80,7 @@ GRID_EIGHTHS_PT = 5                # table grid 0.6 pt, as in the PDF (w:sz is i
 CELL_PADDING_PT = (2.0, 4.0)       # top/bottom and left/right, as in the PDF
 LOGO_HEIGHT_MM = 12.0
 NO_ROOM = Pt(1)                    # the line height of a paragraph that should take no room
+NO_BREAK_HYPHEN = "\u2011"         # in a phone number: written as Word's w:noBreakHyphen
 
 
 def set_fonts(rpr: CT_RPr, name: str) -> None:
@@ -176,19 +179,26 @@ class _Renderer:
         return self.style.word_font_title if role in (Role.TITLE, Role.HEADING) else self.style.word_font_body
 
     def run(self, target: DocxParagraph, text: str, font: str, size: float, bold: bool = False,
-            underline: bool = False) -> DocxRun:
+            underline: bool = False, whole: bool = False) -> DocxRun:
         """A run of ``text`` in ``font`` at ``size`` pt; a newline becomes a line break.
+        ``whole``: a code, date or phone number, marked as no language (``zxx``) — a word
+        processor breaks Chinese text by its own rules, which in LibreOffice ignore the word
+        joiners; a span of no language is broken by the Unicode rules, which honour them (and
+        is not spell-checked).
 
         The run properties are built once per look and copied: python-docx's property setters
         cost more than the rest of the document together."""
         out = target.add_run(text)
-        key = (font, size, bold, underline)
+        key = (font, size, bold, underline, whole)
         rpr = self._rpr.get(key)
         if rpr is None:
             out.font.size = Pt(size)
             out.font.bold = bold or None
             out.font.underline = underline or None
             set_fonts(out.element.get_or_add_rPr(), font)
+            if whole:
+                lang = OxmlElement("w:lang", {qn("w:val"): "zxx", qn("w:eastAsia"): "zxx"})
+                out.element.rPr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
             self._rpr[key] = deepcopy(out.element.rPr)
         else:
             out.element.insert(0, deepcopy(rpr))
@@ -208,8 +218,21 @@ class _Renderer:
         if p.keep_with_next or keep:
             fmt.keep_with_next = True
         font = self.font(p.role)
+        faces = self.style.faces(p.role)
         for r in p.runs:
-            self.run(target, r.text, font, size, r.bold, r.underline)
+            # A character the body font lacks (𠮷 is not in Windows' 仿宋) is set in the fallback
+            # font the application ships, named for East Asian and Latin text alike; codes, dates
+            # and phone numbers carry word joiners and no-break hyphens so Word never cuts them.
+            for segment, whole in whole_segments(r.text):
+                text = keep_whole(segment, NO_BREAK_HYPHEN) if whole else segment
+                for face, piece in split_by_font(text, faces, r.field):
+                    name = font if face == faces[0] else family_name(face)
+                    for k, part in enumerate(piece.split(NO_BREAK_HYPHEN)):
+                        if k:
+                            self.run(target, "", name, size, r.bold, r.underline, whole).element.append(
+                                OxmlElement("w:noBreakHyphen"))
+                        if part:
+                            self.run(target, part, name, size, r.bold, r.underline, whole)
 
     def field(self, target: DocxParagraph, instruction: str, font: str, size: float) -> None:
         """A Word field (PAGE, NUMPAGES) that Word fills in as it lays out the pages."""
