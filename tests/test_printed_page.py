@@ -281,3 +281,24 @@ def test_word_holds_a_table_header_with_its_first_row_and_the_text_before_it(sam
     for table in (requests, signatures):
         for row in table.rows[: len(table.rows) - (table is signatures)]:
             assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+
+
+def test_the_fallback_fonts_install_for_the_current_user(tmp_path: Path, monkeypatch) -> None:
+    """What a Word file names besides 仿宋 and 黑体 can be installed without administrator rights:
+    here into ~/.local/share/fonts, after which fontconfig (and so LibreOffice/WPS) knows it."""
+    from mediator_desktop.services.fonts import WORD_FALLBACK_FONTS, install_fonts, missing_fonts, user_font_folder
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = user_font_folder()
+    assert folder == tmp_path / "data" / "fonts"
+    assert missing_fonts() == list(WORD_FALLBACK_FONTS)
+    done = install_fonts()
+    assert done.copied == list(WORD_FALLBACK_FONTS) and "HanaMinA" in done.message
+    assert missing_fonts() == []
+    assert install_fonts().copied == [] and "已经安装" in install_fonts().message
+    if shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list", ":", "family", "file"], capture_output=True, text=True, check=True).stdout
+        assert any(str(folder) in line and "HanaMinA" in line for line in listed.splitlines())
+    assert str(user_font_folder("win32", {"LOCALAPPDATA": "C:/Users/li/AppData/Local"})) == \
+        "C:/Users/li/AppData/Local/Microsoft/Windows/Fonts"
