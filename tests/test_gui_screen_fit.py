@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import click, start_gui
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from mediator_desktop import settings as opts
 
@@ -119,3 +119,27 @@ def test_font_size_reaches_styled_and_scaled_labels(qapp, qtbot, sqlite_services
     finally:
         apply_font_size(before)
     intake.reject()
+
+
+def test_documents_dialog_opens_at_the_size_it_was_left_at_within_the_screen(qapp, qtbot, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    from conftest import sample_draft
+
+    from mediator_desktop.ui.app import create_main_window
+
+    settings = start_gui(qapp, sqlite_services)
+    code = sqlite_services.cases.register(sample_draft()).code
+    window = create_main_window(sqlite_services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_documents(code)
+    area = dialog.screen().availableGeometry()
+    assert area.contains(dialog.frameGeometry())
+    dialog.resize(760, 540)          # the user makes it smaller
+    click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "关闭"))
+    again = window.open_documents(code)
+    assert (again.width(), again.height()) == (760, 540)
+    again.resize(3000, 2000)         # larger than any screen: clamped when it opens next
+    again.reject()
+    third = window.open_documents(code)
+    assert area.contains(third.frameGeometry()), (third.frameGeometry(), area)
+    third.reject()

@@ -40,10 +40,10 @@ from mediator_desktop.services.agreements import (
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
-    INVALID_STYLE,
-    WARNING_STYLE,
     FieldErrors,
+    INVALID_STYLE,
     ScrollingBody,
+    WARNING_STYLE,
     add_row,
     confirm_discard,
     error_label,
@@ -51,6 +51,7 @@ from mediator_desktop.ui.widgets import (
     fit_to_screen,
     focus_first_problem,
     parse_date,
+    remember_size,
     scale_font,
     set_combo_value,
     tab_chain,
@@ -568,6 +569,7 @@ class AgreementEditor(QDialog):
         self._loading = False
         self._dirty = False
         fit_to_screen(self, (1000, 900))
+        remember_size(self, "agreement_editor")
 
     # -- filling ------------------------------------------------------------------------------
 

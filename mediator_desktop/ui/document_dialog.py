@@ -28,7 +28,7 @@ from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.ui.background import file_error_text, run_task, running_tasks, stop_tasks
-from mediator_desktop.ui.widgets import WARNING_STYLE, error_label, fit_to_screen
+from mediator_desktop.ui.widgets import WARNING_STYLE, error_label, fit_to_screen, remember_size
 
 #: Documents rendered in a worker thread with a progress dialog (the others take well under a
 #: tenth of a second and are rendered at once).
@@ -117,6 +117,7 @@ class DocumentDialog(QDialog):
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()
         fit_to_screen(self, (900, 1000))
+        remember_size(self, "documents")
 
     # -- preview ------------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ from mediator_desktop.ui.widgets import (
     leave_on_tab,
     qdate,
     refit,
+    remember_sizes_in,
     screen_area,
 )
 
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.case_view.edit_requested.connect(self.edit_case)
         self.case_view.documents_requested.connect(self.open_documents)
         self._restore_geometry()
+        remember_sizes_in(settings)  # 文书, 调解记录, 调解协议 open at the size they were left at
         self.refresh()
         self._mention_unsaved_records()
 

@@ -52,6 +52,7 @@ from mediator_desktop.ui.widgets import (
     error_label,
     fit_to_screen,
     ok_cancel,
+    remember_size,
     scale_font,
     scrolling_body,
     tab_moves_on,
@@ -486,6 +487,7 @@ class RecordEditor(QDialog):
         if app is not None:
             app.aboutToQuit.connect(self._on_quit)
         fit_to_screen(self, (980, 900))
+        remember_size(self, "record_editor")
 
     @property
     def investigation(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -771,3 +772,49 @@ def install_font_scaled_style(app: QApplication) -> None:
     """Use :class:`FontScaledStyle` (once) around whatever style the application has."""
     if not isinstance(app.style(), FontScaledStyle):
         app.setStyle(FontScaledStyle(app.style().name()))
+
+
+#: Where remembered dialog sizes are kept: the application's one Settings object (set by the
+#: main window, so its own save never overwrites them with an older copy).
+_size_store: Any = None
+
+
+def remember_sizes_in(settings: Any) -> None:
+    """Keep the sizes of :func:`remember_size` dialogs in ``settings`` (a ``settings.Settings``)."""
+    global _size_store
+    _size_store = settings
+
+
+def _saved_sizes() -> dict[str, Any]:
+    from mediator_desktop import settings as opts
+
+    try:
+        sizes = json.loads(_size_store.get(opts.DIALOG_SIZES) or "{}")
+    except ValueError:
+        return {}
+    return sizes if isinstance(sizes, dict) else {}
+
+
+def remember_size(dialog: QWidget, key: str) -> None:
+    """A dialog users resize often (文书, 调解记录, 调解协议) opens at the size it was left at
+    (in proportion when the font size changed since), clamped to the screen (call after :func:`fit_to_screen`); its size is kept when it closes."""
+    if _size_store is None:
+        return
+    saved = _saved_sizes().get(key)
+    if isinstance(saved, list) and len(saved) == 3 and all(isinstance(v, (int, float)) and v > 0 for v in saved):
+        # Left at another font size: grown or shrunk in proportion.
+        scale = QApplication.font().pointSizeF() / float(saved[2])
+        size = QSize(int(saved[0] * scale), int(saved[1] * scale))
+        _place(dialog, size.expandedTo(dialog.minimumSizeHint()), centre=True)
+
+    def keep(_result: int = 0) -> None:
+        from mediator_desktop import settings as opts
+
+        if _size_store is None or dialog.isMaximized():
+            return
+        sizes = _saved_sizes()
+        sizes[key] = [dialog.width(), dialog.height(), QApplication.font().pointSizeF()]
+        _size_store.set(opts.DIALOG_SIZES, json.dumps(sizes, sort_keys=True))
+        _size_store.save()
+
+    dialog.finished.connect(keep)  # type: ignore[attr-defined]
