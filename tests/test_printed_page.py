@@ -302,3 +302,17 @@ def test_the_fallback_fonts_install_for_the_current_user(tmp_path: Path, monkeyp
         assert any(str(folder) in line and "HanaMinA" in line for line in listed.splitlines())
     assert str(user_font_folder("win32", {"LOCALAPPDATA": "C:/Users/li/AppData/Local"})) == \
         "C:/Users/li/AppData/Local/Microsoft/Windows/Fonts"
+
+
+def test_a_phone_number_with_its_area_code_fits_its_column_whole(sample_case, style) -> None:
+    case = case_with(sample_case, 2)
+    case["parties"][1]["phone"] = "0883-2100099"
+    lines = pages_text(render("acceptance", case, style))[0].splitlines()
+    assert any("0883-2100099" in line for line in lines), lines
+
+
+def test_the_notice_signatures_share_a_page_with_the_duties_they_acknowledge(sample_case, style) -> None:
+    for parties in (2, 3, 4):
+        pages = [flat(p) for p in pages_text(render("notice", case_with(sample_case, parties), style))]
+        [seal_page] = [p for p in pages if "人民调解委员会印）" in p]
+        assert "当事人履行下列义务" in seal_page and all(name in seal_page for name in NAMES[:parties])

@@ -76,8 +76,9 @@ def _label_role(party: dict[str, Any]) -> str:
 
 
 # In mm of the 156 mm text width: the address gets what the fixed columns leave (7 characters
-# of 小四 a line), the phone number fits on one line, 被申请人 may wrap beside a two-line address.
-PARTY_WIDTHS = [17, 19, 11.5, 11.5, 11.5, 24, 35, 26.5]
+# of 小四 a line), a phone number with its area code (0883-2100099) fits on one line, 被申请人
+# may wrap beside a two-line address.
+PARTY_WIDTHS = [17, 18, 11.5, 11.5, 11.5, 24, 33.5, 29]
 
 
 def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
@@ -181,6 +182,8 @@ def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT
              "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行。", indent=True),
         para("在人民调解活动中，当事人享有下列权利：", indent=True, keep_with_next=True),
         *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三四", RIGHTS, strict=True)],
+    ]
+    duties: list[Block] = [
         para("在人民调解活动中，当事人履行下列义务：", indent=True, keep_with_next=True),
         *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三", DUTIES, strict=True)],
         Spacer(3),
@@ -196,9 +199,13 @@ def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT
              cell("日期：" + (chinese_date(_d(p.get("notice_on"))) or "＿＿＿年＿＿月＿＿日"),
                   field="告知日期")] for p in case["parties"]]
     widths = [1.3, 1.9, 2.2]
-    blocks.append(Table(rows[:-1], widths) if len(rows) > 1 else Spacer(0))
-    blocks.append(KeepTogether([Table(rows[-1:], widths),
-                                para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
-                                para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT)]))
+    closing: list[Block] = [para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
+                            para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT)]
+    if len(rows) <= 4:
+        # The duties, every party's signature, the seal and the date share a page: the signatures
+        # never start a page without the text they acknowledge.
+        blocks.append(KeepTogether([*duties, Table(rows, widths), *closing]))
+    else:
+        blocks += [*duties, Table(rows[:-1], widths), KeepTogether([Table(rows[-1:], widths), *closing])]
     return Document("notice", "当事人权利义务告知书", blocks, _furniture(org, code),
                     file_stem=f"当事人权利义务告知书-{code}")
