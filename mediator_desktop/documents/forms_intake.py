@@ -46,7 +46,7 @@ def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:
     """One row per party: the columns of the MOJ registration forms."""
     received = _d(case.get("received_on"))
     header = [cell(h, shade=True, align=Align.CENTER) for h in
-              ("当事人", "姓名/名称", "性别", "民族", "年龄", "职业或职务", "住址/住所地", "联系电话")]
+              ("当事人", "姓名/\n名称", "性别", "民族", "年龄", "职业或职务", "住址/住所地", "联系电话")]
     rows = [header]
     for p in case["parties"]:
         organisation = p.get("kind") == "organization"
@@ -82,8 +82,9 @@ PARTY_WIDTHS = [17, 18, 11.5, 11.5, 11.5, 24, 33.5, 29]
 
 
 def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
-    return [cell(label, shade=True, align=Align.CENTER),
-            cell(value, field=field, colspan=len(PARTY_WIDTHS) - 1, min_height_mm=min_height_mm)]
+    # The label spans the first two columns: 纠纷简要情况 on one line, not broken into three.
+    return [cell(label, shade=True, align=Align.CENTER, colspan=2),
+            cell(value, field=field, colspan=len(PARTY_WIDTHS) - 2, min_height_mm=min_height_mm)]
 
 
 def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
@@ -136,10 +137,10 @@ def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEF
                   min_height_mm=15),
     ]
     signatures = [
-        [cell("当事人签名", shade=True, align=Align.CENTER),
-         cell("", colspan=3, min_height_mm=18),
-         cell("登记人签名", shade=True, align=Align.CENTER, colspan=2),
-         cell("", colspan=n - 5, min_height_mm=18)],
+        [cell("当事人签名", shade=True, align=Align.CENTER, colspan=2),
+         cell("", colspan=4, min_height_mm=18),          # every party signs here: the wider room
+         cell("登记人签名", shade=True, align=Align.CENTER),
+         cell("", colspan=n - 6, min_height_mm=18)],
         [Cell([para(org.seal_line, role=Role.TABLE, align=Align.RIGHT, field="印章文字"),
                para(chinese_date(received) or blank_date(), role=Role.TABLE, align=Align.RIGHT)],
               colspan=len(PARTY_WIDTHS), min_height_mm=20)],
