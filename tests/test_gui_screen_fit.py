@@ -112,9 +112,13 @@ def test_font_size_reaches_styled_and_scaled_labels(qapp, qtbot, sqlite_services
         assert QApplication.font().pointSize() == 20
         assert error.font().pointSize() == 20
         assert heading.font().pointSizeF() == pytest.approx(20 * 1.3, abs=0.6)
+        box = dialog.satisfaction_scale  # a five-line text box stays five lines high
+        assert box.maximumHeight() >= 5 * box.fontMetrics().lineSpacing()
+        tall = box.maximumHeight()
         dialog.font_size.setValue(14)
         assert error.font().pointSize() == 14
         assert heading.font().pointSizeF() == pytest.approx(14 * 1.3, abs=0.6)
+        assert 5 * box.fontMetrics().lineSpacing() <= box.maximumHeight() < tall
         dialog.reject()
     finally:
         apply_font_size(before)

@@ -50,6 +50,7 @@ from mediator_desktop.ui.widgets import (
     fill_enum_combo,
     fit_to_screen,
     focus_first_problem,
+    height_in_lines,
     parse_date,
     remember_size,
     scale_font,
@@ -210,7 +211,7 @@ class TermCard(QFrame):
         self.text = QPlainTextEdit()
         tab_moves_on(self.text)
         self.text.setToolTip("按上面各项自动写出；也可以直接修改这里的文字")
-        self.text.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        height_in_lines(self.text, 4, extra=12)
         tl.addWidget(self.text)
         text_row = QHBoxLayout()
         self.edited_note = QLabel("这段文字已手工修改：上面各项再改动，它不会自动跟着变。")
@@ -487,13 +488,13 @@ class AgreementEditor(QDialog):
         self.facts = QPlainTextEdit()
         tab_moves_on(self.facts)
         self.facts.setPlaceholderText("纠纷是怎么发生的，双方争的是什么")
-        self.facts.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        height_in_lines(self.facts, 7, kind="max")
         add_row(head, self.errors, "facts", "纠纷主要事实、争议事项：", self.facts)
         self.facts_label = head.labelForField(self.facts.parentWidget())
         self.responsibilities = QPlainTextEdit()
         tab_moves_on(self.responsibilities)
         self.responsibilities.setPlaceholderText("各方应承担的责任（可不填）")
-        self.responsibilities.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        height_in_lines(self.responsibilities, 5, kind="max")
         add_row(head, self.errors, "responsibilities", "各方责任：", self.responsibilities)
 
         lay.addWidget(_bold(QLabel("经调解，自愿达成如下协议："), 1.1))

@@ -36,6 +36,7 @@ from mediator_desktop.ui.widgets import (
     add_row,
     fill_enum_combo,
     fit_to_screen,
+    height_in_lines,
     parse_date,
     scrolling_body,
     set_combo_value,
@@ -108,7 +109,7 @@ class PerformanceDialog(QDialog):
         self.note = QPlainTextEdit()
         tab_moves_on(self.note)
         self.note.setPlaceholderText("如：现金支付，张三已出具收条")
-        self.note.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        height_in_lines(self.note, 5, kind="max")
         add_row(form, self.errors, "note", "备注：", self.note)
         self.message = text_label(style=ERROR_STYLE)
         self.message.hide()

@@ -51,6 +51,7 @@ from mediator_desktop.ui.widgets import (
     click_text_to_check,
     error_label,
     fit_to_screen,
+    height_in_lines,
     ok_cancel,
     remember_size,
     scale_font,
@@ -198,7 +199,7 @@ def plain_editor(placeholder: str = "", lines: int | None = None) -> QPlainTextE
     edit.setPlaceholderText(placeholder)
     tab_moves_on(edit)    # Ctrl+Tab types a tab
     if lines:
-        edit.setFixedHeight(edit.fontMetrics().height() * lines + 16)
+        height_in_lines(edit, lines, extra=16)
     return edit
 
 
@@ -219,7 +220,7 @@ class NotesPane(QFrame):
         lay, self.caption = note_paper(self, kind, f"notes_{kind}")
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(self.fontMetrics().height() * 6 + 12)
+        height_in_lines(self.list, 6, extra=12, kind="max")
         self.list.currentRowChanged.connect(self._pick)
         lay.addWidget(self.list)
         top = QHBoxLayout()
@@ -534,7 +535,7 @@ class RecordEditor(QDialog):
                              else "记录正文（问：…… 答：……）："))
         self.body = plain_editor("问：……\n答：……" if self.investigation else
                                  "调解员告知双方当事人的权利义务……\n申请人陈述：……\n被申请人陈述：……")
-        self.body.setMinimumHeight(self.fontMetrics().height() * 10)
+        height_in_lines(self.body, 10, kind="min")
         lay.addWidget(self.body, 1)
         self.errors.bind("record", self.body, self._message_under(lay))
         lay.addWidget(QLabel("调查结果：" if self.investigation else "调解结果（达成的协议，或未达成的原因）："))

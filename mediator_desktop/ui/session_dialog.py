@@ -35,6 +35,7 @@ from mediator_desktop.ui.widgets import (
     error_label,
     fill_enum_combo,
     fit_to_screen,
+    height_in_lines,
     ok_cancel,
     qdate,
     scrolling_body,
@@ -155,7 +156,7 @@ class SessionDialog(QDialog):
         self.participants = QPlainTextEdit()
         self.participants.setPlaceholderText("每行一位，如：村委会主任 陈刚")
         tab_moves_on(self.participants)
-        self.participants.setFixedHeight(self.fontMetrics().height() * 3 + 16)
+        height_in_lines(self.participants, 3, extra=16)
         add_row(form, self.errors, "participants", "参加人(&J)：", self.participants)
 
         self.subject = QLineEdit()

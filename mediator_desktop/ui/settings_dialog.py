@@ -44,6 +44,7 @@ from mediator_desktop.ui.widgets import (
     add_row,
     fill_enum_combo,
     fit_to_screen,
+    height_in_lines,
     leave_on_tab,
     ok_cancel,
     scrolling_body,
@@ -445,6 +446,7 @@ class SettingsDialog(QDialog):
         page = QWidget()
         lay = QVBoxLayout(page)
         self.type_tree = QTreeWidget()
+        leave_on_tab(self.type_tree)
         self.type_tree.setHeaderLabels(["纠纷类型", "状态"])
         lay.addWidget(self.type_tree)
         form = QHBoxLayout()
@@ -563,8 +565,7 @@ class SettingsDialog(QDialog):
         self.satisfaction_scale = QPlainTextEdit()
         tab_moves_on(self.satisfaction_scale)
         self.satisfaction_scale.setPlainText("\n".join(opts.satisfaction_scale(self.settings)))
-        metrics = self.satisfaction_scale.fontMetrics()
-        self.satisfaction_scale.setFixedHeight(metrics.lineSpacing() * 5 + 16)
+        height_in_lines(self.satisfaction_scale, 5, extra=16)
         add_row(form, self.followup_errors, opts.SATISFACTION_SCALE.key, "满意度选项(&Y)：", self.satisfaction_scale)
         default = "、".join(opts.SATISFACTION_SCALE.default.splitlines())
         scale_hint = QLabel(f"每行一个，最好的写在最前面。留空则使用默认：{default}。")

@@ -59,6 +59,7 @@ from mediator_desktop.ui.widgets import (
     date_edit,
     error_label,
     fit_to_screen,
+    height_in_lines,
     ok_cancel,
     scale_font,
     scrolling_body,
@@ -276,7 +277,7 @@ class VisitDialog(QDialog):
         tab_moves_on(box)
         box.setPlaceholderText(placeholder)
         box.setPlainText(text)
-        box.setMaximumHeight(self.fontMetrics().lineSpacing() * (lines + 1))
+        height_in_lines(box, lines + 1, kind="max")
         return box
 
     def method(self) -> str | None:

@@ -23,7 +23,16 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QFocusEvent, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QValidator
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QValidator,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -553,6 +562,8 @@ def follow_font_size(app: QApplication) -> None:
             font = widget.font()
             font.setPointSizeF(base * float(scale))
             widget.setFont(font)
+        if widget.property(LINES_PROPERTY):
+            _apply_lines(widget)  # a text box still shows as many lines
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)  # a style-sheeted widget keeps the old font otherwise
@@ -818,3 +829,28 @@ def remember_size(dialog: QWidget, key: str) -> None:
         _size_store.save()
 
     dialog.finished.connect(keep)  # type: ignore[attr-defined]
+
+
+#: Dynamic property: (kind, lines, extra) of :func:`height_in_lines`, re-applied after a font change.
+LINES_PROPERTY = "heightInLines"
+
+
+def height_in_lines(widget: QWidget, lines: float, *, extra: int = 0, kind: str = "fixed") -> None:
+    """Make ``widget`` (a text box, a list) ``lines`` lines of its font high — ``kind`` "fixed",
+    "max" or "min" — plus ``extra`` pixels; it keeps that many lines when the font size
+    setting changes (see :func:`follow_font_size`)."""
+    widget.setProperty(LINES_PROPERTY, [kind, float(lines), int(extra)])
+    _apply_lines(widget)
+
+
+#: QFont::SizeResolved: the font sets its own size (PySide6 does not name the flag).
+SIZE_RESOLVED = 0x0002
+
+
+def _apply_lines(widget: QWidget) -> None:
+    kind, lines, extra = widget.property(LINES_PROPERTY)
+    font = widget.font()
+    if not font.resolveMask() & SIZE_RESOLVED:
+        font.setPointSizeF(QApplication.font().pointSizeF())  # a hidden page's font is updated late
+    height = int(QFontMetrics(font).lineSpacing() * lines) + int(extra)
+    {"fixed": widget.setFixedHeight, "max": widget.setMaximumHeight, "min": widget.setMinimumHeight}[kind](height)
