@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -293,6 +293,12 @@ class AgendaView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.week_view)
         self.stack.addWidget(self.day_view)
+        # A day's entries wrap within its column: when the columns get wider or narrower (the
+        # window fitted to the screen, a new font size) the rows are measured again, or a row
+        # too short for its text shows none of it.
+        self._rows_timer = QTimer(self, singleShot=True, interval=0)
+        self._rows_timer.timeout.connect(self.week_view.resizeRowsToContents)
+        self.week_view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
         lay.addWidget(self.stack, 1)
         hint = QLabel("双击一项打开该案件。标有“⚠ 时间冲突”的安排表示同一场所或同一调解员时间冲突（鼠标停在上面可看原因）。"
                       "到期提醒列在当天的安排之后：红色已逾期，橙色3个工作日内到期，黄色7个工作日内到期，灰色以后到期。")
@@ -308,6 +314,11 @@ class AgendaView(QWidget):
         self.show_week(self.current)
 
     # -- navigation ---------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FontChange:
+            self._rows_timer.start()
+        super().changeEvent(event)
 
     def show_week(self, day: date) -> None:
         self.mode, self.current = "week", day
