@@ -62,6 +62,7 @@ def main(argv: list[str]) -> int:
         QAbstractScrollArea,
         QApplication,
         QDialog,
+        QLabel,
         QTabBar,
         QWidget,
     )
@@ -118,6 +119,13 @@ def main(argv: list[str]) -> int:
             rect = QRect(button.mapToGlobal(button.rect().topLeft()), button.size())
             if not area.contains(rect) or not inner.contains(rect):
                 problems.append(f"按钮“{button.text() or button.objectName()}” {rect.getRect()} 不在屏幕/窗口内")
+        for label in window.findChildren(QLabel):  # no text cut off at the window's edge
+            if not label.isVisibleTo(window) or in_scroll_area(label, window) or not label.text() \
+                    or label.window() is not window:
+                continue
+            rect = QRect(label.mapToGlobal(label.rect().topLeft()), label.size())
+            if not inner.contains(rect):
+                problems.append(f"文字“{label.text()[:12]}” {rect.getRect()} 超出窗口")
         report.append({"window": name, "font": font, "size": [window.width(), window.height()],
                        "problems": problems})
         if problems and os.environ.get("FIT_DEBUG"):
@@ -191,6 +199,10 @@ def main(argv: list[str]) -> int:
         from mediator_desktop.domain.enums import CaseStatus
         from mediator_desktop.ui.case_view import ReasonDialog
 
+        success = view.request_transition(CaseStatus.AGREED)  # a question with a long explanation
+        if success is not None:
+            check("调解成功（确认）", success, font)
+            close(success)
         reason = ReasonDialog(CaseStatus.TERMINATED, view)
         reason.show()
         check("终止调解（原因）", reason, font)

@@ -18,11 +18,16 @@ def apply_font_size(points: int, app: QApplication | None = None) -> None:
     not set its own; headings keep their proportion and coloured labels are polished again
     (widgets.follow_font_size); table rows are made tall enough for the new size; open
     windows are fitted to the screen again (grown or shrunk)."""
-    from mediator_desktop.ui.widgets import follow_font_size, install_font_scaled_style
+    from mediator_desktop.ui.widgets import (
+        follow_font_size,
+        install_font_scaled_style,
+        install_message_box_fitter,
+    )
 
     app = app or QApplication.instance()  # type: ignore[assignment]
     assert app is not None
     install_font_scaled_style(app)  # check boxes as large as their text
+    install_message_box_fitter(app)  # long questions wider rather than taller than the screen
     font = app.font()
     font.setPointSize(points)
     app.setFont(font)

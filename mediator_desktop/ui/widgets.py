@@ -854,3 +854,35 @@ def _apply_lines(widget: QWidget) -> None:
         font.setPointSizeF(QApplication.font().pointSizeF())  # a hidden page's font is updated late
     height = int(QFontMetrics(font).lineSpacing() * lines) + int(extra)
     {"fixed": widget.setFixedHeight, "max": widget.setMaximumHeight, "min": widget.setMinimumHeight}[kind](height)
+
+
+class _MessageBoxFitter(QObject):
+    """A message box wraps its text at 500 pixels whatever the font, so a long explanation at
+    a large font runs off the bottom of the screen: such a box is made wider (as wide as Qt
+    allows a message box) before it shows, and kept on the screen."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMessageBox):
+            label = watched.findChild(QLabel, "qt_msgbox_label")
+            if label is not None and label.text():
+                area = screen_area(watched)
+                widest = max(500, min(area.width() - 480, 1000))  # QMessageBox's own hard limit
+                metrics = label.fontMetrics()
+                text_height = metrics.boundingRect(QRect(0, 0, 500, 100000), Qt.TextFlag.TextWordWrap,
+                                                   label.text()).height()
+                if text_height + 8 * metrics.lineSpacing() > area.height():
+                    icon = watched.findChild(QLabel, "qt_msgboxex_icon_label")
+                    beside = (icon.sizeHint().width() if icon is not None else 0) + 80  # icon, margins
+                    label.setMinimumWidth(widest - beside)
+        return False
+
+
+_message_box_fitter: _MessageBoxFitter | None = None
+
+
+def install_message_box_fitter(app: QApplication) -> None:
+    """Make every message box of the application fit the screen (once)."""
+    global _message_box_fitter
+    if _message_box_fitter is None:
+        _message_box_fitter = _MessageBoxFitter(app)
+        app.installEventFilter(_message_box_fitter)
