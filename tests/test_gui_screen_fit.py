@@ -115,10 +115,17 @@ def test_font_size_reaches_styled_and_scaled_labels(qapp, qtbot, sqlite_services
         box = dialog.satisfaction_scale  # a five-line text box stays five lines high
         assert box.maximumHeight() >= 5 * box.fontMetrics().lineSpacing()
         tall = box.maximumHeight()
-        dialog.font_size.setValue(14)
+        dialog.font_size.setValue(14)   # soon after: applied a moment later, with any further step
+        qtbot.waitUntil(lambda: QApplication.font().pointSize() == 14, timeout=2000)
         assert error.font().pointSize() == 14
         assert heading.font().pointSizeF() == pytest.approx(14 * 1.3, abs=0.6)
         assert 5 * box.fontMetrics().lineSpacing() <= box.maximumHeight() < tall
+        # The arrow key held: the last size is applied, the ones in between are skipped.
+        dialog.font_size.setFocus()
+        for _ in range(6):
+            qtbot.keyClick(dialog.font_size, Qt.Key.Key_Up)
+        qtbot.waitUntil(lambda: QApplication.font().pointSize() == 20, timeout=2000)
+        assert opts.Settings().get(opts.UI_FONT_SIZE) == 20
         dialog.reject()
     finally:
         apply_font_size(before)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,6 +81,9 @@ def _set_widget_value(widget: QWidget, value: object) -> None:
     elif isinstance(widget, QLineEdit):
         widget.setText(str(value))
 
+
+#: Font size steps closer together than this are applied together (see SettingsDialog).
+FONT_STEP_MS = 250
 
 class OrganizationForm(QWidget):
     """The organisation profile with a live preview of the case code."""
@@ -531,6 +534,11 @@ class SettingsDialog(QDialog):
         self.font_size.setValue(self.settings.get(opts.UI_FONT_SIZE))
         self.font_size.setSuffix(" 磅")
         self.font_size.valueChanged.connect(self._font_size)
+        # The first step applies at once; while the arrow key is held, the steps in between are
+        # skipped (each re-lays out every open window) and the last one applied.
+        self._font_timer = QTimer(self, singleShot=True, interval=FONT_STEP_MS)
+        self._font_timer.timeout.connect(self._apply_pending_font_size)
+        self._font_applied = self.settings.get(opts.UI_FONT_SIZE)
         form.addRow("界面字号(&F)：", self.font_size)
         form.addRow("", QLabel("字号越大越清楚；改动立即生效。"))
         self.tabs.addTab(page, "显示")
@@ -538,7 +546,18 @@ class SettingsDialog(QDialog):
     def _font_size(self, value: int) -> None:
         self.settings.set(opts.UI_FONT_SIZE, value)
         self.settings.save()
+        if not self._font_timer.isActive():
+            self._emit_font_size(value)
+
+    def _emit_font_size(self, value: int) -> None:
+        self._font_applied = value
         self.font_size_changed.emit(value)
+        self._font_timer.start()
+
+    def _apply_pending_font_size(self) -> None:
+        value = self.font_size.value()
+        if value != self._font_applied:
+            self._emit_font_size(value)
 
     # -- follow-up visits and reminders -------------------------------------------------------
 
