@@ -58,3 +58,38 @@ def choose(combo, value) -> None:  # type: ignore[no-untyped-def]
     index = combo.findData(value)
     assert index >= 0, value
     combo.setCurrentIndex(index)
+
+
+def when_modal(kind, action, timeout_ms: int = 10_000) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Run ``action(dialog)`` as soon as a modal dialog of type ``kind`` is shown — for a dialog
+    opened with ``exec()`` (its own event loop) by the click that follows. Returns a list that
+    receives the dialog once it was seen. A dialog still open after ``action`` (or after a
+    failed one) is cancelled, so a failing test never hangs."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    timer, clock = QTimer(QApplication.instance()), QElapsedTimer()
+    clock.start()
+    seen: list = []  # type: ignore[type-arg]
+
+    def stop() -> None:
+        timer.stop()
+        timer.deleteLater()
+
+    def poll() -> None:
+        shown = [w for w in [QApplication.activeModalWidget(), *QApplication.topLevelWidgets()]
+                 if isinstance(w, kind) and w.isVisible() and w.isModal()]
+        dialog = shown[0] if shown else None
+        if dialog is not None:
+            stop()
+            seen.append(dialog)
+            try:
+                action(dialog)
+            finally:
+                if dialog.isVisible():
+                    dialog.reject()
+        elif clock.elapsed() > timeout_ms:
+            stop()
+
+    timer.timeout.connect(poll)
+    timer.start(20)
+    return seen

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import setup_org
+from gui_helpers import click, type_text, when_modal
+from PIL import Image
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QMessageBox, QSpinBox
 
 from mediator_desktop import settings as opts
 from mediator_desktop.ui.app import create_main_window, init_application
@@ -49,13 +53,6 @@ def test_preview_print_and_save_the_agreement(qtbot, window_with_agreement, tmp_
     assert dialog.pdf.pageCount() == 2
     assert dialog.info.text() == "共2页，打印3份"          # N = parties + 1
     assert not dialog.court.isVisible()                   # only for the court application
-
-    printer = dialog.new_printer()
-    assert printer.copyCount() == 3
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert dialog.print_to(printer) == 6                  # a PDF "printer" gets the copies as pages
-    assert len(PdfReader(tmp_path / "printed.pdf").pages) == 6
 
     assert dialog.save(tmp_path / "协议书.docx", "docx")
     reopened = docx.Document(str(tmp_path / "协议书.docx"))
@@ -98,3 +95,113 @@ def test_the_court_application_asks_for_the_court_and_a_missing_form_explains_it
     dialog.kind.setCurrentIndex(dialog.kind.findData("agreement"))
     assert not dialog.save(tmp_path / "no-such-folder" / "x.pdf", "pdf")
     assert "无法保存" in dialog.message.text()
+
+
+# -- 打印 ---------------------------------------------------------------------------------------
+# No printer is installed here, so Qt's own (non-native) print dialog offers 打印到文件(PDF): the
+# tests print through it as a user would and read the PDF that comes out.
+
+A4_POINTS = (595.28, 841.89)
+
+
+def type_file_name(qtbot, print_dialog: QPrintDialog, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """Type the file name over the proposed one; the file-name completer's list that pops up
+    while typing is closed with Esc, as a user does before clicking 打印."""
+    name = print_dialog.findChild(QLineEdit, "filename")
+    name.selectAll()
+    type_text(qtbot, name, str(target))
+    popup = name.completer().popup() if name.completer() else None
+    if popup is not None and popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert name.text() == str(target) and print_dialog.isVisible()
+
+
+def print_to_file(qtbot, target: Path, *, press: str = "print"):  # type: ignore[no-untyped-def]
+    """When the print dialog shows: check what it offers, type ``target`` as the file name and
+    press 打印 (or 取消)."""
+    def answer(print_dialog: QPrintDialog) -> None:
+        printers = print_dialog.findChild(QComboBox, "printers")
+        assert printers.currentText() == "打印到文件(PDF)"
+        assert print_dialog.findChild(QSpinBox, "copies").value() == 3
+        type_file_name(qtbot, print_dialog, target)
+        buttons = print_dialog.findChild(QDialogButtonBox)
+        role = QDialogButtonBox.StandardButton.Ok if press == "print" else QDialogButtonBox.StandardButton.Cancel
+        assert buttons.button(role).text() == ("打印(&P)" if press == "print" else "取消")
+        click(qtbot, buttons.button(role))
+    return answer
+
+
+def press_print(qtbot, dialog, target: Path, press: str = "print") -> QPrintDialog:  # type: ignore[no-untyped-def]
+    seen = when_modal(QPrintDialog, print_to_file(qtbot, target, press=press))
+    click(qtbot, dialog.print_button)
+    assert seen, "the print dialog did not open"
+    return seen[0]
+
+
+def test_print_opens_the_dialog_and_prints_every_copy_on_a4(qtbot, window_with_agreement, tmp_path) -> None:
+    window, _code = window_with_agreement
+    dialog = open_documents(qtbot, window)
+    target = tmp_path / "打印的协议书.pdf"
+    print_dialog = press_print(qtbot, dialog, target)
+    assert print_dialog.windowTitle() == "打印 — 人民调解协议书"
+
+    # Two pages, three copies (one per party and one for the file): six pages in the file.
+    pdf = PdfReader(target)
+    assert len(pdf.pages) == 6
+    for page in pdf.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1  # A4 portrait
+        images = list(page.images)
+        assert len(images) == 1 and images[0].image.width >= 2400  # the page at 300 dpi
+    assert dialog.info.text() == f"已打印到文件：{target}（2页 × 3份）"
+    assert not dialog.message.isVisible()
+
+    # Not blank: the title of the agreement is on the first page, the copies repeat it.
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", str(target), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 6
+    first = Image.open(pages[0]).convert("L")
+    dark = sum(Image.open(pages[0]).convert("L").histogram()[:128])
+    assert dark > 2000, "the printed page is blank"
+    assert Image.open(pages[2]).convert("L").tobytes() == first.tobytes()  # copy 2 starts with page 1
+    assert Image.open(pages[1]).convert("L").tobytes() != first.tobytes()
+
+
+def test_cancelling_the_print_dialog_prints_nothing(qtbot, window_with_agreement, tmp_path) -> None:
+    window, _code = window_with_agreement
+    dialog = open_documents(qtbot, window)
+    target = tmp_path / "不要打印.pdf"
+    press_print(qtbot, dialog, target, press="cancel")
+    assert not target.exists()
+    assert dialog.info.text() == "共2页，打印3份"
+    assert not dialog.message.isVisible()
+
+
+@pytest.mark.qt_log_ignore("QPainter::begin", extend=True)
+def test_a_printer_that_fails_says_so_in_chinese(qtbot, window_with_agreement, tmp_path) -> None:
+    window, _code = window_with_agreement
+    dialog = open_documents(qtbot, window)
+    # A folder typed without a file name: Qt's print dialog itself refuses it, in Chinese, and
+    # stays open for another name.
+    warnings: list[str] = []
+
+    def answer(print_dialog: QPrintDialog) -> None:
+        type_file_name(qtbot, print_dialog, tmp_path)
+        when_modal(QMessageBox, lambda box: (warnings.append(box.text()), box.accept()))
+        click(qtbot, print_dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+        assert print_dialog.isVisible()  # still open: the user picks another name or cancels
+
+    seen = when_modal(QPrintDialog, answer)
+    click(qtbot, dialog.print_button)
+    assert seen and len(warnings) == 1 and "目录" in warnings[0], warnings
+    assert not dialog.message.isVisible() and dialog.info.text() == "共2页，打印3份"
+
+    # A printer that fails when printing starts (switched off, unplugged; here: a file in a
+    # folder that takes no new file, like a write-protected USB stick) is named in red.
+    target = Path("/proc/协议书.pdf")
+    printer = dialog.new_printer()
+    printer.setOutputFileName(str(target))
+    assert dialog.print_to(printer) == 0
+    assert not target.exists()
+    assert dialog.message.isVisible()
+    assert dialog.message.text() == f"无法打印到文件“{target}”，请换一个文件夹或文件名再试。"
