@@ -245,3 +245,40 @@ def test_an_unexpected_error_reaches_the_exception_hook(qtbot, qapp) -> None:
     assert task.outcome == "failed" and box.windowTitle() == "生成卷宗失败" and box.text() == "找不到这个案件"
     assert box.icon() == QMessageBox.Icon.Warning
     box.close()
+
+
+def test_the_case_file_is_rendered_in_the_background_from_the_checklist(qtbot, window, gui, shared_samples,
+                                                                        tmp_path) -> None:
+    from pypdf import PdfReader
+
+    services, _settings = gui
+    sample = json.loads(shared_samples.read_text(encoding="utf-8"))
+    code = services.exchange.import_document({**sample, "cases": sample["cases"][:1]}).created[0]
+    window.refresh()
+    assert window.case_view.heading.text() == code
+    panel = window.case_view.checklist_panel
+    window.case_view.tabs.setCurrentWidget(panel)
+    click(qtbot, panel.case_file_button)
+    dialog = panel.document_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.current_kind() == "case-file"
+    task = dialog.render_task
+    watch = Watch(task)
+    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
+    assert task.outcome == "done", task.error
+    assert watch.reports and watch.counted() == sorted(watch.counted())
+    assert any(t.startswith("正在生成第") for _d, _t, t in watch.reports)
+    pages = len(PdfReader(io.BytesIO(dialog.rendered.data)).pages)
+    assert pages >= 4 and dialog.pdf.pageCount() == pages and dialog.info.text().startswith(f"共{pages}页")
+    assert dialog.save_pdf_button.isEnabled()
+    assert dialog.save(tmp_path / "卷宗.pdf", "pdf")
+    assert len(PdfReader(tmp_path / "卷宗.pdf").pages) == pages
+
+    # Another document is rendered at once; back to the case file, then closed while it renders.
+    dialog.kind.setCurrentIndex(dialog.kind.findData("agreement"))
+    assert dialog.rendered is not None and not background.busy(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("case-file"))
+    task = dialog.render_task
+    assert dialog.rendered is None and not dialog.print_button.isEnabled()
+    dialog.reject()
+    assert not task._thread.isRunning() and not background.busy(window)

@@ -389,4 +389,6 @@ def render_case_file(org: OrgHeader, case: dict[str, Any], style: DocumentStyle,
     writer.add_metadata({"/Title": f"调解卷宗 {case.get('code', '')}", "/Creator": "调解工作台 Mediator Desktop"})
     out = io.BytesIO()
     writer.write(out)
+    if on_step is not None:
+        on_step(total, total)
     return out.getvalue(), items

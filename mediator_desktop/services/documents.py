@@ -151,7 +151,6 @@ class DocumentService:
                                             on_step=lambda done, total: step(progress, cancelled, done, total))
         except MissingGlyphError as exc:
             raise DocumentError(str(exc)) from exc
-        step(progress, cancelled, 1, 1)
         document = Document(catalog.CASE_FILE, "调解卷宗", [], file_stem=f"调解卷宗-{code}")
         self._record(code, catalog.CASE_FILE, fmt, document.title)
         return RenderedDocument(document, data, fmt)
