@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -199,6 +200,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from mediator_desktop.logfile import setup_logging
+
+    setup_logging()  # the same file as the window's (paths.log_file)
     from mediator_desktop.services.errors import ServiceError
     from mediator_desktop.storage.db import StorageError
 
@@ -208,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except (ServiceError, StorageError) as exc:
+        logging.getLogger(__name__).warning("%s failed: %s", args.command, exc, exc_info=True)
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

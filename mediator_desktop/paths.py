@@ -85,6 +85,23 @@ def forms_dir() -> Path:
     return _REPO_DIR / "forms"
 
 
+def log_dir() -> Path:
+    """Folder of the log files (what went wrong, with the full traceback, for support)."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    """The rotating log both the window and the command line write to."""
+    return log_dir() / "mediator-desktop.log"
+
+
+def crash_file() -> Path:
+    """Where ``faulthandler`` writes the Python stacks of a hard crash (a segfault in Qt)."""
+    return log_dir() / "crash.log"
+
+
 def autosave_dir() -> Path:
     """Folder of the record editor's autosave journals (crash and power-cut recovery)."""
     path = data_dir() / "autosave"

@@ -66,7 +66,12 @@ def _fatal(text: str) -> int:
 
 
 def run(db_url: str | None = None) -> int:
+    from mediator_desktop.logfile import setup_logging
+    from mediator_desktop.ui.excepthook import install_error_reporter
+
+    log_file = setup_logging(crashes=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    install_error_reporter(app, log_file)  # type: ignore[arg-type]  # a child of app: lives as long
     settings = opts.Settings()
     init_application(app, settings)  # type: ignore[arg-type]
     from mediator_desktop.services.app import Services
