@@ -276,6 +276,7 @@ class CaseView(QWidget):
         self.case_actions: dict[str, QAction] = {}
         self.action_buttons: dict[str, QPushButton] = {}
         self.transition_box: QMessageBox | None = None
+        self._panel_buttons: list[tuple[QAction, QWidget, QPushButton, QWidget | None]] = []
         for target, text in TRANSITION_MENU_TEXT.items():
             action = self._action(target.value, text)
             action.triggered.connect(lambda _=False, t=target: self.request_transition(t))
@@ -332,9 +333,9 @@ class CaseView(QWidget):
 
         action.triggered.connect(run)
         button.installEventFilter(_EnabledWatcher(self._update_actions, button))
-        button.setToolTip(" ".join(filter(None, [button.toolTip(), action.shortcut().toString(
-            QKeySequence.SequenceFormat.NativeText) and f"（{action.shortcut().toString()}）"])))
-        self._panel_buttons = getattr(self, "_panel_buttons", [])
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys:
+            button.setToolTip(f"{button.toolTip()}（{keys}）")
         self._panel_buttons.append((action, panel, button, fallback))
 
     def _update_actions(self) -> None:
@@ -351,7 +352,7 @@ class CaseView(QWidget):
         self.case_actions["edit"].setEnabled(d is not None)
         self.case_actions["extend"].setEnabled(running and d is not None and d.time_limit is not None)
         self.case_actions["documents"].setEnabled(d is not None)
-        for action, panel, button, fallback in getattr(self, "_panel_buttons", []):
+        for action, panel, button, fallback in self._panel_buttons:
             loaded = self.tabs.indexOf(panel) not in self._stale
             # Nothing chosen yet (which session, which party): the action takes the cursor to
             # the list to choose from, if the list has anything in it.
@@ -363,7 +364,7 @@ class CaseView(QWidget):
         menu item is enabled exactly as its button."""
         if self.detail is None:
             return
-        for _action, panel, _button, _fallback in getattr(self, "_panel_buttons", []):
+        for _action, panel, _button, _fallback in self._panel_buttons:
             index = self.tabs.indexOf(panel)
             if index in self._stale:
                 self._refresh_tab(index)
