@@ -282,3 +282,35 @@ def test_the_case_file_is_rendered_in_the_background_from_the_checklist(qtbot, w
     assert dialog.rendered is None and not dialog.print_button.isEnabled()
     dialog.reject()
     assert not task._thread.isRunning() and not background.busy(window)
+
+
+def test_services_stop_at_the_step_the_user_cancels(gui, tmp_path) -> None:
+    """The Qt-free side: progress counts up, and a cancel at any step leaves nothing behind
+    (no case imported, no export file, no .ics file, no *.part)."""
+    from mediator_desktop.services.errors import Cancelled
+    from mediator_desktop.ui.today_view import write_ics
+
+    services, _settings = gui
+
+    def after(n: int):  # type: ignore[no-untyped-def]
+        calls = [0]
+
+        def cancelled() -> bool:
+            calls[0] += 1
+            return calls[0] > n
+        return cancelled
+
+    doc = generate_document(40, seed=3)
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled):
+        services.exchange.import_document(doc, progress=lambda d, t: seen.append((d, t)), cancelled=after(70))
+    assert case_count(services) == 0
+    assert seen[0] == (0, 0) and seen[-1] == (68, 80) and [d for d, _t in seen[1:]] == list(range(69))
+    services.exchange.import_document(doc)
+    with pytest.raises(Cancelled):
+        services.exchange.export_to_file(tmp_path / "出.json", cancelled=after(20))
+    assert services.exchange.export_to_file(tmp_path / "全.json", cancelled=after(10**6)) == 40
+    with pytest.raises(Cancelled):
+        write_ics(services, tmp_path / "日程.ics", cancelled=after(3))
+    written = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("test.sqlite3"))
+    assert written == ["全.json"]
