@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot, qVersion
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -73,6 +73,7 @@ class ErrorReporter(QObject):
         super().__init__(parent)
         self.log_file = log_file
         self.box: QMessageBox | None = None
+        self._closing: QMessageBox | None = None
         self._previous: tuple[object, object] | None = None
         self.raised.connect(self._report)
 
@@ -126,14 +127,25 @@ class ErrorReporter(QObject):
             box = ErrorBox(HEADLINE, f"{ADVICE}\n\n问题已记录在：{self.log_file}",
                            details(exc_type, exc, tb, self.log_file), parent)
         box.setWindowModality(Qt.WindowModality.ApplicationModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return box
 
     def _closed(self, _result: int) -> None:
-        self.box = None
+        # Python owns a box without a parent: dropping it inside its own finished signal would
+        # delete it under Qt's feet, so it is let go once the signal has returned.
+        self._closing, self.box = self.box, None
+        QTimer.singleShot(0, self._let_go)
+
+    def _let_go(self) -> None:
+        self._closing = None
+
+    def close_box(self) -> None:
+        """Close a box still showing (at quit: one left open crashes Python's shutdown)."""
+        if self.box is not None:
+            self.box.close()
 
 
 def install_error_reporter(app: QApplication, log_file: Path) -> ErrorReporter:
     reporter = ErrorReporter(log_file, app)
     reporter.install()
+    app.aboutToQuit.connect(reporter.close_box)
     return reporter
