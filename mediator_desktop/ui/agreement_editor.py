@@ -549,7 +549,6 @@ class AgreementEditor(QDialog):
         outer.addWidget(self.general)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not self.context.refusal)
         outer.addWidget(self.buttons)
 

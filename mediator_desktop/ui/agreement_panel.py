@@ -116,7 +116,6 @@ class PerformanceDialog(QDialog):
         lay.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         lay.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)

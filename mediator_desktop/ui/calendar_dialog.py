@@ -190,7 +190,7 @@ class HolidayRangeDialog(QDialog):
         lay.addWidget(hint)
         self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("添加", "取消", on_ok=self._accept, on_cancel=self.reject)
+        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
         lay.addWidget(self.buttons)
         self.start.dateChanged.connect(self._start_changed)
         fit_to_screen(self, (460, 0))
@@ -239,7 +239,7 @@ class MakeUpDayDialog(QDialog):
         lay.addWidget(hint)
         self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("添加", "取消", on_ok=self._accept, on_cancel=self.reject)
+        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
         lay.addWidget(self.buttons)
         fit_to_screen(self, (460, 0))
 

@@ -93,7 +93,7 @@ class ReasonDialog(QDialog):
         lay.addWidget(self.routes)
         self.error = error_label()
         lay.addWidget(self.error)
-        buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
+        buttons = ok_cancel("确定", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         fit_to_screen(self, (520, 300))
 
@@ -117,7 +117,7 @@ class ExtensionDialog(QDialog):
         lay.addWidget(self.agreed)
         self.error = error_label()
         lay.addWidget(self.error)
-        buttons = ok_cancel("确定", "取消", on_ok=self.accept, on_cancel=self.reject)
+        buttons = ok_cancel("确定", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         fit_to_screen(self, (520, 260))
 

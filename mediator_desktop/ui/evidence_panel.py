@@ -204,7 +204,7 @@ class MoveDialog(QDialog):
         fill_item_combo(self.item)
         self.item.setCurrentIndex(max(self.item.findData(view.item), 0))
         lay.addWidget(self.item)
-        buttons = ok_cancel("移动", "取消", on_ok=self.accept, on_cancel=self.reject)
+        buttons = ok_cancel("移动", on_ok=self.accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.buttons = buttons
         fit_to_screen(self, (460, 160))

@@ -170,7 +170,7 @@ class _SmallDialog(QDialog):
 
     def finish_layout(self, ok_text: str) -> None:
         self.lay.addWidget(self.message)
-        self.buttons = ok_cancel(ok_text, "取消", on_ok=self.save, on_cancel=self.reject)
+        self.buttons = ok_cancel(ok_text, on_ok=self.save, on_cancel=self.reject)
         self.lay.addWidget(self.buttons)
         fit_to_screen(self, (620, 0))
 

@@ -399,7 +399,7 @@ class UnsignDialog(QDialog):
         lay.addWidget(self.reason)
         self.error = error_label()
         lay.addWidget(self.error)
-        self.buttons = ok_cancel("撤销签字标记", "取消")
+        self.buttons = ok_cancel("撤销签字标记")
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         fit_to_screen(self, (520, 200))

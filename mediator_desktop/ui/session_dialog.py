@@ -175,7 +175,7 @@ class SessionDialog(QDialog):
 
         self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
+        self.buttons = ok_cancel("保存", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(self.buttons)
 
         self._fill()

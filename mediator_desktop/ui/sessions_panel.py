@@ -110,7 +110,7 @@ class NoticeDialog(QDialog):
         lay.addLayout(form)
         self.message = error_label()
         lay.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
+        self.buttons = ok_cancel("保存", on_ok=self.save, on_cancel=self.reject)
         lay.addWidget(self.buttons)
         fit_to_screen(self, (560, 260))
 
@@ -162,7 +162,7 @@ class NoteDialog(QDialog):
         lay.addWidget(self.body, 1)
         self.message = error_label()
         outer.addWidget(self.message)
-        self.buttons = ok_cancel("保存", "取消", on_ok=self.save, on_cancel=self.reject)
+        self.buttons = ok_cancel("保存", on_ok=self.save, on_cancel=self.reject)
         outer.addWidget(self.buttons)
         fit_to_screen(self, (640, 480))
 

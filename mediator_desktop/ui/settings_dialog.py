@@ -246,7 +246,7 @@ class MediatorEditor(QDialog):
                                      ("certificate_no", "证书编号：", self.certificate_no)]:
             add_row(form, self.errors, field, label, widget)
         form.addRow("", self.active)
-        buttons = ok_cancel("保存", "取消", on_ok=self.accept, on_cancel=self.reject)
+        buttons = ok_cancel("保存", on_ok=self.accept, on_cancel=self.reject)
         form.addRow(buttons)
         d = draft or MediatorDraft()
         self.name.setText(d.name)
@@ -287,7 +287,6 @@ class SettingsDialog(QDialog):
             self.tabs.insertTab(index, scrolling_body(page), title)
         self.tabs.setCurrentIndex(0)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         close.rejected.connect(self.reject)
         lay.addWidget(close)
         fit_to_screen(self, (860, 640))

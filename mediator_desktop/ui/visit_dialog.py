@@ -138,7 +138,7 @@ class VisitDialog(QDialog):
         self.pages.addWidget(self.next_page)
         self.message = error_label()
         outer.addWidget(self.message)
-        self.buttons = ok_cancel("保存回访记录" if not visit.done else "保存更正", "取消",
+        self.buttons = ok_cancel("保存回访记录" if not visit.done else "保存更正",
                                  on_ok=self.save, on_cancel=self.reject)
         outer.addWidget(self.buttons)
         self._initial = self.draft()

@@ -201,13 +201,14 @@ def first_input(widget: QWidget) -> QWidget:
     return next((w for w in widget.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus), widget)
 
 
-def ok_cancel(ok_text: str, cancel_text: str = "取消", *, on_ok: Callable[[], object] | None = None,
+def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[], object] | None = None,
               on_cancel: Callable[[], object] | None = None) -> QDialogButtonBox:
-    """OK/Cancel buttons with Chinese words on them (the platform's own may be English),
-    connected to ``on_ok`` / ``on_cancel`` when given."""
+    """OK/Cancel buttons: OK says what it does; Cancel reads Qt's own 取消 (ui.translations)
+    unless ``cancel_text`` says more (退出, 返回). Connected to ``on_ok`` / ``on_cancel`` when given."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    if cancel_text:  # otherwise Qt's own 取消 (ui.translations)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
     if on_ok is not None:
         buttons.accepted.connect(on_ok)
     if on_cancel is not None:
