@@ -103,7 +103,9 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.05)
     save(documents, "documents.png")
+    print_dialog_screen(app, documents)
     documents.close()
+    error_dialog_screen(app, window)
     issue3_screens(app, services, window, save)
     largest_font_screen(app, settings, window, pick.id, save)
     # Issue 5's screens build their own cases at a fixed "today": each in its own process (one
@@ -114,6 +116,56 @@ def main() -> int:
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0
+
+
+def print_dialog_screen(app, documents) -> None:  # type: ignore[no-untyped-def]
+    """文书 → 打印: Qt's print dialog as the 打印 button opens it (A4, the agreement's copies;
+    打印到文件(PDF) on a PC without a printer): docs/screenshots/print-dialog.png."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    def grab() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QPrintDialog):
+            QTimer.singleShot(50, grab)
+            return
+        more = next(b for b in dialog.findChildren(QPushButton) if b.text().startswith("选项"))
+        more.click()  # 选项 >>: pages, 份数 (the agreement's 3 copies)
+        for _ in range(3):
+            app.processEvents()
+        dialog.grab().save(str(OUT / "print-dialog.png"))
+        print("wrote", OUT / "print-dialog.png")
+        dialog.reject()
+
+    QTimer.singleShot(50, grab)
+    documents.ask_print()
+
+
+def error_dialog_screen(app, window) -> None:  # type: ignore[no-untyped-def]
+    """An error nobody caught, as the user meets it (ui.excepthook):
+    docs/screenshots/error-dialog.png."""
+    from mediator_desktop.logfile import setup_logging
+    from mediator_desktop.ui.excepthook import install_error_reporter
+
+    reporter = install_error_reporter(app, setup_logging())
+    window.activateWindow()
+
+    def save_agreement() -> None:  # a programming error in a slot
+        totals = {"本金": 12000}
+        totals["利息"] += 1
+
+    try:
+        save_agreement()
+    except KeyError as exc:  # what Qt's event loop does with it: sys.excepthook
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    box = reporter.box
+    for _ in range(3):
+        app.processEvents()
+    box.grab().save(str(OUT / "error-dialog.png"))
+    print("wrote", OUT / "error-dialog.png")
+    box.close()
+    reporter.uninstall()
 
 
 def largest_font_screen(app, settings, window, case_id: int, save) -> None:  # type: ignore[no-untyped-def]
