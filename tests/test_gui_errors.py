@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_no_exception_capture]
 
 @pytest.fixture
 def reporter(qapp):  # type: ignore[no-untyped-def]
-    log_file = setup_logging(crashes=True)
+    log_file = setup_logging()  # (not crashes=True: pytest's faulthandler keeps reporting to the terminal)
     reporter = install_error_reporter(qapp, log_file)
     yield reporter
     reporter.uninstall()
