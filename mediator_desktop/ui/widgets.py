@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -572,6 +573,8 @@ def follow_font_size(app: QApplication) -> None:
         Qt.WindowType.Popup, Qt.WindowType.ToolTip)]
     for _ in range(2):
         app.sendPostedEvents()  # the re-polished style sheets, the layout requests
+        # A window closed with WA_DeleteOnClose may have gone while the posted events ran.
+        windows = [w for w in windows if shiboken6.isValid(w)]
         for window in windows:
             # Hidden pages (the other tabs) keep the old font's sizes until their layouts are
             # worked out again, innermost first.
@@ -581,7 +584,8 @@ def follow_font_size(app: QApplication) -> None:
                     layout.invalidate()
                     layout.activate()
     for window in windows:
-        refit(window)
+        if shiboken6.isValid(window):
+            refit(window)
 
 
 def screen_area(window: QWidget) -> QRect:
