@@ -130,7 +130,14 @@ class GridParagraph(rl_paragraph.Paragraph):
             return super().breakLinesCJK(maxWidths)
         calc_bounds = getattr(self, "autoLeading", getattr(self.style, "autoLeading", "")) not in ("", "off")
         justify = self.style.alignment == rl_paragraph.TA_JUSTIFY
-        return grid_frag_split(self.frags, list(maxWidths), calc_bounds, self.char_space, justify)
+        # reportlab wraps a paragraph again and again at the same width (tables, KeepTogether,
+        # each page it is tried on): the lines are broken once per width.
+        key = (tuple(maxWidths), id(self.frags), len(self.frags), self.char_space, calc_bounds, justify)
+        cached = getattr(self, "_grid_lines", None)
+        if cached is None or cached[0] != key:
+            cached = (key, grid_frag_split(self.frags, list(maxWidths), calc_bounds, self.char_space, justify))
+            self._grid_lines = cached
+        return cached[1]
 
     def _get_split_blParaFunc(self) -> Any:  # noqa: N802 - reportlab's name
         if self.blPara.kind == 1:
