@@ -316,3 +316,9 @@ def test_the_notice_signatures_share_a_page_with_the_duties_they_acknowledge(sam
         pages = [flat(p) for p in pages_text(render("notice", case_with(sample_case, parties), style))]
         [seal_page] = [p for p in pages if "人民调解委员会印）" in p]
         assert "当事人履行下列义务" in seal_page and all(name in seal_page for name in NAMES[:parties])
+
+
+@pytest.mark.parametrize("parties", [2, 3])
+def test_an_application_of_up_to_three_parties_is_one_page(sample_case, style, parties) -> None:
+    pages = [flat(p) for p in pages_text(render("application", case_with(sample_case, parties), style))]
+    assert len(pages) == 1 and "本人自愿申请人民调解" in pages[0] and "2026年10月12日" in pages[0]

@@ -110,9 +110,9 @@ def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     blocks.append(KeepTogether([
         para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
              "本人，本人自愿申请人民调解。", indent=True, space_before=0.3),
-        Spacer(4),
-        _signature_table(signers(applicants, lambda _p: "申请人"), options.fingerprint, height_mm=16),
-        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, space_before=0.5,
+        Spacer(2),   # tight enough that three parties (two applicants) fit one page
+        _signature_table(signers(applicants, lambda _p: "申请人"), options.fingerprint, height_mm=15),
+        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, space_before=0.3,
              field="申请日期"),
     ]))
     code = case.get("code", "")
