@@ -121,7 +121,8 @@ class FirstRunDialog(QDialog):
         dialog_layout.addWidget(self.message)
         self.buttons = ok_cancel("开始使用(&S)", "退出", on_ok=self.save, on_cancel=self.reject)
         dialog_layout.addWidget(self.buttons)
-        fit_to_screen(self, (720, 760 if not self.user_only else 300))
+        # Wide enough for the case-code choices with their examples beside them.
+        fit_to_screen(self, (900, 760 if not self.user_only else 300))
 
     def _propose_user(self, name: str) -> None:
         if self.user.currentText().strip() in ("", self._proposed):
