@@ -375,6 +375,29 @@ def test_document_settings_are_checked_saved_and_used(qtbot, gui, tmp_path) -> N
     assert fields[opts.DOC_SIZE_BODY.key].value() == 16 and fields[opts.DOC_SIGN_AND_FINGERPRINT.key].isChecked()
 
 
+def test_settings_install_the_rare_character_fonts_for_this_user(qtbot, gui, tmp_path, monkeypatch) -> None:
+    """文书 → 为本机安装生僻字字体: the shipped Hanazono fonts a Word file names for 𠮷 land in the
+    user's own font folder (here XDG_DATA_HOME/fonts), and the button says it is done."""
+    from PySide6.QtCore import Qt
+
+    from mediator_desktop.paths import fonts_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    services, settings = gui
+    dialog = SettingsDialog(services, settings)
+    qtbot.addWidget(dialog)
+    assert "尚未安装" in dialog.fonts_status.text() and dialog.fonts_button.isEnabled()
+    qtbot.mouseClick(dialog.fonts_button, Qt.MouseButton.LeftButton)
+    folder = tmp_path / "share" / "fonts"
+    for name in ("HanaMinA.ttf", "HanaMinB.ttf"):
+        assert (folder / name).read_bytes() == (fonts_dir() / name).read_bytes()
+    assert "已为当前用户安装字体" in dialog.fonts_status.text()
+    assert not dialog.fonts_button.isEnabled()
+    again = SettingsDialog(services, settings)
+    qtbot.addWidget(again)
+    assert again.fonts_status.text() == "本机已安装。"
+
+
 def test_a_studio_logo_is_chosen_checked_and_printed(qtbot, gui, tmp_path) -> None:
     import io as _io
 

@@ -51,5 +51,17 @@ class Services:
         dialog proposes is the date the service checks against (and tests can set it)."""
         return self.ctx.today()
 
+    def word_fonts_missing(self) -> list[str]:
+        """The shipped fallback fonts a Word file may name that this PC's user lacks."""
+        from mediator_desktop.services import fonts
+
+        return fonts.missing_fonts()
+
+    def install_word_fonts(self) -> str:
+        """Install those fonts for the current user; the Chinese sentence saying what was done."""
+        from mediator_desktop.services import fonts
+
+        return fonts.install_fonts().message
+
     def close(self) -> None:
         self.db.dispose()

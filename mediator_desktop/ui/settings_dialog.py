@@ -675,7 +675,34 @@ class SettingsDialog(QDialog):
         form.addRow("", row)
         self.doc_message = error_label()
         form.addRow("", self.doc_message)
+        # A Word file names its fonts: a rare name character (𠮷) is set in the shipped Hanazono
+        # font, which a PC opening the file needs installed to show it.
+        fonts_row = QHBoxLayout()
+        self.fonts_status = QLabel()
+        self.fonts_status.setWordWrap(True)
+        self.fonts_button = QPushButton("为本机安装生僻字字体(&Z)")
+        self.fonts_button.setToolTip("Word 文件中的生僻字（如𠮷）使用程序自带的花园明朝字体；"
+                                     "打开这些文件的电脑需要安装它（只为当前用户安装，不需要管理员）")
+        self.fonts_button.clicked.connect(self.install_fonts)
+        fonts_row.addWidget(self.fonts_status, 1)
+        fonts_row.addWidget(self.fonts_button)
+        form.addRow("生僻字字体：", fonts_row)
+        self._show_fonts_status()
         self.tabs.addTab(page, "文书")
+
+    def _show_fonts_status(self, done: str = "") -> None:
+        missing = self.services.word_fonts_missing()
+        self.fonts_status.setText(done or ("本机尚未安装，Word 文件中的生僻字可能显示为方框。" if missing
+                                          else "本机已安装。"))
+        self.fonts_button.setEnabled(bool(missing))
+
+    def install_fonts(self) -> None:
+        try:
+            done = self.services.install_word_fonts()
+        except ServiceError as exc:
+            self.fonts_status.setText(str(exc))
+            return
+        self._show_fonts_status(done)
 
     def save_documents(self) -> bool:
         from mediator_desktop.documents.style import font_file_problem
