@@ -148,6 +148,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         rendered = services.documents.render(args.case, args.document, args.format,
                                              style_from_settings(opts.Settings()), court=args.court)
+        if args.document == "judicial-confirmation":
+            # Printed for the record all the same, but a court will not accept it (LEGAL.md §5).
+            lapsed = services.documents.confirmation_advice(args.case).lapsed
+            if lapsed:
+                print(f"警告：{lapsed}", file=sys.stderr)
     finally:
         services.close()
     try:

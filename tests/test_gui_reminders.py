@@ -45,7 +45,7 @@ def gui(qapp, services):  # type: ignore[no-untyped-def]
 def three_deadlines(s):  # type: ignore[no-untyped-def]
     """Today is Sunday 2026-11-22: one time limit overdue, one within 3 and one within 7
     working days."""
-    late = _mediating(s, date(2026, 10, 1))                 # due 11-02: 已逾期20天
+    late = _mediating(s, date(2026, 10, 1))                 # due 11-02: 已逾期14个工作日
     urgent = _mediating(s, date(2026, 10, 23))              # due 11-23 (Monday): 1 working day
     soon = _mediating(s, date(2026, 11, 20), source="court_entrusted", simple_procedure=True)   # 11-27
     return late, urgent, soon
@@ -127,7 +127,7 @@ def test_today_view_colours_counts_and_opens_the_case(qtbot, qtmodeltester, gui)
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole).color().name() == "#7f0000"
     assert model.data(model.index(0, 6), Qt.ItemDataRole.FontRole).bold()
     assert [model.data(model.index(0, c)) for c in range(1, 7)] == [
-        "11月2日 周一", "调解期限", late.code, "张三、李四", "调解期限届满", "已逾期20天"]
+        "11月2日 周一", "调解期限", late.code, "张三、李四", "调解期限届满", "已逾期14个工作日"]
     assert model.data(model.index(1, 6)) == "还剩1个工作日"
     assert late.title in model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
     assert [view.chips[k].text() for k in ("overdue", "urgent", "soon")] == [

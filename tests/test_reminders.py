@@ -41,7 +41,7 @@ def test_every_kind_of_deadline_is_listed_with_its_urgency(org_services) -> None
     items = s.reminders.items()
     by = {(r.kind, r.code): r for r in items}
     assert by[("time_limit", late.code)].due == date(2026, 11, 2)
-    assert by[("time_limit", late.code)].urgency == "overdue" and by[("time_limit", late.code)].left == "已逾期20天"
+    assert by[("time_limit", late.code)].urgency == "overdue" and by[("time_limit", late.code)].left == "已逾期14个工作日"
     assert by[("time_limit", fresh.code)].due == date(2026, 12, 21)
     assert by[("time_limit", fresh.code)].urgency == "later"
     # Court-entrusted, simple procedure: 7 days → 11-27 (Friday), 5 working days away.

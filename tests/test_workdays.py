@@ -263,7 +263,9 @@ def test_urgency_counts_working_days_over_a_holiday() -> None:
 
 def test_days_left_text() -> None:
     today = date(2026, 9, 30)
-    assert days_left_text(date(2026, 9, 25), today) == "已逾期5天"
+    # Overdue counts working days too (Mon 9-28, Tue 9-29, Wed 9-30), like the days still left.
+    assert days_left_text(date(2026, 9, 25), today) == "已逾期3个工作日"
+    assert days_left_text(date(2026, 11, 20), date(2026, 11, 22)) == "已逾期（不足1个工作日）"   # Fri → Sun
     assert days_left_text(today, today) == "今天到期"
     assert days_left_text(date(2026, 10, 9), today) == "还剩2个工作日"
     assert days_left_text(date(2027, 1, 5), date(2027, 1, 1)) == "还剩2个工作日"   # never crashes in 2027

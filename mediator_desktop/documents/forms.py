@@ -31,9 +31,11 @@ from mediator_desktop.documents.model import (
 from mediator_desktop.domain.enums import (
     AgentKind,
     CaseSource,
+    CaseStatus,
     Gender,
     IdType,
     PartyRole,
+    TerminationReason,
 )
 from mediator_desktop.domain.text import (
     age,
@@ -254,6 +256,29 @@ def _furniture(org: OrgHeader, number: str) -> PageFurniture:
                          logo=org.logo if org.kind == "studio" else b"")
 
 
+def no_agreement(case: dict[str, Any], refused: str) -> str:
+    """Why a case has no agreement, for a refused document: a case that ended — 终止调解, 不予受理,
+    一方拒绝调解 — names how, when and why (``case["ended"]``, added by the document service), so
+    nobody waits for an agreement that will not come; otherwise it has none yet."""
+    ended = case.get("ended") or {}
+    status = ended.get("status") or case.get("status")
+    on = _d(ended.get("on"))
+    when = f"于{chinese_date(on)}" if on else ""
+    why = (ended.get("reason") or "").strip()
+    kind = ended.get("reason_kind") or ""
+    if kind in TerminationReason.__members__.values():
+        label = TerminationReason(kind).label
+        why = f"{label}：{why}" if why and why != label else label
+    because = f"（{why}）" if why else ""
+    if status == CaseStatus.TERMINATED.value:
+        return f"本案已{when}终止调解{because}，{refused}"
+    if status == CaseStatus.NOT_ACCEPTED.value:
+        return f"本案已{when}决定不予受理{because}，{refused}"
+    if status == CaseStatus.REFUSED.value:
+        return f"本案一方当事人已{when}拒绝调解{because}，{refused}"
+    return f"本案还没有调解协议，{refused}"
+
+
 # -- 人民调解协议书 --------------------------------------------------------------------------------
 
 def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
@@ -262,7 +287,7 @@ def agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFA
     share a page. Every page carries the number, 第 x 页 共 y 页 and a QR code of the text hash."""
     agreement = case.get("agreement")
     if not agreement:
-        raise DocumentDataError("本案还没有调解协议，无法生成人民调解协议书")
+        raise DocumentDataError(no_agreement(case, "不能生成人民调解协议书"))
     if agreement.get("form") == "oral":
         raise DocumentDataError("本案是口头协议，请生成“人民调解口头协议登记表”")
     parties = case["parties"]
@@ -324,7 +349,7 @@ def judicial_confirmation(org: OrgHeader, case: dict[str, Any], options: BuildOp
     each applicant's signature, the date."""
     agreement = case.get("agreement")
     if not agreement:
-        raise DocumentDataError("本案还没有调解协议，不能申请司法确认")
+        raise DocumentDataError(no_agreement(case, "不能申请司法确认"))
     if not agreement.get("signed_on"):
         raise DocumentDataError("本案的调解协议还没有记录生效日期：协议生效后才能申请司法确认")
     parties = case["parties"]

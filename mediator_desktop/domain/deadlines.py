@@ -46,9 +46,11 @@ def urgency(due: date, today: date, cal: WorkCalendar | None = None, *,
 
 
 def days_left_text(due: date, today: date, cal: WorkCalendar | None = None) -> str:
-    """``今天到期`` / ``还剩3个工作日`` / ``已逾期5天``."""
+    """``今天到期`` / ``还剩3个工作日`` / ``已逾期3个工作日`` — both ways in working days, so
+    the numbers before and after a deadline mean the same kind of day."""
     if due < today:
-        return f"已逾期{(today - due).days}天"
+        passed = as_calendar(cal).working_days_until(due, today)
+        return f"已逾期{passed}个工作日" if passed > 0 else "已逾期（不足1个工作日）"
     if due == today:
         return "今天到期"
     return f"还剩{as_calendar(cal).working_days_until(today, due)}个工作日"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.domain.workdays import Deadline, WorkCalendar, as_calendar
 
 #: Days from the agreement's effective date in which the parties apply jointly (人民调解法 33).
@@ -78,3 +79,18 @@ def refused_subjects(case: dict[str, Any]) -> list[str]:
 def application_deadline(effective: date | None, cal: WorkCalendar | None = None) -> Deadline | None:
     """The last day to apply: 30 days from the effective date, counted as LEGAL.md §6 says."""
     return as_calendar(cal).period_end(effective, APPLICATION_DAYS) if effective else None
+
+
+#: What remains once the window has closed (Law 31-32; SOURCES.md 1.6.6-1.6.7): the agreement is
+#: still binding, and a dispute over its performance or content goes to court.
+AFTER_WINDOW = ("调解协议仍然有效，当事人应当按照约定履行；就调解协议的履行或者内容发生争议的，"
+                "一方当事人可以向人民法院提起诉讼（人民调解法第三十二条）。")
+
+
+def lapsed_warning(deadline: Deadline | None, today: date, filed_on: date | None = None) -> str:
+    """The warning for an application prepared after its window closed ("" while it is open, or
+    when an application was recorded in time): the last day, that a court will not accept it,
+    and what the parties can still do."""
+    if deadline is None or today <= deadline.due or (filed_on is not None and filed_on <= deadline.due):
+        return ""
+    return (f"申请期限已于{chinese_date(deadline.due)}届满，人民法院不会受理本申请。" + AFTER_WINDOW)

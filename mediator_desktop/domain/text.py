@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -51,5 +52,34 @@ def ordinal_list(items: list[str]) -> list[str]:
     return [f"{clause_number(i)}、{item}" for i, item in enumerate(items, start=1)]
 
 
+#: Characters that make one unbroken token: a number written in figures or Chinese numerals (with
+#: its separators and units) or a Latin word. A shortened text is never cut inside one.
+_TOKEN = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ.,%¥￥零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟]")
+#: Punctuation after which a cut reads naturally.
+_PUNCTUATION = "，。；：、！？,;:）)」』"
+
+
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """``text`` cut to at most ``limit`` characters plus ``ellipsis`` — never inside a number or
+    a Latin word (``“……前支付20”`` would read as an amount of 20): the cut goes back to before
+    that run, or to the last punctuation in the final third. A text that fits is returned whole."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = limit
+    while cut > 0 and _TOKEN.match(text[cut - 1]) and _TOKEN.match(text[cut]):
+        cut -= 1
+    if cut == 0:                               # one token longer than the limit: keep it whole
+        cut = limit
+        while cut < len(text) and _TOKEN.match(text[cut]):
+            cut += 1
+        return text[:cut] + (ellipsis if cut < len(text) else "")
+    for k in range(cut, max(cut - limit // 3, 0), -1):
+        if text[k - 1] in _PUNCTUATION:
+            cut = k
+            break
+    return text[:cut].rstrip("，,、；;：: ") + ellipsis
+
+
 __all__ = ["age", "amount_figures", "amount_text", "amount_upper", "blank_date", "chinese_date", "clause_number",
-           "ordinal_list"]
+           "ordinal_list", "shorten"]

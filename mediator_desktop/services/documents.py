@@ -20,7 +20,7 @@ from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, step
-from mediator_desktop.storage.models import Case, Organization
+from mediator_desktop.storage.models import Case, Organization, StatusChange, Termination
 
 if TYPE_CHECKING:
     from mediator_desktop.documents.casefile import Attachment as BoundFile
@@ -52,6 +52,7 @@ class ConfirmationAdvice:
     proposals: list[judicial.CourtProposal]
     refused: list[str]                 # subjects a court will not confirm
     deadline: Deadline | None          # last day to apply (30 days from the effective date)
+    lapsed: str = ""                   # the warning once that day has passed ("" before)
 
     def lines(self) -> list[str]:
         out = []
@@ -87,18 +88,41 @@ class DocumentService:
         to be read back and signed) but never in the case file; caucus and private notes are
         never part of it."""
         case = self.services.exchange.export_document([code], for_documents=True)["cases"][0]
+        ended = self._ended(code)
+        if ended:
+            case["ended"] = ended
         if signed_records_only:
             case["sessions"] = [x for x in case.get("sessions", []) if x.get("signed_at")]
         return case
+
+    def _ended(self, code: str) -> dict[str, Any] | None:
+        """How a case without an agreement ended — 终止调解, 不予受理 or 一方拒绝调解 — with its
+        date and reason, so a refused document names them (documents.forms.no_agreement)."""
+        with self.ctx.db.read() as s:
+            case_id = s.scalars(select(Case.id).where(Case.code == code)).first()
+            if case_id is None:
+                return None
+            t = s.scalars(select(Termination).where(Termination.case_id == case_id)).first()
+            if t is not None:
+                return {"status": "terminated", "on": t.on.isoformat() if t.on else "", "reason": t.reason or "",
+                        "reason_kind": t.reason_kind or ""}
+            change = s.scalars(select(StatusChange).where(StatusChange.case_id == case_id,
+                                                          StatusChange.to_status.in_(("not_accepted", "refused")))
+                               .order_by(StatusChange.id.desc())).first()
+            if change is None:
+                return None
+            return {"status": change.to_status, "on": change.at.date().isoformat(), "reason": change.reason or ""}
 
     def confirmation_advice(self, code: str) -> ConfirmationAdvice:
         case = self.case_data(code)
         org = self.org_header()
         effective = (case.get("agreement") or {}).get("signed_on")
+        deadline = judicial.application_deadline(date.fromisoformat(effective) if effective else None,
+                                                 self.ctx.calendar())
+        filed_on = (case.get("judicial_confirmation") or {}).get("filed_on")
         return ConfirmationAdvice(
-            judicial.court_proposals(case, org.address), judicial.refused_subjects(case),
-            judicial.application_deadline(date.fromisoformat(effective) if effective else None,
-                                          self.ctx.calendar()))
+            judicial.court_proposals(case, org.address), judicial.refused_subjects(case), deadline,
+            judicial.lapsed_warning(deadline, self.ctx.today(), date.fromisoformat(filed_on) if filed_on else None))
 
     def build(self, code: str, kind: str, options: forms.BuildOptions | None = None) -> Document:
         if kind not in catalog.BUILDERS:

@@ -3,7 +3,8 @@
 What is listed (LEGAL.md §1, §5, §6):
 - the mediation time limit (调解期限) of each case accepted or in mediation;
 - the joint judicial-confirmation window (司法确认申请期限) of each written agreement in force,
-  until an application is recorded or the window has passed;
+  until an application is recorded; a window that closed without one stays listed as 已届满 for
+  :data:`LAPSED_SHOWN_DAYS` days, so the room sees that it lapsed rather than lose it silently;
 - each open performance due date (履行期限) of each term of an agreement in force, one per unpaid
   instalment;
 - each follow-up visit (回访) not yet made.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ from mediator_desktop.domain.deadlines import SOON_DAYS, Urgency, days_left_text
 from mediator_desktop.domain.enums import CaseStatus, ReminderKind, TermKind, TermStatus, VisitKind
 from mediator_desktop.domain.judicial import APPLICATION_DAYS, application_deadline
 from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
-from mediator_desktop.domain.text import clause_number
+from mediator_desktop.domain.text import chinese_date, clause_number, shorten
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.progress import CancelCheck, Progress
@@ -43,6 +44,12 @@ from mediator_desktop.storage.models import (
 )
 
 OPEN_STATES = (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+#: Calendar days a lapsed judicial-confirmation window stays in the lists (as 已届满).
+LAPSED_SHOWN_DAYS = 7
+#: What a lapsed window's row says in place of the days left.
+LAPSED_TEXT = "已届满"
+#: Characters of a clause's text a performance reminder names (cut at a boundary, never in a number).
+DETAIL_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,9 @@ class Reminder:
     provisional: bool
     detail: str
     urgency: str         # Urgency value, relative to the day the list was made
-    left: str            # 已逾期3天 / 今天到期 / 还剩2个工作日
+    left: str            # 已逾期3个工作日 / 今天到期 / 还剩2个工作日 / 已届满
     ref_id: int | None = None   # the visit (kind visit) or term (kind performance)
+    lapsed: bool = False        # a judicial-confirmation window that closed without an application
 
     @property
     def kind_label(self) -> str:
@@ -70,7 +78,8 @@ class Reminder:
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind, "kind_label": self.kind_label, "case_code": self.code,
                 "case_title": self.title, "party": self.party, "due": self.due.isoformat(),
-                "provisional": self.provisional, "urgency": self.urgency, "detail": self.detail}
+                "provisional": self.provisional, "urgency": self.urgency, "left": self.left,
+                "lapsed": self.lapsed, "detail": self.detail}
 
 
 class ReminderService:
@@ -120,17 +129,9 @@ class ReminderService:
     @staticmethod
     def _make(kind: ReminderKind, case: tuple[int, str, str], party: str, due: date, provisional: bool,
               detail: str, today: date, cal: WorkCalendar, ref_id: int | None = None) -> Reminder:
-        u = urgency(due, today, cal)
-        if due < today:
-            left = f"已逾期{(today - due).days}天"
-        elif due == today:
-            left = "今天到期"
-        elif u is Urgency.LATER:
-            left = days_left_text(due, today, cal)
-        else:
-            left = f"还剩{cal.working_days_until(today, due)}个工作日"
+        # Overdue and still due both count working days (domain.deadlines.days_left_text).
         return Reminder(kind.value, case[0], case[1], case[2], party, due, provisional, detail,
-                        u.value, left, ref_id)
+                        urgency(due, today, cal).value, days_left_text(due, today, cal), ref_id)
 
     def _time_limits(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
         latest = (select(TimeLimitExtension.new_due_on).where(TimeLimitExtension.case_id == Case.id)
@@ -146,8 +147,9 @@ class ReminderService:
         return out
 
     def _windows(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
-        # No window is longer than 30 days plus the longest holiday run.
-        since = today - timedelta(days=APPLICATION_DAYS + 30)
+        # No window is longer than 30 days plus the longest holiday run; a lapsed one is kept
+        # for LAPSED_SHOWN_DAYS more.
+        since = today - timedelta(days=APPLICATION_DAYS + 30 + LAPSED_SHOWN_DAYS)
         rows = s.execute(
             select(Case.id, Case.code, Case.title, Case.party_names, Agreement.signed_on)
             .join(Agreement, Agreement.case_id == Case.id)
@@ -157,7 +159,14 @@ class ReminderService:
         out = []
         for cid, code, title, names, signed_on in rows:
             window = application_deadline(signed_on, cal)
-            if window is None or window.due < today:
+            if window is None or (today - window.due).days > LAPSED_SHOWN_DAYS:
+                continue
+            if window.due < today:
+                item = self._make(ReminderKind.JUDICIAL_WINDOW, (cid, code, title), names, window.due,
+                                  window.provisional,
+                                  f"申请期限已于{chinese_date(window.due)}届满，人民法院不再受理司法确认申请",
+                                  today, cal)
+                out.append(replace(item, left=LAPSED_TEXT, lapsed=True))
                 continue
             out.append(self._make(ReminderKind.JUDICIAL_WINDOW, (cid, code, title), names, window.due,
                                   window.provisional, "双方可在此日前共同申请司法确认", today, cal))
@@ -185,7 +194,7 @@ class ReminderService:
                 for i in (instalments or [])])
             dues = open_dues(fields, Decimal(amount) if amount is not None else None, status)
             who = names.get((cid, obligor), "") if obligor is not None else ""
-            label = f"协议第{clause_number(position + 1)}条：{subject or text[:20]}"
+            label = f"协议第{clause_number(position + 1)}条：{subject or shorten(text, DETAIL_CHARS)}"
             for due in dues:
                 out.append(self._make(ReminderKind.PERFORMANCE, (cid, code, title), who, due, False, label,
                                       today, cal, ref_id=tid))
@@ -248,7 +257,8 @@ def to_ics(items: Sequence[Reminder], organization: str = "", now: datetime | No
         event.add("dtstart", r.due)
         event.add("dtend", r.due + timedelta(days=1))
         who = f" · {r.party}" if r.party else ""
-        event.add("summary", f"{r.kind_label}{who} · {r.code}" + ("（暂定）" if r.provisional else ""))
+        event.add("summary", f"{r.kind_label}{who} · {r.code}" + ("（已届满）" if r.lapsed else "")
+                  + ("（暂定）" if r.provisional else ""))
         lines = [r.detail, f"案件：{r.code} {r.title}"]
         if r.provisional:
             lines.append(PROVISIONAL_NOTE.strip("（）"))

@@ -85,6 +85,10 @@ class DocumentDialog(QDialog):
         self.advice.setStyleSheet(WARNING_STYLE)
         self.advice.hide()
         lay.addWidget(self.advice)
+        # A judicial-confirmation application whose 30-day window has closed: red, naming the
+        # last day and what the parties can still do (it can still be printed for the record).
+        self.lapsed = error_label()
+        lay.addWidget(self.lapsed)
 
         self.pdf = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -130,6 +134,8 @@ class DocumentDialog(QDialog):
         self.court_label.setVisible(is_confirmation)
         self.court.setVisible(is_confirmation)
         self.advice.setVisible(is_confirmation)
+        if not is_confirmation:
+            self.lapsed.hide()
         if is_confirmation:
             self._advise()
         self.rendered = None
@@ -203,7 +209,10 @@ class DocumentDialog(QDialog):
             advice = self.services.documents.confirmation_advice(self.code)
         except ServiceError as exc:
             self.advice.setText(str(exc))
+            self.lapsed.hide()
             return
+        self.lapsed.setText(advice.lapsed)
+        self.lapsed.setVisible(bool(advice.lapsed))
         if self.court.count() == 0:
             for p in advice.proposals:
                 if p.court:
@@ -212,6 +221,7 @@ class DocumentDialog(QDialog):
             self.court.setEditText(self.court.itemText(0) if self.court.count() else "")
         lines = advice.lines() + [f"可向{p.reason}申请。" for p in advice.proposals if not p.court]
         self.advice.setText("\n".join(lines))
+        self.advice.setVisible(bool(lines))
 
     def _load(self, data: bytes) -> None:
         self.pdf.close()
