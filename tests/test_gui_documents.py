@@ -205,3 +205,40 @@ def test_a_printer_that_fails_says_so_in_chinese(qtbot, window_with_agreement, t
     assert not target.exists()
     assert dialog.message.isVisible()
     assert dialog.message.text() == f"无法打印到文件“{target}”，请换一个文件夹或文件名再试。"
+
+
+def test_a_lapsed_application_is_warned_about_in_red_and_can_still_be_printed(
+        qtbot, window_with_agreement, tmp_path) -> None:
+    """Issue 12: the sample agreement took effect 2026-10-16, so the window closed on Monday
+    2026-11-16; today (the tests' clock) is 2026-11-22."""
+    window, _code = window_with_agreement
+    dialog = open_documents(qtbot, window)
+    assert not dialog.lapsed.isVisible()                  # the agreement itself: no warning
+    combo = dialog.kind
+    combo.setFocus()
+    while combo.currentData() != "judicial-confirmation":  # chosen with the keyboard, as a user does
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert dialog.lapsed.isVisible()
+    text = dialog.lapsed.text()
+    assert text.startswith("申请期限已于2026年11月16日届满，人民法院不会受理本申请。")
+    assert "向人民法院提起诉讼" in text
+    assert "#b00020" in dialog.lapsed.styleSheet()         # red, like every refusal
+    assert dialog.lapsed.palette().color(dialog.lapsed.foregroundRole()).name() == "#b00020"
+    # The document is still there to print for the record.
+    assert dialog.rendered is not None and dialog.pdf.pageCount() >= 1
+    assert dialog.save(tmp_path / "申请书.pdf", "pdf")
+    # Back to the agreement: the warning goes.
+    while combo.currentData() != "agreement":
+        qtbot.keyClick(combo, Qt.Key.Key_Up)
+    assert not dialog.lapsed.isVisible()
+
+
+def test_no_lapsed_warning_while_the_window_is_open(qtbot, window_with_agreement, clock) -> None:
+    from datetime import datetime
+
+    window, _code = window_with_agreement
+    clock.value = datetime(2026, 11, 16, 16, 0)            # the last day
+    dialog = open_documents(qtbot, window)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("judicial-confirmation"))
+    assert dialog.advice.isVisible() and "申请期限：2026年11月16日前" in dialog.advice.text()
+    assert not dialog.lapsed.isVisible()

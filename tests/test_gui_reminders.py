@@ -365,3 +365,34 @@ def test_closing_the_settings_dialog_configures_the_services(qtbot, gui) -> None
     assert services.ctx.follow_up_months == 1
     dialog.reject()
     assert services.ctx.follow_up_months == 3 and services.ctx.satisfaction_scale == ("好", "不好")
+
+
+def test_a_lapsed_window_is_shown_as_lapsed_in_the_today_view_and_the_agenda(qtbot, gui) -> None:
+    """Issue 12: an agreement effective 2026-10-16 had until Monday 2026-11-16 to apply; on
+    Sunday 2026-11-22 the window is still listed, red, as 已届满 — not silently gone."""
+    from test_reminders import _agreed_case
+
+    services, _settings = gui
+    lapsed = _agreed_case(services, signed_on=date(2026, 10, 16))
+    view = TodayView(services)
+    qtbot.addWidget(view)
+    view.resize(1150, 600)
+    view.show()
+    model = view.model
+    row = next(r for r in range(model.rowCount())
+               if model.data(model.index(r, 2)) == "司法确认申请期限" and model.data(model.index(r, 3)) == lapsed.code)
+    assert model.data(model.index(row, 1)) == "11月16日 周一"
+    assert model.data(model.index(row, 6)) == "已届满"
+    assert "2026年11月16日届满" in model.data(model.index(row, 5))
+    assert background(model, row, 6) == RED
+    assert "已届满" in model.data(model.index(row, 2), Qt.ItemDataRole.ToolTipRole)
+
+    agenda = AgendaView(services)
+    qtbot.addWidget(agenda)
+    agenda.resize(1300, 760)
+    agenda.show()
+    agenda.show_week(date(2026, 11, 16))
+    week = agenda.week_model
+    monday = [week.data(week.index(r, 0)) or "" for r in range(week.rowCount())]
+    entry = next(text for text in monday if "司法确认" in text and lapsed.code in text)
+    assert entry.startswith("【已届满】") and "人民法院不再受理" in entry
