@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_import = sub.add_parser("import", parents=[common], help="从案件交换文件（JSON）导入")
     p_import.add_argument("file", type=Path)
     p_import.add_argument("--update", action="store_true", help="案号已存在时用文件内容更新")
+    p_import.add_argument("--allow-duplicates", action="store_true",
+                          help="与已有案件重复（当事人、受理日期、纠纷简要情况都相同）时仍然导入")
     p_export = sub.add_parser("export", parents=[common], help="导出为案件交换文件（JSON）")
     p_export.add_argument("--case", dest="cases", action="append", metavar="CODE",
                           help="只导出这个案号（可重复）")
@@ -96,15 +98,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     services = _open(args.db)
     try:
-        result = services.exchange.import_text(data, update_existing=args.update)
+        result = services.exchange.import_text(data, update_existing=args.update,
+                                               allow_duplicates=args.allow_duplicates)
     except ExchangeError as exc:
         print(f"{exc.message}：", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem.path}：{problem.message}", file=sys.stderr)
+        if exc.duplicates:
+            print("如确需再导入一份重复的案件，请加 --allow-duplicates", file=sys.stderr)
         return EXIT_BAD_DOCUMENT
     finally:
         services.close()
-    print(f"导入完成：新增{len(result.created)}件，更新{len(result.updated)}件。")
+    print(f"导入完成：{result.counts_text}")
+    for line in result.report_lines():
+        print(line)
     return EXIT_OK
 
 

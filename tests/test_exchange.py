@@ -36,7 +36,12 @@ def test_import_shared_samples_then_round_trip(services, shared_samples, sqlite_
     original = copy.deepcopy(doc["cases"])
     for case, code in zip(original, result.created):
         case["code"] = code
+    # ... and the follow-up visits planned for the agreement that has taken effect.
+    planned = exported["cases"][0].pop("follow_ups")
+    assert sorted((f["party"], f["due_on"]) for f in planned) == [(0, "2026-11-16"), (0, "2026-11-16"),
+                                                                   (1, "2026-11-16")]
     assert exported["cases"] == original
+    exported["cases"][0]["follow_ups"] = planned
     # Import the export into another (fresh) database: the same data again.
     import shutil
 
@@ -139,9 +144,16 @@ def test_cli_import_export_demo(tmp_path: Path, shared_samples: Path, _isolated_
     db = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     r = run_cli("import", str(shared_samples), "--db", db, home=_isolated_home)
     assert r.returncode == 0, r.stderr
-    assert "新增2件" in r.stdout
+    assert "新增2件" in r.stdout and "安排回访3次" in r.stdout
+    # The same file again: every case is a duplicate, listed by path with the existing code.
     again = run_cli("import", str(shared_samples), "--db", db, home=_isolated_home)
-    assert again.returncode == 0  # no codes in the samples: imported again as new cases
+    assert again.returncode == 3 and again.stdout == ""
+    assert "  $.cases[0]：与已有案件（2026）忙畔人调字第1号重复" in again.stderr
+    assert "  $.cases[1]：与已有案件（2026）忙畔人调字第2号重复" in again.stderr
+    assert "--allow-duplicates" in again.stderr
+    anyway = run_cli("import", str(shared_samples), "--allow-duplicates", "--db", db, home=_isolated_home)
+    assert anyway.returncode == 0, anyway.stderr
+    assert "新增2件" in anyway.stdout and "$.cases[0]：与已有案件（2026）忙畔人调字第1号重复，已按要求仍然导入" in anyway.stdout
     out = tmp_path / "out.json"
     r = run_cli("export", "--case", "（2026）忙畔人调字第1号", "-o", str(out), "--db", db, home=_isolated_home)
     assert r.returncode == 0, r.stderr

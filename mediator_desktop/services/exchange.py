@@ -3,12 +3,17 @@
 Import is all or nothing: the document is checked against the JSON Schema and the domain
 rules, every problem is listed by JSON path, and nothing is written unless there is none.
 Export writes what import reads back to the same data (absent optional fields stay absent).
+
+An imported case is treated like one entered by hand: a case already in the database (same
+parties, received date and summary) is refused as a duplicate unless asked for, an agreement that
+has taken effect gets its follow-up visits planned (unless the document lists the visits), and
+the result names the imported cases whose parties had earlier cases (the intake's hint).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +36,7 @@ from mediator_desktop.services.cases import (
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import ServiceError
+from mediator_desktop.services.followups import plan_for_agreement
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.storage.models import (
@@ -59,18 +65,57 @@ VERSION = 1
 BATCH = 500
 
 
-class ExchangeError(ServiceError):
-    """A document refused whole; ``problems`` lists every problem by JSON path."""
+#: Statuses in which an imported agreement still awaits its follow-up visits (an archived or
+#: terminated case from an old ledger must not fill the reminders with long-past visits).
+PLANNED_STATUSES = frozenset({CaseStatus.IN_MEDIATION.value, CaseStatus.AGREED.value})
 
-    def __init__(self, problems: list[Problem]) -> None:
+
+class ExchangeError(ServiceError):
+    """A document refused whole; ``problems`` lists every problem by JSON path.
+    ``duplicates`` counts the problems that are only duplicates of cases already entered
+    (importing again with ``allow_duplicates`` gets past those)."""
+
+    def __init__(self, problems: list[Problem], duplicates: int = 0) -> None:
         self.problems = problems
+        self.duplicates = duplicates
         super().__init__(f"文件有{len(problems)}处问题，未导入任何数据")
+
+    @property
+    def only_duplicates(self) -> bool:
+        return bool(self.problems) and self.duplicates == len(self.problems)
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: list[str]
     updated: list[str]
+    #: "$.cases[3]：当事人张三此前有案件……" for each imported case whose parties had earlier cases.
+    hints: list[str] = field(default_factory=list)
+    #: Duplicates imported anyway (``allow_duplicates``), one line each.
+    duplicates: list[str] = field(default_factory=list)
+    #: How many follow-up visits were planned for imported agreements.
+    visits_planned: int = 0
+
+    @property
+    def counts_text(self) -> str:
+        return f"新增{len(self.created)}件，更新{len(self.updated)}件。"
+
+    def report_lines(self, limit: int | None = None) -> list[str]:
+        """What the import did beyond the counts, for the command line and the window (at most
+        ``limit`` lines of each list, then how many more)."""
+        def some(lines: list[str]) -> list[str]:
+            if limit is None or len(lines) <= limit:
+                return lines
+            return [*lines[:limit], f"……另有{len(lines) - limit}条"]
+
+        out = []
+        if self.visits_planned:
+            out.append(f"已按协议生效日期安排回访{self.visits_planned}次（日期已过的显示为逾期，请尽快回访）。")
+        if self.duplicates:
+            out += ["仍然导入的重复案件：", *some(self.duplicates)]
+        if self.hints:
+            out += ["以下当事人此前有案件（请留意重复纠纷或需要回避的情况）：", *some(self.hints)]
+        return out
 
 
 def _d(value: str | None) -> date | None:
@@ -115,20 +160,27 @@ class ExchangeService:
 
     # -- import -------------------------------------------------------------------------------
 
-    def import_text(self, text: str | bytes, *, update_existing: bool = False,
+    def import_text(self, text: str | bytes, *, update_existing: bool = False, allow_duplicates: bool = False,
                     progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ImportResult:
         step(progress, cancelled, 0, 0)
         doc, problems = load_document(text)
         if problems:
             raise ExchangeError(problems)
-        return self.import_document(doc, update_existing=update_existing, progress=progress, cancelled=cancelled)
+        return self.import_document(doc, update_existing=update_existing, allow_duplicates=allow_duplicates,
+                                    progress=progress, cancelled=cancelled)
 
-    def import_document(self, doc: Any, *, update_existing: bool = False,
+    def import_document(self, doc: Any, *, update_existing: bool = False, allow_duplicates: bool = False,
                         progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ImportResult:
         """Import every case of ``doc`` or none. ``progress(done, total)`` is called as the
         cases are checked (the first half of ``total``) and written (the second half); total 0
         while the document itself is validated. When ``cancelled()`` turns true the import stops
-        and nothing is written (:class:`~mediator_desktop.services.errors.Cancelled`)."""
+        and nothing is written (:class:`~mediator_desktop.services.errors.Cancelled`).
+
+        A new case with the same parties, received date and summary as a case already in the
+        database (or an earlier one of the same file) is a duplicate: refused, like any other
+        problem, unless ``allow_duplicates``. A case whose agreement has taken effect gets its
+        follow-up visits planned as when the agreement is saved in the application, unless the
+        document lists the case's follow-ups (those are then the record)."""
         step(progress, cancelled, 0, 0)
         problems = validate_document(doc)
         if problems:
@@ -145,6 +197,7 @@ class ExchangeService:
             for chunk in range(0, len(given), 900):
                 part = given[chunk:chunk + 900]
                 existing.update({c: i for c, i in s.execute(select(Case.code, Case.id).where(Case.code.in_(part)))})
+            had_cases = s.scalar(select(Case.id).limit(1)) is not None
             # 1. Check every case before writing any (all or nothing).
             plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
             for i, data in enumerate(doc["cases"]):
@@ -166,14 +219,26 @@ class ExchangeService:
                     problems.append(Problem(
                         f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
                 plans.append((data, drafts, existing.get(code) if code else None))
+            same = self._duplicates(s, plans)
+            duplicate_lines: list[str] = []
+            for i, (other_path, other_code, _other_id) in sorted(same.items()):
+                where = f"已有案件{other_code}" if other_code else f"本文件中的{other_path}"
+                message = f"与{where}重复（当事人、受理日期和纠纷简要情况都相同），可能是同一文件导入了两次"
+                if allow_duplicates:
+                    duplicate_lines.append(f"$.cases[{i}]：与{where}重复，已按要求仍然导入")
+                else:
+                    problems.append(Problem(f"$.cases[{i}]", message))
             if problems:
-                raise ExchangeError(sorted(problems, key=lambda p: _sort_key(p.path)))
+                duplicates = 0 if allow_duplicates else len(same)
+                raise ExchangeError(sorted(problems, key=lambda p: _sort_key(p.path)), duplicates)
             # 2. Codes: keep the given ones (and keep the series clear of them), then hand
             #    out one block of numbers per year for the cases that have none.
             numbers = self._allocate_codes(s, org, plans)
             # 3. Write, flushing in batches so the inserts go out many rows at a time.
             mediators = self._mediators_by_name(s)
-            batch: list[tuple[Case, bool]] = []
+            batch: list[tuple[Case, bool, bool]] = []
+            new_cases: list[tuple[int, Case]] = []
+            planned = [0]
             for k, ((data, drafts, case_id), number) in enumerate(zip(plans, numbers)):
                 step(progress, cancelled, len(plans) + k, total)
                 is_new = case_id is None
@@ -188,6 +253,7 @@ class ExchangeService:
                     case.status_changes = [StatusChange(at=now, actor=self.ctx.actor.name, from_status=None,
                                                         to_status=case.status, reason="导入")]
                     s.add(case)
+                    new_cases.append((k, case))
                 else:
                     case = s.get(Case, case_id)  # type: ignore[assignment]
                     assert case is not None
@@ -196,14 +262,96 @@ class ExchangeService:
                     s.flush()
                     self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
                 refresh_derived(case)
-                batch.append((case, is_new))
+                batch.append((case, is_new, self._plans_visits(data)))
                 if len(batch) >= BATCH:
-                    self._flush_batch(s, batch, created, updated)
-            self._flush_batch(s, batch, created, updated)
+                    self._flush_batch(s, batch, created, updated, planned)
+            self._flush_batch(s, batch, created, updated, planned)
             self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
             # The last moment to stop: after this the transaction commits.
             step(progress, cancelled, total, total)
-        return ImportResult(created, updated)
+            imported = [(k, case.id) for k, case in new_cases]
+        hints = self._earlier_cases(plans, imported, same) if had_cases else []
+        return ImportResult(created, updated, hints, duplicate_lines, planned[0])
+
+    @staticmethod
+    def _plans_visits(data: dict[str, Any]) -> bool:
+        """Whether the visits of this case are planned from its agreement: it has taken effect,
+        the case still awaits its visits, and the document does not list them."""
+        a = data.get("agreement")
+        return (a is not None and bool(a.get("signed_on")) and not data.get("follow_ups")
+                and data.get("status", CaseStatus.REGISTERED.value) in PLANNED_STATUSES)
+
+    @staticmethod
+    def _party_key(id_number: str | None, name: str | None) -> str:
+        """A party as duplicates are told apart: its ID number, or its name when it has none."""
+        number = (id_number or "").strip().upper()
+        return f"id:{number}" if number else f"name:{(name or '').strip()}"
+
+    def _duplicates(self, s: Session, plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]]
+                    ) -> dict[int, tuple[str, str, frozenset[int]]]:
+        """New cases of ``plans`` already entered: index → (path of the same case earlier in the
+        file, or ""; code of the first such case in the database, or ""; the ids of all such)."""
+        keys: dict[int, tuple[date, str, tuple[str, ...]]] = {}
+        for i, (data, drafts, case_id) in enumerate(plans):
+            if case_id is None:
+                keys[i] = (date.fromisoformat(data["received_on"]), data["summary"].strip(),
+                           tuple(sorted(self._party_key(d.id_number, d.name) for d in drafts)))
+        found: dict[int, tuple[str, str, int | None]] = {}
+        first: dict[tuple[date, str, tuple[str, ...]], int] = {}
+        for i, key in keys.items():
+            if key in first:
+                found[i] = (f"$.cases[{first[key]}]", "", frozenset())
+            else:
+                first[key] = i
+        # Cases in the database with one of the received dates and summaries, then their parties.
+        wanted = sorted({(k[0], k[1]) for k in first}, key=lambda x: (x[0], x[1]))
+        candidates: dict[int, tuple[str, date, str]] = {}
+        for chunk in range(0, len(wanted), 200):
+            part = wanted[chunk:chunk + 200]
+            days = {d for d, _ in part}
+            texts = {t for _, t in part}
+            pairs = set(part)
+            rows = s.execute(select(Case.id, Case.code, Case.received_on, Case.summary)
+                             .where(Case.received_on.in_(days), Case.summary.in_(texts)))
+            for cid, code, received_on, summary in rows:
+                if (received_on, (summary or "").strip()) in pairs:
+                    candidates[cid] = (code, received_on, (summary or "").strip())
+        if not candidates:
+            return found
+        parties: dict[int, list[str]] = {cid: [] for cid in candidates}
+        ids = sorted(candidates)
+        for chunk in range(0, len(ids), 900):
+            for cid, number, name in s.execute(select(CaseParty.case_id, CaseParty.id_number, CaseParty.name)
+                                               .where(CaseParty.case_id.in_(ids[chunk:chunk + 900]))):
+                parties[cid].append(self._party_key(number, name))
+        stored: dict[tuple[date, str, tuple[str, ...]], list[tuple[str, int]]] = {}
+        for cid in sorted(candidates):  # the first entered is named
+            code, received_on, summary = candidates[cid]
+            stored.setdefault((received_on, summary, tuple(sorted(parties[cid]))), []).append((code, cid))
+        for i, key in keys.items():
+            if key in stored and i not in found:
+                found[i] = ("", stored[key][0][0], frozenset(cid for _code, cid in stored[key]))
+        return found
+
+    def _earlier_cases(self, plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]],
+                       imported: list[tuple[int, int]], same: dict[int, tuple[str, str, frozenset[int]]]
+                       ) -> list[str]:
+        """The intake's repeat-dispute hint (:meth:`CaseService.find_party_matches`) for each
+        imported case: its parties' earlier cases, leaving out the cases of this import and
+        the case an imported duplicate repeats."""
+        this_import = {cid for _k, cid in imported}
+        lines = []
+        for k, case_id in imported:
+            skip = this_import | (same[k][2] if k in same else frozenset())
+            for draft in plans[k][1]:
+                phone = draft.phone.strip()
+                matches = self.services.cases.find_party_matches(
+                    name=draft.name, id_number=draft.id_number, phone=phone if len(phone) >= 7 else "",
+                    exclude_case_id=case_id, limit=5)
+                earlier = [f"{m.case_code}（{'、'.join(m.reasons)}）" for m in matches if m.case_id not in skip]
+                if earlier:
+                    lines.append(f"$.cases[{k}]：当事人{draft.name}此前有案件" + "、".join(earlier))
+        return lines
 
     def _allocate_codes(self, s: Session, org: Organization,
                         plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]]
@@ -255,16 +403,20 @@ class ExchangeService:
                     break
         return out
 
-    def _flush_batch(self, s: Session, batch: list[tuple[Case, bool]], created: list[str],
-                     updated: list[str]) -> None:
+    def _flush_batch(self, s: Session, batch: list[tuple[Case, bool, bool]], created: list[str],
+                     updated: list[str], planned: list[int]) -> None:
         if not batch:
             return
         with s.no_autoflush:
             s.flush()
-        for case, is_new in batch:
+        for case, is_new, plan in batch:
             (created if is_new else updated).append(case.code)
             self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
                            text="由交换文件导入" if is_new else "由交换文件更新")
+            if plan:
+                # The same planning as saving the agreement in the application; on an update it
+                # keeps the visits already planned (moving them if the dates changed).
+                planned[0] += plan_for_agreement(s, self.ctx, case)
         s.flush()
         batch.clear()
 
@@ -358,19 +510,26 @@ class ExchangeService:
         t = data.get("termination")
         case.termination = None if t is None else Termination(
             on=_d(t.get("on")), reason=t.get("reason", ""), routes_explained=t.get("routes_explained"))
-        case.follow_ups = [
-            FollowUp(
-                position=k, party=f.get("party"), due_on=_d(f.get("due_on")),
-                done_on=_d(f.get("done_on")), method=f.get("method"),
-                performance=f.get("performance"), satisfaction=f.get("satisfaction"),
-                new_risk=f.get("new_risk"), notes=f.get("notes", ""), visitor=f.get("visitor", ""),
-                # The format does not say why a visit was made: an imported one is a plain
-                # satisfaction visit, entered by hand (never re-planned from the agreement).
-                kind=VisitKind.SATISFACTION.value, auto=False, reason="", term_performance=[],
-                risk_note="", measures="",
-            )
-            for k, f in enumerate(data.get("follow_ups", []))
-        ]
+        # An update that does not list the visits keeps those on record (planned ones follow the
+        # agreement, see _flush_batch); a document that lists them replaces them.
+        if case.id is None or data.get("follow_ups"):
+            case.follow_ups = [
+                FollowUp(
+                    position=k, party=f.get("party"), due_on=_d(f.get("due_on")),
+                    done_on=_d(f.get("done_on")), method=f.get("method"),
+                    performance=f.get("performance"), satisfaction=f.get("satisfaction"),
+                    new_risk=f.get("new_risk"), notes=f.get("notes", ""), visitor=f.get("visitor", ""),
+                    # The format does not say why a visit was made: an imported one is a plain
+                    # satisfaction visit, entered by hand (never re-planned from the agreement).
+                    kind=VisitKind.SATISFACTION.value, auto=False, reason="", term_performance=[],
+                    risk_note="", measures="",
+                )
+                for k, f in enumerate(data.get("follow_ups", []))
+            ]
+        self._fill_confirmation(case, data)
+
+    @staticmethod
+    def _fill_confirmation(case: Case, data: dict[str, Any]) -> None:
         j = data.get("judicial_confirmation")
         case.judicial_confirmation = None if j is None else JudicialConfirmation(
             court=j.get("court", ""), filed_on=_d(j.get("filed_on")),

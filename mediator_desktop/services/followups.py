@@ -195,9 +195,9 @@ def term_dues(terms: Sequence[AgreementTerm]) -> list[TermDues]:
     return out
 
 
-def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> None:
+def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
     """Bring the application-planned visits of ``case`` in line with its agreement (inside the
-    caller's transaction, after its terms are flushed)."""
+    caller's transaction, after its terms are flushed); returns how many visits were added."""
     visits = list(s.scalars(select(FollowUp).where(FollowUp.case_id == case.id)
                             .options(selectinload(FollowUp.events)).order_by(FollowUp.due_on, FollowUp.id)))
     a = case.agreement
@@ -242,6 +242,7 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> None:
         parts = [f"安排回访{added}次" if added else "", f"调整{moved}次回访日期" if moved else "",
                  f"取消{dropped}次尚未进行的回访" if dropped else ""]
         ctx.audit(s, "plan", "follow_up", None, case_id=case.id, text="，".join(x for x in parts if x))
+    return added
 
 
 # -- the service -----------------------------------------------------------------------------------

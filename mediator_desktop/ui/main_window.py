@@ -599,23 +599,24 @@ class MainWindow(QMainWindow):
         self.file_dialog = dialog
         return dialog
 
-    def import_path(self, path: str) -> BackgroundTask | None:
+    def import_path(self, path: str, allow_duplicates: bool = False) -> BackgroundTask | None:
         """Import the file in the background with a progress dialog; all or nothing, so 取消
-        rolls the whole import back. The result is said in a box (``self.message_box``)."""
+        rolls the whole import back. The result is said in a box (``self.message_box``); a file
+        refused only for cases already entered offers 仍然导入 (import them again anyway)."""
         if self._busy():
             return None
         exchange = self.services.exchange
 
         def work(reporter: Reporter):  # type: ignore[no-untyped-def]
             # In the worker thread: the service opens its own database session.
-            return exchange.import_text(Path(path).read_bytes(), progress=reporter.progress,
-                                        cancelled=reporter.cancelled)
+            return exchange.import_text(Path(path).read_bytes(), allow_duplicates=allow_duplicates,
+                                        progress=reporter.progress, cancelled=reporter.cancelled)
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             self.refresh()
             self.refresh_reminders(views=True)
             self._message(QMessageBox.Icon.Information, "导入完成",
-                          f"新增{len(result.created)}件，更新{len(result.updated)}件。")
+                          "\n".join([result.counts_text, *result.report_lines(limit=10)]))
 
         def failed(exc: Exception) -> None:
             from mediator_desktop.services.exchange import ExchangeError
@@ -623,7 +624,12 @@ class MainWindow(QMainWindow):
             if isinstance(exc, ExchangeError):
                 lines = "\n".join(f"{p.path}：{p.message}" for p in exc.problems[:50])
                 more = f"\n……另有{len(exc.problems) - 50}处" if len(exc.problems) > 50 else ""
-                self._message(QMessageBox.Icon.Warning, "导入失败", f"{exc.message}。\n\n{lines}{more}")
+                box = self._message(QMessageBox.Icon.Warning, "导入失败", f"{exc.message}。\n\n{lines}{more}")
+                if exc.only_duplicates:
+                    box.setInformativeText("这些案件已经导入过。如确需再导入一份，请按“仍然导入”。")
+                    again = box.addButton("仍然导入", QMessageBox.ButtonRole.AcceptRole)
+                    box.button(QMessageBox.StandardButton.Ok).setText("不导入")
+                    again.clicked.connect(lambda: self.import_path(path, allow_duplicates=True))
             else:
                 reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
                 self._message(QMessageBox.Icon.Warning, "导入失败", f"无法导入：{reason}")
