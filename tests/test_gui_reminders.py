@@ -396,3 +396,39 @@ def test_a_lapsed_window_is_shown_as_lapsed_in_the_today_view_and_the_agenda(qtb
     monday = [week.data(week.index(r, 0)) or "" for r in range(week.rowCount())]
     entry = next(text for text in monday if "司法确认" in text and lapsed.code in text)
     assert entry.startswith("【已届满】") and "人民法院不再受理" in entry
+
+
+def test_a_detail_too_long_for_its_cell_is_cut_before_a_number(qtbot, gui) -> None:
+    """Issue 12: the detail column is shortened at a boundary (domain.text.shorten), not at the
+    pixel where the cell ends: never “……已于2026…” or “……前支付20…”."""
+    import re
+
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from test_reminders import _agreed_case
+
+    services, _settings = gui
+    lapsed = _agreed_case(services, signed_on=date(2026, 10, 16))
+    view = TodayView(services)
+    qtbot.addWidget(view)
+    view.show()
+    model = view.model
+    row = next(r for r in range(model.rowCount())
+               if model.data(model.index(r, 3)) == lapsed.code and model.data(model.index(r, 6)) == "已届满")
+    index = model.index(row, 5)
+    full = model.data(index)
+    assert full == "申请期限已于2026年11月16日届满，人民法院不再受理司法确认申请"
+    shown = []
+    for width in range(60, 700, 7):                      # every width the column might have
+        option = QStyleOptionViewItem()
+        view.table.initViewItemOption(option)
+        option.rect = view.table.visualRect(index).adjusted(0, 0, 0, 0)
+        option.rect.setWidth(width)
+        view.detail_delegate.initStyleOption(option, index)
+        shown.append(option.text)
+        if option.text != full:
+            assert option.text.endswith("…")
+            assert not re.search(r"[0-9]…$", option.text), option.text
+            assert full.startswith(option.text[:-1].rstrip("，"))
+            assert option.fontMetrics.horizontalAdvance(option.text) <= width
+    assert full in shown and "申请期限已于…" in shown and "申请期限已于2026年11月16日届满…" in shown

@@ -156,6 +156,10 @@ def test_shorten_cuts_only_at_a_boundary() -> None:
     assert shorten("退还押金，另付误工费贰仟伍佰元整", 12) == "退还押金，另付误工费…"
     assert shorten("赔偿ABCDEFGH", 5) == "赔偿…"
     assert shorten("短句不变", 20) == "短句不变"
+    # A date or an amount is cut whole or not at all: not “已于2026…” (a year), not “12000…”.
+    assert shorten("申请期限已于2026年11月16日届满，人民法院不再受理", 12) == "申请期限已于…"
+    assert shorten("申请期限已于2026年11月16日届满，人民法院不再受理", 19) == "申请期限已于2026年11月16日届满…"
+    assert shorten("支付12000元整", 7) == "支付…"
 
 
 def test_performance_detail_is_not_cut_inside_an_amount_and_overdue_counts_working_days(org_services) -> None:

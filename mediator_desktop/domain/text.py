@@ -55,23 +55,36 @@ def ordinal_list(items: list[str]) -> list[str]:
 #: Characters that make one unbroken token: a number written in figures or Chinese numerals (with
 #: its separators and units) or a Latin word. A shortened text is never cut inside one.
 _TOKEN = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ.,%¥￥零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟]")
+#: Figures (Arabic or Chinese) and the units written right after them: a date (2026年11月16日),
+#: a time or an amount (12000元) is one token too.
+_FIGURE = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]")
+_UNITS = "年月日时点分秒号元角万亿%"
+
+
+def _joined(left: str, right: str) -> bool:
+    """Whether a cut between these two characters would split a number, a date or a word."""
+    return bool((_TOKEN.match(left) and _TOKEN.match(right))
+                or (_FIGURE.match(left) and right in _UNITS) or (left in _UNITS and _FIGURE.match(right)))
+
+
 #: Punctuation after which a cut reads naturally.
 _PUNCTUATION = "，。；：、！？,;:）)」』"
 
 
 def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
-    """``text`` cut to at most ``limit`` characters plus ``ellipsis`` — never inside a number or
-    a Latin word (``“……前支付20”`` would read as an amount of 20): the cut goes back to before
-    that run, or to the last punctuation in the final third. A text that fits is returned whole."""
+    """``text`` cut to at most ``limit`` characters plus ``ellipsis`` — never inside a number, a
+    date or an amount with its units, or a Latin word (``“……前支付20”`` would read as an amount
+    of 20, ``“已于2026…”`` as a year): the cut goes back to before that run, or to the last
+    punctuation in the final third. A text that fits is returned whole."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = limit
-    while cut > 0 and _TOKEN.match(text[cut - 1]) and _TOKEN.match(text[cut]):
+    while cut > 0 and _joined(text[cut - 1], text[cut]):
         cut -= 1
     if cut == 0:                               # one token longer than the limit: keep it whole
         cut = limit
-        while cut < len(text) and _TOKEN.match(text[cut]):
+        while cut < len(text) and _joined(text[cut - 1], text[cut]):
             cut += 1
         return text[:cut] + (ellipsis if cut < len(text) else "")
     for k in range(cut, max(cut - limit // 3, 0), -1):

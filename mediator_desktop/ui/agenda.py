@@ -29,7 +29,7 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
-from mediator_desktop.ui.today_view import WEEKDAYS, reminder_tooltip, urgency_brushes
+from mediator_desktop.ui.today_view import WEEKDAYS, BoundaryElideDelegate, reminder_tooltip, urgency_brushes
 from mediator_desktop.ui.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
 
 CLASH_BACKGROUND = QColor("#ffcf99")
@@ -286,6 +286,8 @@ class AgendaView(QWidget):
         self.day_view.verticalHeader().hide()
         self.day_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.day_view.horizontalHeader().setStretchLastSection(True)
+        self.day_detail_delegate = BoundaryElideDelegate(self.day_view)   # never cut inside a number
+        self.day_view.setItemDelegateForColumn(2, self.day_detail_delegate)
         for view in (self.week_view, self.day_view):
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -30,13 +30,16 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from mediator_desktop.domain.deadlines import Urgency
-from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.reminders import Reminder, to_ics
@@ -72,6 +75,34 @@ EMPTY_TEXT = "今天没有到期或逾期的事项"
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
 #: Role of the urgency value of a row (overdue / urgent / soon / later).
 URGENCY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class BoundaryElideDelegate(QStyledItemDelegate):
+    """Shows a text too long for its cell cut where :func:`~mediator_desktop.domain.text.shorten`
+    cuts — never inside a number or a Latin word — instead of Qt's eliding at whatever pixel
+    ends the cell (``……前支付20…`` would read as an amount of 20). The full text is the tooltip."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        text, width = option.text, option.rect.width()
+        if not text or width <= 0:
+            return
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        margin = (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1) * 2 + 2
+        room = width - margin
+        metrics = option.fontMetrics
+        if metrics.horizontalAdvance(text) <= room:
+            return
+        low, high, best = 1, len(text) - 1, shorten(text, 1)
+        while low <= high:                    # the longest cut that fits
+            mid = (low + high) // 2
+            candidate = shorten(text, mid)
+            if metrics.horizontalAdvance(candidate) <= room:
+                best, low = candidate, mid + 1
+            else:
+                high = mid - 1
+        option.text = best
 
 
 def urgency_brushes(value: str) -> tuple[QBrush, QBrush] | None:
@@ -327,6 +358,8 @@ class TodayView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.detail_delegate = BoundaryElideDelegate(self.table)
+        self.table.setItemDelegateForColumn(5, self.detail_delegate)
         self.table.activated.connect(self._activated)
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
