@@ -60,6 +60,9 @@ UI_FONT_SIZE = _declare(Option("ui.font_size", 12, "界面字号（磅）", mini
 DATABASE_URL = _declare(Option("database.url", "", "数据库地址（留空使用本机数据库）"))
 MASK_IN_LISTS = _declare(Option("privacy.mask_in_lists", True, "列表中遮蔽身份证号和电话"))
 CURRENT_USER = _declare(Option("user.name", "", "当前使用者"))
+#: The name the application acts under while this PC has not said who uses it (and did before
+#: the PC could say so): the author of every private note written then.
+UNNAMED_USER = "调解员"
 WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
 #: The main window's splitters (list / case view) as the user left them: JSON, splitter name →
 #: Qt's saved state (base64).

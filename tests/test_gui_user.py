@@ -142,6 +142,40 @@ def test_first_run_on_a_pc_joining_a_set_up_database_only_asks_who(qtbot, qapp, 
     assert len(services.mediators.list()) == 2                               # no mediator added
 
 
+def test_naming_the_user_keeps_the_private_notes_written_before(qtbot, qapp, sqlite_services) -> None:
+    """Before a PC knew its user, everything was written as 调解员. The private notes and the
+    unsaved private drafts of that time become the named user's, not invisible to them; another
+    mediator's private note stays theirs."""
+    from mediator_desktop.ui.record_editor import JOURNAL_FORMAT, private_drafts, read_journal, write_atomically
+
+    services = sqlite_services
+    settings = start_gui(qapp, services)
+    detail = services.cases.register(sample_draft())
+    opts.apply_current_user(services, opts.UNNAMED_USER)
+    services.sessions.add_note(detail.id, "private", "当事人私下透露可以分期付款")
+    opts.apply_current_user(services, "杨志强")
+    services.sessions.add_note(detail.id, "private", "杨志强自己的笔记")
+    journal = journal_path(41)
+    write_atomically(journal, {"format": JOURNAL_FORMAT, "database": services.db.describe(), "session_id": 41,
+                               "private": {opts.UNNAMED_USER: {"text": "没写完的个人笔记"}}})
+    opts.apply_current_user(services, opts.UNNAMED_USER)
+    assert not settings.get(opts.CURRENT_USER)
+
+    dialog = FirstRunDialog(services, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.user.setCurrentIndex(dialog.user.findText("王芳"))
+    with qtbot.waitSignal(dialog.accepted):
+        click_ok(qtbot, dialog.buttons)
+
+    assert [n.body for n in services.sessions.notes(detail.id)] == ["当事人私下透露可以分期付款"]
+    assert private_drafts(read_journal(journal)) == {"王芳": {"text": "没写完的个人笔记"}}
+    assert pending_journals(services) == [41]
+    opts.apply_current_user(services, "杨志强")
+    assert [n.body for n in services.sessions.notes(detail.id)] == ["杨志强自己的笔记"]
+
+
 def test_the_user_fills_notice_visit_and_timeline_and_settings_change_it(qtbot, gui) -> None:
     services, settings = gui
     d, _ = _agreed(services)                     # an agreement in effect: visits are planned

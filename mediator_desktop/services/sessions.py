@@ -464,6 +464,25 @@ class SessionService:
             s.flush()
             return self._note_view(note, case)
 
+    def adopt_private_notes(self, old_author: str, new_author: str) -> int:
+        """Give the private notes written under ``old_author`` to ``new_author``; returns how many.
+
+        Before a PC knew its user every note was written as the unnamed user (调解员); when that
+        PC's mediator names themself, their earlier private notes must stay theirs, not vanish."""
+        old_author, new_author = old_author.strip(), new_author.strip()
+        if not new_author or old_author == new_author:
+            return 0
+        with self.ctx.db.write() as s:
+            notes = list(s.scalars(select(CaseNote).where(CaseNote.kind == NoteKind.PRIVATE.value,
+                                                          CaseNote.author == old_author)))
+            for note in notes:
+                note.author = new_author
+            if notes:
+                s.flush()
+                self.ctx.audit(s, "adopt_private_notes", "case_note", None, old_author=old_author,
+                               new_author=new_author, count=len(notes))
+            return len(notes)
+
     def update_note(self, note_id: int, version: int, body: str, party: int | None = None) -> NoteView:
         """Change a note's text (and, for a caucus note, its party when ``party`` is given)."""
         try:

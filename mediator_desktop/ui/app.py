@@ -80,7 +80,7 @@ def run(db_url: str | None = None) -> int:
 
     url = db_url or settings.get(opts.DATABASE_URL) or None
     try:
-        services = Services.open(url, Actor(name=settings.get(opts.CURRENT_USER) or "调解员"))
+        services = Services.open(url, Actor(name=settings.get(opts.CURRENT_USER) or opts.UNNAMED_USER))
     except (StorageError, ServiceError) as exc:
         return _fatal(f"无法打开数据库。\n\n{exc}")
     opts.configure_services(services, settings)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
+from mediator_desktop.ui.record_editor import adopt_private_drafts
 from mediator_desktop.ui.settings_dialog import OrganizationForm, error_label
 from mediator_desktop.ui.widgets import (
     ERROR_STYLE,
@@ -168,5 +169,10 @@ class FirstRunDialog(QDialog):
             self.message.setText(str(exc))
             self.message.show()
             return
+        if not self.settings.get(opts.CURRENT_USER):
+            # Until now this PC wrote as the unnamed user: its private notes and drafts are this
+            # user's, and would otherwise vanish from their sight.
+            self.services.sessions.adopt_private_notes(opts.UNNAMED_USER, user)
+            adopt_private_drafts(self.services, opts.UNNAMED_USER, user)
         opts.set_current_user(self.services, self.settings, user)
         self.accept()

@@ -194,6 +194,24 @@ def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
     return found
 
 
+def adopt_private_drafts(services, old_author: str, new_author: str) -> int:  # type: ignore[no-untyped-def]
+    """Move the unsaved private drafts kept under ``old_author`` in this database's journals to
+    ``new_author`` (the PC's user has just been named); returns how many journals changed."""
+    changed = 0
+    for path in sorted(paths.autosave_dir().glob("session-*.json")):
+        data = read_journal(path)
+        if not data or data.get("database") != services.db.describe():
+            continue
+        drafts = private_drafts(data)
+        if old_author not in drafts or new_author in drafts:
+            continue
+        drafts[new_author] = drafts.pop(old_author)
+        data["private"] = drafts
+        write_atomically(path, data)
+        changed += 1
+    return changed
+
+
 def plain_editor(placeholder: str = "", lines: int | None = None) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setPlaceholderText(placeholder)
