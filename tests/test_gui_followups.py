@@ -376,7 +376,8 @@ def test_the_visits_model_passes_qtmodeltester(qtmodeltester, gui) -> None:
     assert model.rowCount() == 3 and model.columnCount() == 7
     qtmodeltester.check(model)
     overdue = next(r for r in range(3) if model.rows[r].id == visit.id)
-    assert model.data(model.index(overdue, 3)) == "已逾期7天（未联系上1次）"
+    # Due Tuesday 11-24, today Tuesday 12-01: five working days have passed.
+    assert model.data(model.index(overdue, 3)) == "已逾期5个工作日（未联系上1次）"
     assert model.data(model.index(overdue, 3), Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
     assert model.data(model.index(overdue, 0), Qt.ItemDataRole.UserRole) == visit.id
     assert model.headerData(0, Qt.Orientation.Horizontal) == "回访日期"

@@ -93,7 +93,8 @@ def visit_status(v: VisitView, today: date, cal: WorkCalendar | None) -> tuple[s
     if v.due is None:
         return tried + "待回访", None
     if v.due.due < today:
-        return f"已逾期{(today - v.due.due).days}天" + (f"（{tried[:-1]}）" if tried else ""), RED
+        # Working days, like the days left (issue 12): 已逾期5个工作日.
+        return days_left_text(v.due.due, today, cal) + (f"（{tried[:-1]}）" if tried else ""), RED
     if v.due.due == today:
         return tried + "今天回访", ORANGE
     colour = ORANGE if urgency(v.due.due, today, cal) is Urgency.URGENT else None
