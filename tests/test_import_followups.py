@@ -137,9 +137,27 @@ def test_the_report_names_the_parties_earlier_cases(services, shared_samples) ->
     earlier = services.cases.register(sample_draft(parties=[
         PartyDraft(role="applicant", kind="person", name="周国华", id_number="530902197005040712"),
         PartyDraft(role="respondent", kind="person", name="李四", phone="13900005678")]))
+    company = services.cases.register(sample_draft(summary="工程款纠纷。", parties=[
+        PartyDraft(role="applicant", kind="person", name="张三", id_number="11010519491231002x"),
+        PartyDraft(role="respondent", kind="organization", name="临沧某某建筑劳务有限公司", rep_name="赵某")]))
     result = services.exchange.import_document(load(shared_samples))
-    assert result.hints == [f"$.cases[0]：当事人周国华此前有案件{earlier.code}（身份证号相同、姓名相同）"]
+    # By ID number, and by name for a party without one (the company).
+    assert result.hints == [f"$.cases[0]：当事人周国华此前有案件{earlier.code}（身份证号相同）",
+                            f"$.cases[1]：当事人临沧某某建筑劳务有限公司此前有案件{company.code}（名称相同）"]
     assert "以下当事人此前有案件（请留意重复纠纷或需要回避的情况）：" in result.report_lines()
+
+
+def test_the_command_line_prints_the_earlier_cases(sqlite_services, shared_samples, sqlite_url, _isolated_home) -> None:
+    from test_exchange import run_cli
+
+    setup_org(sqlite_services)
+    earlier = sqlite_services.cases.register(sample_draft(parties=[
+        PartyDraft(role="applicant", kind="person", name="周国华", id_number="530902197005040712"),
+        PartyDraft(role="respondent", kind="person", name="李四", phone="13900005678")]))
+    sqlite_services.close()
+    r = run_cli("import", str(shared_samples), "--db", sqlite_url, home=_isolated_home)
+    assert r.returncode == 0, r.stderr
+    assert f"$.cases[0]：当事人周国华此前有案件{earlier.code}（身份证号相同）" in r.stdout.splitlines()
 
 
 # -- the window ------------------------------------------------------------------------------------
