@@ -360,3 +360,21 @@ def test_the_count_follows_the_first_case_saved(qtbot, gui) -> None:
         click_ok(qtbot, u.buttonBox)
     assert window.count_label.text() == "共 1 件案件"
     assert services.cases.get(saved.args[0]).recorder == "测试员"
+
+
+def test_a_new_case_proposes_the_user_as_its_mediator(qtbot, gui) -> None:
+    from mediator_desktop.ui.intake_dialog import IntakeDialog
+
+    services, _settings = gui
+    opts.apply_current_user(services, "王芳")
+    dialog = IntakeDialog(services)
+    qtbot.addWidget(dialog)
+    mediators = dialog.ui.mediatorList
+    ticked = [mediators.item(i).text() for i in range(mediators.count())
+              if mediators.item(i).checkState() == Qt.CheckState.Checked]
+    assert ticked == ["王芳"] and dialog.ui.recorder.text() == "王芳"
+    opts.apply_current_user(services, "书记员小李")                 # not a mediator: nobody ticked
+    other = IntakeDialog(services)
+    qtbot.addWidget(other)
+    assert all(other.ui.mediatorList.item(i).checkState() == Qt.CheckState.Unchecked
+               for i in range(other.ui.mediatorList.count()))

@@ -131,6 +131,7 @@ class IntakeDialog(QDialog):
         if case_id is None:
             u.receivedOn.setDate(qdate(self.services.today()))
             u.recorder.setText(self.services.ctx.actor.name)    # 记录人: the user of this PC
+            self._tick_user_as_mediator()
         else:
             self._load(case_id)
         self._risk_changed()
@@ -158,6 +159,15 @@ class IntakeDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             u.mediatorList.addItem(item)
+
+    def _tick_user_as_mediator(self) -> None:
+        """A new case is usually mediated by the one who takes it in: the PC's user, when they
+        are one of the committee's mediators, is ticked (one click to untick)."""
+        mediators = self.ui.mediatorList
+        for row in range(mediators.count()):
+            item = mediators.item(row)
+            if item.text() == self.services.ctx.actor.name:
+                item.setCheckState(Qt.CheckState.Checked)
 
     def _setup_parties_table(self) -> None:
         t = self.ui.partiesTable
