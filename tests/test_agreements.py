@@ -373,7 +373,14 @@ def test_a_draft_agreement_can_be_deleted_while_mediating(org_services) -> None:
     detail = s.cases.get(d.id)
     s.cases.transition(d.id, detail.version, "terminated", reason="无法达成协议", reason_kind="impossible",
                        routes_explained=True)
-    assert s.agreements.context(d.id).refusal == "本案已终止调解，终止调解的案件没有调解协议"
+    assert s.agreements.context(d.id).refusal == "本案已于2026年11月22日终止调解（无法达成协议），终止调解的案件没有调解协议"
+    # Not accepted, or refused by a party: how and when, not "no agreement yet" (issue 12).
+    r = s.cases.register(sample_draft())
+    r = s.cases.transition(r.id, r.version, "refused", reason="李四拒绝调解")
+    assert s.agreements.context(r.id).refusal == "本案一方当事人已于2026年11月22日拒绝调解（李四拒绝调解），没有调解协议"
+    n = s.cases.register(sample_draft())
+    n = s.cases.transition(n.id, n.version, "not_accepted", reason="已由派出所受理")
+    assert s.agreements.context(n.id).refusal == "本案已于2026年11月22日决定不予受理（已由派出所受理），没有调解协议"
 
 
 def test_overdue_counts_each_instalment_against_the_payments(org_services, clock) -> None:

@@ -249,3 +249,18 @@ def test_an_oral_agreement_uses_the_same_editor(qtbot, gui) -> None:
     panel.show_case(case.id)
     assert panel.heading.text() == "口头协议"
     assert panel.form.labelForField(panel.fields["signed_on"]).text() == "达成日期："
+
+
+def test_the_panel_of_a_terminated_case_says_when_and_why_it_ended(qtbot, gui) -> None:
+    """Issue 12: not "本案还没有调解协议" (as if one might still come) but how and when it ended."""
+    services = gui
+    d = _case_in_mediation(services)
+    d = services.cases.transition(d.id, d.version, "terminated", reason="双方分歧太大", reason_kind="impossible",
+                                  routes_explained=True)
+    panel = AgreementPanel(services)
+    qtbot.addWidget(panel)
+    panel.show_case(d.id)
+    panel.show()
+    assert panel.hint.isVisible()
+    assert panel.hint.text() == "本案已于2026年11月22日终止调解（双方分歧太大），终止调解的案件没有调解协议"
+    assert "还没有" not in panel.hint.text() and not panel.edit_button.isEnabled()

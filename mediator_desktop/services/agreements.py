@@ -289,7 +289,18 @@ def _substance_changes(a: Agreement, draft: AgreementDraft) -> str:
 
 def _edit_refusal(case: Case) -> str:
     if case.termination is not None or case.status == CaseStatus.TERMINATED.value:
-        return "本案已终止调解，终止调解的案件没有调解协议"
+        t = case.termination
+        when = f"于{chinese_date(t.on)}" if t is not None and t.on else ""
+        why = f"（{t.reason}）" if t is not None and t.reason else ""
+        return f"本案已{when}终止调解{why}，终止调解的案件没有调解协议"
+    if case.status in (CaseStatus.NOT_ACCEPTED.value, CaseStatus.REFUSED.value):
+        # How and when it ended (issue 12), so nobody waits for an agreement that will not come.
+        change = next((c for c in reversed(case.status_changes) if c.to_status == case.status), None)
+        when = f"于{chinese_date(change.at.date())}" if change is not None else ""
+        why = f"（{change.reason}）" if change is not None and change.reason else ""
+        if case.status == CaseStatus.NOT_ACCEPTED.value:
+            return f"本案已{when}决定不予受理{why}，没有调解协议"
+        return f"本案一方当事人已{when}拒绝调解{why}，没有调解协议"
     if case.status == CaseStatus.CLOSED.value:
         return "案件已归档，调解协议不能再修改"
     if case.status in (CaseStatus.REGISTERED.value, CaseStatus.ACCEPTED.value):
