@@ -136,6 +136,12 @@ TRANSITION_MENU_TEXT: dict[CaseStatus, str] = {
     CaseStatus.TERMINATED: "终止调解(&Z)…",
     CaseStatus.CLOSED: "归档(&F)",
 }
+#: The state changes of every case's daily path get a function key (each asks before it acts).
+TRANSITION_SHORTCUTS: dict[CaseStatus, str] = {
+    CaseStatus.ACCEPTED: "F6",
+    CaseStatus.IN_MEDIATION: "F7",
+    CaseStatus.AGREED: "F8",
+}
 #: Keys of the view's actions that are not state changes, in menu order (None: a separator).
 #: Daily ones have a Ctrl key that clashes with nothing a text field uses (Ctrl+A/C/V/X/Z/Y).
 ACTION_SPECS: list[tuple[str, str, str] | None] = [
@@ -278,7 +284,7 @@ class CaseView(QWidget):
         self.transition_box: QMessageBox | None = None
         self._panel_buttons: list[tuple[QAction, QWidget, QPushButton, QWidget | None]] = []
         for target, text in TRANSITION_MENU_TEXT.items():
-            action = self._action(target.value, text)
+            action = self._action(target.value, text, TRANSITION_SHORTCUTS.get(target, ""))
             action.triggered.connect(lambda _=False, t=target: self.request_transition(t))
         for spec in ACTION_SPECS:
             if spec is not None:

@@ -461,7 +461,7 @@ def tab_moves_on(*edits: QPlainTextEdit | QTextEdit) -> None:
         edit.setTabChangesFocus(True)
         edit.installEventFilter(_CTRL_TAB)
         if not edit.toolTip():
-            edit.setToolTip("Tab：到下一项；Ctrl+Tab：输入制表符")
+            edit.setToolTip("按 Tab 键到下一项；需要空几格时按 Ctrl+Tab")
 
 
 class _TextClickToggles(QObject):
