@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -301,9 +302,22 @@ class DocumentDialog(QDialog):
             self.message.show()
             return 0
         sent = 0
+        total = len(pages) * repeat
+        # Each page is drawn as a 300 dpi image: a long case file takes a while, so say how far
+        # it got (the dialog's event processing keeps the window painted) and allow a stop.
+        progress = QProgressDialog("正在打印…", "停止打印", 0, total, self)
+        progress.setWindowTitle("打印")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+        stopped = False
         try:
             for _ in range(repeat):
                 for page in pages:
+                    progress.setValue(sent)
+                    progress.setLabelText(f"正在打印第{sent + 1}页，共{total}页…")
+                    if progress.wasCanceled():
+                        stopped = printer.abort() or True
+                        break
                     if sent:
                         printer.newPage()
                     target = QRectF(painter.viewport())
@@ -313,8 +327,16 @@ class DocumentDialog(QDialog):
                     image = self.pdf.render(page, size)
                     painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
                     sent += 1
+                if stopped:
+                    break
         finally:
-            painter.end()
+            progress.reset()
+            progress.deleteLater()
+            if painter.isActive():
+                painter.end()
+        if stopped:
+            self.info.setText(f"已停止打印（已送出{sent}页）")
+            return sent
         self.message.hide()
         where = (f"已打印到文件：{printer.outputFileName()}" if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
                  else f"已送到打印机“{printer.printerName()}”")

@@ -293,7 +293,7 @@ class EvidencePanel(QWidget):
         self.preview_button = QPushButton("预览(&V)")
         self.save_button = QPushButton("另存为(&S)…")
         self.move_button = QPushButton("移到其他项(&M)…")
-        self.delete_button = QPushButton("删除(&D)")
+        self.delete_button = QPushButton("删除(&Q)")  # Alt+D is the case view's 文书
         self.open_button.setToolTip("用电脑上的程序打开这个文件")
         self.preview_button.setToolTip("在本软件中查看图片或PDF")
         self.save_button.setToolTip("把原文件复制一份保存到别处（例如U盘）")

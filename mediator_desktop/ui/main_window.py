@@ -559,6 +559,9 @@ class MainWindow(QMainWindow):
         from mediator_desktop.documents.style import style_from_settings
         from mediator_desktop.ui.document_dialog import DocumentDialog
 
+        previous = getattr(self, "document_dialog", None)
+        if previous is not None and not previous.isVisible():
+            previous.deleteLater()       # a closed one holds a whole PDF: keep no more than one
         dialog = DocumentDialog(self.services, style_from_settings(self.settings), code, self)
         dialog.open()
         self.document_dialog = dialog
