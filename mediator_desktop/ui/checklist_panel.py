@@ -240,7 +240,7 @@ class ChecklistPanel(QWidget):
         from mediator_desktop.documents.style import style_from_settings
         from mediator_desktop.ui.document_dialog import DocumentDialog
 
-        dialog = DocumentDialog(self.services, style_from_settings(getattr(self, "settings", None)), self.code,
+        dialog = DocumentDialog(self.services, style_from_settings(), self.code,
                                 self, kind=CASE_FILE)
         dialog.open()
         self.document_dialog = dialog
