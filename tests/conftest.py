@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -207,3 +208,24 @@ def shared_samples() -> Path:
     return path
 
 
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def office_to_pdf(source: Path, workdir: Path) -> Path:
+    """Lay ``source`` (a DOCX) out with LibreOffice, as a PC's word processor would, with the
+    shipped fonts visible through a private fontconfig file; returns the PDF it wrote."""
+    from mediator_desktop.paths import fonts_dir
+
+    assert OFFICE, "LibreOffice (soffice) is not installed: scripts/setup.sh installs it for the tests"
+    fonts_conf = workdir / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts_dir()}</dir><cachedir>{workdir / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    subprocess.run(
+        [OFFICE, f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
+        check=True, capture_output=True, timeout=120, env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)})
+    return source.with_suffix(".pdf")

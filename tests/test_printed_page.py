@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import OFFICE, office_to_pdf
 from pypdf import PdfReader
 
 from mediator_desktop import settings as opts
@@ -211,7 +212,6 @@ def test_word_keeps_codes_dates_and_phone_numbers_whole(style: DocumentStyle) ->
     assert "0883-2123456" in text and text.replace("\u2060", "") == "调" * 20 + f"编号{CODE}，于{date}前，联系电话{phone}。"
 
 
-OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.mark.skipif(OFFICE is None, reason="needs LibreOffice")
@@ -221,7 +221,6 @@ def test_a_word_processor_moves_a_code_or_date_to_the_next_line_whole(style: Doc
     from dataclasses import replace
 
     from mediator_desktop.documents.render_docx import render_docx
-    from mediator_desktop.paths import fonts_dir
 
     date = "2026年10月9日"
     texts = [f"{'调' * k}编号{CODE}有效。" for k in range(18, 27, 2)] + \
@@ -229,17 +228,7 @@ def test_a_word_processor_moves_a_code_or_date_to_the_next_line_whole(style: Doc
     named = replace(style, word_font_title="WenQuanYi Micro Hei", word_font_body="FandolFang R")
     source = tmp_path / "lines.docx"
     source.write_bytes(render_docx(Document("t", "测试", [para(t) for t in texts], PageFurniture()), named))
-    fonts_conf = tmp_path / "fonts.conf"
-    fonts_conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{fonts_dir()}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
-    import os
-
-    subprocess.run(
-        [OFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120, env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)})
+    office_to_pdf(source, tmp_path)
     lines = [line.replace("\u2060", "") for line in
              "".join(pages_text((tmp_path / "lines.pdf").read_bytes())).splitlines()]
     assert sum(CODE in line for line in lines) == 5, lines

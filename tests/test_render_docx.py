@@ -8,8 +8,6 @@ chains and the header/footer fields.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import OFFICE, office_to_pdf
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -48,13 +47,11 @@ from mediator_desktop.documents.model import (
 from mediator_desktop.documents.render_docx import render_docx
 from mediator_desktop.documents.render_pdf import qr_png
 from mediator_desktop.documents.style import DocumentStyle, style_from_settings
-from mediator_desktop.paths import fonts_dir
 from mediator_desktop.settings import Settings
 
 RARE_NAME = "吉𠮷𫖮㛃"                        # U+20BB7, U+2B5AE (Ext-B…), U+36C3 (Ext-A)
 LONG_NAME = "阿卜杜热合曼·买买提艾力·司马义江木拉提"  # 20 characters, middle dots included
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
-OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture
@@ -352,15 +349,7 @@ def test_libreoffice_prints_it_with_the_named_fonts(style: DocumentStyle, tmp_pa
     named = replace(style, word_font_title="WenQuanYi Micro Hei", word_font_body="HanaMinA")
     source = tmp_path / "print.docx"
     source.write_bytes(render_docx(sample(), named))
-    fonts_conf = tmp_path / "fonts.conf"
-    fonts_conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{fonts_dir()}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
-    subprocess.run(
-        [OFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120, env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)})
+    office_to_pdf(source, tmp_path)
     reader = PdfReader(tmp_path / "print.pdf")
     text = "".join(page.extract_text() for page in reader.pages)
     assert "人民调解协议书" in text and LONG_NAME in text and "编号：（2026）龙调字第1号" in text
