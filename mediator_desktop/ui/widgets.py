@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QFocusEvent,
-    QFont,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
