@@ -378,3 +378,43 @@ def test_a_new_case_proposes_the_user_as_its_mediator(qtbot, gui) -> None:
     qtbot.addWidget(other)
     assert all(other.ui.mediatorList.item(i).checkState() == Qt.CheckState.Unchecked
                for i in range(other.ui.mediatorList.count()))
+
+
+def test_closing_settings_with_a_user_chosen_but_not_taken_asks_first(qtbot, gui) -> None:
+    """A name picked in 设置 without pressing 更换使用者: 关闭 asks; 返回设置 keeps the dialog with
+    the choice, 更换 takes it, and 不更换 leaves the user as they were."""
+    from gui_helpers import when_modal
+    from PySide6.QtWidgets import QMessageBox
+
+    from mediator_desktop.ui.settings_dialog import SettingsDialog
+
+    services, settings = gui
+    opts.set_current_user(services, settings, "杨志强")
+
+    def open_and_pick(name: str):  # type: ignore[no-untyped-def]
+        dialog = SettingsDialog(services, settings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.user.setCurrentIndex(dialog.user.findText(name))
+        return dialog, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+
+    def answer(label: str):  # type: ignore[no-untyped-def]
+        def press(box: QMessageBox) -> None:
+            assert "还没有按“更换使用者”" in box.text()
+            assert box.defaultButton().text() == "返回设置"          # Enter keeps the dialog
+            next(b for b in box.buttons() if b.text() == label).click()
+        return press
+
+    dialog, close = open_and_pick("王芳")
+    when_modal(QMessageBox, answer("返回设置"))
+    click(qtbot, close)
+    assert dialog.isVisible() and dialog.user.currentText() == "王芳" and services.ctx.actor.name == "杨志强"
+    when_modal(QMessageBox, answer("更换"))
+    click(qtbot, close)
+    assert not dialog.isVisible() and services.ctx.actor.name == "王芳" and settings.get(opts.CURRENT_USER) == "王芳"
+
+    dialog, close = open_and_pick("杨志强")
+    when_modal(QMessageBox, answer("不更换"))
+    click(qtbot, close)
+    assert not dialog.isVisible() and services.ctx.actor.name == "王芳"

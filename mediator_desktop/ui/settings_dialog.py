@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -399,6 +400,28 @@ class SettingsDialog(QDialog):
         self._user_result(f"现在的使用者是“{name}”" + ("（已添加为调解员）" if added else "") + "。", ok=True)
         self.user_changed.emit(name)
         return True
+
+    def done(self, result: int) -> None:
+        """Closing with a user chosen but not yet taken (更换使用者 not pressed) asks first, so a
+        change the user meant is not silently dropped."""
+        name = self.user.currentText().strip()
+        if name and name != self.services.ctx.actor.name:
+            box = QMessageBox(QMessageBox.Icon.Question, "更换使用者",
+                              f"使用者改成了“{name}”，但还没有按“更换使用者”。\n\n要更换为“{name}”吗？",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                              | QMessageBox.StandardButton.Cancel, self)
+            box.button(QMessageBox.StandardButton.Yes).setText("更换")
+            box.button(QMessageBox.StandardButton.No).setText("不更换")
+            box.button(QMessageBox.StandardButton.Cancel).setText("返回设置")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            answer = box.exec()
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Yes and not self.save_user():
+                return
+            if answer == QMessageBox.StandardButton.No:
+                self.user.setEditText(self.services.ctx.actor.name)
+        super().done(result)
 
     def _user_result(self, text: str, ok: bool) -> None:
         self.user_message.setStyleSheet("color: #1b5e20;" if ok else ERROR_STYLE)
