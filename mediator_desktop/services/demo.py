@@ -32,5 +32,6 @@ def load_demo(services: "Services", count: int = 200, *, seed: int = 2026) -> in
             if m["name"] not in known:
                 services.mediators.save(MediatorDraft(name=m["name"]))
                 known.add(m["name"])
-    result = services.exchange.import_document(doc)
+    # Trying it twice fills in a second set (generated cases are not a ledger to keep clean).
+    result = services.exchange.import_document(doc, allow_duplicates=True)
     return len(result.created)

@@ -425,14 +425,17 @@ class ExchangeService:
             return
         with s.no_autoflush:
             s.flush()
-        for case, is_new, plan in batch:
+        for case, is_new, _plan in batch:
             (created if is_new else updated).append(case.code)
             self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
                            text="由交换文件导入" if is_new else "由交换文件更新")
-            if plan:
-                # The same planning as saving the agreement in the application; on an update it
-                # keeps the visits already planned (moving them if the dates changed).
-                planned[0] += plan_for_agreement(s, self.ctx, case)
+        # The same planning as saving the agreement in the application; on an update it keeps
+        # the visits already planned (moving them if the dates changed). Everything it reads is
+        # flushed above: no flush per case (that would walk the whole batch each time).
+        with s.no_autoflush:
+            for case, _is_new, plan in batch:
+                if plan:
+                    planned[0] += plan_for_agreement(s, self.ctx, case)
         s.flush()
         batch.clear()
 
