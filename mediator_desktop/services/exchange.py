@@ -261,7 +261,7 @@ class ExchangeService:
                     s.flush()
                     self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
                 refresh_derived(case)
-                batch.append((case, is_new, self._plans_visits(data)))
+                batch.append((case, is_new, self._plans_visits(data, is_new)))
                 if len(batch) >= BATCH:
                     self._flush_batch(s, batch, created, updated, planned)
             self._flush_batch(s, batch, created, updated, planned)
@@ -271,12 +271,15 @@ class ExchangeService:
         return ImportResult(created, updated, hints, duplicate_lines, planned[0])
 
     @staticmethod
-    def _plans_visits(data: dict[str, Any]) -> bool:
-        """Whether the visits of this case are planned from its agreement: it has taken effect,
-        the case still awaits its visits, and the document does not list them."""
+    def _plans_visits(data: dict[str, Any], is_new: bool) -> bool:
+        """Whether the visits of this case are planned from its agreement: the case still awaits
+        its visits, the document does not list them, and a new case's agreement has taken
+        effect (an updated case is always brought in line: a removed agreement or term drops
+        the visits planned for it, as in the application)."""
+        if data.get("follow_ups") or data.get("status", CaseStatus.REGISTERED.value) not in PLANNED_STATUSES:
+            return False
         a = data.get("agreement")
-        return (a is not None and bool(a.get("signed_on")) and not data.get("follow_ups")
-                and data.get("status", CaseStatus.REGISTERED.value) in PLANNED_STATUSES)
+        return not is_new or (a is not None and bool(a.get("signed_on")))
 
     @staticmethod
     def _party_key(id_number: str | None, name: str | None) -> str:
