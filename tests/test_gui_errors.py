@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 from gui_helpers import click
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
@@ -30,7 +31,7 @@ def reporter(qapp):  # type: ignore[no-untyped-def]
     reporter = install_error_reporter(qapp, log_file)
     yield reporter
     reporter.uninstall()
-    if reporter.box is not None:
+    if reporter.box is not None and shiboken6.isValid(reporter.box):
         reporter.box.close()
     reporter.deleteLater()
     close_logging()

@@ -119,7 +119,10 @@ class ErrorReporter(QObject):
 
     def _make_box(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
                   expected: bool) -> QMessageBox:
-        parent = QApplication.activeWindow()
+        # No parent: the window that was active may be the one going away (a dialog closing with
+        # WA_DeleteOnClose, a window being torn down), and a child box would vanish with it
+        # before the user has read it. Application-modal, it still stands in front of them all.
+        parent = None
         if expected:
             box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, str(exc), QMessageBox.StandardButton.Close,
                               parent)
