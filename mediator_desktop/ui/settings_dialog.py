@@ -700,16 +700,14 @@ class SettingsDialog(QDialog):
         form.addRow("", self.doc_message)
         # A Word file names its fonts: a rare name character (𠮷) is set in the shipped Hanazono
         # font, which a PC opening the file needs installed to show it.
-        fonts_row = QHBoxLayout()
         self.fonts_status = QLabel()
         self.fonts_status.setWordWrap(True)
         self.fonts_button = QPushButton("为本机安装生僻字字体(&Z)")
         self.fonts_button.setToolTip("Word 文件中的生僻字（如𠮷）使用程序自带的花园明朝字体；"
                                      "打开这些文件的电脑需要安装它（只为当前用户安装，不需要管理员）")
         self.fonts_button.clicked.connect(self.install_fonts)
-        fonts_row.addWidget(self.fonts_status, 1)
-        fonts_row.addWidget(self.fonts_button)
-        form.addRow("生僻字字体：", fonts_row)
+        form.addRow("生僻字字体：", self.fonts_status)   # its own row: a wrapped label beside a
+        form.addRow("", self.fonts_button)              # button was cut off at the bottom
         self._show_fonts_status()
         self.tabs.addTab(page, "文书")
 
