@@ -50,6 +50,10 @@ def main() -> int:
 
     services = Services.open(f"sqlite:///{home}/demo.sqlite3")
     load_demo(services, 200)
+    # The PC's user, as the first run sets it: 记录人, 告知人 and the title show this name.
+    from mediator_desktop import settings as opts
+
+    opts.set_current_user(services, settings, services.mediators.list()[0].name)
     window = create_main_window(services, settings)  # maximised on the 1366×768 screen
     # Show a case that has several parties, a rare-character name if there is one.
     rows = window.case_model.rows
