@@ -71,7 +71,8 @@ def main() -> int:
         case["title"] = f"{base['title']}（{i + 1}）"
         cases.append(case)
     services = Services.open(f"sqlite:///{home}/bench.sqlite3", Actor("bench"))
-    codes = services.exchange.import_document({**sample, "cases": cases}).created
+    # Deliberate copies of one case: the import would refuse them as duplicates.
+    codes = services.exchange.import_document({**sample, "cases": cases}, allow_duplicates=True).created
     style = style_from_settings(Settings())
     code = codes[0]
 
