@@ -446,3 +446,33 @@ def test_add_working_days_skips_holidays_and_flags_unknown_years() -> None:
     assert BUILTIN.add_working_days(date(2026, 10, 8), 2).due == date(2026, 10, 10)
     late = BUILTIN.add_working_days(date(2026, 12, 30), 3)
     assert late.due == date(2027, 1, 5) and late.provisional
+
+
+def test_working_days_until_counts_as_a_day_by_day_walk_across_years() -> None:
+    """The running counts per year give the same number as walking the days one by one, across
+    year ends, built-in, entered and provisional years alike (the count serves overdue items
+    years old, so it must not walk)."""
+    import random
+    from datetime import timedelta
+
+    from mediator_desktop.domain.workdays import WorkCalendar
+
+    entered = {date(2027, 2, 8): False, date(2027, 2, 9): False, date(2027, 2, 20): True}
+    cal = WorkCalendar(days=entered)
+
+    def walk(today: date, due: date) -> int:
+        count, day = 0, today
+        while day < due:
+            day += timedelta(days=1)
+            count += cal.is_working_day(day)[0]
+        return count
+
+    rng = random.Random(11)
+    pairs = [(date(2025, 12, 31), date(2026, 1, 5)), (date(2026, 9, 30), date(2026, 10, 9)),
+             (date(2026, 12, 25), date(2027, 2, 22)), (date(2023, 3, 1), date(2026, 11, 23))]
+    for _ in range(200):
+        a = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 2200))
+        pairs.append((a, a + timedelta(days=rng.randrange(0, 900))))
+    for today, due in pairs:
+        assert cal.working_days_until(today, due) == walk(today, due), (today, due)
+    assert cal.working_days_until(date(2026, 11, 23), date(2026, 11, 20)) == -3   # past: calendar days

@@ -49,6 +49,10 @@ class WorkCalendar:
 
     days: Mapping[date, bool] = field(default_factory=dict)
     complete_years: frozenset[int] = frozenset()
+    #: year → running count of its working days (index i: among its first i days), built once
+    #: per calendar on first use, so counting the working days of a long span costs no walk.
+    _running: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False,
+                                           hash=False)
 
     def known(self, year: int) -> bool:
         """Whether the holiday arrangement of ``year`` is known (built in or entered)."""
@@ -104,12 +108,27 @@ class WorkCalendar:
         before; negative: the calendar days ``due`` is past)."""
         if due <= today:
             return (due - today).days
-        count, day = 0, today
-        while day < due:
-            day += timedelta(days=1)
-            if self.is_working_day(day)[0]:
-                count += 1
-        return count
+        running = self._year_running
+        if today.year == due.year:
+            return running(due.year)[_day_of_year(due)] - running(today.year)[_day_of_year(today)]
+        count = running(today.year)[-1] - running(today.year)[_day_of_year(today)]
+        count += sum(running(year)[-1] for year in range(today.year + 1, due.year))
+        return count + running(due.year)[_day_of_year(due)]
+
+    def _year_running(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            first = date(year, 1, 1)
+            length = (date(year + 1, 1, 1) - first).days
+            running = [0]
+            for offset in range(length):
+                running.append(running[-1] + self.is_working_day(first + timedelta(days=offset))[0])
+            self._running[year] = running
+        return running
+
+
+def _day_of_year(day: date) -> int:
+    return day.timetuple().tm_yday
 
 
 @lru_cache(maxsize=8192)
