@@ -51,6 +51,22 @@ def _newest_timeline_entry(view) -> list[str]:  # type: ignore[no-untyped-def]
     return [view.history.item(0, c).text() for c in range(3)]
 
 
+def _record_notice(qtbot, view, row: int, user: str, party: str) -> None:  # type: ignore[no-untyped-def]
+    """告知 the party of ``row`` through its dialog: 告知人 proposed as ``user``, accepted, shown
+    in the table and as the newest timeline entry, by that user."""
+    panel = view.sessions_panel
+    _tab(view, panel)
+    panel.notices.selectRow(row)
+    click(qtbot, panel.notice_button)
+    notice = panel.notice_dialog
+    qtbot.waitExposed(notice)
+    assert notice.by.text() == user
+    click_ok(qtbot, notice.buttons)
+    assert panel.notices.item(row, 3).text() == user
+    newest = _newest_timeline_entry(view)
+    assert newest[1] == user and f"告知{party}" in newest[2]
+
+
 def _select_all_and_type(qtbot, line_edit, text: str) -> None:  # type: ignore[no-untyped-def]
     line_edit.setFocus()
     qtbot.keyClick(line_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -188,17 +204,8 @@ def test_the_user_fills_notice_visit_and_timeline_and_settings_change_it(qtbot, 
 
     # 权利义务告知 of 李四: 告知人 is the user.
     panel = view.sessions_panel
-    _tab(view, panel)
-    panel.notices.selectRow(1)
-    click(qtbot, panel.notice_button)
-    notice = panel.notice_dialog
-    qtbot.waitExposed(notice)
-    assert notice.by.text() == "杨志强"
-    click_ok(qtbot, notice.buttons)
+    _record_notice(qtbot, view, 1, "杨志强", "李四")
     assert services.sessions.notices(d.id)[1].by == "杨志强"
-    assert panel.notices.item(1, 3).text() == "杨志强"
-    newest = _newest_timeline_entry(view)
-    assert newest[1] == "杨志强" and "告知李四" in newest[2]
 
     # 回访记录: 回访人 is the user.
     followups = view.followup_panel
@@ -223,16 +230,7 @@ def test_the_user_fills_notice_visit_and_timeline_and_settings_change_it(qtbot, 
     assert window.windowTitle() == f"{ORG} — 张卫东 — 调解工作台"
     assert "张卫东" in [m.name for m in services.mediators.list()]
     window.select_case(d.id)
-    _tab(view, panel)
-    panel.notices.selectRow(0)
-    click(qtbot, panel.notice_button)
-    notice = panel.notice_dialog
-    qtbot.waitExposed(notice)
-    assert notice.by.text() == "张卫东"
-    click_ok(qtbot, notice.buttons)
-    assert panel.notices.item(0, 3).text() == "张卫东"
-    newest = _newest_timeline_entry(view)
-    assert newest[1] == "张卫东" and "告知张三" in newest[2]
+    _record_notice(qtbot, view, 0, "张卫东", "张三")
     audit = services.cases.get(d.id).history[-1]
     assert audit.actor == "张卫东"
 
