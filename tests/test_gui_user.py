@@ -203,7 +203,6 @@ def test_the_user_fills_notice_visit_and_timeline_and_settings_change_it(qtbot, 
     view = window.case_view
 
     # 权利义务告知 of 李四: 告知人 is the user.
-    panel = view.sessions_panel
     _record_notice(qtbot, view, 1, "杨志强", "李四")
     assert services.sessions.notices(d.id)[1].by == "杨志强"
 
