@@ -51,6 +51,11 @@ class Services:
         dialog proposes is the date the service checks against (and tests can set it)."""
         return self.ctx.today()
 
+    @property
+    def user_name(self) -> str:
+        """Who the services act as: this PC's user (记录人, 告知人, 回访人, every entry)."""
+        return self.ctx.actor.name
+
     def word_fonts_missing(self) -> list[str]:
         """The shipped fallback fonts a Word file may name that this PC's user lacks."""
         from mediator_desktop.services import fonts

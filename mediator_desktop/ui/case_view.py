@@ -603,13 +603,11 @@ class CaseView(QWidget):
 
     def what_follows(self, target: CaseStatus) -> str:
         """What 受理 or 调解成功 sets going, said before the user confirms it."""
-        from mediator_desktop.domain.deadlines import mediation_time_limit
-
         d = self.detail
         assert d is not None
         if target is CaseStatus.ACCEPTED:
-            limit = mediation_time_limit(d.received_on, d.source, None, self.services.ctx.calendar(),
-                                         simple_procedure=d.simple_procedure)
+            limit = d.time_limit      # the service's: from the received date, by source and procedure
+            assert limit is not None
             return (f"受理后：\n· 开始计算调解期限：应在{limit.text()}前调结（自受理日期"
                     f"{chinese_date(d.received_on)}起算，经双方当事人同意可以延长）；\n"
                     "· 可以安排调查、调解，指定调解员后可以“开始调解”；\n"

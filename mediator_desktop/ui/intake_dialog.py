@@ -130,7 +130,7 @@ class IntakeDialog(QDialog):
         u.simpleProcedure.toggled.connect(self._mark_dirty)
         if case_id is None:
             u.receivedOn.setDate(qdate(self.services.today()))
-            u.recorder.setText(self.services.ctx.actor.name)    # 记录人: the user of this PC
+            u.recorder.setText(self.services.user_name)    # 记录人: the user of this PC
             self._tick_user_as_mediator()
         else:
             self._load(case_id)
@@ -166,7 +166,7 @@ class IntakeDialog(QDialog):
         mediators = self.ui.mediatorList
         for row in range(mediators.count()):
             item = mediators.item(row)
-            if item.text() == self.services.ctx.actor.name:
+            if item.text() == self.services.user_name:
                 item.setCheckState(Qt.CheckState.Checked)
 
     def _setup_parties_table(self) -> None:

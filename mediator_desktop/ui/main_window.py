@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
         application's name, so Qt does not append it a second time."""
         org = self.services.organization.get()
         parts = [org.name] if org else []
-        user = self.services.ctx.actor.name.strip()
+        user = self.services.user_name.strip()
         if user:
             parts.append(user)
         self.setWindowTitle(" — ".join([*parts, APP_TITLE]))

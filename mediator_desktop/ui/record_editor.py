@@ -185,7 +185,7 @@ def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
     """Ids of the sessions of this database whose record editor left unsaved text behind for
     the acting user (for offering, at start-up, to open them again)."""
     found = []
-    author = services.ctx.actor.name
+    author = services.user_name
     for path in sorted(paths.autosave_dir().glob("session-*.json")):
         data = read_journal(path)
         if (data and data.get("database") == services.db.describe() and isinstance(data.get("session_id"), int)
@@ -642,7 +642,7 @@ class RecordEditor(QDialog):
         scheduled elsewhere) the case's recorder, else the user of this PC — saved with the record."""
         if v.recorder or self.locked(v):
             return v.recorder
-        return self.detail.recorder or self.services.ctx.actor.name
+        return self.detail.recorder or self.services.user_name
 
     def _database_state(self) -> dict[str, Any]:
         v = self.view
@@ -672,7 +672,7 @@ class RecordEditor(QDialog):
     @property
     def author(self) -> str:
         """The acting user: the owner of the private notes on screen."""
-        return str(self.services.ctx.actor.name)
+        return str(self.services.user_name)
 
     def _own_journal(self, data: dict[str, Any] | None) -> bool:
         return (data is not None and data.get("database") == self.services.db.describe()

@@ -136,7 +136,7 @@ class SessionDialog(QDialog):
         on_case = {m.mediator_id for m in self.detail.mediators}
         mediators = services.mediators.list()
         if not on_case:     # none on the case yet: the user of this PC, when a mediator
-            on_case = {m.id for m in mediators if m.active and m.name == services.ctx.actor.name}
+            on_case = {m.id for m in mediators if m.active and m.name == services.user_name}
         chosen = set(session.mediator_ids) if session else on_case
         for m in mediators:
             if m.active or m.id in chosen:
@@ -208,7 +208,7 @@ class SessionDialog(QDialog):
             end = start + timedelta(hours=1)
             self.place.setEditText(self.place.itemText(0) if self.place.count() else "")
             self.subject.setText(self.detail.title)
-            self.recorder.setText(self.detail.recorder or self.services.ctx.actor.name)
+            self.recorder.setText(self.detail.recorder or self.services.user_name)
         self.date.setDate(qdate(start.date()))
         self.start.setTime(QTime(start.hour, start.minute))
         self.end.setTime(QTime(end.hour, end.minute))

@@ -104,7 +104,7 @@ class NoticeDialog(QDialog):
         (self.oral if notice.method == NoticeMethod.ORAL.value else self.written).setChecked(True)
         add_row(form, self.errors, "method", "方式：", methods)
         # 告知人: who told the party — the user of this PC unless another name is written.
-        self.by = QLineEdit(notice.by if notice.on is not None and notice.by else services.ctx.actor.name)
+        self.by = QLineEdit(notice.by if notice.on is not None and notice.by else services.user_name)
         self.by.setPlaceholderText("告知人姓名")
         add_row(form, self.errors, "by", "告知人(&R)：", self.by)
         lay.addLayout(form)

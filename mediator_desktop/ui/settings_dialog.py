@@ -363,7 +363,7 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         label = QLabel("使用者(&U)：")
         self.user = user_combo(self.services)
-        self.user.setEditText(self.services.ctx.actor.name)
+        self.user.setEditText(self.services.user_name)
         label.setBuddy(self.user)
         self.user_save = QPushButton("更换使用者")
         self.user_save.clicked.connect(self.save_user)
@@ -405,7 +405,7 @@ class SettingsDialog(QDialog):
         """Closing with a user chosen but not yet taken (更换使用者 not pressed) asks first, so a
         change the user meant is not silently dropped."""
         name = self.user.currentText().strip()
-        if name and name != self.services.ctx.actor.name:
+        if name and name != self.services.user_name:
             box = QMessageBox(QMessageBox.Icon.Question, "更换使用者",
                               f"使用者改成了“{name}”，但还没有按“更换使用者”。\n\n要更换为“{name}”吗？",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
@@ -420,7 +420,7 @@ class SettingsDialog(QDialog):
             if answer == QMessageBox.StandardButton.Yes and not self.save_user():
                 return
             if answer == QMessageBox.StandardButton.No:
-                self.user.setEditText(self.services.ctx.actor.name)
+                self.user.setEditText(self.services.user_name)
         super().done(result)
 
     def _user_result(self, text: str, ok: bool) -> None:

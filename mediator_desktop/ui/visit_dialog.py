@@ -264,7 +264,7 @@ class VisitDialog(QDialog):
         self.sued_buttons[v.sued if v.done else None].setChecked(True)
         add_row(form, self.errors, "sued", "当事人是否起诉：", sued)
 
-        self.visitor = QLineEdit(v.visitor if v.done else self.services.ctx.actor.name)
+        self.visitor = QLineEdit(v.visitor if v.done else self.services.user_name)
         self.visitor.setPlaceholderText("回访人姓名")
         add_row(form, self.errors, "visitor", "回访人(&V)：", self.visitor)
         self.notes = self._text_box("", v.notes, 3)
