@@ -192,7 +192,6 @@ def test_schedule_export_runs_in_the_background_and_the_file_parses(qtbot, windo
     from icalendar import Calendar
     from test_reminders import _mediating
 
-    from mediator_desktop.ui.today_view import ics_items
 
     services, _settings = gui
     for day in (1, 5, 10, 15, 20):
@@ -206,7 +205,7 @@ def test_schedule_export_runs_in_the_background_and_the_file_parses(qtbot, windo
     assert window.message_box.windowTitle() == "导出完成"
     window.message_box.close()
     events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
-    assert len(events) == len(ics_items(services)) == 5
+    assert len(events) == len(services.reminders.ics_items()) == 5
 
 
 def test_closing_the_window_during_an_import_cancels_it_cleanly(qtbot, gui, tmp_path) -> None:
@@ -288,7 +287,6 @@ def test_services_stop_at_the_step_the_user_cancels(gui, tmp_path) -> None:
     """The Qt-free side: progress counts up, and a cancel at any step leaves nothing behind
     (no case imported, no export file, no .ics file, no *.part)."""
     from mediator_desktop.services.errors import Cancelled
-    from mediator_desktop.ui.today_view import write_ics
 
     services, _settings = gui
 
@@ -311,6 +309,6 @@ def test_services_stop_at_the_step_the_user_cancels(gui, tmp_path) -> None:
         services.exchange.export_to_file(tmp_path / "出.json", cancelled=after(20))
     assert services.exchange.export_to_file(tmp_path / "全.json", cancelled=after(10**6)) == 40
     with pytest.raises(Cancelled):
-        write_ics(services, tmp_path / "日程.ics", cancelled=after(3))
+        services.reminders.write_ics(tmp_path / "日程.ics", cancelled=after(3))
     written = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("test.sqlite3"))
     assert written == ["全.json"]

@@ -26,7 +26,6 @@ from mediator_desktop.ui.today_view import (
     app_icon,
     count_html,
     count_text,
-    ics_items,
     tray_message,
 )
 
@@ -264,7 +263,7 @@ def test_ics_export_from_the_today_view_and_the_menu(qtbot, gui, tmp_path) -> No
     task = view.export_to(str(target))               # written in the background
     qtbot.waitUntil(lambda: task.outcome is not None)
     box = view.message_box
-    items = ics_items(services)
+    items = services.reminders.ics_items()
     assert "已把今天起90天内的" in box.text() and f"{len(items)}项" in box.text()
     box.close()
     cal = Calendar.from_ical(target.read_bytes())

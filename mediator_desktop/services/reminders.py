@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -30,7 +31,7 @@ from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
 from mediator_desktop.domain.text import chinese_date, clause_number, shorten
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
 from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.services.progress import CancelCheck, Progress
+from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -82,6 +83,10 @@ class Reminder:
                 "lapsed": self.lapsed, "detail": self.detail}
 
 
+#: How far ahead the window's .ics export reaches (from today).
+ICS_DAYS = 90
+
+
 class ReminderService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -100,6 +105,27 @@ class ReminderService:
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
         order = list(ReminderKind)
         return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
+
+    def ics_items(self) -> list[Reminder]:
+        """What the window's .ics export holds: every reminder due from today to
+        :data:`ICS_DAYS` days on (overdue ones are left out: a phone would file them in the
+        past, where no alarm rings)."""
+        today = self.ctx.today()
+        return self.items(today, today + timedelta(days=ICS_DAYS))
+
+    def write_ics(self, path: Path | str, organization: str = "", items: Sequence[Reminder] | None = None, *,
+                  progress: Progress | None = None, cancelled: CancelCheck | None = None) -> int:
+        """Write the reminders (default :meth:`ics_items`) to ``path``; returns how many.
+        ``progress(done, total)`` counts the events, ``cancelled()`` stops it; the file appears
+        only when complete (it runs in a worker thread)."""
+        step(progress, cancelled, 0, 0)
+        items = self.ics_items() if items is None else list(items)
+        data = to_ics(items, organization, now=self.ctx.now().replace(microsecond=0),
+                      progress=progress, cancelled=cancelled)
+        step(progress, cancelled, len(items), len(items))
+        with replacing_file(path) as out:
+            out.write(data)
+        return len(items)
 
     def today_list(self, today: date | None = None) -> list[Reminder]:
         """What the morning view shows: everything overdue, and what falls due within

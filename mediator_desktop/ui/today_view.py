@@ -5,7 +5,7 @@ the schedule as an .ics file for a phone calendar (导出到手机日历)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.deadlines import Urgency
 from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
-from mediator_desktop.services.reminders import Reminder, to_ics
+from mediator_desktop.services.reminders import ICS_DAYS, Reminder
 from mediator_desktop.ui.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
 from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
 
@@ -64,8 +63,6 @@ URGENCY_WORDS = {
 #: The status-bar colours of a non-zero count.
 COUNT_STYLE = {Urgency.OVERDUE.value: "#b00020", Urgency.URGENT.value: "#a35200"}
 
-#: How far ahead the .ics export reaches (from today).
-ICS_DAYS = 90
 ICS_FILE_NAME = "调解日程.ics"
 PROVISIONAL_EXPLANATION = "“暂定”：该年度放假安排尚未公布，日期按周末和法定节日推算；" \
                           "公布后请在“节假日安排”中录入，日期会自动更正。"
@@ -199,30 +196,6 @@ def app_icon() -> QIcon:
 # -- .ics export ------------------------------------------------------------------------------
 
 
-def ics_items(services) -> list[Reminder]:  # type: ignore[no-untyped-def]
-    """What the .ics export holds: every reminder due from today to :data:`ICS_DAYS` days on
-    (overdue ones are left out: a phone would file them in the past, where no alarm rings)."""
-    today = services.today()
-    return services.reminders.items(today, today + timedelta(days=ICS_DAYS))
-
-
-def write_ics(services, path: Path | str, items: Sequence[Reminder] | None = None, *,  # type: ignore[no-untyped-def]
-              progress: Progress | None = None, cancelled: CancelCheck | None = None) -> int:
-    """Write the reminders (default :func:`ics_items`) to ``path``; returns how many.
-
-    Qt-free (it runs in a worker thread): ``progress(done, total)`` counts the events,
-    ``cancelled()`` stops it; the file appears only when complete."""
-    step(progress, cancelled, 0, 0)
-    items = ics_items(services) if items is None else list(items)
-    org = services.organization.get()
-    data = to_ics(items, org.name if org else "", now=services.ctx.now().replace(microsecond=0),
-                  progress=progress, cancelled=cancelled)
-    step(progress, cancelled, len(items), len(items))
-    with replacing_file(path) as out:
-        out.write(data)
-    return len(items)
-
-
 def ask_ics_path(parent: QWidget, on_selected: Callable[[str], Any]) -> QFileDialog:
     """The save dialog of the .ics export (opened with ``open()``), default name 调解日程.ics."""
     dialog = QFileDialog(parent, "导出日程到手机日历", str(Path.home() / ICS_FILE_NAME), "日历文件 (*.ics)")
@@ -255,7 +228,9 @@ def export_ics_to(services, parent: QWidget, path: str) -> BackgroundTask:  # ty
         reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
         message(parent, QMessageBox.Icon.Warning, "导出失败", f"无法写入日历文件：{reason}")
 
-    return run_task(parent, lambda r: write_ics(services, path, progress=r.progress, cancelled=r.cancelled),
+    org = services.organization.get()
+    return run_task(parent, lambda r: services.reminders.write_ics(
+                        path, org.name if org else "", progress=r.progress, cancelled=r.cancelled),
                     title="导出日程", text="正在查找到期事项……", describe=ics_progress_text,
                     on_done=done, on_failed=failed,
                     on_cancelled=lambda: message(parent, QMessageBox.Icon.Information, "导出已取消",
