@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from mediator_desktop import APP_TITLE, __version__
+from mediator_desktop import APP_TITLE, __version__, paths
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BAD_DOCUMENT = 0, 1, 2, 3
 
@@ -124,7 +124,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        # Personal data: the export is the user's alone (a rendered document keeps the umask).
+        with open(args.output, "w", encoding="utf-8", opener=paths.private_opener) as fh:
+            fh.write(text)
     except OSError as exc:
         print(f"无法写入文件 {args.output}：{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -187,7 +189,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
         try:
             args.ics.parent.mkdir(parents=True, exist_ok=True)
-            args.ics.write_bytes(to_ics(items, org.name if org else ""))
+            with open(args.ics, "wb", opener=paths.private_opener) as fh:
+                fh.write(to_ics(items, org.name if org else ""))
         except OSError as exc:
             print(f"无法写入文件 {args.ics}：{exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR

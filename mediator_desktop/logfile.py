@@ -21,6 +21,15 @@ _MARK = "mediator_log_file"
 _crash_stream: IO[str] | None = None
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log holds names and tracebacks with personal data: each file it opens (the first
+    one and every one after a rollover) is the user's alone (0600)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
+                    opener=paths.private_opener)
+
+
 def setup_logging(*, crashes: bool = False, level: int = logging.INFO) -> Path:
     """Send the root logger to the rotating log file (once per file); with ``crashes`` also
     let ``faulthandler`` write a hard crash's stacks next to it. Returns the log file."""
@@ -33,7 +42,7 @@ def setup_logging(*, crashes: bool = False, level: int = logging.INFO) -> Path:
             root.removeHandler(handler)
             handler.close()
     if not any(h in root.handlers for h in ours):
-        handler = logging.handlers.RotatingFileHandler(target, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+        handler = _PrivateRotatingFileHandler(target, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                        encoding="utf-8", delay=True)
         setattr(handler, _MARK, True)
         handler.setFormatter(logging.Formatter(_FORMAT))
@@ -46,7 +55,8 @@ def setup_logging(*, crashes: bool = False, level: int = logging.INFO) -> Path:
     if crashes:
         crash = paths.crash_file()
         if _crash_stream is None or _crash_stream.name != str(crash):
-            _crash_stream = open(crash, "a", encoding="utf-8")  # noqa: SIM115 — stays open for the process
+            _crash_stream = open(crash, "a", encoding="utf-8",  # noqa: SIM115 — stays open for the process
+                                 opener=paths.private_opener)
         faulthandler.enable(_crash_stream)
     return target
 

@@ -16,6 +16,11 @@ from mediator_desktop import APP_NAME
 
 HOME_ENV = "MEDIATOR_DESKTOP_HOME"
 
+#: Folders and files holding personal data are the user's alone (POSIX modes; on Windows the
+#: data lives in the user's own profile and these calls change nothing that matters).
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_DIR = _PACKAGE_DIR.parent
 
@@ -25,20 +30,51 @@ def _home() -> Path | None:
     return Path(value) if value else None
 
 
-def data_dir() -> Path:
-    """Folder for the embedded database, backups and attachments."""
-    home = _home()
-    path = home / "data" if home else user_data_path(APP_NAME, appauthor=False)
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (with its parents) if missing and make it the user's alone (0700; an
+    existing folder of an earlier version is tightened too). Returns ``path``."""
     path.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        try:
+            if path.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+                os.chmod(path, PRIVATE_DIR_MODE)
+        except OSError:     # not ours (a folder the user pointed at): leave it as it is
+            pass
     return path
+
+
+def private_file(path: Path) -> Path:
+    """Make an existing file the user's alone (0600); a missing file is left missing."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, PRIVATE_FILE_MODE)
+        except OSError:
+            pass
+    return path
+
+
+def private_opener(path: str, flags: int) -> int:
+    """An ``opener`` for :func:`open`: a new file is created 0600, and an existing one is made
+    0600 too (``open(p, "w", opener=paths.private_opener)``)."""
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    if os.name == "posix":
+        try:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        except OSError:
+            pass
+    return fd
+
+
+def data_dir() -> Path:
+    """Folder for the embedded database, backups and attachments (the user's alone)."""
+    home = _home()
+    return private_dir(home / "data" if home else user_data_path(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
-    """Folder for ``settings.json``."""
+    """Folder for ``settings.json`` (the user's alone: it may hold a server's address)."""
     home = _home()
-    path = home / "config" if home else user_config_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(home / "config" if home else user_config_path(APP_NAME, appauthor=False))
 
 
 def settings_file() -> Path:
@@ -54,9 +90,7 @@ def default_database_url() -> str:
 
 
 def backups_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "backups")
 
 
 def resources_dir() -> Path:
@@ -87,9 +121,7 @@ def forms_dir() -> Path:
 
 def log_dir() -> Path:
     """Folder of the log files (what went wrong, with the full traceback, for support)."""
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def log_file() -> Path:
@@ -104,6 +136,4 @@ def crash_file() -> Path:
 
 def autosave_dir() -> Path:
     """Folder of the record editor's autosave journals (crash and power-cut recovery)."""
-    path = data_dir() / "autosave"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "autosave")

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from mediator_desktop import paths
 from mediator_desktop.services.errors import Cancelled
 
 Progress = Callable[[int, int], None]
@@ -31,11 +32,12 @@ def step(progress: Progress | None, cancelled: CancelCheck | None, done: int, to
 @contextmanager
 def replacing_file(path: str | Path) -> Iterator[BinaryIO]:
     """A file written beside ``path`` and put in its place only when the writing succeeded:
-    a failed or cancelled export leaves neither a partial file nor a damaged earlier one."""
+    a failed or cancelled export leaves neither a partial file nor a damaged earlier one.
+    An export holds personal data: the file is the user's alone (0600)."""
     target = Path(path)
     part = target.with_name(target.name + ".part")
     try:
-        with open(part, "wb") as out:
+        with open(part, "wb", opener=paths.private_opener) as out:
             yield out
         os.replace(part, target)
     except BaseException:
