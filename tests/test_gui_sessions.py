@@ -169,7 +169,7 @@ def test_write_autosave_crash_restore_save_and_sign(qtbot, gui) -> None:
     editor = panel.record_editor
     qtbot.waitExposed(editor)
     session_id = editor.view.id
-    journal = journal_path(session_id)
+    journal = journal_path(services.database_id, session_id)
     assert editor.when.text() == "2026年11月22日 08:00—09:00"
     assert editor.tabs.tabText(0) == "调解记录（将入卷宗）"
     assert not journal.exists() and not editor.banner.isVisible()
@@ -242,7 +242,7 @@ def test_closing_saves_and_a_refused_save_keeps_the_text(qtbot, gui, sqlite_url,
     click(qtbot, editor.close_button)
     assert not editor.isVisible()
     assert services.sessions.get(view.id).record == "第一段"
-    assert not journal_path(view.id).exists()
+    assert not journal_path(services.database_id, view.id).exists()
 
     editor = RecordEditor(services, view.id, autosave_seconds=1)
     qtbot.addWidget(editor)
@@ -259,7 +259,7 @@ def test_closing_saves_and_a_refused_save_keeps_the_text(qtbot, gui, sqlite_url,
     click(qtbot, editor.save_button)
     assert "已被其他电脑修改" in editor.message.text() and editor.message.isVisible()
     assert editor.body.toPlainText() == "第一段，第二段"
-    assert journal_path(view.id).exists()
+    assert journal_path(services.database_id, view.id).exists()
     # Closing does not lose it either: first close explains, second close keeps the journal.
     click(qtbot, editor.close_button)
     assert editor.isVisible() and "再点一次“关闭”" in editor.message.text()
@@ -437,7 +437,7 @@ def test_autosave_timer_really_fires_within_autosave_seconds(qtbot, gui) -> None
     editor = RecordEditor(services, view.id, autosave_seconds=1)
     qtbot.addWidget(editor)
     editor.show()
-    journal = journal_path(view.id)
+    journal = journal_path(services.database_id, view.id)
     assert editor.timer.interval() == 1000 and not editor.timer.isActive()
     type_text(qtbot, editor.body, "张三称")
     assert editor.timer.isActive() and not journal.exists()
@@ -450,7 +450,7 @@ def test_a_private_draft_is_restored_only_for_its_author(qtbot, gui, sqlite_url,
     services = gui
     case = accepted_case(services)
     view = services.sessions.schedule(case.id, SessionDraft(starts_at=datetime(2026, 11, 22, 8, 0)))
-    journal = journal_path(view.id)
+    journal = journal_path(services.database_id, view.id)
     editor = RecordEditor(services, view.id, autosave_seconds=1)
     qtbot.addWidget(editor)
     editor.show()

@@ -171,7 +171,7 @@ def test_naming_the_user_keeps_the_private_notes_written_before(qtbot, qapp, sql
     services.sessions.add_note(detail.id, "private", "当事人私下透露可以分期付款")
     opts.apply_current_user(services, "杨志强")
     services.sessions.add_note(detail.id, "private", "杨志强自己的笔记")
-    journal = journal_path(41)
+    journal = journal_path(services.database_id, 41)
     write_atomically(journal, {"format": JOURNAL_FORMAT, "database": services.db.describe(), "session_id": 41,
                                "private": {opts.UNNAMED_USER: {"text": "没写完的个人笔记"}}})
     opts.apply_current_user(services, opts.UNNAMED_USER)
@@ -279,7 +279,7 @@ def test_signing_without_saving_leaves_no_journal_and_no_warning(qtbot, gui) -> 
     case = _accepted_case_with_session(services)
     window = _window(qtbot, services, settings)
     editor = _open_record(qtbot, window, case.id)
-    journal = journal_path(editor.view.id)
+    journal = journal_path(services.database_id, editor.view.id)
     assert editor.recorder.text() == "王芳"            # the session's recorder (from the case)
     type_text(qtbot, editor.body, "调解员告知双方权利义务。\n张三称：通道被堵。")
     editor.timer.timeout.emit()                       # the autosave has run

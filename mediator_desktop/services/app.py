@@ -52,6 +52,12 @@ class Services:
         return self.ctx.today()
 
     @property
+    def database_id(self) -> str:
+        """This database's identity (a UUID kept in it): what the autosave journals are named
+        by, so two databases never share one."""
+        return self.db.database_id
+
+    @property
     def user_name(self) -> str:
         """Who the services act as: this PC's user (记录人, 告知人, 回访人, every entry)."""
         return self.ctx.actor.name

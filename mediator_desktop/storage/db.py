@@ -8,7 +8,9 @@ failing half-way. PostgreSQL (a centre whose room PCs share one database): psyco
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 _NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "9p", "afpfs", "sshfs", "fuse.sshfs", "davfs"}
 
+
+#: The ``app_meta`` key of the database's identity (see :attr:`Database.database_id`).
+DATABASE_ID_KEY = "database_id"
 
 #: How long a SQLite connection waits for another writer (another program, or a second window
 #: on this PC) before it gives up with "database is locked".
@@ -165,17 +170,29 @@ def _network_filesystem(path: Path) -> str | None:
     return fstype if fstype in _NETWORK_FS else None
 
 
+def _make_private(db_file: Path) -> None:
+    """The database file and its -wal/-shm hold personal data: the user's alone (0600). Done
+    before WAL is switched on, as SQLite creates -wal and -shm with the database file's mode."""
+    for path in (db_file, db_file.with_name(db_file.name + "-wal"), db_file.with_name(db_file.name + "-shm")):
+        if path.exists():
+            paths.private_file(path)
+
+
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event decide how a transaction starts.
         dbapi_connection.isolation_level = None
+        if engine.url.database not in (None, "", ":memory:"):
+            _make_private(Path(engine.url.database))
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on the disk (the WAL fsynced) before it is reported done, so a power
+        # cut never drops an acknowledged commit (NORMAL may lose the last ones; see bench/).
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -301,6 +318,7 @@ class Database:
         assert self.sqlite_file is not None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = paths.backups_dir() / f"{self.sqlite_file.stem}-{stamp}-{reason}.sqlite3"
+        os.close(paths.private_opener(str(target), os.O_WRONLY | os.O_CREAT))  # 0600 before SQLite fills it
         src = sqlite3.connect(self.sqlite_file)
         try:
             dst = sqlite3.connect(target)
@@ -311,6 +329,33 @@ class Database:
             src.close()
         log.info("backed up %s to %s", self.sqlite_file, target)
         return target
+
+    @cached_property
+    def database_id(self) -> str:
+        """This database's identity: a UUID kept in ``app_meta`` (key ``database_id``), made the
+        first time it is asked for. Two PCs asking at once agree: each inserts its candidate
+        ignoring a conflict, then both read back the one row that won."""
+        from sqlalchemy import select
+
+        from mediator_desktop.storage.models import SchemaInfo
+
+        query = select(SchemaInfo.value).where(SchemaInfo.key == DATABASE_ID_KEY)
+        with self.read() as s:
+            value = s.scalar(query)
+        if value is None:
+            if self.dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            with self.write() as s:
+                s.execute(insert(SchemaInfo).values(key=DATABASE_ID_KEY, value=str(uuid.uuid4()))
+                          .on_conflict_do_nothing(index_elements=[SchemaInfo.key]))
+                value = s.scalar(query)
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError as exc:
+            raise StorageError("数据库的标识已损坏，无法确定自动保存的内容属于哪个数据库。"
+                               "请联系负责电脑的同事。") from exc
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

@@ -126,8 +126,39 @@ def attempt(call: Callable[[], T], message: QLabel, errors: FieldErrors | None =
         return None
 
 
-def journal_path(session_id: int) -> Path:
-    return paths.autosave_dir() / f"session-{session_id}.json"
+def journals_dir(database_id: str) -> Path:
+    """The autosave journals of one database: a folder named by its identity (a UUID kept in
+    the database), so session 3 of one database never shares a journal with session 3 of
+    another."""
+    return paths.private_dir(paths.autosave_dir() / database_id)
+
+
+def journal_path(database_id: str, session_id: int) -> Path:
+    return journals_dir(database_id) / f"session-{session_id}.json"
+
+
+def adopt_legacy_journals(services) -> int:  # type: ignore[no-untyped-def]
+    """Move the journals an earlier version kept directly in the autosave folder (named by
+    session only, marked with the database's description) into this database's folder;
+    returns how many moved. One already in the folder wins (it is newer)."""
+    moved = 0
+    for path in sorted(paths.autosave_dir().glob("session-*.json")):
+        data = read_journal(path)
+        if (not data or data.get("database") != services.db.describe()
+                or not isinstance(data.get("session_id"), int)):
+            continue
+        target = journal_path(services.database_id, int(data["session_id"]))
+        if target.exists():
+            continue
+        data["database_id"] = services.database_id
+        try:
+            write_atomically(target, data)
+            path.unlink()
+        except OSError as exc:
+            log.warning("could not move autosave journal %s: %s", path, exc)
+            continue
+        moved += 1
+    return moved
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
@@ -181,14 +212,20 @@ def journal_has_work_for(data: dict[str, Any], author: str) -> bool:
             or author in private_drafts(data))
 
 
+def _of_database(data: dict[str, Any], database_id: str) -> bool:
+    """Whether a journal (found in ``database_id``'s folder) says it belongs there too."""
+    return data.get("database_id", database_id) == database_id
+
+
 def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
     """Ids of the sessions of this database whose record editor left unsaved text behind for
     the acting user (for offering, at start-up, to open them again)."""
     found = []
     author = services.user_name
-    for path in sorted(paths.autosave_dir().glob("session-*.json")):
+    adopt_legacy_journals(services)
+    for path in sorted(journals_dir(services.database_id).glob("session-*.json")):
         data = read_journal(path)
-        if (data and data.get("database") == services.db.describe() and isinstance(data.get("session_id"), int)
+        if (data and _of_database(data, services.database_id) and isinstance(data.get("session_id"), int)
                 and journal_has_work_for(data, author)):
             found.append(int(data["session_id"]))
     return found
@@ -198,9 +235,9 @@ def adopt_private_drafts(services, old_author: str, new_author: str) -> int:  # 
     """Move the unsaved private drafts kept under ``old_author`` in this database's journals to
     ``new_author`` (the PC's user has just been named); returns how many journals changed."""
     changed = 0
-    for path in sorted(paths.autosave_dir().glob("session-*.json")):
+    for path in sorted(journals_dir(services.database_id).glob("session-*.json")):
         data = read_journal(path)
-        if not data or data.get("database") != services.db.describe():
+        if not data or not _of_database(data, services.database_id):
             continue
         drafts = private_drafts(data)
         if old_author not in drafts or new_author in drafts:
@@ -441,7 +478,7 @@ class RecordEditor(QDialog):
         self._close_anyway = False
         self._loading = False
         self._kept_aside = False
-        self.journal = journal_path(session_id)
+        self.journal = journal_path(services.database_id, session_id)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(autosave_seconds)) * 1000)
@@ -675,7 +712,7 @@ class RecordEditor(QDialog):
         return str(self.services.user_name)
 
     def _own_journal(self, data: dict[str, Any] | None) -> bool:
-        return (data is not None and data.get("database") == self.services.db.describe()
+        return (data is not None and _of_database(data, self.services.database_id)
                 and data.get("session_id") == self.view.id)
 
     def _others_private(self) -> dict[str, dict[str, Any]]:
@@ -703,6 +740,7 @@ class RecordEditor(QDialog):
                private: dict[str, dict[str, Any]]) -> bool:
         data = {
             "format": JOURNAL_FORMAT, "database": self.services.db.describe(),
+            "database_id": self.services.database_id,
             "session_id": self.view.id, "case_code": self.view.case_code,
             "base_version": self.view.version, "saved_at": datetime.now().isoformat(timespec="seconds"),
             "record": record,
