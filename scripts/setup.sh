@@ -15,9 +15,10 @@ APT_PACKAGES=(
   postgresql postgresql-contrib
 )
 # Only for the tests (./test.sh sets MEDIATOR_SETUP_TESTS=1): LibreOffice opens the DOCX files
-# the app writes and prints them, as Word would on a mediator's PC.
+# the app writes and prints them, as Word would on a mediator's PC. gcc builds the fsync shim of
+# the power-cut test (tests/test_power_loss.py).
 if [ "${MEDIATOR_SETUP_TESTS:-0}" = 1 ]; then
-  APT_PACKAGES+=(libreoffice-writer-nogui)
+  APT_PACKAGES+=(libreoffice-writer-nogui gcc libc6-dev)
 fi
 
 missing=()
