@@ -30,24 +30,34 @@ def _home() -> Path | None:
     return Path(value) if value else None
 
 
+def _owner_only(mode: int) -> int | None:
+    """``mode`` without the group's and others' permissions (the owner's stay as they are, so a
+    file the user made read-only stays read-only); None when there is nothing to take away."""
+    return mode & 0o7700 if mode & 0o077 else None
+
+
 def private_dir(path: Path) -> Path:
     """Create ``path`` (with its parents) if missing and make it the user's alone (0700; an
     existing folder of an earlier version is tightened too). Returns ``path``."""
     path.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         try:
-            if path.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
-                os.chmod(path, PRIVATE_DIR_MODE)
+            tighter = _owner_only(path.stat().st_mode & 0o7777)
+            if tighter is not None:
+                os.chmod(path, tighter)
         except OSError:     # not ours (a folder the user pointed at): leave it as it is
             pass
     return path
 
 
 def private_file(path: Path) -> Path:
-    """Make an existing file the user's alone (0600); a missing file is left missing."""
+    """Make an existing file the user's alone (0600, or 0400 for one the user made read-only);
+    a missing file is left missing."""
     if os.name == "posix":
         try:
-            os.chmod(path, PRIVATE_FILE_MODE)
+            tighter = _owner_only(path.stat().st_mode & 0o7777)
+            if tighter is not None:
+                os.chmod(path, tighter)
         except OSError:
             pass
     return path
@@ -59,7 +69,9 @@ def private_opener(path: str, flags: int) -> int:
     fd = os.open(path, flags, PRIVATE_FILE_MODE)
     if os.name == "posix":
         try:
-            os.fchmod(fd, PRIVATE_FILE_MODE)
+            tighter = _owner_only(os.fstat(fd).st_mode & 0o7777)
+            if tighter is not None:
+                os.fchmod(fd, tighter)
         except OSError:
             pass
     return fd

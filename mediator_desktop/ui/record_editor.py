@@ -222,6 +222,11 @@ def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
     the acting user (for offering, at start-up, to open them again)."""
     found = []
     author = services.user_name
+    try:
+        services.database_id
+    except ServiceError as exc:     # a read-only database that never had its identity: no journals
+        log.warning("no database identity, autosave journals not looked for: %s", exc)
+        return found
     adopt_legacy_journals(services)
     for path in sorted(journals_dir(services.database_id).glob("session-*.json")):
         data = read_journal(path)
