@@ -137,6 +137,15 @@ def test_two_first_asks_agree_on_the_database_id(db_url) -> None:
 
     from mediator_desktop.storage.db import Database
 
+    from sqlalchemy import delete
+
+    from mediator_desktop.storage.db import DATABASE_ID_KEY
+    from mediator_desktop.storage.models import SchemaInfo
+
+    fresh = Database(db_url)
+    with fresh.write() as s:                      # a database that has never been asked
+        s.execute(delete(SchemaInfo).where(SchemaInfo.key == DATABASE_ID_KEY))
+    fresh.dispose()
     dbs = [Database(db_url) for _ in range(4)]
     found: list[str] = []
     barrier = threading.Barrier(len(dbs))
