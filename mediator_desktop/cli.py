@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     # land in the default database instead of where the user asked.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    create_help = "--db 指定的数据库文件不存在时新建一个空数据库（不加此项则报错，以免路径输错时悄悄新建）"
+    parser.add_argument("--create", action="store_true", help=create_help)
+    common.add_argument("--create", action="store_true", default=argparse.SUPPRESS, help=create_help)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
@@ -77,13 +80,21 @@ def _date_arg(text: str):  # type: ignore[no-untyped-def]
         raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，如 2026-12-01") from None
 
 
-def _open(url: str | None):  # type: ignore[no-untyped-def]
+def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The services on ``--db`` (or the default database, made when missing). A named SQLite
+    file that does not exist is refused unless ``--create`` (or ``demo``) asks for a new one."""
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
+    from mediator_desktop.storage.db import DatabaseMissingError, StorageError
 
     from mediator_desktop import settings as opts
 
-    services = Services.open(url, Actor(name="命令行"))
+    try:
+        services = Services.open(url, Actor(name="命令行"), create=create or url is None)
+    except DatabaseMissingError as exc:
+        raise StorageError(f"{exc}如确要在这里新建一个空数据库，请加 --create。", "missing") from exc
+    # A write waiting behind another (a long import elsewhere) says so instead of hanging mutely.
+    services.db.on_wait = lambda message: print(message, file=sys.stderr, flush=True)
     opts.configure_services(services, opts.Settings())
     return services
 
@@ -96,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"无法读取文件 {args.file}：{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    services = _open(args.db)
+    services = _open(args.db, create=args.create)
     try:
         result = services.exchange.import_text(data, update_existing=args.update,
                                                allow_duplicates=args.allow_duplicates)
@@ -116,7 +127,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    services = _open(args.db)
+    services = _open(args.db, create=args.create)
     try:
         doc = services.exchange.export_document(args.cases, masked=args.masked)
     finally:
@@ -140,7 +151,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.count <= 200_000:
         print("--count 应在 1 到 200000 之间", file=sys.stderr)
         return EXIT_USAGE
-    services = _open(args.db)
+    services = _open(args.db, create=True)  # a demo database is new by intent
     try:
         created = load_demo(services, args.count, seed=args.seed)
     finally:
@@ -153,7 +164,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from mediator_desktop import settings as opts
     from mediator_desktop.documents.style import style_from_settings
 
-    services = _open(args.db)
+    services = _open(args.db, create=args.create)
     try:
         rendered = services.documents.render(args.case, args.document, args.format,
                                              style_from_settings(opts.Settings()), court=args.court)
@@ -178,7 +189,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     if args.start and args.end and args.end < args.start:
         print("--to 的日期不能早于 --from", file=sys.stderr)
         return EXIT_USAGE
-    services = _open(args.db)
+    services = _open(args.db, create=args.create)
     try:
         items = services.reminders.items(args.start, args.end)
         org = services.organization.get()
@@ -210,14 +221,14 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
-    return run(args.db)
+    return run(args.db, create=args.create)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from mediator_desktop.logfile import setup_logging
 
-    setup_logging()  # the same file as the window's (paths.log_file)
+    log_file = setup_logging()  # the same file as the window's (paths.log_file)
     from mediator_desktop.services.errors import ServiceError
     from mediator_desktop.storage.db import StorageError
 
@@ -232,3 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a fault no message foresaw: a Chinese sentence, the details in the log
+        logging.getLogger(__name__).exception("%s failed unexpectedly", args.command)
+        print(f"错误：程序出了意外的问题，这一步没有完成。详细情况已记入日志 {log_file}，"
+              "请把它交给负责电脑的同事。", file=sys.stderr)
+        return EXIT_ERROR

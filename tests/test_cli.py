@@ -37,7 +37,7 @@ def test_import_with_db_before_the_command_writes_there(tmp_path: Path, shared_s
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """The form ``--help`` shows: the cases land in the named file, never in the default database."""
     target = tmp_path / "room.sqlite3"
-    assert cli.main(["--db", str(target), "import", str(shared_samples)]) == 0
+    assert cli.main(["--db", str(target), "--create", "import", str(shared_samples)]) == 0
     assert "新增2件" in capsys.readouterr().out
     assert not paths.default_database_file().exists()
     assert cli.main(["agenda", "--db", str(target), "--json"]) == 0

@@ -226,7 +226,7 @@ def test_cli_render_writes_the_file_and_explains_errors(tmp_path, sample_doc, ca
     src = tmp_path / "cases.json"
     src.write_text(json.dumps(sample_doc, ensure_ascii=False), encoding="utf-8")
     url = f"sqlite:///{db}"
-    assert cli_main(["import", str(src), "--db", url]) == 0
+    assert cli_main(["import", str(src), "--db", url, "--create"]) == 0
     code = "（2026）忙畔人调字第1号"
     out = tmp_path / "out" / "agreement.pdf"
     assert cli_main(["render", code, "agreement", "--format", "pdf", "-o", str(out), "--db", url]) == 0

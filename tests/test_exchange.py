@@ -142,7 +142,7 @@ def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 def test_cli_import_export_demo(tmp_path: Path, shared_samples: Path, _isolated_home: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    r = run_cli("import", str(shared_samples), "--db", db, home=_isolated_home)
+    r = run_cli("import", str(shared_samples), "--db", db, "--create", home=_isolated_home)
     assert r.returncode == 0, r.stderr
     assert "新增2件" in r.stdout and "安排回访3次" in r.stdout
     # The same file again: every case is a duplicate, listed by path with the existing code.

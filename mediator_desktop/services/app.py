@@ -40,9 +40,10 @@ class Services:
         self.documents = DocumentService(self.ctx, self)
 
     @classmethod
-    def open(cls, url: str | None = None, actor: Actor | None = None) -> "Services":
-        """Open (and migrate) the database, seed the code tables, return the services."""
-        services = cls(open_database(url), actor)
+    def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True) -> "Services":
+        """Open (and migrate) the database, seed the code tables, return the services.
+        ``create=False`` refuses a SQLite file that does not exist (``DatabaseMissingError``)."""
+        services = cls(open_database(url, create=create), actor)
         services.dispute_types.ensure_defaults()
         return services
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseStatus, Satisfaction, VisitEvent, VisitKind
-from mediator_desktop.domain.identity import mask_id_number, mask_phone
+from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_number
 from mediator_desktop.exchange.validate import Problem, _sort_key, load_document, validate_document
 from mediator_desktop.services.cases import (
     adopt_code,
@@ -153,6 +153,43 @@ def _party_draft(p: dict[str, Any]) -> PartyDraft:
     )
 
 
+MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电话的部分数字已换成*），只供阅读，不能导入："
+                       "导入会留下假的证件号码和电话。请向对方要一份未遮蔽的导出文件再导入。")
+
+
+def _masked_fields(doc: Any) -> list[Problem]:
+    """The ID numbers and phones of ``doc``'s parties and agents that a masked export wrote
+    (they contain ``*``): such a value is not the person's number."""
+    found: list[Problem] = []
+    cases = doc.get("cases") if isinstance(doc, dict) else None
+    for i, c in enumerate(cases if isinstance(cases, list) else []):
+        parties = c.get("parties") if isinstance(c, dict) else None
+        for j, p in enumerate(parties if isinstance(parties, list) else []):
+            if not isinstance(p, dict):
+                continue
+            agents = p.get("agents")
+            holders = [(f"$.cases[{i}].parties[{j}]", p)] + [
+                (f"$.cases[{i}].parties[{j}].agents[{k}]", a)
+                for k, a in enumerate(agents if isinstance(agents, list) else []) if isinstance(a, dict)]
+            for path, holder in holders:
+                for key in ("id_number", "phone", "credit_code"):
+                    value = holder.get(key)
+                    if isinstance(value, str) and "*" in value:
+                        found.append(Problem(f"{path}.{key}", "已被遮蔽（含*），不是真实的号码"))
+    return found
+
+
+def _mask_texts(value: Any) -> Any:
+    """``value`` with :func:`mask_text` applied to every string in it, however deeply nested."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: _mask_texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_texts(v) for v in value]
+    return value
+
+
 class ExchangeService:
     def __init__(self, ctx: ServiceContext, services: "Services") -> None:
         self.ctx = ctx
@@ -182,6 +219,9 @@ class ExchangeService:
         follow-up visits planned as when the agreement is saved in the application, unless the
         document lists the case's follow-ups (those are then the record)."""
         step(progress, cancelled, 0, 0)
+        masked = _masked_fields(doc)
+        if masked:  # before anything else: its other problems would only hide the reason
+            raise ExchangeError([Problem("$", MASKED_FILE_MESSAGE), *masked])
         problems = validate_document(doc)
         if problems:
             raise ExchangeError(problems)
@@ -190,6 +230,9 @@ class ExchangeService:
         updated: list[str] = []
         today, now = self.ctx.today(), self.ctx.now()
         with self.ctx.db.write() as s:
+            # Two imports at once (two PCs, one file) take turns: the second then finds the
+            # first's cases (duplicates) and organisation instead of clashing with them.
+            self.ctx.db.serialize(s, "import")
             org = self._organization(s, doc["organization"])
             types = {t.name: t for t in s.scalars(select(DisputeType))}
             given = [c["code"] for c in doc["cases"] if c.get("code")]
@@ -452,6 +495,7 @@ class ExchangeService:
 
     def _organization(self, s: Session, data: dict[str, Any]) -> Organization:
         """The database's organisation; a fresh database takes the document's."""
+        self.ctx.db.serialize(s, "organization")
         org = s.scalars(select(Organization).order_by(Organization.id)).first()
         if org is not None:
             return org
@@ -577,8 +621,10 @@ class ExchangeService:
                         cancelled: CancelCheck | None = None) -> dict[str, Any]:
         """The cases (all, or those with ``codes``) as a case-exchange document.
 
-        ``masked`` gives an export for sharing: ID numbers and phones masked as in lists
-        (such a file is for reading, not for importing back). Only signed records are
+        ``masked`` gives an export for sharing (README, “Masked export”): ID numbers keep only
+        their first 2 and last 2 characters, phones their last 4 digits (mobiles also the first
+        3), birth dates are left out, and ID and phone numbers inside any text are masked too.
+        Such a file is for reading: importing it is refused. Only signed records are
         exported, and never a caucus or private note (those are not in the case at all).
 
         ``for_documents`` is the shape the document builders read: records not yet signed are
@@ -651,14 +697,18 @@ class ExchangeService:
             po: dict[str, Any] = {"role": p.role, "kind": p.kind, "name": p.name}
             _put(po, "gender", p.gender)
             _put(po, "ethnicity", p.ethnicity)
-            _put(po, "birth_date", p.birth_date)
+            # Masked: no birth date (not even the year: the format has no field for it), so
+            # nothing beside the masked ID narrows down its hidden digits.
+            _put(po, "birth_date", None if masked else p.birth_date)
             if p.id_number or p.kind == "person":
                 _put(po, "id_type", p.id_type if p.id_number else None)
-            _put(po, "id_number", mask_id_number(p.id_number) if masked else p.id_number)
+            _put(po, "id_number", share_id_number(p.id_number) if masked else p.id_number)
             _put(po, "occupation", p.occupation)
             _put(po, "phone", mask_phone(p.phone) if masked else p.phone)
             _put(po, "address", p.address)
-            _put(po, "credit_code", p.credit_code)
+            # An organisation's credit code is public (国家企业信用信息公示系统); a person's is not shared.
+            _put(po, "credit_code", share_id_number(p.credit_code) if masked and p.kind == "person"
+                 else p.credit_code)
             rep: dict[str, Any] = {}
             _put(rep, "name", p.rep_name)
             _put(rep, "title", p.rep_title)
@@ -667,7 +717,7 @@ class ExchangeService:
             for a in p.agents:
                 ao: dict[str, Any] = {"name": a.name, "kind": a.kind}
                 _put(ao, "phone", mask_phone(a.phone) if masked else a.phone)
-                _put(ao, "id_number", mask_id_number(a.id_number) if masked else a.id_number)
+                _put(ao, "id_number", share_id_number(a.id_number) if masked else a.id_number)
                 agents.append(ao)
             _put(po, "agents", agents)
             if for_documents:
@@ -759,6 +809,8 @@ class ExchangeService:
                     jo["enforcement_applied"] = j.enforcement_applied
                 _put(jo, "enforcement_on", j.enforcement_on)
             out["judicial_confirmation"] = jo
+        if masked:  # ID and phone numbers written inside any text (summary, records, clauses, notes…)
+            out = {k: v if k == "code" else _mask_texts(v) for k, v in out.items()}
         return out
 
     @staticmethod

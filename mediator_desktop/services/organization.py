@@ -159,6 +159,7 @@ class OrganizationService:
             raise ValidationError(problems)
         try:
             with self.ctx.db.write() as s:
+                self.ctx.db.serialize(s, "organization")  # one organisation, however many PCs set up
                 org = s.scalars(select(Organization).order_by(Organization.id)).first()
                 if org is None:
                     org = Organization()
@@ -248,7 +249,11 @@ class DisputeTypeService:
 
     def ensure_defaults(self) -> bool:
         """Seed the table from LEGAL.md's list when it is empty; True if it seeded."""
+        with self.ctx.db.read() as s:  # (no write at every start: a read-only file opens)
+            if s.scalar(select(func.count()).select_from(DisputeType)) or self.ctx.db.read_only:
+                return False
         with self.ctx.db.write() as s:
+            self.ctx.db.serialize(s, "dispute_types")  # two first starts at once seed once
             if s.scalar(select(func.count()).select_from(DisputeType)):
                 return False
             position = 0

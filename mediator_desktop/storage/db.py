@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -21,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop import paths
 from mediator_desktop.errors import ServiceError
@@ -73,7 +76,34 @@ DB_MESSAGES = {
     "conflict": "这条内容与已经保存的记录冲突（可能另一台电脑刚刚保存了同样的内容），这一步没有完成。"
                 "请关闭后重新打开再试。",
     "other": "数据库出错，这一步没有完成。请稍后再试；如果反复出现，请联系负责电脑的同事。",
+    "busy-timeout": "另一处（另一台电脑或另一个窗口）的写入一直没有完成，等了{seconds}秒仍在写，这一步没有完成。"
+                    "请等那边的导入或保存结束后再试；如果没有别处在用，请关闭所有调解工作台窗口后重新打开。",
 }
+
+#: Shown (status bar, command line) while a write waits for another writer to finish.
+WAITING_MESSAGE = "正在等待另一处的写入完成……"
+
+#: How long a write waits in all for another writer before it gives up (SQLite), in seconds.
+LOCK_WAIT_TOTAL_S = 120.0
+
+
+class DatabaseMissingError(StorageError):
+    """The SQLite file named does not exist, and the caller did not ask for a new database."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"找不到数据库文件：{path}。请检查路径是否输错（数据库没有被新建）。", "missing")
+        self.path = path
+
+
+class NewerSchemaError(StorageError):
+    """The database was written by a newer version of the application (an unknown revision)."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"这个数据库由更新版本的调解工作台建立或升级过（数据库版本 {revision}），本程序无法使用它。"
+            "请把本机的调解工作台升级到最新版本后再打开；数据库没有被改动。", "newer")
+        self.revision = revision
+
 
 _SQLITE_KINDS = {
     "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_FULL": "full", "SQLITE_READONLY": "readonly",
@@ -136,15 +166,26 @@ def normalize_url(url: str | None) -> URL:
         return make_url(paths.default_database_url())
     if "://" not in url:
         return make_url(f"sqlite:///{Path(url).expanduser().resolve().as_posix()}")
+    bad = StorageError(f"数据库地址格式不正确：{url}。应当像 postgresql://用户名@服务器地址:5432/库名 这样"
+                       "（端口是数字，用户名或密码里的 @ : / 要写成 %40 %3A %2F），请检查后重新输入。", "bad-url")
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StorageError(f"数据库地址格式不正确：{url}") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise bad from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise StorageError(f"不支持的数据库类型：{parsed.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）")
+    if parsed.get_backend_name() == "postgresql" and (
+        not parsed.database or not _HOST.fullmatch(parsed.host or "localhost")
+        or not 0 < (parsed.port or 5432) < 65536
+    ):
+        raise bad
     return parsed
+
+
+#: A host name or an IPv4/IPv6 address (what a PostgreSQL URL's host may be).
+_HOST = re.compile(r"[A-Za-z0-9_.\-]+|\[?[0-9A-Fa-f:.]+\]?")
 
 
 def _network_filesystem(path: Path) -> str | None:
@@ -178,7 +219,7 @@ def _make_private(db_file: Path) -> None:
             paths.private_file(path)
 
 
-def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event decide how a transaction starts.
@@ -188,7 +229,7 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        if engine.url.database not in (None, "", ":memory:"):
+        if engine.url.database not in (None, "", ":memory:") and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on the disk (the WAL fsynced) before it is reported done, so a power
         # cut never drops an acknowledged commit (NORMAL may lose the last ones; see bench/).
@@ -207,9 +248,15 @@ class Database:
     """One database the application works on."""
 
     def __init__(self, url: str | None = None, *, echo: bool = False,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS, create: bool = True) -> None:
+        """``create=False``: a SQLite file that does not exist is refused (a mistyped path must
+        not silently become a new, empty database); the default database is always made."""
         self.url = normalize_url(url)
         self.dialect = self.url.get_backend_name()
+        self.read_only = False
+        #: Called with :data:`WAITING_MESSAGE` while a write waits for another writer.
+        self.on_wait: Callable[[str], None] | None = None
+        self.lock_wait_total_s = LOCK_WAIT_TOTAL_S
         if self.dialect == "sqlite":
             db_file = self.url.database
             if db_file and db_file != ":memory:":
@@ -220,9 +267,28 @@ class Database:
                         f"本机数据库文件不能放在网络共享盘上（{fs}），否则数据会损坏。"
                         "多台电脑共用数据请改用 PostgreSQL 服务器。"
                     )
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, echo=echo)
-            _sqlite_setup(self.engine, busy_timeout_ms)
+                if not path.exists():
+                    if not create:
+                        raise DatabaseMissingError(path)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif path.is_dir():
+                    raise StorageError(f"{path} 是一个文件夹，不是数据库文件。请检查路径是否输错。", "cannot-open")
+                elif not path.stat().st_mode & 0o222:
+                    # Marked read-only by the user: open it so (reading works, a write is refused
+                    # in Chinese) — also for the administrator, whom file modes do not stop.
+                    self.read_only = True
+            if self.read_only:
+                # Without a -wal file nothing is pending: "immutable" lets SQLite read a WAL
+                # database without creating the -shm file it could not write beside it.
+                wal = Path(f"{self.url.database}-wal")
+                flags = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+                from urllib.parse import quote
+
+                self.engine = create_engine(f"sqlite:///file:{quote(str(self.url.database))}?{flags}&uri=true",
+                                            echo=echo)
+            else:
+                self.engine = create_engine(self.url, echo=echo)
+            _sqlite_setup(self.engine, busy_timeout_ms, self.read_only)
         else:
             self.engine = create_engine(
                 self.url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}
@@ -273,10 +339,17 @@ class Database:
             # close() ends the transaction without expiring what was read (rollback() would).
             session.close()
 
+    def serialize(self, session: Session, what: str) -> None:
+        """Make check-then-insert writes on ``what`` (seeding the code tables, the organisation
+        an import creates) take turns across PCs: on PostgreSQL a transaction-scoped advisory
+        lock; SQLite's ``BEGIN IMMEDIATE`` already lets one writer in at a time."""
+        if self.dialect == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))"), {"what": f"mediator:{what}"})
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any exception."""
-        session = self._writer()
+        session = self._begin_write() if self.dialect == "sqlite" else self._writer()
         try:
             yield session
             session.commit()
@@ -287,9 +360,35 @@ class Database:
                 log.warning("rollback failed", exc_info=True)
             if isinstance(exc, DBAPIError):
                 raise storage_error(exc) from exc
+            if isinstance(exc, StaleDataError):
+                # Another PC (or window) changed or deleted the row this write was updating.
+                log.warning("stale data: %s", exc, exc_info=exc)
+                raise StorageConflictError(DB_MESSAGES["conflict"]) from exc
             raise
         finally:
             session.close()
+
+    def _begin_write(self) -> Session:
+        """A SQLite write session holding the write lock (``BEGIN IMMEDIATE``). While another
+        writer (a long import elsewhere) holds it, this waits — telling :attr:`on_wait` after
+        each busy timeout — up to :attr:`lock_wait_total_s`, then refuses in Chinese."""
+        started = time.monotonic()
+        while True:
+            session = self._writer()
+            try:
+                session.connection()  # BEGIN IMMEDIATE: waits up to the busy timeout
+                return session
+            except OperationalError as exc:
+                session.close()
+                if _error_kind(exc) != "busy":
+                    raise storage_error(exc) from exc
+                waited = time.monotonic() - started
+                if waited >= self.lock_wait_total_s:
+                    log.warning("gave up waiting for the write lock after %.0f s", waited)
+                    raise StorageError(DB_MESSAGES["busy-timeout"].format(seconds=round(waited)), "busy") from exc
+                log.info("waiting for another writer (%.0f s so far)", waited)
+                if self.on_wait is not None:
+                    self.on_wait(WAITING_MESSAGE)
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -303,16 +402,39 @@ class Database:
 
         try:
             current = migrations.current_revision(self.engine)
-        except OperationalError as exc:
+        except DBAPIError as exc:  # not a database, truncated, unreachable…
             raise storage_error(exc) from exc
         head = migrations.head_revision()
         if current == head:
             return None
+        if current is not None and not migrations.is_known(current):
+            # Refused before any backup or change: retrying never piles up copies.
+            raise NewerSchemaError(current)
+        if self.read_only:
+            raise StorageError("这个数据库需要升级后才能使用，但数据库文件是只读的，没有升级。"
+                               "请取消文件的只读属性（或复制到可写的位置）后再打开。", "readonly")
         backup_path = None
         if backup and current is not None and self.sqlite_file and self.sqlite_file.exists():
-            backup_path = self.backup_sqlite(reason=f"before-{head}")
-        migrations.upgrade(self.engine)
+            backup_path = self._existing_backup(f"before-{head}") or self.backup_sqlite(reason=f"before-{head}")
+        try:
+            migrations.upgrade(self.engine)
+        except DBAPIError as exc:
+            raise storage_error(exc) from exc
         return backup_path
+
+    def _existing_backup(self, reason: str) -> Path | None:
+        """A backup for ``reason`` made after the database last changed (an upgrade that failed
+        and is retried): reused, so retries do not fill the backups folder with copies."""
+        assert self.sqlite_file is not None
+        wal = self.sqlite_file.with_name(self.sqlite_file.name + "-wal")
+        changed = max(p.stat().st_mtime for p in (self.sqlite_file, wal)
+                      if p.exists() and (p is not wal or p.stat().st_size))  # (an empty -wal: just opened)
+        folder = paths.backups_dir()
+        candidates = sorted(folder.glob(f"{self.sqlite_file.stem}-*-{reason}.sqlite3")) if folder.exists() else []
+        for candidate in reversed(candidates):
+            if candidate.stat().st_mtime >= changed:
+                return candidate
+        return None
 
     def backup_sqlite(self, reason: str = "manual") -> Path:
         assert self.sqlite_file is not None
@@ -364,8 +486,8 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    db = Database(url)
+def open_database(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Database:
+    db = Database(url, create=create)
     if migrate:
         db.migrate()
     return db

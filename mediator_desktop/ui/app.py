@@ -65,7 +65,26 @@ def _fatal(text: str) -> int:
     return 1
 
 
-def run(db_url: str | None = None) -> int:
+def _ask_create(path) -> bool:  # type: ignore[no-untyped-def]
+    """The database file named does not exist: make a new, empty one only if the user says so."""
+    box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE,
+                      f"找不到数据库文件：\n{path}\n\n如果是路径输错了或U盘没插好，请选“不新建”，检查后再打开。\n"
+                      "确实要在这里新建一个空数据库吗？")
+    create = box.addButton("新建空数据库", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton("不新建", QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is create
+
+
+def _show_waiting(window, message: str) -> None:  # type: ignore[no-untyped-def]
+    """A write waits behind another writer: say so in the status bar (painted at once, the
+    wait blocks the event loop)."""
+    bar = window.statusBar()
+    bar.showMessage(message, 15_000)
+    bar.repaint()
+
+
+def run(db_url: str | None = None, *, create: bool = False) -> int:
     from mediator_desktop.logfile import setup_logging
     from mediator_desktop.ui.excepthook import install_error_reporter
 
@@ -76,18 +95,32 @@ def run(db_url: str | None = None) -> int:
     init_application(app, settings)  # type: ignore[arg-type]
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.errors import ServiceError
-    from mediator_desktop.storage.db import StorageError
+    from mediator_desktop.storage.db import DatabaseMissingError, StorageError
 
     url = db_url or settings.get(opts.DATABASE_URL) or None
+    actor = Actor(name=settings.get(opts.CURRENT_USER) or opts.UNNAMED_USER)
     try:
-        services = Services.open(url, Actor(name=settings.get(opts.CURRENT_USER) or opts.UNNAMED_USER))
+        try:
+            # The default database is made on the first start; a named file that is missing is
+            # asked about (a mistyped path or an unplugged USB disk must not become a new database).
+            services = Services.open(url, actor, create=create or url is None)
+        except DatabaseMissingError as missing:
+            if not _ask_create(missing.path):
+                return 1
+            services = Services.open(url, actor, create=True)
     except (StorageError, ServiceError) as exc:
         return _fatal(f"无法打开数据库。\n\n{exc}")
+    except Exception:  # a fault no message foresaw: a Chinese box, the details in the log
+        import logging
+
+        logging.getLogger(__name__).exception("opening the database failed")
+        return _fatal(f"无法打开数据库：程序出了意外的问题。\n\n详细情况已记入日志 {log_file}，请把它交给负责电脑的同事。")
     opts.configure_services(services, settings)
     state: dict[str, object] = {}
 
     def show_main() -> None:
         window = create_main_window(services, settings)
+        services.db.on_wait = lambda message: _show_waiting(window, message)
         window.show()
         state["window"] = window
 

@@ -29,6 +29,11 @@ def head_revision() -> str:
     return head
 
 
+def is_known(revision: str) -> bool:
+    """Whether this application has the migration ``revision`` (a newer one's is unknown)."""
+    return revision in {r.revision for r in ScriptDirectory.from_config(config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

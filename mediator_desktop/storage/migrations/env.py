@@ -16,7 +16,14 @@ def run_migrations_online() -> None:
         from sqlalchemy import create_engine
 
         engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    if engine.dialect.name == "sqlite":
+        # BEGIN IMMEDIATE (db._sqlite_setup): two first starts on one new file take turns, and
+        # the second reads the revision the first wrote instead of creating the tables again.
+        engine = engine.execution_options(sqlite_immediate=True)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The same on a shared server: one migrates, the others wait and find it done.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('mediator:migrate'))")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
