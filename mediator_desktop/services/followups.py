@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.enums import (
     ConfirmationResult,
@@ -41,7 +42,14 @@ from mediator_desktop.domain.text import chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline, WorkCalendar
 from mediator_desktop.services.case_facts import load_case, term_fields
 from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.services.errors import FieldProblem, NotFoundError, TransitionError, ValidationError
+from mediator_desktop.services.errors import (
+    ConflictError,
+    FieldProblem,
+    NotFoundError,
+    TransitionError,
+    ValidationError,
+)
+from mediator_desktop.services.organization import STALE_MESSAGE
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -75,6 +83,8 @@ class VisitDraft:
     sued: bool | None = None
     visitor: str = ""
     notes: str = ""
+    #: The visit's version the form was opened on: a save over another PC's newer save is refused.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ class VisitView:
     auto: bool
     terms: tuple[TermCheck, ...]
     events: tuple[VisitEventView, ...]
+    version: int = 1
 
     @property
     def done(self) -> bool:
@@ -362,9 +373,20 @@ class FollowUpService:
             s.delete(v)
 
     def record(self, visit_id: int, draft: VisitDraft) -> VisitOutcome:
-        """Record a visit made: what was found, and the terms' performance it found."""
+        """Record a visit made: what was found, and the terms' performance it found.
+
+        A draft carrying the version its form was opened on is refused (ConflictError) when
+        another PC saved the visit since; the form keeps what the user typed."""
+        try:
+            return self._record(visit_id, draft)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    def _record(self, visit_id: int, draft: VisitDraft) -> VisitOutcome:
         with self.ctx.db.write() as s:
             v = self._visit(s, visit_id)
+            if draft.version is not None and v.version != draft.version:
+                raise ConflictError(STALE_MESSAGE)
             case = self._load(s, v.case_id)
             terms = {t.id: t for t in (case.agreement.terms if case.agreement else [])
                      if t.kind != TermKind.STATEMENT.value}
@@ -626,7 +648,8 @@ class FollowUpService:
             new_risk=v.new_risk, risk_note=v.risk_note or "", measures=v.measures or "", sued=v.sued,
             visitor=v.visitor or "", notes=v.notes or "", reason=v.reason or "", term_id=v.term_id,
             auto=bool(v.auto), terms=checks,
-            events=tuple(VisitEventView(e.at, e.actor, e.action, e.old_due, e.new_due, e.note) for e in v.events))
+            events=tuple(VisitEventView(e.at, e.actor, e.action, e.old_due, e.new_due, e.note) for e in v.events),
+            version=v.version)
 
 
 def _store_satisfaction(label: str) -> str:

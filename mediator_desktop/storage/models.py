@@ -337,7 +337,7 @@ class Agreement(Versioned, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}
 
 
-class AgreementTerm(Base):
+class AgreementTerm(Versioned, Base):
     """One numbered clause: who owes whom what, by when."""
 
     __tablename__ = "agreement_term"
@@ -366,9 +366,10 @@ class AgreementTerm(Base):
     performances: Mapped[list[TermPerformance]] = relationship(
         order_by="TermPerformance.id", cascade="all, delete-orphan"
     )
+    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
-class TermPerformance(Base):
+class TermPerformance(Versioned, Base):
     """履行情况: one recorded step of performing a term (date, new status, amount paid, note)."""
 
     __tablename__ = "term_performance"
@@ -380,6 +381,7 @@ class TermPerformance(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
+    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class Termination(Base):
@@ -395,7 +397,7 @@ class Termination(Base):
     reason_kind: Mapped[str | None] = mapped_column(String(20))
 
 
-class FollowUp(Base):
+class FollowUp(Versioned, Base):
     """回访: a follow-up visit to one party (LEGAL.md §6).
 
     Visits the application plans itself (``auto``) follow the agreement: one satisfaction visit
@@ -436,6 +438,7 @@ class FollowUp(Base):
     events: Mapped[list[FollowUpEvent]] = relationship(
         order_by="FollowUpEvent.id", cascade="all, delete-orphan"
     )
+    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class FollowUpEvent(Base):

@@ -293,7 +293,7 @@ class VisitDialog(QDialog):
             satisfaction=self.satisfaction.currentData() or "", new_risk=self.new_risk.isChecked(),
             risk_note=self.risk_note.toPlainText() if self.new_risk.isChecked() else "",
             measures=self.measures.toPlainText(), sued=self.sued(), visitor=self.visitor.text(),
-            notes=self.notes.toPlainText())
+            notes=self.notes.toPlainText(), version=self.visit.version)
 
     def has_unsaved(self) -> bool:
         return self.outcome is None and self.draft() != self._initial
