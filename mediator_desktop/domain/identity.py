@@ -28,6 +28,8 @@ __all__ = [
     "credit_code_check_char",
     "mask_id_number",
     "mask_phone",
+    "mask_text",
+    "share_id_number",
     "normalize_phone",
     "resident_id_check_char",
     "validate_phone",
@@ -299,6 +301,57 @@ def mask_phone(phone: str | None) -> str:
         head = max(0, min(3, n - 4 - 4))
         return value[:head] + "*" * (n - head - 4) + value[-4:]
     return "*" * n
+
+
+def share_id_number(number: str | None) -> str:
+    """Mask an ID number for a file that leaves the office (``export --masked``).
+
+    Only the first 2 and the last 2 characters stay (``11**************2X``): neither the
+    county code, the birth date nor the sequence can be read, and with the year unknown some
+    400,000 numbers fit each mask (with the year known still some 3,000). Shorter numbers:
+    as :func:`mask_id_number` (at least all but 4 characters hidden).
+    """
+    value = _WHITESPACE.sub("", number or "")
+    n = len(value)
+    if n >= 5:
+        return value[:2] + "*" * (n - 4) + value[-2:]
+    return "*" * n
+
+
+# Numbers inside free text. A match never starts or ends next to another digit or a decimal
+# point, so case codes (第12号), amounts (3800.00), dates and times stay as they are.
+_NO_DIGIT_BEFORE = r"(?<![0-9.])"
+_NO_DIGIT_AFTER = r"(?![0-9]|\.[0-9])"
+#: ID numbers (18 with X, also written 6-8-4 with spaces or hyphens; 15 legacy) and any other
+#: run of 15 digits or more (bank cards): none is an amount or a code.
+_TEXT_LONG_NUMBER = re.compile(
+    _NO_DIGIT_BEFORE
+    + r"(?:[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx]|[0-9]{17}[Xx]|[0-9]{15,})"
+    + _NO_DIGIT_AFTER)
+#: Mobile numbers, optionally +86, written whole or as 3-4-4 with spaces or hyphens.
+_TEXT_MOBILE = re.compile(
+    _NO_DIGIT_BEFORE + r"(?:\+?86[ \-]?)?(1[3-9][0-9])[ \-]?([0-9]{4})[ \-]?([0-9]{4})"
+    + _NO_DIGIT_AFTER)
+#: Landlines with an area code: 0883-2100000, 0883 2100000, (0883)2100000, 08832100000.
+_TEXT_LANDLINE = re.compile(
+    _NO_DIGIT_BEFORE + r"[(（]?(0[1-9][0-9]{1,2})[)）]?[ \-－—]?([2-9][0-9]{6,7})" + _NO_DIGIT_AFTER)
+#: A bare 7–8 digit local number is a phone only right after a word that says so.
+_TEXT_LOCAL = re.compile(r"((?:电话|手机|座机|联系方式|号码|tel|Tel|TEL)[：:是为 ]{0,3})([0-9]{7,8})"
+                         + _NO_DIGIT_AFTER)
+
+
+def mask_text(text: str | None) -> str:
+    """Free text for a file that leaves the office: ID numbers (and any number of 15+ digits)
+    keep their first 2 and last 2 digits, mobiles become ``138****5678``, landlines keep the
+    area code and the last 4 digits. Case codes, amounts, dates and times are left as they are.
+    """
+    if not text:
+        return text or ""
+    text = _TEXT_LONG_NUMBER.sub(lambda m: share_id_number(re.sub(r"[ \-]", "", m.group())), text)
+    text = _TEXT_MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _TEXT_LANDLINE.sub(
+        lambda m: f"{m.group(1)}-{'*' * (len(m.group(2)) - 4)}{m.group(2)[-4:]}", text)
+    return _TEXT_LOCAL.sub(lambda m: m.group(1) + "*" * (len(m.group(2)) - 4) + m.group(2)[-4:], text)
 
 
 # -- phone numbers --------------------------------------------------------------------------
