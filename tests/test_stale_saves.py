@@ -6,10 +6,12 @@ other's save, made on what it loaded, raises ConflictError instead of silently w
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from conftest import make_services
 from test_followups import _agreed
+from test_sessions import accepted_case
 
 from mediator_desktop.services.errors import ConflictError
 from mediator_desktop.services.followups import VisitDraft
@@ -49,3 +51,42 @@ def test_a_stale_visit_save_is_refused_and_the_first_stays(two_pcs) -> None:  # 
     assert fresh.version > seen_there.version
     second.followups.record(visit_id, _visit_draft(fresh, notes="第二台电脑：补充"))
     assert first.followups.get(visit_id).notes == "第二台电脑：补充"
+
+
+def test_a_stale_performance_record_is_refused_and_the_first_stays(two_pcs) -> None:  # type: ignore[no-untyped-def]
+    first, second = two_pcs
+    d, view = _agreed(first)
+    term_here = first.agreements.get(d.id).terms[0]
+    term_there = second.agreements.get(d.id).terms[0]
+    assert term_here.version == term_there.version
+    first.agreements.record_performance(term_here.id, date(2026, 11, 22), "performed", Decimal("12000"),
+                                        "银行转账，已付清", version=term_here.version)
+    with pytest.raises(ConflictError) as err:
+        second.agreements.record_performance(term_there.id, date(2026, 11, 22), "not_performed", None,
+                                             "未付", version=term_there.version)
+    assert str(err.value) == STALE_MESSAGE
+    kept = first.agreements.get(d.id).terms[0]
+    assert kept.status == "performed" and [p.note for p in kept.performances] == ["银行转账，已付清"]
+    fresh = second.agreements.get(d.id).terms[0]
+    assert fresh.version > term_there.version
+    second.agreements.record_performance(fresh.id, date(2026, 11, 22), "performed", None, "补记收条",
+                                         version=fresh.version)
+
+
+def test_a_stale_rights_notice_is_refused_and_the_first_stays(two_pcs) -> None:  # type: ignore[no-untyped-def]
+    first, second = two_pcs
+    case = accepted_case(first)
+    here = first.sessions.notices(case.id)[0]
+    there = second.sessions.notices(case.id)[0]
+    assert here.version == there.version
+    first.sessions.record_notice(here.party_id, date(2026, 11, 21), "written", "杨志强", version=here.version)
+    with pytest.raises(ConflictError) as err:
+        second.sessions.record_notice(there.party_id, date(2026, 11, 22), "oral", "王芳", version=there.version)
+    assert str(err.value) == STALE_MESSAGE
+    with pytest.raises(ConflictError):
+        second.sessions.clear_notice(there.party_id, version=there.version)
+    kept = first.sessions.notices(case.id)[0]
+    assert (kept.on, kept.method, kept.by) == (date(2026, 11, 21), "written", "杨志强")
+    fresh = second.sessions.notices(case.id)[0]
+    second.sessions.record_notice(fresh.party_id, date(2026, 11, 22), "oral", "王芳", version=fresh.version)
+    assert first.sessions.notices(case.id)[0].by == "王芳"

@@ -156,6 +156,9 @@ class TermView:
     performances: tuple[PerformanceView, ...]
     #: Sum of the amounts recorded as paid (None when none was recorded).
     paid: Decimal | None
+    #: The term's version: a performance record made on an older one is refused (another PC
+    #: recorded or changed the term since).
+    version: int = 1
 
     @property
     def last_due(self) -> date | None:
@@ -574,13 +577,26 @@ class AgreementService:
             raise ConflictError(STALE_MESSAGE) from exc
 
     def record_performance(self, term_id: int, on: date | None, status: str,
-                           amount: Decimal | None = None, note: str = "") -> AgreementView:
-        """履行情况: append one performance record to a term and set the term's status."""
+                           amount: Decimal | None = None, note: str = "", *,
+                           version: int | None = None) -> AgreementView:
+        """履行情况: append one performance record to a term and set the term's status.
+
+        ``version`` is the term's version the form showed: when another PC recorded or changed
+        the term since, the record is refused (ConflictError) and the form keeps its input."""
+        try:
+            return self._record_performance(term_id, on, status, amount, note, version)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    def _record_performance(self, term_id: int, on: date | None, status: str, amount: Decimal | None,
+                            note: str, version: int | None) -> AgreementView:
         note = (note or "").strip()
         with self.ctx.db.write() as s:
             term = s.get(AgreementTerm, term_id)
             if term is None:
                 raise NotFoundError("找不到这一条协议内容，可能已被删除")
+            if version is not None and term.version != version:
+                raise ConflictError(STALE_MESSAGE)
             a = s.get(Agreement, term.agreement_id)
             assert a is not None
             case = self._load(s, a.case_id)
@@ -715,7 +731,7 @@ class AgreementService:
                 text_edited=bool(t.text_edited), status=t.status, problems=problems,
                 preview=clause_text(f, names),
                 performances=tuple(self._performance_view(r) for r in t.performances),
-                paid=sum(paid, Decimal(0)) if paid else None))
+                paid=sum(paid, Decimal(0)) if paid else None, version=t.version))
         return AgreementView(
             id=a.id, case_id=case.id, case_code=case.code, case_status=case.status,
             version=a.version, form=a.form, number=a.number or "", facts=a.facts,

@@ -171,6 +171,8 @@ class NoticeView:
     on: date | None
     method: str | None
     by: str
+    #: The party row's version the screen shows: a notice saved on an older one is refused.
+    version: int = 1
 
     @property
     def method_label(self) -> str:
@@ -533,11 +535,17 @@ class SessionService:
 
     # -- rights notice ------------------------------------------------------------------------
 
-    def record_notice(self, party_id: int, on: date | None, method: str, by: str | None = None) -> NoticeView:
-        """权利义务告知 (Law 23-24): the party was told on ``on``, in writing or orally."""
+    def record_notice(self, party_id: int, on: date | None, method: str, by: str | None = None, *,
+                      version: int | None = None) -> NoticeView:
+        """权利义务告知 (Law 23-24): the party was told on ``on``, in writing or orally.
+
+        ``version`` is the party's version the notice form was opened on: when another PC
+        changed the party or its notice since, the save is refused (ConflictError)."""
         try:
             with self.ctx.db.write() as s:
                 party, case = self._party(s, party_id)
+                if version is not None and party.version != version:
+                    raise ConflictError(STALE_MESSAGE)
                 if case.status == CaseStatus.CLOSED.value:
                     raise TransitionError("案件已归档，不能再修改告知记录")
                 problems: list[FieldProblem] = []
@@ -567,11 +575,13 @@ class SessionService:
         except StaleDataError as exc:
             raise ConflictError(STALE_MESSAGE) from exc
 
-    def clear_notice(self, party_id: int) -> NoticeView:
-        """Remove a notice recorded by mistake."""
+    def clear_notice(self, party_id: int, *, version: int | None = None) -> NoticeView:
+        """Remove a notice recorded by mistake (refused when ``version`` is not the party's now)."""
         try:
             with self.ctx.db.write() as s:
                 party, case = self._party(s, party_id)
+                if version is not None and party.version != version:
+                    raise ConflictError(STALE_MESSAGE)
                 if case.status == CaseStatus.CLOSED.value:
                     raise TransitionError("案件已归档，不能再修改告知记录")
                 self._require_open(case, "撤销告知记录")
@@ -780,4 +790,4 @@ class SessionService:
     @staticmethod
     def _notice_view(p: CaseParty) -> NoticeView:
         return NoticeView(party_id=p.id, position=p.position, name=p.name, on=p.notice_on,
-                          method=p.notice_method, by=p.notice_by or "")
+                          method=p.notice_method, by=p.notice_by or "", version=p.version)

@@ -173,7 +173,8 @@ class PerformanceDialog(QDialog):
         assert term is not None
         try:
             view = self.services.agreements.record_performance(
-                term.id, on, self.status.currentData(), amount, self.note.toPlainText())
+                term.id, on, self.status.currentData(), amount, self.note.toPlainText(),
+                version=term.version)
         except ValidationError as exc:
             unplaced = self.errors.show(exc.problems)
             if unplaced:

@@ -119,7 +119,8 @@ class NoticeDialog(QDialog):
 
     def save(self) -> None:
         view = attempt(lambda: self.services.sessions.record_notice(
-            self.notice.party_id, self.on.date().toPython(), self.method(), self.by.text()),
+            self.notice.party_id, self.on.date().toPython(), self.method(), self.by.text(),
+            version=self.notice.version),
             self.message, self.errors)
         if view is None:
             return
@@ -521,7 +522,7 @@ class SessionsPanel(QWidget):
         if n is None:
             return
         try:
-            self.services.sessions.clear_notice(n.party_id)
+            self.services.sessions.clear_notice(n.party_id, version=n.version)
         except ServiceError as exc:
             self._error(str(exc))
             return
