@@ -114,6 +114,49 @@ def test_visits_before_0004_become_satisfaction_visits_and_search_survives(tmp_p
         db.dispose()
 
 
+def test_visits_performance_and_terms_before_0005_start_at_version_1(tmp_path: Path) -> None:
+    """0005 (issue 17) gives visits, performance records and agreement terms a version for
+    optimistic locking: existing rows start at 1, the next save makes 2, and the case table keeps
+    its search triggers."""
+    from mediator_desktop.storage.models import AgreementTerm, FollowUp, TermPerformance
+
+    target = tmp_path / "0004.sqlite3"
+    shutil.copy(SCHEMAS / "0004.sqlite3", target)
+    con = sqlite3.connect(target)
+    case_id = con.execute("SELECT min(id) FROM mediation_case").fetchone()[0]
+    term_id = con.execute("SELECT min(id) FROM agreement_term").fetchone()[0]
+    con.execute("INSERT INTO follow_up (case_id, position, party, due_on, notes, visitor, kind, auto, reason, "
+                "term_performance, risk_note, measures) VALUES (?, 0, 0, '2026-11-30', '', '', 'satisfaction', 0, "
+                "'', '[]', '', '')", (case_id,))
+    con.execute("INSERT INTO term_performance (term_id, \"on\", status, amount, note, recorded_at, actor) "
+                "VALUES (?, '2026-11-22', 'performed', 100, '已付', '2026-11-22 10:00:00', '杨志强')", (term_id,))
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.commit()
+    con.close()
+    db = Database(str(target))
+    try:
+        db.migrate()
+        assert migrations.current_revision(db.engine) == "0005_integrity" == migrations.head_revision()
+        with db.read() as s:
+            versions = {t: set(s.scalars(text(f"SELECT version FROM {t}")))
+                        for t in ("follow_up", "term_performance", "agreement_term")}
+            after = set(s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        assert versions == {"follow_up": {1}, "term_performance": {1}, "agreement_term": {1}}
+        assert triggers and triggers <= after
+        with db.write() as s:
+            visit = s.get(FollowUp, 1)
+            perf = s.get(TermPerformance, 1)
+            term = s.get(AgreementTerm, term_id)
+            assert visit is not None and perf is not None and term is not None
+            visit.notes, perf.note, term.place = "已回访", "已付清", term.place + "（改）"
+        with db.read() as s:
+            assert {t: set(s.scalars(text(f"SELECT version FROM {t} WHERE id = :i"), {"i": i}))
+                    for t, i in (("follow_up", 1), ("term_performance", 1), ("agreement_term", term_id))} == {
+                "follow_up": {2}, "term_performance": {2}, "agreement_term": {2}}
+    finally:
+        db.dispose()
+
+
 def test_records_before_0003_stay_signed(tmp_path: Path) -> None:
     """Before 0003 a stored record was the signed record: after the upgrade it still is, so it
     stays in exports and the case file."""
