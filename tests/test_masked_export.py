@@ -243,3 +243,35 @@ def test_share_id_number_keeps_two_and_two() -> None:
     assert share_id_number("E12345678") == "E1*****78"
     assert share_id_number("1234") == "****"
     assert share_id_number(None) == ""
+
+
+@pytest.mark.gui
+def test_the_window_refuses_a_masked_file_and_says_why(qtbot, qapp, services, shared_samples, tmp_path,
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """导入 in the window, a masked file chosen in the file dialog: a box with the reason, nothing
+    imported (the window itself only ever exports the full file)."""
+    from gui_helpers import start_gui
+
+    from mediator_desktop.services.dto import CaseQuery
+    from mediator_desktop.ui import background
+    from mediator_desktop.ui.app import create_main_window
+
+    services.exchange.import_document(json.loads(shared_samples.read_text(encoding="utf-8")))
+    masked = tmp_path / "遮蔽.json"
+    services.exchange.export_to_file(masked, masked=True)
+    before = services.cases.page(CaseQuery())
+    monkeypatch.setattr(background, "PROGRESS_DELAY_MS", 0)
+    window = create_main_window(services, start_gui(qapp, services))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.import_action.trigger()
+    dialog = window.file_dialog
+    dialog.selectFile(str(masked))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.task is not None and window.task.outcome is not None, timeout=30_000)
+    box = window.message_box
+    assert box.windowTitle() == "导入失败"
+    assert "遮蔽导出的文件" in box.text() and "请向对方要一份未遮蔽的导出文件再导入" in box.text()
+    box.close()
+    assert [r.code for r in services.cases.page(CaseQuery())] == [r.code for r in before]
