@@ -21,7 +21,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mediator_desktop import cli
-from mediator_desktop.domain.identity import mask_text, resident_id_check_char, share_id_number
+from mediator_desktop.domain.identity import (
+    mask_text,
+    resident_id_check_char,
+    share_id_number,
+)
 from mediator_desktop.exchange.validate import SCHEMA
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -45,7 +49,7 @@ def _leaky_document(samples: Path) -> dict[str, Any]:
     first["requests"] = [*first.get("requests", []), f"请联系{PHONES[1]}"]
     for x in first["sessions"]:
         x["record"] = x.get("record", "") + LEAKY
-        x["place"] = x.get("place", "") + f"（联系电话：2100099）"
+        x["place"] = x.get("place", "") + "（联系电话：2100099）"
         x["outcome"] = LEAKY
     ag = first["agreement"]
     ag["facts"] = LEAKY
@@ -191,7 +195,7 @@ def test_masked_export_keeps_what_is_not_personal(exports: tuple[Path, Path, Pat
     assert [t.get("amount") for t in first["agreement"]["terms"]] == \
         [t.get("amount") for t in full["cases"][k]["agreement"]["terms"]]
     assert "身份证11**************12" not in first["summary"]  # the sample ID is 53…12
-    assert f"身份证53**************12，手机139****0001" in first["summary"]
+    assert "身份证53**************12，手机139****0001" in first["summary"]
     assert first["parties"][0]["id_number"] == "53**************12"
     assert first["parties"][0]["phone"] == "139****0001"
     orgs = [(o, m) for (o, _), (m, _) in zip(_people(full), _people(masked), strict=True)

@@ -29,9 +29,9 @@ __all__ = [
     "mask_id_number",
     "mask_phone",
     "mask_text",
-    "share_id_number",
     "normalize_phone",
     "resident_id_check_char",
+    "share_id_number",
     "validate_phone",
 ]
 
