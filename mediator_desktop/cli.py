@@ -90,11 +90,11 @@ def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-
     from mediator_desktop import settings as opts
 
     try:
-        services = Services.open(url, Actor(name="命令行"), create=create or url is None)
+        # A write waiting behind another (a long import elsewhere) says so instead of hanging mutely.
+        services = Services.open(url, Actor(name="命令行"), create=create or url is None,
+                                 on_wait=lambda message: print(message, file=sys.stderr, flush=True))
     except DatabaseMissingError as exc:
         raise StorageError(f"{exc}如确要在这里新建一个空数据库，请加 --create。", "missing") from exc
-    # A write waiting behind another (a long import elsewhere) says so instead of hanging mutely.
-    services.db.on_wait = lambda message: print(message, file=sys.stderr, flush=True)
     opts.configure_services(services, opts.Settings())
     return services
 

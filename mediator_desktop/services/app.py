@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from mediator_desktop.services.agreements import AgreementService
@@ -40,10 +41,12 @@ class Services:
         self.documents = DocumentService(self.ctx, self)
 
     @classmethod
-    def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True) -> "Services":
+    def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True,
+             on_wait: Callable[[str], None] | None = None) -> "Services":
         """Open (and migrate) the database, seed the code tables, return the services.
-        ``create=False`` refuses a SQLite file that does not exist (``DatabaseMissingError``)."""
-        services = cls(open_database(url, create=create), actor)
+        ``create=False`` refuses a SQLite file that does not exist (``DatabaseMissingError``);
+        ``on_wait`` is told when a write waits for another writer (``Database.on_wait``)."""
+        services = cls(open_database(url, create=create, on_wait=on_wait), actor)
         services.dispute_types.ensure_defaults()
         return services
 

@@ -382,13 +382,17 @@ class Database:
                 session.close()
                 if _error_kind(exc) != "busy":
                     raise storage_error(exc) from exc
-                waited = time.monotonic() - started
-                if waited >= self.lock_wait_total_s:
-                    log.warning("gave up waiting for the write lock after %.0f s", waited)
-                    raise StorageError(DB_MESSAGES["busy-timeout"].format(seconds=round(waited)), "busy") from exc
-                log.info("waiting for another writer (%.0f s so far)", waited)
-                if self.on_wait is not None:
-                    self.on_wait(WAITING_MESSAGE)
+                self._waited(started, exc)
+
+    def _waited(self, started: float, exc: OperationalError) -> None:
+        """One busy timeout passed: give up after :attr:`lock_wait_total_s`, else say so and wait on."""
+        waited = time.monotonic() - started
+        if waited >= self.lock_wait_total_s:
+            log.warning("gave up waiting for the write lock after %.0f s", waited)
+            raise StorageError(DB_MESSAGES["busy-timeout"].format(seconds=round(waited)), "busy") from exc
+        log.info("waiting for another writer (%.0f s so far)", waited)
+        if self.on_wait is not None:
+            self.on_wait(WAITING_MESSAGE)
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -416,11 +420,17 @@ class Database:
         backup_path = None
         if backup and current is not None and self.sqlite_file and self.sqlite_file.exists():
             backup_path = self._existing_backup(f"before-{head}") or self.backup_sqlite(reason=f"before-{head}")
-        try:
-            migrations.upgrade(self.engine)
-        except DBAPIError as exc:
-            raise storage_error(exc) from exc
-        return backup_path
+        started = time.monotonic()
+        while True:
+            try:
+                migrations.upgrade(self.engine)  # (BEGIN IMMEDIATE first: busy means nothing was done)
+                return backup_path
+            except OperationalError as exc:
+                if _error_kind(exc) != "busy" or self.dialect != "sqlite":
+                    raise storage_error(exc) from exc
+                self._waited(started, exc)
+            except DBAPIError as exc:
+                raise storage_error(exc) from exc
 
     def _existing_backup(self, reason: str) -> Path | None:
         """A backup for ``reason`` made after the database last changed (an upgrade that failed
@@ -486,8 +496,10 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Database:
+def open_database(url: str | None = None, *, migrate: bool = True, create: bool = True,
+                  on_wait: Callable[[str], None] | None = None) -> Database:
     db = Database(url, create=create)
+    db.on_wait = on_wait
     if migrate:
         db.migrate()
     return db
