@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from conftest import make_services
 from gui_helpers import choose, click, click_ok, start_gui, type_text
+from PySide6.QtCore import QDate
 from test_followups import _agreed
 from test_sessions import accepted_case
 
-from mediator_desktop.services.organization import STALE_MESSAGE
 from mediator_desktop.services.followups import VisitDraft
+from mediator_desktop.services.organization import STALE_MESSAGE
 from mediator_desktop.ui.agreement_panel import AgreementPanel
-from mediator_desktop.ui.followup_panel import FollowUpPanel
+from mediator_desktop.ui.followup_panel import FollowUpPanel, RescheduleDialog
 from mediator_desktop.ui.sessions_panel import SessionsPanel
 from mediator_desktop.ui.visit_dialog import VisitDialog
 
@@ -73,7 +74,7 @@ def test_a_visit_saved_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) -> Non
 
 def test_performance_recorded_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
     here, there = pcs
-    d, view = _agreed(here)
+    d, _ = _agreed(here)
     panel = AgreementPanel(here)
     qtbot.addWidget(panel)
     panel.show_case(d.id)
@@ -125,4 +126,32 @@ def test_a_notice_recorded_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) ->
     assert dialog.oral.isChecked() and dialog.by.text() == "杨志强"
     kept = here.sessions.notices(case.id)[1]
     assert (kept.on, kept.method, kept.by) == (date(2026, 11, 21), "written", "王芳")
+    dialog.reject()
+
+
+def test_a_visit_moved_meanwhile_on_another_pc_keeps_the_reschedule_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
+    here, there = pcs
+    d, _ = _agreed(here)
+    panel = FollowUpPanel(here)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 900)
+    panel.show_case(d.id)
+    panel.show()
+    visit = next(v for v in panel.model.rows if v.kind == "performance")
+    panel.select_visit(visit.id)
+    click(qtbot, panel.reschedule_button)
+    dialog = panel.small_dialog
+    assert isinstance(dialog, RescheduleDialog)
+    qtbot.waitExposed(dialog)
+    dialog.new_due.setDate(QDate(2026, 12, 15))
+    type_text(qtbot, dialog.reason, "当事人外出务工")
+
+    seen = there.followups.get(visit.id)
+    there.followups.reschedule(visit.id, date(2026, 12, 3), "电话约定", version=seen.version)
+
+    click_ok(qtbot, dialog.buttons)
+    assert dialog.isVisible()
+    assert dialog.message.isVisible() and dialog.message.text() == STALE_MESSAGE
+    assert dialog.new_due.date() == QDate(2026, 12, 15) and dialog.reason.text() == "当事人外出务工"
+    assert here.followups.get(visit.id).due.due == date(2026, 12, 3)
     dialog.reject()

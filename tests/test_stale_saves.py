@@ -55,7 +55,7 @@ def test_a_stale_visit_save_is_refused_and_the_first_stays(two_pcs) -> None:  # 
 
 def test_a_stale_performance_record_is_refused_and_the_first_stays(two_pcs) -> None:  # type: ignore[no-untyped-def]
     first, second = two_pcs
-    d, view = _agreed(first)
+    d, _ = _agreed(first)
     term_here = first.agreements.get(d.id).terms[0]
     term_there = second.agreements.get(d.id).terms[0]
     assert term_here.version == term_there.version
@@ -90,3 +90,19 @@ def test_a_stale_rights_notice_is_refused_and_the_first_stays(two_pcs) -> None: 
     fresh = second.sessions.notices(case.id)[0]
     second.sessions.record_notice(fresh.party_id, date(2026, 11, 22), "oral", "王芳", version=fresh.version)
     assert first.sessions.notices(case.id)[0].by == "王芳"
+
+
+def test_a_stale_reschedule_or_cancel_of_a_visit_is_refused(two_pcs) -> None:  # type: ignore[no-untyped-def]
+    first, second = two_pcs
+    d, _ = _agreed(first)
+    visit_id = next(v.id for v in first.followups.visits(d.id) if v.kind == "performance")
+    here, there = first.followups.get(visit_id), second.followups.get(visit_id)
+    first.followups.reschedule(visit_id, date(2026, 12, 3), "当事人外出", version=here.version)
+    with pytest.raises(ConflictError):
+        second.followups.reschedule(visit_id, date(2026, 12, 10), "另约", version=there.version)
+    with pytest.raises(ConflictError):
+        second.followups.not_reached(visit_id, date(2026, 11, 22), date(2026, 11, 26), "phone",
+                                     version=there.version)
+    with pytest.raises(ConflictError):
+        second.followups.delete(visit_id, "重复安排", version=there.version)
+    assert first.followups.get(visit_id).due.due == date(2026, 12, 3)

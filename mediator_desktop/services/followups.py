@@ -14,11 +14,13 @@ step (:func:`mediator_desktop.domain.followups.next_steps`).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -259,6 +261,22 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
 # -- the service -----------------------------------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
+def _conflicts(method: Callable[..., T]) -> Callable[..., T]:
+    """A write another PC's concurrent UPDATE overtook (StaleDataError) is a ConflictError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return method(*args, **kwargs)
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
+
+    return wrapper
+
+
 class FollowUpService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -311,10 +329,12 @@ class FollowUpService:
                            text=f"安排回访{case.parties[party].name}（{chinese_date(due_on)}）")
             return self._view(case, row, self.ctx.calendar())
 
-    def reschedule(self, visit_id: int, new_due: date | None, reason: str = "") -> VisitView:
+    @_conflicts
+    def reschedule(self, visit_id: int, new_due: date | None, reason: str = "", *,
+                   version: int | None = None) -> VisitView:
         """改期: move a visit not yet made; it no longer follows the agreement."""
         with self.ctx.db.write() as s:
-            v = self._pending(s, visit_id)
+            v = self._pending(s, visit_id, version)
             p = []
             if new_due is None:
                 p.append(FieldProblem("new_due", "请填写新的回访日期"))
@@ -334,11 +354,12 @@ class FollowUpService:
             s.flush()
             return self._view(case, v, self.ctx.calendar())
 
+    @_conflicts
     def not_reached(self, visit_id: int, tried_on: date | None, retry_on: date | None,
-                    method: str | None = None, note: str = "") -> VisitView:
+                    method: str | None = None, note: str = "", *, version: int | None = None) -> VisitView:
         """未联系上: the party could not be reached; try again on ``retry_on``."""
         with self.ctx.db.write() as s:
-            v = self._pending(s, visit_id)
+            v = self._pending(s, visit_id, version)
             p = []
             today = self.ctx.today()
             if tried_on is None:
@@ -362,10 +383,11 @@ class FollowUpService:
             s.flush()
             return self._view(case, v, self.ctx.calendar())
 
-    def delete(self, visit_id: int, reason: str = "") -> None:
+    @_conflicts
+    def delete(self, visit_id: int, reason: str = "", *, version: int | None = None) -> None:
         """Cancel a visit not yet made (e.g. planned twice)."""
         with self.ctx.db.write() as s:
-            v = self._pending(s, visit_id)
+            v = self._pending(s, visit_id, version)
             case = self._load(s, v.case_id)
             self.ctx.audit(s, "delete", "follow_up", v.id, case_id=v.case_id,
                            text=f"取消回访{self._party(case, v)}（原定{chinese_date(v.due_on)}）"
@@ -384,9 +406,7 @@ class FollowUpService:
 
     def _record(self, visit_id: int, draft: VisitDraft) -> VisitOutcome:
         with self.ctx.db.write() as s:
-            v = self._visit(s, visit_id)
-            if draft.version is not None and v.version != draft.version:
-                raise ConflictError(STALE_MESSAGE)
+            v = self._visit(s, visit_id, draft.version)
             case = self._load(s, v.case_id)
             terms = {t.id: t for t in (case.agreement.terms if case.agreement else [])
                      if t.kind != TermKind.STATEMENT.value}
@@ -434,7 +454,9 @@ class FollowUpService:
                 case_open=case.status != "closed")
             return VisitOutcome(view, tuple(offers))
 
-    def follow(self, visit_id: int, step: str, *, next_on: date | None = None, note: str = "") -> VisitView:
+    @_conflicts
+    def follow(self, visit_id: int, step: str, *, next_on: date | None = None, note: str = "",
+               version: int | None = None) -> VisitView:
         """Record the step taken after a visit: urge performance (and visit again on
         ``next_on``), or the advice given (judicial confirmation, enforcement, lawsuit)."""
         advice = {
@@ -446,7 +468,7 @@ class FollowUpService:
         if step not in advice:
             raise ValidationError([FieldProblem("step", "不认识的后续措施")])
         with self.ctx.db.write() as s:
-            v = self._visit(s, visit_id)
+            v = self._visit(s, visit_id, version)
             if v.done_on is None:
                 raise TransitionError("这次回访还没有记录，请先记录回访情况")
             case = self._load(s, v.case_id)
@@ -623,14 +645,18 @@ class FollowUpService:
         ])
 
     @staticmethod
-    def _visit(s: Session, visit_id: int) -> FollowUp:
+    def _visit(s: Session, visit_id: int, version: int | None = None) -> FollowUp:
+        """The visit; when ``version`` (what the screen loaded) is given and another PC saved
+        the visit since, ConflictError."""
         v = s.get(FollowUp, visit_id)
         if v is None:
             raise NotFoundError("找不到这次回访，可能已被删除")
+        if version is not None and v.version != version:
+            raise ConflictError(STALE_MESSAGE)
         return v
 
-    def _pending(self, s: Session, visit_id: int) -> FollowUp:
-        v = self._visit(s, visit_id)
+    def _pending(self, s: Session, visit_id: int, version: int | None = None) -> FollowUp:
+        v = self._visit(s, visit_id, version)
         if v.done_on is not None:
             raise TransitionError("这次回访已经完成并记录，不能再改期或取消")
         return v

@@ -210,7 +210,8 @@ class RescheduleDialog(_SmallDialog):
         self.finish_layout("确定改期")
 
     def call(self) -> object:
-        return self.services.followups.reschedule(self.visit.id, date_of(self.new_due), self.reason.text())
+        return self.services.followups.reschedule(self.visit.id, date_of(self.new_due), self.reason.text(),
+                                                  version=self.visit.version)
 
 
 class NotReachedDialog(_SmallDialog):
@@ -237,7 +238,8 @@ class NotReachedDialog(_SmallDialog):
 
     def call(self) -> object:
         return self.services.followups.not_reached(self.visit.id, date_of(self.tried_on), date_of(self.retry_on),
-                                                   self.method.currentData(), self.note.text())
+                                                   self.method.currentData(), self.note.text(),
+                                                   version=self.visit.version)
 
 
 class AddVisitDialog(_SmallDialog):
@@ -286,7 +288,7 @@ class CancelVisitDialog(_SmallDialog):
         self.buttons.buttons()[-1].setText("不取消")
 
     def call(self) -> object:
-        self.services.followups.delete(self.visit.id, self.reason.text())
+        self.services.followups.delete(self.visit.id, self.reason.text(), version=self.visit.version)
         return self.visit.id
 
 

@@ -466,7 +466,7 @@ class VisitDialog(QDialog):
 
     def _follow(self, step: NextStep, **kw: object) -> bool:
         try:
-            self.visit = self.services.followups.follow(self.visit.id, step.value, **kw)
+            self.visit = self.services.followups.follow(self.visit.id, step.value, version=self.visit.version, **kw)
         except ValidationError as exc:
             errors = self.urge_errors if step is NextStep.URGE else None
             unplaced = errors.show(exc.problems) if errors else exc.problems
