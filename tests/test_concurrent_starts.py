@@ -161,3 +161,34 @@ def test_a_write_waits_then_refuses_in_chinese_when_the_other_never_ends(sqlite_
         assert services.cases.register(sample_draft()).code  # and it works again
     finally:
         services.close()
+
+
+def test_the_window_says_it_waits(qtbot, qapp, sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+    """While a write in the window waits for another writer, the status bar says so."""
+    from gui_helpers import start_gui
+
+    from mediator_desktop.services.app import Services
+    from mediator_desktop.services.context import Actor
+    from mediator_desktop.storage.db import WAITING_MESSAGE, Database
+    from mediator_desktop.ui.app import create_main_window
+
+    services = Services(Database(sqlite_url, busy_timeout_ms=200), Actor(name="测试员"))
+    services.ctx._clock = clock
+    services.dispute_types.ensure_defaults()
+    try:
+        settings = start_gui(qapp, services)
+        window = create_main_window(services, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None,
+                                check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(0.7, lambda: other.execute("COMMIT"))
+        release.start()
+        assert services.cases.register(sample_draft()).code  # (what 登记 calls) went through after the wait
+        release.join()
+        other.close()
+        assert window.statusBar().currentMessage() == WAITING_MESSAGE
+    finally:
+        services.close()

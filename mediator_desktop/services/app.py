@@ -61,6 +61,11 @@ class Services:
         by, so two databases never share one."""
         return self.db.database_id
 
+    def notify_waits(self, callback: Callable[[str], None] | None) -> None:
+        """``callback(message)`` is told (in Chinese) while a write waits for another writer —
+        a long import on another PC — so the user sees why the step takes long."""
+        self.db.on_wait = callback
+
     @property
     def user_name(self) -> str:
         """Who the services act as: this PC's user (记录人, 告知人, 回访人, every entry)."""

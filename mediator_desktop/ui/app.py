@@ -76,14 +76,6 @@ def _ask_create(path) -> bool:  # type: ignore[no-untyped-def]
     return box.clickedButton() is create
 
 
-def _show_waiting(window, message: str) -> None:  # type: ignore[no-untyped-def]
-    """A write waits behind another writer: say so in the status bar (painted at once, the
-    wait blocks the event loop)."""
-    bar = window.statusBar()
-    bar.showMessage(message, 15_000)
-    bar.repaint()
-
-
 def run(db_url: str | None = None, *, create: bool = False) -> int:
     from mediator_desktop.logfile import setup_logging
     from mediator_desktop.ui.excepthook import install_error_reporter
@@ -120,7 +112,6 @@ def run(db_url: str | None = None, *, create: bool = False) -> int:
 
     def show_main() -> None:
         window = create_main_window(services, settings)
-        services.db.on_wait = lambda message: _show_waiting(window, message)
         window.show()
         state["window"] = window
 

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.reminder_label = ReminderCountLabel()
         self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
+        services.notify_waits(self.show_waiting)
         # Where the data is: a long path must not widen the window past a 1366-pixel screen at
         # a large font (cut short there; the whole text is in the tooltip).
         self.db_label = QLabel(services.db.describe())
@@ -578,6 +579,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.settings_dialog = dialog
         return dialog
+
+    def show_waiting(self, message: str) -> None:
+        """A write waits behind another writer (a long import elsewhere): say so in the status
+        bar, painted at once (the wait holds up the event loop)."""
+        bar = self.statusBar()
+        bar.showMessage(message, 15_000)
+        bar.repaint()
 
     def update_title(self) -> None:
         """The title bar names the organisation and who uses this PC; it ends with the
