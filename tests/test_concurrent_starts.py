@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import pg_url, sample_draft, setup_org
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from conftest import pg_url, sample_draft, setup_org
 
 
 def start_cli(*args: str, home: Path) -> subprocess.Popen[str]:

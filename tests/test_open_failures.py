@@ -17,7 +17,7 @@ from mediator_desktop import paths
 
 def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, MEDIATOR_DESKTOP_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "mediator_desktop", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "mediator_desktop", *args], check=False, capture_output=True,
                           text=True, env=env, timeout=300)
 
 

@@ -777,7 +777,7 @@ class SettingsDialog(QDialog):
 
         url = self.db_url.text().strip()
         try:
-            db = Database(url or None)
+            db = Database(url or None, create=not url)  # testing never makes a file at a mistyped path
             with db.read() as s:
                 s.execute(text("SELECT 1"))
             db.dispose()
