@@ -157,6 +157,29 @@ MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电�
                        "导入会留下假的证件号码和电话。请向对方要一份未遮蔽的导出文件再导入。")
 
 
+#: Plain case fields an update audits old → new.
+AUDITED_FIELDS = ("received_on", "source", "title", "summary", "requests", "risk_level", "status", "recorder")
+
+
+def _first_difference(old: Any, new: Any, path: str) -> str:
+    """The JSON path of the first place where ``new`` differs from ``old`` ("" when equal)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            found = _first_difference(old.get(key), new.get(key), f"{path}.{key}")
+            if found:
+                return found
+        return ""
+    if isinstance(old, list) and isinstance(new, list):
+        for k in range(max(len(old), len(new))):
+            if k >= len(old) or k >= len(new):
+                return f"{path}[{k}]"
+            found = _first_difference(old[k], new[k], f"{path}[{k}]")
+            if found:
+                return found
+        return ""
+    return "" if old == new else path
+
+
 def _masked_fields(doc: Any) -> list[Problem]:
     """The ID numbers and phones of ``doc``'s parties and agents that a masked export wrote
     (they contain ``*``): such a value is not the person's number."""
@@ -243,6 +266,7 @@ class ExchangeService:
             had_cases = s.scalar(select(Case.id).limit(1)) is not None
             # 1. Check every case before writing any (all or nothing).
             plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
+            keep: set[int] = set()  # concluded cases: signed records and agreement stay as they are
             for i, data in enumerate(doc["cases"]):
                 step(progress, cancelled, i, total)
                 path = f"$.cases[{i}]"
@@ -261,6 +285,11 @@ class ExchangeService:
                 if code and code in existing and not update_existing:
                     problems.append(Problem(
                         f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
+                if code and code in existing and update_existing:
+                    locked = self._concluded_problems(s, existing[code], data, path)
+                    problems.extend(locked[0])
+                    if locked[1]:
+                        keep.add(existing[code])
                 plans.append((data, drafts, existing.get(code) if code else None))
             same = self._duplicates(s, plans)
             duplicate_lines: list[str] = []
@@ -299,10 +328,20 @@ class ExchangeService:
                 else:
                     case = s.get(Case, case_id)  # type: ignore[assignment]
                     assert case is not None
+                    before = {f: str(getattr(case, f)) for f in AUDITED_FIELDS}
                     # One-to-one parts are replaced: delete the old rows before inserting.
-                    case.agreement = case.termination = case.judicial_confirmation = None
+                    # A concluded case keeps its agreement (and so its performance records)
+                    # and its sessions; the check above made sure the file does not change them.
+                    if case_id not in keep:
+                        case.agreement = None
+                    case.termination = case.judicial_confirmation = None
                     s.flush()
-                    self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
+                    self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now,
+                               concluded=case_id in keep)
+                    changes = {f: [before[f], str(getattr(case, f))] for f in AUDITED_FIELDS
+                               if before[f] != str(getattr(case, f))}
+                    if changes:
+                        self.ctx.audit(s, "import-update", "case", case.id, changes=changes)
                 refresh_derived(case)
                 batch.append((case, is_new, self._plans_visits(data, is_new)))
                 if len(batch) >= BATCH:
@@ -312,6 +351,41 @@ class ExchangeService:
             # The last moment to stop: after this the transaction commits.
             step(progress, cancelled, total, total)
         return ImportResult(created, updated, hints, duplicate_lines, planned[0])
+
+    def _concluded_problems(self, s: Session, case_id: int, data: dict[str, Any], path: str
+                            ) -> tuple[list[Problem], bool]:
+        """What an ``--update`` of an existing case may not change, as the window's guards say:
+        an archived case, signed session records, an effective agreement (with its terms and so
+        its recorded performance). Returns the problems and whether the case is concluded (its
+        agreement and sessions are then kept, never rewritten from the file)."""
+        case = s.get(Case, case_id)
+        assert case is not None
+        if case.status == CaseStatus.CLOSED.value:
+            return [Problem(f"{path}", f"案件{case.code}已归档，导入不能更改已归档的案件")], True
+        problems: list[Problem] = []
+        out = self._case_out(case, False)
+        sessions = data.get("sessions", [])
+        signed = [x for x in case.sessions if x.signed_at and not getattr(x, "cancelled", False)]
+        old_sessions = out.get("sessions", [])
+        for k, old in enumerate(old_sessions):
+            if not old.get("record"):
+                continue
+            new = sessions[k] if k < len(sessions) else None
+            for key in sorted(set(old) | set(new or {})):
+                if new is None or old.get(key) != new.get(key):
+                    where = f"{path}.sessions[{k}]" + ("" if new is None else f".{key}")
+                    problems.append(Problem(where, "这次调解的笔录已签名，导入不能改动或删除它；"
+                                                   "请从文件中去掉这处改动后再导入"))
+                    break
+        agreement = case.agreement
+        effective = agreement is not None and agreement.signed_on is not None
+        if effective:
+            diff = _first_difference(out.get("agreement"), data.get("agreement"), f"{path}.agreement")
+            if diff:
+                problems.append(Problem(diff, "调解协议已生效，导入不能改动它（履行情况也据此记录）；"
+                                              "请从文件中去掉这处改动后再导入"))
+        performed = agreement is not None and any(t.performances for t in agreement.terms)
+        return problems, bool(signed or effective or performed)
 
     @staticmethod
     def _plans_visits(data: dict[str, Any], is_new: bool) -> bool:
@@ -511,7 +585,8 @@ class ExchangeService:
         return org
 
     def _fill(self, s: Session, case: Case, data: dict[str, Any], dtype: DisputeType,
-              drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime) -> None:
+              drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime, *,
+              concluded: bool = False) -> None:
         case.received_on = date.fromisoformat(data["received_on"])
         case.source = data["source"]
         case.dispute_type = dtype
@@ -541,6 +616,10 @@ class ExchangeService:
             apply_party(row, draft, j)
             parties.append(row)
         case.parties = parties
+        if concluded:
+            # Signed records and the effective agreement stay; the file matched them.
+            self._fill_rest(case, data)
+            return
         case.sessions = [
             MediationSession(
                 position=k, kind=x.get("kind", "mediation"), starts_at=_dt(x["starts_at"]),
@@ -573,6 +652,9 @@ class ExchangeService:
                     for k, t in enumerate(a.get("terms", []))
                 ],
             )
+        self._fill_rest(case, data)
+
+    def _fill_rest(self, case: Case, data: dict[str, Any]) -> None:
         t = data.get("termination")
         case.termination = None if t is None else Termination(
             on=_d(t.get("on")), reason=t.get("reason", ""), routes_explained=t.get("routes_explained"))

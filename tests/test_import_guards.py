@@ -1,0 +1,130 @@
+"""Issue 17: an import never rewrites what is concluded, keeps numbers sane and says what it
+would refuse at intake. Driven through the command line's real entry point, as test_cli does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mediator_desktop import cli
+
+
+def _import(db: Path, file: Path, *extra: str) -> int:
+    return cli.main(["--db", str(db), "--create", "import", str(file), *extra])
+
+
+def _export(db: Path, out: Path) -> dict:
+    assert cli.main(["--db", str(db), "export", "-o", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_update_does_not_rewrite_an_effective_agreement_or_signed_record(
+        tmp_path: Path, shared_samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "room.sqlite3"
+    assert _import(db, shared_samples) == 0
+    capsys.readouterr()
+    doc = _export(db, tmp_path / "out.json")
+    case = next(c for c in doc["cases"] if c.get("agreement"))
+    assert case["agreement"]["terms"][1]["amount"] == "3800.00"
+    case["agreement"]["terms"][1]["amount"] = "1.00"
+    case["sessions"][1]["record"] = "改写后的笔录"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert _import(db, changed, "--update") == 3
+    err = capsys.readouterr().err
+    i = doc["cases"].index(case)
+    assert f"$.cases[{i}].agreement.terms[1].amount" in err
+    assert f"$.cases[{i}].sessions[1].record" in err
+    assert "已生效" in err and "已签名" in err
+    again = _export(db, tmp_path / "again.json")
+    kept = next(c for c in again["cases"] if c["code"] == case["code"])
+    assert kept["agreement"]["terms"][1]["amount"] == "3800.00"
+    assert kept["sessions"][1]["record"] != "改写后的笔录"
+
+
+def test_update_of_a_concluded_case_changes_only_what_the_app_lets_change(
+        tmp_path: Path, shared_samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "room.sqlite3"
+    assert _import(db, shared_samples) == 0
+    doc = _export(db, tmp_path / "out.json")
+    case = next(c for c in doc["cases"] if c.get("agreement"))
+    case["title"] = "周某某与杨某某排水沟纠纷（更正标题）"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert _import(db, changed, "--update") == 0
+    again = _export(db, tmp_path / "again.json")
+    kept = next(c for c in again["cases"] if c["code"] == case["code"])
+    assert kept["title"] == "周某某与杨某某排水沟纠纷（更正标题）"
+    assert kept["agreement"] == case["agreement"]
+    assert [s.get("record") for s in kept["sessions"]] == [s.get("record") for s in case["sessions"]]
+
+
+def _with_code(shared_samples: Path, tmp_path: Path, code: str) -> Path:
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    doc["cases"] = doc["cases"][1:]
+    doc["cases"][0]["code"] = code
+    out = tmp_path / "coded.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_huge_case_number_is_refused_by_path(tmp_path: Path, shared_samples: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "room.sqlite3"
+    file = _with_code(shared_samples, tmp_path, "（2026）忙畔人调字第9223372036854775807号")
+    assert _import(db, file) == 3
+    err = capsys.readouterr().err
+    assert "$.cases[0].code" in err and "999999" in err
+
+
+def test_imported_large_number_leaves_no_hole_in_the_series(tmp_path: Path, shared_samples: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "room.sqlite3"
+    assert _import(db, _with_code(shared_samples, tmp_path, "（2026）忙畔人调字第900000号")) == 0
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    doc["cases"] = doc["cases"][:1]
+    fresh = tmp_path / "fresh.json"
+    fresh.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert _import(db, fresh) == 0
+    codes = {c["code"] for c in _export(db, tmp_path / "out.json")["cases"]}
+    assert "（2026）忙畔人调字第1号" in codes
+
+
+def test_five_thousand_digit_number_gets_a_chinese_message(tmp_path: Path, shared_samples: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    text = shared_samples.read_text(encoding="utf-8")
+    text = text.replace('"version": 1', '"version": ' + "9" * 5000, 1)
+    file = tmp_path / "big.json"
+    file.write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "room.sqlite3", file) == 3
+    err = capsys.readouterr().err
+    assert "数字" in err and "Traceback" not in err
+
+
+def test_directory_or_missing_file_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "room.sqlite3"
+    assert _import(db, tmp_path) == 3
+    assert "是文件夹" in capsys.readouterr().err
+    assert _import(db, tmp_path / "none.json") == 3
+    assert "找不到文件" in capsys.readouterr().err
+
+
+def test_import_warns_what_intake_would_refuse(tmp_path: Path, shared_samples: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    doc["cases"][0]["parties"][0]["id_number"] = "530902700504071"
+    doc["cases"][0]["parties"][0].pop("birth_date", None)
+    doc["cases"][1]["parties"][1]["credit_code"] = "91530902MA6K3L7P4X"
+    doc["cases"][1]["received_on"] = "1948-12-31"
+    file = tmp_path / "warn.json"
+    file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert _import(tmp_path / "room.sqlite3", file) == 0
+    out = capsys.readouterr().out
+    assert "$.cases[0].parties[0].id_number" in out
+    assert "$.cases[1].parties[1].credit_code" in out
+    assert "$.cases[1].received_on" in out
