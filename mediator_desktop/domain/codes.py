@@ -42,6 +42,12 @@ def format_code(pattern: str, *, year: int, short_name: str, n: int) -> str:
     return pattern.format(year=year, short_name=short_name, N=n)
 
 
+#: The largest number of a yearly series (an imported code beyond it is refused).
+MAX_NUMBER = 999999
+#: More digits than this are never a number of the series (and never reach int()).
+MAX_DIGITS = 18
+
+
 def code_regex(pattern: str, short_name: str) -> re.Pattern[str]:
     """A regex that matches codes made by ``pattern`` and captures ``year`` and ``N``."""
     parts: list[str] = []
@@ -59,6 +65,6 @@ def code_regex(pattern: str, short_name: str) -> re.Pattern[str]:
 def parse_code(pattern: str, short_name: str, code: str) -> tuple[int, int] | None:
     """``(year, N)`` if ``code`` was made by ``pattern`` for this organisation."""
     m = code_regex(pattern, short_name).match(code.strip())
-    if not m:
+    if not m or len(m.group("N")) > MAX_DIGITS:
         return None
     return int(m.group("year")), int(m.group("N"))

@@ -610,6 +610,22 @@ def _find_outside_strings(text: str, token: str) -> int | None:
     return None
 
 
+class _TooManyDigits(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token[:20])
+        self.token = token
+
+
+#: No number in an exchange file needs more digits (case numbers stop at 999999).
+MAX_INT_DIGITS = 30
+
+
+def _parse_int(token: str) -> int:
+    if len(token.lstrip("-")) > MAX_INT_DIGITS:
+        raise _TooManyDigits(token)
+    return int(token)
+
+
 def load_document(data: str | bytes | bytearray) -> tuple[object | None, list[Problem]]:
     """Parse UTF-8 JSON text (a UTF-8 BOM is allowed).
 
@@ -639,7 +655,13 @@ def load_document(data: str | bytes | bytearray) -> tuple[object | None, list[Pr
     if not text.strip():
         return None, [Problem("$", "文件是空的，没有任何内容")]
     try:
-        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant,
+                         parse_int=_parse_int)
+    except _TooManyDigits as exc:
+        where = _find_outside_strings(text, exc.token)
+        prefix = "第{}行第{}列：".format(*_line_column(text, where)) if where is not None else ""
+        return None, [Problem("$", f"{prefix}数字有{len(exc.token)}位，太长了，不是有效的数值；"
+                                   "请检查文件是否被改坏，改正后再导入")]
     except json.JSONDecodeError as exc:
         reason = next((zh for en, zh in _JSON_MESSAGES if exc.msg.startswith(en)), "")
         detail = f"{reason}（{exc.msg}）" if reason else exc.msg

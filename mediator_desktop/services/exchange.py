@@ -31,7 +31,6 @@ from mediator_desktop.services.cases import (
     allocate_number,
     apply_party,
     refresh_derived,
-    reserve_number,
 )
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
@@ -161,6 +160,17 @@ MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电�
 AUDITED_FIELDS = ("received_on", "source", "title", "summary", "requests", "risk_level", "status", "recorder")
 
 
+def _code_number_problems(org: Organization, code: str, path: str) -> list[Problem]:
+    """A code of this committee's pattern must carry a number of the series (1 to 999999)."""
+    from mediator_desktop.domain import codes
+
+    m = codes.code_regex(org.code_pattern, org.short_name).match(code.strip())
+    if m and (len(m.group("N")) > codes.MAX_DIGITS or not 1 <= int(m.group("N")) <= codes.MAX_NUMBER):
+        return [Problem(path, f"案号中的序号太大（{m.group('N')[:12]}{'…' if len(m.group('N')) > 12 else ''}），"
+                              f"序号应在1到{codes.MAX_NUMBER}之间；请核对案号后再导入")]
+    return []
+
+
 def _first_difference(old: Any, new: Any, path: str) -> str:
     """The JSON path of the first place where ``new`` differs from ``old`` ("" when equal)."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -282,6 +292,8 @@ class ExchangeService:
                         if not fp.warning:
                             problems.append(Problem(f"{path}.{fp.field}", fp.message))
                 code = data.get("code")
+                if code and code not in existing:
+                    problems.extend(_code_number_problems(org, code, f"{path}.code"))
                 if code and code in existing and not update_existing:
                     problems.append(Problem(
                         f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
@@ -494,20 +506,14 @@ class ExchangeService:
                         ) -> list[tuple[str, int, int] | None]:
         from mediator_desktop.domain import codes
 
-        reserved: dict[int, int] = {}
+        # Codes given in the file do not move the series (a large one would leave a hole, or
+        # run it out): the series goes on from the highest number this committee issued itself
+        # and steps over any number an imported code already holds (below).
         wanted: dict[int, int] = {}
         for data, _drafts, case_id in plans:
-            if case_id is not None:
-                continue
-            if data.get("code"):
-                parsed = codes.parse_code(org.code_pattern, org.short_name, data["code"])
-                if parsed:
-                    reserved[parsed[0]] = max(reserved.get(parsed[0], 0), parsed[1])
-            else:
+            if case_id is None and not data.get("code"):
                 year = int(data["received_on"][:4])
                 wanted[year] = wanted.get(year, 0) + 1
-        for year, n in reserved.items():
-            reserve_number(s, org.id, year, n)
         next_n = {year: allocate_block(s, org.id, year, k) for year, k in wanted.items()}
         taken = {d.get("code") for d, _p, _c in plans if d.get("code")}
         out: list[tuple[str, int, int] | None] = []
