@@ -102,6 +102,13 @@ def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-
 def cmd_import(args: argparse.Namespace) -> int:
     from mediator_desktop.services.exchange import ExchangeError
 
+    # A folder or a missing file is a bad document like any other (exit 3), said in Chinese.
+    if args.file.is_dir():
+        print(f"{args.file} 是文件夹，不是案件交换文件；请指定其中的 .json 文件", file=sys.stderr)
+        return EXIT_BAD_DOCUMENT
+    if not args.file.exists():
+        print(f"找不到文件 {args.file}；请检查文件名和所在文件夹", file=sys.stderr)
+        return EXIT_BAD_DOCUMENT
     try:
         data = args.file.read_bytes()
     except OSError as exc:

@@ -94,6 +94,9 @@ class ImportResult:
     duplicates: list[str] = field(default_factory=list)
     #: How many follow-up visits were planned for imported agreements.
     visits_planned: int = 0
+    #: "$.cases[0].parties[1].id_number：…" for what registering by hand would refuse or warn
+    #: about (15-digit IDs, failing credit codes, received dates before 2000).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def counts_text(self) -> str:
@@ -108,6 +111,8 @@ class ImportResult:
             return [*lines[:limit], f"……另有{len(lines) - limit}条"]
 
         out = []
+        if self.warnings:
+            out += ["请核对以下内容（登记时会被拦下或提示）：", *some(self.warnings)]
         if self.visits_planned:
             out.append(f"已按协议生效日期安排回访{self.visits_planned}次（日期已过的显示为逾期，请尽快回访）。")
         if self.duplicates:
@@ -276,6 +281,7 @@ class ExchangeService:
             had_cases = s.scalar(select(Case.id).limit(1)) is not None
             # 1. Check every case before writing any (all or nothing).
             plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
+            warnings: list[str] = []
             keep: set[int] = set()  # concluded cases: signed records and agreement stay as they are
             for i, data in enumerate(doc["cases"]):
                 step(progress, cancelled, i, total)
@@ -291,6 +297,11 @@ class ExchangeService:
                     for fp in validate_party(draft, f"parties[{j}]", today, derive=False):
                         if not fp.warning:
                             problems.append(Problem(f"{path}.{fp.field}", fp.message))
+                        else:
+                            warnings.append(f"{path}.{fp.field}：{fp.message}")
+                if date.fromisoformat(data["received_on"]).year < 2000:
+                    warnings.append(f"{path}.received_on：受理日期{data['received_on']}早于2000年，"
+                                    "登记时不会接受，请核对是否填错")
                 code = data.get("code")
                 if code and code not in existing:
                     problems.extend(_code_number_problems(org, code, f"{path}.code"))
@@ -362,7 +373,7 @@ class ExchangeService:
             self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
             # The last moment to stop: after this the transaction commits.
             step(progress, cancelled, total, total)
-        return ImportResult(created, updated, hints, duplicate_lines, planned[0])
+        return ImportResult(created, updated, hints, duplicate_lines, planned[0], warnings)
 
     def _concluded_problems(self, s: Session, case_id: int, data: dict[str, Any], path: str
                             ) -> tuple[list[Problem], bool]:
