@@ -167,7 +167,7 @@ def test_cli_import_export_demo(tmp_path: Path, shared_samples: Path, _isolated_
     assert r.returncode == 3
     assert "第2行" in r.stderr
     missing = run_cli("import", str(tmp_path / "nope.json"), "--db", db, home=_isolated_home)
-    assert missing.returncode == 1 and "无法读取文件" in missing.stderr
+    assert missing.returncode == 3 and "找不到文件" in missing.stderr  # a bad document (issue 17)
     r = run_cli("export", "--case", "没有", "-o", str(out), "--db", db, home=_isolated_home)
     assert r.returncode == 1 and "找不到" in r.stderr
     demo_db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"

@@ -92,11 +92,13 @@ def test_an_update_moves_the_planned_visits_and_keeps_the_recorded_ones(services
     # Updating again changes nothing: no visit is planned twice.
     services.exchange.import_document(doc, update_existing=True)
     assert len(visits_of(services, code)) == 3
-    # An update that takes the agreement away drops the visits planned for it, not the one made.
+    # An effective agreement is never taken away by an import (issue 17): refused by path, kept.
     case["status"] = "in_mediation"
     del case["agreement"]
-    services.exchange.import_document(doc, update_existing=True)
-    assert [(v.party_name, v.done_on) for v in visits_of(services, code)] == [("杨秀英", date(2026, 11, 18))]
+    with pytest.raises(ExchangeError) as err:
+        services.exchange.import_document(doc, update_existing=True)
+    assert "$.cases[0].agreement" in [p.path for p in err.value.problems]
+    assert len(visits_of(services, code)) == 3
 
 
 def test_importing_twice_is_refused_naming_the_existing_cases(services, shared_samples) -> None:

@@ -161,6 +161,8 @@ MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电�
                        "导入会留下假的证件号码和电话。请向对方要一份未遮蔽的导出文件再导入。")
 
 
+#: What the window lets be corrected in an effective agreement (AgreementService.save).
+CORRECTABLE_AGREEMENT_FIELDS = ("number", "copies", "signed_on")
 #: Plain case fields an update audits old → new.
 AUDITED_FIELDS = ("received_on", "source", "title", "summary", "requests", "risk_level", "status", "recorder")
 
@@ -403,7 +405,14 @@ class ExchangeService:
         agreement = case.agreement
         effective = agreement is not None and agreement.signed_on is not None
         if effective:
-            diff = _first_difference(out.get("agreement"), data.get("agreement"), f"{path}.agreement")
+            # As in the window: only the number, the copies and the effective date may be corrected.
+            old_a, new_a = dict(out.get("agreement") or {}), data.get("agreement")
+            if isinstance(new_a, dict) and new_a.get("signed_on"):
+                new_a = dict(new_a)
+                for key in CORRECTABLE_AGREEMENT_FIELDS:
+                    old_a.pop(key, None)
+                    new_a.pop(key, None)
+            diff = _first_difference(old_a, new_a, f"{path}.agreement")
             if diff:
                 problems.append(Problem(diff, "调解协议已生效，导入不能改动它（履行情况也据此记录）；"
                                               "请从文件中去掉这处改动后再导入"))
@@ -634,7 +643,13 @@ class ExchangeService:
             parties.append(row)
         case.parties = parties
         if concluded:
-            # Signed records and the effective agreement stay; the file matched them.
+            # Signed records and the effective agreement stay; the file matched them, apart
+            # from what the window also lets be corrected.
+            a = data.get("agreement")
+            if a is not None and case.agreement is not None:
+                case.agreement.number = a.get("number") or case.agreement.number
+                case.agreement.copies = a.get("copies")
+                case.agreement.signed_on = _d(a.get("signed_on")) or case.agreement.signed_on
             self._fill_rest(case, data)
             return
         case.sessions = [
