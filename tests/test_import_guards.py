@@ -128,3 +128,57 @@ def test_import_warns_what_intake_would_refuse(tmp_path: Path, shared_samples: P
     assert "$.cases[0].parties[0].id_number" in out
     assert "$.cases[1].parties[1].credit_code" in out
     assert "$.cases[1].received_on" in out
+
+
+@pytest.mark.gui
+def test_the_window_import_summary_lists_the_warnings(qtbot, qapp, services, shared_samples, tmp_path,
+                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """导入 in the window with a 15-digit ID and a failing credit code: imported, and the box
+    that says so names both by JSON path."""
+    from gui_helpers import start_gui
+
+    from mediator_desktop.ui import background
+    from mediator_desktop.ui.app import create_main_window
+
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    doc["cases"][0]["parties"][0]["id_number"] = "530902700504071"
+    doc["cases"][0]["parties"][0].pop("birth_date", None)
+    doc["cases"][1]["parties"][1]["credit_code"] = "91530902MA6K3L7P4X"
+    file = tmp_path / "提示.json"
+    file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(background, "PROGRESS_DELAY_MS", 0)
+    window = create_main_window(services, start_gui(qapp, services))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.import_action.trigger()
+    dialog = window.file_dialog
+    dialog.selectFile(str(file))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.task is not None and window.task.outcome is not None, timeout=30_000)
+    box = window.message_box
+    assert box.windowTitle() == "导入完成"
+    assert "新增2件" in box.text()
+    assert "$.cases[0].parties[0].id_number" in box.text()
+    assert "$.cases[1].parties[1].credit_code" in box.text()
+    box.close()
+
+
+def test_huge_number_and_concluded_update_in_the_service(services, shared_samples, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The service behind the command line, SQLite and PostgreSQL (no overflow, nothing rewritten)."""
+    from mediator_desktop.services.exchange import ExchangeError
+
+    doc = json.loads(shared_samples.read_text(encoding="utf-8"))
+    code = services.exchange.import_document(doc).created[0]
+    out = services.exchange.export_document([code])
+    out["cases"][0]["agreement"]["terms"][1]["amount"] = "1.00"
+    with pytest.raises(ExchangeError) as err:
+        services.exchange.import_document(out, update_existing=True)
+    assert [p.path for p in err.value.problems] == ["$.cases[0].agreement.terms[1].amount"]
+    big = json.loads(shared_samples.read_text(encoding="utf-8"))
+    big["cases"] = big["cases"][1:]
+    big["cases"][0]["code"] = "（2026）忙畔人调字第9223372036854775807号"
+    with pytest.raises(ExchangeError) as err:
+        services.exchange.import_document(big)
+    codes = [p for p in err.value.problems if p.path == "$.cases[0].code"]
+    assert len(codes) == 1 and "999999" in codes[0].message
