@@ -645,11 +645,11 @@ class ExchangeService:
         if concluded:
             # Signed records and the effective agreement stay; the file matched them, apart
             # from what the window also lets be corrected.
-            a = data.get("agreement")
-            if a is not None and case.agreement is not None:
-                case.agreement.number = a.get("number") or case.agreement.number
-                case.agreement.copies = a.get("copies")
-                case.agreement.signed_on = _d(a.get("signed_on")) or case.agreement.signed_on
+            given = data.get("agreement")
+            if given is not None and case.agreement is not None:
+                case.agreement.number = given.get("number") or case.agreement.number
+                case.agreement.copies = given.get("copies")
+                case.agreement.signed_on = _d(given.get("signed_on")) or case.agreement.signed_on
             self._fill_rest(case, data)
             return
         case.sessions = [
