@@ -61,6 +61,16 @@ def test_update_of_a_concluded_case_changes_only_what_the_app_lets_change(
     assert kept["title"] == "周某某与杨某某排水沟纠纷（更正标题）"
     assert kept["agreement"] == case["agreement"]
     assert [s.get("record") for s in kept["sessions"]] == [s.get("record") for s in case["sessions"]]
+    # The history keeps the old and the new title.
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        details = [json.loads(d) if isinstance(d, str) else d for d in conn.execute(
+            text("SELECT detail FROM audit_log WHERE action = 'import-update'")).scalars()]
+    engine.dispose()
+    assert any(d.get("changes", {}).get("title", [None, None])[1] == "周某某与杨某某排水沟纠纷（更正标题）"
+               and d["changes"]["title"][0] == "周某某与杨某某排水沟渠纠纷" for d in details)
 
 
 def _with_code(shared_samples: Path, tmp_path: Path, code: str) -> Path:
