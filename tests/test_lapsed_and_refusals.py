@@ -26,8 +26,8 @@ def cli_clock(monkeypatch: pytest.MonkeyPatch, clock):  # type: ignore[no-untype
     """The command line on the tests' clock (today Sunday 2026-11-22), not the machine's."""
     opened = cli._open
 
-    def _open(url):  # type: ignore[no-untyped-def]
-        services = opened(url)
+    def _open(url, **options):  # type: ignore[no-untyped-def]
+        services = opened(url, **options)
         services.ctx._clock = clock
         return services
 
