@@ -70,7 +70,7 @@ def demo_case(services) -> int:  # type: ignore[no-untyped-def]
 
 def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignore[no-untyped-def]
     """Write docs/screenshots/case-followups.png and visit-form.png; returns the paths."""
-    from mediator_desktop.ui.followup_panel import FollowUpPanel
+    from mediator_desktop.ui.case.followup_panel import FollowUpPanel
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -30,8 +30,8 @@ def main() -> int:
     from mediator_desktop.services.demo import load_demo
     from mediator_desktop.settings import Settings
     from mediator_desktop.ui.app import create_main_window, init_application
-    from mediator_desktop.ui.first_run import FirstRunDialog
-    from mediator_desktop.ui.intake_dialog import IntakeDialog
+    from mediator_desktop.ui.settings.first_run import FirstRunDialog
+    from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
 
     app = QApplication(sys.argv[:1])
     settings = Settings()
@@ -150,7 +150,7 @@ def error_dialog_screen(app, window) -> None:  # type: ignore[no-untyped-def]
     """An error nobody caught, as the user meets it (ui.excepthook):
     docs/screenshots/error-dialog.png."""
     from mediator_desktop.logfile import setup_logging
-    from mediator_desktop.ui.excepthook import install_error_reporter
+    from mediator_desktop.ui.common.excepthook import install_error_reporter
 
     reporter = install_error_reporter(app, setup_logging())
     window.activateWindow()
@@ -263,7 +263,7 @@ def issue3_screens(app, services, window, save) -> None:  # type: ignore[no-unty
     save(editor, "record-editor-caucus.png")
     editor.close()
 
-    from mediator_desktop.ui.agreement_editor import AgreementEditor
+    from mediator_desktop.ui.case.agreement_editor import AgreementEditor
 
     blank = services.agreements.blank(case.id)
     blank.facts = draft.summary

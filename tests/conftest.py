@@ -56,7 +56,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def qapp(qapp):  # type: ignore[no-untyped-def]
     """pytest-qt's application with Qt's Chinese catalogues and locale, as at start-up
     (``init_application``), so every GUI test sees the words a user sees."""
-    from mediator_desktop.ui.translations import install_translations
+    from mediator_desktop.ui.common.translations import install_translations
 
     install_translations(qapp)
     return qapp

@@ -197,7 +197,7 @@ def main(argv: list[str]) -> int:
         check("权利义务告知", notice, font)
         close(notice)
         from mediator_desktop.domain.enums import CaseStatus
-        from mediator_desktop.ui.case_view import ReasonDialog
+        from mediator_desktop.ui.case.case_view import ReasonDialog
 
         success = view.request_transition(CaseStatus.AGREED)  # a question with a long explanation
         if success is not None:
@@ -216,7 +216,7 @@ def main(argv: list[str]) -> int:
         assert performance is not None, "performance dialog did not open"
         check("履行情况", performance, font)
         close(performance)
-        from mediator_desktop.ui.agreement_editor import AgreementEditor
+        from mediator_desktop.ui.case.agreement_editor import AgreementEditor
 
         agreement = AgreementEditor(services, case_id, window)
         agreement.show()
@@ -266,7 +266,7 @@ def main(argv: list[str]) -> int:
         check("调解员", mediator, font)
         close(mediator)
         close(dialog)
-        from mediator_desktop.ui.first_run import FirstRunDialog
+        from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
         fresh = Services.open(f"sqlite:///{home}/fresh{font}.sqlite3")
         first = FirstRunDialog(fresh)

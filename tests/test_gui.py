@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.ui.app import apply_font_size, create_main_window, init_application
-from mediator_desktop.ui.case_table_model import CaseTableModel
-from mediator_desktop.ui.first_run import FirstRunDialog
-from mediator_desktop.ui.intake_dialog import IntakeDialog
-from mediator_desktop.ui.settings_dialog import SettingsDialog
+from mediator_desktop.ui.case.case_table_model import CaseTableModel
+from mediator_desktop.ui.settings.first_run import FirstRunDialog
+from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
 

@@ -12,8 +12,8 @@ from conftest import sample_draft
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from mediator_desktop.services.dto import MediatorAssignment
-from mediator_desktop.ui.agreement_editor import AgreementEditor
-from mediator_desktop.ui.agreement_panel import AgreementPanel
+from mediator_desktop.ui.case.agreement_editor import AgreementEditor
+from mediator_desktop.ui.case.agreement_panel import AgreementPanel
 
 pytestmark = pytest.mark.gui
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from mediator_desktop import __version__, paths
 from mediator_desktop.logfile import close_logging, setup_logging
 from mediator_desktop.services.errors import ConflictError
-from mediator_desktop.ui.excepthook import ErrorBox, install_error_reporter
+from mediator_desktop.ui.common.excepthook import ErrorBox, install_error_reporter
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_no_exception_capture]
 

@@ -20,8 +20,8 @@ from mediator_desktop.documents.render_pdf import render_pdf
 from mediator_desktop.documents.style import style_from_settings
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.storage.models import AuditEntry, CaseParty
-from mediator_desktop.ui.checklist_panel import ChecklistModel, ChecklistPanel
-from mediator_desktop.ui.evidence_panel import AttachmentTableModel, EvidencePanel
+from mediator_desktop.ui.case.checklist_panel import ChecklistModel, ChecklistPanel
+from mediator_desktop.ui.case.evidence_panel import AttachmentTableModel, EvidencePanel
 
 pytestmark = pytest.mark.gui
 
@@ -262,7 +262,7 @@ def test_archive_refused_when_case_changed_since_shown(qtbot, gui, sqlite_url, c
     the case since, archiving is refused with a Chinese message and the panel reloads."""
     from conftest import make_services
 
-    from mediator_desktop.ui.checklist_panel import ARCHIVE_CONFLICT
+    from mediator_desktop.ui.case.checklist_panel import ARCHIVE_CONFLICT
 
     services, case_id = gui
     detail = services.cases.transition(case_id, services.cases.get(case_id).version, "accepted")

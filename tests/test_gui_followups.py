@@ -14,7 +14,7 @@ from test_followups import _agreed
 
 from mediator_desktop import settings as opts
 from mediator_desktop.ui.app import init_application
-from mediator_desktop.ui.followup_panel import (
+from mediator_desktop.ui.case.followup_panel import (
     AddVisitDialog,
     CancelVisitDialog,
     FollowUpPanel,
@@ -22,7 +22,7 @@ from mediator_desktop.ui.followup_panel import (
     RescheduleDialog,
     VisitTableModel,
 )
-from mediator_desktop.ui.visit_dialog import VisitDialog
+from mediator_desktop.ui.case.visit_dialog import VisitDialog
 
 pytestmark = pytest.mark.gui
 

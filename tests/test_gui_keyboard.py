@@ -369,7 +369,7 @@ def mnemonic_problems(window: QWidget) -> list[str]:
 def dialog_openers(window, services, agreed_id: int, mediating_id: int):  # type: ignore[no-untyped-def]
     """(name, open) for every dialog and window of the daily work: ``open()`` returns it shown."""
     from mediator_desktop.domain.enums import CaseStatus
-    from mediator_desktop.ui.first_run import FirstRunDialog
+    from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
     view = window.case_view
     s, a, f = view.sessions_panel, view.agreement_panel, view.followup_panel

@@ -15,10 +15,10 @@ from test_followups import _agreed
 from test_reminders import _mediating
 
 from mediator_desktop import settings as opts
-from mediator_desktop.ui.agenda import CASE_ID_ROLE, REMINDER_KIND_ROLE, AgendaView
+from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, REMINDER_KIND_ROLE, AgendaView
 from mediator_desktop.ui.app import create_main_window
-from mediator_desktop.ui.settings_dialog import SettingsDialog
-from mediator_desktop.ui.today_view import (
+from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
+from mediator_desktop.ui.agenda.today_view import (
     EMPTY_TEXT,
     ICS_FILE_NAME,
     URGENCY_ROLE,

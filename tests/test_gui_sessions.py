@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFram
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.sessions import RecordDraft, SessionDraft
-from mediator_desktop.ui.agenda import CASE_ID_ROLE, AgendaView
+from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, AgendaView
 from mediator_desktop.services.errors import NotFoundError, ValidationError
 from mediator_desktop.storage.models import Case, MediationSession
-from mediator_desktop.ui.record_editor import (
+from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     RecordEditor,
     attempt,
@@ -30,8 +30,8 @@ from mediator_desktop.ui.record_editor import (
     note_style,
     pending_journals,
 )
-from mediator_desktop.ui.sessions_panel import SessionsPanel
-from mediator_desktop.ui.widgets import FieldErrors, add_row
+from mediator_desktop.ui.case.sessions_panel import SessionsPanel
+from mediator_desktop.ui.common.widgets import FieldErrors, add_row
 
 pytestmark = pytest.mark.gui
 

@@ -16,10 +16,10 @@ from test_sessions import accepted_case
 
 from mediator_desktop.services.followups import VisitDraft
 from mediator_desktop.services.organization import STALE_MESSAGE
-from mediator_desktop.ui.agreement_panel import AgreementPanel
-from mediator_desktop.ui.followup_panel import FollowUpPanel, RescheduleDialog
-from mediator_desktop.ui.sessions_panel import SessionsPanel
-from mediator_desktop.ui.visit_dialog import VisitDialog
+from mediator_desktop.ui.case.agreement_panel import AgreementPanel
+from mediator_desktop.ui.case.followup_panel import FollowUpPanel, RescheduleDialog
+from mediator_desktop.ui.case.sessions_panel import SessionsPanel
+from mediator_desktop.ui.case.visit_dialog import VisitDialog
 
 pytestmark = pytest.mark.gui
 

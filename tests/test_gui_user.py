@@ -19,8 +19,8 @@ from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.ui.app import create_main_window, init_application
-from mediator_desktop.ui.first_run import FirstRunDialog
-from mediator_desktop.ui.record_editor import journal_path, pending_journals
+from mediator_desktop.ui.settings.first_run import FirstRunDialog
+from mediator_desktop.ui.case.record_editor import journal_path, pending_journals
 
 pytestmark = pytest.mark.gui
 
@@ -162,7 +162,7 @@ def test_naming_the_user_keeps_the_private_notes_written_before(qtbot, qapp, sql
     """Before a PC knew its user, everything was written as 调解员. The private notes and the
     unsaved private drafts of that time become the named user's, not invisible to them; another
     mediator's private note stays theirs."""
-    from mediator_desktop.ui.record_editor import JOURNAL_FORMAT, private_drafts, read_journal, write_atomically
+    from mediator_desktop.ui.case.record_editor import JOURNAL_FORMAT, private_drafts, read_journal, write_atomically
 
     services = sqlite_services
     settings = start_gui(qapp, services)
@@ -360,7 +360,7 @@ def test_the_count_follows_the_first_case_saved(qtbot, gui) -> None:
 
 
 def test_a_new_case_proposes_the_user_as_its_mediator(qtbot, gui) -> None:
-    from mediator_desktop.ui.intake_dialog import IntakeDialog
+    from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
 
     services, _settings = gui
     opts.apply_current_user(services, "王芳")
@@ -383,7 +383,7 @@ def test_closing_settings_with_a_user_chosen_but_not_taken_asks_first(qtbot, gui
     from gui_helpers import when_modal
     from PySide6.QtWidgets import QMessageBox
 
-    from mediator_desktop.ui.settings_dialog import SettingsDialog
+    from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
     services, settings = gui
     opts.set_current_user(services, settings, "杨志强")

@@ -18,8 +18,8 @@ from gui_helpers import click, start_gui, type_text
 
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.sessions import SessionDraft
-from mediator_desktop.ui.record_editor import RecordEditor, journal_path, pending_journals
-from mediator_desktop.ui.sessions_panel import SessionsPanel
+from mediator_desktop.ui.case.record_editor import RecordEditor, journal_path, pending_journals
+from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 
 pytestmark = pytest.mark.gui
 
@@ -114,7 +114,7 @@ def test_a_journal_of_the_earlier_naming_moves_to_its_own_database(qtbot, gui_a)
     """A journal an earlier version left (``autosave/session-3.json``, marked with the database's
     description) is still offered after the update, in its own database only."""
     from mediator_desktop import paths
-    from mediator_desktop.ui.record_editor import JOURNAL_FORMAT, write_atomically
+    from mediator_desktop.ui.case.record_editor import JOURNAL_FORMAT, write_atomically
 
     services = gui_a
     case = _case_with_session_3(services)

@@ -139,7 +139,7 @@ def start_window(qapp, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unty
 
     from mediator_desktop.logfile import close_logging
     from mediator_desktop.ui import app as ui_app
-    from mediator_desktop.ui.excepthook import ErrorReporter
+    from mediator_desktop.ui.common.excepthook import ErrorReporter
 
     monkeypatch.setattr(faulthandler, "enable", lambda *a, **k: None)
     yield ui_app.run

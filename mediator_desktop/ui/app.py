@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 from mediator_desktop import APP_NAME, APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.services.context import Actor
-from mediator_desktop.ui.fonts import register_app_fonts
+from mediator_desktop.ui.common.fonts import register_app_fonts
 
 
 def apply_font_size(points: int, app: QApplication | None = None) -> None:
@@ -18,7 +18,7 @@ def apply_font_size(points: int, app: QApplication | None = None) -> None:
     not set its own; headings keep their proportion and coloured labels are polished again
     (widgets.follow_font_size); table rows are made tall enough for the new size; open
     windows are fitted to the screen again (grown or shrunk)."""
-    from mediator_desktop.ui.widgets import (
+    from mediator_desktop.ui.common.widgets import (
         follow_font_size,
         install_font_scaled_style,
         install_message_box_fitter,
@@ -41,10 +41,10 @@ def apply_font_size(points: int, app: QApplication | None = None) -> None:
 def init_application(app: QApplication, settings: opts.Settings) -> str:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
-    from mediator_desktop.ui.translations import install_translations
+    from mediator_desktop.ui.common.translations import install_translations
 
     install_translations(app)
-    from mediator_desktop.ui.widgets import install_input_guards
+    from mediator_desktop.ui.common.widgets import install_input_guards
 
     install_input_guards(app)
     family = register_app_fonts(app, settings.get(opts.UI_FONT_SIZE))
@@ -78,7 +78,7 @@ def _ask_create(path) -> bool:  # type: ignore[no-untyped-def]
 
 def run(db_url: str | None = None, *, create: bool = False) -> int:
     from mediator_desktop.logfile import setup_logging
-    from mediator_desktop.ui.excepthook import install_error_reporter
+    from mediator_desktop.ui.common.excepthook import install_error_reporter
 
     log_file = setup_logging(crashes=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -117,7 +117,7 @@ def run(db_url: str | None = None, *, create: bool = False) -> int:
 
     if not services.organization.is_set_up() or not settings.get(opts.CURRENT_USER).strip():
         # First run, or a PC that has not said who uses it (a shared database set up elsewhere).
-        from mediator_desktop.ui.first_run import FirstRunDialog
+        from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(services, settings)
         dialog.accepted.connect(show_main)

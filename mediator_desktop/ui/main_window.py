@@ -35,12 +35,12 @@ from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.background import BackgroundTask, Reporter, busy, file_error_text, run_task, stop_tasks
-from mediator_desktop.ui.case_table_model import CaseTableModel
-from mediator_desktop.ui.case_view import CaseView
-from mediator_desktop.ui.intake_dialog import IntakeDialog
-from mediator_desktop.ui.settings_dialog import SettingsDialog
-from mediator_desktop.ui.today_view import (
+from mediator_desktop.ui.common.background import BackgroundTask, Reporter, busy, file_error_text, run_task, stop_tasks
+from mediator_desktop.ui.case.case_table_model import CaseTableModel
+from mediator_desktop.ui.case.case_view import CaseView
+from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
+from mediator_desktop.ui.agenda.today_view import (
     ReminderCountLabel,
     app_icon,
     ask_ics_path,
@@ -48,7 +48,7 @@ from mediator_desktop.ui.today_view import (
     export_ics_to,
     tray_message,
 )
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     FRAME_ALLOWANCE,
     FlowLayout,
     date_edit,
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
     def open_today(self, items=None):  # type: ignore[no-untyped-def]
         """The today view (今日提醒): overdue and soon-due items; double-click opens a case.
         ``items``: the today list just read, so it is not read again."""
-        from mediator_desktop.ui.today_view import TodayView
+        from mediator_desktop.ui.agenda.today_view import TodayView
 
         view = self.today_view
         if view is None:
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
 
     def open_calendar(self):  # type: ignore[no-untyped-def]
         """节假日安排: the holiday arrangements; deadlines are counted again after a save."""
-        from mediator_desktop.ui.calendar_dialog import CalendarDialog
+        from mediator_desktop.ui.agenda.calendar_dialog import CalendarDialog
 
         dialog = CalendarDialog(self.services, self)
         dialog.saved.connect(self._calendar_saved)
@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
 
     def _mention_unsaved_records(self) -> None:
         """After a crash or power cut: say which records have autosaved text waiting."""
-        from mediator_desktop.ui.record_editor import pending_journals
+        from mediator_desktop.ui.case.record_editor import pending_journals
 
         ids = pending_journals(self.services)
         # Short enough to stand whole beside the counts; how to restore is in the tooltip.
@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
 
     def open_agenda(self):  # type: ignore[no-untyped-def]
         """The agenda (日程安排): every case's sessions by week or day; double-click opens a case."""
-        from mediator_desktop.ui.agenda import AgendaView
+        from mediator_desktop.ui.agenda.agenda import AgendaView
 
         agenda = getattr(self, "agenda", None)
         if agenda is None:
@@ -558,7 +558,7 @@ class MainWindow(QMainWindow):
     def open_documents(self, code: str):  # type: ignore[no-untyped-def]
         """The documents of a case: preview, print, save (the dialog renders on demand)."""
         from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.document_dialog import DocumentDialog
+        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
 
         previous = getattr(self, "document_dialog", None)
         if previous is not None and not previous.isVisible():

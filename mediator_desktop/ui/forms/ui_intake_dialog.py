@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboB
     QPushButton, QSizePolicy, QSpacerItem, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget)
 
-from mediator_desktop.ui.widgets import (DateEdit, ScrollingBody)
+from mediator_desktop.ui.common.widgets import (DateEdit, ScrollingBody)
 
 class Ui_IntakeDialog(object):
     def setupUi(self, IntakeDialog):

@@ -45,7 +45,7 @@ from mediator_desktop.domain.checklist import ITEM_NAMES, ITEMS
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FlowLayout,
     RowTableModel,

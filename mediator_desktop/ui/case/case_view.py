@@ -50,8 +50,8 @@ from mediator_desktop.services.errors import (
     ServiceError,
     ValidationError,
 )
-from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FlowLayout,
     date_edit,
@@ -245,11 +245,11 @@ class CaseView(QWidget):
         lay.addStretch()
         self.tabs.addTab(scroll, "概况")
         # The panels of issue 3, each a tab that refreshes itself when shown.
-        from mediator_desktop.ui.agreement_panel import AgreementPanel
-        from mediator_desktop.ui.checklist_panel import ChecklistPanel
-        from mediator_desktop.ui.evidence_panel import EvidencePanel
-        from mediator_desktop.ui.followup_panel import FollowUpPanel
-        from mediator_desktop.ui.sessions_panel import SessionsPanel
+        from mediator_desktop.ui.case.agreement_panel import AgreementPanel
+        from mediator_desktop.ui.case.checklist_panel import ChecklistPanel
+        from mediator_desktop.ui.case.evidence_panel import EvidencePanel
+        from mediator_desktop.ui.case.followup_panel import FollowUpPanel
+        from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 
         self.sessions_panel = SessionsPanel(services, rooms or [], autosave_seconds=autosave_seconds)
         self.agreement_panel = AgreementPanel(services)
@@ -569,7 +569,7 @@ class CaseView(QWidget):
 
     def open_party(self, row: int):  # type: ignore[no-untyped-def]
         """The party's own form, read-only: the only place the full ID number shows."""
-        from mediator_desktop.ui.party_dialog import PartyDialog
+        from mediator_desktop.ui.intake.party_dialog import PartyDialog
 
         if self.detail is None or not 0 <= row < len(self.detail.parties):
             return None

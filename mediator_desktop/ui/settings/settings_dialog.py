@@ -39,7 +39,7 @@ from mediator_desktop.domain import codes
 from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     add_row,
@@ -356,7 +356,7 @@ class SettingsDialog(QDialog):
 
     def _user_box(self) -> QGroupBox:
         """本机使用者: who uses this PC (timeline, audit, 告知人, 回访人, 记录人)."""
-        from mediator_desktop.ui.first_run import USER_HINT, user_combo
+        from mediator_desktop.ui.settings.first_run import USER_HINT, user_combo
 
         box = QGroupBox("在这台电脑上使用工作台的是")
         lay = QVBoxLayout(box)
@@ -381,7 +381,7 @@ class SettingsDialog(QDialog):
     def save_user(self) -> bool:
         """Take the chosen or typed name as this PC's user at once (a new name becomes a
         mediator of the organisation)."""
-        from mediator_desktop.ui.first_run import ensure_mediator, user_problems
+        from mediator_desktop.ui.settings.first_run import ensure_mediator, user_problems
 
         name = self.user.currentText().strip()
         problems = user_problems(self.services, name)

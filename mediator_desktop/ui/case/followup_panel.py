@@ -44,14 +44,14 @@ from mediator_desktop.services.followups import (
     ConfirmationView,
     VisitView,
 )
-from mediator_desktop.ui.record_editor import attempt
-from mediator_desktop.ui.visit_dialog import (
+from mediator_desktop.ui.case.record_editor import attempt
+from mediator_desktop.ui.case.visit_dialog import (
     HINT_STYLE,
     OK_STYLE,
     VisitDialog,
     date_of,
 )
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     RowTableModel,
     WARNING_STYLE,
@@ -688,7 +688,7 @@ class FollowUpPanel(QWidget):
         if self.detail is None:
             return None
         from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.document_dialog import DocumentDialog
+        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
 
         dialog = DocumentDialog(self.services, style_from_settings(self.settings), self.detail.code, self,
                                 kind="follow-up-record")

@@ -32,7 +32,7 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.validation import validate_party
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     WARNING_STYLE,

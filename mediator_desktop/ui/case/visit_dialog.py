@@ -50,8 +50,8 @@ from mediator_desktop.services.followups import (
     VisitOutcome,
     VisitView,
 )
-from mediator_desktop.ui.case_table_model import RISK_COLOURS
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
+from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     ScrollingBody,
     add_row,

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.background import file_error_text, run_task, running_tasks, stop_tasks
-from mediator_desktop.ui.widgets import WARNING_STYLE, error_label, fit_to_screen, remember_size
+from mediator_desktop.ui.common.background import file_error_text, run_task, running_tasks, stop_tasks
+from mediator_desktop.ui.common.widgets import WARNING_STYLE, error_label, fit_to_screen, remember_size
 
 #: Documents rendered in a worker thread with a progress dialog (the others take well under a
 #: tenth of a second and are rendered at once).

@@ -29,8 +29,8 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
-from mediator_desktop.ui.today_view import WEEKDAYS, BoundaryElideDelegate, reminder_tooltip, urgency_brushes
-from mediator_desktop.ui.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
+from mediator_desktop.ui.agenda.today_view import WEEKDAYS, BoundaryElideDelegate, reminder_tooltip, urgency_brushes
+from mediator_desktop.ui.common.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
 
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")

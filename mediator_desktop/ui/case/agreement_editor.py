@@ -38,7 +38,7 @@ from mediator_desktop.services.agreements import (
     TermDraft,
 )
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     INVALID_STYLE,

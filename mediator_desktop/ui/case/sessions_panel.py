@@ -46,7 +46,7 @@ from mediator_desktop.services.sessions import (
     NoticeView,
     SessionView,
 )
-from mediator_desktop.ui.record_editor import (
+from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     NOTE_COLOURS,
     RecordEditor,
@@ -54,8 +54,8 @@ from mediator_desktop.ui.record_editor import (
     note_paper,
     show_message,
 )
-from mediator_desktop.ui.session_dialog import SessionDialog
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.agenda.session_dialog import SessionDialog
+from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     FlowLayout,
     add_row,

@@ -28,7 +28,7 @@ from mediator_desktop.domain import states
 from mediator_desktop.domain.checklist import ChecklistLine
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ConflictError, ServiceError
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     RowTableModel,
     leave_on_tab,
@@ -237,7 +237,7 @@ class ChecklistPanel(QWidget):
             return None
         from mediator_desktop.documents.catalog import CASE_FILE
         from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.document_dialog import DocumentDialog
+        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
 
         dialog = DocumentDialog(self.services, style_from_settings(), self.code,
                                 self, kind=CASE_FILE)

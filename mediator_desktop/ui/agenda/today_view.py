@@ -42,8 +42,8 @@ from mediator_desktop.domain.deadlines import Urgency
 from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import ICS_DAYS, Reminder
-from mediator_desktop.ui.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
-from mediator_desktop.ui.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
+from mediator_desktop.ui.common.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
+from mediator_desktop.ui.common.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 

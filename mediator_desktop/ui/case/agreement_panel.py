@@ -28,8 +28,8 @@ from mediator_desktop.domain.terms import parse_amount
 from mediator_desktop.domain.text import amount_figures, amount_text, chinese_date, clause_number
 from mediator_desktop.services.agreements import AgreementView, TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
-from mediator_desktop.ui.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     WARNING_STYLE,

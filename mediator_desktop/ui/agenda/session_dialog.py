@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import SessionKind
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import SessionDraft, SessionView
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     TimeEdit,
     add_row,

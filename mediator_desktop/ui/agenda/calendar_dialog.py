@@ -36,7 +36,7 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.domain.workdays import BUILTIN
 from mediator_desktop.services.calendar import EnteredDay, YearInfo
 from mediator_desktop.services.errors import ServiceError, ValidationError
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     INVALID_STYLE,
     RowTableModel,

@@ -25,8 +25,8 @@ from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
-from mediator_desktop.ui.party_dialog import PartyDialog
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.intake.party_dialog import PartyDialog
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     click_text_to_check,

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
-from mediator_desktop.ui.record_editor import adopt_private_drafts
-from mediator_desktop.ui.settings_dialog import OrganizationForm, error_label
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.case.record_editor import adopt_private_drafts
+from mediator_desktop.ui.settings.settings_dialog import OrganizationForm, error_label
+from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     add_row,

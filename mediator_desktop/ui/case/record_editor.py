@@ -44,8 +44,8 @@ from mediator_desktop.domain.enums import CaseStatus, NoteKind, SessionKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionView
-from mediator_desktop.ui.session_dialog import add_check_item, checked_data, fit_list
-from mediator_desktop.ui.widgets import (
+from mediator_desktop.ui.agenda.session_dialog import add_check_item, checked_data, fit_list
+from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     add_row,
     click_text_to_check,

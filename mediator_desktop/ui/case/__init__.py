@@ -1,0 +1,2 @@
+"""The case list and the case view with its panels (sessions and records, agreement, follow-ups,
+evidence, case-file checklist) and the editors and dialogs they open."""

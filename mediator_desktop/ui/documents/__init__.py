@@ -1,0 +1,1 @@
+"""Choosing, previewing, saving and printing a document."""

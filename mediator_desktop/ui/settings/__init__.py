@@ -1,0 +1,1 @@
+"""Settings (options pages, organisation, connection) and the first-run dialog."""
