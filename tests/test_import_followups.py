@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from mediator_desktop.services.dto import CaseQuery, PartyDraft
 from mediator_desktop.services.exchange import ExchangeError
-from mediator_desktop.ui import background
+from mediator_desktop.ui.common import background
 from mediator_desktop.ui.app import create_main_window
 
 SATISFACTION_REASON = "协议生效后1个月内的满意度回访"

@@ -147,7 +147,7 @@ def test_the_window_import_summary_lists_the_warnings(qtbot, qapp, services, sha
     that says so names both by JSON path."""
     from gui_helpers import start_gui
 
-    from mediator_desktop.ui import background
+    from mediator_desktop.ui.common import background
     from mediator_desktop.ui.app import create_main_window
 
     doc = json.loads(shared_samples.read_text(encoding="utf-8"))
