@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mediator_desktop import cli
+from mediator_desktop.services.exchange import ExchangeError
 
 
 def _import(db: Path, file: Path, *extra: str) -> int:
@@ -192,3 +193,127 @@ def test_huge_number_and_concluded_update_in_the_service(services, shared_sample
         services.exchange.import_document(big)
     codes = [p for p in err.value.problems if p.path == "$.cases[0].code"]
     assert len(codes) == 1 and "999999" in codes[0].message
+
+
+# -- an update keeps what the format does not carry, and holds a concluded case whole -------------
+
+def _concluded_setup(services, shared_samples: Path):  # type: ignore[no-untyped-def]
+    """The samples imported; on the case with an effective agreement a rights notice, a
+    performance record and a private note are recorded in the app."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from mediator_desktop.storage.models import Case
+
+    services.exchange.import_document(json.loads(shared_samples.read_text(encoding="utf-8")))
+    doc = services.exchange.export_document()
+    i, data = next((i, c) for i, c in enumerate(doc["cases"]) if (c.get("agreement") or {}).get("signed_on"))
+    with services.ctx.db.read() as s:
+        case_id = s.scalar(select(Case.id).where(Case.code == data["code"]))
+    detail = services.cases.get(case_id)
+    services.sessions.record_notice(detail.parties[0].id, date(2026, 11, 2), "written")
+    term = services.agreements.get(case_id).terms[0]
+    services.agreements.record_performance(term.id, date(2026, 11, 10), "performed", note="当面付清")
+    services.sessions.add_note(case_id, "private", "只给自己看的笔记")
+    return i, case_id
+
+
+def _kept_parts(services, case_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from mediator_desktop.storage.models import AgreementTerm, CaseNote, CaseParty, TermPerformance
+
+    with services.ctx.db.read() as s:
+        notices = list(s.scalars(select(CaseParty.notice_on).where(CaseParty.case_id == case_id)
+                                 .order_by(CaseParty.position)))
+        performed = s.scalar(select(func.count()).select_from(TermPerformance).join(AgreementTerm)
+                             .where(AgreementTerm.id == TermPerformance.term_id))
+        notes = s.scalar(select(func.count()).select_from(CaseNote).where(CaseNote.case_id == case_id))
+    return notices, performed, notes
+
+
+def _update_audits(services, case_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from mediator_desktop.storage.models import AuditEntry
+
+    with services.ctx.db.read() as s:
+        return [e.detail for e in s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "import-update", AuditEntry.entity_id == case_id))]
+
+
+def test_reimporting_an_unchanged_export_keeps_notices_performance_and_notes(services, shared_samples) -> None:
+    i, case_id = _concluded_setup(services, shared_samples)
+    before = _kept_parts(services, case_id)
+    assert before[0][0] is not None and before[1] == 1 and before[2] == 1
+    doc = services.exchange.export_document()
+    result = services.exchange.import_document(doc, update_existing=True)
+    assert doc["cases"][i]["code"] in result.updated
+    assert _kept_parts(services, case_id) == before
+    assert _update_audits(services, case_id) == []           # nothing changed, nothing recorded
+
+
+def test_a_concluded_case_keeps_status_parties_and_visits(services, shared_samples) -> None:
+    i, case_id = _concluded_setup(services, shared_samples)
+    doc = services.exchange.export_document()
+    original = json.dumps(doc["cases"][i], ensure_ascii=False, sort_keys=True)
+    case = doc["cases"][i]
+    case["status"] = "registered"
+    case["parties"][1]["name"] = "改了名字"
+    case["follow_ups"] = [{"party": 0, "due_on": "2026-12-01"}]
+    case.pop("judicial_confirmation", None)
+    with pytest.raises(ExchangeError) as err:
+        services.exchange.import_document(doc, update_existing=True)
+    paths = {p.path for p in err.value.problems}
+    assert f"$.cases[{i}].status" in paths
+    assert f"$.cases[{i}].parties[1].name" in paths
+    assert any(p.startswith(f"$.cases[{i}].follow_ups") for p in paths)
+    assert all("导入不能" in p.message for p in err.value.problems)
+    after = services.exchange.export_document()["cases"][i]
+    assert json.dumps(after, ensure_ascii=False, sort_keys=True) == original
+
+
+def test_an_update_changes_a_party_in_place_and_audits_the_field(services, shared_samples) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from mediator_desktop.storage.models import Case
+
+    services.exchange.import_document(json.loads(shared_samples.read_text(encoding="utf-8")))
+    doc = services.exchange.export_document()
+    i, data = next((i, c) for i, c in enumerate(doc["cases"]) if not c.get("agreement"))
+    with services.ctx.db.read() as s:
+        case_id = s.scalar(select(Case.id).where(Case.code == data["code"]))
+    party = services.cases.get(case_id).parties[0]
+    services.sessions.record_notice(party.id, date(2026, 11, 20), "oral")
+    old_phone = data["parties"][0].get("phone", "")
+    data["parties"][0]["phone"] = "13900001111"
+    services.exchange.import_document(doc, update_existing=True)
+    after = services.cases.get(case_id).parties[0]
+    assert after.id == party.id and after.phone == "13900001111"
+    assert _kept_parts(services, case_id)[0][0] == date(2026, 11, 20)   # the notice stayed
+    changes = [d["changes"] for d in _update_audits(services, case_id)]
+    assert ["parties[0].phone" in c for c in changes] == [True]
+    assert changes[0]["parties[0].phone"] == [old_phone, "13900001111"]
+
+
+def test_signed_records_hold_a_draft_agreement(services, shared_samples) -> None:
+    """Signed records beside a draft agreement: the file may not change the draft nor make it
+    effective (that goes through the window's checks)."""
+    from sqlalchemy import select
+
+    from mediator_desktop.storage.models import Agreement, Case
+
+    i, case_id = _concluded_setup(services, shared_samples)
+    doc = services.exchange.export_document()
+    with services.ctx.db.write() as s:                       # the agreement back to a draft
+        s.scalar(select(Agreement).where(Agreement.case_id == case_id)).signed_on = None
+        s.get(Case, case_id).status = "in_mediation"
+    doc = services.exchange.export_document()
+    doc["cases"][i]["agreement"]["signed_on"] = "2026-11-01"
+    with pytest.raises(ExchangeError) as err:
+        services.exchange.import_document(doc, update_existing=True)
+    assert f"$.cases[{i}].agreement.signed_on" in {p.path for p in err.value.problems}
+    assert services.agreements.get(case_id).signed_on is None

@@ -165,6 +165,31 @@ MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电�
 CORRECTABLE_AGREEMENT_FIELDS = ("number", "copies", "signed_on")
 #: Plain case fields an update audits old → new.
 AUDITED_FIELDS = ("received_on", "source", "title", "summary", "requests", "risk_level", "status", "recorder")
+#: The plain fields of a concluded case an update may still change (as in the window).
+EDITABLE_WHEN_CONCLUDED = ("received_on", "source", "title", "summary", "requests", "risk_level", "recorder")
+#: What an update never changes on a concluded case, with the word the refusal uses.
+HELD_WHEN_CONCLUDED = (("status", "案件状态"), ("parties", "当事人"), ("mediators", "调解员"),
+                       ("termination", "终止调解的记录"), ("follow_ups", "回访记录"))
+#: Party fields an update audits old → new.
+PARTY_AUDITED = ("role", "kind", "name", "gender", "ethnicity", "birth_date", "id_type", "id_number",
+                 "occupation", "phone", "address", "credit_code", "rep_name", "rep_title")
+
+
+def _audited_values(case: Case) -> dict[str, str]:
+    """What an update records old → new: the plain fields, each party's fields (by its
+    position), the agreement's number, copies and effective date, the judicial confirmation."""
+    values = {f: str(getattr(case, f)) for f in AUDITED_FIELDS}
+    for p in case.parties:
+        for f in PARTY_AUDITED:
+            values[f"parties[{p.position}].{f}"] = str(getattr(p, f) or "")
+    if case.agreement is not None:
+        for f in ("number", "copies", "signed_on"):
+            values[f"agreement.{f}"] = str(getattr(case.agreement, f) or "")
+    j = case.judicial_confirmation
+    if j is not None:
+        for f in ("court", "filed_on", "court_case_number", "result", "ruled_on"):
+            values[f"judicial_confirmation.{f}"] = str(getattr(j, f) or "")
+    return values
 
 
 def _code_number_problems(org: Organization, code: str, path: str) -> list[Problem]:
@@ -285,6 +310,7 @@ class ExchangeService:
             plans: list[tuple[dict[str, Any], list[PartyDraft], int | None]] = []
             warnings: list[str] = []
             keep: set[int] = set()  # concluded cases: signed records and agreement stay as they are
+            unchanged: set[int] = set()  # existing cases the file carries exactly as they are
             for i, data in enumerate(doc["cases"]):
                 step(progress, cancelled, i, total)
                 path = f"$.cases[{i}]"
@@ -311,6 +337,10 @@ class ExchangeService:
                     problems.append(Problem(
                         f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
                 if code and code in existing and update_existing:
+                    if not _first_difference(self._case_out(s.get(Case, existing[code]), False), data, path):  # type: ignore[arg-type]
+                        unchanged.add(existing[code])
+                        plans.append((data, drafts, existing[code]))
+                        continue
                     locked = self._concluded_problems(s, existing[code], data, path)
                     problems.extend(locked[0])
                     if locked[1]:
@@ -339,6 +369,10 @@ class ExchangeService:
             for k, ((data, drafts, case_id), number) in enumerate(zip(plans, numbers)):
                 step(progress, cancelled, len(plans) + k, total)
                 is_new = case_id is None
+                if case_id in unchanged:
+                    # Counted with the updated ones (it is up to date), but nothing is written or audited.
+                    updated.append(data["code"])
+                    continue
                 if is_new:
                     case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name)
                     self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
@@ -353,18 +387,20 @@ class ExchangeService:
                 else:
                     case = s.get(Case, case_id)  # type: ignore[assignment]
                     assert case is not None
-                    before = {f: str(getattr(case, f)) for f in AUDITED_FIELDS}
+                    before = _audited_values(case)
                     # One-to-one parts are replaced: delete the old rows before inserting.
-                    # A concluded case keeps its agreement (and so its performance records)
-                    # and its sessions; the check above made sure the file does not change them.
+                    # A concluded case keeps its agreement (and so its performance records),
+                    # its sessions, parties, visits and termination; the check above made sure
+                    # the file does not change them. The judicial confirmation is updated in place.
                     if case_id not in keep:
                         case.agreement = None
-                    case.termination = case.judicial_confirmation = None
+                        case.termination = None
                     s.flush()
                     self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now,
                                concluded=case_id in keep)
-                    changes = {f: [before[f], str(getattr(case, f))] for f in AUDITED_FIELDS
-                               if before[f] != str(getattr(case, f))}
+                    after = _audited_values(case)
+                    changes = {f: [before.get(f, ""), after.get(f, "")] for f in sorted(set(before) | set(after))
+                               if before.get(f, "") != after.get(f, "")}
                     if changes:
                         self.ctx.audit(s, "import-update", "case", case.id, changes=changes)
                 refresh_derived(case)
@@ -417,7 +453,25 @@ class ExchangeService:
                 problems.append(Problem(diff, "调解协议已生效，导入不能改动它（履行情况也据此记录）；"
                                               "请从文件中去掉这处改动后再导入"))
         performed = agreement is not None and any(t.performances for t in agreement.terms)
-        return problems, bool(signed or effective or performed)
+        concluded = bool(signed or effective or performed)
+        if concluded and not effective:
+            # A draft agreement beside signed records is changed in the window, where its checks run.
+            diff = _first_difference(out.get("agreement"), data.get("agreement"), f"{path}.agreement")
+            if diff:
+                problems.append(Problem(diff, "这件案件的笔录已签名，导入不能改动它的调解协议；"
+                                              "请在本机打开案件修改协议，或从文件中去掉这处改动"))
+        if concluded:
+            for key, label in HELD_WHEN_CONCLUDED:
+                if key == "follow_ups" and not data.get("follow_ups"):
+                    continue  # a file that does not list the visits keeps those on record
+                diff = _first_difference(out.get(key), data.get(key), f"{path}.{key}")
+                if diff:
+                    problems.append(Problem(diff, f"这件案件已有签名的笔录或生效的协议，导入不能改动{label}；"
+                                                  "请从文件中去掉这处改动后再导入"))
+            if out.get("judicial_confirmation") and not data.get("judicial_confirmation"):
+                problems.append(Problem(f"{path}.judicial_confirmation",
+                                        "这件案件已登记司法确认，导入不能删去它；请从文件中去掉这处改动后再导入"))
+        return problems, concluded
 
     @staticmethod
     def _plans_visits(data: dict[str, Any], is_new: bool) -> bool:
@@ -613,6 +667,21 @@ class ExchangeService:
     def _fill(self, s: Session, case: Case, data: dict[str, Any], dtype: DisputeType,
               drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime, *,
               concluded: bool = False) -> None:
+        if concluded:
+            # Signed records, the agreement, parties, mediators, visits and termination stay;
+            # the file matched them (apart from what the window also lets be corrected).
+            for name in EDITABLE_WHEN_CONCLUDED:
+                value = data.get(name, "")
+                setattr(case, name, date.fromisoformat(value) if name == "received_on" else
+                        list(value or []) if name == "requests" else value)
+            case.updated_at = now
+            given = data.get("agreement")
+            if given is not None and case.agreement is not None and case.agreement.signed_on is not None:
+                case.agreement.number = given.get("number") or case.agreement.number
+                case.agreement.copies = given.get("copies")
+                case.agreement.signed_on = _d(given.get("signed_on")) or case.agreement.signed_on
+            self._fill_confirmation(case, data)
+            return
         case.received_on = date.fromisoformat(data["received_on"])
         case.source = data["source"]
         case.dispute_type = dtype
@@ -636,22 +705,18 @@ class ExchangeService:
             rows.append(CaseMediator(mediator_id=mediator.id, mediator=mediator,
                                      role=m.get("role", "presiding"), position=k))
         case.mediators = rows
+        # A party already on the case is updated in place (matched by ID number, or by name
+        # without one), so what the format does not carry — the rights notice — stays with it.
+        rows: dict[str, list[CaseParty]] = {}
+        for row in case.parties if case.id is not None else []:
+            rows.setdefault(self._party_key(row.id_number, row.name), []).append(row)
         parties = []
         for j, draft in enumerate(drafts):
-            row = CaseParty()
+            same = rows.get(self._party_key(draft.id_number, draft.name))
+            row = same.pop(0) if same else CaseParty()
             apply_party(row, draft, j)
             parties.append(row)
         case.parties = parties
-        if concluded:
-            # Signed records and the effective agreement stay; the file matched them, apart
-            # from what the window also lets be corrected.
-            given = data.get("agreement")
-            if given is not None and case.agreement is not None:
-                case.agreement.number = given.get("number") or case.agreement.number
-                case.agreement.copies = given.get("copies")
-                case.agreement.signed_on = _d(given.get("signed_on")) or case.agreement.signed_on
-            self._fill_rest(case, data)
-            return
         case.sessions = [
             MediationSession(
                 position=k, kind=x.get("kind", "mediation"), starts_at=_dt(x["starts_at"]),
@@ -710,11 +775,19 @@ class ExchangeService:
 
     @staticmethod
     def _fill_confirmation(case: Case, data: dict[str, Any]) -> None:
+        """The file's judicial confirmation, updated in place: what the format does not carry
+        (whether enforcement was applied for) stays as recorded."""
         j = data.get("judicial_confirmation")
-        case.judicial_confirmation = None if j is None else JudicialConfirmation(
-            court=j.get("court", ""), filed_on=_d(j.get("filed_on")),
-            court_case_number=j.get("court_case_number", ""), result=j.get("result"),
-            ruled_on=_d(j.get("ruled_on")))
+        if j is None:
+            case.judicial_confirmation = None
+            return
+        row = case.judicial_confirmation or JudicialConfirmation()
+        row.court = j.get("court", "")
+        row.filed_on = _d(j.get("filed_on"))
+        row.court_case_number = j.get("court_case_number", "")
+        row.result = j.get("result")
+        row.ruled_on = _d(j.get("ruled_on"))
+        case.judicial_confirmation = row
 
     # -- export -------------------------------------------------------------------------------
 
