@@ -317,3 +317,22 @@ def test_signed_records_hold_a_draft_agreement(services, shared_samples) -> None
         services.exchange.import_document(doc, update_existing=True)
     assert f"$.cases[{i}].agreement.signed_on" in {p.path for p in err.value.problems}
     assert services.agreements.get(case_id).signed_on is None
+
+
+def test_five_thousand_digit_amount_with_a_point_gets_a_chinese_message(
+        tmp_path: Path, shared_samples: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = shared_samples.read_text(encoding="utf-8")
+    text = text.replace('"version": 1', '"version": ' + "9" * 5000 + ".5", 1)
+    file = tmp_path / "big.json"
+    file.write_text(text, encoding="utf-8")
+    assert _import(tmp_path / "room.sqlite3", file) == 3
+    err = capsys.readouterr().err
+    assert "数字" in err and "Infinity" not in err and "Traceback" not in err
+
+
+def test_case_number_zero_is_refused_as_out_of_range(tmp_path: Path, shared_samples: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    file = _with_code(shared_samples, tmp_path, "（2026）忙畔人调字第0号")
+    assert _import(tmp_path / "room.sqlite3", file) == 3
+    err = capsys.readouterr().err
+    assert "$.cases[0].code" in err and "1到999999之间" in err and "太大" not in err

@@ -626,6 +626,14 @@ def _parse_int(token: str) -> int:
     return int(token)
 
 
+def _parse_float(token: str) -> float:
+    """A decimal number in the file: as long as an integer may be (a 5,000-digit amount would
+    otherwise become Infinity and be reported as such)."""
+    if len(token.lstrip("-").replace(".", "").split("e")[0].split("E")[0]) > MAX_INT_DIGITS:
+        raise _TooManyDigits(token)
+    return float(token)
+
+
 def load_document(data: str | bytes | bytearray) -> tuple[object | None, list[Problem]]:
     """Parse UTF-8 JSON text (a UTF-8 BOM is allowed).
 
@@ -656,7 +664,7 @@ def load_document(data: str | bytes | bytearray) -> tuple[object | None, list[Pr
         return None, [Problem("$", "文件是空的，没有任何内容")]
     try:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant,
-                         parse_int=_parse_int)
+                         parse_int=_parse_int, parse_float=_parse_float)
     except _TooManyDigits as exc:
         where = _find_outside_strings(text, exc.token)
         prefix = "第{}行第{}列：".format(*_line_column(text, where)) if where is not None else ""

@@ -198,8 +198,9 @@ def _code_number_problems(org: Organization, code: str, path: str) -> list[Probl
 
     m = codes.code_regex(org.code_pattern, org.short_name).match(code.strip())
     if m and (len(m.group("N")) > codes.MAX_DIGITS or not 1 <= int(m.group("N")) <= codes.MAX_NUMBER):
-        return [Problem(path, f"案号中的序号太大（{m.group('N')[:12]}{'…' if len(m.group('N')) > 12 else ''}），"
-                              f"序号应在1到{codes.MAX_NUMBER}之间；请核对案号后再导入")]
+        shown = m.group("N")[:12] + ("…" if len(m.group("N")) > 12 else "")
+        return [Problem(path, f"案号中的序号（{shown}）不对：序号应在1到{codes.MAX_NUMBER}之间；"
+                              "请核对案号后再导入")]
     return []
 
 
