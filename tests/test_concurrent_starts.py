@@ -117,7 +117,7 @@ def test_an_import_behind_a_long_write_waits_and_says_so(sqlite_url: str, shared
         started = time.monotonic()
         (code, out, err), = together([["import", str(shared_samples), "--db", sqlite_url]], _isolated_home)
         assert code == 0, err
-        assert "正在等待另一处的写入完成……" in err
+        assert "另一台电脑（或另一个窗口）正在保存或导入，请稍候……" in err
         assert "新增2件" in out
         assert time.monotonic() - started >= BUSY_TIMEOUT_MS / 1000
     finally:
@@ -189,5 +189,43 @@ def test_the_window_says_it_waits(qtbot, qapp, sqlite_url: str, clock) -> None: 
         release.join()
         other.close()
         assert window.statusBar().currentMessage() == WAITING_MESSAGE
+    finally:
+        services.close()
+
+
+def test_a_write_in_a_background_task_says_it_waits_on_the_gui_thread(  # type: ignore[no-untyped-def]
+        qtbot, qapp, sqlite_url: str, clock) -> None:
+    """An import runs in a worker thread: its wait note reaches the status bar through a queued
+    signal (a widget touched from the worker would be a Qt thread warning, which fails the test)."""
+    from gui_helpers import start_gui
+
+    from mediator_desktop.services.app import Services
+    from mediator_desktop.services.context import Actor
+    from mediator_desktop.storage.db import WAITING_MESSAGE, Database
+    from mediator_desktop.ui.app import create_main_window
+    from mediator_desktop.ui.common.background import running_tasks, run_task
+
+    services = Services(Database(sqlite_url, busy_timeout_ms=200), Actor(name="测试员"))
+    services.ctx._clock = clock
+    services.dispute_types.ensure_defaults()
+    try:
+        settings = start_gui(qapp, services)
+        window = create_main_window(services, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None,
+                                check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        seen: list[str] = []
+        window.statusBar().messageChanged.connect(seen.append)
+        done: list[str] = []
+        run_task(window, lambda _r: services.cases.register(sample_draft()).code, title="导入", text="正在导入……",
+                 on_done=done.append)
+        qtbot.waitUntil(lambda: WAITING_MESSAGE in seen, timeout=5000)   # shown while the worker waits
+        other.execute("COMMIT")
+        other.close()
+        qtbot.waitUntil(lambda: bool(done) and not running_tasks(window), timeout=10_000)
+        assert done[0].startswith("（")
     finally:
         services.close()

@@ -81,7 +81,7 @@ DB_MESSAGES = {
 }
 
 #: Shown (status bar, command line) while a write waits for another writer to finish.
-WAITING_MESSAGE = "正在等待另一处的写入完成……"
+WAITING_MESSAGE = "另一台电脑（或另一个窗口）正在保存或导入，请稍候……"
 
 #: How long a write waits in all for another writer before it gives up (SQLite), in seconds.
 LOCK_WAIT_TOTAL_S = 120.0

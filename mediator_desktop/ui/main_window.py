@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,13 @@ def export_progress_text(done: int, total: int) -> str:
     return f"正在整理第{done + 1}件，共{total}件……"
 
 
+class WaitRelay(QObject):
+    """Carries the storage's "waiting for another writer" note to the GUI thread: a write may
+    wait inside a background task (an import), whose thread must not touch widgets."""
+
+    waiting = Signal(str)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
@@ -172,7 +179,9 @@ class MainWindow(QMainWindow):
         self.reminder_label = ReminderCountLabel()
         self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
-        services.notify_waits(self.show_waiting)
+        self.wait_relay = WaitRelay(self)
+        self.wait_relay.waiting.connect(self.show_waiting)   # queued when emitted from a worker
+        services.notify_waits(self.wait_relay.waiting.emit)
         # Where the data is: a long path must not widen the window past a 1366-pixel screen at
         # a large font (cut short there; the whole text is in the tooltip).
         self.db_label = QLabel(services.db.describe())
@@ -585,7 +594,7 @@ class MainWindow(QMainWindow):
         bar, painted at once (the wait holds up the event loop)."""
         bar = self.statusBar()
         bar.showMessage(message, 15_000)
-        bar.repaint()
+        bar.repaint()   # on the GUI thread the wait holds up the event loop: paint now
 
     def update_title(self) -> None:
         """The title bar names the organisation and who uses this PC; it ends with the
