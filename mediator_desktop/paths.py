@@ -36,30 +36,35 @@ def _owner_only(mode: int) -> int | None:
     return mode & 0o7700 if mode & 0o077 else None
 
 
+def _tighten(target: Path | int) -> None:
+    """Take the group's and others' permissions from a path or an open file descriptor
+    (POSIX only; one that is not ours, e.g. a folder the user pointed at, is left as it is)."""
+    if os.name != "posix":
+        return
+    try:
+        mode = (os.fstat(target) if isinstance(target, int) else target.stat()).st_mode & 0o7777
+        tighter = _owner_only(mode)
+        if tighter is not None:
+            if isinstance(target, int):
+                os.fchmod(target, tighter)
+            else:
+                os.chmod(target, tighter)
+    except OSError:
+        pass
+
+
 def private_dir(path: Path) -> Path:
     """Create ``path`` (with its parents) if missing and make it the user's alone (0700; an
     existing folder of an earlier version is tightened too). Returns ``path``."""
     path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        try:
-            tighter = _owner_only(path.stat().st_mode & 0o7777)
-            if tighter is not None:
-                os.chmod(path, tighter)
-        except OSError:     # not ours (a folder the user pointed at): leave it as it is
-            pass
+    _tighten(path)
     return path
 
 
 def private_file(path: Path) -> Path:
     """Make an existing file the user's alone (0600, or 0400 for one the user made read-only);
     a missing file is left missing."""
-    if os.name == "posix":
-        try:
-            tighter = _owner_only(path.stat().st_mode & 0o7777)
-            if tighter is not None:
-                os.chmod(path, tighter)
-        except OSError:
-            pass
+    _tighten(path)
     return path
 
 
@@ -67,13 +72,7 @@ def private_opener(path: str, flags: int) -> int:
     """An ``opener`` for :func:`open`: a new file is created 0600, and an existing one is made
     0600 too (``open(p, "w", opener=paths.private_opener)``)."""
     fd = os.open(path, flags, PRIVATE_FILE_MODE)
-    if os.name == "posix":
-        try:
-            tighter = _owner_only(os.fstat(fd).st_mode & 0o7777)
-            if tighter is not None:
-                os.fchmod(fd, tighter)
-        except OSError:
-            pass
+    _tighten(fd)
     return fd
 
 

@@ -99,7 +99,8 @@ def test_a_read_only_file_reads_and_refuses_writes(good_db: Path, shared_samples
 
 
 @pytest.mark.parametrize("url", ["postgresql://:@@x", "postgresql+psycopg://u@host:notaport/db",
-                                 "postgresql://u@host:99999/db", "postgresql://u@host/"])
+                                 "postgresql://u@host:99999/db", "postgresql://u@host/",
+                                 "postgresql+asyncpg://u@host/db", "postgresql://u@host:0/db"])
 def test_a_malformed_postgresql_url(url: str, _isolated_home: Path) -> None:
     r = run_cli("agenda", "--db", url, home=_isolated_home)
     refused(r, "数据库地址格式不正确")

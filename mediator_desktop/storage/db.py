@@ -177,8 +177,9 @@ def normalize_url(url: str | None) -> URL:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise StorageError(f"不支持的数据库类型：{parsed.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）")
     if parsed.get_backend_name() == "postgresql" and (
-        not parsed.database or not _HOST.fullmatch(parsed.host or "localhost")
-        or not 0 < (parsed.port or 5432) < 65536
+        parsed.drivername != "postgresql+psycopg"      # the only driver shipped (psycopg 3)
+        or not parsed.database or not _HOST.fullmatch(parsed.host or "localhost")
+        or not (parsed.port is None or 0 < parsed.port < 65536)
     ):
         raise bad
     return parsed
