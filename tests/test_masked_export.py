@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,7 +38,9 @@ ID_A, ID_B, ID_C = "530902197005040712", "530902198812090825", "6207021966010109
 PHONES = ["13908830001", "13908830002", "13993600003", "13993600004"]
 LEAKY = (f"申请人身份证{ID_A}，手机{PHONES[0]}；被申请人身份证号 530902 19881209 0825，"
          f"电话139-0883-0002，又139 9360 0003。座机0883-2100099，银行卡6222021234567890123。"
-         "依（2026）忙畔人调字第9号协议付3800.00元，2026-11-15 09:30 当面交付。")
+         "依（2026）忙畔人调字第9号协议付3800.00元，2026-11-15 09:30 当面交付。"
+         # typed with a Chinese input method: full-width digits; an ID in groups of four
+         "另一方手机１３９９３６００００４，身份证6207 0219 6601 0109 38。")
 UNTOUCHED = ("（2026）忙畔人调字第9号", "3800.00元", "2026-11-15 09:30")
 
 
@@ -173,7 +176,7 @@ def test_no_original_number_appears_anywhere_in_the_masked_file(exports: tuple[P
     # Digits only, whatever separators a number was typed with: no 7-digit run of any ID or
     # phone in the cases (the office's own phone, public, stands in full in "organization").
     cases = json.dumps(json.loads(raw)["cases"], ensure_ascii=False)
-    digits = re.sub(r"[ \-]", "", cases)
+    digits = re.sub(r"[ \-]", "", unicodedata.normalize("NFKC", cases))
     for n in numbers:
         plain = re.sub(r"[ \-]", "", n)
         if len(plain) >= 11:
@@ -236,6 +239,9 @@ def test_importing_a_masked_export_is_refused_with_the_reason(
     ("赔偿1000000元", "赔偿1000000元"),
     ("2026-11-15 09:30至20261115", "2026-11-15 09:30至20261115"),
     ("面积123.4567890123平方米", "面积123.4567890123平方米"),
+    ("手机１３８００００１２３４", "手机138****1234"),
+    ("身份证1101 0519 4912 3100 2X", "身份证11**************2X"),
+    ("2026-11-23 2026-11-24 2026-11-25", "2026-11-23 2026-11-24 2026-11-25"),
     ("", ""),
 ])
 def test_mask_text(text: str, expected: str) -> None:

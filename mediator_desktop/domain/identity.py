@@ -328,6 +328,13 @@ _TEXT_LONG_NUMBER = re.compile(
     _NO_DIGIT_BEFORE
     + r"(?:[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx]|[0-9]{17}[Xx]|[0-9]{15,})"
     + _NO_DIGIT_AFTER)
+#: An ID number typed in groups of four (1101 0119 9001 0112 34), one separator throughout.
+_TEXT_GROUPED_ID = re.compile(
+    _NO_DIGIT_BEFORE + r"[0-9]{4}(?P<sep>[ \-])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9][0-9Xx]"
+    + _NO_DIGIT_AFTER)
+#: Full-width digits, X, hyphen and space (typed with a Chinese input method) read as ASCII.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                             "Ｘ": "X", "ｘ": "x", "－": "-", "\u3000": " "})
 #: Mobile numbers, optionally +86, written whole or as 3-4-4 with spaces or hyphens.
 _TEXT_MOBILE = re.compile(
     _NO_DIGIT_BEFORE + r"(?:\+?86[ \-]?)?(1[3-9][0-9])[ \-]?([0-9]{4})[ \-]?([0-9]{4})"
@@ -347,6 +354,9 @@ def mask_text(text: str | None) -> str:
     """
     if not text:
         return text or ""
+    # Digits typed full-width (１３８…) are numbers all the same: they leave as ASCII digits.
+    text = text.translate(_FULL_WIDTH)
+    text = _TEXT_GROUPED_ID.sub(lambda m: share_id_number(re.sub(r"[ \-]", "", m.group())), text)
     text = _TEXT_LONG_NUMBER.sub(lambda m: share_id_number(re.sub(r"[ \-]", "", m.group())), text)
     text = _TEXT_MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _TEXT_LANDLINE.sub(
