@@ -157,6 +157,28 @@ def test_visits_performance_and_terms_before_0005_start_at_version_1(tmp_path: P
         db.dispose()
 
 
+def test_a_series_an_import_ran_out_is_mended_by_0005(tmp_path: Path) -> None:
+    """Before issue 17 an imported 第9223372036854775807号 set the series so high that the next
+    registration overflowed; 0005 lets the series continue after the highest number held."""
+    from conftest import make_services, sample_draft
+
+    target = tmp_path / "0004.sqlite3"
+    shutil.copy(SCHEMAS / "0004.sqlite3", target)
+    con = sqlite3.connect(target)
+    held = con.execute("SELECT max(code_n) FROM mediation_case").fetchone()[0]
+    con.execute("UPDATE case_sequence SET last_n = 9223372036854775807")
+    con.commit()
+    con.close()
+    services = make_services(f"sqlite:///{target}")
+    try:
+        with services.ctx.db.read() as s:
+            assert set(s.scalars(text("SELECT last_n FROM case_sequence"))) <= {held, 0}
+        code = services.cases.register(sample_draft()).code
+        assert code.endswith(f"第{held + 1}号"), code
+    finally:
+        services.close()
+
+
 def test_records_before_0003_stay_signed(tmp_path: Path) -> None:
     """Before 0003 a stored record was the signed record: after the upgrade it still is, so it
     stays in exports and the case file."""

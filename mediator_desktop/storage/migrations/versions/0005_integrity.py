@@ -8,6 +8,10 @@ Issue 17: follow-up visits (回访), performance records (履行情况) and the 
 status a performance record sets get a ``version`` checked on every UPDATE, like cases and
 records, so a second PC's stale save raises a conflict instead of silently overwriting the first.
 Existing rows start at version 1.
+
+It also mends a series an earlier import ran out (a code like 第9223372036854775807号 set
+``case_sequence.last_n`` so high that the next registration overflowed or looped): such a series
+continues after the highest number of the series held by a case, at most 999999.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ def upgrade() -> None:
     for table in _TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+    op.execute(
+        "UPDATE case_sequence SET last_n = COALESCE((SELECT MAX(c.code_n) FROM mediation_case c "
+        "WHERE c.organization_id = case_sequence.organization_id AND c.code_year = case_sequence.year "
+        "AND c.code_n <= 999999), 0) WHERE last_n > 999999"
+    )
 
 
 def downgrade() -> None:
