@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from mediator_desktop.services.agreements import AgreementService
 from mediator_desktop.services.calendar import CalendarService
@@ -54,6 +55,47 @@ class Services:
         """Today by the services' clock: the UI asks here, never the system, so that a date the
         dialog proposes is the date the service checks against (and tests can set it)."""
         return self.ctx.today()
+
+    def work_calendar(self) -> Any:
+        """The working-day calendar (holidays, 调休 and the entered arrangements) the services
+        count every deadline with: a date the UI proposes is counted the same way."""
+        return self.ctx.calendar()
+
+    @property
+    def can_administer(self) -> bool:
+        """Whether this user may change the organisation, mediators, code tables and holidays."""
+        return bool(getattr(self.ctx.actor, "can_administer", True))
+
+    @property
+    def follow_up_months(self) -> int:
+        """Within how many months of the agreement the satisfaction visit falls (setting)."""
+        return int(getattr(self.ctx, "follow_up_months", 1))
+
+    def describe_database(self) -> str:
+        """Where the data is, for the status bar and the settings (a path or a server, no password)."""
+        return self.db.describe()
+
+    @staticmethod
+    def check_connection(url: str | None) -> str | None:
+        """Try a database address without making anything: None when it answers, else the
+        Chinese sentence saying what is wrong (a mistyped path never becomes a new file)."""
+        from sqlalchemy import text
+
+        from mediator_desktop.errors import ServiceError as _ServiceError
+
+        try:
+            db = Database(url or None, create=not url)
+            try:
+                with db.read() as s:
+                    s.execute(text("SELECT 1"))
+            finally:
+                db.dispose()
+        except _ServiceError as exc:
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 — any driver error is reported, not raised
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            return f"连接失败：{exc.__class__.__name__}: {first}"
+        return None
 
     @property
     def database_id(self) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediator_desktop.errors import ServiceError
+# Opening a database: the UI catches these from here, never from storage.
+from mediator_desktop.storage.db import DatabaseMissingError, StorageError
 
-__all__ = ["ConflictError", "FieldProblem", "NotFoundError", "PermissionDenied", "ServiceError",
-           "TransitionError", "ValidationError"]
+__all__ = ["ConflictError", "DatabaseMissingError", "FieldProblem", "NotFoundError", "PermissionDenied",
+           "ServiceError", "StorageError", "TransitionError", "ValidationError"]
 
 
 @dataclass(frozen=True)

@@ -184,9 +184,9 @@ class MainWindow(QMainWindow):
         services.notify_waits(self.wait_relay.waiting.emit)
         # Where the data is: a long path must not widen the window past a 1366-pixel screen at
         # a large font (cut short there; the whole text is in the tooltip).
-        self.db_label = QLabel(services.db.describe())
+        self.db_label = QLabel(services.describe_database())
         self.db_label.setObjectName("databaseLabel")
-        self.db_label.setToolTip(services.db.describe())
+        self.db_label.setToolTip(services.describe_database())
         self.db_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.db_label.setMinimumWidth(self.db_label.fontMetrics().horizontalAdvance("本机数据库："))
         self.statusBar().addPermanentWidget(self.db_label, 1)

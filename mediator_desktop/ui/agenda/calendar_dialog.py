@@ -270,7 +270,7 @@ class CalendarDialog(QDialog):
         self._dirty = False
         self._year: int | None = None
         self._infos: dict[int, YearInfo] = {}
-        self.can_edit = bool(getattr(services.ctx.actor, "can_administer", True))
+        self.can_edit = services.can_administer
         dialog_layout = QVBoxLayout(self)
         body_widget = QWidget()
         lay = QVBoxLayout(body_widget)  # scrolls on a small screen; the buttons stay below it

@@ -489,7 +489,7 @@ class CaseView(QWidget):
             text += f"（已延长{len(d.extensions)}次：{d.extensions[-1].consent}）"
         self.fields["time_limit"].setText(text)
         today = self.services.today()
-        cal = self.services.ctx.calendar()
+        cal = self.services.work_calendar()
         lines: list[tuple[str, str]] = []   # (text, urgency)
         if d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value) and limit:
             u = urgency(limit.due, today, cal)
@@ -612,7 +612,7 @@ class CaseView(QWidget):
                     f"{chinese_date(d.received_on)}起算，经双方当事人同意可以延长）；\n"
                     "· 可以安排调查、调解，指定调解员后可以“开始调解”；\n"
                     "· 一方明确拒绝调解的，仍可标记“一方拒绝调解”。\n\n确定受理吗？")
-        months = getattr(self.services.ctx, "follow_up_months", 1)
+        months = self.services.follow_up_months
         lines = ["标记为“调解成功”后：",
                  "· 协议内容不能再修改（只能更正编号、份数和生效日期）；如需变更，请另行调解并签订补充协议；",
                  f"· 协议生效后已自动安排回访：每位当事人{months}个月内一次满意度回访，每个履行期限一次"

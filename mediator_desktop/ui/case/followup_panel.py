@@ -201,7 +201,7 @@ class RescheduleDialog(_SmallDialog):
         self.lay.insertWidget(0, text_label(f"回访{visit.party_name}（{visit.kind_label}），原定"
                                          f"{visit.due.text() if visit.due else '未定'}。"))
         start = max(visit.due.due if visit.due else today, today)
-        proposed = services.ctx.calendar().add_working_days(start, 1).due
+        proposed = services.work_calendar().add_working_days(start, 1).due
         self.new_due = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "new_due", "新的回访日期(&D)：", self.new_due)
         self.reason = QLineEdit()
@@ -228,7 +228,7 @@ class NotReachedDialog(_SmallDialog):
         fill_enum_combo(self.method, VisitMethod)
         set_combo_value(self.method, VisitMethod.PHONE.value)
         add_row(self.form, self.errors, "method", "联系方式(&M)：", self.method)
-        retry = services.ctx.calendar().add_working_days(today, 1).due
+        retry = services.work_calendar().add_working_days(today, 1).due
         self.retry_on = date_edit(retry, minimum=today)
         add_row(self.form, self.errors, "retry_on", "再次回访日期(&N)：", self.retry_on)
         self.note = QLineEdit()
@@ -255,7 +255,7 @@ class AddVisitDialog(_SmallDialog):
         for position, name in parties:
             self.party.addItem(name, position)
         add_row(self.form, self.errors, "party", "回访对象(&P)：", self.party)
-        proposed = services.ctx.calendar().add_working_days(today, 1).due
+        proposed = services.work_calendar().add_working_days(today, 1).due
         self.due_on = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "due_on", "回访日期(&D)：", self.due_on)
         self.kind = QComboBox()
@@ -447,7 +447,7 @@ class FollowUpPanel(QWidget):
             self.message.setText(str(exc))
             self.message.show()
         self.today = self.services.today()
-        self.calendar = self.services.ctx.calendar()
+        self.calendar = self.services.work_calendar()
         self._render_window()
         self._render_confirmation(force=new_case)
         self._render_visits()

@@ -144,7 +144,7 @@ def adopt_legacy_journals(services) -> int:  # type: ignore[no-untyped-def]
     moved = 0
     for path in sorted(paths.autosave_dir().glob("session-*.json")):
         data = read_journal(path)
-        if (not data or data.get("database") != services.db.describe()
+        if (not data or data.get("database") != services.describe_database()
                 or not isinstance(data.get("session_id"), int)):
             continue
         target = journal_path(services.database_id, int(data["session_id"]))
@@ -744,7 +744,7 @@ class RecordEditor(QDialog):
     def _write(self, record: dict[str, Any] | None, caucus: dict[str, Any] | None,
                private: dict[str, dict[str, Any]]) -> bool:
         data = {
-            "format": JOURNAL_FORMAT, "database": self.services.db.describe(),
+            "format": JOURNAL_FORMAT, "database": self.services.describe_database(),
             "database_id": self.services.database_id,
             "session_id": self.view.id, "case_code": self.view.case_code,
             "base_version": self.view.version, "saved_at": datetime.now().isoformat(timespec="seconds"),

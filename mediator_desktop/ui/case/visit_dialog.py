@@ -352,7 +352,7 @@ class VisitDialog(QDialog):
         ul.addWidget(text_label("督促义务人按协议履行，并约定再次回访，核实是否履行。"))
         uf = QFormLayout()
         self.urge_errors = FieldErrors()
-        cal = self.services.ctx.calendar()
+        cal = self.services.work_calendar()
         proposed = cal.add_working_days(self.today, URGE_WORKING_DAYS)
         self.next_on = date_edit(proposed.due, minimum=self.today)
         add_row(uf, self.urge_errors, "next_on", "再次回访日期(&N)：", self.next_on)

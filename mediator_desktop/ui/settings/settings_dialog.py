@@ -752,7 +752,7 @@ class SettingsDialog(QDialog):
     def _database_tab(self) -> None:
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("当前数据：", QLabel(self.services.db.describe()))
+        form.addRow("当前数据：", QLabel(self.services.describe_database()))
         self.db_url = QLineEdit(self.settings.get(opts.DATABASE_URL))
         self.db_url.setPlaceholderText("多台电脑共用时填写，如 postgresql://mediator@192.168.1.10/mediation")
         form.addRow("共用数据库地址：", self.db_url)
@@ -771,22 +771,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(page, "数据库")
 
     def test_connection(self) -> None:
-        from sqlalchemy import text
-
-        from mediator_desktop.storage.db import Database, StorageError
-
-        url = self.db_url.text().strip()
-        try:
-            db = Database(url or None, create=not url)  # testing never makes a file at a mistyped path
-            with db.read() as s:
-                s.execute(text("SELECT 1"))
-            db.dispose()
-        except StorageError as exc:
-            self._db_result(str(exc), ok=False)
-        except Exception as exc:  # noqa: BLE001 — any driver error is reported, not raised
-            self._db_result(f"连接失败：{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", ok=False)
-        else:
-            self._db_result("连接成功。", ok=True)
+        problem = self.services.check_connection(self.db_url.text().strip() or None)
+        self._db_result(problem or "连接成功。", ok=problem is None)
 
     def save_database(self) -> None:
         self.settings.set(opts.DATABASE_URL, self.db_url.text().strip())
