@@ -430,3 +430,25 @@ def test_a_studio_logo_is_chosen_checked_and_printed(qtbot, gui, tmp_path) -> No
 
     furniture = forms._furniture(header, "（2026）测试第1号")
     assert furniture.logo == png.getvalue() and furniture.header_left == header.name
+
+
+def test_settings_test_connection_button_reports_and_never_creates_a_file(qtbot, gui, tmp_path) -> None:
+    """设置 → 数据库 → 测试连接: a mistyped path is reported (and no file or folder appears), a
+    malformed server address too, and the database in use answers 连接成功."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    services, settings = gui
+    dialog = SettingsDialog(services, settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "测试连接")
+    mistyped = tmp_path / "新文件夹" / "调解.sqlite3"
+    for typed, expected in ((str(mistyped), "找不到数据库文件"),
+                            ("postgresql://u@host:0/db", "数据库地址格式不正确"),
+                            ("", "连接成功")):
+        dialog.db_url.setText(typed)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert expected in dialog.db_message.text(), (typed, dialog.db_message.text())
+        assert dialog.db_url.text() == typed             # what was typed stays
+    assert not mistyped.parent.exists()
