@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.calendar import EnteredDay
 from mediator_desktop.services.context import Actor
+from mediator_desktop.domain.workdays import builtin_arrangement
 from mediator_desktop.ui.agenda.calendar_dialog import (
     BuiltinModel,
     CalendarDialog,
     EnteredDaysModel,
-    builtin_arrangement,
 )
 from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
 

@@ -96,3 +96,17 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
 
 __all__ = ["age", "amount_figures", "amount_text", "amount_upper", "blank_date", "chinese_date", "clause_number",
            "ordinal_list", "shorten"]
+
+
+#: The weekday characters, Monday first (星期一 … 星期日, 周一 … 周日).
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def weekday_text(day: date, prefix: str = "星期") -> str:
+    """``星期五`` (or ``周五`` with ``prefix="周"``)."""
+    return prefix + WEEKDAY_NAMES[day.weekday()]
+
+
+def day_text(day: date) -> str:
+    """``2027年2月5日 星期五``."""
+    return f"{chinese_date(day)} {weekday_text(day)}"

@@ -161,3 +161,62 @@ def as_calendar(cal: WorkCalendar | Mapping[date, bool] | None) -> WorkCalendar:
     if isinstance(cal, WorkCalendar):
         return cal
     return WorkCalendar(days=dict(cal))
+
+
+# -- the arrangement the library knows, as the calendar dialog shows it -------------------------
+
+#: chinese-calendar's names (English) in full Chinese (the library says 清明, 端午, 中秋).
+HOLIDAY_LABELS = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+}
+
+
+def _library_label(name: str) -> str:
+    try:
+        return str(chinese_calendar.Holiday(name).chinese)
+    except ValueError:
+        return str(name)
+
+
+def _short(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _runs(days: list[date]) -> list[list[date]]:
+    runs: list[list[date]] = []
+    for d in sorted(days):
+        if runs and d - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+def builtin_arrangement(year: int) -> list[tuple[str, str, str]]:
+    """The arrangement chinese-calendar holds for ``year``: (holiday, rest days, make-up days),
+    e.g. ``("国庆节", "10月1日至10月7日（7天）", "9月20日（星期日）、10月10日（星期六）")``."""
+    from mediator_desktop.domain.text import weekday_text  # only here: text loads cn2an
+
+    by_name: dict[str, tuple[list[date], list[date]]] = {}
+    day = date(year, 1, 1)
+    while day.year == year:
+        try:
+            rest, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            return []
+        if name:
+            label = HOLIDAY_LABELS.get(name) or _library_label(name)
+            entry = by_name.setdefault(label, ([], []))
+            entry[0 if rest else 1].append(day)
+        day += timedelta(days=1)
+    rows = []
+    # In calendar order of the holidays themselves (a make-up day may come weeks before).
+    ordered = sorted(by_name.items(), key=lambda item: min(item[1][0] or item[1][1]))
+    for label, (rest_days, work_days) in ordered:
+        rest_text = "、".join(_short(r[0]) if len(r) == 1 else f"{_short(r[0])}至{_short(r[-1])}（{len(r)}天）"
+                             for r in _runs(rest_days))
+        work_text = "、".join(f"{_short(d)}（{weekday_text(d)}）" for d in work_days) or "—"
+        rows.append((label, rest_text, work_text))
+    return rows

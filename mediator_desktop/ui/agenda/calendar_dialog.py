@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-import chinese_calendar
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -32,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.domain.text import chinese_date
-from mediator_desktop.domain.workdays import BUILTIN
+from mediator_desktop.domain.text import day_text
+from mediator_desktop.domain.workdays import BUILTIN, builtin_arrangement
 from mediator_desktop.services.calendar import EnteredDay, YearInfo
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
@@ -51,7 +50,6 @@ from mediator_desktop.ui.common.widgets import (
     section_label,
 )
 
-WEEKDAYS = "一二三四五六日"
 #: The names offered for a holiday (the name may also be typed).
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "中秋节、国庆节")
 #: A typo guard: no statutory holiday run is longer than this.
@@ -62,70 +60,6 @@ EXPLANATION = (
     "通知公布后，请在这里录入该年的放假日期和调休上班日，录完后勾选“该年度安排已完整录入”并保存。")
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
 MAKEUP_COLOUR = QColor("#0d47a1")
-
-
-#: chinese-calendar's names (English) in full Chinese (the library says 清明, 端午, 中秋).
-HOLIDAY_LABELS = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
-    "National Day": "国庆节",
-}
-
-
-def _library_label(name: str) -> str:
-    try:
-        return str(chinese_calendar.Holiday(name).chinese)
-    except ValueError:
-        return str(name)
-
-
-def weekday_text(day: date) -> str:
-    return "星期" + WEEKDAYS[day.weekday()]
-
-
-def day_text(day: date) -> str:
-    """``2027年2月5日 星期五``."""
-    return f"{chinese_date(day)} {weekday_text(day)}"
-
-
-def _short(day: date) -> str:
-    return f"{day.month}月{day.day}日"
-
-
-def _runs(days: list[date]) -> list[list[date]]:
-    runs: list[list[date]] = []
-    for d in sorted(days):
-        if runs and d - runs[-1][-1] == timedelta(days=1):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    return runs
-
-
-def builtin_arrangement(year: int) -> list[tuple[str, str, str]]:
-    """The arrangement chinese-calendar holds for ``year``: (holiday, rest days, make-up days),
-    e.g. ``("国庆节", "10月1日至10月7日（7天）", "9月20日（星期日）、10月10日（星期六）")``."""
-    by_name: dict[str, tuple[list[date], list[date]]] = {}
-    day = date(year, 1, 1)
-    while day.year == year:
-        try:
-            rest, name = chinese_calendar.get_holiday_detail(day)
-        except NotImplementedError:
-            return []
-        if name:
-            label = HOLIDAY_LABELS.get(name) or _library_label(name)
-            entry = by_name.setdefault(label, ([], []))
-            entry[0 if rest else 1].append(day)
-        day += timedelta(days=1)
-    rows = []
-    # In calendar order of the holidays themselves (a make-up day may come weeks before).
-    ordered = sorted(by_name.items(), key=lambda item: min(item[1][0] or item[1][1]))
-    for label, (rest_days, work_days) in ordered:
-        rest_text = "、".join(_short(r[0]) if len(r) == 1 else f"{_short(r[0])}至{_short(r[-1])}（{len(r)}天）"
-                             for r in _runs(rest_days))
-        work_text = "、".join(f"{_short(d)}（{weekday_text(d)}）" for d in work_days) or "—"
-        rows.append((label, rest_text, work_text))
-    return rows
 
 
 class BuiltinModel(RowTableModel):
@@ -545,5 +479,4 @@ class CalendarDialog(QDialog):
         self.discard_box = confirm_discard(self, "录入的节假日安排还没有保存，确定要关闭吗？", discard)
 
 
-__all__ = ["CalendarDialog", "EnteredDaysModel", "BuiltinModel", "HolidayRangeDialog", "MakeUpDayDialog",
-           "builtin_arrangement"]
+__all__ = ["CalendarDialog", "EnteredDaysModel", "BuiltinModel", "HolidayRangeDialog", "MakeUpDayDialog"]

@@ -39,13 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_desktop.domain.deadlines import Urgency
-from mediator_desktop.domain.text import chinese_date, shorten
+from mediator_desktop.domain.text import WEEKDAY_NAMES, chinese_date, shorten
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import ICS_DAYS, Reminder
 from mediator_desktop.ui.common.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
 from mediator_desktop.ui.common.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS = tuple("周" + c for c in WEEKDAY_NAMES)   # 周一 … 周日
 
 #: Pale backgrounds with dark text (readable for old eyes, and in print): urgency → (bg, fg).
 URGENCY_COLOURS: dict[str, tuple[str, str]] = {
