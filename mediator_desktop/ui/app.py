@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
@@ -11,6 +12,9 @@ from mediator_desktop import APP_NAME, APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.services.context import Actor
 from mediator_desktop.ui.common.fonts import register_app_fonts
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 
 def apply_font_size(points: int, app: QApplication | None = None) -> None:
@@ -51,7 +55,7 @@ def init_application(app: QApplication, settings: opts.Settings) -> str:
     return family
 
 
-def create_main_window(services, settings: opts.Settings):  # type: ignore[no-untyped-def]
+def create_main_window(services: Services, settings: opts.Settings):  # type: ignore[no-untyped-def]
     from mediator_desktop.ui.main_window import MainWindow
 
     window = MainWindow(services, settings)

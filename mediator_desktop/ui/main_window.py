@@ -3,6 +3,8 @@ reminder counts in the status bar, the today view (今日提醒) at start and th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import time
 from pathlib import Path
@@ -61,6 +63,9 @@ from mediator_desktop.ui.common.widgets import (
     screen_area,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 SEARCH_DELAY_MS = 150
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
 COUNT_CAP = 1000
@@ -100,7 +105,7 @@ class WaitRelay(QObject):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
         self.services = services
         self.settings = settings

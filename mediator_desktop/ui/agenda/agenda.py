@@ -8,7 +8,7 @@ as in the today view (red overdue, orange within 3 working days, yellow within 7
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -31,6 +31,9 @@ from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
 from mediator_desktop.ui.agenda.today_view import WEEKDAYS, BoundaryElideDelegate, reminder_tooltip, urgency_brushes
 from mediator_desktop.ui.common.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 CLASH_BACKGROUND = QColor("#ffcf99")
 CLASH_FOREGROUND = QColor("#7a2e00")
@@ -237,7 +240,7 @@ class AgendaView(QWidget):
 
     open_case = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         close_on_escape(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
@@ -49,6 +49,9 @@ from mediator_desktop.ui.common.widgets import (
     scrolling_body,
     section_label,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 #: The names offered for a holiday (the name may also be typed).
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "中秋节、国庆节")
@@ -197,7 +200,7 @@ class CalendarDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("节假日安排")

@@ -4,6 +4,8 @@ the time as soon as it happens; saving anyway needs the box "仍然安排" ticke
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
@@ -43,6 +45,9 @@ from mediator_desktop.ui.common.widgets import (
     tab_moves_on,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 #: How a clash is shown: orange, boxed, impossible to overlook.
 CLASH_STYLE = ("color: #8a3b00; background: #fff0dc; border: 2px solid #e65100; border-radius: 4px;"
                " padding: 6px; font-weight: bold;")
@@ -77,7 +82,7 @@ class SessionDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services, case_id: int, session: SessionView | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, session: SessionView | None = None,  # type: ignore[no-untyped-def]
                  rooms: Sequence[str] = (), parent: QWidget | None = None, kind: str = "mediation") -> None:
         super().__init__(parent)
         self.services, self.case_id, self.session = services, case_id, session

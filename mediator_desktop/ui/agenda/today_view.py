@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -44,6 +44,9 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import ICS_DAYS, Reminder
 from mediator_desktop.ui.common.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
 from mediator_desktop.ui.common.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 WEEKDAYS = tuple("周" + c for c in WEEKDAY_NAMES)   # 周一 … 周日
 
@@ -214,7 +217,7 @@ def ics_progress_text(done: int, total: int) -> str:
     return f"正在写入第{done + 1}项，共{total}项……"
 
 
-def export_ics_to(services, parent: QWidget, path: str) -> BackgroundTask:  # type: ignore[no-untyped-def]
+def export_ics_to(services: Services, parent: QWidget, path: str) -> BackgroundTask:  # type: ignore[no-untyped-def]
     """Write the export to ``path`` in the background (a progress dialog; 取消 leaves no file)
     and say how it went in a box kept on ``parent.message_box``; returns the task."""
     def done(n: int) -> None:
@@ -290,7 +293,7 @@ class TodayView(QWidget):
 
     open_case = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None, *, items=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *, items=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("今日提醒")

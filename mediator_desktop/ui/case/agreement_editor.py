@@ -9,6 +9,7 @@ everything typed and shows the Chinese message next to the field.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -58,6 +59,9 @@ from mediator_desktop.ui.common.widgets import (
     tab_chain,
     tab_moves_on,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 OK_STYLE = "color: #1b5e20;"
 AMOUNT_FORMAT = "金额请只写数字，如 12000 或 12000.50"
@@ -439,7 +443,7 @@ class AgreementEditor(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services, case_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.case_id = case_id

@@ -4,6 +4,8 @@ the committee supervises performance)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -44,6 +46,9 @@ from mediator_desktop.ui.common.widgets import (
     text_label,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 #: Colour of each performance status in the panel.
 STATUS_STYLES = {
     TermStatus.PENDING.value: "",
@@ -65,7 +70,7 @@ class PerformanceDialog(QDialog):
 
     recorded = Signal(object)
 
-    def __init__(self, services, view: AgreementView, term_id: int | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, view: AgreementView, term_id: int | None = None,  # type: ignore[no-untyped-def]
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -258,7 +263,7 @@ class AgreementPanel(QWidget):
 
     changed = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.case_id: int | None = None

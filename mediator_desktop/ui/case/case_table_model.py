@@ -3,12 +3,17 @@ so a list of 100,000 cases opens and scrolls as fast as one of 100."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseQuery, CaseRow
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 PAGE = 200
 RISK_COLOURS = {"none": None, "yellow": "#f9a825", "orange": "#ef6c00", "red": "#c62828"}
@@ -29,7 +34,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, services, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.query = CaseQuery()

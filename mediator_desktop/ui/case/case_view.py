@@ -5,6 +5,8 @@ the mediation time limit (调解期限) with its extensions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -64,6 +66,9 @@ from mediator_desktop.ui.common.widgets import (
     section_label,
     tab_moves_on,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 
 class ReasonDialog(QDialog):
@@ -183,7 +188,7 @@ class CaseView(QWidget):
     edit_requested = Signal(int)
     documents_requested = Signal(str)
 
-    def __init__(self, services, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
                  rooms: list[str] | None = None, autosave_seconds: int = 2) -> None:
         super().__init__(parent)
         self.services = services

@@ -9,7 +9,7 @@ items) is shown as it is.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -35,6 +35,9 @@ from mediator_desktop.ui.common.widgets import (
     scale_font,
     scrolling_panel,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 MISSING_COLOUR = QColor("#b00020")
 MISSING_BACKGROUND = QColor("#fde7ea")
@@ -98,7 +101,7 @@ class ChecklistPanel(QWidget):
     changed = Signal(int)
     add_requested = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.case_id: int | None = None

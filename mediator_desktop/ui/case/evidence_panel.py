@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import (
     QBuffer,
@@ -55,6 +55,9 @@ from mediator_desktop.ui.common.widgets import (
     ok_cancel,
     scrolling_panel,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 INFO_STYLE = "color: #1b5e20;"
 HINT = (f"身份证复印件、证据照片、收条、签字后的扫描件等，都可以添加到这里，随卷宗一起保存和打印。"
@@ -223,7 +226,7 @@ class EvidencePanel(QWidget):
 
     changed = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None,  # type: ignore[no-untyped-def]
                  opener: Callable[[Path], bool] | None = None) -> None:
         super().__init__(parent)
         self.services = services

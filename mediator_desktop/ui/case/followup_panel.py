@@ -6,7 +6,7 @@ the visit form, each with its history."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -67,6 +67,9 @@ from mediator_desktop.ui.common.widgets import (
     set_combo_value,
     text_label,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 RED = "#b00020"
 ORANGE = "#a35200"
@@ -194,7 +197,7 @@ class _SmallDialog(QDialog):
 class RescheduleDialog(_SmallDialog):
     """改期: a new date for a visit not made yet, and why."""
 
-    def __init__(self, services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(f"回访改期 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
@@ -217,7 +220,7 @@ class RescheduleDialog(_SmallDialog):
 class NotReachedDialog(_SmallDialog):
     """未联系上: when and how the party was tried, and when to try again."""
 
-    def __init__(self, services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(f"未联系上 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
@@ -245,7 +248,7 @@ class NotReachedDialog(_SmallDialog):
 class AddVisitDialog(_SmallDialog):
     """新增回访: a visit the mediator plans by hand."""
 
-    def __init__(self, services, case_id: int, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
                  parent: QWidget | None = None) -> None:
         super().__init__("新增回访", parent)
         self.services, self.case_id = services, case_id
@@ -275,7 +278,7 @@ class AddVisitDialog(_SmallDialog):
 class CancelVisitDialog(_SmallDialog):
     """取消回访: a visit not made yet that is not needed (planned twice, no longer wanted)."""
 
-    def __init__(self, services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__("取消回访", parent)
         self.services, self.visit = services, visit
         when = chinese_date(visit.due.due) if visit.due else "未定"
@@ -302,7 +305,7 @@ class FollowUpPanel(QWidget):
     changed = Signal(int)
     close_requested = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None, *, settings=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services, self.settings = services, settings
         self.case_id: int | None = None

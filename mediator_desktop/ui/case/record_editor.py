@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -58,6 +58,9 @@ from mediator_desktop.ui.common.widgets import (
     scrolling_body,
     tab_moves_on,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +140,7 @@ def journal_path(database_id: str, session_id: int) -> Path:
     return journals_dir(database_id) / f"session-{session_id}.json"
 
 
-def adopt_legacy_journals(services) -> int:  # type: ignore[no-untyped-def]
+def adopt_legacy_journals(services: Services) -> int:  # type: ignore[no-untyped-def]
     """Move the journals an earlier version kept directly in the autosave folder (named by
     session only, marked with the database's description) into this database's folder;
     returns how many moved. One already in the folder wins (it is newer)."""
@@ -217,7 +220,7 @@ def _of_database(data: dict[str, Any], database_id: str) -> bool:
     return data.get("database_id", database_id) == database_id
 
 
-def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
+def pending_journals(services: Services) -> list[int]:  # type: ignore[no-untyped-def]
     """Ids of the sessions of this database whose record editor left unsaved text behind for
     the acting user (for offering, at start-up, to open them again)."""
     found = []
@@ -236,7 +239,7 @@ def pending_journals(services) -> list[int]:  # type: ignore[no-untyped-def]
     return found
 
 
-def adopt_private_drafts(services, old_author: str, new_author: str) -> int:  # type: ignore[no-untyped-def]
+def adopt_private_drafts(services: Services, old_author: str, new_author: str) -> int:  # type: ignore[no-untyped-def]
     """Move the unsaved private drafts kept under ``old_author`` in this database's journals to
     ``new_author`` (the PC's user has just been named); returns how many journals changed."""
     changed = 0
@@ -269,7 +272,7 @@ class NotesPane(QFrame):
     changed = Signal()          # a note was written to the database
     edited = Signal()           # the text on screen changed
 
-    def __init__(self, services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
                  session_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.session_id = services, case_id, kind, session_id
@@ -472,7 +475,7 @@ class RecordEditor(QDialog):
     changed = Signal(int)
     saved = Signal(object)
 
-    def __init__(self, services, session_id: int, autosave_seconds: int = 2,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, session_id: int, autosave_seconds: int = 2,  # type: ignore[no-untyped-def]
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)

@@ -4,6 +4,8 @@ into the case file and look different from the record everywhere."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -69,6 +71,9 @@ from mediator_desktop.ui.common.widgets import (
     tab_moves_on,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 CANCELLED_COLOUR = QColor("#8a8a8a")
 SIGNED_COLOUR = QColor("#1b6e20")
 MISSING_COLOUR = QColor("#b00020")
@@ -79,7 +84,7 @@ class NoticeDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services, notice: NoticeView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, notice: NoticeView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services, self.notice = services, notice
         self.setWindowTitle(f"记录权利义务告知 — {notice.name}")
@@ -133,7 +138,7 @@ class NoteDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
                  note: NoteView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.note = services, case_id, kind, note
@@ -203,7 +208,7 @@ class SessionsPanel(QWidget):
 
     changed = Signal(int)
 
-    def __init__(self, services, rooms: Sequence[str], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, rooms: Sequence[str], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
                  autosave_seconds: int = 2) -> None:
         super().__init__(parent)
         self.services, self.rooms, self.autosave_seconds = services, list(rooms), autosave_seconds

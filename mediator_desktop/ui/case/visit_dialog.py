@@ -10,6 +10,8 @@ button per step offered (督促履行, 建议申请司法确认, 提高风险等
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -68,6 +70,9 @@ from mediator_desktop.ui.common.widgets import (
     text_label,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 OK_STYLE = "color: #1b6e20; font-weight: bold;"
 HINT_STYLE = "color: #555555;"
 #: Working days after a visit at which the visit after urging performance (督促履行) is proposed.
@@ -113,7 +118,7 @@ class VisitDialog(QDialog):
     changed = Signal(int)
     close_requested = Signal(int)
 
-    def __init__(self, services, visit_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         visit: VisitView = services.followups.get(visit_id)

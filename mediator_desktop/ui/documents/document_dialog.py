@@ -6,6 +6,8 @@ The dialog only shows and asks: the document is built and rendered by
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
@@ -31,6 +33,9 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.ui.common.background import file_error_text, run_task, running_tasks, stop_tasks
 from mediator_desktop.ui.common.widgets import WARNING_STYLE, error_label, fit_to_screen, remember_size
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 #: Documents rendered in a worker thread with a progress dialog (the others take well under a
 #: tenth of a second and are rendered at once).
 BACKGROUND_KINDS = frozenset({"case-file"})
@@ -51,7 +56,7 @@ PRINT_DPI = 300
 class DocumentDialog(QDialog):
     """Preview, print and save the documents of one case."""
 
-    def __init__(self, services, style: DocumentStyle, code: str,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, style: DocumentStyle, code: str,  # type: ignore[no-untyped-def]
                  parent: QWidget | None = None, kind: str = "agreement") -> None:
         super().__init__(parent)
         self.services, self.style, self.code = services, style, code

@@ -3,6 +3,8 @@ behaviour. Nothing typed is lost on an error: problems show next to their fields
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -40,13 +42,16 @@ from mediator_desktop.ui.common.widgets import (
     tab_moves_on,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c62828"}
 
 
 class KnownPartyPicker(QDialog):
     """Search parties of earlier cases as the user types; pick one to copy it."""
 
-    def __init__(self, services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("从以往案件选取当事人")
@@ -86,7 +91,7 @@ class IntakeDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, services, parent: QWidget | None = None, case_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, case_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.case_id = case_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,6 +48,9 @@ from mediator_desktop.ui.common.widgets import (
     set_combo_value,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 ETHNIC_GROUPS = (
     "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "
     "傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 "
@@ -57,7 +62,7 @@ ETHNIC_GROUPS = (
 class PartyDialog(QDialog):
     """Edit one party. ``draft()`` gives the result after ``accepted``."""
 
-    def __init__(self, services, draft: PartyDraft | None = None, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, draft: PartyDraft | None = None, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
                  kind: str = "person", exclude_case_id: int | None = None) -> None:
         super().__init__(parent)
         self.services = services

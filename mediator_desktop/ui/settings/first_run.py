@@ -4,6 +4,8 @@ only asks who uses this PC."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,11 +32,14 @@ from mediator_desktop.ui.common.widgets import (
     scrolling_body,
 )
 
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
 USER_HINT = ("时间线、操作记录、告知人、回访人、记录人都记这个名字。"
              "可以从已有的调解员中选择，也可以输入新的姓名（将添加为本组织的调解员）。以后可在“设置”中更换。")
 
 
-def user_combo(services) -> QComboBox:  # type: ignore[no-untyped-def]
+def user_combo(services: Services) -> QComboBox:  # type: ignore[no-untyped-def]
     """An editable list of the active mediators' names, empty until the user picks or types."""
     combo = QComboBox()
     combo.setEditable(True)
@@ -47,7 +52,7 @@ def user_combo(services) -> QComboBox:  # type: ignore[no-untyped-def]
     return combo
 
 
-def user_problems(services, name: str) -> list[FieldProblem]:  # type: ignore[no-untyped-def]
+def user_problems(services: Services, name: str) -> list[FieldProblem]:  # type: ignore[no-untyped-def]
     """Why ``name`` cannot be the user of this PC (empty, or not a valid mediator's name)."""
     if not name.strip():
         return [FieldProblem("user", "请选择或填写在这台电脑上使用工作台的人")]
@@ -55,7 +60,7 @@ def user_problems(services, name: str) -> list[FieldProblem]:  # type: ignore[no
             if p.field == "name"]
 
 
-def ensure_mediator(services, name: str) -> bool:  # type: ignore[no-untyped-def]
+def ensure_mediator(services: Services, name: str) -> bool:  # type: ignore[no-untyped-def]
     """Add ``name`` as a mediator of the organisation unless there is one by that name;
     True if it was added."""
     name = name.strip()
@@ -66,7 +71,7 @@ def ensure_mediator(services, name: str) -> bool:  # type: ignore[no-untyped-def
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, services, settings: opts.Settings | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings | None = None,  # type: ignore[no-untyped-def]
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services

@@ -3,6 +3,8 @@ reminders (回访与提醒), documents, database."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import date
 from pathlib import Path
 
@@ -52,6 +54,9 @@ from mediator_desktop.ui.common.widgets import (
     set_combo_value,
     tab_moves_on,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
 
 
 #: The last choice of 案号格式: the raw pattern, for those who know its placeholders.
@@ -267,7 +272,7 @@ class SettingsDialog(QDialog):
     #: The user of this PC changed (the services act as the new name already).
     user_changed = Signal(str)
 
-    def __init__(self, services, settings: opts.Settings, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         self.settings = settings
