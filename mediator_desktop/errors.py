@@ -14,3 +14,12 @@ class ServiceError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+#: What every stale save says (optimistic locking); the UI keeps the user's input on the screen.
+STALE_MESSAGE = "这条记录已被其他电脑修改。您的修改仍保留在屏幕上：请关闭后重新打开查看最新内容，再重新修改。"
+
+
+class ConflictError(ServiceError):
+    """Someone else saved the same record since it was opened (optimistic locking). Raised by
+    the database's write helper for any save SQLAlchemy finds stale, so no service repeats it."""

@@ -18,7 +18,6 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.enums import AgreementForm, CaseStatus, TermKind, TermStatus
 from mediator_desktop.domain.terms import (
@@ -546,35 +545,30 @@ class AgreementService:
                 plan_for_agreement(s, self.ctx, case)
                 s.flush()
                 return self._view(s, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
         except StorageConflictError as exc:  # another PC created the agreement at the same moment
             raise ConflictError(STALE_MESSAGE) from exc
 
     def delete(self, case_id: int, version: int) -> None:
         """Remove an agreement written in error (only while 调解中 and before any performance)."""
-        try:
-            with self.ctx.db.write() as s:
-                case = self._load(s, case_id)
-                a = case.agreement
-                if a is None:
-                    return
-                if a.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                if case.status != CaseStatus.IN_MEDIATION.value:
-                    raise TransitionError("只有“调解中”的案件才能删除调解协议")
-                if any(t.performances for t in a.terms):
-                    raise TransitionError("协议已记录履行情况，不能删除")
-                s.execute(update(Attachment).where(Attachment.term_id.in_([t.id for t in a.terms]))
-                          .values(term_id=None))
-                agreement_id = a.id
-                case.agreement = None
-                s.flush()
-                self.ctx.audit(s, "delete", "agreement", agreement_id, case_id=case.id,
-                               text=f"删除{AgreementForm(a.form).label}")
-                plan_for_agreement(s, self.ctx, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            case = self._load(s, case_id)
+            a = case.agreement
+            if a is None:
+                return
+            if a.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            if case.status != CaseStatus.IN_MEDIATION.value:
+                raise TransitionError("只有“调解中”的案件才能删除调解协议")
+            if any(t.performances for t in a.terms):
+                raise TransitionError("协议已记录履行情况，不能删除")
+            s.execute(update(Attachment).where(Attachment.term_id.in_([t.id for t in a.terms]))
+                      .values(term_id=None))
+            agreement_id = a.id
+            case.agreement = None
+            s.flush()
+            self.ctx.audit(s, "delete", "agreement", agreement_id, case_id=case.id,
+                           text=f"删除{AgreementForm(a.form).label}")
+            plan_for_agreement(s, self.ctx, case)
 
     def record_performance(self, term_id: int, on: date | None, status: str,
                            amount: Decimal | None = None, note: str = "", *,
@@ -583,10 +577,7 @@ class AgreementService:
 
         ``version`` is the term's version the form showed: when another PC recorded or changed
         the term since, the record is refused (ConflictError) and the form keeps its input."""
-        try:
-            return self._record_performance(term_id, on, status, amount, note, version)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        return self._record_performance(term_id, on, status, amount, note, version)
 
     def _record_performance(self, term_id: int, on: date | None, status: str, amount: Decimal | None,
                             note: str, version: int | None) -> AgreementView:

@@ -11,7 +11,6 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain import codes, states
 from mediator_desktop.domain.checklist import checklist, missing
@@ -305,23 +304,20 @@ class CaseService:
 
     def update(self, case_id: int, version: int, draft: CaseDraft) -> CaseDetail:
         """Save edits made on a case opened at ``version``; a stale version is refused."""
-        try:
-            with self.ctx.db.write() as s:
-                case = self._load(s, case_id)
-                if case.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                problems = self.validate(draft, s, new=False)
-                problems.extend(self._party_order_problems(s, case, draft))
-                self._raise_if_blocking(problems, draft.confirmed_warnings)
-                self._apply(s, case, draft)
-                case.updated_at = self.ctx.now()
-                refresh_derived(case)
-                s.flush()
-                self.ctx.audit(s, "update", "case", case.id, case_id=case.id, text="修改案件信息")
-                s.flush()
-                return self._detail(s, case.id)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            case = self._load(s, case_id)
+            if case.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            problems = self.validate(draft, s, new=False)
+            problems.extend(self._party_order_problems(s, case, draft))
+            self._raise_if_blocking(problems, draft.confirmed_warnings)
+            self._apply(s, case, draft)
+            case.updated_at = self.ctx.now()
+            refresh_derived(case)
+            s.flush()
+            self.ctx.audit(s, "update", "case", case.id, case_id=case.id, text="修改案件信息")
+            s.flush()
+            return self._detail(s, case.id)
 
     @staticmethod
     def _party_order_problems(s: Session, case: Case, draft: CaseDraft) -> list[FieldProblem]:
@@ -350,46 +346,43 @@ class CaseService:
         of the case file.
         """
         reason = reason.strip()
-        try:
-            with self.ctx.db.write() as s:
-                case = self._load(s, case_id)
-                if case.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                problem = states.transition_problem(case.status, target)
-                if problem:
-                    raise TransitionError(problem)
-                tgt = CaseStatus(target)
-                if tgt is CaseStatus.TERMINATED:
-                    problems = []
-                    if reason_kind not in TerminationReason.__members__.values():
-                        problems.append(FieldProblem("reason_kind", "请选择终止调解的原因"))
-                    if not reason:
-                        problems.append(FieldProblem("reason", "“终止调解”须填写原因"))
-                    if not routes_explained:
-                        problems.append(FieldProblem(
-                            "routes_explained",
-                            "终止调解前须告知当事人可通过仲裁、行政、司法等途径解决，请确认已告知"))
-                    if problems:
-                        raise ValidationError(problems)
-                elif tgt in states.NEEDS_REASON and not reason:
-                    raise ValidationError([FieldProblem("reason", f"“{tgt.label}”须填写原因")])
-                self._guard(s, case, tgt)
-                if tgt is CaseStatus.TERMINATED:
-                    case.termination = Termination(on=self.ctx.today(), reason=reason,
-                                                   routes_explained=True, reason_kind=reason_kind)
-                now = self.ctx.now()
-                old = case.status
-                case.status = tgt.value
-                case.updated_at = now
-                s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
-                                   from_status=old, to_status=tgt.value, reason=reason))
-                text = f"状态：{CaseStatus(old).label} → {tgt.label}" + (f"（{reason}）" if reason else "")
-                self.ctx.audit(s, "transition", "case", case.id, case_id=case.id, text=text,
-                               from_status=old, to_status=tgt.value)
-                s.flush()
-                return self._detail(s, case.id)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            case = self._load(s, case_id)
+            if case.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            problem = states.transition_problem(case.status, target)
+            if problem:
+                raise TransitionError(problem)
+            tgt = CaseStatus(target)
+            if tgt is CaseStatus.TERMINATED:
+                problems = []
+                if reason_kind not in TerminationReason.__members__.values():
+                    problems.append(FieldProblem("reason_kind", "请选择终止调解的原因"))
+                if not reason:
+                    problems.append(FieldProblem("reason", "“终止调解”须填写原因"))
+                if not routes_explained:
+                    problems.append(FieldProblem(
+                        "routes_explained",
+                        "终止调解前须告知当事人可通过仲裁、行政、司法等途径解决，请确认已告知"))
+                if problems:
+                    raise ValidationError(problems)
+            elif tgt in states.NEEDS_REASON and not reason:
+                raise ValidationError([FieldProblem("reason", f"“{tgt.label}”须填写原因")])
+            self._guard(s, case, tgt)
+            if tgt is CaseStatus.TERMINATED:
+                case.termination = Termination(on=self.ctx.today(), reason=reason,
+                                               routes_explained=True, reason_kind=reason_kind)
+            now = self.ctx.now()
+            old = case.status
+            case.status = tgt.value
+            case.updated_at = now
+            s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
+                               from_status=old, to_status=tgt.value, reason=reason))
+            text = f"状态：{CaseStatus(old).label} → {tgt.label}" + (f"（{reason}）" if reason else "")
+            self.ctx.audit(s, "transition", "case", case.id, case_id=case.id, text=text,
+                           from_status=old, to_status=tgt.value)
+            s.flush()
+            return self._detail(s, case.id)
 
     def _guard(self, s: Session, case: Case, target: CaseStatus) -> None:
         if target is CaseStatus.TERMINATED and case.agreement is not None:
@@ -410,40 +403,37 @@ class CaseService:
                           *, parties_agreed: bool) -> CaseDetail:
         """延长调解期限: only with every party's consent (MOJ-2002 33), to a later date."""
         consent = consent.strip()
-        try:
-            with self.ctx.db.write() as s:
-                case = self._load(s, case_id)
-                if case.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                if case.status not in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value):
-                    raise TransitionError(
-                        f"案件当前状态为“{CaseStatus(case.status).label}”，只有受理后、调解结束前才能延长调解期限")
-                current = self._time_limit(case)
-                problems = []
-                if new_due_on is None:
-                    problems.append(FieldProblem("new_due_on", "请填写延长后的“调解期限”"))
-                elif new_due_on <= current.due:
-                    problems.append(FieldProblem(
-                        "new_due_on", f"延长后的期限须晚于现在的期限（{chinese_date(current.due)}）"))
-                elif new_due_on <= self.ctx.today():
-                    problems.append(FieldProblem("new_due_on", "延长后的期限须晚于今天"))
-                if not parties_agreed:
-                    problems.append(FieldProblem("parties_agreed", "延长调解期限须经双方当事人同意，请确认"))
-                if not consent:
-                    problems.append(FieldProblem("consent", "请写明当事人同意延长的方式（如：双方在调解记录上签字同意）"))
-                if problems:
-                    raise ValidationError(problems)
-                assert new_due_on is not None
-                now = self.ctx.now()
-                case.extensions.append(TimeLimitExtension(new_due_on=new_due_on, consent=consent,
-                                                          recorded_at=now, actor=self.ctx.actor.name))
-                case.updated_at = now
-                self.ctx.audit(s, "extend", "case", case.id, case_id=case.id,
-                               text=f"延长调解期限至{chinese_date(new_due_on)}（{consent}）")
-                s.flush()
-                return self._detail(s, case.id)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            case = self._load(s, case_id)
+            if case.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            if case.status not in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value):
+                raise TransitionError(
+                    f"案件当前状态为“{CaseStatus(case.status).label}”，只有受理后、调解结束前才能延长调解期限")
+            current = self._time_limit(case)
+            problems = []
+            if new_due_on is None:
+                problems.append(FieldProblem("new_due_on", "请填写延长后的“调解期限”"))
+            elif new_due_on <= current.due:
+                problems.append(FieldProblem(
+                    "new_due_on", f"延长后的期限须晚于现在的期限（{chinese_date(current.due)}）"))
+            elif new_due_on <= self.ctx.today():
+                problems.append(FieldProblem("new_due_on", "延长后的期限须晚于今天"))
+            if not parties_agreed:
+                problems.append(FieldProblem("parties_agreed", "延长调解期限须经双方当事人同意，请确认"))
+            if not consent:
+                problems.append(FieldProblem("consent", "请写明当事人同意延长的方式（如：双方在调解记录上签字同意）"))
+            if problems:
+                raise ValidationError(problems)
+            assert new_due_on is not None
+            now = self.ctx.now()
+            case.extensions.append(TimeLimitExtension(new_due_on=new_due_on, consent=consent,
+                                                      recorded_at=now, actor=self.ctx.actor.name))
+            case.updated_at = now
+            self.ctx.audit(s, "extend", "case", case.id, case_id=case.id,
+                           text=f"延长调解期限至{chinese_date(new_due_on)}（{consent}）")
+            s.flush()
+            return self._detail(s, case.id)
 
     def _time_limit(self, case: Case) -> Deadline:
         extended = case.extensions[-1].new_due_on if case.extensions else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediator_desktop.errors import ServiceError
+from mediator_desktop.errors import ConflictError, ServiceError
 # Opening a database: the UI catches these from here, never from storage.
 from mediator_desktop.storage.db import DatabaseMissingError, StorageError
 
@@ -40,10 +40,6 @@ class ValidationError(ServiceError):
     @property
     def warnings(self) -> list[FieldProblem]:
         return [p for p in self.problems if p.warning]
-
-
-class ConflictError(ServiceError):
-    """Someone else saved the same record since it was opened (optimistic locking)."""
 
 
 class NotFoundError(ServiceError):

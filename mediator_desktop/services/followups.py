@@ -14,17 +14,14 @@ step (:func:`mediator_desktop.domain.followups.next_steps`).
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.enums import (
     ConfirmationResult,
@@ -261,22 +258,6 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
 # -- the service -----------------------------------------------------------------------------------
 
 
-T = TypeVar("T")
-
-
-def _conflicts(method: Callable[..., T]) -> Callable[..., T]:
-    """A write another PC's concurrent UPDATE overtook (StaleDataError) is a ConflictError."""
-
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return method(*args, **kwargs)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
-
-    return wrapper
-
-
 class FollowUpService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -329,7 +310,6 @@ class FollowUpService:
                            text=f"安排回访{case.parties[party].name}（{chinese_date(due_on)}）")
             return self._view(case, row, self.ctx.calendar())
 
-    @_conflicts
     def reschedule(self, visit_id: int, new_due: date | None, reason: str = "", *,
                    version: int | None = None) -> VisitView:
         """改期: move a visit not yet made; it no longer follows the agreement."""
@@ -354,7 +334,6 @@ class FollowUpService:
             s.flush()
             return self._view(case, v, self.ctx.calendar())
 
-    @_conflicts
     def not_reached(self, visit_id: int, tried_on: date | None, retry_on: date | None,
                     method: str | None = None, note: str = "", *, version: int | None = None) -> VisitView:
         """未联系上: the party could not be reached; try again on ``retry_on``."""
@@ -383,7 +362,6 @@ class FollowUpService:
             s.flush()
             return self._view(case, v, self.ctx.calendar())
 
-    @_conflicts
     def delete(self, visit_id: int, reason: str = "", *, version: int | None = None) -> None:
         """Cancel a visit not yet made (e.g. planned twice)."""
         with self.ctx.db.write() as s:
@@ -399,10 +377,7 @@ class FollowUpService:
 
         A draft carrying the version its form was opened on is refused (ConflictError) when
         another PC saved the visit since; the form keeps what the user typed."""
-        try:
-            return self._record(visit_id, draft)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        return self._record(visit_id, draft)
 
     def _record(self, visit_id: int, draft: VisitDraft) -> VisitOutcome:
         with self.ctx.db.write() as s:
@@ -454,7 +429,6 @@ class FollowUpService:
                 case_open=case.status != "closed")
             return VisitOutcome(view, tuple(offers))
 
-    @_conflicts
     def follow(self, visit_id: int, step: str, *, next_on: date | None = None, note: str = "",
                version: int | None = None) -> VisitView:
         """Record the step taken after a visit: urge performance (and visit again on

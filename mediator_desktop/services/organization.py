@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
+from mediator_desktop.errors import STALE_MESSAGE  # noqa: F401 — re-exported (services, tests)
 from mediator_desktop.domain import codes
 from mediator_desktop.domain.dispute_types import DEFAULT_DISPUTE_TYPES
 from mediator_desktop.domain.enums import OrgKind
@@ -19,8 +19,6 @@ from mediator_desktop.services.errors import (
     ValidationError,
 )
 from mediator_desktop.storage.models import DisputeType, Mediator, Organization
-
-STALE_MESSAGE = "这条记录已被其他电脑修改。您的修改仍保留在屏幕上：请关闭后重新打开查看最新内容，再重新修改。"
 
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -157,23 +155,20 @@ class OrganizationService:
         problems = self.validate(draft)
         if problems:
             raise ValidationError(problems)
-        try:
-            with self.ctx.db.write() as s:
-                self.ctx.db.serialize(s, "organization")  # one organisation, however many PCs set up
-                org = s.scalars(select(Organization).order_by(Organization.id)).first()
-                if org is None:
-                    org = Organization()
-                    s.add(org)
-                elif version is not None and org.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                for key, value in vars(draft).items():
-                    setattr(org, key, value.strip() if isinstance(value, str) else value)
-                org.logo = draft.logo or None
-                s.flush()
-                self.ctx.audit(s, "save", "organization", org.id, name=org.name)
-                return _org_view(org)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            self.ctx.db.serialize(s, "organization")  # one organisation, however many PCs set up
+            org = s.scalars(select(Organization).order_by(Organization.id)).first()
+            if org is None:
+                org = Organization()
+                s.add(org)
+            elif version is not None and org.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            for key, value in vars(draft).items():
+                setattr(org, key, value.strip() if isinstance(value, str) else value)
+            org.logo = draft.logo or None
+            s.flush()
+            self.ctx.audit(s, "save", "organization", org.id, name=org.name)
+            return _org_view(org)
 
 
 class MediatorService:
@@ -210,24 +205,21 @@ class MediatorService:
         problems = self.validate(draft)
         if problems:
             raise ValidationError(problems)
-        try:
-            with self.ctx.db.write() as s:
-                if mediator_id is None:
-                    m = Mediator()
-                    s.add(m)
-                else:
-                    m = s.get(Mediator, mediator_id)
-                    if m is None:
-                        raise NotFoundError("找不到这位调解员，可能已被删除")
-                    if version is not None and m.version != version:
-                        raise ConflictError(STALE_MESSAGE)
-                m.name, m.phone = draft.name, draft.phone
-                m.certificate_no, m.active = draft.certificate_no.strip(), draft.active
-                s.flush()
-                self.ctx.audit(s, "save", "mediator", m.id, name=m.name, active=m.active)
-                return _mediator_view(m)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            if mediator_id is None:
+                m = Mediator()
+                s.add(m)
+            else:
+                m = s.get(Mediator, mediator_id)
+                if m is None:
+                    raise NotFoundError("找不到这位调解员，可能已被删除")
+                if version is not None and m.version != version:
+                    raise ConflictError(STALE_MESSAGE)
+            m.name, m.phone = draft.name, draft.phone
+            m.certificate_no, m.active = draft.certificate_no.strip(), draft.active
+            s.flush()
+            self.ctx.audit(s, "save", "mediator", m.id, name=m.name, active=m.active)
+            return _mediator_view(m)
 
 
 class DisputeTypeService:
@@ -295,24 +287,21 @@ class DisputeTypeService:
         name = name.strip()
         problems: list[FieldProblem] = []
         check_required(problems, "name", "纠纷类型名称", name, 100)
-        try:
-            with self.ctx.db.write() as s:
-                t = s.get(DisputeType, type_id)
-                if t is None:
-                    raise NotFoundError("找不到这个纠纷类型")
-                if t.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                clash = s.scalar(
-                    select(DisputeType.id).where(DisputeType.name == name, DisputeType.id != type_id)
-                )
-                if clash:
-                    problems.append(FieldProblem("name", f"纠纷类型“{name}”已存在"))
-                if problems:
-                    raise ValidationError(problems)
-                old = t.name
-                t.name, t.active = name, active
-                s.flush()
-                self.ctx.audit(s, "update", "dispute_type", t.id, old=old, name=name, active=active)
-                return _type_view(t)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            t = s.get(DisputeType, type_id)
+            if t is None:
+                raise NotFoundError("找不到这个纠纷类型")
+            if t.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            clash = s.scalar(
+                select(DisputeType.id).where(DisputeType.name == name, DisputeType.id != type_id)
+            )
+            if clash:
+                problems.append(FieldProblem("name", f"纠纷类型“{name}”已存在"))
+            if problems:
+                raise ValidationError(problems)
+            old = t.name
+            t.name, t.active = name, active
+            s.flush()
+            self.ctx.audit(s, "update", "dispute_type", t.id, old=old, name=name, active=active)
+            return _type_view(t)

@@ -17,7 +17,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop.domain.agenda import DEFAULT_LENGTH, Booking, Clash, clashes, session_end
 from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
@@ -250,46 +249,40 @@ class SessionService:
     def update(self, session_id: int, version: int, draft: SessionDraft,
                confirmed_clash: bool = False) -> SessionView:
         """Change the time, place, people or header of a session that is not yet signed."""
-        try:
-            with self.ctx.db.write() as s:
-                row, case = self._load(s, session_id, version)
-                self._require_schedulable(case)
-                if row.cancelled:
-                    raise TransitionError("这次活动已取消，不能再修改")
-                if row.signed_at is not None:
-                    raise TransitionError(SIGNED_MESSAGE)
-                problems = self._validate(s, case, draft)
-                self._raise_if_blocking(s, problems, draft, row.id, confirmed_clash)
-                self._apply(row, draft)
-                s.flush()
-                self.ctx.audit(s, "update", "mediation_session", row.id, case_id=case.id,
-                               text=f"修改{SessionKind(row.kind).label}安排：{self._when(row)}"
-                                    + (f"，{row.place}" if row.place else ""))
-                s.flush()
-                return self._view(s, row, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            row, case = self._load(s, session_id, version)
+            self._require_schedulable(case)
+            if row.cancelled:
+                raise TransitionError("这次活动已取消，不能再修改")
+            if row.signed_at is not None:
+                raise TransitionError(SIGNED_MESSAGE)
+            problems = self._validate(s, case, draft)
+            self._raise_if_blocking(s, problems, draft, row.id, confirmed_clash)
+            self._apply(row, draft)
+            s.flush()
+            self.ctx.audit(s, "update", "mediation_session", row.id, case_id=case.id,
+                           text=f"修改{SessionKind(row.kind).label}安排：{self._when(row)}"
+                                + (f"，{row.place}" if row.place else ""))
+            s.flush()
+            return self._view(s, row, case)
 
     def cancel(self, session_id: int, version: int) -> SessionView:
         """取消活动: the session stays listed (marked cancelled) but leaves the agenda."""
-        try:
-            with self.ctx.db.write() as s:
-                row, case = self._load(s, session_id, version)
-                if case.status == CaseStatus.CLOSED.value:
-                    raise TransitionError(CLOSED_MESSAGE)
-                self._require_open(case, "取消活动")
-                if row.cancelled:
-                    raise TransitionError("这次活动已经取消了")
-                if row.signed_at is not None:
-                    raise TransitionError("这次活动的记录已宣读并签字，说明活动已经进行，不能取消")
-                row.cancelled = True
-                s.flush()
-                self.ctx.audit(s, "cancel", "mediation_session", row.id, case_id=case.id,
-                               text=f"取消{SessionKind(row.kind).label}：{self._when(row)}")
-                s.flush()
-                return self._view(s, row, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            row, case = self._load(s, session_id, version)
+            if case.status == CaseStatus.CLOSED.value:
+                raise TransitionError(CLOSED_MESSAGE)
+            self._require_open(case, "取消活动")
+            if row.cancelled:
+                raise TransitionError("这次活动已经取消了")
+            if row.signed_at is not None:
+                raise TransitionError("这次活动的记录已宣读并签字，说明活动已经进行，不能取消")
+            row.cancelled = True
+            s.flush()
+            self.ctx.audit(s, "cancel", "mediation_session", row.id, case_id=case.id,
+                           text=f"取消{SessionKind(row.kind).label}：{self._when(row)}")
+            s.flush()
+            return self._view(s, row, case)
 
     def clashes(self, draft: SessionDraft, session_id: int | None = None) -> list[Clash]:
         """The clashes a draft would have (for showing live while the user edits)."""
@@ -345,92 +338,83 @@ class SessionService:
 
     def save_record(self, session_id: int, version: int, draft: RecordDraft) -> SessionView:
         """Save the record (header, body, outcome) of a session; a signed record is frozen."""
-        try:
-            with self.ctx.db.write() as s:
-                row, case = self._load(s, session_id, version)
-                self._require_record_editable(row, case)
-                problems: list[FieldProblem] = []
-                present = _check_present(problems, list(draft.present), len(case.parties))
-                participants = _check_participants(problems, list(draft.participants))
-                subject, interviewee = draft.subject.strip(), draft.interviewee.strip()
-                recorder = draft.recorder.strip()
-                place = row.place if draft.place is None else draft.place.strip()
-                _check_length(problems, "subject", "事由", subject, 300)
-                _check_length(problems, "interviewee", "被调查人", interviewee, 200)
-                _check_length(problems, "recorder", "记录人", recorder, 100)
-                _check_length(problems, "place", "地点", place, 200)
-                _check_length(problems, "record", "记录正文", draft.record, MAX_RECORD)
-                _check_length(problems, "outcome", "调解结果", draft.outcome, 20000)
-                if problems:
-                    raise ValidationError(problems)
-                row.present, row.participants = present, participants
-                row.subject, row.interviewee, row.recorder, row.place = subject, interviewee, recorder, place
-                row.record, row.outcome = draft.record.rstrip(), draft.outcome.strip()
-                s.flush()
-                self.ctx.audit(s, "save_record", "mediation_session", row.id, case_id=case.id,
-                               text=f"保存{self._record_name(row)}（{self._when(row)}）",
-                               characters=len(row.record))
-                s.flush()
-                return self._view(s, row, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            row, case = self._load(s, session_id, version)
+            self._require_record_editable(row, case)
+            problems: list[FieldProblem] = []
+            present = _check_present(problems, list(draft.present), len(case.parties))
+            participants = _check_participants(problems, list(draft.participants))
+            subject, interviewee = draft.subject.strip(), draft.interviewee.strip()
+            recorder = draft.recorder.strip()
+            place = row.place if draft.place is None else draft.place.strip()
+            _check_length(problems, "subject", "事由", subject, 300)
+            _check_length(problems, "interviewee", "被调查人", interviewee, 200)
+            _check_length(problems, "recorder", "记录人", recorder, 100)
+            _check_length(problems, "place", "地点", place, 200)
+            _check_length(problems, "record", "记录正文", draft.record, MAX_RECORD)
+            _check_length(problems, "outcome", "调解结果", draft.outcome, 20000)
+            if problems:
+                raise ValidationError(problems)
+            row.present, row.participants = present, participants
+            row.subject, row.interviewee, row.recorder, row.place = subject, interviewee, recorder, place
+            row.record, row.outcome = draft.record.rstrip(), draft.outcome.strip()
+            s.flush()
+            self.ctx.audit(s, "save_record", "mediation_session", row.id, case_id=case.id,
+                           text=f"保存{self._record_name(row)}（{self._when(row)}）",
+                           characters=len(row.record))
+            s.flush()
+            return self._view(s, row, case)
 
     def mark_signed(self, session_id: int, version: int, at: datetime | None = None) -> SessionView:
         """宣读并签字: the record was read back to and signed by those present; it is frozen."""
-        try:
-            with self.ctx.db.write() as s:
-                row, case = self._load(s, session_id, version)
-                self._require_record_editable(row, case)
-                at = (at or self.ctx.now()).replace(microsecond=0)
-                problems = []
-                if not row.record.strip():
-                    problems.append(FieldProblem(
-                        "record", "记录正文是空的：请先写好记录、保存，并向当事人宣读后再标记签字"))
-                if row.kind == SessionKind.MEDIATION.value and not row.present:
-                    problems.append(FieldProblem("present", "请勾选到场的当事人并保存：调解记录须由到场当事人签字"))
-                if row.kind == SessionKind.INVESTIGATION.value and not (row.interviewee or "").strip():
-                    problems.append(FieldProblem("interviewee", "请填写“被调查人”并保存：调查记录须由被调查人签字"))
-                if at > self.ctx.now():
-                    problems.append(FieldProblem("signed_at", "签字时间不能晚于现在"))
-                elif at.date() < row.starts_at.date():
-                    problems.append(FieldProblem(
-                        "signed_at", f"签字时间不能早于活动当天（{chinese_date(row.starts_at.date())}）"))
-                if problems:
-                    raise ValidationError(problems)
-                row.signed_at = at
-                s.flush()
-                self.ctx.audit(s, "sign_record", "mediation_session", row.id, case_id=case.id,
-                               text=f"{self._record_name(row)}（{self._when(row)}）已宣读并签字")
-                s.flush()
-                return self._view(s, row, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            row, case = self._load(s, session_id, version)
+            self._require_record_editable(row, case)
+            at = (at or self.ctx.now()).replace(microsecond=0)
+            problems = []
+            if not row.record.strip():
+                problems.append(FieldProblem(
+                    "record", "记录正文是空的：请先写好记录、保存，并向当事人宣读后再标记签字"))
+            if row.kind == SessionKind.MEDIATION.value and not row.present:
+                problems.append(FieldProblem("present", "请勾选到场的当事人并保存：调解记录须由到场当事人签字"))
+            if row.kind == SessionKind.INVESTIGATION.value and not (row.interviewee or "").strip():
+                problems.append(FieldProblem("interviewee", "请填写“被调查人”并保存：调查记录须由被调查人签字"))
+            if at > self.ctx.now():
+                problems.append(FieldProblem("signed_at", "签字时间不能晚于现在"))
+            elif at.date() < row.starts_at.date():
+                problems.append(FieldProblem(
+                    "signed_at", f"签字时间不能早于活动当天（{chinese_date(row.starts_at.date())}）"))
+            if problems:
+                raise ValidationError(problems)
+            row.signed_at = at
+            s.flush()
+            self.ctx.audit(s, "sign_record", "mediation_session", row.id, case_id=case.id,
+                           text=f"{self._record_name(row)}（{self._when(row)}）已宣读并签字")
+            s.flush()
+            return self._view(s, row, case)
 
     def unmark_signed(self, session_id: int, version: int, reason: str) -> SessionView:
         """撤销签字标记: makes the record editable again; it must be read back and signed anew."""
         reason = reason.strip()
-        try:
-            with self.ctx.db.write() as s:
-                row, case = self._load(s, session_id, version)
-                if case.status == CaseStatus.CLOSED.value:
-                    raise TransitionError(CLOSED_MESSAGE)
-                self._require_open(case, "撤销签字标记")
-                if row.signed_at is None:
-                    raise TransitionError("这份记录还没有标记为已宣读签字")
-                if not reason:
-                    raise ValidationError([FieldProblem("reason", "请写明撤销签字标记的原因（如：记录有误需更正）")])
-                if len(reason) > 500:
-                    raise ValidationError([FieldProblem("reason", "原因不能超过500个字")])
-                signed = row.signed_at
-                row.signed_at = None
-                s.flush()
-                self.ctx.audit(s, "unsign_record", "mediation_session", row.id, case_id=case.id,
-                               text=f"撤销{self._record_name(row)}（{self._when(row)}）的签字标记：{reason}，需重新宣读签字",
-                               signed_at=signed.isoformat(), reason=reason)
-                s.flush()
-                return self._view(s, row, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            row, case = self._load(s, session_id, version)
+            if case.status == CaseStatus.CLOSED.value:
+                raise TransitionError(CLOSED_MESSAGE)
+            self._require_open(case, "撤销签字标记")
+            if row.signed_at is None:
+                raise TransitionError("这份记录还没有标记为已宣读签字")
+            if not reason:
+                raise ValidationError([FieldProblem("reason", "请写明撤销签字标记的原因（如：记录有误需更正）")])
+            if len(reason) > 500:
+                raise ValidationError([FieldProblem("reason", "原因不能超过500个字")])
+            signed = row.signed_at
+            row.signed_at = None
+            s.flush()
+            self.ctx.audit(s, "unsign_record", "mediation_session", row.id, case_id=case.id,
+                           text=f"撤销{self._record_name(row)}（{self._when(row)}）的签字标记：{reason}，需重新宣读签字",
+                           signed_at=signed.isoformat(), reason=reason)
+            s.flush()
+            return self._view(s, row, case)
 
     # -- notes --------------------------------------------------------------------------------
 
@@ -487,38 +471,32 @@ class SessionService:
 
     def update_note(self, note_id: int, version: int, body: str, party: int | None = None) -> NoteView:
         """Change a note's text (and, for a caucus note, its party when ``party`` is given)."""
-        try:
-            with self.ctx.db.write() as s:
-                note, case = self._load_note(s, note_id, version)
-                problems: list[FieldProblem] = []
-                if note.kind == NoteKind.CAUCUS.value and party is not None:
-                    if not 0 <= party < len(case.parties):
-                        problems.append(FieldProblem("party", "所选当事人不是本案的当事人"))
-                body = self._check_body(problems, body)
-                if problems:
-                    raise ValidationError(problems)
-                note.body = body
-                if note.kind == NoteKind.CAUCUS.value and party is not None:
-                    note.party = party
-                note.updated_at = self.ctx.now()
-                s.flush()
-                self.ctx.audit(s, "update_note", "case_note", note.id, case_id=case.id,
-                               text=self._note_text("修改", note, case))
-                s.flush()
-                return self._note_view(note, case)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            note, case = self._load_note(s, note_id, version)
+            problems: list[FieldProblem] = []
+            if note.kind == NoteKind.CAUCUS.value and party is not None:
+                if not 0 <= party < len(case.parties):
+                    problems.append(FieldProblem("party", "所选当事人不是本案的当事人"))
+            body = self._check_body(problems, body)
+            if problems:
+                raise ValidationError(problems)
+            note.body = body
+            if note.kind == NoteKind.CAUCUS.value and party is not None:
+                note.party = party
+            note.updated_at = self.ctx.now()
+            s.flush()
+            self.ctx.audit(s, "update_note", "case_note", note.id, case_id=case.id,
+                           text=self._note_text("修改", note, case))
+            s.flush()
+            return self._note_view(note, case)
 
     def delete_note(self, note_id: int, version: int) -> None:
-        try:
-            with self.ctx.db.write() as s:
-                note, case = self._load_note(s, note_id, version)
-                text = self._note_text("删除", note, case)
-                s.delete(note)
-                s.flush()
-                self.ctx.audit(s, "delete_note", "case_note", note_id, case_id=case.id, text=text)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            note, case = self._load_note(s, note_id, version)
+            text = self._note_text("删除", note, case)
+            s.delete(note)
+            s.flush()
+            self.ctx.audit(s, "delete_note", "case_note", note_id, case_id=case.id, text=text)
 
     def notes(self, case_id: int, session_id: int | None = None) -> list[NoteView]:
         """The case's caucus notes and the acting user's own private notes, oldest first
@@ -541,60 +519,54 @@ class SessionService:
 
         ``version`` is the party's version the notice form was opened on: when another PC
         changed the party or its notice since, the save is refused (ConflictError)."""
-        try:
-            with self.ctx.db.write() as s:
-                party, case = self._party(s, party_id)
-                if version is not None and party.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                if case.status == CaseStatus.CLOSED.value:
-                    raise TransitionError("案件已归档，不能再修改告知记录")
-                problems: list[FieldProblem] = []
-                if on is None:
-                    problems.append(FieldProblem("on", "请填写“告知日期”"))
-                elif on > self.ctx.today():
-                    problems.append(FieldProblem("on", "“告知日期”不能晚于今天"))
-                elif on < case.received_on:
-                    problems.append(FieldProblem(
-                        "on", f"“告知日期”不能早于受理日期（{chinese_date(case.received_on)}）"))
-                if method not in NoticeMethod.__members__.values():
-                    problems.append(FieldProblem("method", "请选择告知方式（书面或口头）"))
-                who = (by if by is not None else self.ctx.actor.name).strip()
-                if not who:
-                    problems.append(FieldProblem("by", "请填写“告知人”"))
-                _check_length(problems, "by", "告知人", who, 100)
-                if problems:
-                    raise ValidationError(problems)
-                assert on is not None
-                party.notice_on, party.notice_method, party.notice_by = on, method, who
-                s.flush()
-                self.ctx.audit(s, "record_notice", "case_party", party.id, case_id=case.id,
-                               text=f"已于{chinese_date(on)}{NoticeMethod(method).label}{party.name}"
-                                    "权利义务")
-                s.flush()
-                return self._notice_view(party)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+        with self.ctx.db.write() as s:
+            party, case = self._party(s, party_id)
+            if version is not None and party.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            if case.status == CaseStatus.CLOSED.value:
+                raise TransitionError("案件已归档，不能再修改告知记录")
+            problems: list[FieldProblem] = []
+            if on is None:
+                problems.append(FieldProblem("on", "请填写“告知日期”"))
+            elif on > self.ctx.today():
+                problems.append(FieldProblem("on", "“告知日期”不能晚于今天"))
+            elif on < case.received_on:
+                problems.append(FieldProblem(
+                    "on", f"“告知日期”不能早于受理日期（{chinese_date(case.received_on)}）"))
+            if method not in NoticeMethod.__members__.values():
+                problems.append(FieldProblem("method", "请选择告知方式（书面或口头）"))
+            who = (by if by is not None else self.ctx.actor.name).strip()
+            if not who:
+                problems.append(FieldProblem("by", "请填写“告知人”"))
+            _check_length(problems, "by", "告知人", who, 100)
+            if problems:
+                raise ValidationError(problems)
+            assert on is not None
+            party.notice_on, party.notice_method, party.notice_by = on, method, who
+            s.flush()
+            self.ctx.audit(s, "record_notice", "case_party", party.id, case_id=case.id,
+                           text=f"已于{chinese_date(on)}{NoticeMethod(method).label}{party.name}"
+                                "权利义务")
+            s.flush()
+            return self._notice_view(party)
 
     def clear_notice(self, party_id: int, *, version: int | None = None) -> NoticeView:
         """Remove a notice recorded by mistake (refused when ``version`` is not the party's now)."""
-        try:
-            with self.ctx.db.write() as s:
-                party, case = self._party(s, party_id)
-                if version is not None and party.version != version:
-                    raise ConflictError(STALE_MESSAGE)
-                if case.status == CaseStatus.CLOSED.value:
-                    raise TransitionError("案件已归档，不能再修改告知记录")
-                self._require_open(case, "撤销告知记录")
-                if party.notice_on is None:
-                    return self._notice_view(party)
-                party.notice_on, party.notice_method, party.notice_by = None, None, ""
-                s.flush()
-                self.ctx.audit(s, "clear_notice", "case_party", party.id, case_id=case.id,
-                               text=f"撤销对{party.name}的权利义务告知记录")
-                s.flush()
+        with self.ctx.db.write() as s:
+            party, case = self._party(s, party_id)
+            if version is not None and party.version != version:
+                raise ConflictError(STALE_MESSAGE)
+            if case.status == CaseStatus.CLOSED.value:
+                raise TransitionError("案件已归档，不能再修改告知记录")
+            self._require_open(case, "撤销告知记录")
+            if party.notice_on is None:
                 return self._notice_view(party)
-        except StaleDataError as exc:
-            raise ConflictError(STALE_MESSAGE) from exc
+            party.notice_on, party.notice_method, party.notice_by = None, None, ""
+            s.flush()
+            self.ctx.audit(s, "clear_notice", "case_party", party.id, case_id=case.id,
+                           text=f"撤销对{party.name}的权利义务告知记录")
+            s.flush()
+            return self._notice_view(party)
 
     def notices(self, case_id: int) -> list[NoticeView]:
         with self.ctx.db.read() as s:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediator_desktop import paths
-from mediator_desktop.errors import ServiceError
+from mediator_desktop.errors import STALE_MESSAGE, ConflictError, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -364,7 +364,7 @@ class Database:
             if isinstance(exc, StaleDataError):
                 # Another PC (or window) changed or deleted the row this write was updating.
                 log.warning("stale data: %s", exc, exc_info=exc)
-                raise StorageConflictError(DB_MESSAGES["conflict"]) from exc
+                raise ConflictError(STALE_MESSAGE) from exc
             raise
         finally:
             session.close()
