@@ -162,70 +162,61 @@ def test_a_write_waits_then_refuses_in_chinese_when_the_other_never_ends(sqlite_
         services.close()
 
 
-def test_the_window_says_it_waits(qtbot, qapp, sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
-    """While a write in the window waits for another writer, the status bar says so."""
+@pytest.fixture
+def waiting_window(qtbot, qapp, sqlite_url: str, clock):  # type: ignore[no-untyped-def]
+    """The main window on a SQLite database whose busy timeout is short, and a second
+    connection (``other``) that can hold the write lock."""
     from gui_helpers import start_gui
 
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
-    from mediator_desktop.storage.db import WAITING_MESSAGE, Database
+    from mediator_desktop.storage.db import Database
     from mediator_desktop.ui.app import create_main_window
 
     services = Services(Database(sqlite_url, busy_timeout_ms=200), Actor(name="测试员"))
     services.ctx._clock = clock
     services.dispute_types.ensure_defaults()
     try:
-        settings = start_gui(qapp, services)
-        window = create_main_window(services, settings)
+        window = create_main_window(services, start_gui(qapp, services))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None,
                                 check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")
-        release = threading.Timer(0.7, lambda: other.execute("COMMIT"))
-        release.start()
-        assert services.cases.register(sample_draft()).code  # (what 登记 calls) went through after the wait
-        release.join()
+        yield services, window, other
         other.close()
-        assert window.statusBar().currentMessage() == WAITING_MESSAGE
     finally:
         services.close()
+
+
+def test_the_window_says_it_waits(waiting_window) -> None:  # type: ignore[no-untyped-def]
+    """While a write in the window waits for another writer, the status bar says so."""
+    from mediator_desktop.storage.db import WAITING_MESSAGE
+
+    services, window, other = waiting_window
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.7, lambda: other.execute("COMMIT"))
+    release.start()
+    assert services.cases.register(sample_draft()).code  # (what 登记 calls) went through after the wait
+    release.join()
+    assert window.statusBar().currentMessage() == WAITING_MESSAGE
 
 
 def test_a_write_in_a_background_task_says_it_waits_on_the_gui_thread(  # type: ignore[no-untyped-def]
-        qtbot, qapp, sqlite_url: str, clock) -> None:
+        qtbot, waiting_window) -> None:
     """An import runs in a worker thread: its wait note reaches the status bar through a queued
     signal (a widget touched from the worker would be a Qt thread warning, which fails the test)."""
-    from gui_helpers import start_gui
+    from mediator_desktop.storage.db import WAITING_MESSAGE
+    from mediator_desktop.ui.common.background import run_task, running_tasks
 
-    from mediator_desktop.services.app import Services
-    from mediator_desktop.services.context import Actor
-    from mediator_desktop.storage.db import WAITING_MESSAGE, Database
-    from mediator_desktop.ui.app import create_main_window
-    from mediator_desktop.ui.common.background import running_tasks, run_task
-
-    services = Services(Database(sqlite_url, busy_timeout_ms=200), Actor(name="测试员"))
-    services.ctx._clock = clock
-    services.dispute_types.ensure_defaults()
-    try:
-        settings = start_gui(qapp, services)
-        window = create_main_window(services, settings)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None,
-                                check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")
-        seen: list[str] = []
-        window.statusBar().messageChanged.connect(seen.append)
-        done: list[str] = []
-        run_task(window, lambda _r: services.cases.register(sample_draft()).code, title="导入", text="正在导入……",
-                 on_done=done.append)
-        qtbot.waitUntil(lambda: WAITING_MESSAGE in seen, timeout=5000)   # shown while the worker waits
-        other.execute("COMMIT")
-        other.close()
-        qtbot.waitUntil(lambda: bool(done) and not running_tasks(window), timeout=10_000)
-        assert done[0].startswith("（")
-    finally:
-        services.close()
+    services, window, other = waiting_window
+    other.execute("BEGIN IMMEDIATE")
+    seen: list[str] = []
+    window.statusBar().messageChanged.connect(seen.append)
+    done: list[str] = []
+    run_task(window, lambda _r: services.cases.register(sample_draft()).code, title="导入", text="正在导入……",
+             on_done=done.append)
+    qtbot.waitUntil(lambda: WAITING_MESSAGE in seen, timeout=5000)   # shown while the worker waits
+    other.execute("COMMIT")
+    qtbot.waitUntil(lambda: bool(done) and not running_tasks(window), timeout=10_000)
+    assert done[0].startswith("（")
