@@ -336,3 +336,15 @@ def test_case_number_zero_is_refused_as_out_of_range(tmp_path: Path, shared_samp
     assert _import(tmp_path / "room.sqlite3", file) == 3
     err = capsys.readouterr().err
     assert "$.cases[0].code" in err and "1到999999之间" in err and "太大" not in err
+
+
+def test_an_update_leaving_out_the_risk_level_keeps_the_default(services, shared_samples) -> None:
+    """A file from another system may leave optional fields out: a concluded case's update then
+    takes the same defaults a new case would (risk level 无), never an empty value."""
+    i, case_id = _concluded_setup(services, shared_samples)
+    doc = services.exchange.export_document()
+    doc["cases"][i].pop("risk_level", None)
+    doc["cases"][i]["title"] = "更正后的标题"
+    services.exchange.import_document(doc, update_existing=True)
+    detail = services.cases.get(case_id)
+    assert detail.title == "更正后的标题" and detail.risk_level == "none"

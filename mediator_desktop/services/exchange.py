@@ -167,6 +167,8 @@ CORRECTABLE_AGREEMENT_FIELDS = ("number", "copies", "signed_on")
 AUDITED_FIELDS = ("received_on", "source", "title", "summary", "requests", "risk_level", "status", "recorder")
 #: The plain fields of a concluded case an update may still change (as in the window).
 EDITABLE_WHEN_CONCLUDED = ("received_on", "source", "title", "summary", "requests", "risk_level", "recorder")
+#: What a plain field is when the file leaves it out (as for a new case).
+FIELD_DEFAULTS: dict[str, Any] = {"risk_level": "none", "requests": []}
 #: What an update never changes on a concluded case, with the word the refusal uses.
 HELD_WHEN_CONCLUDED = (("status", "案件状态"), ("parties", "当事人"), ("mediators", "调解员"),
                        ("termination", "终止调解的记录"), ("follow_ups", "回访记录"))
@@ -672,7 +674,7 @@ class ExchangeService:
             # Signed records, the agreement, parties, mediators, visits and termination stay;
             # the file matched them (apart from what the window also lets be corrected).
             for name in EDITABLE_WHEN_CONCLUDED:
-                value = data.get(name, "")
+                value = data.get(name, FIELD_DEFAULTS.get(name, ""))
                 setattr(case, name, date.fromisoformat(value) if name == "received_on" else
                         list(value or []) if name == "requests" else value)
             case.updated_at = now
