@@ -93,3 +93,17 @@ def when_modal(kind, action, timeout_ms: int = 10_000) -> list:  # type: ignore[
     timer.timeout.connect(poll)
     timer.start(20)
     return seen
+
+
+def import_from_menu(qtbot, window, path) -> QMessageBox:  # type: ignore[no-untyped-def]
+    """导入 from the menu, choose the file in the file dialog, wait for the box that says how it went."""
+    window.import_action.trigger()
+    dialog = window.file_dialog
+    assert dialog.isVisible()
+    dialog.selectFile(str(path))
+    dialog.accept()
+    task = window.task
+    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
+    box = window.message_box
+    qtbot.waitUntil(box.isVisible)
+    return box

@@ -33,8 +33,8 @@ def pcs(qapp, services, db_url, clock):  # type: ignore[no-untyped-def]
     other.close()
 
 
-def test_a_visit_saved_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
-    here, there = pcs
+def _performance_visit_selected(qtbot, here):  # type: ignore[no-untyped-def]
+    """The follow-up panel of an agreed case, its performance visit selected."""
     d, _ = _agreed(here)
     panel = FollowUpPanel(here)
     qtbot.addWidget(panel)
@@ -43,6 +43,12 @@ def test_a_visit_saved_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) -> Non
     panel.show()
     visit = next(v for v in panel.model.rows if v.kind == "performance")
     panel.select_visit(visit.id)
+    return panel, visit
+
+
+def test_a_visit_saved_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
+    here, there = pcs
+    panel, visit = _performance_visit_selected(qtbot, here)
     click(qtbot, panel.record_button)
     dialog = panel.visit_dialog
     assert isinstance(dialog, VisitDialog)
@@ -131,14 +137,7 @@ def test_a_notice_recorded_meanwhile_on_another_pc_keeps_the_form(qtbot, pcs) ->
 
 def test_a_visit_moved_meanwhile_on_another_pc_keeps_the_reschedule_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
     here, there = pcs
-    d, _ = _agreed(here)
-    panel = FollowUpPanel(here)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 900)
-    panel.show_case(d.id)
-    panel.show()
-    visit = next(v for v in panel.model.rows if v.kind == "performance")
-    panel.select_visit(visit.id)
+    panel, visit = _performance_visit_selected(qtbot, here)
     click(qtbot, panel.reschedule_button)
     dialog = panel.small_dialog
     assert isinstance(dialog, RescheduleDialog)

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import sample_draft, setup_org
-from gui_helpers import click, start_gui
-from PySide6.QtWidgets import QMessageBox
+from gui_helpers import click, import_from_menu, start_gui
 
 from mediator_desktop.services.dto import CaseQuery, PartyDraft
 from mediator_desktop.services.exchange import ExchangeError
@@ -179,20 +178,6 @@ def window(qtbot, qapp, services, monkeypatch):  # type: ignore[no-untyped-def]
     w.show()
     qtbot.waitExposed(w)
     return w
-
-
-def import_from_menu(qtbot, window, path: Path) -> QMessageBox:  # type: ignore[no-untyped-def]
-    """导入 from the menu, choose the file in the file dialog, wait for the box that says how it went."""
-    window.import_action.trigger()
-    dialog = window.file_dialog
-    assert dialog.isVisible()
-    dialog.selectFile(str(path))
-    dialog.accept()
-    task = window.task
-    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
-    box = window.message_box
-    qtbot.waitUntil(box.isVisible)
-    return box
 
 
 @pytest.mark.gui

@@ -146,7 +146,7 @@ def test_the_window_import_summary_lists_the_warnings(qtbot, qapp, services, sha
                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """导入 in the window with a 15-digit ID and a failing credit code: imported, and the box
     that says so names both by JSON path."""
-    from gui_helpers import start_gui
+    from gui_helpers import import_from_menu, start_gui
 
     from mediator_desktop.ui.common import background
     from mediator_desktop.ui.app import create_main_window
@@ -162,12 +162,7 @@ def test_the_window_import_summary_lists_the_warnings(qtbot, qapp, services, sha
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.import_action.trigger()
-    dialog = window.file_dialog
-    dialog.selectFile(str(file))
-    dialog.accept()
-    qtbot.waitUntil(lambda: window.task is not None and window.task.outcome is not None, timeout=30_000)
-    box = window.message_box
+    box = import_from_menu(qtbot, window, file)
     assert box.windowTitle() == "导入完成"
     assert "新增2件" in box.text()
     assert "$.cases[0].parties[0].id_number" in box.text()

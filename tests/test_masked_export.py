@@ -260,7 +260,7 @@ def test_the_window_refuses_a_masked_file_and_says_why(qtbot, qapp, services, sh
                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """导入 in the window, a masked file chosen in the file dialog: a box with the reason, nothing
     imported (the window itself only ever exports the full file)."""
-    from gui_helpers import start_gui
+    from gui_helpers import import_from_menu, start_gui
 
     from mediator_desktop.services.dto import CaseQuery
     from mediator_desktop.ui.common import background
@@ -275,12 +275,7 @@ def test_the_window_refuses_a_masked_file_and_says_why(qtbot, qapp, services, sh
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.import_action.trigger()
-    dialog = window.file_dialog
-    dialog.selectFile(str(masked))
-    dialog.accept()
-    qtbot.waitUntil(lambda: window.task is not None and window.task.outcome is not None, timeout=30_000)
-    box = window.message_box
+    box = import_from_menu(qtbot, window, masked)
     assert box.windowTitle() == "导入失败"
     assert "遮蔽导出的文件" in box.text() and "请向对方要一份未遮蔽的导出文件再导入" in box.text()
     box.close()
