@@ -7,8 +7,11 @@ are used (``platformdirs``).
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_config_path, user_data_path
 
@@ -74,6 +77,32 @@ def private_opener(path: str, flags: int) -> int:
     fd = os.open(path, flags, PRIVATE_FILE_MODE)
     _tighten(fd)
     return fd
+
+
+def write_json_atomically(path: Path, data: Any, *, indent: int = 1, sort_keys: bool = False) -> None:
+    """Write ``data`` as JSON so that the file on disk is always either the old or the new one,
+    whole: a temporary file (0600) in the same folder, fsynced, renamed over the old one, then
+    the folder fsynced so the rename itself survives a power cut (POSIX). A failed write leaves
+    the old file as it was and no temporary file behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+            fh.flush()
+            os.fsync(fh.fileno())   # on the disk before it replaces the old file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        try:
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError:
+            pass
 
 
 def data_dir() -> Path:

@@ -21,14 +21,13 @@ from mediator_desktop.services.sessions import RecordDraft, SessionDraft
 from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, AgendaView
 from mediator_desktop.services.errors import NotFoundError, ValidationError
 from mediator_desktop.storage.models import Case, MediationSession
+from mediator_desktop.services.journals import journal_path
 from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     RecordEditor,
     attempt,
-    journal_path,
     note_paper,
     note_style,
-    pending_journals,
 )
 from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 from mediator_desktop.ui.common.widgets import FieldErrors, add_row
@@ -192,7 +191,7 @@ def test_write_autosave_crash_restore_save_and_sign(qtbot, gui) -> None:
     shiboken6.delete(editor)
     panel.record_editor = None
     assert journal.exists()
-    assert pending_journals(services) == [session_id]
+    assert services.pending_journals() == [session_id]
 
     editor = RecordEditor(services, session_id, autosave_seconds=1)
     qtbot.addWidget(editor)
@@ -204,7 +203,7 @@ def test_write_autosave_crash_restore_save_and_sign(qtbot, gui) -> None:
     type_text(qtbot, editor.outcome, "双方同意三日内清除建材。")
     click(qtbot, editor.save_button)
     assert not journal.exists() and not editor.banner.isVisible()
-    assert pending_journals(services) == []
+    assert services.pending_journals() == []
     assert [n.body for n in services.sessions.notes(case.id)] == ["私人草稿"]
     stored = services.sessions.get(session_id)
     assert stored.record == "调解员告知双方权利义务。\n张三称：通道被堵。"
@@ -459,12 +458,12 @@ def test_a_private_draft_is_restored_only_for_its_author(qtbot, gui, sqlite_url,
     assert editor.write_journal()
     assert list(json.loads(journal.read_text(encoding="utf-8"))["private"]) == ["测试员"]
     shiboken6.delete(editor)                                # power cut: nothing saved
-    assert pending_journals(services) == [view.id]
+    assert services.pending_journals() == [view.id]
 
     # Another mediator opens the same session on this PC: the draft is neither shown nor taken over.
     other = make_services(sqlite_url, clock, actor_name="另一人")
     try:
-        assert pending_journals(other) == []
+        assert other.pending_journals() == []
         theirs = RecordEditor(other, view.id, autosave_seconds=1)
         qtbot.addWidget(theirs)
         theirs.show()
@@ -482,21 +481,21 @@ def test_a_private_draft_is_restored_only_for_its_author(qtbot, gui, sqlite_url,
         assert [(n.author, n.body) for n in other.sessions.notes(case.id)] == [("另一人", "另一人的笔记")]
         left = json.loads(journal.read_text(encoding="utf-8"))
         assert left["record"] is None and list(left["private"]) == ["测试员"]
-        assert pending_journals(other) == []
+        assert other.pending_journals() == []
         theirs.close()
         assert not theirs.isVisible()
     finally:
         other.close()
 
     # The author comes back: the draft is there, saved as the author's own note.
-    assert pending_journals(services) == [view.id]
+    assert services.pending_journals() == [view.id]
     editor = RecordEditor(services, view.id, autosave_seconds=1)
     qtbot.addWidget(editor)
     editor.show()
     assert editor.private.editor.toPlainText() == "只给自己看的草稿"
     assert editor.banner.isVisible() and editor.body.toPlainText() == "另一人写的记录"
     click(qtbot, editor.save_button)
-    assert not journal.exists() and pending_journals(services) == []
+    assert not journal.exists() and services.pending_journals() == []
     assert [(n.author, n.body) for n in services.sessions.notes(case.id) if n.kind == "private"] == [
         ("测试员", "只给自己看的草稿")]
 

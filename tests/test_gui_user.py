@@ -20,7 +20,7 @@ from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.ui.app import create_main_window, init_application
 from mediator_desktop.ui.settings.first_run import FirstRunDialog
-from mediator_desktop.ui.case.record_editor import journal_path, pending_journals
+from mediator_desktop.services.journals import journal_path
 
 pytestmark = pytest.mark.gui
 
@@ -162,7 +162,8 @@ def test_naming_the_user_keeps_the_private_notes_written_before(qtbot, qapp, sql
     """Before a PC knew its user, everything was written as 调解员. The private notes and the
     unsaved private drafts of that time become the named user's, not invisible to them; another
     mediator's private note stays theirs."""
-    from mediator_desktop.ui.case.record_editor import JOURNAL_FORMAT, private_drafts, read_journal, write_atomically
+    from mediator_desktop.services.journals import JOURNAL_FORMAT, private_drafts, read_journal
+    from mediator_desktop.services.journals import write_journal_file as write_atomically
 
     services = sqlite_services
     settings = start_gui(qapp, services)
@@ -187,7 +188,7 @@ def test_naming_the_user_keeps_the_private_notes_written_before(qtbot, qapp, sql
 
     assert [n.body for n in services.sessions.notes(detail.id)] == ["当事人私下透露可以分期付款"]
     assert private_drafts(read_journal(journal)) == {"王芳": {"text": "没写完的个人笔记"}}
-    assert pending_journals(services) == [41]
+    assert services.pending_journals() == [41]
     opts.apply_current_user(services, "杨志强")
     assert [n.body for n in services.sessions.notes(detail.id)] == ["杨志强自己的笔记"]
 
@@ -290,7 +291,7 @@ def test_signing_without_saving_leaves_no_journal_and_no_warning(qtbot, gui) -> 
     assert not journal.exists()
     click(qtbot, editor.close_button)
     window.close()
-    assert not journal.exists() and pending_journals(services) == []
+    assert not journal.exists() and services.pending_journals() == []
     qtbot.wait(50)                                    # the closed windows go, as at a restart
     again = _window(qtbot, services, settings)
     assert not again.unsaved_label.isVisibleTo(again)

@@ -18,7 +18,8 @@ from gui_helpers import click, start_gui, type_text
 
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.sessions import SessionDraft
-from mediator_desktop.ui.case.record_editor import RecordEditor, journal_path, pending_journals
+from mediator_desktop.services.journals import journal_path
+from mediator_desktop.ui.case.record_editor import RecordEditor
 from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 
 pytestmark = pytest.mark.gui
@@ -80,7 +81,7 @@ def test_session_3_of_database_b_never_touches_the_journal_of_session_3_of_datab
         editor.timer.timeout.emit()
         assert journal_path(a.database_id, 3).exists()
         shiboken6.delete(editor)
-        assert pending_journals(a) == [3]
+        assert a.pending_journals() == [3]
 
         # Database B (another data set on the same PC): session 3 too. Typing writes B's own
         # journal; closing the editor saves the record and removes B's journal only.
@@ -93,10 +94,10 @@ def test_session_3_of_database_b_never_touches_the_journal_of_session_3_of_datab
         editor.close()
         assert b.sessions.get(3).record == "乙库的记录"
         assert not journal_path(b.database_id, 3).exists()
-        assert pending_journals(b) == []
+        assert b.pending_journals() == []
 
         # Back in database A: its unsaved text is offered, whole.
-        assert pending_journals(a) == [3]
+        assert a.pending_journals() == [3]
         editor = _open_record(qtbot, a, case_a.id)
         assert editor.banner.isVisible() and editor.banner.text().startswith("已恢复")
         assert editor.body.toPlainText() == "甲库的记录：张三称通道被堵。"
@@ -114,7 +115,8 @@ def test_a_journal_of_the_earlier_naming_moves_to_its_own_database(qtbot, gui_a)
     """A journal an earlier version left (``autosave/session-3.json``, marked with the database's
     description) is still offered after the update, in its own database only."""
     from mediator_desktop import paths
-    from mediator_desktop.ui.case.record_editor import JOURNAL_FORMAT, write_atomically
+    from mediator_desktop.services.journals import JOURNAL_FORMAT
+    from mediator_desktop.services.journals import write_journal_file as write_atomically
 
     services = gui_a
     case = _case_with_session_3(services)
@@ -122,7 +124,7 @@ def test_a_journal_of_the_earlier_naming_moves_to_its_own_database(qtbot, gui_a)
     write_atomically(legacy, {"format": JOURNAL_FORMAT, "database": services.db.describe(), "session_id": 3,
                               "base_version": 1, "record": {"record": "升级前没保存的记录"}, "notes": {},
                               "private": {}})
-    assert pending_journals(services) == [3]
+    assert services.pending_journals() == [3]
     assert not legacy.exists() and journal_path(services.database_id, 3).exists()
     editor = _open_record(qtbot, services, case.id)
     assert editor.body.toPlainText() == "升级前没保存的记录"

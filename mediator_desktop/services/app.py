@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from mediator_desktop.errors import ServiceError
 from mediator_desktop.services.agreements import AgreementService
 from mediator_desktop.services.calendar import CalendarService
 from mediator_desktop.services.cases import CaseService
@@ -14,6 +16,7 @@ from mediator_desktop.services.documents import DocumentService
 from mediator_desktop.services.evidence import EvidenceService
 from mediator_desktop.services.exchange import ExchangeService
 from mediator_desktop.services.followups import FollowUpService
+from mediator_desktop.services.journals import Journals
 from mediator_desktop.services.organization import (
     DisputeTypeService,
     MediatorService,
@@ -22,6 +25,8 @@ from mediator_desktop.services.organization import (
 from mediator_desktop.services.reminders import ReminderService
 from mediator_desktop.services.sessions import SessionService
 from mediator_desktop.storage.db import Database, open_database
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -81,8 +86,6 @@ class Services:
         Chinese sentence saying what is wrong (a mistyped path never becomes a new file)."""
         from sqlalchemy import text
 
-        from mediator_desktop.errors import ServiceError as _ServiceError
-
         try:
             db = Database(url or None, create=not url)
             try:
@@ -90,7 +93,7 @@ class Services:
                     s.execute(text("SELECT 1"))
             finally:
                 db.dispose()
-        except _ServiceError as exc:
+        except ServiceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 — any driver error is reported, not raised
             first = str(exc).splitlines()[0] if str(exc) else ""
@@ -102,6 +105,20 @@ class Services:
         """This database's identity (a UUID kept in it): what the autosave journals are named
         by, so two databases never share one."""
         return self.db.database_id
+
+    def journals(self) -> Journals:
+        """This database's autosave journals (the record editor's unsaved text on this PC)."""
+        return Journals(self.database_id, self.describe_database())
+
+    def pending_journals(self) -> list[int]:
+        """Sessions whose record editor left unsaved text behind that this PC's user may see
+        (offered at start-up); none for a read-only database that never got its identity."""
+        try:
+            journals = self.journals()
+        except ServiceError as exc:
+            log.warning("no database identity, autosave journals not looked for: %s", exc)
+            return []
+        return journals.pending(self.user_name)
 
     def notify_waits(self, callback: Callable[[str], None] | None) -> None:
         """``callback(message)`` is told (in Chinese) while a write waits for another writer —

@@ -539,9 +539,7 @@ class MainWindow(QMainWindow):
 
     def _mention_unsaved_records(self) -> None:
         """After a crash or power cut: say which records have autosaved text waiting."""
-        from mediator_desktop.ui.case.record_editor import pending_journals
-
-        ids = pending_journals(self.services)
+        ids = self.services.pending_journals()
         # Short enough to stand whole beside the counts; how to restore is in the tooltip.
         self.unsaved_label.setText(f"有{len(ids)}份调解记录在上次关闭前未保存，已自动保留" if ids else "")
         self.unsaved_label.setToolTip("内容已自动保留在本机：打开该案件的“调解活动”，选中那次活动，点“编辑记录”即可恢复。"

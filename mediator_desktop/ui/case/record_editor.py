@@ -1,8 +1,9 @@
 """The record editor: writing the 人民调解记录 / 人民调解调查记录 of one session, and beside it —
 visibly apart — the caucus notes (背对背记录) and the mediator's private notes.
 
-Nothing typed is lost. A few seconds after a change the editor writes a journal file
-(``autosave/session-<id>.json``: temp file, fsync, rename); saving to the database deletes it.
+Nothing typed is lost. A few seconds after a change the editor hands its unsaved text to the
+autosave journal (services/journals.py: one file per session, written whole or not at all);
+saving to the database deletes it.
 When the editor opens and finds a journal that differs from the database — the PC crashed or
 lost power — it puts the journal's text back and says so in a banner. Closing with unsaved
 changes saves them; when that fails the journal stays.
@@ -10,13 +11,8 @@ changes saves them; when that fails the journal stays.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any, TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -39,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop import paths
 from mediator_desktop.domain.enums import CaseStatus, NoteKind, SessionKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError, ValidationError
@@ -65,8 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-JOURNAL_FORMAT = 1
 
 #: How each kind of writing looks: the record is plain white paper; notes never look like it.
 RECORD_STYLE = "QFrame#recordPage { background: #ffffff; border: 2px solid #5b7fa6; border-radius: 6px; }"
@@ -127,134 +120,6 @@ def attempt(call: Callable[[], T], message: QLabel, errors: FieldErrors | None =
     except ServiceError as exc:
         show_message(message, str(exc))
         return None
-
-
-def journals_dir(database_id: str) -> Path:
-    """The autosave journals of one database: a folder named by its identity (a UUID kept in
-    the database), so session 3 of one database never shares a journal with session 3 of
-    another."""
-    return paths.private_dir(paths.autosave_dir() / database_id)
-
-
-def journal_path(database_id: str, session_id: int) -> Path:
-    return journals_dir(database_id) / f"session-{session_id}.json"
-
-
-def adopt_legacy_journals(services: Services) -> int:  # type: ignore[no-untyped-def]
-    """Move the journals an earlier version kept directly in the autosave folder (named by
-    session only, marked with the database's description) into this database's folder;
-    returns how many moved. One already in the folder wins (it is newer)."""
-    moved = 0
-    for path in sorted(paths.autosave_dir().glob("session-*.json")):
-        data = read_journal(path)
-        if (not data or data.get("database") != services.describe_database()
-                or not isinstance(data.get("session_id"), int)):
-            continue
-        target = journal_path(services.database_id, int(data["session_id"]))
-        if target.exists():
-            continue
-        data["database_id"] = services.database_id
-        try:
-            write_atomically(target, data)
-            path.unlink()
-        except OSError as exc:
-            log.warning("could not move autosave journal %s: %s", path, exc)
-            continue
-        moved += 1
-    return moved
-
-
-def write_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON so that the file on disk is always either the old or the new one, whole."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):   # make the rename itself survive a power cut (POSIX)
-        try:
-            dir_fd = os.open(path.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError:
-            pass
-
-
-def read_journal(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("autosave journal %s unreadable: %s", path, exc)
-        return None
-    return data if isinstance(data, dict) and data.get("format") == JOURNAL_FORMAT else None
-
-
-def private_drafts(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    """The unsaved private notes of a journal, by author. A private note is seen only by its
-    author, so its draft is kept under the author's name and put back only for that author."""
-    drafts = (data or {}).get("private")
-    if not isinstance(drafts, dict):
-        return {}
-    return {str(author): state for author, state in drafts.items() if isinstance(state, dict)}
-
-
-def journal_has_work_for(data: dict[str, Any], author: str) -> bool:
-    """Whether a journal holds anything ``author`` may see: the record, a caucus note, or
-    their own private note (never another user's)."""
-    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
-    return (isinstance(data.get("record"), dict) or isinstance(notes.get(NoteKind.CAUCUS.value), dict)
-            or author in private_drafts(data))
-
-
-def _of_database(data: dict[str, Any], database_id: str) -> bool:
-    """Whether a journal (found in ``database_id``'s folder) says it belongs there too."""
-    return data.get("database_id", database_id) == database_id
-
-
-def pending_journals(services: Services) -> list[int]:  # type: ignore[no-untyped-def]
-    """Ids of the sessions of this database whose record editor left unsaved text behind for
-    the acting user (for offering, at start-up, to open them again)."""
-    found = []
-    author = services.user_name
-    try:
-        services.database_id
-    except ServiceError as exc:     # a read-only database that never had its identity: no journals
-        log.warning("no database identity, autosave journals not looked for: %s", exc)
-        return found
-    adopt_legacy_journals(services)
-    for path in sorted(journals_dir(services.database_id).glob("session-*.json")):
-        data = read_journal(path)
-        if (data and _of_database(data, services.database_id) and isinstance(data.get("session_id"), int)
-                and journal_has_work_for(data, author)):
-            found.append(int(data["session_id"]))
-    return found
-
-
-def adopt_private_drafts(services: Services, old_author: str, new_author: str) -> int:  # type: ignore[no-untyped-def]
-    """Move the unsaved private drafts kept under ``old_author`` in this database's journals to
-    ``new_author`` (the PC's user has just been named); returns how many journals changed."""
-    changed = 0
-    for path in sorted(journals_dir(services.database_id).glob("session-*.json")):
-        data = read_journal(path)
-        if not data or not _of_database(data, services.database_id):
-            continue
-        drafts = private_drafts(data)
-        if old_author not in drafts or new_author in drafts:
-            continue
-        drafts[new_author] = drafts.pop(old_author)
-        data["private"] = drafts
-        write_atomically(path, data)
-        changed += 1
-    return changed
 
 
 def plain_editor(placeholder: str = "", lines: int | None = None) -> QPlainTextEdit:
@@ -486,7 +351,8 @@ class RecordEditor(QDialog):
         self._close_anyway = False
         self._loading = False
         self._kept_aside = False
-        self.journal = journal_path(services.database_id, session_id)
+        self.journals = services.journals()
+        self.journal = self.journals.path(session_id)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(autosave_seconds)) * 1000)
@@ -719,44 +585,17 @@ class RecordEditor(QDialog):
         """The acting user: the owner of the private notes on screen."""
         return str(self.services.user_name)
 
-    def _own_journal(self, data: dict[str, Any] | None) -> bool:
-        return (data is not None and _of_database(data, self.services.database_id)
-                and data.get("session_id") == self.view.id)
-
-    def _others_private(self) -> dict[str, dict[str, Any]]:
-        """Other users' unsaved private notes in this session's journal: kept as they are,
-        never shown here."""
-        data = read_journal(self.journal)
-        if not self._own_journal(data):
-            return {}
-        return {a: st for a, st in private_drafts(data).items() if a != self.author}
-
     def write_journal(self) -> bool:
         """Write what is unsaved to the journal now (delete it when nothing is)."""
         self.timer.stop()
         if not self.has_unsaved():
             self.delete_journal()
             return True
-        private = self._others_private()
-        mine = self.private.state()
-        if mine is not None:
-            private[self.author] = mine
         record = self._record_state() if self.record_unsaved() else None
-        return self._write(record, self.caucus.state(), private)
-
-    def _write(self, record: dict[str, Any] | None, caucus: dict[str, Any] | None,
-               private: dict[str, dict[str, Any]]) -> bool:
-        data = {
-            "format": JOURNAL_FORMAT, "database": self.services.describe_database(),
-            "database_id": self.services.database_id,
-            "session_id": self.view.id, "case_code": self.view.case_code,
-            "base_version": self.view.version, "saved_at": datetime.now().isoformat(timespec="seconds"),
-            "record": record,
-            "notes": {NoteKind.CAUCUS.value: caucus},
-            "private": private,
-        }
         try:
-            write_atomically(self.journal, data)
+            self.journals.write(self.view.id, author=self.author, case_code=self.view.case_code,
+                                base_version=self.view.version, record=record,
+                                caucus=self.caucus.state(), private=self.private.state())
         except OSError as exc:
             self._error(f"无法自动保存到本机（{exc}），请尽快点“保存”")
             return False
@@ -764,18 +603,14 @@ class RecordEditor(QDialog):
 
     def delete_journal(self) -> None:
         """Forget this user's unsaved text; another user's unsaved private note stays in the file."""
-        others = self._others_private()
-        if others:
-            self._write(None, None, others)
-            return
         try:
-            self.journal.unlink(missing_ok=True)
+            self.journals.forget(self.view.id, self.author, self.view.case_code, self.view.version)
         except OSError as exc:
-            log.warning("could not delete autosave journal %s: %s", self.journal, exc)
+            self._error(f"无法自动保存到本机（{exc}），请尽快点“保存”")
 
     def _restore_journal(self) -> None:
-        data = read_journal(self.journal)
-        if data is None or not self._own_journal(data):
+        data = self.journals.load(self.view.id)
+        if data is None:
             return          # none, or a journal of another database: leave it alone
         restored = False
         record = data.get("record")
@@ -805,10 +640,10 @@ class RecordEditor(QDialog):
         if isinstance(caucus, dict) and self.caucus.restore(caucus):
             restored = True
         # Only the author's own private draft; another user's is neither shown nor touched.
-        private = private_drafts(data).get(self.author)
+        private = self.journals.own_private(data, self.author)
         if private is not None and self.private.restore(private):
             restored = True
-        when = _journal_time(data.get("saved_at"))
+        when = self.journals.written_at(data)
         if kept_aside:
             self._kept_aside = True
             self.banner.setText(f"本机有{when}自动保存的内容，但这份记录已宣读签字或已取消，未恢复到记录中。"
@@ -974,11 +809,3 @@ def _normal(state: dict[str, Any]) -> dict[str, Any]:
         "participants": [p.strip() for p in str(state.get("participants") or "").splitlines() if p.strip()],
         "present": sorted(set(state.get("present") or [])),
     }
-
-
-def _journal_time(value: object) -> str:
-    try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        return ""
-    return f"{at.month}月{at.day}日{at.hour}时{at.minute}分"

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
-from mediator_desktop.ui.case.record_editor import adopt_private_drafts
 from mediator_desktop.ui.settings.settings_dialog import OrganizationForm, error_label
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
@@ -178,6 +177,6 @@ class FirstRunDialog(QDialog):
             # Until now this PC wrote as the unnamed user: its private notes and drafts are this
             # user's, and would otherwise vanish from their sight.
             self.services.sessions.adopt_private_notes(opts.UNNAMED_USER, user)
-            adopt_private_drafts(self.services, opts.UNNAMED_USER, user)
+            self.services.journals().adopt_private_drafts(opts.UNNAMED_USER, user)
         opts.set_current_user(self.services, self.settings, user)
         self.accept()
