@@ -249,3 +249,23 @@ def test_case_code_is_unique_in_the_database(db_url: str) -> None:
         assert isinstance(err.value.__cause__, IntegrityError) and "冲突" in str(err.value)
     finally:
         s.close()
+
+
+def test_the_expected_revision_is_the_newest_migration() -> None:
+    """Opening an up-to-date database compares with a constant instead of asking Alembic: it
+    must name the newest migration (a new migration changes it in the same commit)."""
+    from mediator_desktop.storage.revision import HEAD_REVISION
+
+    assert HEAD_REVISION == migrations.head_revision()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(sqlite_url: str) -> None:
+    import subprocess
+    import sys
+
+    open_database(sqlite_url).dispose()      # created and migrated
+    code = ("import sys; from mediator_desktop.storage.db import open_database; "
+            f"db = open_database({sqlite_url!r}); db.dispose(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

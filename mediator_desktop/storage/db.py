@@ -403,9 +403,13 @@ class Database:
         Before changing an existing SQLite file a consistent copy is written to the backups
         folder, so a failed upgrade never costs the user their data.
         """
-        from mediator_desktop.storage import migrations
+        from mediator_desktop.storage.revision import HEAD_REVISION, stored_revision
 
         try:
+            if stored_revision(self.engine) == HEAD_REVISION:
+                return None     # up to date: Alembic is not even imported
+            from mediator_desktop.storage import migrations
+
             current = migrations.current_revision(self.engine)
         except DBAPIError as exc:  # not a database, truncated, unreachable…
             raise storage_error(exc) from exc
