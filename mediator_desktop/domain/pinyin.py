@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# pypinyin loads its phrase dictionary on import (about 0.3 s): it is imported on the first
+# name that needs a reading, not at start-up or by a command that never searches or writes.
 
 COMPOUND_SURNAMES = {
     "欧阳": ("ou", "yang"), "司马": ("si", "ma"), "上官": ("shang", "guan"), "诸葛": ("zhu", "ge"),
@@ -35,6 +36,8 @@ MAX_VARIANTS = 4
 
 @lru_cache(maxsize=65536)
 def _char_reading(ch: str) -> str:
+    from pypinyin import lazy_pinyin
+
     reading = lazy_pinyin(ch, errors=lambda s: list(s))[0]
     return reading.lower()
 
@@ -42,6 +45,8 @@ def _char_reading(ch: str) -> str:
 @lru_cache(maxsize=65536)
 def _char_initials(ch: str) -> tuple[str, ...]:
     """Distinct first letters of every reading of ``ch`` (default reading first)."""
+    from pypinyin import Style, pinyin
+
     default = _char_reading(ch)[:1]
     readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])[0]
     letters = [default] + [r[:1].lower() for r in readings if r]

@@ -6,7 +6,50 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import cn2an
+# Chinese numerals are written here rather than with cn2an: importing cn2an compiles its
+# parsers for the other direction and costs about 0.3 s of every start and every printed
+# agreement, for the two small conversions below. tests/test_text_numbers.py checks them against
+# cn2an (a test dependency) on every clause number up to 20,000 and on thousands of amounts.
+_LOWER_DIGITS = "零一二三四五六七八九"
+_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_LOWER_UNITS = ("千", "百", "十", "")
+_UPPER_UNITS = ("仟", "佰", "拾", "")
+_GROUP_UNITS = ("", "万", "亿", "万亿")
+
+
+def _group(value: int, digits: str, units: tuple[str, ...]) -> str:
+    """One group of four digits (1–9999): inner zeros read as one 零, trailing zeros silent."""
+    out, zero = "", False
+    for place, unit in zip((1000, 100, 10, 1), units):
+        d = value // place % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out, zero = out + digits[0], False
+        out += digits[d] + unit
+    return out
+
+
+def _integer(value: int, digits: str, units: tuple[str, ...]) -> str:
+    """A whole number (0 ≤ value < 10^16) in Chinese numerals, grouped by 万 and 亿."""
+    if value == 0:
+        return digits[0]
+    groups = []
+    while value:
+        groups.append(value % 10000)
+        value //= 10000
+    out = ""
+    for i in range(len(groups) - 1, -1, -1):
+        g = groups[i]
+        if g == 0:
+            continue
+        if out and g < 1000:
+            # 壹万零伍佰, 壹亿零伍万: a group with a leading gap reads 零. After empty groups a
+            # full one does not (壹拾亿壹仟元): the payment rules allow both, cn2an wrote this.
+            out += digits[0]
+        out += _group(g, digits, units) + _GROUP_UNITS[i]
+    return out
 
 
 def chinese_date(value: date | None) -> str:
@@ -25,11 +68,24 @@ def blank_date() -> str:
 
 
 def amount_upper(amount: Decimal | str) -> str:
-    """``12000`` → ``壹万贰仟元整`` (财务大写, via cn2an's RMB mode)."""
+    """``12000`` → ``壹万贰仟元整``, ``1001.01`` → ``壹仟零壹元零壹分`` (财务大写)."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
     if value == 0:
         return "零元整"
-    return str(cn2an.an2cn(f"{value:f}", "rmb"))
+    if value < 0:
+        return "负" + amount_upper(-value)
+    cents = int(value * 100)
+    whole, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    out = _integer(whole, _UPPER_DIGITS, _UPPER_UNITS) + "元" if whole else ""
+    if jiao == fen == 0:
+        return out + "整"
+    if jiao:
+        out += _UPPER_DIGITS[jiao] + "角"
+    elif whole:
+        out += "零"
+    if fen:
+        out += _UPPER_DIGITS[fen] + "分"
+    return out
 
 
 def amount_figures(amount: Decimal | str) -> str:
@@ -44,7 +100,8 @@ def amount_text(amount: Decimal | str) -> str:
 
 def clause_number(n: int) -> str:
     """1 → 一, 12 → 十二, 21 → 二十一 (numbered clauses 一、二、…)."""
-    return str(cn2an.an2cn(n))
+    text = _integer(n, _LOWER_DIGITS, _LOWER_UNITS)
+    return text[1:] if text.startswith("一十") else text   # 十, 十二, 十万 — not 一十
 
 
 def ordinal_list(items: list[str]) -> list[str]:

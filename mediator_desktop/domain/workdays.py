@@ -18,6 +18,8 @@ from functools import lru_cache
 import chinese_calendar
 from chinese_calendar import constants as _cc
 
+from mediator_desktop.domain.text import weekday_text
+
 #: Statutory days on fixed dates (全国年节及纪念日放假办法, 2025 revision); the lunar ones move
 #: every year, so a year without its arrangement is only a guess.
 FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
@@ -197,8 +199,6 @@ def _runs(days: list[date]) -> list[list[date]]:
 def builtin_arrangement(year: int) -> list[tuple[str, str, str]]:
     """The arrangement chinese-calendar holds for ``year``: (holiday, rest days, make-up days),
     e.g. ``("国庆节", "10月1日至10月7日（7天）", "9月20日（星期日）、10月10日（星期六）")``."""
-    from mediator_desktop.domain.text import weekday_text  # only here: text loads cn2an
-
     by_name: dict[str, tuple[list[date], list[date]]] = {}
     day = date(year, 1, 1)
     while day.year == year:
