@@ -174,6 +174,11 @@ def crash_file() -> Path:
     return log_dir() / "crash.log"
 
 
+def cache_dir() -> Path:
+    """Folder for what can be computed again (fonts' character maps): safe to delete."""
+    return data_dir() / "cache"
+
+
 def autosave_dir() -> Path:
     """Folder of the record editor's autosave journals (crash and power-cut recovery)."""
     return private_dir(data_dir() / "autosave")

@@ -34,6 +34,7 @@ from mediator_desktop.documents.forms import (
     mediator_names,
 )
 from mediator_desktop.documents.glyphs import font_name, split_by_font
+from mediator_desktop.documents.media import IMAGE_TYPES, PDF_TYPE
 from mediator_desktop.documents.model import (
     Align,
     Block,
@@ -51,8 +52,6 @@ from mediator_desktop.domain.checklist import ITEM_NAMES
 from mediator_desktop.domain.text import blank_date, chinese_date
 
 #: Image types the case file binds as pages (Pillow reads them); PDFs are bound as they are.
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/gif", "image/bmp", "image/webp"})
-PDF_TYPE = "application/pdf"
 #: The contents note for a file that stays electronic (a .docx, a recording, an unreadable file).
 NOT_BOUND = "电子文件，另存"
 #: Resolution images are reduced to on the page: sharp in print, small in the file.

@@ -25,11 +25,11 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:       # jsonschema and fastjsonschema load on the first file checked, not at start
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["SCHEMA", "Problem", "format_path", "load_document", "path_sort_key", "schema_path", "sort_problems",
            "validate_document"]
@@ -52,7 +52,6 @@ def schema_path() -> Path:
 
 SCHEMA: dict[str, Any] = json.loads(
     resources.files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8"))
-_VALIDATOR = Draft202012Validator(SCHEMA)
 
 PathParts = tuple[str | int, ...]
 
@@ -188,7 +187,14 @@ def _safe(text: str) -> str:
 # -- layer 1: the JSON Schema -------------------------------------------------------------------
 
 _CASE_SCHEMA: dict[str, Any] = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/case", "$defs": SCHEMA["$defs"]}
-_CASE_VALIDATOR = Draft202012Validator(_CASE_SCHEMA)
+
+
+@lru_cache(maxsize=2)
+def _validator(part: str) -> Draft202012Validator:
+    """The complete validator of the document (``part`` "document") or of one case ("case")."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SCHEMA if part == "document" else _CASE_SCHEMA)
 
 
 @lru_cache(maxsize=2)
@@ -200,6 +206,8 @@ def _fast_check(part: str) -> Callable[[Any], Any]:
     fastjsonschema rewrites the ``$ref``s it resolves in place: it gets a deep copy."""
     schema = copy.deepcopy(SCHEMA if part == "document" else _CASE_SCHEMA)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    import fastjsonschema
+
     return fastjsonschema.compile(schema)
 
 
@@ -221,16 +229,16 @@ def _schema_errors(doc: Any) -> Iterator[tuple[PathParts, ValidationError]]:
         return
     cases = doc.get("cases") if isinstance(doc, dict) else None
     if not isinstance(cases, list):
-        for error in _VALIDATOR.iter_errors(doc):
+        for error in _validator("document").iter_errors(doc):
             yield (), error
         return
     shell = dict(doc)
     shell["cases"] = []
-    for error in _VALIDATOR.iter_errors(shell):
+    for error in _validator("document").iter_errors(shell):
         yield (), error
     for i, case in enumerate(cases):
         if not _schema_valid_fast(case, "case"):
-            for error in _CASE_VALIDATOR.iter_errors(case):
+            for error in _validator("case").iter_errors(case):
                 yield ("cases", i), error
 
 

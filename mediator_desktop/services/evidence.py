@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from mediator_desktop.documents.casefile import IMAGE_TYPES, PDF_TYPE
+from mediator_desktop.documents.media import IMAGE_TYPES, PDF_TYPE
 from mediator_desktop.domain.checklist import ITEM_NAMES, ChecklistLine, checklist
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.domain.text import chinese_date
