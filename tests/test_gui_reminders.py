@@ -206,8 +206,8 @@ def test_status_bar_counts_start_up_view_and_shortcuts(qtbot, gui) -> None:
     assert window.today_view.isVisible()
     # A case change (here: a new case in mediation, overdue already) updates the counts and the view.
     other = _mediating(services, date(2026, 9, 1))
-    window._case_changed(other.id)
-    assert label.plain_text() == "逾期 2 · 3日内 1 · 7日内 1"
+    window._case_changed(other.id)       # counted again in the background
+    qtbot.waitUntil(lambda: label.plain_text() == "逾期 2 · 3日内 1 · 7日内 1", timeout=5000)
     assert window.today_view.model.rowCount() == 4
     # Opening a case from the view shows it in the main window.
     with qtbot.waitSignal(window.today_view.open_case):
@@ -216,7 +216,7 @@ def test_status_bar_counts_start_up_view_and_shortcuts(qtbot, gui) -> None:
     # The periodic check follows the date.
     services.ctx._clock.value = services.ctx._clock.value.replace(day=23)
     window._poll_reminders()
-    assert window.today_view.title.text() == "今日提醒 · 2026年11月23日"
+    qtbot.waitUntil(lambda: window.today_view.title.text() == "今日提醒 · 2026年11月23日", timeout=5000)
     assert label.plain_text().startswith("逾期 2 · 3日内")
 
 
@@ -227,6 +227,7 @@ def test_start_up_view_stays_closed_when_the_setting_is_off_or_nothing_is_due(qt
     window = create_main_window(services, settings)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: window.reminder_label.plain_text() == "逾期 1 · 3日内 0 · 7日内 0", timeout=5000)
     qtbot.wait(50)
     assert window.today_view is None and window.reminder_label.plain_text() == "逾期 1 · 3日内 0 · 7日内 0"
     window.close()
@@ -238,6 +239,7 @@ def test_start_up_view_stays_closed_when_the_setting_is_off_or_nothing_is_due(qt
     second = create_main_window(services, settings)
     qtbot.addWidget(second)
     second.show()
+    qtbot.waitUntil(lambda: second.reminder_label.plain_text() == "逾期 0 · 3日内 0 · 7日内 0", timeout=5000)
     qtbot.wait(50)
     assert second.today_view is None and second.reminder_label.plain_text() == "逾期 0 · 3日内 0 · 7日内 0"
 
@@ -305,7 +307,7 @@ def test_holiday_arrangements_open_from_the_menu(qtbot, gui) -> None:
     assert dialog.windowTitle() == "节假日安排" and dialog.parent() is window
     assert window.calendar_action.text() == "节假日安排…"
     dialog.saved.emit(2027)              # a saved year: the counts are read again, nothing fails
-    assert window.reminder_label.plain_text() == "逾期 0 · 3日内 0 · 7日内 0"
+    qtbot.waitUntil(lambda: window.reminder_label.plain_text() == "逾期 0 · 3日内 0 · 7日内 0", timeout=5000)
     dialog.reject()
 
 

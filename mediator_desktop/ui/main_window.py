@@ -3,16 +3,16 @@ reminder counts in the status bar, the today view (今日提醒) at start and th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -36,12 +36,6 @@ from mediator_desktop import APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.services.dto import CaseQuery
-from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.common.background import BackgroundTask, Reporter, busy, file_error_text, run_task, stop_tasks
-from mediator_desktop.ui.case.case_table_model import CaseTableModel
-from mediator_desktop.ui.case.case_view import CaseView
-from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
-from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 from mediator_desktop.ui.agenda.today_view import (
     ReminderCountLabel,
     app_icon,
@@ -49,6 +43,16 @@ from mediator_desktop.ui.agenda.today_view import (
     bring_to_front,
     export_ics_to,
     tray_message,
+)
+from mediator_desktop.ui.case.case_table_model import CaseTableModel
+from mediator_desktop.ui.case.case_view import CaseView
+from mediator_desktop.ui.common.background import (
+    BackgroundTask,
+    Reporter,
+    busy,
+    file_error_text,
+    run_task,
+    stop_tasks,
 )
 from mediator_desktop.ui.common.widgets import (
     FRAME_ALLOWANCE,
@@ -62,6 +66,8 @@ from mediator_desktop.ui.common.widgets import (
     remember_sizes_in,
     screen_area,
 )
+from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -71,9 +77,6 @@ SEARCH_DELAY_MS = 150
 COUNT_CAP = 1000
 #: How often the reminder counts are read again (a new day, or another PC's changes).
 REMINDER_POLL_MS = 5 * 60 * 1000
-#: A list refresh (typing in the search box, a filter) counts the reminders again only when the
-#: last count is older than this; a case change always counts again.
-REMINDER_FRESH_SECONDS = 10.0
 
 
 def import_progress_text(done: int, total: int) -> str:
@@ -201,6 +204,10 @@ class MainWindow(QMainWindow):
         self.today_view = None
         self.tray: QSystemTrayIcon | None = None
         self._started = False
+        self._starting = False
+        self._recount: BackgroundTask | None = None
+        self._recount_again = False
+        self._recount_views = False
         self._start_timer = QTimer(self, singleShot=True, interval=0)
         self._start_timer.timeout.connect(self.on_started)
         self._reminder_timer = QTimer(self, interval=REMINDER_POLL_MS)
@@ -337,8 +344,6 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().setCurrentIndex(
                 self.case_model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        if self._started:   # at start-up, on_started counts once the window is on screen
-            self.refresh_reminders(max_age=REMINDER_FRESH_SECONDS)
 
     def _show_count(self, query: CaseQuery) -> None:
         """共 N 件 / 找到 N 件 for the rows the model now holds (after every reload)."""
@@ -393,22 +398,60 @@ class MainWindow(QMainWindow):
 
     # -- reminders ----------------------------------------------------------------------------
 
-    def refresh_reminders(self, views: bool = False, max_age: float | None = None) -> dict[str, int]:
-        """Count what is overdue and due within 3 / 7 working days for the status bar;
-        ``views``: read the open today view and agenda again too; ``max_age``: keep a count
-        made less than that many seconds ago."""
+    def refresh_reminders(self, views: bool = False, max_age: float | None = None) -> BackgroundTask | None:
+        """Count what is overdue and due within 3 / 7 working days for the status bar, in a
+        worker thread (at 100,000 cases the reading takes seconds: typing and painting go on);
+        ``views``: show the open today view and agenda the new list too; ``max_age``: keep a
+        count made less than that many seconds ago. A request while a count runs is served by
+        one more count after it."""
         if max_age is not None and time.monotonic() - self._reminders_at < max_age:
-            return self.reminder_counts
-        try:
-            counts = self.services.reminders.counts(self.services.reminders.today_list())
-        except ServiceError:
-            counts = {}
+            return None
+        self._recount_views = self._recount_views or views
+        if self._recount is not None and self._recount.is_running():
+            self._recount_again = True
+            return self._recount
+        reminders = self.services.reminders
+        today = self.services.today()
+
+        def work(_reporter: Reporter) -> tuple[list, dict[str, int]]:  # type: ignore[type-arg]
+            items = reminders.today_list(today)
+            return items, reminders.counts(items)
+
+        self._recount = BackgroundTask(self, work, title="今日提醒", text="正在统计提醒……", quiet=True,
+                                       on_done=self._reminders_read, on_failed=self._reminders_failed)
+        return self._recount.start()
+
+    def _reminders_read(self, result: tuple[list, dict[str, int]]) -> None:  # type: ignore[type-arg]
+        items, counts = result
+        views, self._recount_views = self._recount_views, False
         self._show_counts(counts)
         if views:
-            for view in (self.today_view, getattr(self, "agenda", None)):
-                if view is not None and view.isVisible():
-                    view.refresh()
-        return counts
+            if self.today_view is not None and self.today_view.isVisible():
+                self.today_view.refresh(items)
+            agenda = getattr(self, "agenda", None)
+            if agenda is not None and agenda.isVisible():
+                agenda.refresh()
+        if self._starting:
+            # The first count after start: the today view (when the setting asks for it and
+            # something is due) and the tray notification.
+            self._starting = False
+            # Not over a dialog the user has opened meanwhile (受理登记 straight after start):
+            # the counts in the status bar and F2 bring the view when that is done.
+            if items and self.settings.get(opts.SHOW_TODAY_ON_START) and QApplication.activeModalWidget() is None:
+                self.open_today(items)
+            self._show_tray(counts)
+        self._recount_done()
+
+    def _reminders_failed(self, _exc: Exception) -> None:
+        self._starting = False
+        self._show_counts({})
+        self._recount_done()
+
+    def _recount_done(self) -> None:
+        self._recount = None
+        if self._recount_again:
+            self._recount_again = False
+            self.refresh_reminders()
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self._reminders_at = time.monotonic()
@@ -421,9 +464,7 @@ class MainWindow(QMainWindow):
     def _poll_reminders(self) -> None:
         """Every few minutes: the counts again; on a new day the open views follow it."""
         new_day = self.services.today() != self.reminder_day
-        self.refresh_reminders(views=False)
-        if new_day and self.today_view is not None and self.today_view.isVisible():
-            self.today_view.refresh()
+        self.refresh_reminders(views=new_day)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
@@ -432,17 +473,10 @@ class MainWindow(QMainWindow):
             self._start_timer.start()   # once the window is on screen
 
     def on_started(self) -> None:
-        """Right after the window first shows: the today view (when the setting asks for it
-        and there is something to show) and the tray notification."""
-        try:
-            items = self.services.reminders.today_list()
-        except ServiceError:
-            return
-        counts = self.services.reminders.counts(items)
-        self._show_counts(counts)   # one reading of the reminders serves the counts and the view
-        if items and self.settings.get(opts.SHOW_TODAY_ON_START):
-            self.open_today(items)
-        self._show_tray(counts)
+        """Right after the window first shows: the reminders are counted in the background;
+        when they arrive come the today view (see :meth:`_reminders_read`) and the tray."""
+        self._starting = True
+        self.refresh_reminders()
 
     def _show_tray(self, counts: dict[str, int]) -> None:
         """The tray icon (where the desktop has a tray) and, when anything is overdue or

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -42,13 +43,27 @@ from mediator_desktop.domain.deadlines import Urgency
 from mediator_desktop.domain.text import WEEKDAY_NAMES, chinese_date, shorten
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import ICS_DAYS, Reminder
-from mediator_desktop.ui.common.background import BackgroundTask, file_error_text, message, run_task, stop_tasks
-from mediator_desktop.ui.common.widgets import ERROR_STYLE, RowTableModel, close_on_escape, leave_on_tab, scale_font
+from mediator_desktop.ui.common.background import (
+    BackgroundTask,
+    file_error_text,
+    message,
+    run_task,
+    stop_tasks,
+)
+from mediator_desktop.ui.common.widgets import (
+    ERROR_STYLE,
+    RowTableModel,
+    close_on_escape,
+    leave_on_tab,
+    scale_font,
+)
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 WEEKDAYS = tuple("周" + c for c in WEEKDAY_NAMES)   # 周一 … 周日
+#: How many rows beyond those on screen set the columns' widths.
+RESIZE_PRECISION = 300
 
 #: Pale backgrounds with dark text (readable for old eyes, and in print): urgency → (bg, fg).
 URGENCY_COLOURS: dict[str, tuple[str, str]] = {
@@ -105,12 +120,21 @@ class BoundaryElideDelegate(QStyledItemDelegate):
         option.text = best
 
 
+@lru_cache(maxsize=None)
 def urgency_brushes(value: str) -> tuple[QBrush, QBrush] | None:
-    """(background, foreground) of an urgency; None for one that is not coloured."""
+    """(background, foreground) of an urgency; None for one that is not coloured. Made once
+    per urgency: a view asks for them for every cell it paints."""
     colours = URGENCY_COLOURS.get(value)
     if colours is None:
         return None
     return QBrush(QColor(colours[0])), QBrush(QColor(colours[1]))
+
+
+@lru_cache(maxsize=1)
+def _bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def due_text(due: date, provisional: bool, today: date) -> str:
@@ -269,9 +293,7 @@ class TodayModel(RowTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and brushes:
             return brushes[1]
         if role == Qt.ItemDataRole.FontRole and (column in (0, 6) and r.urgency == Urgency.OVERDUE.value):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _bold_font()
         if role == Qt.ItemDataRole.ToolTipRole:
             return reminder_tooltip(r)
         if role == CASE_ID_ROLE:
@@ -334,6 +356,9 @@ class TodayView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        # Widths from the rows on screen and the next few hundred, not from every row: a
+        # list of tens of thousands would otherwise be measured whole on every change.
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.detail_delegate = BoundaryElideDelegate(self.table)

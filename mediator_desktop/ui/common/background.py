@@ -195,12 +195,15 @@ class BackgroundTask(QObject):
                  on_done: Callable[[Any], Any] | None = None,
                  on_failed: Callable[[Exception], Any] | None = None,
                  on_cancelled: Callable[[], Any] | None = None,
-                 cancellable: bool = True) -> None:
+                 cancellable: bool = True, quiet: bool = False) -> None:
         super().__init__(parent)
         self.owner = parent
         self.title, self.text, self.describe = title, text, describe
         self.on_done, self.on_failed, self.on_cancelled = on_done, on_failed, on_cancelled
         self.cancellable = cancellable
+        #: Quiet work (a recount the user did not ask for) shows no progress dialog and does
+        #: not make its window busy; it is still waited for when the window closes.
+        self.quiet = quiet
         self.outcome: str | None = None
         self.result: Any = None
         self.error: BaseException | None = None
@@ -210,16 +213,20 @@ class BackgroundTask(QObject):
         self._relay.ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self.reporter = Reporter(self._relay.progressed.emit)
         self._thread = _Worker(work, self.reporter, self._relay, self)
-        self.dialog = ProgressDialog.for_task(parent, title, text, cancellable)
-        self.dialog.cancel_requested.connect(self.cancel)
-        self._dialog_held = True
+        self.dialog: ProgressDialog | None = None
+        self._dialog_held = False
+        if not quiet:
+            self.dialog = ProgressDialog.for_task(parent, title, text, cancellable)
+            self.dialog.cancel_requested.connect(self.cancel)
+            self._dialog_held = True
         self._show_timer = QTimer(self, singleShot=True)
         self._show_timer.timeout.connect(self._show_dialog)
 
     # -- control -----------------------------------------------------------------------------
 
     def start(self) -> BackgroundTask:
-        self._show_timer.start(PROGRESS_DELAY_MS)
+        if self.dialog is not None:
+            self._show_timer.start(PROGRESS_DELAY_MS)
         self._thread.start()
         return self
 
@@ -246,7 +253,7 @@ class BackgroundTask(QObject):
     def _release_dialog(self) -> None:
         """Close the progress dialog and give it back to its window (once)."""
         self._show_timer.stop()
-        if self._dialog_held:
+        if self._dialog_held and self.dialog is not None:
             self._dialog_held = False
             self.dialog.cancel_requested.disconnect(self.cancel)
             self.dialog.close_for_task()
@@ -254,7 +261,7 @@ class BackgroundTask(QObject):
     # -- the GUI thread's side ----------------------------------------------------------------
 
     def _show_dialog(self) -> None:
-        if self.outcome is None and not self._abandoned:
+        if self.outcome is None and not self._abandoned and self.dialog is not None:
             self.dialog.show()
 
     @Slot(int, int)
@@ -262,7 +269,7 @@ class BackgroundTask(QObject):
         if self.outcome is not None or self._abandoned:
             return
         text = self.describe(done, total) if self.describe else ""
-        if not self.reporter.cancelled():
+        if not self.reporter.cancelled() and self.dialog is not None:
             self.dialog.show_progress(done, total, text)
         self.progressed.emit(done, total, text)
 
@@ -332,7 +339,8 @@ def running_tasks(widget: QWidget) -> list[BackgroundTask]:
 
 
 def busy(widget: QWidget) -> bool:
-    return bool(running_tasks(widget))
+    """Whether work the user started (an import, an export …) is still running."""
+    return any(not t.quiet for t in running_tasks(widget))
 
 
 def stop_tasks(widget: QWidget) -> None:
