@@ -7,6 +7,14 @@ cd "$(dirname "$0")"
 echo "== setting up (system packages, .venv)"
 MEDIATOR_SETUP_TESTS=1 bash scripts/setup.sh
 
+# The checks come first: a style slip or a type error fails the run before the tests start.
+# (pyproject.toml: ruff on everything; mypy strict on domain/ and services/, normal on the rest
+# of the Qt-free core.)
+echo "== ruff"
+.venv/bin/ruff check mediator_desktop tests bench
+echo "== mypy"
+.venv/bin/mypy
+
 echo "== starting the test PostgreSQL server"
 MEDIATOR_TEST_PG_URL=$(bash scripts/pg-test-server.sh start)
 export MEDIATOR_TEST_PG_URL

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     # ``--db`` may also follow the sub-command. Its default there is SUPPRESS: a sub-parser's own
     # default would otherwise overwrite a ``--db`` given before the sub-command, and the data would
     # land in the default database instead of where the user asked.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     create_help = "--db 指定的数据库文件不存在时新建一个空数据库（不加此项则报错，以免路径输错时悄悄新建）"
     parser.add_argument("--create", action="store_true", help=create_help)
@@ -83,11 +83,10 @@ def _date_arg(text: str):  # type: ignore[no-untyped-def]
 def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
     """The services on ``--db`` (or the default database, made when missing). A named SQLite
     file that does not exist is refused unless ``--create`` (or ``demo``) asks for a new one."""
+    from mediator_desktop import settings as opts
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
     from mediator_desktop.storage.db import DatabaseMissingError, StorageError
-
-    from mediator_desktop import settings as opts
 
     try:
         # A write waiting behind another (a long import elsewhere) says so instead of hanging mutely.

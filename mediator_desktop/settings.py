@@ -43,7 +43,7 @@ class Option(Generic[T]):
             return value  # type: ignore[return-value]
         if not isinstance(value, kind):
             raise TypeError(self.key)
-        return value  # type: ignore[return-value]
+        return value
 
 
 OPTIONS: dict[str, Option[Any]] = {}
@@ -83,13 +83,13 @@ SATISFACTION_SCALE = _declare(Option("followups.satisfaction_scale", "满意\n�
 SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动时显示今日提醒"))
 
 
-def satisfaction_scale(settings: "Settings") -> tuple[str, ...]:
+def satisfaction_scale(settings: Settings) -> tuple[str, ...]:
     """The scale as a tuple of labels (the default when the setting is left empty)."""
     labels = tuple(x.strip() for x in settings.get(SATISFACTION_SCALE).splitlines() if x.strip())
     return labels or tuple(SATISFACTION_SCALE.default.splitlines())
 
 
-def configure_services(services: Any, settings: "Settings") -> None:
+def configure_services(services: Any, settings: Settings) -> None:
     """Hand this PC's follow-up practice and its user to the services (they never read settings
     themselves)."""
     services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
@@ -106,7 +106,7 @@ def apply_current_user(services: Any, name: str) -> None:
     services.ctx.actor = replace(services.ctx.actor, name=name.strip())
 
 
-def set_current_user(services: Any, settings: "Settings", name: str) -> None:
+def set_current_user(services: Any, settings: Settings, name: str) -> None:
     """Who uses this PC: remembered in the settings and taken by the services at once."""
     settings.set(CURRENT_USER, name.strip())
     settings.save()
@@ -157,7 +157,8 @@ class Settings:
                 log.warning("setting %s has a value of the wrong type; default used", key)
 
     def get(self, option: Option[T]) -> T:
-        return self._values.get(option.key, option.default)
+        value: T = self._values.get(option.key, option.default)
+        return value
 
     def set(self, option: Option[T], value: T) -> None:
         self._values[option.key] = option.coerce(value)

@@ -294,7 +294,8 @@ def test_performance_is_recorded_and_sets_the_status(org_services, clock) -> Non
     ]
     assert rows[0].actor == "测试员" and rows[1].recorded_at == datetime(2026, 11, 30, 16, 0)
     history = [h.text for h in s.cases.get(d.id).history]
-    assert "第一条履行情况：待履行 → 部分履行（2026年11月21日，履行金额人民币伍仟元整（¥5,000.00））：现金支付，有收条" in history
+    assert ("第一条履行情况：待履行 → 部分履行（2026年11月21日，履行金额人民币伍仟元整（¥5,000.00））："
+            "现金支付，有收条") in history
     assert "第一条履行情况：部分履行 → 已履行（2026年11月30日，履行金额人民币柒仟元整（¥7,000.00））" in history
     with pytest.raises(ValidationError) as err:
         s.agreements.record_performance(term, date(2026, 12, 1), "performed")

@@ -97,10 +97,9 @@ def test_an_unreachable_server_says_so_on_every_call() -> None:
 def test_a_constraint_is_a_conflict_not_a_crash(sqlite_url: str) -> None:
     db = Database(sqlite_url)
     try:
-        with pytest.raises(StorageConflictError) as err:
-            with db.write() as s:
-                s.connection().exec_driver_sql(
-                    "INSERT INTO case_mediator (case_id, mediator_id, role, position) VALUES (999, 999, 'presiding', 0)")
+        with pytest.raises(StorageConflictError) as err, db.write() as s:
+            s.connection().exec_driver_sql(
+                "INSERT INTO case_mediator (case_id, mediator_id, role, position) VALUES (999, 999, 'presiding', 0)")
         assert isinstance(err.value, ServiceError) and isinstance(err.value.__cause__, IntegrityError)
         assert "冲突" in str(err.value)
     finally:

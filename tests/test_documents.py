@@ -265,7 +265,7 @@ def test_every_document_of_every_sample_case_renders_or_says_why_not(sqlite_serv
     codes = imported(sqlite_services, {**sample_doc, "cases": cases})
     made: set[str] = set()
     for code, case in zip(codes, cases, strict=True):
-        for kind, (title, _builder) in catalog.BUILDERS.items():
+        for kind, (_title, _builder) in catalog.BUILDERS.items():
             try:
                 rendered = sqlite_services.documents.render(code, kind, "pdf", style)
             except DocumentError as exc:

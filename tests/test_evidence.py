@@ -27,7 +27,6 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
-from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.services.evidence import (
     DOCX,
     DUPLICATE,
@@ -35,6 +34,7 @@ from mediator_desktop.services.evidence import (
     AttachmentCorrupted,
     sniff_media_type,
 )
+from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.storage.models import Attachment, AuditEntry, CaseParty
 
 

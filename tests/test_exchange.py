@@ -156,7 +156,8 @@ def test_cli_import_export_demo(tmp_path: Path, shared_samples: Path, _isolated_
     assert "--allow-duplicates" in again.stderr
     anyway = run_cli("import", str(shared_samples), "--allow-duplicates", "--db", db, home=_isolated_home)
     assert anyway.returncode == 0, anyway.stderr
-    assert "新增2件" in anyway.stdout and "$.cases[0]：与已有案件（2026）忙畔人调字第1号重复，已按要求仍然导入" in anyway.stdout
+    assert "新增2件" in anyway.stdout
+    assert "$.cases[0]：与已有案件（2026）忙畔人调字第1号重复，已按要求仍然导入" in anyway.stdout
     out = tmp_path / "out.json"
     r = run_cli("export", "--case", "（2026）忙畔人调字第1号", "-o", str(out), "--db", db, home=_isolated_home)
     assert r.returncode == 0, r.stderr

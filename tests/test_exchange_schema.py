@@ -335,7 +335,7 @@ def test_every_schema_error_is_reported(mutate: Callable[[Doc], None], expected:
 
 def test_many_problems_at_once_all_listed_in_path_order() -> None:
     doc = sample()
-    for i in range(11):  # cases[10] must sort after cases[2]
+    for _ in range(11):  # cases[10] must sort after cases[2]
         doc["cases"].append(copy.deepcopy(doc["cases"][1]))
     case0(doc)["parties"][0]["nmae"] = "周国华"
     del case0(doc)["summary"]

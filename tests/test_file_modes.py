@@ -152,8 +152,8 @@ def test_the_autosave_journal_is_private(umask_022, qtbot, qapp, sqlite_services
     from conftest import sample_draft
 
     from mediator_desktop.services.dto import MediatorAssignment
-    from mediator_desktop.services.sessions import SessionDraft
     from mediator_desktop.services.journals import journal_path
+    from mediator_desktop.services.sessions import SessionDraft
     from mediator_desktop.ui.case.record_editor import RecordEditor
 
     services = sqlite_services

@@ -65,7 +65,7 @@ def test_instalments_each_get_a_visit_and_a_correction_replans_untouched_visits(
     term = money_term(amount=None, due_on=None, instalments=[
         Instalment(Decimal("5000"), date(2026, 11, 30)), Instalment(Decimal("7000"), date(2026, 12, 31))])
     d, view = _agreed(s, terms=[term])
-    perf = sorted((v.due.due for v in s.followups.visits(d.id) if v.kind == "performance"))
+    perf = sorted(v.due.due for v in s.followups.visits(d.id) if v.kind == "performance")
     assert perf == [date(2026, 11, 30), date(2026, 12, 31)]
     # Move one visit by hand; then correct the effective date: the moved one stays, the others follow.
     sat = next(v for v in s.followups.visits(d.id) if v.kind == "satisfaction" and v.party == 0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gui_helpers import answer_yes, start_gui, click_ok, type_text
 from conftest import make_services, sample_draft
+from gui_helpers import answer_yes, click_ok, start_gui, type_text
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -14,8 +14,8 @@ from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.ui.app import apply_font_size, create_main_window, init_application
 from mediator_desktop.ui.case.case_table_model import CaseTableModel
-from mediator_desktop.ui.settings.first_run import FirstRunDialog
 from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings.first_run import FirstRunDialog
 from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui

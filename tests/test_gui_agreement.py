@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gui_helpers import start_gui, choose, click, click_ok, type_text
 from conftest import sample_draft
+from gui_helpers import choose, click, click_ok, start_gui, type_text
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from mediator_desktop.services.dto import MediatorAssignment
@@ -150,7 +150,7 @@ def test_write_an_agreement_see_it_and_record_performance(qtbot, gui, tmp_path) 
     box = panel.term_boxes[0]
     assert "部分履行" in box.status.text() and "¥6,000.00" in box.status.text()
     assert [h.text() for h in box.history] == ["· 2026年11月22日　部分履行　¥6,000.00　现金支付，有收条　（测试员记录）"]
-    assert "履行期限：2026年12月31日前" == box.due.text()
+    assert box.due.text() == "履行期限：2026年12月31日前"
     panel.grab().save(str(tmp_path / "agreement_panel.png"))
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from mediator_desktop.services.demo_data import generate_document
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.common import background
 from mediator_desktop.ui.app import create_main_window
+from mediator_desktop.ui.common import background
 
 pytestmark = pytest.mark.gui
 

@@ -17,10 +17,9 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mediator_desktop.domain.workdays import Deadline
+from mediator_desktop.domain.workdays import Deadline, builtin_arrangement
 from mediator_desktop.services.calendar import EnteredDay
 from mediator_desktop.services.context import Actor
-from mediator_desktop.domain.workdays import builtin_arrangement
 from mediator_desktop.ui.agenda.calendar_dialog import (
     BuiltinModel,
     CalendarDialog,

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gui_helpers import start_gui, click, click_ok
 from conftest import sample_draft
+from gui_helpers import click, click_ok, start_gui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select

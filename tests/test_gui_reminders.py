@@ -16,8 +16,6 @@ from test_reminders import _mediating
 
 from mediator_desktop import settings as opts
 from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, REMINDER_KIND_ROLE, AgendaView
-from mediator_desktop.ui.app import create_main_window
-from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 from mediator_desktop.ui.agenda.today_view import (
     EMPTY_TEXT,
     ICS_FILE_NAME,
@@ -28,6 +26,8 @@ from mediator_desktop.ui.agenda.today_view import (
     count_text,
     tray_message,
 )
+from mediator_desktop.ui.app import create_main_window
+from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -405,7 +405,6 @@ def test_a_detail_too_long_for_its_cell_is_cut_before_a_number(qtbot, gui) -> No
     import re
 
     from PySide6.QtWidgets import QStyleOptionViewItem
-
     from test_reminders import _agreed_case
 
     services, _settings = gui

@@ -8,20 +8,19 @@ import json
 from datetime import date, datetime
 
 import pytest
-from gui_helpers import start_gui, answer_yes, click, click_ok, type_text
 import shiboken6
 from conftest import make_services, sample_draft
+from gui_helpers import answer_yes, click, click_ok, start_gui, type_text
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit, QMessageBox
 
 from mediator_desktop.services.dto import MediatorAssignment
-from mediator_desktop.services.errors import FieldProblem
-from mediator_desktop.services.sessions import RecordDraft, SessionDraft
-from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, AgendaView
-from mediator_desktop.services.errors import NotFoundError, ValidationError
-from mediator_desktop.storage.models import Case, MediationSession
+from mediator_desktop.services.errors import FieldProblem, NotFoundError, ValidationError
 from mediator_desktop.services.journals import journal_path
+from mediator_desktop.services.sessions import RecordDraft, SessionDraft
+from mediator_desktop.storage.models import Case, MediationSession
+from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, AgendaView
 from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     RecordEditor,

@@ -17,10 +17,10 @@ from test_followups import _agreed
 
 from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
+from mediator_desktop.services.journals import journal_path
 from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.ui.app import create_main_window, init_application
 from mediator_desktop.ui.settings.first_run import FirstRunDialog
-from mediator_desktop.services.journals import journal_path
 
 pytestmark = pytest.mark.gui
 

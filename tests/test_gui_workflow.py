@@ -10,8 +10,8 @@ import json
 from datetime import date
 
 import pytest
-from gui_helpers import answer_yes, choose, click_ok, type_text
 from conftest import sample_draft
+from gui_helpers import answer_yes, choose, click_ok, type_text
 from PIL import Image
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt, QTime

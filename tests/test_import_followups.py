@@ -15,8 +15,8 @@ from gui_helpers import click, import_from_menu, start_gui
 
 from mediator_desktop.services.dto import CaseQuery, PartyDraft
 from mediator_desktop.services.exchange import ExchangeError
-from mediator_desktop.ui.common import background
 from mediator_desktop.ui.app import create_main_window
+from mediator_desktop.ui.common import background
 
 SATISFACTION_REASON = "协议生效后1个月内的满意度回访"
 

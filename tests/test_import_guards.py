@@ -148,8 +148,8 @@ def test_the_window_import_summary_lists_the_warnings(qtbot, qapp, services, sha
     that says so names both by JSON path."""
     from gui_helpers import import_from_menu, start_gui
 
-    from mediator_desktop.ui.common import background
     from mediator_desktop.ui.app import create_main_window
+    from mediator_desktop.ui.common import background
 
     doc = json.loads(shared_samples.read_text(encoding="utf-8"))
     doc["cases"][0]["parties"][0]["id_number"] = "530902700504071"

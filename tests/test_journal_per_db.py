@@ -17,8 +17,8 @@ from conftest import make_services, sample_draft
 from gui_helpers import click, start_gui, type_text
 
 from mediator_desktop.services.dto import MediatorAssignment
-from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.services.journals import journal_path
+from mediator_desktop.services.sessions import SessionDraft
 from mediator_desktop.ui.case.record_editor import RecordEditor
 from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 
@@ -137,11 +137,9 @@ def test_two_first_asks_agree_on_the_database_id(db_url) -> None:
     import threading
     import uuid
 
-    from mediator_desktop.storage.db import Database
-
     from sqlalchemy import delete
 
-    from mediator_desktop.storage.db import DATABASE_ID_KEY
+    from mediator_desktop.storage.db import DATABASE_ID_KEY, Database
     from mediator_desktop.storage.models import SchemaInfo
 
     fresh = Database(db_url)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from conftest import sample_draft
+from test_agreements import money_term
 from test_reminders import _agreed_case
 
 from mediator_desktop import cli
@@ -18,7 +19,6 @@ from mediator_desktop.domain.text import shorten
 from mediator_desktop.services.documents import DocumentError
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.followups import ConfirmationDraft
-from test_agreements import money_term
 
 
 @pytest.fixture

@@ -263,8 +263,8 @@ def test_the_window_refuses_a_masked_file_and_says_why(qtbot, qapp, services, sh
     from gui_helpers import import_from_menu, start_gui
 
     from mediator_desktop.services.dto import CaseQuery
-    from mediator_desktop.ui.common import background
     from mediator_desktop.ui.app import create_main_window
+    from mediator_desktop.ui.common import background
 
     services.exchange.import_document(json.loads(shared_samples.read_text(encoding="utf-8")))
     masked = tmp_path / "遮蔽.json"

@@ -46,7 +46,8 @@ def test_clause_text_from_structured_fields() -> None:
     text = clause_text(split, NAMES)
     assert text.startswith("李四分两期向张三支付补偿款人民币壹万贰仟元整")
     assert "第一期于2026年11月30日前支付人民币伍仟元整（¥5,000.00）" in text
-    assert clause_text(TermFields(kind="statement", subject="双方就本纠纷再无其他争议。"), NAMES) == "双方就本纠纷再无其他争议。"
+    statement = TermFields(kind="statement", subject="双方就本纠纷再无其他争议。")
+    assert clause_text(statement, NAMES) == "双方就本纠纷再无其他争议。"
 
 
 def test_unclear_terms_are_named() -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import sample_draft
+from test_agreements import _ready_for_agreed, money_term
 from test_followups import _agreed, _record
 
 from mediator_desktop import cli
@@ -16,7 +17,6 @@ from mediator_desktop.domain.terms import Instalment
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.followups import ConfirmationDraft
 from mediator_desktop.services.reminders import to_ics
-from test_agreements import _ready_for_agreed, money_term
 
 
 def _mediating(s, received_on: date, **kw):  # type: ignore[no-untyped-def]

@@ -25,10 +25,9 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_url: str) ->
         with db.read() as s:
             assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        with pytest.raises(StorageConflictError) as err:
-            with db.write() as s:
-                s.execute(text("INSERT INTO case_mediator (case_id, mediator_id, role, position) "
-                               "VALUES (999, 999, 'presiding', 0)"))
+        with pytest.raises(StorageConflictError) as err, db.write() as s:
+            s.execute(text("INSERT INTO case_mediator (case_id, mediator_id, role, position) "
+                           "VALUES (999, 999, 'presiding', 0)"))
         assert isinstance(err.value.__cause__, IntegrityError)
     finally:
         db.dispose()
@@ -42,7 +41,8 @@ def test_models_and_migrations_agree(db_url: str) -> None:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             # The search index is made by hand in the migration (FTS5 / pg_trgm), not by models.
             diff = [d for d in compare_metadata(ctx, Base.metadata)
-                    if not any(name in repr(d) for name in ("case_fts", "ix_case_search_trgm", "ix_case_search_chars", "search_tsv"))]
+                    if not any(name in repr(d) for name in
+                               ("case_fts", "ix_case_search_trgm", "ix_case_search_chars", "search_tsv"))]
         assert diff == []
         assert migrations.current_revision(db.engine) == migrations.head_revision()
     finally:
@@ -234,18 +234,17 @@ def test_case_code_is_unique_in_the_database(db_url: str) -> None:
     try:
         setup_org(s)
         first = s.cases.register(sample_draft())
-        with pytest.raises(StorageConflictError) as err:
-            with s.db.write() as session:
-                dup = session.get(Case, first.id)
-                session.expunge(dup)
-                session.execute(text(
-                    "INSERT INTO mediation_case (organization_id, code, code_year, code_n, received_on, source, "
-                    "dispute_type_id, title, summary, requests, risk_level, risk_reported_to, status, recorder, "
-                    "party_names, mediator_names, search_text, created_at, created_by, updated_at, version) "
-                    "SELECT organization_id, code, code_year, code_n, received_on, source, dispute_type_id, title, "
-                    "summary, requests, risk_level, risk_reported_to, status, recorder, party_names, mediator_names, "
-                    "search_text, created_at, created_by, updated_at, version FROM mediation_case WHERE id = :id"),
-                    {"id": first.id})
+        with pytest.raises(StorageConflictError) as err, s.db.write() as session:
+            dup = session.get(Case, first.id)
+            session.expunge(dup)
+            session.execute(text(
+                "INSERT INTO mediation_case (organization_id, code, code_year, code_n, received_on, source, "
+                "dispute_type_id, title, summary, requests, risk_level, risk_reported_to, status, recorder, "
+                "party_names, mediator_names, search_text, created_at, created_by, updated_at, version) "
+                "SELECT organization_id, code, code_year, code_n, received_on, source, dispute_type_id, title, "
+                "summary, requests, risk_level, risk_reported_to, status, recorder, party_names, mediator_names, "
+                "search_text, created_at, created_by, updated_at, version FROM mediation_case WHERE id = :id"),
+                {"id": first.id})
         assert isinstance(err.value.__cause__, IntegrityError) and "冲突" in str(err.value)
     finally:
         s.close()
@@ -256,7 +255,7 @@ def test_the_expected_revision_is_the_newest_migration() -> None:
     must name the newest migration (a new migration changes it in the same commit)."""
     from mediator_desktop.storage.revision import HEAD_REVISION
 
-    assert HEAD_REVISION == migrations.head_revision()
+    assert migrations.head_revision() == HEAD_REVISION
 
 
 def test_opening_an_up_to_date_database_does_not_load_alembic(sqlite_url: str) -> None:

@@ -179,7 +179,7 @@ def term_clause(term: dict[str, Any]) -> str:
             text = f"{text[:at]}（{figures}）{text[at:]}"
         elif not written:
             text += f"，金额为{amount_text(amount)}"
-    return text + "。"
+    return str(text) + "。"
 
 
 def term_performance(term: dict[str, Any], parties: list[dict[str, Any]]) -> str:

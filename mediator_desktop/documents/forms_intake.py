@@ -66,7 +66,7 @@ def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:
 def _occupation(party: dict[str, Any]) -> str:
     """A person's occupation; for an organisation, its representative."""
     if party.get("kind") != "organization":
-        return party.get("occupation", "")
+        return str(party.get("occupation", ""))
     rep = (party.get("representative") or {}).get("name", "")
     return f"法定代表人{rep}" if rep else ""
 

@@ -229,7 +229,7 @@ TITLE = "人民调解回访记录"
 
 def _visit_reason(case: dict[str, Any], visit: dict[str, Any]) -> str:
     if (visit.get("reason") or "").strip():
-        return visit["reason"].strip()
+        return str(visit["reason"]).strip()
     default = DEFAULT_REASONS.get(visit.get("kind") or "", "了解调解协议履行情况及当事人满意度")
     subject = case.get("title") or case.get("dispute_type") or ""
     return f"{subject}：{default}" if subject else default
@@ -269,7 +269,8 @@ def _visit_risk(visit: dict[str, Any]) -> str:
     note = (visit.get("risk_note") or "").strip()
     if note:
         return note
-    return {True: "有", False: "无"}.get(visit.get("new_risk"), "")
+    new_risk = visit.get("new_risk")
+    return "" if new_risk is None else ("有" if new_risk else "无")
 
 
 def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from array import array
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from mediator_desktop import paths
@@ -40,7 +40,7 @@ class MissingGlyphError(ValueError):
             f"所在文字：“{context}”。请改用常见写法，或在设置中指定包含此字的字体。")
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_name(face: FontFace) -> str:
     """Register ``face`` with reportlab once and return its registered name."""
     from reportlab.pdfbase import pdfmetrics
@@ -63,7 +63,7 @@ def _coverage_file(face: FontFace) -> Path | None:
     return paths.cache_dir() / f"glyphs-{face.key}-{st.st_size}-{st.st_mtime_ns}.u32"
 
 
-@lru_cache(maxsize=None)
+@cache
 def coverage(face: FontFace) -> frozenset[int]:
     """The code points ``face`` has a glyph for.
 
@@ -81,7 +81,7 @@ def coverage(face: FontFace) -> frozenset[int]:
     from reportlab.pdfbase import pdfmetrics
 
     font = pdfmetrics.getFont(font_name(face))
-    found = frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    found = frozenset(font.face.charToGlyph)
     if cached is not None:
         try:
             # A file of its own, renamed whole: a second program reading at the same moment
@@ -95,12 +95,12 @@ def coverage(face: FontFace) -> frozenset[int]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_name(face: FontFace) -> str:
     """The family name a word processor knows ``face`` by once installed (``HanaMinB``)."""
     from reportlab.pdfbase import pdfmetrics
 
-    name = pdfmetrics.getFont(font_name(face)).face.familyName  # type: ignore[attr-defined]
+    name = pdfmetrics.getFont(font_name(face)).face.familyName
     return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
 
 

@@ -72,7 +72,7 @@ def grid_frag_split(frags: list[Any], max_widths: list[float], calc_bounds: bool
         w = u.width
         if hasattr(w, "normalizedValue"):
             w = w.normalizedValue(max_width)
-        return w + (char_space if str(u) else 0.0)
+        return float(w) + (char_space if str(u) else 0.0)
 
     lines: list[FragLine] = []
     start, n = 0, len(units)
@@ -114,7 +114,7 @@ def grid_frag_split(frags: list[Any], max_widths: list[float], calc_bounds: bool
     return ParaLines(kind=1, lines=lines)
 
 
-class GridParagraph(rl_paragraph.Paragraph):
+class GridParagraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has no types
     """A reportlab paragraph broken by :func:`grid_frag_split`; ``char_space`` in points."""
 
     def __init__(self, text: str, style: Any, char_space: float = 0.0, **kwargs: Any) -> None:
@@ -122,7 +122,7 @@ class GridParagraph(rl_paragraph.Paragraph):
         super().__init__(text, style, **kwargs)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab's names
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
@@ -151,7 +151,7 @@ class GridParagraph(rl_paragraph.Paragraph):
         for part in parts:
             if isinstance(part, GridParagraph):
                 part.char_space = self.char_space
-        return parts
+        return list(parts)
 
 
 def _split_lines(bl_para: Any, start: int, stop: int) -> list[Any]:

@@ -114,7 +114,7 @@ def _frame(table: DocxTable, borders: bool, padding_pt: tuple[float, float]) -> 
 
 class _Renderer:
     def __init__(self, document: Document, style: DocumentStyle) -> None:
-        self._rpr: dict[tuple[str, float, bool, bool], CT_RPr] = {}
+        self._rpr: dict[tuple[str, float, bool, bool, bool], CT_RPr] = {}
         self.document = document
         self.style = style
         self.doc: DocxDocument = docx.Document()
@@ -195,11 +195,12 @@ class _Renderer:
             out.font.size = Pt(size)
             out.font.bold = bold or None
             out.font.underline = underline or None
-            set_fonts(out.element.get_or_add_rPr(), font)
+            props = out.element.get_or_add_rPr()
+            set_fonts(props, font)
             if whole:
                 lang = OxmlElement("w:lang", {qn("w:val"): "zxx", qn("w:eastAsia"): "zxx"})
-                out.element.rPr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-            self._rpr[key] = deepcopy(out.element.rPr)
+                props.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+            self._rpr[key] = deepcopy(props)
         else:
             out.element.insert(0, deepcopy(rpr))
         return out

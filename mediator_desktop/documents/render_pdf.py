@@ -29,7 +29,6 @@ from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
 from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
-from mediator_desktop.documents.pdf_lines import GridParagraph
 from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
 from mediator_desktop.documents.model import (
     Align,
@@ -45,6 +44,7 @@ from mediator_desktop.documents.model import (
     Table,
     keep_whole,
 )
+from mediator_desktop.documents.pdf_lines import GridParagraph
 from mediator_desktop.documents.style import DocumentStyle
 
 _ALIGN = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT, Align.JUSTIFY: TA_JUSTIFY}
@@ -200,7 +200,7 @@ class _Renderer:
         """A canvas that draws the page furniture once the page count is known."""
         renderer = self
 
-        class FurnitureCanvas(rl_canvas.Canvas):
+        class FurnitureCanvas(rl_canvas.Canvas):  # type: ignore[misc]  # reportlab has no types
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 self._pages: list[dict[str, Any]] = []

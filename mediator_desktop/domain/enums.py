@@ -11,16 +11,18 @@ class LabelledEnum(StrEnum):
 
     _labels: dict[str, str]
 
-    def __new__(cls, value: str, label: str) -> "LabelledEnum":
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        # (``label`` has a default only for the type checker: CaseStatus("accepted") looks a
+        # member up by value, which mypy reads as a call of __new__; every member names one.)
         obj = str.__new__(cls, value)
         obj._value_ = value
-        obj.label = label  # type: ignore[attr-defined]
+        obj.label = label
         return obj
 
     label: str
 
     @classmethod
-    def from_label(cls, label: str) -> "LabelledEnum":
+    def from_label(cls, label: str) -> LabelledEnum:
         for member in cls:
             if member.label == label:
                 return member

@@ -38,7 +38,8 @@ MAX_VARIANTS = 4
 def _char_reading(ch: str) -> str:
     from pypinyin import lazy_pinyin
 
-    reading = lazy_pinyin(ch, errors=lambda s: list(s))[0]
+    # ``errors`` may return a list (pypinyin's documented use); its stubs say str only.
+    reading = lazy_pinyin(ch, errors=lambda s: list(s))[0]  # type: ignore[arg-type,return-value]
     return reading.lower()
 
 
@@ -48,7 +49,7 @@ def _char_initials(ch: str) -> tuple[str, ...]:
     from pypinyin import Style, pinyin
 
     default = _char_reading(ch)[:1]
-    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])[0]
+    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])[0]  # type: ignore[arg-type,return-value]
     letters = [default] + [r[:1].lower() for r in readings if r]
     return tuple(dict.fromkeys(x for x in letters if x))
 

@@ -109,7 +109,8 @@ def clause_text(t: TermFields, names: list[str]) -> str:
 
 
 #: Words that make a "statement" (其他约定) look like an obligation someone must perform.
-_OBLIGATION_WORDS = re.compile(r"支付|赔偿|给付|补偿|归还|返还|偿还|付清|交付|拆除|清除|修复|搬离|腾退|\d+\s*元|[万仟千佰百]元")
+_OBLIGATION_WORDS = re.compile(r"支付|赔偿|给付|补偿|归还|返还|偿还|付清|交付|拆除|清除|修复|搬离|腾退"
+                               r"|\d+\s*元|[万仟千佰百]元")
 
 
 def clause_problems(t: TermFields, text: str, text_edited: bool, names: list[str]) -> list[str]:

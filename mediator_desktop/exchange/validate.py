@@ -283,7 +283,8 @@ def _schema_problems(prefix: PathParts, error: ValidationError) -> list[Problem]
         return [Problem(path, f"{_label(parts)}：{_RULES[scalar]}，现为 {_show(value)}")]
     if kind == "type":
         expected = error.validator_value
-        names = "或".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        names = "或".join(_TYPE_NAMES.get(t) or str(t)
+                         for t in (expected if isinstance(expected, list) else [expected]))
         if not parts:
             return [Problem(path, f"文件内容应为 JSON 对象（以 {{ 开头），现为 {_show(value)}")]
         space = " " if names[0].isascii() else ""
@@ -376,7 +377,7 @@ class _Semantics:
         """An integer field's value; a float such as 1.0 (which JSON Schema calls an integer)
         is reported: the application stores whole numbers only."""
         if _is_int(value):
-            return value
+            return int(value)
         if isinstance(value, float) and value.is_integer():
             self.add(parts, f"{_subject(parts)}应写成整数（如 {int(value)}），不要带小数点")
         return None

@@ -29,9 +29,9 @@ from mediator_desktop.domain.terms import (
     term_problems,
 )
 from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
+from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import agreement_problems, load_case, term_fields
 from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.services.followups import plan_for_agreement
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -39,7 +39,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
-from mediator_desktop.services.organization import STALE_MESSAGE
+from mediator_desktop.services.followups import plan_for_agreement
 from mediator_desktop.storage.db import StorageConflictError
 from mediator_desktop.storage.models import (
     Agreement,

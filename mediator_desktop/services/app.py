@@ -48,7 +48,7 @@ class Services:
 
     @classmethod
     def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True,
-             on_wait: Callable[[str], None] | None = None) -> "Services":
+             on_wait: Callable[[str], None] | None = None) -> Services:
         """Open (and migrate) the database, seed the code tables, return the services.
         ``create=False`` refuses a SQLite file that does not exist (``DatabaseMissingError``);
         ``on_wait`` is told when a write waits for another writer (``Database.on_wait``)."""

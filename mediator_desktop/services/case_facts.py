@@ -42,8 +42,8 @@ def term_fields(t) -> TermFields:  # type: ignore[no-untyped-def]
 def case_file_facts(s: Session, case: Case) -> CaseFileFacts:
     sessions = [x for x in s.scalars(select(MediationSession).where(
         MediationSession.case_id == case.id, MediationSession.cancelled.is_(False)))]
-    counts = dict(s.execute(select(Attachment.item, func.count()).where(Attachment.case_id == case.id)
-                            .group_by(Attachment.item)).all())
+    counts: dict[str, int] = {item: n for item, n in s.execute(
+        select(Attachment.item, func.count()).where(Attachment.case_id == case.id).group_by(Attachment.item))}
     a = case.agreement
     mediations = [x for x in sessions if x.kind == "mediation"]
     first = min((x.starts_at.date() for x in mediations), default=None)

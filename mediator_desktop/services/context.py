@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from mediator_desktop.services.errors import PermissionDenied
 from mediator_desktop.storage.db import Database
 from mediator_desktop.storage.models import AuditEntry
+
+if TYPE_CHECKING:
+    from mediator_desktop.domain.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class ServiceContext:
     def today(self) -> date:
         return self.now().date()
 
-    def calendar(self) -> Any:
+    def calendar(self) -> WorkCalendar:
         """The working-day calendar (:class:`~mediator_desktop.domain.workdays.WorkCalendar`)
         with the arrangements entered in this database, re-read at most once a minute."""
         import time
@@ -59,7 +62,8 @@ class ServiceContext:
             with self.db.read() as s:
                 self._calendar = load_calendar(s)
             self._calendar_read = time.monotonic()
-        return self._calendar
+        calendar: WorkCalendar = self._calendar
+        return calendar
 
     def forget_calendar(self) -> None:
         self._calendar = None

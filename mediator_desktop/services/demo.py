@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 
-def load_demo(services: "Services", count: int = 200, *, seed: int = 2026) -> int:
+def load_demo(services: Services, count: int = 200, *, seed: int = 2026) -> int:
     """Import ``count`` generated cases; returns how many were created.
 
     A database without an organisation gets the demo organisation and its mediators, so the

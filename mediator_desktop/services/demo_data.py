@@ -242,7 +242,7 @@ class _Gen:
         if status in ("registered", "not_accepted", "refused") or (status == "accepted" and age < 3):
             return case
         moment = received
-        sessions = []
+        sessions: list[dict[str, Any]] = []
         for k in range(rng.randint(1, 3)):
             moment = moment + timedelta(days=rng.randint(1, 6))
             if moment > self.today:

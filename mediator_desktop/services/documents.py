@@ -93,7 +93,7 @@ class DocumentService:
             case["ended"] = ended
         if signed_records_only:
             case["sessions"] = [x for x in case.get("sessions", []) if x.get("signed_at")]
-        return case
+        return dict(case)
 
     def _ended(self, code: str) -> dict[str, Any] | None:
         """How a case without an agreement ended — 终止调解, 不予受理 or 一方拒绝调解 — with its

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediator_desktop.errors import ConflictError, ServiceError
+
 # Opening a database: the UI catches these from here, never from storage.
 from mediator_desktop.storage.db import DatabaseMissingError, StorageError
 

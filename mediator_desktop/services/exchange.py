@@ -259,7 +259,7 @@ def _mask_texts(value: Any) -> Any:
 
 
 class ExchangeService:
-    def __init__(self, ctx: ServiceContext, services: "Services") -> None:
+    def __init__(self, ctx: ServiceContext, services: Services) -> None:
         self.ctx = ctx
         self.services = services
 
@@ -502,7 +502,7 @@ class ExchangeService:
             if case_id is None:
                 keys[i] = (date.fromisoformat(data["received_on"]), data["summary"].strip(),
                            tuple(sorted(self._party_key(d.id_number, d.name) for d in drafts)))
-        found: dict[int, tuple[str, str, int | None]] = {}
+        found: dict[int, tuple[str, str, frozenset[int]]] = {}
         first: dict[tuple[date, str, tuple[str, ...]], int] = {}
         for i, key in keys.items():
             if key in first:
@@ -710,12 +710,12 @@ class ExchangeService:
         case.mediators = rows
         # A party already on the case is updated in place (matched by ID number, or by name
         # without one), so what the format does not carry — the rights notice — stays with it.
-        rows: dict[str, list[CaseParty]] = {}
+        on_case: dict[str, list[CaseParty]] = {}
         for row in case.parties if case.id is not None else []:
-            rows.setdefault(self._party_key(row.id_number, row.name), []).append(row)
+            on_case.setdefault(self._party_key(row.id_number, row.name), []).append(row)
         parties = []
         for j, draft in enumerate(drafts):
-            same = rows.get(self._party_key(draft.id_number, draft.name))
+            same = on_case.get(self._party_key(draft.id_number, draft.name))
             row = same.pop(0) if same else CaseParty()
             apply_party(row, draft, j)
             parties.append(row)
@@ -937,13 +937,13 @@ class ExchangeService:
             sessions.append(so)
         _put(out, "sessions", sessions)
         if c.agreement is not None:
-            a = c.agreement
-            ag: dict[str, Any] = {"form": a.form}
-            _put(ag, "number", a.number)
-            _put(ag, "facts", a.facts)
-            _put(ag, "responsibilities", a.responsibilities)
+            agreement = c.agreement
+            ag: dict[str, Any] = {"form": agreement.form}
+            _put(ag, "number", agreement.number)
+            _put(ag, "facts", agreement.facts)
+            _put(ag, "responsibilities", agreement.responsibilities)
             terms = []
-            for t in a.terms:
+            for t in agreement.terms:
                 to: dict[str, Any] = {"text": t.text}
                 _put(to, "obligor", t.obligor)
                 _put(to, "obligee", t.obligee)
@@ -954,16 +954,16 @@ class ExchangeService:
                 _put(to, "status", t.status)
                 terms.append(to)
             ag["terms"] = terms
-            _put(ag, "signed_on", a.signed_on)
-            _put(ag, "copies", a.copies)
+            _put(ag, "signed_on", agreement.signed_on)
+            _put(ag, "copies", agreement.copies)
             out["agreement"] = ag
         if c.termination is not None:
-            t = c.termination
+            ended = c.termination
             tout: dict[str, Any] = {}
-            _put(tout, "on", t.on)
-            _put(tout, "reason", t.reason)
-            if t.routes_explained is not None:
-                tout["routes_explained"] = t.routes_explained
+            _put(tout, "on", ended.on)
+            _put(tout, "reason", ended.reason)
+            if ended.routes_explained is not None:
+                tout["routes_explained"] = ended.routes_explained
             out["termination"] = tout
         follow = []
         term_index = {t.id: k for k, t in enumerate(c.agreement.terms)} if c.agreement is not None else {}
@@ -1014,7 +1014,7 @@ class ExchangeService:
         found = []
         for x in f.term_performance or []:
             try:
-                k = term_index.get(int(x.get("term_id")))
+                k = term_index.get(int(x.get("term_id")))  # type: ignore[arg-type]  # None: TypeError, caught
             except (TypeError, ValueError):
                 k = None
             if k is not None and x.get("status"):

@@ -39,6 +39,7 @@ from mediator_desktop.domain.judicial import application_deadline
 from mediator_desktop.domain.terms import open_dues
 from mediator_desktop.domain.text import chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline, WorkCalendar
+from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case, term_fields
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
@@ -48,7 +49,6 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
-from mediator_desktop.services.organization import STALE_MESSAGE
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -151,7 +151,7 @@ class VisitView:
 
     @property
     def method_label(self) -> str:
-        return VisitMethod(self.method).label if self.method in VisitMethod.__members__.values() else ""
+        return VisitMethod(self.method or "").label if self.method in VisitMethod.__members__.values() else ""
 
     @property
     def attempts(self) -> int:
@@ -353,7 +353,7 @@ class FollowUpService:
                 raise ValidationError(p)
             assert tried_on is not None and retry_on is not None
             case = self._load(s, v.case_id)
-            how = VisitMethod(method).label if method in VisitMethod.__members__.values() else ""
+            how = VisitMethod(method or "").label if method in VisitMethod.__members__.values() else ""
             text = f"{chinese_date(tried_on)}{how}未联系上" + (f"：{note.strip()}" if note.strip() else "")
             v.events.append(self._event(VisitEvent.NOT_REACHED, v.due_on, retry_on, text))
             v.due_on, v.auto = retry_on, False
@@ -402,13 +402,14 @@ class FollowUpService:
                 if t is None or status == Performance.NOT_DUE.value or status == t.status:
                     continue
                 t.performances.append(TermPerformance(
-                    on=draft.done_on, status=status, amount=None, note=f"回访核实（{VisitMethod(draft.method).label}）",
+                    on=draft.done_on, status=status, amount=None,
+                    note=f"回访核实（{VisitMethod(draft.method or '').label}）",
                     recorded_at=self.ctx.now(), actor=self.ctx.actor.name))
                 changed.append(f"第{clause_number(t.position + 1)}条{TermStatus(t.status).label}→{TermStatus(status).label}")
                 t.status = status
-            v.events.append(self._event(VisitEvent.RECORDED, v.due_on, draft.done_on, VisitMethod(draft.method).label))
+            v.events.append(self._event(VisitEvent.RECORDED, v.due_on, draft.done_on, VisitMethod(draft.method or "").label))
             s.flush()
-            found = [f"回访{self._party(case, v)}（{VisitMethod(draft.method).label}，{chinese_date(draft.done_on)}）"]
+            found = [f"回访{self._party(case, v)}（{VisitMethod(draft.method or '').label}，{chinese_date(draft.done_on)}）"]
             if v.satisfaction:
                 found.append(f"满意度：{draft.satisfaction}")
             if changed:

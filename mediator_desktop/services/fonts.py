@@ -72,10 +72,11 @@ def missing_fonts(files: tuple[str, ...] = WORD_FALLBACK_FONTS, folder: Path | N
 
 
 def _register_windows(path: Path) -> None:  # pragma: no cover - Windows only
-    import winreg
+    if sys.platform == "win32":   # (the type checker reads winreg only for Windows)
+        import winreg
 
-    with winreg.CreateKey(winreg.HKEY_CURRENT_USER, _REGISTRY_KEY) as key:
-        winreg.SetValueEx(key, f"{path.stem} (TrueType)", 0, winreg.REG_SZ, str(path))
+        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, _REGISTRY_KEY) as key:
+            winreg.SetValueEx(key, f"{path.stem} (TrueType)", 0, winreg.REG_SZ, str(path))
 
 
 def install_fonts(files: tuple[str, ...] = WORD_FALLBACK_FONTS, folder: Path | None = None) -> FontInstall:

@@ -69,7 +69,9 @@ def private_drafts(data: Journal | None) -> dict[str, dict[str, Any]]:
 def journal_has_work_for(data: Journal, author: str) -> bool:
     """Whether a journal holds anything ``author`` may see: the record, a caucus note, or
     their own private note (never another user's)."""
-    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    notes = data.get("notes")
+    if not isinstance(notes, dict):
+        notes = {}
     return (isinstance(data.get("record"), dict) or isinstance(notes.get(NoteKind.CAUCUS.value), dict)
             or author in private_drafts(data))
 
@@ -96,7 +98,7 @@ class Journals:
 
     def _of_database(self, data: Journal) -> bool:
         """Whether a journal (found in this database's folder) says it belongs here too."""
-        return data.get("database_id", self.database_id) == self.database_id
+        return bool(data.get("database_id", self.database_id) == self.database_id)
 
     def _files(self) -> list[tuple[Path, Journal]]:
         found = []

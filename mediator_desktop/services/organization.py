@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from mediator_desktop.errors import STALE_MESSAGE  # noqa: F401 — re-exported (services, tests)
 from mediator_desktop.domain import codes
 from mediator_desktop.domain.dispute_types import DEFAULT_DISPUTE_TYPES
 from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.domain.identity import normalize_phone, validate_phone
+from mediator_desktop.errors import STALE_MESSAGE  # noqa: F401 — re-exported (services, tests)
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
     ConflictError,
@@ -19,7 +20,6 @@ from mediator_desktop.services.errors import (
     ValidationError,
 )
 from mediator_desktop.storage.models import DisputeType, Mediator, Organization
-
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
@@ -127,8 +127,8 @@ class OrganizationService:
     def is_set_up(self) -> bool:
         """True when the first-run set-up (organisation and at least one mediator) is done."""
         with self.ctx.db.read() as s:
-            has_org = s.scalar(select(func.count()).select_from(Organization)) > 0
-            has_mediator = s.scalar(select(func.count()).select_from(Mediator)) > 0
+            has_org = (s.scalar(select(func.count()).select_from(Organization)) or 0) > 0
+            has_mediator = (s.scalar(select(func.count()).select_from(Mediator)) or 0) > 0
             return bool(has_org and has_mediator)
 
     def validate(self, draft: OrganizationDraft) -> list[FieldProblem]:
@@ -189,8 +189,8 @@ class MediatorService:
                 raise NotFoundError("找不到这位调解员")
             return _mediator_view(m)
 
-    def validate(self, draft: MediatorDraft) -> list[FieldProblem]:
-        problems: list[FieldProblem] = []
+    def validate(self, draft: MediatorDraft) -> builtins.list[FieldProblem]:
+        problems: builtins.list[FieldProblem] = []
         check_required(problems, "name", "姓名", draft.name, 100)
         draft.phone = check_phone(problems, "phone", "电话", draft.phone)
         if len(draft.certificate_no) > 60:
@@ -206,6 +206,7 @@ class MediatorService:
         if problems:
             raise ValidationError(problems)
         with self.ctx.db.write() as s:
+            m: Mediator | None
             if mediator_id is None:
                 m = Mediator()
                 s.add(m)

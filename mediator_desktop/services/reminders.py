@@ -296,4 +296,4 @@ def to_ics(items: Sequence[Reminder], organization: str = "", now: datetime | No
         alarm.add("trigger", timedelta(hours=-15))   # 09:00 the day before
         event.add_component(alarm)
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from mediator_desktop.domain.agenda import DEFAULT_LENGTH, Booking, Clash, clashes, session_end
 from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
 from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import (
@@ -30,7 +31,6 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
-from mediator_desktop.services.organization import STALE_MESSAGE
 from mediator_desktop.storage.models import Case, CaseNote, CaseParty, MediationSession, Mediator
 
 #: States in which sessions may be scheduled or moved (受理 and 调解中).
@@ -474,9 +474,8 @@ class SessionService:
         with self.ctx.db.write() as s:
             note, case = self._load_note(s, note_id, version)
             problems: list[FieldProblem] = []
-            if note.kind == NoteKind.CAUCUS.value and party is not None:
-                if not 0 <= party < len(case.parties):
-                    problems.append(FieldProblem("party", "所选当事人不是本案的当事人"))
+            if note.kind == NoteKind.CAUCUS.value and party is not None and not 0 <= party < len(case.parties):
+                problems.append(FieldProblem("party", "所选当事人不是本案的当事人"))
             body = self._check_body(problems, body)
             if problems:
                 raise ValidationError(problems)

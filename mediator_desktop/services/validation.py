@@ -48,7 +48,9 @@ def validate_party(draft: PartyDraft, prefix: str, today: date, *, derive: bool 
     gender from the ID number when left empty — import keeps data exactly as given).
     ``prefix`` is e.g. ``parties[0]``."""
     p: list[FieldProblem] = []
-    f = lambda name: f"{prefix}.{name}"  # noqa: E731
+    def f(name: str) -> str:
+        return f"{prefix}.{name}"
+
     if draft.role not in PartyRole.__members__.values():
         p.append(FieldProblem(f("role"), "请选择当事人身份（申请人/被申请人/第三人）"))
     if draft.kind not in PartyKind.__members__.values():
@@ -105,10 +107,10 @@ def validate_party(draft: PartyDraft, prefix: str, today: date, *, derive: bool 
         draft.id_number, draft.id_type = "", None
         code = (draft.credit_code or "").strip()
         if code:
-            check = check_credit_code(code)
-            draft.credit_code = check.normalized
-            if not check.ok:
-                p.append(FieldProblem(f("credit_code"), f"“统一社会信用代码”：{check.warning or '校验未通过'}"
+            credit = check_credit_code(code)
+            draft.credit_code = credit.normalized
+            if not credit.ok:
+                p.append(FieldProblem(f("credit_code"), f"“统一社会信用代码”：{credit.warning or '校验未通过'}"
                                       " 如确认无误，可以继续保存。", warning=True))
     for i, agent in enumerate(draft.agents):
         p.extend(validate_agent(agent, f"{prefix}.agents[{i}]"))

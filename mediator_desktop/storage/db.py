@@ -314,7 +314,7 @@ class Database:
     @property
     def sqlite_file(self) -> Path | None:
         if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            return Path(self.url.database)  # type: ignore[arg-type]
+            return Path(self.url.database or "")
         return None
 
     def describe(self) -> str:
@@ -480,10 +480,9 @@ class Database:
         with self.read() as s:
             value = s.scalar(query)
         if value is None:
-            if self.dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert
-            else:
-                from sqlalchemy.dialects.sqlite import insert
+            from sqlalchemy.dialects import postgresql, sqlite
+
+            insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
             with self.write() as s:
                 s.execute(insert(SchemaInfo).values(key=DATABASE_ID_KEY, value=str(uuid.uuid4()))
                           .on_conflict_do_nothing(index_elements=[SchemaInfo.key]))

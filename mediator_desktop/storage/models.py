@@ -360,7 +360,7 @@ class AgreementTerm(Versioned, Base):
     #: What is owed (给付内容): 补偿款, 修复院墙, 赔礼道歉…
     subject: Mapped[str] = mapped_column(String(300), default="")
     #: Instalments (分期): ``[{"amount": "5000.00", "due_on": "2026-11-30"}, …]``.
-    instalments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    instalments: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
     #: The clause text was edited by hand: the structured fields no longer regenerate it.
     text_edited: Mapped[bool] = mapped_column(Boolean, default=False)
     performances: Mapped[list[TermPerformance]] = relationship(
@@ -533,6 +533,7 @@ class SchemaInfo(Base):
 __all__ = [
     "Base", "Organization", "Mediator", "DisputeType", "CaseSequence", "Case", "CaseMediator",
     "CaseParty", "PartyAgent", "MediationSession", "CaseNote", "TimeLimitExtension", "Attachment",
-    "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "FollowUpEvent", "JudicialConfirmation", "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
+    "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "FollowUpEvent",
+    "JudicialConfirmation", "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
 ]
 

@@ -90,8 +90,7 @@ def run(db_url: str | None = None, *, create: bool = False) -> int:
     settings = opts.Settings()
     init_application(app, settings)  # type: ignore[arg-type]
     from mediator_desktop.services.app import Services
-    from mediator_desktop.services.errors import ServiceError
-    from mediator_desktop.services.errors import DatabaseMissingError, StorageError
+    from mediator_desktop.services.errors import DatabaseMissingError, ServiceError, StorageError
 
     url = db_url or settings.get(opts.DATABASE_URL) or None
     actor = Actor(name=settings.get(opts.CURRENT_USER) or opts.UNNAMED_USER)

@@ -15,7 +15,7 @@ def run_migrations_online() -> None:
     if engine is None:
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     if engine.dialect.name == "sqlite":
         # BEGIN IMMEDIATE (db._sqlite_setup): two first starts on one new file take turns, and
         # the second reads the revision the first wrote instead of creating the tables again.

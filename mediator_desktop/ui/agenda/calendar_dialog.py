@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
@@ -38,8 +38,8 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     INVALID_STYLE,
-    RowTableModel,
     WARNING_STYLE,
+    RowTableModel,
     confirm_discard,
     date_edit,
     error_label,

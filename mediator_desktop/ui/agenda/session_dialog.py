@@ -4,10 +4,9 @@ the time as soon as it happens; saving anyway needs the box "仍然安排" ticke
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (

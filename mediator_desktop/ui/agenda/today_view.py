@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ class BoundaryElideDelegate(QStyledItemDelegate):
         option.text = best
 
 
-@lru_cache(maxsize=None)
+@cache
 def urgency_brushes(value: str) -> tuple[QBrush, QBrush] | None:
     """(background, foreground) of an urgency; None for one that is not coloured. Made once
     per urgency: a view asks for them for every cell it paints."""

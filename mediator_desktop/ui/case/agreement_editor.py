@@ -41,10 +41,10 @@ from mediator_desktop.services.agreements import (
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
-    FieldErrors,
     INVALID_STYLE,
-    ScrollingBody,
     WARNING_STYLE,
+    FieldErrors,
+    ScrollingBody,
     add_row,
     confirm_discard,
     error_label,

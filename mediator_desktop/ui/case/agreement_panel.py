@@ -4,9 +4,8 @@ the committee supervises performance)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -33,8 +32,8 @@ from mediator_desktop.services.errors import FieldProblem, ServiceError, Validat
 from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
-    FieldErrors,
     WARNING_STYLE,
+    FieldErrors,
     add_row,
     fill_enum_combo,
     fit_to_screen,

@@ -5,9 +5,8 @@ the mediation time limit (调解期限) with its extensions."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -85,7 +84,8 @@ class ReasonDialog(QDialog):
         self.reason_kind.setVisible(target is CaseStatus.TERMINATED)
         lay.addWidget(self.reason_kind)
         hint = {
-            CaseStatus.NOT_ACCEPTED: "（如：属于法律规定由其他机关处理的事项；已被人民法院、公安机关或其他行政机关受理或处理）",
+            CaseStatus.NOT_ACCEPTED: "（如：属于法律规定由其他机关处理的事项；"
+                                     "已被人民法院、公安机关或其他行政机关受理或处理）",
             CaseStatus.REFUSED: "（写明哪一方、何时、以何种方式明确拒绝调解）",
             CaseStatus.TERMINATED: "（写明经过和理由）",
         }.get(target, "")

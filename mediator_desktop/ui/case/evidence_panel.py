@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -47,9 +47,9 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
+    WARNING_STYLE,
     FlowLayout,
     RowTableModel,
-    WARNING_STYLE,
     fit_to_screen,
     leave_on_tab,
     ok_cancel,

@@ -6,7 +6,7 @@ the visit form, each with its history."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -52,9 +52,9 @@ from mediator_desktop.ui.case.visit_dialog import (
     date_of,
 )
 from mediator_desktop.ui.common.widgets import (
+    WARNING_STYLE,
     FieldErrors,
     RowTableModel,
-    WARNING_STYLE,
     add_row,
     date_edit,
     error_label,

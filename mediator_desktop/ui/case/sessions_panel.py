@@ -4,9 +4,8 @@ into the case file and look different from the record everywhere."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -48,6 +47,7 @@ from mediator_desktop.services.sessions import (
     NoticeView,
     SessionView,
 )
+from mediator_desktop.ui.agenda.session_dialog import SessionDialog
 from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     NOTE_COLOURS,
@@ -56,7 +56,6 @@ from mediator_desktop.ui.case.record_editor import (
     note_paper,
     show_message,
 )
-from mediator_desktop.ui.agenda.session_dialog import SessionDialog
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     FlowLayout,
@@ -89,7 +88,8 @@ class NoticeDialog(QDialog):
         self.services, self.notice = services, notice
         self.setWindowTitle(f"记录权利义务告知 — {notice.name}")
         lay = QVBoxLayout(self)
-        intro = QLabel(f"已向“{notice.name}”告知人民调解的性质、原则，以及当事人的权利和义务（人民调解法第二十三、二十四条）。")
+        intro = QLabel(f"已向“{notice.name}”告知人民调解的性质、原则，"
+                       "以及当事人的权利和义务（人民调解法第二十三、二十四条）。")
         intro.setWordWrap(True)
         lay.addWidget(intro)
         form = QFormLayout()

@@ -10,9 +10,8 @@ button per step offered (督促履行, 建议申请司法确认, 提高风险等
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (

@@ -812,7 +812,8 @@ def _saved_sizes() -> dict[str, Any]:
 
 def remember_size(dialog: QWidget, key: str) -> None:
     """A dialog users resize often (文书, 调解记录, 调解协议) opens at the size it was left at
-    (in proportion when the font size changed since), clamped to the screen (call after :func:`fit_to_screen`); its size is kept when it closes."""
+    (in proportion when the font size changed since), clamped to the screen (call after
+    :func:`fit_to_screen`); its size is kept when it closes."""
     if _size_store is None:
         return
     saved = _saved_sizes().get(key)

@@ -6,9 +6,8 @@ The dialog only shows and asks: the document is built and rendered by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter

@@ -3,9 +3,8 @@ behaviour. Nothing typed is lost on an error: problems show next to their fields
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,8 +25,6 @@ from mediator_desktop.domain.enums import CaseSource, PartyKind, PartyRole, Risk
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
-from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
-from mediator_desktop.ui.intake.party_dialog import PartyDialog
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
@@ -41,6 +38,8 @@ from mediator_desktop.ui.common.widgets import (
     set_combo_value,
     tab_moves_on,
 )
+from mediator_desktop.ui.forms.ui_intake_dialog import Ui_IntakeDialog
+from mediator_desktop.ui.intake.party_dialog import PartyDialog
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services

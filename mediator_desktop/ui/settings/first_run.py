@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft
-from mediator_desktop.ui.settings.settings_dialog import OrganizationForm, error_label
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
@@ -30,6 +29,7 @@ from mediator_desktop.ui.common.widgets import (
     ok_cancel,
     scrolling_body,
 )
+from mediator_desktop.ui.settings.settings_dialog import OrganizationForm, error_label
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services

@@ -3,10 +3,9 @@ reminders (回访与提醒), documents, database."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
