@@ -283,10 +283,11 @@ def test_organisation_save_conflict(org_services, db_url, clock) -> None:
 def test_paged_search_equals_a_brute_force_scan(services, term) -> None:
     """Whatever path a search takes (newest-cases scan, trigram index, character index), paging
     through it gives exactly the cases a plain scan finds, newest first."""
+    from sqlalchemy import select
+
     from mediator_desktop.domain.search import char_tokens, query_terms
     from mediator_desktop.services.demo import load_demo
     from mediator_desktop.storage.models import Case
-    from sqlalchemy import select
 
     load_demo(services, 450, seed=7)
     paged, page = [], services.cases.page(CaseQuery(text=term), limit=50)
@@ -302,5 +303,9 @@ def test_paged_search_equals_a_brute_force_scan(services, term) -> None:
             if hit:
                 expected.append(cid)
     assert paged == expected
+    # The status bar's count agrees, capped ("1,000 多件") or not, by every path it takes.
+    assert services.cases.count(CaseQuery(text=term)) == len(expected)
+    for cap in (20, 1000):
+        assert services.cases.count(CaseQuery(text=term), cap=cap) == min(len(expected), cap + 1), cap
     if term in ("张", "第1", "138", "纠纷"):
         assert len(expected) > 50  # the common words really exercise the first-page scan

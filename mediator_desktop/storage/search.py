@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, func, literal, literal_column, select, text, tuple_
-
-from mediator_desktop.domain.search import char_tokens, short_term_pattern, short_term_query
+from sqlalchemy.orm import InstrumentedAttribute
 
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
+from mediator_desktop.domain.search import char_tokens, short_term_pattern, short_term_query
 from mediator_desktop.storage.models import Case
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(CaseStatus)}
@@ -74,6 +74,23 @@ def text_conditions(dialect: str, terms: list[str], *, cjk_words: bool = True) -
     return conditions
 
 
+def capped_match_count(dialect: str, terms: list[str], cap: int) -> Any | None:
+    """On SQLite, for one search term and no other filter: the number of matches, counting
+    stops after ``cap`` + 1, straight from the full-text index. (Counting the case list's own
+    ``id IN (…)`` query makes SQLite collect every match first: 90 ms for "1" at 100,000
+    cases.) None when the question is not that simple."""
+    searchable = _searchable(terms)
+    if dialect != "sqlite" or len(searchable) != 1:
+        return None
+    term = searchable[0]
+    if len(term) >= 3:
+        table, query = "case_fts", '"' + term.replace('"', '""') + '"'
+    else:
+        table, query = "case_fts_chars", short_term_query(term)
+    return text(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH :q LIMIT :n)"
+                ).bindparams(q=query, n=cap + 1)
+
+
 def like_conditions(terms: list[str]) -> list[ColumnElement[bool]]:
     """The same tests as :func:`text_conditions` on SQLite, written as ``LIKE`` (for scanning
     a few thousand rows without the indexes)."""
@@ -92,7 +109,7 @@ def recent_window(limit: int) -> ColumnElement[bool]:
     return Case.id.in_(newest.scalar_subquery())
 
 
-def sort_columns(sort: str) -> list[ColumnElement[Any]]:
+def sort_columns(sort: str) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
     if sort == "code":
         return [Case.code_year, Case.code_n, Case.id]
     if sort == "status":
