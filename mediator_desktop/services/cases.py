@@ -22,6 +22,7 @@ from mediator_desktop.domain.enums import (
     TerminationReason,
     TermStatus,
 )
+from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES
 from mediator_desktop.domain.pinyin import name_search_keys
 from mediator_desktop.domain.search import build_search_text, char_tokens, party_terms, query_terms
 from mediator_desktop.domain.text import amount_figures, chinese_date, clause_number
@@ -182,8 +183,7 @@ def refresh_derived(case: Case) -> None:
 
 def apply_party(row: CaseParty, draft: PartyDraft, position: int) -> None:
     row.position = position
-    for name in ("role", "kind", "name", "gender", "ethnicity", "birth_date", "id_type", "id_number",
-                 "occupation", "phone", "address", "credit_code", "rep_name", "rep_title"):
+    for name in PARTY_FIELD_NAMES:
         setattr(row, name, getattr(draft, name))
     row.name_pinyin = full_pinyin(draft.name) if draft.kind == "person" else ""
     row.agents = [
@@ -194,10 +194,7 @@ def apply_party(row: CaseParty, draft: PartyDraft, position: int) -> None:
 
 def party_view(p: CaseParty) -> PartyView:
     return PartyView(
-        id=p.id, position=p.position, role=p.role, kind=p.kind, name=p.name, gender=p.gender,
-        ethnicity=p.ethnicity, birth_date=p.birth_date, id_type=p.id_type, id_number=p.id_number,
-        occupation=p.occupation, phone=p.phone, address=p.address, credit_code=p.credit_code,
-        rep_name=p.rep_name, rep_title=p.rep_title,
+        id=p.id, position=p.position, **{name: getattr(p, name) for name in PARTY_FIELD_NAMES},
         agents=tuple(AgentView(a.kind, a.name, a.phone, a.id_number) for a in p.agents),
         version=p.version,
     )
@@ -663,10 +660,7 @@ class CaseService:
                 raise NotFoundError("找不到这位当事人")
             v = party_view(p)
         return PartyDraft(
-            role=role, kind=v.kind, name=v.name, gender=v.gender, ethnicity=v.ethnicity,
-            birth_date=v.birth_date, id_type=v.id_type, id_number=v.id_number,
-            occupation=v.occupation, phone=v.phone, address=v.address,
-            credit_code=v.credit_code, rep_name=v.rep_name, rep_title=v.rep_title,
+            **{name: getattr(v, name) for name in PARTY_FIELD_NAMES if name != "role"}, role=role,
             agents=[AgentDraft(a.kind, a.name, a.phone, a.id_number) for a in v.agents],
         )
 

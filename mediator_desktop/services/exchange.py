@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseStatus, Satisfaction, VisitEvent, VisitKind
 from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_number
+from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES, PARTY_FIELDS, exchange_get
 from mediator_desktop.exchange.validate import Problem, _sort_key, load_document, validate_document
 from mediator_desktop.services.cases import (
     adopt_code,
@@ -144,17 +145,46 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _party_draft(p: dict[str, Any]) -> PartyDraft:
-    rep = p.get("representative") or {}
+    values: dict[str, Any] = {}
+    for f in PARTY_FIELDS:
+        value = exchange_get(p, f.exchange)
+        values[f.name] = f.missing if value is None else (_d(value) if f.kind == "date" else value)
     return PartyDraft(
-        role=p["role"], kind=p["kind"], name=p["name"], gender=p.get("gender"),
-        ethnicity=p.get("ethnicity", ""), birth_date=_d(p.get("birth_date")),
-        id_type=p.get("id_type"), id_number=p.get("id_number", ""),
-        occupation=p.get("occupation", ""), phone=p.get("phone", ""),
-        address=p.get("address", ""), credit_code=p.get("credit_code", ""),
-        rep_name=rep.get("name", ""), rep_title=rep.get("title", ""),
+        **values,
         agents=[AgentDraft(a.get("kind", "entrusted"), a.get("name", ""), a.get("phone", ""),
                            a.get("id_number", "")) for a in p.get("agents", [])],
     )
+
+
+def _party_out(p: CaseParty, masked: bool) -> dict[str, Any]:
+    """A party as the exchange format writes it (fields from domain/party_fields.py); empty
+    values are left out. Masked: the ID and phone cut down, no birth date (not even the year:
+    nothing beside the masked ID may narrow down its hidden digits), a person's credit code as
+    an ID — an organisation's is public (国家企业信用信息公示系统)."""
+    out: dict[str, Any] = {}
+    for f in PARTY_FIELDS:
+        value = getattr(p, f.name)
+        if f.name == "id_type":
+            if not (p.id_number or p.kind == "person"):
+                continue
+            value = value if p.id_number else None       # no number, no type
+        if masked and f.mask == "drop":
+            value = None
+        elif masked and (f.mask == "id" or (f.mask == "id_if_person" and p.kind == "person")):
+            value = share_id_number(value)
+        elif masked and f.mask == "phone":
+            value = mask_phone(value)
+        if f.name in ("role", "kind", "name"):
+            out[f.exchange] = value                      # always written, even when empty
+        elif "." in f.exchange:
+            outer, key = f.exchange.split(".", 1)
+            nested = out.setdefault(outer, {})
+            _put(nested, key, value)
+        else:
+            _put(out, f.exchange, value)
+    if "representative" in out and not out["representative"]:
+        del out["representative"]
+    return out
 
 
 MASKED_FILE_MESSAGE = ("这是一份遮蔽导出的文件（证件号码、电话的部分数字已换成*），只供阅读，不能导入："
@@ -173,8 +203,7 @@ FIELD_DEFAULTS: dict[str, Any] = {"risk_level": "none", "requests": []}
 HELD_WHEN_CONCLUDED = (("status", "案件状态"), ("parties", "当事人"), ("mediators", "调解员"),
                        ("termination", "终止调解的记录"), ("follow_ups", "回访记录"))
 #: Party fields an update audits old → new.
-PARTY_AUDITED = ("role", "kind", "name", "gender", "ethnicity", "birth_date", "id_type", "id_number",
-                 "occupation", "phone", "address", "credit_code", "rep_name", "rep_title")
+PARTY_AUDITED = PARTY_FIELD_NAMES
 
 
 def _audited_values(case: Case) -> dict[str, str]:
@@ -884,25 +913,7 @@ class ExchangeService:
         _put(out, "recorder", c.recorder)
         parties = []
         for p in c.parties:
-            po: dict[str, Any] = {"role": p.role, "kind": p.kind, "name": p.name}
-            _put(po, "gender", p.gender)
-            _put(po, "ethnicity", p.ethnicity)
-            # Masked: no birth date (not even the year: the format has no field for it), so
-            # nothing beside the masked ID narrows down its hidden digits.
-            _put(po, "birth_date", None if masked else p.birth_date)
-            if p.id_number or p.kind == "person":
-                _put(po, "id_type", p.id_type if p.id_number else None)
-            _put(po, "id_number", share_id_number(p.id_number) if masked else p.id_number)
-            _put(po, "occupation", p.occupation)
-            _put(po, "phone", mask_phone(p.phone) if masked else p.phone)
-            _put(po, "address", p.address)
-            # An organisation's credit code is public (国家企业信用信息公示系统); a person's is not shared.
-            _put(po, "credit_code", share_id_number(p.credit_code) if masked and p.kind == "person"
-                 else p.credit_code)
-            rep: dict[str, Any] = {}
-            _put(rep, "name", p.rep_name)
-            _put(rep, "title", p.rep_title)
-            _put(po, "representative", rep)
+            po = _party_out(p, masked)
             agents = []
             for a in p.agents:
                 ao: dict[str, Any] = {"name": a.name, "kind": a.kind}

@@ -12,6 +12,7 @@ from mediator_desktop.domain.identity import (
     normalize_phone,
     validate_phone,
 )
+from mediator_desktop.domain.party_fields import PARTY_FIELDS
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import FieldProblem
 
@@ -57,12 +58,11 @@ def validate_party(draft: PartyDraft, prefix: str, today: date, *, derive: bool 
         p.append(FieldProblem(f("kind"), "请选择当事人类型（自然人/单位）"))
     draft.name = _text(p, f("name"), "姓名或名称", draft.name, 200 if draft.kind == "organization"
                        else NAME_LIMIT, required=True)
-    draft.ethnicity = _text(p, f("ethnicity"), "民族", draft.ethnicity, 40)
-    draft.occupation = _text(p, f("occupation"), "职业或职务", draft.occupation, 100)
-    draft.address = _text(p, f("address"), "住址", draft.address, 300)
-    draft.phone = _phone(p, f("phone"), "联系电话", draft.phone)
-    draft.rep_name = _text(p, f("rep_name"), "法定代表人", draft.rep_name, 100)
-    draft.rep_title = _text(p, f("rep_title"), "职务", draft.rep_title, 100)
+    for field in PARTY_FIELDS:      # the plain texts and the phone, in the form's order
+        if field.kind == "phone":
+            setattr(draft, field.name, _phone(p, f(field.name), field.label, getattr(draft, field.name)))
+        elif field.limit is not None:
+            setattr(draft, field.name, _text(p, f(field.name), field.label, getattr(draft, field.name), field.limit))
     if draft.gender is not None and draft.gender not in Gender.__members__.values():
         p.append(FieldProblem(f("gender"), "性别只能是“男”或“女”"))
     if draft.birth_date and draft.birth_date > today:
