@@ -126,7 +126,8 @@ def main() -> int:
         f"| agreement PDF, warm: rendering only / via the service (database read, audit entry) | "
         f"{result['agreement_pdf_render_only_median_ms']:.0f} ms / {result['agreement_pdf_median_ms']:.0f} ms | ≤ 150 ms |",
         f"| agreement DOCX, warm: rendering only / via the service | "
-        f"{result['agreement_docx_render_only_median_ms']:.0f} ms / {result['agreement_docx_median_ms']:.0f} ms | ≤ 100 ms |",
+        f"{result['agreement_docx_render_only_median_ms']:.0f} ms / "
+        f"{result['agreement_docx_median_ms']:.0f} ms | ≤ 100 ms |",
         f"| whole case file: 10 sessions + 20 scanned pages ({case_file_pages} pages) | "
         f"{result['case_file_median_s']:.2f} s | ≤ 2 s |",
         f"| {len(codes):,} agreements as PDF in a batch | {batch_s:.1f} s ({batch_s / len(codes) * 1000:.0f} ms each) | |",

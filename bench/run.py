@@ -1,13 +1,26 @@
-"""Benchmarks of the foundation (issue 2), on SQLite and PostgreSQL.
+"""The paths a mediator feels, at 100,000 cases, each beside a plain baseline measured in the same
+run on the same machine (issue 15).
 
-    .venv/bin/python bench/run.py                      # SQLite, 100,000 cases
-    .venv/bin/python bench/run.py --pg URL             # also PostgreSQL
-    .venv/bin/python bench/run.py --cases 20000        # a quicker run
+    .venv/bin/python bench/run.py                          # SQLite, 100,000 generated cases
+    .venv/bin/python bench/run.py --cases 20000            # a quicker run
+    .venv/bin/python bench/run.py --db /tmp/b.sqlite3      # reuse a database seeded earlier
+    .venv/bin/python bench/run.py --out results.json       # where the figures go
 
-Measures: import speed (10,000 cases), start to main window shown (a fresh process), search
--as-you-type latency (median and p95 over many queries, as the case list runs them: first
-page of 200), scrolling the list to its end (the lazy model fetching page after page), and
-peak memory of the GUI process. Prints a table and writes bench/results/latest.json.
+| measure | app | baseline |
+|---|---|---|
+| start → the case list painted (fresh process, imports included) | the app | bare QMainWindow + QTableView |
+| start → the reminders counted | the app | — |
+| search per keystroke: query, count, list, first case shown, painted | the window | plain SQL (FTS5 / LIKE) |
+| longest pause of the event loop while typing at 110 ms per character | the window | — |
+| first search after 10 s idle | the window | — |
+| the today window (list read, then built and painted) | the window | bare table of as many rows |
+| scrolling the whole list to its end, painting | the window | bare table over plain SQL pages |
+| peak memory after that | the window | the bare table |
+| agreement PDF / DOCX through the CLI, whole process; --version | the CLI | plain reportlab / python-docx script |
+| import of 10,000 cases (fresh database) | the import | plain INSERTs of the same JSON |
+
+Results go to ``--out`` or a temporary folder (never into the repository). Start-up and the CLI
+are paired: app and baseline alternate, and the ratio's spread is over the pairs.
 """
 
 from __future__ import annotations
@@ -15,195 +28,245 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import random
-import statistics
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, median, pct, ratio_text, results_path, write_results  # noqa: E402
+
 sys.path.insert(0, str(REPO))
-
-from mediator_desktop.services.demo_data import iter_cases  # noqa: E402
-
+PY = sys.executable
+PROBE = str(Path(__file__).resolve().parent / "gui_probe.py")
 SEED_BATCH = 5000
 
 
-def seed(url: str, n_cases: int) -> dict[str, float]:
+def _env() -> dict[str, str]:
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+
+
+def _probe(*args: str) -> dict:  # type: ignore[type-arg]
+    out = subprocess.run([PY, PROBE, *args], capture_output=True, text=True, env=_env(), cwd=REPO, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def seed(url: str, n_cases: int) -> None:
     """Fill a fresh database with ``n_cases`` generated cases through the real import."""
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
-    from mediator_desktop.services.demo_data import generate_document
+    from mediator_desktop.services.demo_data import generate_document, iter_cases
 
     services = Services.open(url, Actor("bench"))
     header = generate_document(1, 7)
-    batch: list[dict] = []
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    done = 0
-    first_10k = None
+    batch: list[dict] = []  # type: ignore[type-arg]
+    started, done = time.perf_counter(), 0
     for case in iter_cases(n_cases, seed=2026):
         batch.append(case)
         if len(batch) == SEED_BATCH:
             services.exchange.import_document({**header, "cases": batch})
             done += len(batch)
             batch = []
-            if done == 10_000:
-                first_10k = time.perf_counter() - started
             print(f"  seeded {done:,} cases ({time.perf_counter() - started:.0f} s)", flush=True)
     if batch:
         services.exchange.import_document({**header, "cases": batch})
-        done += len(batch)
-    timings["seed_s"] = time.perf_counter() - started
-    timings["import_10k_s"] = first_10k if first_10k is not None else timings["seed_s"] * 10_000 / max(done, 1)
-    from sqlalchemy import func, select
-
-    from mediator_desktop.storage.models import CaseParty
-
-    with services.db.read() as s:
-        timings["parties"] = s.scalar(select(func.count(CaseParty.id)))
     services.close()
-    return timings
 
 
-def search_queries(rng: random.Random) -> list[str]:
-    """What mediators type, keystroke by keystroke (every prefix is a query)."""
-    words = ["张", "张三", "王建", "李秀英", "zs", "wjg", "lxy", "zhang", "138", "1390883",
-             "龙门人调字第1", "第12号", "物业", "工资", "排水沟", "装修款", "离婚", "宅基地",
-             "交通事故", "邻里", "𠮷", "马有福", "刘", "chen", "yang", "2025", "赔偿", "围墙"]
-    queries = []
-    for word in words:
-        for i in range(1, len(word) + 1):
-            queries.append(word[:i])
-    rng.shuffle(queries)
-    return queries
-
-
-def measure_search(url: str) -> dict[str, float]:
+def measure_import(tmp: Path, n: int = 10_000) -> dict[str, float]:
+    """The real import of ``n`` cases into a fresh database, and plain INSERTs of the same file."""
     from mediator_desktop.services.app import Services
-    from mediator_desktop.services.dto import CaseQuery
+    from mediator_desktop.services.context import Actor
+    from mediator_desktop.services.demo_data import generate_document
 
-    services = Services.open(url)
-    rng = random.Random(5)
-    queries = search_queries(rng) * 3
-    for q in queries[:20]:  # warm the caches as a running app would have
-        services.cases.page(CaseQuery(text=q))
-    times = []
-    for q in queries:
-        t0 = time.perf_counter()
-        services.cases.page(CaseQuery(text=q), limit=200)
-        times.append((time.perf_counter() - t0) * 1000)
+    doc = generate_document(n, 2027)
+    text = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    services = Services.open(f"sqlite:///{tmp}/import.sqlite3", Actor("bench"))
+    start = time.perf_counter()
+    services.exchange.import_text(text)
+    app_s = time.perf_counter() - start
     services.close()
-    times.sort()
-    return {
-        "search_queries": len(times),
-        "search_median_ms": statistics.median(times),
-        "search_p95_ms": times[int(len(times) * 0.95) - 1],
-        "search_max_ms": times[-1],
-    }
+
+    con = sqlite3.connect(tmp / "plain.sqlite3")
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, title TEXT, summary TEXT, received_on TEXT, body TEXT)")
+    con.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, case_id INTEGER, name TEXT, id_number TEXT, phone TEXT)")
+    start = time.perf_counter()
+    cases = json.loads(text)["cases"]
+    with con:
+        for i, c in enumerate(cases):
+            con.execute("INSERT INTO c VALUES (?, ?, ?, ?, ?)",
+                        (i, c.get("title"), c.get("summary"), c.get("received_on"), json.dumps(c, ensure_ascii=False)))
+            con.executemany("INSERT INTO p (case_id, name, id_number, phone) VALUES (?, ?, ?, ?)",
+                            [(i, p.get("name"), p.get("id_number"), p.get("phone")) for p in c.get("parties", [])])
+    base_s = time.perf_counter() - start
+    con.close()
+    return {"import_10k_s": app_s, "import_10k_plain_s": base_s}
 
 
-GUI_PROBE = r"""
-import os, sys, time, json, resource
-t0 = float(sys.argv[2])
-from PySide6.QtWidgets import QApplication
-from mediator_desktop.settings import Settings
-from mediator_desktop.ui.app import create_main_window, init_application
-from mediator_desktop.services.app import Services
-app = QApplication(sys.argv[:1])
-settings = Settings()
-init_application(app, settings)
-services = Services.open(sys.argv[1])
-window = create_main_window(services, settings)
-window.show()
-app.processEvents()
-shown = time.time() - t0
-model = window.case_model
-t1 = time.perf_counter()
-while model.canFetchMore():
-    model.fetchMore()
-scroll = time.perf_counter() - t1
-view = window.case_view_table if hasattr(window, "case_view_table") else None
-rows = model.rowCount()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"start_s": shown, "scroll_s": scroll, "rows": rows, "peak_mb": peak}))
+def measure_start(url: str, runs: int = 5) -> dict[str, object]:
+    app, bare, counted = [], [], []
+    for _ in range(runs):
+        a = _probe("start-app", url, repr(time.time()))
+        b = _probe("start-bare", repr(time.time()))
+        app.append(a["painted_s"])
+        counted.append(a["reminders_s"])
+        bare.append(b["painted_s"])
+    return {"start_s": app, "start_bare_s": bare, "reminders_counted_s": counted}
+
+
+def plain_search_ms(db_file: Path, queries: list[str]) -> list[float]:
+    """The plain way: one SQL query for the first 200 matches, FTS5 trigram for three or more
+    characters, LIKE on the same text below (what a first version would write)."""
+    con = sqlite3.connect(db_file)
+    times = []
+    for round_ in range(3):
+        for q in queries:
+            start = time.perf_counter()
+            if len(q) >= 3:
+                con.execute("SELECT c.id, c.code, c.title FROM mediation_case c WHERE c.id IN "
+                            "(SELECT rowid FROM case_fts WHERE case_fts MATCH ?) "
+                            "ORDER BY c.received_on DESC LIMIT 200", ('"' + q.replace('"', '""') + '"',)).fetchall()
+            else:
+                con.execute("SELECT id, code, title FROM mediation_case WHERE search_text LIKE ? "
+                            "ORDER BY received_on DESC LIMIT 200", (f"%{q}%",)).fetchall()
+            if round_:
+                times.append((time.perf_counter() - start) * 1000)
+    con.close()
+    return times
+
+
+def _queries() -> list[str]:
+    sys.path.insert(0, str(Path(PROBE).parent))
+    from gui_probe import _words
+
+    return [w[:i] for w in _words() for i in range(1, len(w) + 1)]
+
+
+def _run_timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, env=_env(), cwd=REPO)
+    return time.perf_counter() - start
+
+
+PLAIN_PDF = r"""
+import sys
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+pdfmetrics.registerFont(TTFont("fang", sys.argv[2]))
+style = ParagraphStyle("b", fontName="fang", fontSize=16, leading=28)
+text = "甲乙双方经人民调解委员会主持调解，自愿达成如下协议：一、乙方于2026年12月31日前支付甲方人民币捌万陆仟伍佰元整。" * 6
+SimpleDocTemplate(sys.argv[1], pagesize=A4).build([Paragraph("人民调解协议书", style)] + [Paragraph(text, style)] * 8)
+"""
+
+PLAIN_DOCX = r"""
+import sys
+from docx import Document
+doc = Document()
+doc.add_heading("人民调解协议书", 0)
+text = "甲乙双方经人民调解委员会主持调解，自愿达成如下协议：一、乙方于2026年12月31日前支付甲方人民币捌万陆仟伍佰元整。" * 6
+for _ in range(8):
+    doc.add_paragraph(text)
+doc.save(sys.argv[1])
 """
 
 
-def measure_gui(url: str, runs: int = 5) -> dict[str, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    starts, last = [], {}
+def measure_cli(db_file: Path, tmp: Path, runs: int = 5) -> dict[str, object]:
+    con = sqlite3.connect(db_file)
+    code = con.execute("SELECT c.code FROM mediation_case c JOIN agreement a ON a.case_id = c.id "
+                       "ORDER BY c.id LIMIT 1").fetchone()[0]
+    con.close()
+    font = str(REPO / "resources" / "fonts" / "FandolFang-Regular.ttf")
+    cli = [PY, "-m", "mediator_desktop", "--db", str(db_file), "render"]
+    out: dict[str, list[float]] = {k: [] for k in ("pdf_s", "pdf_plain_s", "docx_s", "docx_plain_s",
+                                                    "version_s", "version_plain_s")}
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", GUI_PROBE, url, repr(time.time())],
-            capture_output=True, text=True, env=env, cwd=REPO, check=True,
-        )
-        last = json.loads(out.stdout.strip().splitlines()[-1])
-        starts.append(last["start_s"])
-    return {
-        "start_median_s": statistics.median(starts),
-        "start_max_s": max(starts),
-        "scroll_to_end_s": last["scroll_s"],
-        "rows_scrolled": last["rows"],
-        "peak_memory_mb": last["peak_mb"],
-    }
+        out["pdf_s"].append(_run_timed([*cli, "--format", "pdf", "-o", str(tmp / "a.pdf"), code, "agreement"]))
+        out["pdf_plain_s"].append(_run_timed([PY, "-c", PLAIN_PDF, str(tmp / "p.pdf"), font]))
+        out["docx_s"].append(_run_timed([*cli, "--format", "docx", "-o", str(tmp / "a.docx"), code, "agreement"]))
+        out["docx_plain_s"].append(_run_timed([PY, "-c", PLAIN_DOCX, str(tmp / "p.docx")]))
+        out["version_s"].append(_run_timed([PY, "-m", "mediator_desktop", "--version"]))
+        out["version_plain_s"].append(_run_timed([PY, "-c", "pass"]))
+    return dict(out)
 
 
-def run_one(label: str, url: str, n_cases: int) -> dict[str, object]:
-    print(f"[{label}] seeding {n_cases:,} cases …", flush=True)
-    result: dict[str, object] = {"database": label, "cases": n_cases}
-    result.update(seed(url, n_cases))
-    print(f"[{label}] search …", flush=True)
-    result.update(measure_search(url))
-    print(f"[{label}] start-up, scrolling, memory …", flush=True)
-    result.update(measure_gui(url))
-    return result
-
-
-def table(results: list[dict[str, object]]) -> str:
+def table(r: dict) -> str:  # type: ignore[type-arg]
+    w = r["window"]
+    bw = r["bare_window"]
+    search = w["search_ms"]
+    plain = r["plain_search_ms"]
     rows = [
-        ("import 10,000 cases", "import_10k_s", "{:.1f} s", "< 60 s"),
-        ("parties", "parties", "{:,}", ""),
-        ("start → main window shown (median of 5)", "start_median_s", "{:.2f} s", "≤ 1.5 s"),
-        ("search as you type, median", "search_median_ms", "{:.1f} ms", ""),
-        ("search as you type, p95", "search_p95_ms", "{:.1f} ms", "≤ 50 ms (SQLite)"),
-        ("scroll the list to its end", "scroll_to_end_s", "{:.2f} s", ""),
-        ("peak memory (GUI, after scrolling to the end)", "peak_memory_mb", "{:.0f} MB", "≤ 300 MB"),
+        ("start → case list painted (median of 5)", f"{median(r['start_s']):.2f} s",
+         f"{median(r['start_bare_s']):.2f} s", ratio_text(r["start_s"], r["start_bare_s"]), "≤ 1.0 s, ≤ 6×"),
+        ("start → reminders counted (in the background)", f"{median(r['reminders_counted_s']):.2f} s", "—", "", ""),
+        ("search per keystroke, whole path, p50 / p95", f"{median(search):.0f} / {pct(search, 95):.0f} ms",
+         f"{median(plain):.0f} / {pct(plain, 95):.0f} ms",
+         f"{median(search) / median(plain):.1f}× / {pct(search, 95) / pct(plain, 95):.1f}×", "p95 ≤ 50 ms"),
+        ("longest pause while typing (pauses over 100 ms)",
+         f"{w['typing_longest_pause_ms']:.0f} ms ({w['typing_pauses_over_100ms']})", "—", "", "≤ 100 ms"),
+        ("first search after 10 s idle", f"{w['idle_search_ms']:.0f} ms", "—", "", ""),
+        (f"today window: list read in the background ({w['today_items']:,} items)", f"{w['today_list_s']:.2f} s",
+         "—", "", ""),
+        ("today window: built and painted", f"{w['today_window_s']:.2f} s", f"{bw['today_window_s']:.2f} s",
+         f"{w['today_window_s'] / bw['today_window_s']:.1f}×", ""),
+        (f"scroll the whole list, painting ({w['scroll_rows']:,} rows)", f"{w['scroll_s']:.2f} s",
+         f"{bw['scroll_s']:.2f} s", f"{w['scroll_s'] / bw['scroll_s']:.1f}×", ""),
+        ("peak memory after scrolling", f"{w['peak_mb']:.0f} MB", f"{bw['peak_mb']:.0f} MB",
+         f"{w['peak_mb'] / bw['peak_mb']:.1f}×", "≤ 250 MB"),
+        ("agreement PDF via CLI, whole process (median of 5)", f"{median(r['cli']['pdf_s']):.2f} s",
+         f"{median(r['cli']['pdf_plain_s']):.2f} s", ratio_text(r["cli"]["pdf_s"], r["cli"]["pdf_plain_s"]), "≤ 0.6 s"),
+        ("agreement DOCX via CLI, whole process", f"{median(r['cli']['docx_s']):.2f} s",
+         f"{median(r['cli']['docx_plain_s']):.2f} s", ratio_text(r["cli"]["docx_s"], r["cli"]["docx_plain_s"]),
+         "≤ 0.6 s"),
+        ("--version, whole process (baseline: python -c pass)", f"{median(r['cli']['version_s']):.2f} s",
+         f"{median(r['cli']['version_plain_s']):.2f} s",
+         ratio_text(r["cli"]["version_s"], r["cli"]["version_plain_s"]), "≤ 0.3 s"),
+        ("import 10,000 cases, fresh database", f"{r['import_10k_s']:.1f} s", f"{r['import_10k_plain_s']:.1f} s",
+         f"{r['import_10k_s'] / r['import_10k_plain_s']:.0f}×", "≤ 20 s"),
     ]
-    head = "| measure | " + " | ".join(str(r["database"]) for r in results) + " | target |"
-    sep = "|---|" + "---|" * len(results) + "---|"
-    lines = [head, sep]
-    for name, key, fmt, target in rows:
-        cells = [fmt.format(r[key]) if key in r else "—" for r in results]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {target} |")
+    lines = ["| measure | app | plain baseline | ratio | target |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--pg", metavar="URL", help="also run against this (empty) PostgreSQL database")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json")
+    parser.add_argument("--db", type=Path, help="a SQLite file seeded by an earlier run (kept as it is)")
+    parser.add_argument("--out", type=Path, help="the results file (default: a temporary folder)")
     args = parser.parse_args()
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["MEDIATOR_DESKTOP_HOME"] = tmp
-        results.append(run_one("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.cases))
-        if args.pg:
-            results.append(run_one("PostgreSQL", args.pg, args.cases))
-    text = table(results)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "date": time.strftime("%Y-%m-%d"),
-        "results": results,
-        "table": text,
-    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    out = results_path(args.out, "bench-run.json")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        os.environ["MEDIATOR_DESKTOP_HOME"] = str(tmp / "home")
+        db_file = args.db or tmp / "bench.sqlite3"
+        if args.db is None:
+            print(f"seeding {args.cases:,} cases …", flush=True)
+            seed(f"sqlite:///{db_file}", args.cases)
+        url = f"sqlite:///{db_file}"
+        con = sqlite3.connect(db_file)
+        cases = con.execute("SELECT count(*) FROM mediation_case").fetchone()[0]
+        parties = con.execute("SELECT count(*) FROM case_party").fetchone()[0]
+        con.close()
+        results: dict[str, object] = {"cases": cases, "parties": parties}
+        print("start-up …", flush=True)
+        results.update(measure_start(url))
+        print("the window's paths (about a minute) …", flush=True)
+        results["window"] = _probe("window", url)
+        results["bare_window"] = _probe("bare-window", str(db_file), str(results["window"]["today_items"]))
+        results["plain_search_ms"] = plain_search_ms(db_file, _queries())
+        print("documents through the CLI …", flush=True)
+        results["cli"] = measure_cli(db_file, tmp)
+        print("import of 10,000 cases …", flush=True)
+        results.update(measure_import(tmp))
+    print(f"\n{cases:,} cases, {parties:,} parties\n")
+    print(table(results))
+    write_results(out, results)
     return 0
 
 
