@@ -55,6 +55,7 @@ from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FlowLayout,
+    ask_yes_no,
     date_edit,
     error_label,
     fill_enum_combo,
@@ -633,19 +634,8 @@ class CaseView(QWidget):
         if self.detail is None:
             return None
         label = states.ACTION_LABELS[target]
-        box = QMessageBox(QMessageBox.Icon.Question, label, self.what_follows(target),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText(f"{label}(&Y)")
-        box.button(QMessageBox.StandardButton.No).setText("取消(&N)")
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self._apply(target, "", None, None)
-
-        box.finished.connect(answered)
-        box.open()
+        box = ask_yes_no(self, label, self.what_follows(target), f"{label}(&Y)", "取消(&N)",
+                         lambda: self._apply(target, "", None, None), default="yes")
         self.transition_box = box
         return box
 

@@ -31,6 +31,7 @@ from mediator_desktop.services.errors import ConflictError, ServiceError
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     RowTableModel,
+    ask_yes_no,
     leave_on_tab,
     scale_font,
     scrolling_panel,
@@ -261,15 +262,8 @@ class ChecklistPanel(QWidget):
         if any(x.missing for x in self.model.rows):
             self.archive()
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "归档",
-                          "归档后，卷宗中的材料不能再添加、移动或删除，案件状态也不能再更改。\n确定归档吗？",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("归档")
-        box.button(QMessageBox.StandardButton.No).setText("暂不归档")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.buttonClicked.connect(
-            lambda b: self.archive() if box.standardButton(b) == QMessageBox.StandardButton.Yes else None)
-        box.open()
+        box = ask_yes_no(self, "归档", "归档后，卷宗中的材料不能再添加、移动或删除，案件状态也不能再更改。\n确定归档吗？",
+                         "归档", "暂不归档", self.archive, default="no")
         self.confirm_box = box
         return box
 

@@ -50,6 +50,7 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FlowLayout,
     RowTableModel,
+    ask_yes_no,
     fit_to_screen,
     leave_on_tab,
     ok_cancel,
@@ -440,17 +441,9 @@ class EvidencePanel(QWidget):
         else:
             text = (f"以下{len(duplicates)}个文件已经添加过：\n"
                     + "\n".join(f"· {p.name}" for p, _ in duplicates) + "\n确实要再各添加一份吗？")
-        box = QMessageBox(QMessageBox.Icon.Question, "文件已添加过", text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("仍然添加")
-        box.button(QMessageBox.StandardButton.No).setText("不添加")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
         paths = [p for p, _ in duplicates]
-        box.buttonClicked.connect(
-            lambda b: self.add_paths(paths, item, confirmed=True)
-            if box.standardButton(b) == QMessageBox.StandardButton.Yes else None)
-        box.open()
-        self.confirm_box = box
+        self.confirm_box = ask_yes_no(self, "文件已添加过", text, "仍然添加", "不添加",
+                                      lambda: self.add_paths(paths, item, confirmed=True), default="no")
 
     # -- looking at a file ---------------------------------------------------------------------
 

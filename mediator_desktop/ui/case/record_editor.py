@@ -43,6 +43,7 @@ from mediator_desktop.ui.agenda.session_dialog import add_check_item, checked_da
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     add_row,
+    ask_yes_no,
     click_text_to_check,
     error_label,
     fit_to_screen,
@@ -75,6 +76,7 @@ NOTE_CAPTIONS = {
     NoteKind.PRIVATE.value: "个人笔记，仅本人可见：不入卷宗、不打印、不导出",
 }
 RECORD_CAPTION = "此记录向当事人宣读并签字后将入卷宗"
+DELETE_NOTE_QUESTION = "确定删除这条笔记吗？删除后不能恢复。"
 BANNER_STYLE = ("background: #e3f0ff; color: #123d6b; border: 2px solid #4a86c5; border-radius: 4px;"
                 " padding: 8px; font-weight: bold;")
 SIGNED_STYLE = "color: #1b6e20; font-weight: bold;"
@@ -285,13 +287,8 @@ class NotesPane(QFrame):
     def delete(self) -> None:
         if self.note is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "删除笔记", "确定删除这条笔记吗？删除后不能恢复。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("删除")
-        box.button(QMessageBox.StandardButton.No).setText("不删除")
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes or self.note is None:
+        def delete_it() -> None:
+            if self.note is None:
                 return
             try:
                 self.services.sessions.delete_note(self.note.id, self.note.version)
@@ -303,9 +300,7 @@ class NotesPane(QFrame):
             self.changed.emit()
             self.edited.emit()
 
-        box.finished.connect(answered)
-        box.open()
-        self.delete_box = box
+        self.delete_box = ask_yes_no(self, "删除笔记", DELETE_NOTE_QUESTION, "删除", "不删除", delete_it)
 
     def _error(self, text: str) -> None:
         self.message.setText(text)
@@ -729,19 +724,8 @@ class RecordEditor(QDialog):
             self.errors.show([])
             self._error("记录正文是空的：请先写好记录、保存，并向当事人宣读后再标记签字")
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "宣读并签字",
-                          "请确认：记录已向在场的当事人宣读，当事人、调解员和记录人都已签字。\n\n"
-                          "标记后记录将锁定，不能再修改。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("已宣读并签字")
-        box.button(QMessageBox.StandardButton.No).setText("还没有")
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self.mark_signed()
-
-        box.finished.connect(answered)
-        box.open()
+        box = ask_yes_no(self, "宣读并签字", "请确认：记录已向在场的当事人宣读，当事人、调解员和记录人都已签字。\n\n"
+                         "标记后记录将锁定，不能再修改。", "已宣读并签字", "还没有", self.mark_signed)
         self.sign_box = box
         return box
 

@@ -49,6 +49,7 @@ from mediator_desktop.services.sessions import (
 )
 from mediator_desktop.ui.agenda.session_dialog import SessionDialog
 from mediator_desktop.ui.case.record_editor import (
+    DELETE_NOTE_QUESTION,
     NOTE_CAPTIONS,
     NOTE_COLOURS,
     RecordEditor,
@@ -60,6 +61,7 @@ from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     FlowLayout,
     add_row,
+    ask_yes_no,
     confirm_discard,
     date_edit,
     error_label,
@@ -488,15 +490,7 @@ class SessionsPanel(QWidget):
         v = self.selected_session()
         if v is None:
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "取消活动",
-                          f"确定取消{v.time_text()}的{v.kind_label}吗？\n取消后仍会在列表中显示为“已取消”。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("取消这次活动")
-        box.button(QMessageBox.StandardButton.No).setText("不取消")
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
-                return
+        def cancel_it() -> None:
             try:
                 self.services.sessions.cancel(v.id, v.version)
             except ServiceError as exc:
@@ -505,8 +499,9 @@ class SessionsPanel(QWidget):
             self.message.hide()
             self._after_write(v.id)
 
-        box.finished.connect(answered)
-        box.open()
+        box = ask_yes_no(self, "取消活动",
+                         f"确定取消{v.time_text()}的{v.kind_label}吗？\n取消后仍会在列表中显示为“已取消”。",
+                         "取消这次活动", "不取消", cancel_it)
         self.cancel_box = box
         return box
 
@@ -556,14 +551,7 @@ class SessionsPanel(QWidget):
         n = self.selected_note()
         if n is None:
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "删除笔记", "确定删除这条笔记吗？删除后不能恢复。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("删除")
-        box.button(QMessageBox.StandardButton.No).setText("不删除")
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
-                return
+        def delete_it() -> None:
             try:
                 self.services.sessions.delete_note(n.id, n.version)
             except ServiceError as exc:
@@ -571,8 +559,7 @@ class SessionsPanel(QWidget):
                 return
             self._after_write()
 
-        box.finished.connect(answered)
-        box.open()
+        box = ask_yes_no(self, "删除笔记", DELETE_NOTE_QUESTION, "删除", "不删除", delete_it)
         self.delete_box = box
         return box
 

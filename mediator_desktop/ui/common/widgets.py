@@ -263,6 +263,30 @@ def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) 
     return box
 
 
+def ask_yes_no(parent: QWidget, title: str, text: str, yes: str, no: str, on_yes: Callable[[], object], *,
+               default: str | None = None) -> QMessageBox:
+    """The one way the application asks a yes/no question: a window-modal box opened with
+    ``open()`` (not ``exec()``), its buttons saying what they do (``yes``, ``no``); ``on_yes``
+    runs only when the user chose ``yes`` — No, Esc and × change nothing. ``default``: the
+    button Enter presses ("yes", "no", or None for Qt's choice). Returns the box (tests click
+    its Yes and No buttons)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(yes)
+    box.button(QMessageBox.StandardButton.No).setText(no)
+    if default is not None:
+        box.setDefaultButton(QMessageBox.StandardButton.Yes if default == "yes" else QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+
+    def answered(_result: int) -> None:
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+            on_yes()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
 class RowTableModel(QAbstractTableModel):
     """A read-only flat table over a list of rows (one object per row, one column per header).
 

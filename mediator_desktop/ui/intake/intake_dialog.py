@@ -28,6 +28,7 @@ from mediator_desktop.services.errors import FieldProblem, ServiceError, Validat
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
+    ask_yes_no,
     click_text_to_check,
     confirm_discard,
     fill_enum_combo,
@@ -369,19 +370,12 @@ class IntakeDialog(QDialog):
             self._ask_to_confirm(warnings)
 
     def _ask_to_confirm(self, warnings: list[FieldProblem]) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "请确认",
-                          "\n".join(w.message for w in warnings) + "\n\n确认无误，继续保存吗？",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("确认无误，保存")
-        box.button(QMessageBox.StandardButton.No).setText("返回修改")
+        def confirmed() -> None:
+            self.confirmed |= {w.field for w in warnings}
+            self.save()
 
-        def answered(button: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self.confirmed |= {w.field for w in warnings}
-                self.save()
-
-        box.finished.connect(answered)
-        box.open()
+        box = ask_yes_no(self, "请确认", "\n".join(w.message for w in warnings) + "\n\n确认无误，继续保存吗？",
+                         "确认无误，保存", "返回修改", confirmed)
         self.confirm_box = box
         return box
 
