@@ -154,3 +154,37 @@ def test_documents_dialog_opens_at_the_size_it_was_left_at_within_the_screen(qap
     third = window.open_documents(code)
     assert area.contains(third.frameGeometry()), (third.frameGeometry(), area)
     third.reject()
+
+
+def test_a_resized_dialog_keeps_its_size_and_splitter_across_openings(qapp, qtbot, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """PreserveGeometry, the base of the dialogs users resize: size and named splitters come back."""
+    from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout
+
+    from mediator_desktop.ui.common.widgets import PreserveGeometry, remember_sizes_in
+
+    settings = start_gui(qapp, sqlite_services)
+    remember_sizes_in(settings)
+
+    class Sample(PreserveGeometry):
+        def __init__(self) -> None:
+            super().__init__()
+            self.splitter = QSplitter()
+            self.splitter.setObjectName("sampleSplitter")
+            self.splitter.addWidget(QLabel("左"))
+            self.splitter.addWidget(QLabel("右"))
+            QVBoxLayout(self).addWidget(self.splitter)
+            self.keep_geometry("sample", (800, 500))
+
+    first = Sample()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 450)
+    first.splitter.setSizes([150, 550])
+    before = first.splitter.sizes()
+    first.reject()
+    second = Sample()
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (700, 450)
+    assert second.splitter.sizes() == before
+    second.reject()

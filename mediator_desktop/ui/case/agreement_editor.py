@@ -44,16 +44,15 @@ from mediator_desktop.ui.common.widgets import (
     INVALID_STYLE,
     WARNING_STYLE,
     FieldErrors,
+    PreserveGeometry,
     ScrollingBody,
     add_row,
     confirm_discard,
     error_label,
     fill_enum_combo,
-    fit_to_screen,
     focus_first_problem,
     height_in_lines,
     parse_date,
-    remember_size,
     scale_font,
     set_combo_value,
     tab_chain,
@@ -438,7 +437,7 @@ class TermCard(QFrame):
         self.general.setVisible(bool(lines))
 
 
-class AgreementEditor(QDialog):
+class AgreementEditor(PreserveGeometry):
     """Write or correct the agreement of one case. ``saved(AgreementView)`` after saving."""
 
     saved = Signal(object)
@@ -572,8 +571,7 @@ class AgreementEditor(QDialog):
         self._form_changed()
         self._loading = False
         self._dirty = False
-        fit_to_screen(self, (1000, 900))
-        remember_size(self, "agreement_editor")
+        self.keep_geometry("agreement_editor", (1000, 900))
 
     # -- filling ------------------------------------------------------------------------------
 

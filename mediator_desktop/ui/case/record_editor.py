@@ -42,6 +42,7 @@ from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionVie
 from mediator_desktop.ui.agenda.session_dialog import add_check_item, checked_data, fit_list
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
+    PreserveGeometry,
     add_row,
     ask_yes_no,
     click_text_to_check,
@@ -49,7 +50,6 @@ from mediator_desktop.ui.common.widgets import (
     fit_to_screen,
     height_in_lines,
     ok_cancel,
-    remember_size,
     scale_font,
     scrolling_body,
     tab_moves_on,
@@ -328,7 +328,7 @@ class UnsignDialog(QDialog):
         fit_to_screen(self, (520, 200))
 
 
-class RecordEditor(QDialog):
+class RecordEditor(PreserveGeometry):
     """Write the record of one session; ``changed(case_id)`` after every write, ``saved(SessionView)``
     after the record itself was saved, signed or un-signed."""
 
@@ -411,8 +411,7 @@ class RecordEditor(QDialog):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_quit)
-        fit_to_screen(self, (980, 900))
-        remember_size(self, "record_editor")
+        self.keep_geometry("record_editor", (980, 900))
 
     @property
     def investigation(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QDate,
     QDateTime,
     QEvent,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -49,6 +51,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProxyStyle,
     QScrollArea,
+    QSplitter,
     QStyle,
     QTextEdit,
     QTimeEdit,
@@ -834,18 +837,28 @@ def _saved_sizes() -> dict[str, Any]:
     return sizes if isinstance(sizes, dict) else {}
 
 
+def _splitters(dialog: QWidget) -> dict[str, QSplitter]:
+    return {s.objectName(): s for s in dialog.findChildren(QSplitter) if s.objectName()}
+
+
 def remember_size(dialog: QWidget, key: str) -> None:
     """A dialog users resize often (文书, 调解记录, 调解协议) opens at the size it was left at
-    (in proportion when the font size changed since), clamped to the screen (call after
-    :func:`fit_to_screen`); its size is kept when it closes."""
+    (in proportion when the font size changed since), clamped to the screen, with its named
+    splitters where they were (call after :func:`fit_to_screen`); both are kept when it closes.
+    Kept as ``[width, height, font size, {splitter name: state}]`` under ``key``."""
     if _size_store is None:
         return
     saved = _saved_sizes().get(key)
-    if isinstance(saved, list) and len(saved) == 3 and all(isinstance(v, (int, float)) and v > 0 for v in saved):
+    if (isinstance(saved, list) and len(saved) >= 3
+            and all(isinstance(v, (int, float)) and v > 0 for v in saved[:3])):
         # Left at another font size: grown or shrunk in proportion.
         scale = QApplication.font().pointSizeF() / float(saved[2])
         size = QSize(int(saved[0] * scale), int(saved[1] * scale))
         _place(dialog, size.expandedTo(dialog.minimumSizeHint()), centre=True)
+        states = saved[3] if len(saved) > 3 and isinstance(saved[3], dict) else {}
+        for name, splitter in _splitters(dialog).items():
+            if isinstance(states.get(name), str):
+                splitter.restoreState(QByteArray.fromBase64(states[name].encode("ascii")))
 
     def keep(_result: int = 0) -> None:
         from mediator_desktop import settings as opts
@@ -853,11 +866,24 @@ def remember_size(dialog: QWidget, key: str) -> None:
         if _size_store is None or dialog.isMaximized():
             return
         sizes = _saved_sizes()
-        sizes[key] = [dialog.width(), dialog.height(), QApplication.font().pointSizeF()]
+        states = {name: bytes(s.saveState().toBase64().data()).decode("ascii")
+                  for name, s in _splitters(dialog).items()}
+        sizes[key] = [dialog.width(), dialog.height(), QApplication.font().pointSizeF(), states]
         _size_store.set(opts.DIALOG_SIZES, json.dumps(sizes, sort_keys=True))
         _size_store.save()
 
     dialog.finished.connect(keep)  # type: ignore[attr-defined]
+
+
+class PreserveGeometry(QDialog):
+    """The base of a dialog users resize (Picard's PreserveGeometry): it opens at the size it was
+    last left at — in proportion to a changed font size, within the screen — with its named
+    splitters where they were. A subclass builds itself, then calls :meth:`keep_geometry`."""
+
+    def keep_geometry(self, key: str, preferred: tuple[int, int]) -> None:
+        """Fit to the screen at ``preferred`` (the first time), then as last left under ``key``."""
+        fit_to_screen(self, preferred)
+        remember_size(self, key)
 
 
 #: Dynamic property: (kind, lines, extra) of :func:`height_in_lines`, re-applied after a font change.

@@ -30,7 +30,7 @@ from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.ui.common.background import file_error_text, run_task, running_tasks, stop_tasks
-from mediator_desktop.ui.common.widgets import WARNING_STYLE, error_label, fit_to_screen, remember_size
+from mediator_desktop.ui.common.widgets import WARNING_STYLE, PreserveGeometry, error_label
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -52,7 +52,7 @@ def casefile_progress_text(done: int, total: int) -> str:
 PRINT_DPI = 300
 
 
-class DocumentDialog(QDialog):
+class DocumentDialog(PreserveGeometry):
     """Preview, print and save the documents of one case."""
 
     def __init__(self, services: Services, style: DocumentStyle, code: str,  # type: ignore[no-untyped-def]
@@ -125,8 +125,7 @@ class DocumentDialog(QDialog):
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()
-        fit_to_screen(self, (900, 1000))
-        remember_size(self, "documents")
+        self.keep_geometry("documents", (900, 1000))
 
     # -- preview ------------------------------------------------------------------------------
 
