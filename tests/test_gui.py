@@ -452,3 +452,21 @@ def test_settings_test_connection_button_reports_and_never_creates_a_file(qtbot,
         assert expected in dialog.db_message.text(), (typed, dialog.db_message.text())
         assert dialog.db_url.text() == typed             # what was typed stays
     assert not mistyped.parent.exists()
+
+
+def test_every_view_follows_the_change_bus(qtbot, gui) -> None:
+    """A change said once on the bus reaches the list, its count and the shown case; a saved
+    holiday arrangement shows the case again (its deadlines may have moved)."""
+    services, settings = gui
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    assert window.count_label.text() == "共 0 件案件"
+    case = services.cases.register(sample_draft())          # written elsewhere: the window is not told
+    assert window.case_model.rowCount() == 0
+    window.bus.case_changed.emit(case.id)
+    assert window.case_model.rowCount() == 1 and window.count_label.text() == "共 1 件案件"
+    assert window.case_view.detail is not None and window.case_view.detail.id == case.id
+    before = window.case_view.detail
+    services.cases.update(case.id, case.version, sample_draft(title="改过的案件名称"))
+    window.bus.calendar_changed.emit()
+    assert window.case_view.detail is not before and window.case_view.detail.title == "改过的案件名称"

@@ -54,6 +54,7 @@ from mediator_desktop.ui.common.background import (
     run_task,
     stop_tasks,
 )
+from mediator_desktop.ui.common.bus import ChangeBus
 from mediator_desktop.ui.common.widgets import (
     FRAME_ALLOWANCE,
     FlowLayout,
@@ -185,10 +186,8 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("caseCount")
         self.statusBar().addPermanentWidget(self.count_label)
         self.reminder_label = ReminderCountLabel()
-        self.reminder_label.clicked.connect(lambda: self.open_today())
         self.statusBar().addPermanentWidget(self.reminder_label)
         self.wait_relay = WaitRelay(self)
-        self.wait_relay.waiting.connect(self.show_waiting)   # queued when emitted from a worker
         services.notify_waits(self.wait_relay.waiting.emit)
         # Where the data is: a long path must not widen the window past a 1366-pixel screen at
         # a large font (cut short there; the whole text is in the tooltip).
@@ -209,14 +208,25 @@ class MainWindow(QMainWindow):
         self._recount_again = False
         self._recount_views = False
         self._start_timer = QTimer(self, singleShot=True, interval=0)
-        self._start_timer.timeout.connect(self.on_started)
         self._reminder_timer = QTimer(self, interval=REMINDER_POLL_MS)
-        self._reminder_timer.timeout.connect(self._poll_reminders)
         self._reminder_timer.start()
-        # Behaviour.
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.bus = ChangeBus(self)
+        self._connect()
+        self._restore_geometry()
+        remember_sizes_in(settings)  # 文书, 调解记录, 调解协议 open at the size they were left at
+        self.refresh()
+        self._mention_unsaved_records()
+
+    def _connect(self) -> None:
+        """Wire the window (qutebrowser's _connect_signals): what the user does, and the bus
+        every change goes through — the list, the shown case and the reminders follow it."""
+        self.reminder_label.clicked.connect(self.open_today)
+        self.wait_relay.waiting.connect(self.show_waiting)   # queued when emitted from a worker
+        self._start_timer.timeout.connect(self.on_started)
+        self._reminder_timer.timeout.connect(self._poll_reminders)
         self._search_timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
         for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
             combo.currentIndexChanged.connect(self.refresh)
         self.date_filter.toggled.connect(self._dates_toggled)
@@ -225,13 +235,13 @@ class MainWindow(QMainWindow):
         self.clear_filters.clicked.connect(self.reset_filters)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_row(cur.row()))
         self.table.activated.connect(lambda index: self._show_row(index.row(), focus=True))
-        self.case_view.changed.connect(self._case_changed)
+        self.case_view.changed.connect(self.bus.case_changed)
         self.case_view.edit_requested.connect(self.edit_case)
         self.case_view.documents_requested.connect(self.open_documents)
-        self._restore_geometry()
-        remember_sizes_in(settings)  # 文书, 调解记录, 调解协议 open at the size they were left at
-        self.refresh()
-        self._mention_unsaved_records()
+        self.bus.case_changed.connect(self._case_changed)
+        self.bus.calendar_changed.connect(self._calendar_changed)
+        self.bus.calendar_changed.connect(self.case_view.reload)
+        self.bus.settings_changed.connect(self._settings_changed)
 
     def _build_actions(self) -> None:
         bar = QToolBar("常用")
@@ -531,17 +541,15 @@ class MainWindow(QMainWindow):
         from mediator_desktop.ui.agenda.calendar_dialog import CalendarDialog
 
         dialog = CalendarDialog(self.services, self)
-        dialog.saved.connect(self._calendar_saved)
+        dialog.saved.connect(lambda _year: self.bus.calendar_changed.emit())
         dialog.open()
         self.calendar_dialog = dialog
         return dialog
 
-    def _calendar_saved(self, _year: int) -> None:
-        """Deadlines move with a new arrangement: counts, open views and the shown case again."""
+    def _calendar_changed(self) -> None:
+        """Deadlines move with a new arrangement: the counts and the open views again (the
+        shown case follows the bus itself)."""
         self.refresh_reminders(views=True)
-        detail = getattr(self.case_view, "detail", None)
-        if detail is not None:
-            self.case_view.show_case(detail.id)
 
     def export_schedule(self) -> QFileDialog:
         """导出日程（.ics）: today's and the next 90 days' reminders for a phone calendar."""
@@ -559,14 +567,14 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> IntakeDialog:
         dialog = IntakeDialog(self.services, self)
-        dialog.saved.connect(self._case_changed)
+        dialog.saved.connect(self.bus.case_changed)
         dialog.open()
         self.intake_dialog = dialog
         return dialog
 
     def edit_case(self, case_id: int) -> IntakeDialog:
         dialog = IntakeDialog(self.services, self, case_id=case_id)
-        dialog.saved.connect(self._case_changed)
+        dialog.saved.connect(self.bus.case_changed)
         dialog.open()
         self.intake_dialog = dialog
         return dialog
@@ -619,7 +627,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.font_size_changed.connect(lambda size: apply_font_size(size))
-        dialog.finished.connect(self._settings_closed)
+        dialog.finished.connect(lambda _result: self.bus.settings_changed.emit())
         dialog.user_changed.connect(lambda _name: self.update_title())
         dialog.organization_saved.connect(self.update_title)
         dialog.open()
@@ -643,7 +651,7 @@ class MainWindow(QMainWindow):
             parts.append(user)
         self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
 
-    def _settings_closed(self, _result: int) -> None:
+    def _settings_changed(self) -> None:
         opts.configure_services(self.services, self.settings)
         self.refresh()
         self.refresh_reminders()

@@ -407,6 +407,11 @@ class CaseView(QWidget):
         self._render()
         self._refresh_tab(self.tabs.currentIndex())
 
+    def reload(self) -> None:
+        """The shown case again, as it is now in the database (deadlines after a calendar change)."""
+        if self.detail is not None:
+            self.show_case(self.detail.id)
+
     def _refresh_tab(self, index: int) -> None:
         """Tabs load when they are looked at: opening a case stays quick."""
         if self.detail is None or index not in self._stale:
