@@ -30,6 +30,7 @@ from mediator_desktop.domain.text import amount_figures, amount_text, chinese_da
 from mediator_desktop.services.agreements import AgreementView, TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
+from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     WARNING_STYLE,
@@ -257,15 +258,11 @@ class TermBox(QFrame):
                 lay.addWidget(text_label("尚无履行记录", "color: #555555;"))
 
 
-class AgreementPanel(QWidget):
+class AgreementPanel(CasePanel):
     """协议与履行. ``changed(case_id)`` after every write."""
 
-    changed = Signal(int)
-
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.services = services
-        self.case_id: int | None = None
+        super().__init__(services, parent)
         self.view: AgreementView | None = None
         self.editor: AgreementEditor | None = None
         self.performance_dialog: PerformanceDialog | None = None

@@ -28,6 +28,7 @@ from mediator_desktop.domain import states
 from mediator_desktop.domain.checklist import ChecklistLine
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ConflictError, ServiceError
+from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     RowTableModel,
@@ -95,17 +96,14 @@ class ChecklistModel(RowTableModel):
         return None
 
 
-class ChecklistPanel(QWidget):
+class ChecklistPanel(CasePanel):
     """The case file of one case. Emits ``add_requested(item)`` when the user wants to add a
     file to the selected item, and ``changed(case_id)`` after the case was archived."""
 
-    changed = Signal(int)
     add_requested = Signal(int)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.services = services
-        self.case_id: int | None = None
+        super().__init__(services, parent)
         self.status: str | None = None
         #: The case version the checklist was shown for: archiving is refused (optimistic
         #: locking) when the case changed since, so the user never archives unseen changes.
@@ -284,5 +282,5 @@ class ChecklistPanel(QWidget):
             return False
         self.refresh()
         self._say("已归档。", OK_STYLE)
-        self.changed.emit(self.case_id)
+        self.report_change()
         return True

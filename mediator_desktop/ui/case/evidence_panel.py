@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QIODevice,
     Qt,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
 from PySide6.QtPdf import QPdfDocument
@@ -45,6 +44,7 @@ from mediator_desktop.domain.checklist import ITEM_NAMES, ITEMS
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
+from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     WARNING_STYLE,
@@ -221,19 +221,15 @@ def open_with_system(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class EvidencePanel(QWidget):
+class EvidencePanel(CasePanel):
     """The attachments of one case. Emits ``changed(case_id)`` after a file is added, moved or
     deleted (the checklist and the history then refresh)."""
 
-    changed = Signal(int)
-
     def __init__(self, services: Services, parent: QWidget | None = None,  # type: ignore[no-untyped-def]
                  opener: Callable[[Path], bool] | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
+        super().__init__(services, parent)
         #: Opens a file with the computer's own program; tests replace it.
         self.opener: Callable[[Path], bool] = opener or open_with_system
-        self.case_id: int | None = None
         self.closed = False
         self.preview: PreviewDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -430,7 +426,7 @@ class EvidencePanel(QWidget):
         self._say(f"已添加{len(added)}个文件到{item_label(item)}。" if added else "", "\n".join(refused))
         if added:
             self.refresh(select_id=added[-1].id)
-            self.changed.emit(self.case_id)
+            self.report_change()
         if duplicates:
             self._ask_duplicates(duplicates, item)
         return added
@@ -542,7 +538,7 @@ class EvidencePanel(QWidget):
             return False
         self._say(f"“{moved.name}”已移到{item_label(item)}。")
         self.refresh(select_id=moved.id)
-        self.changed.emit(self.case_id)
+        self.report_change()
         return True
 
     def ask_delete(self) -> QMessageBox | None:
@@ -575,5 +571,5 @@ class EvidencePanel(QWidget):
             return False
         self._say(f"已删除“{name}”。")
         self.refresh()
-        self.changed.emit(self.case_id)
+        self.report_change()
         return True

@@ -44,6 +44,7 @@ from mediator_desktop.services.followups import (
     ConfirmationView,
     VisitView,
 )
+from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.case.record_editor import attempt
 from mediator_desktop.ui.case.visit_dialog import (
     HINT_STYLE,
@@ -298,17 +299,15 @@ class CancelVisitDialog(_SmallDialog):
 # -- the panel ------------------------------------------------------------------------------------
 
 
-class FollowUpPanel(QWidget):
+class FollowUpPanel(CasePanel):
     """回访与司法确认 of one case. ``changed(case_id)`` after every write;
     ``close_requested(case_id)`` when the user chose 结案归档 after a visit."""
 
-    changed = Signal(int)
     close_requested = Signal(int)
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.services, self.settings = services, settings
-        self.case_id: int | None = None
+        super().__init__(services, parent)
+        self.settings = settings
         self.detail: CaseDetail | None = None
         self.visits: list[VisitView] = []
         self.confirmation: ConfirmationView | None = None
@@ -629,7 +628,7 @@ class FollowUpPanel(QWidget):
         self.refresh()
         if select is not None:
             self.select_visit(select)
-        self.changed.emit(self.case_id)
+        self.report_change()
 
     def _refused(self, text: str) -> None:
         """The visit changed meanwhile (recorded or removed on another PC): show it as it is."""
@@ -751,7 +750,7 @@ class FollowUpPanel(QWidget):
         self.refresh()
         self.confirmation_saved.setText("✔ 司法确认情况已保存")
         self.confirmation_saved.show()
-        self.changed.emit(self.case_id)
+        self.report_change()
         return True
 
     def _ask_to_confirm(self, warnings: list[FieldProblem]) -> QMessageBox:

@@ -48,6 +48,7 @@ from mediator_desktop.services.sessions import (
     SessionView,
 )
 from mediator_desktop.ui.agenda.session_dialog import SessionDialog
+from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.case.record_editor import (
     DELETE_NOTE_QUESTION,
     NOTE_CAPTIONS,
@@ -205,15 +206,13 @@ class NoteDialog(QDialog):
         self.discard_box = confirm_discard(self, "放弃未保存的内容吗？", lambda: QDialog.reject(self))
 
 
-class SessionsPanel(QWidget):
+class SessionsPanel(CasePanel):
     """Sessions, rights notice and notes of one case; ``changed(case_id)`` after every write."""
-
-    changed = Signal(int)
 
     def __init__(self, services: Services, rooms: Sequence[str], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
                  autosave_seconds: int = 2) -> None:
-        super().__init__(parent)
-        self.services, self.rooms, self.autosave_seconds = services, list(rooms), autosave_seconds
+        super().__init__(services, parent)
+        self.rooms, self.autosave_seconds = list(rooms), autosave_seconds
         self.detail: CaseDetail | None = None
         self.session_views: list[SessionView] = []
         self.notice_views: list[NoticeView] = []

@@ -1,0 +1,34 @@
+"""What the case view's tabs share: each shows one case and says when it wrote something."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
+
+class CasePanel(QWidget):
+    """A tab of the case view (sessions, agreement, follow-ups, evidence, the case file).
+
+    :meth:`show_case` loads a case (the case view calls it when the tab is first looked at
+    after the case changed); ``changed(case_id)`` after every write, which the case view passes
+    on to the change bus."""
+
+    changed = Signal(int)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.case_id: int | None = None
+
+    def show_case(self, case_id: int) -> None:
+        raise NotImplementedError
+
+    def report_change(self) -> None:
+        """Say that the shown case was written (the header, the other tabs and the list follow)."""
+        if self.case_id is not None:
+            self.changed.emit(self.case_id)
