@@ -25,7 +25,6 @@ from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -52,8 +51,8 @@ from mediator_desktop.ui.common.widgets import (
     RowTableModel,
     ask_yes_no,
     fit_to_screen,
-    leave_on_tab,
     ok_cancel,
+    read_only_table,
     scrolling_panel,
 )
 
@@ -259,14 +258,11 @@ class EvidencePanel(CasePanel):
 
         self.model = AttachmentTableModel(self)
         self.table = QTableView()
-        leave_on_tab(self.table)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_table(self.table, 0)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)     # the file name stretches, not the checksum
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)

@@ -233,7 +233,8 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)  # type: ignore[attr-defined]
     table.horizontalHeader().setStretchLastSection(True)  # type: ignore[attr-defined]
-    table.setMinimumHeight(min_height)
+    if min_height:
+        table.setMinimumHeight(min_height)
     leave_on_tab(table)
 
 
