@@ -444,11 +444,7 @@ class SessionService:
             note = CaseNote(case_id=case.id, session_id=session_id, kind=kind, party=party, body=body,
                             author=self.ctx.actor.name, created_at=now, updated_at=now)
             s.add(note)
-            s.flush()
-            self.ctx.audit(s, "add_note", "case_note", note.id, case_id=case.id,
-                           text=self._note_text("添加", note, case))
-            s.flush()
-            return self._note_view(note, case)
+            return self._note_written(s, "add_note", "添加", note, case)
 
     def adopt_private_notes(self, old_author: str, new_author: str) -> int:
         """Give the private notes written under ``old_author`` to ``new_author``; returns how many.
@@ -483,11 +479,14 @@ class SessionService:
             if note.kind == NoteKind.CAUCUS.value and party is not None:
                 note.party = party
             note.updated_at = self.ctx.now()
-            s.flush()
-            self.ctx.audit(s, "update_note", "case_note", note.id, case_id=case.id,
-                           text=self._note_text("修改", note, case))
-            s.flush()
-            return self._note_view(note, case)
+            return self._note_written(s, "update_note", "修改", note, case)
+
+    def _note_written(self, s: Session, action: str, verb: str, note: CaseNote, case: Case) -> NoteView:
+        """Audit a note just added or changed (``verb``: 添加/修改) and return its view."""
+        s.flush()
+        self.ctx.audit(s, action, "case_note", note.id, case_id=case.id, text=self._note_text(verb, note, case))
+        s.flush()
+        return self._note_view(note, case)
 
     def delete_note(self, note_id: int, version: int) -> None:
         with self.ctx.db.write() as s:

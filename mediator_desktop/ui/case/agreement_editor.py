@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -44,10 +43,10 @@ from mediator_desktop.ui.common.widgets import (
     INVALID_STYLE,
     WARNING_STYLE,
     FieldErrors,
+    GuardedDialog,
     PreserveGeometry,
     ScrollingBody,
     add_row,
-    confirm_discard,
     error_label,
     fill_enum_combo,
     focus_first_problem,
@@ -437,10 +436,12 @@ class TermCard(QFrame):
         self.general.setVisible(bool(lines))
 
 
-class AgreementEditor(PreserveGeometry):
+class AgreementEditor(GuardedDialog, PreserveGeometry):
     """Write or correct the agreement of one case. ``saved(AgreementView)`` after saving."""
 
     saved = Signal(object)
+
+    DISCARD_QUESTION = "协议的内容还没有保存，确定要关闭吗？"
 
     def __init__(self, services: Services, case_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -746,12 +747,8 @@ class AgreementEditor(PreserveGeometry):
         if not self._loading:
             self._dirty = True
 
-    def reject(self) -> None:
-        if not self._dirty:
-            super().reject()
-            return
-        def discard() -> None:
-            self._dirty = False
-            QDialog.reject(self)
+    def has_unsaved(self) -> bool:
+        return self._dirty
 
-        self.discard_box = confirm_discard(self, "协议的内容还没有保存，确定要关闭吗？", discard)
+    def discarded(self) -> None:
+        self._dirty = False

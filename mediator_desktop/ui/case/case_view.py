@@ -424,14 +424,21 @@ class CaseView(QWidget):
             widget.show_case(self.detail.id)
         self._update_actions()
 
-    def _panel_changed(self, case_id: int) -> None:
-        """A panel saved something: the header, the actions and the other tabs are out of date."""
+    def _read_again(self, case_id: int) -> bool:
+        """Read the shown case again after a panel wrote to it; False (and the error shown)
+        when it is another case or cannot be read."""
         if self.detail is None or case_id != self.detail.id:
-            return
+            return False
         try:
             self.detail = self.services.cases.get(case_id)
         except ServiceError as exc:
             self._show_error(str(exc))
+            return False
+        return True
+
+    def _panel_changed(self, case_id: int) -> None:
+        """A panel saved something: the header, the actions and the other tabs are out of date."""
+        if not self._read_again(case_id):
             return
         current = self.tabs.currentIndex()
         self._stale = set(range(1, self.tabs.count())) - {current}
@@ -666,12 +673,7 @@ class CaseView(QWidget):
     def _close_after_visit(self, case_id: int) -> None:
         """结案归档 offered after a visit found the agreement performed: archive, or show the
         case-file checklist with what is still missing."""
-        if self.detail is None or case_id != self.detail.id:
-            return
-        try:
-            self.detail = self.services.cases.get(case_id)
-        except ServiceError as exc:
-            self._show_error(str(exc))
+        if not self._read_again(case_id):
             return
         self.request_transition(CaseStatus.CLOSED)
         if self.detail.status != CaseStatus.CLOSED.value:

@@ -61,9 +61,9 @@ from mediator_desktop.ui.case.record_editor import (
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     FlowLayout,
+    GuardedDialog,
     add_row,
     ask_yes_no,
-    confirm_discard,
     date_edit,
     error_label,
     fit_to_screen,
@@ -136,7 +136,7 @@ class NoticeDialog(QDialog):
         self.accept()
 
 
-class NoteDialog(QDialog):
+class NoteDialog(GuardedDialog):
     """Write or change one caucus note (pale yellow) or private note (pale grey)."""
 
     saved = Signal(object)
@@ -196,14 +196,6 @@ class NoteDialog(QDialog):
         self.saved.emit(view)
         self.accept()
 
-    def reject(self) -> None:
-        """Cancel, Esc or the window's ×: typed text is only dropped after the user agrees."""
-        if not self.has_unsaved():
-            super().reject()
-            return
-        if self.discard_box is not None and self.discard_box.isVisible():
-            return
-        self.discard_box = confirm_discard(self, "放弃未保存的内容吗？", lambda: QDialog.reject(self))
 
 
 class SessionsPanel(CasePanel):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -54,9 +53,9 @@ from mediator_desktop.services.followups import (
 from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
+    GuardedDialog,
     ScrollingBody,
     add_row,
-    confirm_discard,
     date_edit,
     error_label,
     fit_to_screen,
@@ -106,7 +105,7 @@ def preset_performance(check: TermCheck, term: TermView | None, on: date) -> str
     return Performance.NOT_DUE.value
 
 
-class VisitDialog(QDialog):
+class VisitDialog(GuardedDialog):
     """回访记录 for one visit (a planned one to record, or a recorded one to look at or correct).
 
     Signals: ``recorded(VisitOutcome)`` after the visit is saved; ``changed(case_id)`` after
@@ -116,6 +115,8 @@ class VisitDialog(QDialog):
     recorded = Signal(object)
     changed = Signal(int)
     close_requested = Signal(int)
+
+    DISCARD_QUESTION = "回访记录还没有保存，放弃填写的内容吗？"
 
     def __init__(self, services: Services, visit_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -547,12 +548,4 @@ class VisitDialog(QDialog):
 
     # -- closing ------------------------------------------------------------------------------
 
-    def reject(self) -> None:
-        """Cancel, Esc or ×: what was typed is dropped only after the user agrees."""
-        if not self.has_unsaved():
-            super().reject()
-            return
-        if self.discard_box is not None and self.discard_box.isVisible():
-            return
-        self.discard_box = confirm_discard(self, "回访记录还没有保存，放弃填写的内容吗？", lambda: QDialog.reject(self))
 

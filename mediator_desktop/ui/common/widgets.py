@@ -267,6 +267,34 @@ def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) 
     return box
 
 
+class GuardedDialog(QDialog):
+    """A form that asks before dropping what was typed: Cancel, Esc and × all come to
+    :meth:`reject`, which closes at once when :meth:`has_unsaved` says nothing is unsaved and
+    otherwise asks :attr:`DISCARD_QUESTION` (Enter keeps the form; one question at a time)."""
+
+    DISCARD_QUESTION = "放弃未保存的内容吗？"
+    discard_box: QMessageBox | None = None
+
+    def has_unsaved(self) -> bool:
+        return False
+
+    def discarded(self) -> None:
+        """The user chose to drop what was typed (before the dialog closes)."""
+
+    def reject(self) -> None:
+        if not self.has_unsaved():
+            super().reject()
+            return
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+
+        def discard() -> None:
+            self.discarded()
+            QDialog.reject(self)
+
+        self.discard_box = confirm_discard(self, self.DISCARD_QUESTION, discard)
+
+
 def ask_yes_no(parent: QWidget, title: str, text: str, yes: str, no: str, on_yes: Callable[[], object], *,
                default: str | None = None) -> QMessageBox:
     """The one way the application asks a yes/no question: a window-modal box opened with

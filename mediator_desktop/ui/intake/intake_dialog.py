@@ -28,9 +28,9 @@ from mediator_desktop.services.errors import FieldProblem, ServiceError, Validat
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
+    GuardedDialog,
     ask_yes_no,
     click_text_to_check,
-    confirm_discard,
     fill_enum_combo,
     fit_to_screen,
     leave_on_tab,
@@ -86,10 +86,12 @@ class KnownPartyPicker(QDialog):
         self.accept()
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(GuardedDialog):
     """Register a new case (``case_id=None``) or edit one; ``saved(case_id)`` after saving."""
 
     saved = Signal(int)
+
+    DISCARD_QUESTION = "填写的内容还没有保存，确定要关闭吗？"
 
     def __init__(self, services: Services, parent: QWidget | None = None, case_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -402,15 +404,11 @@ class IntakeDialog(QDialog):
         colour = RISK_COLOURS[level]
         self.ui.riskLevel.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 
-    def reject(self) -> None:
-        if not self._dirty and not (self.case_id is None and self.parties):
-            super().reject()
-            return
-        def discard() -> None:
-            self._dirty = False
-            self.parties = []
-            QDialog.reject(self)
+    def has_unsaved(self) -> bool:
+        return self._dirty or (self.case_id is None and bool(self.parties))
 
-        self.discard_box = confirm_discard(self, "填写的内容还没有保存，确定要关闭吗？", discard)
+    def discarded(self) -> None:
+        self._dirty = False
+        self.parties = []
 
 
