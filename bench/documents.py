@@ -6,7 +6,8 @@
 Measures, through the real service (database read, build, render, audit entry) on a SQLite
 file: the agreement as PDF and as DOCX (warm: median of 30 after a first render that loads the
 fonts), the whole case file of a case with 10 sessions and 20 scanned pages, and a batch of
-agreements (one per case). Prints a table and writes bench/results/documents.json.
+agreements (one per case). Prints a table and writes the figures to --out (default: a temporary
+folder, never the repository).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SAMPLES = REPO.parent / "shared" / "samples" / "sample-cases.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SAMPLES, results_path  # noqa: E402  (the samples as the tests find them)
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -53,6 +55,7 @@ def _scan(n: int) -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--out", type=Path, help="the results file (default: a temporary folder)")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp()
@@ -133,10 +136,10 @@ def main() -> int:
         f"| {len(codes):,} agreements as PDF in a batch | {batch_s:.1f} s ({batch_s / len(codes) * 1000:.0f} ms each) | |",
     ])
     result["table"] = table
-    out = REPO / "bench" / "results" / "documents.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = results_path(args.out, "documents.json")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(table)
+    print(f"results written to {out}")
     return 0
 
 

@@ -8,7 +8,7 @@ which may drop the last commits when the power goes).
 In the same run and on the same disk, alternating the two settings round by round (5 rounds each,
 a fresh database per round): the median time of one committed single-row write through
 ``Database.write()`` and of one case registration through the services (the intake's 保存).
-Writes bench/results/durability.json.
+Writes the figures to --out (default: a temporary folder, never the repository).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import results_path  # noqa: E402
 
 
 def one_round(folder: Path, mode: str, writes: int, cases: int) -> tuple[list[float], list[float]]:
@@ -78,6 +80,7 @@ def main() -> int:
     parser.add_argument("--writes", type=int, default=500)
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", type=Path, help="the results file (default: a temporary folder)")
     args = parser.parse_args()
     results: dict[str, dict[str, list[float]]] = {m: {"single": [], "register": []} for m in ("NORMAL", "FULL")}
     # On the disk the data folder uses (not a RAM disk), beside the repository.
@@ -105,7 +108,7 @@ def main() -> int:
         out[key] = row
         print(f"{label:48} {row['NORMAL']['median_ms']:8.2f}ms {row['FULL']['median_ms']:8.2f}ms")
         print(f"{'  p95':48} {row['NORMAL']['p95_ms']:8.2f}ms {row['FULL']['p95_ms']:8.2f}ms")
-    target = REPO / "bench" / "results" / "durability.json"
+    target = results_path(args.out, "durability.json")
     target.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"written to {target}")
     return 0

@@ -7,7 +7,7 @@ open case, agreement, term and visit in the database.
 
 Measures the today list (overdue + the next 7 working days) and the full agenda (every deadline
 and visit), median of 5 runs after one warm-up, and the .ics file of the full agenda. Writes
-bench/results/reminders.json.
+the figures to --out (default: a temporary folder, never the repository).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import results_path  # noqa: E402
 
 
 def measure(url: str, n_cases: int) -> dict[str, float]:
@@ -59,6 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--pg", default=None, help="an empty PostgreSQL database URL")
+    parser.add_argument("--out", type=Path, help="the results file (default: a temporary folder)")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,8 +75,9 @@ def main() -> int:
         print(f"{name:>10}: today {r['today_ms']:.0f} ms ({r['today_items']} items), "
               f"full agenda {r['agenda_ms']:.0f} ms ({r['agenda_items']} items), "
               f".ics {r['ics_ms']:.0f} ms ({r['ics_kb']:.0f} KB)")
-    out = REPO / "bench" / "results" / "reminders.json"
+    out = results_path(args.out, "reminders.json")
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"results written to {out}")
     return 0
 
 

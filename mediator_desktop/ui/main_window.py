@@ -242,6 +242,12 @@ class MainWindow(QMainWindow):
         self.bus.calendar_changed.connect(self._calendar_changed)
         self.bus.calendar_changed.connect(self.case_view.reload)
         self.bus.settings_changed.connect(self._settings_changed)
+        app = QApplication.instance()
+        if app is not None:    # quitting without closing the window (log-off): no worker outlives it
+            app.aboutToQuit.connect(self._stop_work)
+
+    def _stop_work(self) -> None:
+        stop_tasks(self)
 
     def _build_actions(self) -> None:
         bar = QToolBar("常用")
