@@ -50,6 +50,7 @@ from mediator_desktop.ui.common.widgets import (
     FlowLayout,
     RowTableModel,
     ask_yes_no,
+    button_row,
     fit_to_screen,
     ok_cancel,
     read_only_table,
@@ -294,11 +295,8 @@ class EvidencePanel(CasePanel):
         self.preview_button.setToolTip("在本软件中查看图片或PDF")
         self.save_button.setToolTip("把原文件复制一份保存到别处（例如U盘）")
         self.move_button.setToolTip("放错了卷宗项目时，移到正确的一项")
-        for b in (self.open_button, self.preview_button, self.save_button, self.move_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
-        lay.addLayout(buttons)
+        button_row(lay, (self.open_button, self.preview_button, self.save_button, self.move_button),
+                   (self.delete_button,), row=buttons)
 
         self.add_button.clicked.connect(lambda: self.ask_add())
         self.open_button.clicked.connect(lambda: self.open_selected())

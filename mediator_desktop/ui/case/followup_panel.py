@@ -57,6 +57,7 @@ from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     RowTableModel,
     add_row,
+    button_row,
     date_edit,
     error_label,
     fill_enum_combo,
@@ -404,19 +405,14 @@ class FollowUpPanel(CasePanel):
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         lay.addWidget(self.table)
-        row = QHBoxLayout()
         self.record_button = QPushButton("记录回访…")
         self.reschedule_button = QPushButton("改期…")
         self.not_reached_button = QPushButton("未联系上…")
         self.add_button = QPushButton("新增回访…")
         self.cancel_button = QPushButton("取消回访")
         self.print_button = QPushButton("打印回访记录…")
-        for b in (self.record_button, self.reschedule_button, self.not_reached_button, self.add_button,
-                  self.cancel_button):
-            row.addWidget(b)
-        row.addStretch()
-        row.addWidget(self.print_button)
-        lay.addLayout(row)
+        button_row(lay, (self.record_button, self.reschedule_button, self.not_reached_button, self.add_button,
+                         self.cancel_button), (self.print_button,))
         self.record_button.clicked.connect(lambda: self.record_visit())
         self.reschedule_button.clicked.connect(lambda: self.reschedule())
         self.not_reached_button.clicked.connect(lambda: self.not_reached())

@@ -64,6 +64,7 @@ from mediator_desktop.ui.common.widgets import (
     GuardedDialog,
     add_row,
     ask_yes_no,
+    button_row,
     date_edit,
     error_label,
     fit_to_screen,
@@ -234,17 +235,13 @@ class SessionsPanel(CasePanel):
         self.sessions.doubleClicked.connect(lambda _i: self.edit_record())
         self.sessions.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.sessions)
-        row = QHBoxLayout()
         self.investigate_button = QPushButton("安排调查…")
         self.mediate_button = QPushButton("安排调解…")
         self.change_button = QPushButton("修改安排…")
         self.record_button = QPushButton("编辑记录…")
         self.cancel_button = QPushButton("取消活动")
-        for b in (self.investigate_button, self.mediate_button, self.change_button, self.record_button,
-                  self.cancel_button):
-            row.addWidget(b)
-        row.addStretch()
-        lay.addLayout(row)
+        button_row(lay, (self.investigate_button, self.mediate_button, self.change_button, self.record_button,
+                         self.cancel_button))
         self.investigate_button.clicked.connect(lambda: self.schedule(SessionKind.INVESTIGATION.value))
         self.mediate_button.clicked.connect(lambda: self.schedule(SessionKind.MEDIATION.value))
         self.change_button.clicked.connect(self.change_session)

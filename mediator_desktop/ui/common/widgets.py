@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -217,6 +218,21 @@ def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[
     if on_cancel is not None:
         buttons.rejected.connect(on_cancel)
     return buttons
+
+
+def button_row(lay: QVBoxLayout, left: Iterable[QWidget], right: Iterable[QWidget] = (), *,
+               row: QHBoxLayout | FlowLayout | None = None) -> QHBoxLayout | FlowLayout:
+    """A row of buttons under a list: ``left`` from the left, ``right`` after a stretch
+    (printing, deleting: apart from the everyday ones); added to ``lay``. ``row``: the layout
+    to fill (a FlowLayout wraps at a large font), else a new QHBoxLayout."""
+    row = row if row is not None else QHBoxLayout()
+    for button in left:
+        row.addWidget(button)
+    row.addStretch(1)
+    for button in right:
+        row.addWidget(button)
+    lay.addLayout(row)
+    return row
 
 
 def section_label(text: str, scale: float = 1.0) -> QLabel:
