@@ -101,15 +101,40 @@ def _date_edit(year: int) -> QDateEdit:
     return date_edit(date(year, 1, 1), minimum=date(year, 1, 1), maximum=date(year, 12, 31))
 
 
-class HolidayRangeDialog(QDialog):
+class _DayFormDialog(QDialog):
+    """A small form for days of one year: fields, a hint, a message for a refusal, 添加/取消."""
+
+    def __init__(self, year: int, title: str, rows: list[tuple[str, QWidget]], hint: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year = year
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        for label, widget in rows:
+            form.addRow(label, widget)
+        lay.addLayout(form)
+        note = QLabel(hint)
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        self.message = error_label()
+        lay.addWidget(self.message)
+        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
+        lay.addWidget(self.buttons)
+        fit_to_screen(self, (460, 0))
+
+    def _accept(self) -> None:
+        raise NotImplementedError
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+
+class HolidayRangeDialog(_DayFormDialog):
     """Ask for a holiday: from, to and its name (春节 2027-02-05 至 2027-02-13)."""
 
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.year = year
-        self.setWindowTitle(f"添加{year}年的放假日期")
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
         self.start = _date_edit(year)
         self.end = _date_edit(year)
         self.name = QComboBox()
@@ -118,19 +143,10 @@ class HolidayRangeDialog(QDialog):
         self.name.addItems(HOLIDAY_NAMES)
         self.name.setCurrentIndex(-1)
         self.name.lineEdit().setPlaceholderText("如 春节")
-        form.addRow("从(&F)：", self.start)
-        form.addRow("到(&T)：", self.end)
-        form.addRow("节日名称(&N)：", self.name)
-        lay.addLayout(form)
-        hint = QLabel("从哪天到哪天放假（含周末），每一天都会加入表中。跨年的放假日期请在两个年度分别录入。")
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
-        lay.addWidget(self.buttons)
+        super().__init__(year, f"添加{year}年的放假日期",
+                         [("从(&F)：", self.start), ("到(&T)：", self.end), ("节日名称(&N)：", self.name)],
+                         "从哪天到哪天放假（含周末），每一天都会加入表中。跨年的放假日期请在两个年度分别录入。", parent)
         self.start.dateChanged.connect(self._start_changed)
-        fit_to_screen(self, (460, 0))
 
     def _start_changed(self, new: QDate) -> None:
         if self.end.date() < new:
@@ -151,34 +167,16 @@ class HolidayRangeDialog(QDialog):
         else:
             self.accept()
 
-    def _refuse(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
 
-
-class MakeUpDayDialog(QDialog):
+class MakeUpDayDialog(_DayFormDialog):
     """Ask for one make-up working day (调休上班, usually a Saturday or Sunday)."""
 
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.year = year
-        self.setWindowTitle(f"添加{year}年的调休上班日")
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
         self.day = _date_edit(year)
         self.name = QLineEdit()
         self.name.setPlaceholderText("如 春节调休（可不填）")
-        form.addRow("上班日期(&D)：", self.day)
-        form.addRow("说明(&N)：", self.name)
-        lay.addLayout(form)
-        hint = QLabel("调休上班日是本来休息、按通知要上班的周六或周日。")
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
-        lay.addWidget(self.buttons)
-        fit_to_screen(self, (460, 0))
+        super().__init__(year, f"添加{year}年的调休上班日", [("上班日期(&D)：", self.day), ("说明(&N)：", self.name)],
+                         "调休上班日是本来休息、按通知要上班的周六或周日。", parent)
 
     def entered(self) -> EnteredDay:
         return EnteredDay(self.day.date().toPython(), True, self.name.text().strip() or "调休上班")  # type: ignore[arg-type]
@@ -186,8 +184,7 @@ class MakeUpDayDialog(QDialog):
     def _accept(self) -> None:
         day: date = self.day.date().toPython()  # type: ignore[assignment]
         if day.weekday() < 5 and BUILTIN.is_working_day(day)[0]:
-            self.message.setText(f"{day_text(day)}本来就是工作日，不需要录入为调休上班")
-            self.message.show()
+            self._refuse(f"{day_text(day)}本来就是工作日，不需要录入为调休上班")
             return
         self.accept()
 
