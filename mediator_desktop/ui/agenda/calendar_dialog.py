@@ -127,8 +127,7 @@ class _DayFormDialog(QDialog):
         raise NotImplementedError
 
     def _refuse(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text)
 
 
 class HolidayRangeDialog(_DayFormDialog):

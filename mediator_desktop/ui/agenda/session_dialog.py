@@ -252,8 +252,7 @@ class SessionDialog(QDialog):
         try:
             found = self.services.sessions.clashes(self.draft(), self.session.id if self.session else None)
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return []
         messages = [c.message for c in found]
         self.show_clashes(messages)
@@ -293,8 +292,7 @@ class SessionDialog(QDialog):
             self.errors.show(exc.errors)
             if exc.warnings and not exc.errors:
                 self.show_clashes([w.message for w in exc.warnings])
-                self.message.setText("时间冲突：如确需这样安排，请勾选“仍然安排”，再点“保存”。")
-                self.message.show()
+                self.message.say("时间冲突：如确需这样安排，请勾选“仍然安排”，再点“保存”。")
                 self.confirm_clash.setFocus()
             elif exc.errors:
                 placed = {p.field for p in exc.errors}
@@ -302,12 +300,10 @@ class SessionDialog(QDialog):
                          ("kind", "starts_at", "ends_at", "place", "mediator_ids", "present", "participants",
                           "subject", "interviewee", "recorder")]
                 if loose or not placed:
-                    self.message.setText("\n".join(loose) or str(exc))
-                    self.message.show()
+                    self.message.say("\n".join(loose) or str(exc))
             return
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return
         self.session = view
         self.errors.clear()

@@ -338,10 +338,7 @@ class TodayView(QWidget):
             self.chips[key] = chip
         chips.addStretch()
         lay.addLayout(chips)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
 
         self.model = TodayModel(self)
@@ -406,8 +403,7 @@ class TodayView(QWidget):
             try:
                 items = self.services.reminders.today_list(today)
             except ServiceError as exc:
-                self.message.setText(f"无法读取提醒：{exc}")
-                self.message.show()
+                self.message.say(f"无法读取提醒：{exc}")
                 items = []
         self.items = items
         self.counts = self.services.reminders.counts(items)

@@ -545,11 +545,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         self.tail = tail
         lay.addStretch()
 
-        self.general = QLabel()
-        self.general.setWordWrap(True)
-        self.general.setStyleSheet(ERROR_STYLE)
-        self.general.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.general.hide()
+        self.general = error_label(selectable=True)
         outer.addWidget(self.general)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
@@ -662,8 +658,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         try:
             preview = self.services.agreements.preview(self.case_id, draft)
         except ServiceError as exc:
-            self.general.setText(str(exc))
-            self.general.show()
+            self.general.say(str(exc))
             return
         card.show_preview(preview.text, preview.problems)
         self._mark_dirty()
@@ -704,8 +699,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
             return
         except ServiceError as exc:
             self.show_problems([])
-            self.general.setText(str(exc))
-            self.general.show()
+            self.general.say(str(exc))
             return
         self.view, self.version = view, view.version
         self._dirty = False

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from mediator_desktop.ui.common.widgets import (
     height_in_lines,
     parse_date,
     scrolling_body,
+    scrolling_panel,
     set_combo_value,
     tab_moves_on,
     text_label,
@@ -267,15 +267,7 @@ class AgreementPanel(CasePanel):
         self.editor: AgreementEditor | None = None
         self.performance_dialog: PerformanceDialog | None = None
         self.term_boxes: list[TermBox] = []
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        lay = QVBoxLayout(body)
+        lay = scrolling_panel(self)
         self.heading = text_label("调解协议", bold=True, scale=1.2)
         lay.addWidget(self.heading)
         self.message = text_label(style=ERROR_STYLE)

@@ -205,11 +205,7 @@ class CaseView(QWidget):
         self.deadline.setWordWrap(True)
         self.deadline.hide()
         outer.addWidget(self.deadline)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
+        self.message = error_label(selectable=True)
         outer.addWidget(self.message)
         self.actions = FlowLayout()  # wraps onto a second line at a large font
         outer.addLayout(self.actions)
@@ -399,8 +395,7 @@ class CaseView(QWidget):
             self.detail = self.services.cases.get(case_id)
         except ServiceError as exc:
             self.detail = None
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             self._update_actions()
             return
         self._stale = set(range(1, self.tabs.count()))
@@ -721,5 +716,4 @@ class CaseView(QWidget):
         dialog.open()
 
     def _show_error(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text)

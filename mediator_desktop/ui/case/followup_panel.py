@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -65,6 +64,7 @@ from mediator_desktop.ui.common.widgets import (
     ok_cancel,
     parse_date,
     read_only_table,
+    scrolling_panel,
     section_label,
     set_combo_value,
     text_label,
@@ -320,15 +320,7 @@ class FollowUpPanel(CasePanel):
         self.confirm_box: QMessageBox | None = None
         self.document_dialog = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        lay = QVBoxLayout(body)
+        lay = scrolling_panel(self)
         self.message = error_label()
         lay.addWidget(self.message)
         self.window_line = text_label(scale=1.15)

@@ -303,8 +303,7 @@ class NotesPane(QFrame):
         self.delete_box = ask_yes_no(self, "删除笔记", DELETE_NOTE_QUESTION, "删除", "不删除", delete_it)
 
     def _error(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text)
 
 
 class UnsignDialog(QDialog):
@@ -651,8 +650,7 @@ class RecordEditor(PreserveGeometry):
         text = f"已恢复{when}自动保存的内容（上次没有保存就关闭了）。请核对，然后点“保存”。"
         if data.get("base_version") != self.view.version and isinstance(record, dict):
             text += "\n注意：在此期间这份记录在其他电脑上也被修改过，保存将以屏幕上的内容为准，请仔细核对。"
-        self.banner.setText(text)
-        self.banner.show()
+        self.banner.say(text)
 
     def _on_quit(self) -> None:
         if self.has_unsaved():
@@ -762,8 +760,7 @@ class RecordEditor(PreserveGeometry):
         return dialog
 
     def _error(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text)
 
     # -- closing ------------------------------------------------------------------------------
 

@@ -317,13 +317,11 @@ class VisitDialog(GuardedDialog):
                 problems += [FieldProblem(f"terms[{tid}]", f"请选择{label}的履行情况") for tid, label in blank]
             unplaced = self.errors.show(problems)
             if unplaced:
-                self.message.setText("\n".join(p.message for p in unplaced))
-                self.message.show()
+                self.message.say("\n".join(p.message for p in unplaced))
             return None
         except ServiceError as exc:
             self.errors.clear()
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return None
         self.errors.clear()
         self.outcome, self.visit = outcome, outcome.visit
@@ -513,20 +511,17 @@ class VisitDialog(GuardedDialog):
         self.risk_message.hide()
         level = self.level.currentData()
         if level is None:
-            self.risk_message.setText("本案风险等级已是最高（红），无需再提高。请视情向公安机关或有关部门报告。")
-            self.risk_message.show()
+            self.risk_message.say("本案风险等级已是最高（红），无需再提高。请视情向公安机关或有关部门报告。")
             return
         try:
             self.risk_level = self.services.followups.raise_risk(self.case_id, level, self.level_note.text())
         except ValidationError as exc:
             unplaced = self.risk_errors.show(exc.problems)
             if unplaced:
-                self.risk_message.setText("\n".join(p.message for p in unplaced))
-                self.risk_message.show()
+                self.risk_message.say("\n".join(p.message for p in unplaced))
             return
         except ServiceError as exc:
-            self.risk_message.setText(str(exc))
-            self.risk_message.show()
+            self.risk_message.say(str(exc))
             return
         self.risk_errors.clear()
         label = RiskLevel(self.risk_level).label

@@ -254,11 +254,23 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     leave_on_tab(table)
 
 
-def error_label() -> QLabel:
+class ErrorLabel(QLabel):
     """The red line where a dialog says why something was refused; hidden until it has to."""
-    label = QLabel()
+
+    def say(self, text: str) -> None:
+        """Show ``text`` (the refusal) on the line."""
+        self.setText(text)
+        self.show()
+
+
+def error_label(*, selectable: bool = False) -> ErrorLabel:
+    """The red line where a dialog says why something was refused; hidden until it has to.
+    ``selectable``: the mouse can select the text (to copy a long refusal)."""
+    label = ErrorLabel()
     label.setWordWrap(True)
     label.setStyleSheet(ERROR_STYLE)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
 

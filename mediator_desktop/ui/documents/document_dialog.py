@@ -370,12 +370,10 @@ class DocumentDialog(PreserveGeometry):
                                                court=self.court.currentText())
             path.write_bytes(rendered.data)
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return False
         except OSError as exc:
-            self.message.setText(f"无法保存到“{path}”：{exc.strerror or exc}")
-            self.message.show()
+            self.message.say(f"无法保存到“{path}”：{exc.strerror or exc}")
             return False
         self.message.hide()
         self.info.setText(f"已保存：{path}")

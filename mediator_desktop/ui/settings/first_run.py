@@ -166,12 +166,10 @@ class FirstRunDialog(QDialog):
                     self.services.mediators.save(mediator)
             ensure_mediator(self.services, user)
         except ValidationError as exc:
-            self.message.setText("\n".join(p.message for p in exc.problems))
-            self.message.show()
+            self.message.say("\n".join(p.message for p in exc.problems))
             return
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return
         if not self.settings.get(opts.CURRENT_USER):
             # Until now this PC wrote as the unnamed user: its private notes and drafts are this
