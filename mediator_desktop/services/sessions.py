@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -240,11 +241,9 @@ class SessionService:
             self._apply(row, draft)
             s.add(row)
             s.flush()
-            self.ctx.audit(s, "schedule", "mediation_session", row.id, case_id=case.id,
-                           text=f"安排{SessionKind(row.kind).label}：{self._when(row)}"
-                                + (f"，{row.place}" if row.place else ""))
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "schedule",
+                                 text=f"安排{SessionKind(row.kind).label}：{self._when(row)}"
+                                 + (f"，{row.place}" if row.place else ""))
 
     def update(self, session_id: int, version: int, draft: SessionDraft,
                confirmed_clash: bool = False) -> SessionView:
@@ -260,11 +259,16 @@ class SessionService:
             self._raise_if_blocking(s, problems, draft, row.id, confirmed_clash)
             self._apply(row, draft)
             s.flush()
-            self.ctx.audit(s, "update", "mediation_session", row.id, case_id=case.id,
-                           text=f"修改{SessionKind(row.kind).label}安排：{self._when(row)}"
-                                + (f"，{row.place}" if row.place else ""))
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "update",
+                                 text=f"修改{SessionKind(row.kind).label}安排：{self._when(row)}"
+                                 + (f"，{row.place}" if row.place else ""))
+
+    def _audited(self, s: Session, row: MediationSession, case: Case, action: str, **entry: Any) -> SessionView:
+        """Record ``action`` on a session in the audit trail and return its view."""
+        s.flush()
+        self.ctx.audit(s, action, "mediation_session", row.id, case_id=case.id, **entry)
+        s.flush()
+        return self._view(s, row, case)
 
     def cancel(self, session_id: int, version: int) -> SessionView:
         """取消活动: the session stays listed (marked cancelled) but leaves the agenda."""
@@ -279,10 +283,8 @@ class SessionService:
                 raise TransitionError("这次活动的记录已宣读并签字，说明活动已经进行，不能取消")
             row.cancelled = True
             s.flush()
-            self.ctx.audit(s, "cancel", "mediation_session", row.id, case_id=case.id,
-                           text=f"取消{SessionKind(row.kind).label}：{self._when(row)}")
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "cancel",
+                                 text=f"取消{SessionKind(row.kind).label}：{self._when(row)}")
 
     def clashes(self, draft: SessionDraft, session_id: int | None = None) -> list[Clash]:
         """The clashes a draft would have (for showing live while the user edits)."""
@@ -359,11 +361,8 @@ class SessionService:
             row.subject, row.interviewee, row.recorder, row.place = subject, interviewee, recorder, place
             row.record, row.outcome = draft.record.rstrip(), draft.outcome.strip()
             s.flush()
-            self.ctx.audit(s, "save_record", "mediation_session", row.id, case_id=case.id,
-                           text=f"保存{self._record_name(row)}（{self._when(row)}）",
-                           characters=len(row.record))
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "save_record",
+                                 text=f"保存{self._record_name(row)}（{self._when(row)}）", characters=len(row.record))
 
     def mark_signed(self, session_id: int, version: int, at: datetime | None = None) -> SessionView:
         """宣读并签字: the record was read back to and signed by those present; it is frozen."""
@@ -388,10 +387,8 @@ class SessionService:
                 raise ValidationError(problems)
             row.signed_at = at
             s.flush()
-            self.ctx.audit(s, "sign_record", "mediation_session", row.id, case_id=case.id,
-                           text=f"{self._record_name(row)}（{self._when(row)}）已宣读并签字")
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "sign_record",
+                                 text=f"{self._record_name(row)}（{self._when(row)}）已宣读并签字")
 
     def unmark_signed(self, session_id: int, version: int, reason: str) -> SessionView:
         """撤销签字标记: makes the record editable again; it must be read back and signed anew."""
@@ -410,11 +407,9 @@ class SessionService:
             signed = row.signed_at
             row.signed_at = None
             s.flush()
-            self.ctx.audit(s, "unsign_record", "mediation_session", row.id, case_id=case.id,
-                           text=f"撤销{self._record_name(row)}（{self._when(row)}）的签字标记：{reason}，需重新宣读签字",
-                           signed_at=signed.isoformat(), reason=reason)
-            s.flush()
-            return self._view(s, row, case)
+            return self._audited(s, row, case, "unsign_record",
+                                 text=f"撤销{self._record_name(row)}（{self._when(row)}）的签字标记：{reason}，需重新宣读签字",
+                                 signed_at=signed.isoformat(), reason=reason)
 
     # -- notes --------------------------------------------------------------------------------
 

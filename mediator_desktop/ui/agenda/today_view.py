@@ -51,9 +51,9 @@ from mediator_desktop.ui.common.background import (
     stop_tasks,
 )
 from mediator_desktop.ui.common.widgets import (
-    ERROR_STYLE,
     RowTableModel,
     close_on_escape,
+    error_label,
     leave_on_tab,
     scale_font,
 )

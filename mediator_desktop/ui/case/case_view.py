@@ -53,7 +53,6 @@ from mediator_desktop.services.errors import (
 )
 from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
-    ERROR_STYLE,
     FlowLayout,
     ask_yes_no,
     date_edit,
