@@ -132,6 +132,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_output(path: Path, data: bytes, done: str, *, private: bool = False) -> int:
+    """Write a command's output file (``private``: the user's alone, 0600) and say ``done``;
+    a file that cannot be written is said in a sentence, with exit code EXIT_ERROR."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb", opener=paths.private_opener if private else None) as fh:
+            fh.write(data)
+    except OSError as exc:
+        print(f"无法写入文件 {path}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(done)
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     services = _open(args.db, create=args.create)
     try:
@@ -139,16 +153,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         services.close()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        # Personal data: the export is the user's alone (a rendered document keeps the umask).
-        with open(args.output, "w", encoding="utf-8", opener=paths.private_opener) as fh:
-            fh.write(text)
-    except OSError as exc:
-        print(f"无法写入文件 {args.output}：{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
-    print(f"已导出{len(doc['cases'])}件案件到 {args.output}")
-    return EXIT_OK
+    # Personal data: the export is the user's alone (a rendered document keeps the umask).
+    return _write_output(args.output, text.encode("utf-8"), f"已导出{len(doc['cases'])}件案件到 {args.output}",
+                         private=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -181,14 +188,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 print(f"警告：{lapsed}", file=sys.stderr)
     finally:
         services.close()
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_bytes(rendered.data)
-    except OSError as exc:
-        print(f"无法写入文件 {args.output}：{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
-    print(f"已生成{rendered.document.title}：{args.output}")
-    return EXIT_OK
+    return _write_output(args.output, rendered.data, f"已生成{rendered.document.title}：{args.output}")
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:

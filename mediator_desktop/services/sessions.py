@@ -513,11 +513,7 @@ class SessionService:
         ``version`` is the party's version the notice form was opened on: when another PC
         changed the party or its notice since, the save is refused (ConflictError)."""
         with self.ctx.db.write() as s:
-            party, case = self._party(s, party_id)
-            if version is not None and party.version != version:
-                raise ConflictError(STALE_MESSAGE)
-            if case.status == CaseStatus.CLOSED.value:
-                raise TransitionError("案件已归档，不能再修改告知记录")
+            party, case = self._notice_party(s, party_id, version)
             problems: list[FieldProblem] = []
             if on is None:
                 problems.append(FieldProblem("on", "请填写“告知日期”"))
@@ -543,14 +539,20 @@ class SessionService:
             s.flush()
             return self._notice_view(party)
 
+    def _notice_party(self, s: Session, party_id: int, version: int | None) -> tuple[CaseParty, Case]:
+        """The party whose rights notice is written, refused when another PC changed it since
+        ``version`` or when the case is archived."""
+        party, case = self._party(s, party_id)
+        if version is not None and party.version != version:
+            raise ConflictError(STALE_MESSAGE)
+        if case.status == CaseStatus.CLOSED.value:
+            raise TransitionError("案件已归档，不能再修改告知记录")
+        return party, case
+
     def clear_notice(self, party_id: int, *, version: int | None = None) -> NoticeView:
         """Remove a notice recorded by mistake (refused when ``version`` is not the party's now)."""
         with self.ctx.db.write() as s:
-            party, case = self._party(s, party_id)
-            if version is not None and party.version != version:
-                raise ConflictError(STALE_MESSAGE)
-            if case.status == CaseStatus.CLOSED.value:
-                raise TransitionError("案件已归档，不能再修改告知记录")
+            party, case = self._notice_party(s, party_id, version)
             self._require_open(case, "撤销告知记录")
             if party.notice_on is None:
                 return self._notice_view(party)
