@@ -66,7 +66,7 @@ WINDOW_GEOMETRY = _declare(Option("ui.window_geometry", "", "主窗口位置"))
 #: Qt's saved state (base64).
 WINDOW_SPLITTERS = _declare(Option("ui.window_splitters", "", "主窗口分栏位置"))
 #: The sizes users left the dialogs they resize often at (文书, 调解记录, 调解协议): JSON,
-#: dialog name → [width, height, font size]; always clamped to the screen when used.
+#: dialog name → [width, height, font size, {splitter name: state}]; clamped to the screen when used.
 DIALOG_SIZES = _declare(Option("ui.dialog_sizes", "", "对话框大小"))
 #: 调解场所: the rooms offered when a session is scheduled, one per line (the agenda's clash
 #: check compares them).
