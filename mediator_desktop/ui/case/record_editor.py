@@ -650,7 +650,8 @@ class RecordEditor(PreserveGeometry):
         text = f"已恢复{when}自动保存的内容（上次没有保存就关闭了）。请核对，然后点“保存”。"
         if data.get("base_version") != self.view.version and isinstance(record, dict):
             text += "\n注意：在此期间这份记录在其他电脑上也被修改过，保存将以屏幕上的内容为准，请仔细核对。"
-        self.banner.say(text)
+        self.banner.setText(text)
+        self.banner.show()
 
     def _on_quit(self) -> None:
         if self.has_unsaved():
