@@ -434,8 +434,7 @@ class FollowUpPanel(CasePanel):
             self.confirmation = self.services.followups.confirmation(case_id)
         except ServiceError as exc:
             self.detail, self.visits, self.confirmation = None, [], None
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
         self.today = self.services.today()
         self.calendar = self.services.work_calendar()
         self._render_window()
@@ -621,8 +620,7 @@ class FollowUpPanel(CasePanel):
     def _refused(self, text: str) -> None:
         """The visit changed meanwhile (recorded or removed on another PC): show it as it is."""
         self.refresh()
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text)
 
     def record_visit(self) -> VisitDialog | None:
         v = self.selected_visit()
@@ -722,15 +720,13 @@ class FollowUpPanel(CasePanel):
         except ValidationError as exc:
             unplaced = self.confirmation_errors.show(exc.problems)
             if unplaced:
-                self.confirmation_message.setText("\n".join(p.message for p in unplaced))
-                self.confirmation_message.show()
+                self.confirmation_message.say("\n".join(p.message for p in unplaced))
             if not exc.errors and exc.warnings:
                 self._ask_to_confirm(exc.warnings)
             return False
         except ServiceError as exc:
             self.confirmation_errors.clear()
-            self.confirmation_message.setText(str(exc))
-            self.confirmation_message.show()
+            self.confirmation_message.say(str(exc))
             return False
         self.confirmation_errors.clear()
         self.confirmation = view
