@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProxyStyle,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -220,18 +221,30 @@ def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[
     return buttons
 
 
-def button_row(lay: QVBoxLayout, left: Iterable[QWidget], right: Iterable[QWidget] = (), *,
+def push_button(text: str, on_click: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button that calls ``on_click`` (with no argument) when pressed; ``tip`` its tooltip."""
+    button = QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda: on_click())
+    return button
+
+
+def button_row(lay: QVBoxLayout | QFormLayout, left: Iterable[QWidget], right: Iterable[QWidget] = (), *,
                row: QHBoxLayout | FlowLayout | None = None) -> QHBoxLayout | FlowLayout:
-    """A row of buttons under a list: ``left`` from the left, ``right`` after a stretch
-    (printing, deleting: apart from the everyday ones); added to ``lay``. ``row``: the layout
-    to fill (a FlowLayout wraps at a large font), else a new QHBoxLayout."""
+    """A row of buttons under a list or a form: ``left`` from the left, ``right`` after a stretch
+    (printing, deleting: apart from the everyday ones); added to ``lay`` (a form: as a row without
+    label). ``row``: the layout to fill (a FlowLayout wraps at a large font), else a new QHBoxLayout."""
     row = row if row is not None else QHBoxLayout()
     for button in left:
         row.addWidget(button)
     row.addStretch(1)
     for button in right:
         row.addWidget(button)
-    lay.addLayout(row)
+    if isinstance(lay, QFormLayout):
+        lay.addRow("", row)
+    else:
+        lay.addLayout(row)
     return row
 
 

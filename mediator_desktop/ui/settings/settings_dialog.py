@@ -44,11 +44,13 @@ from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     add_row,
+    button_row,
     fill_enum_combo,
     fit_to_screen,
     height_in_lines,
     leave_on_tab,
     ok_cancel,
+    push_button,
     scrolling_body,
     set_combo_value,
     tab_moves_on,
@@ -344,15 +346,8 @@ class SettingsDialog(QDialog):
         self.mediator_table.horizontalHeader().setStretchLastSection(True)
         self.mediator_table.doubleClicked.connect(lambda _i: self.edit_mediator())
         lay.addWidget(self.mediator_table)
-        row = QHBoxLayout()
-        add = QPushButton("添加调解员(&A)")
-        add.clicked.connect(lambda: self.edit_mediator(new=True))
-        edit = QPushButton("修改(&X)")
-        edit.clicked.connect(lambda: self.edit_mediator())
-        row.addWidget(add)
-        row.addWidget(edit)
-        row.addStretch()
-        lay.addLayout(row)
+        button_row(lay, (push_button("添加调解员(&A)", lambda: self.edit_mediator(new=True)),
+                         push_button("修改(&X)", self.edit_mediator)))
         self.mediator_message = error_label()
         lay.addWidget(self.mediator_message)
         self.tabs.addTab(page, "调解员")
@@ -485,9 +480,7 @@ class SettingsDialog(QDialog):
         for text, slot in [("添加一级类型", lambda: self.add_type(child=False)),
                            ("添加为所选类型的子类", lambda: self.add_type(child=True)),
                            ("改名为输入的名称", self.rename_type), ("停用/启用", self.toggle_type)]:
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            form.addWidget(button)
+            form.addWidget(push_button(text, slot))
         lay.addLayout(form)
         self.type_message = error_label()
         lay.addWidget(self.type_message)
@@ -620,12 +613,8 @@ class SettingsDialog(QDialog):
         self.show_today.setChecked(self.settings.get(opts.SHOW_TODAY_ON_START))
         form.addRow("", self.show_today)
         form.addRow("", QLabel("有逾期或7个工作日内到期的事项时，打开工作台后自动显示“今日提醒”。"))
-        self.followup_save = QPushButton("保存回访与提醒设置")
-        self.followup_save.clicked.connect(self.save_followups)
-        row = QHBoxLayout()
-        row.addWidget(self.followup_save)
-        row.addStretch()
-        form.addRow("", row)
+        self.followup_save = push_button("保存回访与提醒设置", self.save_followups)
+        button_row(form, (self.followup_save,))
         self.followup_message = error_label()
         form.addRow("", self.followup_message)
         self.tabs.addTab(page, "回访与提醒")
@@ -690,16 +679,9 @@ class SettingsDialog(QDialog):
                     widget.setPlaceholderText("留空使用内置字体；可选 .ttf 或 .ttc 文件")
             self.doc_fields[option.key] = widget
             add_row(form, self.doc_errors, option.key, f"{option.label}：", widget)
-        row = QHBoxLayout()
-        save = QPushButton("保存文书设置")
-        save.clicked.connect(self.save_documents)
-        defaults = QPushButton("恢复国家标准格式")
-        defaults.setToolTip("GB/T 9704：A4，上37、下35、左28、右26毫米，正文3号，标题2号")
-        defaults.clicked.connect(self.reset_documents)
-        row.addWidget(save)
-        row.addWidget(defaults)
-        row.addStretch()
-        form.addRow("", row)
+        button_row(form, (push_button("保存文书设置", self.save_documents),
+                          push_button("恢复国家标准格式", self.reset_documents,
+                                      "GB/T 9704：A4，上37、下35、左28、右26毫米，正文3号，标题2号")))
         self.doc_message = error_label()
         form.addRow("", self.doc_message)
         # A Word file names its fonts: a rare name character (𠮷) is set in the shipped Hanazono
@@ -760,15 +742,8 @@ class SettingsDialog(QDialog):
         self.db_url = QLineEdit(self.settings.get(opts.DATABASE_URL))
         self.db_url.setPlaceholderText("多台电脑共用时填写，如 postgresql://mediator@192.168.1.10/mediation")
         form.addRow("共用数据库地址：", self.db_url)
-        row = QHBoxLayout()
-        test = QPushButton("测试连接")
-        test.clicked.connect(self.test_connection)
-        save = QPushButton("保存（重新打开后生效）")
-        save.clicked.connect(self.save_database)
-        row.addWidget(test)
-        row.addWidget(save)
-        row.addStretch()
-        form.addRow("", row)
+        button_row(form, (push_button("测试连接", self.test_connection),
+                          push_button("保存（重新打开后生效）", self.save_database)))
         self.db_message = error_label()
         form.addRow("", self.db_message)
         form.addRow("", QLabel("留空表示使用本机数据库。本机数据库文件不能放在网络共享盘上。"))
