@@ -38,6 +38,7 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     INVALID_STYLE,
+    OK_STYLE,
     WARNING_STYLE,
     RowTableModel,
     confirm_discard,
@@ -61,7 +62,6 @@ EXPLANATION = (
     "国务院办公厅每年年底公布下一年的放假安排。某一年的安排尚未公布或尚未录入完整时，"
     "本程序按周末和元旦、劳动节、国庆节等固定节日推算该年的期限，并在日期后注明“暂定”。"
     "通知公布后，请在这里录入该年的放假日期和调休上班日，录完后勾选“该年度安排已完整录入”并保存。")
-OK_STYLE = "color: #1b5e20; font-weight: bold;"
 MAKEUP_COLOUR = QColor("#0d47a1")
 
 

@@ -51,6 +51,8 @@ from mediator_desktop.ui.common.background import (
     stop_tasks,
 )
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
+    RED,
     RowTableModel,
     close_on_escape,
     error_label,
@@ -79,7 +81,7 @@ URGENCY_WORDS = {
     Urgency.LATER.value: "以后",
 }
 #: The status-bar colours of a non-zero count.
-COUNT_STYLE = {Urgency.OVERDUE.value: "#b00020", Urgency.URGENT.value: "#a35200"}
+COUNT_STYLE = {Urgency.OVERDUE.value: RED, Urgency.URGENT.value: "#a35200"}
 
 ICS_FILE_NAME = "调解日程.ics"
 PROVISIONAL_EXPLANATION = "“暂定”：该年度放假安排尚未公布，日期按周末和法定节日推算；" \
@@ -364,7 +366,7 @@ class TodayView(QWidget):
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scale_font(self.empty, 1.5)
-        self.empty.setStyleSheet("color: #1b5e20;")
+        self.empty.setStyleSheet(DONE_STYLE)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)

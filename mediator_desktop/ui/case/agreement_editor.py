@@ -39,6 +39,7 @@ from mediator_desktop.services.agreements import (
 )
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
     ERROR_STYLE,
     INVALID_STYLE,
     WARNING_STYLE,
@@ -61,7 +62,6 @@ from mediator_desktop.ui.common.widgets import (
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
-OK_STYLE = "color: #1b5e20;"
 AMOUNT_FORMAT = "金额请只写数字，如 12000 或 12000.50"
 UNCLEAR_HINT = "（法院不予确认内容不明确的协议，请补全）"
 
@@ -77,7 +77,7 @@ def _amount_hint(text: str) -> tuple[str, str]:
         value = parse_amount(text)
     except ValueError:
         return AMOUNT_FORMAT, ERROR_STYLE
-    return (amount_text(value), OK_STYLE) if value is not None else ("", "")
+    return (amount_text(value), DONE_STYLE) if value is not None else ("", "")
 
 
 class InstalmentRow(QWidget):
@@ -375,7 +375,7 @@ class TermCard(QFrame):
             self.flag.show()
         else:
             self.flag.setText("内容明确：写明了由谁、向谁、履行什么、何时履行")
-            self.flag.setStyleSheet(OK_STYLE)
+            self.flag.setStyleSheet(DONE_STYLE)
             self.flag.show()
         sums = [r.amount.text() for r in self.instalment_rows]
         try:

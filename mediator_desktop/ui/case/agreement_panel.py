@@ -28,10 +28,12 @@ from mediator_desktop.domain.terms import parse_amount
 from mediator_desktop.domain.text import amount_figures, amount_text, chinese_date, clause_number
 from mediator_desktop.services.agreements import AgreementView, TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
-from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, OK_STYLE, UNCLEAR_HINT, AgreementEditor
+from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, UNCLEAR_HINT, AgreementEditor
 from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
     ERROR_STYLE,
+    OK_STYLE,
     WARNING_STYLE,
     FieldErrors,
     add_row,
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 #: Colour of each performance status in the panel.
 STATUS_STYLES = {
     TermStatus.PENDING.value: "",
-    TermStatus.PERFORMED.value: OK_STYLE + " font-weight: bold;",
+    TermStatus.PERFORMED.value: OK_STYLE,
     TermStatus.PARTLY_PERFORMED.value: WARNING_STYLE + " font-weight: bold;",
     TermStatus.NOT_PERFORMED.value: ERROR_STYLE,
 }
@@ -154,7 +156,7 @@ class PerformanceDialog(QDialog):
             self.amount_hint.show()
             return
         self.amount_hint.setText(amount_text(value) if value is not None else "")
-        self.amount_hint.setStyleSheet(OK_STYLE)
+        self.amount_hint.setStyleSheet(DONE_STYLE)
         self.amount_hint.setVisible(value is not None)
 
     def save(self) -> None:

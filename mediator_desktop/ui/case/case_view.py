@@ -53,6 +53,7 @@ from mediator_desktop.services.errors import (
 )
 from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
+    RED,
     FlowLayout,
     ask_yes_no,
     date_edit,
@@ -528,7 +529,7 @@ class CaseView(QWidget):
             self.deadline.hide()
             return
         worst = min((Urgency(u) for _t, u in lines), key=list(Urgency).index)
-        colour = {Urgency.OVERDUE: "#b00020", Urgency.URGENT: "#c05000", Urgency.SOON: "#8a6d00"}.get(worst, "#333333")
+        colour = {Urgency.OVERDUE: RED, Urgency.URGENT: "#c05000", Urgency.SOON: "#8a6d00"}.get(worst, "#333333")
         self.deadline.setText("\n".join(t for t, _u in lines))
         self.deadline.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.deadline.show()

@@ -30,6 +30,9 @@ from mediator_desktop.services.errors import ConflictError, ServiceError
 from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
+    GREEN,
+    OK_STYLE,
+    RED,
     RowTableModel,
     ask_yes_no,
     read_only_table,
@@ -40,12 +43,10 @@ from mediator_desktop.ui.common.widgets import (
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
-MISSING_COLOUR = QColor("#b00020")
+MISSING_COLOUR = QColor(RED)
 MISSING_BACKGROUND = QColor("#fde7ea")
-PRESENT_COLOUR = QColor("#1b5e20")
+PRESENT_COLOUR = QColor(GREEN)
 ABSENT_COLOUR = QColor("#666666")
-OK_STYLE = "color: #1b5e20; font-weight: bold;"
-MISSING_STYLE = "color: #b00020; font-weight: bold;"
 ARCHIVE_CONFLICT = ("没有归档：本案刚被其他电脑修改过。上面的卷宗情况已重新载入，"
                     "请核对后再点“归档”。")
 
@@ -191,7 +192,7 @@ class ChecklistPanel(CasePanel):
             self.hint.hide()
         else:
             self.summary.setText(summary(lines))
-            self.summary.setStyleSheet(MISSING_STYLE if any(x.missing for x in lines) else OK_STYLE)
+            self.summary.setStyleSheet(ERROR_STYLE if any(x.missing for x in lines) else OK_STYLE)
             can_close = states.can_transition(self.status, CaseStatus.CLOSED)
             self.hint.setText("" if can_close else "提示：调解结束（调解成功或终止调解）后才能归档。")
             self.hint.setVisible(not can_close)

@@ -45,6 +45,7 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentView
 from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
     ERROR_STYLE,
     WARNING_STYLE,
     FlowLayout,
@@ -60,7 +61,6 @@ from mediator_desktop.ui.common.widgets import (
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
-INFO_STYLE = "color: #1b5e20;"
 HINT = (f"身份证复印件、证据照片、收条、签字后的扫描件等，都可以添加到这里，随卷宗一起保存和打印。"
         f"每个文件不超过{MAX_TEXT}。")
 
@@ -275,7 +275,7 @@ class EvidencePanel(CasePanel):
         #: What was done (green) and what was refused, with the reason (red).
         self.info = QLabel()
         self.info.setWordWrap(True)
-        self.info.setStyleSheet(INFO_STYLE)
+        self.info.setStyleSheet(DONE_STYLE)
         self.info.hide()
         lay.addWidget(self.info)
         self.message = QLabel()

@@ -47,11 +47,13 @@ from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.case.record_editor import attempt
 from mediator_desktop.ui.case.visit_dialog import (
     HINT_STYLE,
-    OK_STYLE,
     VisitDialog,
     date_of,
 )
 from mediator_desktop.ui.common.widgets import (
+    GREEN,
+    OK_STYLE,
+    RED,
     WARNING_STYLE,
     FieldErrors,
     RowTableModel,
@@ -73,9 +75,7 @@ from mediator_desktop.ui.common.widgets import (
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
-RED = "#b00020"
 ORANGE = "#a35200"
-GREEN = "#1b6e20"
 GREY = "#6b6b6b"
 #: The judicial-confirmation window line, by how near its last day is.
 WINDOW_STYLES = {

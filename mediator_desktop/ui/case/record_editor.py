@@ -41,6 +41,7 @@ from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionView
 from mediator_desktop.ui.agenda.session_dialog import add_check_item, checked_data, fit_list
 from mediator_desktop.ui.common.widgets import (
+    OK_STYLE,
     FieldErrors,
     PreserveGeometry,
     add_row,
@@ -79,7 +80,6 @@ RECORD_CAPTION = "此记录向当事人宣读并签字后将入卷宗"
 DELETE_NOTE_QUESTION = "确定删除这条笔记吗？删除后不能恢复。"
 BANNER_STYLE = ("background: #e3f0ff; color: #123d6b; border: 2px solid #4a86c5; border-radius: 4px;"
                 " padding: 8px; font-weight: bold;")
-SIGNED_STYLE = "color: #1b6e20; font-weight: bold;"
 UNSIGNED_STYLE = "color: #6b6b6b;"
 
 
@@ -502,7 +502,7 @@ class RecordEditor(PreserveGeometry):
             assert v.signed_at is not None
             self.signed_label.setText(f"✔ 已于{chinese_date(v.signed_at.date())} {v.signed_at:%H:%M}宣读签字"
                                       "（记录已锁定，不能修改）")
-            self.signed_label.setStyleSheet(SIGNED_STYLE)
+            self.signed_label.setStyleSheet(OK_STYLE)
         else:
             self.signed_label.setText("尚未宣读签字")
             self.signed_label.setStyleSheet(UNSIGNED_STYLE)

@@ -59,6 +59,8 @@ from mediator_desktop.ui.case.record_editor import (
     show_message,
 )
 from mediator_desktop.ui.common.widgets import (
+    GREEN,
+    RED,
     FieldErrors,
     FlowLayout,
     GuardedDialog,
@@ -78,8 +80,8 @@ if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 CANCELLED_COLOUR = QColor("#8a8a8a")
-SIGNED_COLOUR = QColor("#1b6e20")
-MISSING_COLOUR = QColor("#b00020")
+SIGNED_COLOUR = QColor(GREEN)
+MISSING_COLOUR = QColor(RED)
 
 
 class NoticeDialog(QDialog):

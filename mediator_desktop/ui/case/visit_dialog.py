@@ -52,6 +52,7 @@ from mediator_desktop.services.followups import (
 )
 from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
+    OK_STYLE,
     FieldErrors,
     GuardedDialog,
     ScrollingBody,
@@ -71,7 +72,6 @@ from mediator_desktop.ui.common.widgets import (
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
-OK_STYLE = "color: #1b6e20; font-weight: bold;"
 HINT_STYLE = "color: #555555;"
 #: Working days after a visit at which the visit after urging performance (督促履行) is proposed.
 URGE_WORKING_DAYS = 5

@@ -66,9 +66,16 @@ from mediator_desktop.services.errors import FieldProblem
 
 Index = QModelIndex | QPersistentModelIndex
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
+#: The shell's two signal colours: red for what is refused, missing or overdue, green for what is done.
+RED = "#b00020"
+GREEN = "#1b5e20"
+ERROR_STYLE = f"color: {RED}; font-weight: bold;"
+#: A success said out loud (已归档, 回访情况已记录, signed).
+OK_STYLE = f"color: {GREEN}; font-weight: bold;"
+#: A quiet confirmation (已保存, an amount read back).
+DONE_STYLE = f"color: {GREEN};"
 WARNING_STYLE = "color: #a35200;"
-INVALID_STYLE = "border: 2px solid #b00020;"
+INVALID_STYLE = f"border: 2px solid {RED};"
 
 
 def qdate(value: date) -> QDate:

@@ -35,6 +35,7 @@ from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
     ERROR_STYLE,
     WARNING_STYLE,
     FieldErrors,
@@ -282,7 +283,7 @@ class PartyDialog(QDialog):
             shown = Gender(check.gender).label if check.gender else ""
             self.id_hint.setText(f"出生日期：{chinese_date(check.birth_date)}　性别：{shown} — 请与证件核对"
                                  + (f"（{check.warning}）" if check.warning else ""))
-            self.id_hint.setStyleSheet(WARNING_STYLE if check.warning else "color: #1b5e20;")
+            self.id_hint.setStyleSheet(WARNING_STYLE if check.warning else DONE_STYLE)
             if self.gender.currentData() is None and check.gender:
                 set_combo_value(self.gender, check.gender)
             if not self.birth_date.text().strip():

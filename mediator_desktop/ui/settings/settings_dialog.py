@@ -41,6 +41,7 @@ from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
 from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
     ERROR_STYLE,
     FieldErrors,
     add_row,
@@ -328,7 +329,7 @@ class SettingsDialog(QDialog):
             self.org_message.setText(str(exc))
             return
         self.org_form.errors.clear()
-        self.org_message.setStyleSheet("color: #1b5e20;")
+        self.org_message.setStyleSheet(DONE_STYLE)
         self.org_message.setText("已保存。")
         self.organization_saved.emit()
 
@@ -423,7 +424,7 @@ class SettingsDialog(QDialog):
         super().done(result)
 
     def _user_result(self, text: str, ok: bool) -> None:
-        self.user_message.setStyleSheet("color: #1b5e20;" if ok else ERROR_STYLE)
+        self.user_message.setStyleSheet(DONE_STYLE if ok else ERROR_STYLE)
         self.user_message.setText(text)
 
     def _load_mediators(self) -> None:
@@ -641,7 +642,7 @@ class SettingsDialog(QDialog):
         self.settings.save()
         opts.configure_services(self.services, self.settings)
         self.satisfaction_scale.setPlainText("\n".join(opts.satisfaction_scale(self.settings)))
-        self.followup_message.setStyleSheet("color: #1b5e20;")
+        self.followup_message.setStyleSheet(DONE_STYLE)
         self.followup_message.setText("已保存。" if lines else "已保存；满意度选项为空，使用默认选项。")
         return True
 
@@ -727,7 +728,7 @@ class SettingsDialog(QDialog):
         for option in self.DOCUMENT_OPTIONS:
             self.settings.set(option, _widget_value(self.doc_fields[option.key]))
         self.settings.save()
-        self.doc_message.setStyleSheet("color: #1b5e20;")
+        self.doc_message.setStyleSheet(DONE_STYLE)
         self.doc_message.setText("已保存，下次生成文书时使用。")
         return True
 
@@ -759,7 +760,7 @@ class SettingsDialog(QDialog):
         self._db_result("已保存，下次打开工作台时使用。", ok=True)
 
     def _db_result(self, text: str, ok: bool) -> None:
-        self.db_message.setStyleSheet("color: #1b5e20;" if ok else ERROR_STYLE)
+        self.db_message.setStyleSheet(DONE_STYLE if ok else ERROR_STYLE)
         self.db_message.setText(text)
 
 
