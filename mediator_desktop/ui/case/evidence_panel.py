@@ -46,13 +46,14 @@ from mediator_desktop.services.evidence import DUPLICATE, MAX_TEXT, AttachmentVi
 from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
-    ERROR_STYLE,
     WARNING_STYLE,
     FlowLayout,
     RowTableModel,
     ask_yes_no,
     button_row,
+    error_label,
     fit_to_screen,
+    notice_label,
     ok_cancel,
     read_only_table,
     scrolling_panel,
@@ -273,16 +274,9 @@ class EvidencePanel(CasePanel):
         lay.addWidget(self.empty)
 
         #: What was done (green) and what was refused, with the reason (red).
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet(DONE_STYLE)
-        self.info.hide()
+        self.info = notice_label(DONE_STYLE)
         lay.addWidget(self.info)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label(selectable=True)
         lay.addWidget(self.message)
 
         buttons = FlowLayout()  # wraps at a large font

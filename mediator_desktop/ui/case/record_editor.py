@@ -50,6 +50,7 @@ from mediator_desktop.ui.common.widgets import (
     error_label,
     fit_to_screen,
     height_in_lines,
+    notice_label,
     ok_cancel,
     scale_font,
     scrolling_body,
@@ -358,10 +359,7 @@ class RecordEditor(PreserveGeometry):
         self.heading = QLabel(f"{record_name}　{self.detail.code}")
         scale_font(self.heading, 1.25, bold=True)
         lay.addWidget(self.heading)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.hide()
+        self.banner = notice_label(BANNER_STYLE)
         lay.addWidget(self.banner)
         self.message = error_label()
         lay.addWidget(self.message)
@@ -650,8 +648,7 @@ class RecordEditor(PreserveGeometry):
         text = f"已恢复{when}自动保存的内容（上次没有保存就关闭了）。请核对，然后点“保存”。"
         if data.get("base_version") != self.view.version and isinstance(record, dict):
             text += "\n注意：在此期间这份记录在其他电脑上也被修改过，保存将以屏幕上的内容为准，请仔细核对。"
-        self.banner.setText(text)
-        self.banner.show()
+        self.banner.say(text)
 
     def _on_quit(self) -> None:
         if self.has_unsaved():

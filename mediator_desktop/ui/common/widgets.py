@@ -274,25 +274,31 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     leave_on_tab(table)
 
 
-class ErrorLabel(QLabel):
-    """The red line where a dialog says why something was refused; hidden until it has to."""
+class NoticeLabel(QLabel):
+    """A line that says something only when there is something to say (a refusal, a warning,
+    what was done); hidden until then."""
 
     def say(self, text: str) -> None:
-        """Show ``text`` (the refusal) on the line."""
+        """Show ``text`` on the line."""
         self.setText(text)
         self.show()
 
 
-def error_label(*, selectable: bool = False) -> ErrorLabel:
-    """The red line where a dialog says why something was refused; hidden until it has to.
-    ``selectable``: the mouse can select the text (to copy a long refusal)."""
-    label = ErrorLabel()
+def notice_label(style: str, *, selectable: bool = False) -> NoticeLabel:
+    """A hidden, wrapping line in ``style``; ``selectable``: the mouse can select the text (to
+    copy a long refusal)."""
+    label = NoticeLabel()
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(style)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def error_label(*, selectable: bool = False) -> NoticeLabel:
+    """The red line where a dialog says why something was refused; hidden until it has to."""
+    return notice_label(ERROR_STYLE, selectable=selectable)
 
 
 def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:

@@ -30,7 +30,7 @@ from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.ui.common.background import file_error_text, run_task, running_tasks, stop_tasks
-from mediator_desktop.ui.common.widgets import WARNING_STYLE, PreserveGeometry, error_label
+from mediator_desktop.ui.common.widgets import WARNING_STYLE, PreserveGeometry, error_label, notice_label
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -85,10 +85,7 @@ class DocumentDialog(PreserveGeometry):
 
         self.message = error_label()
         lay.addWidget(self.message)
-        self.advice = QLabel()
-        self.advice.setWordWrap(True)
-        self.advice.setStyleSheet(WARNING_STYLE)
-        self.advice.hide()
+        self.advice = notice_label(WARNING_STYLE)
         lay.addWidget(self.advice)
         # A judicial-confirmation application whose 30-day window has closed: red, naming the
         # last day and what the parties can still do (it can still be printed for the record).
