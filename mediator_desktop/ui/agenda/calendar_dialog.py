@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     error_label,
     fit_to_screen,
+    line_edit,
     ok_cancel,
     read_only_table,
     scrolling_body,
@@ -172,8 +172,7 @@ class MakeUpDayDialog(_DayFormDialog):
 
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
         self.day = _date_edit(year)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("如 春节调休（可不填）")
+        self.name = line_edit("如 春节调休（可不填）")
         super().__init__(year, f"添加{year}年的调休上班日", [("上班日期(&D)：", self.day), ("说明(&N)：", self.name)],
                          "调休上班日是本来休息、按通知要上班的周六或周日。", parent)
 
@@ -275,8 +274,7 @@ class CalendarDialog(QDialog):
         self._layout = lay
 
         form = QFormLayout()
-        self.source = QLineEdit()
-        self.source.setPlaceholderText("如 国务院办公厅关于2027年部分节假日安排的通知")
+        self.source = line_edit("如 国务院办公厅关于2027年部分节假日安排的通知")
         form.addRow("依据(&S)：", self.source)
         lay.addLayout(form)
         self.complete = QCheckBox("该年度安排已完整录入")

@@ -33,14 +33,14 @@ from mediator_desktop.ui.common.widgets import (
     add_row,
     click_text_to_check,
     date_edit,
+    enum_combo,
     error_label,
-    fill_enum_combo,
     fit_to_screen,
     height_in_lines,
+    line_edit,
     ok_cancel,
     qdate,
     scrolling_body,
-    set_combo_value,
     tab_moves_on,
 )
 
@@ -94,9 +94,7 @@ class SessionDialog(QDialog):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.errors = FieldErrors()
 
-        self.kind = QComboBox()
-        fill_enum_combo(self.kind, SessionKind)
-        set_combo_value(self.kind, kind)
+        self.kind = enum_combo(SessionKind, value=kind)
         add_row(form, self.errors, "kind", "类型(&K)：", self.kind)
 
         self.date = date_edit()   # 星期一, not Monday, whatever the PC's language; 20261123 typed
@@ -163,11 +161,9 @@ class SessionDialog(QDialog):
         height_in_lines(self.participants, 3, extra=16)
         add_row(form, self.errors, "participants", "参加人(&J)：", self.participants)
 
-        self.subject = QLineEdit()
-        self.subject.setPlaceholderText("如：张三与李四相邻通行纠纷")
+        self.subject = line_edit("如：张三与李四相邻通行纠纷")
         add_row(form, self.errors, "subject", "事由(&S)：", self.subject)
-        self.interviewee = QLineEdit()
-        self.interviewee.setPlaceholderText("接受调查的人，如：邻居王五")
+        self.interviewee = line_edit("接受调查的人，如：邻居王五")
         add_row(form, self.errors, "interviewee", "被调查人(&I)：", self.interviewee)
         self._interviewee_row = form.rowCount() - 1
         self.recorder = QLineEdit()

@@ -48,10 +48,11 @@ from mediator_desktop.ui.common.widgets import (
     PreserveGeometry,
     ScrollingBody,
     add_row,
+    enum_combo,
     error_label,
-    fill_enum_combo,
     focus_first_problem,
     height_in_lines,
+    line_edit,
     parse_date,
     scale_font,
     set_combo_value,
@@ -92,12 +93,10 @@ class InstalmentRow(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
         lay.addWidget(self.label)
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("金额（元）")
+        self.amount = line_edit("金额（元）")
         lay.addWidget(self.amount, 2)
         lay.addWidget(QLabel("元，于"))
-        self.due_on = QLineEdit()
-        self.due_on.setPlaceholderText("如 2026-11-30")
+        self.due_on = line_edit("如 2026-11-30")
         lay.addWidget(self.due_on, 2)
         lay.addWidget(QLabel("前付清"))
         self.remove_button = QPushButton("删除这一期")
@@ -149,8 +148,7 @@ class TermCard(QFrame):
         self.form = QFormLayout()
         outer.addLayout(self.form)
 
-        self.kind = QComboBox()
-        fill_enum_combo(self.kind, TermKind)
+        self.kind = enum_combo(TermKind)
         self.kind.setToolTip("履行义务：有人要给付、做或不做某事；其他约定：如“双方再无其他争议”")
         add_row(self.form, self.errors, "kind", "类型：", self.kind)
         self.obligor = QComboBox()
@@ -161,8 +159,7 @@ class TermCard(QFrame):
                 combo.addItem(name, position)
         add_row(self.form, self.errors, "obligor", "义务人（由谁履行）：", self.obligor)
         add_row(self.form, self.errors, "obligee", "权利人（向谁履行）：", self.obligee)
-        self.subject = QLineEdit()
-        self.subject.setPlaceholderText("如：补偿款、修复院墙、赔礼道歉")
+        self.subject = line_edit("如：补偿款、修复院墙、赔礼道歉")
         add_row(self.form, self.errors, "subject", "给付内容：", self.subject)
         self.subject_label = self.form.labelForField(self.subject.parentWidget())
 
@@ -170,8 +167,7 @@ class TermCard(QFrame):
         al = QVBoxLayout(amount_box)
         al.setContentsMargins(0, 0, 0, 0)
         al.setSpacing(2)
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("元，如 12000（不是钱款可不填）")
+        self.amount = line_edit("元，如 12000（不是钱款可不填）")
         al.addWidget(self.amount)
         self.amount_hint = QLabel()
         self.amount_hint.setWordWrap(True)
@@ -196,14 +192,11 @@ class TermCard(QFrame):
         add_row(self.form, self.errors, "instalments", "分期：", self.instalment_box,
                 self.add_instalment_button)
 
-        self.due_on = QLineEdit()
-        self.due_on.setPlaceholderText("如 2026-11-30 或 2026年11月30日（分期付款时不用填）")
+        self.due_on = line_edit("如 2026-11-30 或 2026年11月30日（分期付款时不用填）")
         add_row(self.form, self.errors, "due_on", "履行期限（于此日前）：", self.due_on)
-        self.method = QLineEdit()
-        self.method.setPlaceholderText("如：银行转账、现金、微信转账")
+        self.method = line_edit("如：银行转账、现金、微信转账")
         add_row(self.form, self.errors, "method", "履行方式：", self.method)
-        self.place = QLineEdit()
-        self.place.setPlaceholderText("如：龙门街道人民调解委员会（可不填）")
+        self.place = line_edit("如：龙门街道人民调解委员会（可不填）")
         add_row(self.form, self.errors, "place", "履行地点：", self.place)
 
         text_box = QWidget()
@@ -523,8 +516,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         date_box = QWidget()
         dl = QHBoxLayout(date_box)
         dl.setContentsMargins(0, 0, 0, 0)
-        self.signed_on = QLineEdit()
-        self.signed_on.setPlaceholderText("各方签字、盖章后填写，如 2026-11-22")
+        self.signed_on = line_edit("各方签字、盖章后填写，如 2026-11-22")
         dl.addWidget(self.signed_on, 1)
         self.today_button = QPushButton("今天")
         dl.addWidget(self.today_button)

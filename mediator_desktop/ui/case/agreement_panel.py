@@ -37,9 +37,10 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
     add_row,
-    fill_enum_combo,
+    enum_combo,
     fit_to_screen,
     height_in_lines,
+    line_edit,
     parse_date,
     scrolling_body,
     scrolling_panel,
@@ -98,16 +99,13 @@ class PerformanceDialog(QDialog):
         self.on = QLineEdit(services.today().isoformat())
         self.on.setPlaceholderText("如 2026-11-30 或 2026年11月30日")
         add_row(form, self.errors, "on", "履行日期：", self.on)
-        self.status = QComboBox()
-        fill_enum_combo(self.status, TermStatus)
-        set_combo_value(self.status, TermStatus.PERFORMED.value)
+        self.status = enum_combo(TermStatus, value=TermStatus.PERFORMED.value)
         add_row(form, self.errors, "status", "履行情况：", self.status)
         amount_box = QWidget()
         al = QVBoxLayout(amount_box)
         al.setContentsMargins(0, 0, 0, 0)
         al.setSpacing(2)
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("这次付了多少元（不是钱款可不填）")
+        self.amount = line_edit("这次付了多少元（不是钱款可不填）")
         al.addWidget(self.amount)
         self.amount_hint = text_label()
         self.amount_hint.hide()

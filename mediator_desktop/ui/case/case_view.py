@@ -12,12 +12,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -57,9 +55,10 @@ from mediator_desktop.ui.common.widgets import (
     FlowLayout,
     ask_yes_no,
     date_edit,
+    enum_combo,
     error_label,
-    fill_enum_combo,
     fit_to_screen,
+    line_edit,
     ok_cancel,
     read_only_table,
     scale_font,
@@ -80,8 +79,7 @@ class ReasonDialog(QDialog):
         self.target = target
         self.setWindowTitle(states.ACTION_LABELS[target])
         lay = QVBoxLayout(self)
-        self.reason_kind = QComboBox()
-        fill_enum_combo(self.reason_kind, TerminationReason, blank="（请选择终止原因）")
+        self.reason_kind = enum_combo(TerminationReason, blank="（请选择终止原因）")
         self.reason_kind.setVisible(target is CaseStatus.TERMINATED)
         lay.addWidget(self.reason_kind)
         hint = {
@@ -115,8 +113,7 @@ class ExtensionDialog(QDialog):
         form = QFormLayout()
         self.new_due = date_edit(proposed)
         form.addRow("延长至：", self.new_due)
-        self.consent = QLineEdit()
-        self.consent.setPlaceholderText("如：双方当事人在调解记录上签字同意延长")
+        self.consent = line_edit("如：双方当事人在调解记录上签字同意延长")
         form.addRow("同意方式：", self.consent)
         lay.addLayout(form)
         self.agreed = QCheckBox("双方当事人均同意延长调解期限")

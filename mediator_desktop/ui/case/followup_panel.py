@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -60,9 +59,10 @@ from mediator_desktop.ui.common.widgets import (
     add_row,
     button_row,
     date_edit,
+    enum_combo,
     error_label,
-    fill_enum_combo,
     fit_to_screen,
+    line_edit,
     ok_cancel,
     parse_date,
     read_only_table,
@@ -209,8 +209,7 @@ class RescheduleDialog(_SmallDialog):
         proposed = services.work_calendar().add_working_days(start, 1).due
         self.new_due = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "new_due", "新的回访日期(&D)：", self.new_due)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：当事人外出务工，月底回来")
+        self.reason = line_edit("如：当事人外出务工，月底回来")
         add_row(self.form, self.errors, "reason", "改期原因(&R)：", self.reason)
         self.finish_layout("确定改期")
 
@@ -229,15 +228,12 @@ class NotReachedDialog(_SmallDialog):
         self.lay.insertWidget(0, text_label(f"回访{visit.party_name}时没有联系上。记下这次联系的情况，另约日期再回访。"))
         self.tried_on = date_edit(today, maximum=today)
         add_row(self.form, self.errors, "tried_on", "联系日期(&T)：", self.tried_on)
-        self.method = QComboBox()
-        fill_enum_combo(self.method, VisitMethod)
-        set_combo_value(self.method, VisitMethod.PHONE.value)
+        self.method = enum_combo(VisitMethod, value=VisitMethod.PHONE.value)
         add_row(self.form, self.errors, "method", "联系方式(&M)：", self.method)
         retry = services.work_calendar().add_working_days(today, 1).due
         self.retry_on = date_edit(retry, minimum=today)
         add_row(self.form, self.errors, "retry_on", "再次回访日期(&N)：", self.retry_on)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("如：电话无人接听；家中无人")
+        self.note = line_edit("如：电话无人接听；家中无人")
         add_row(self.form, self.errors, "note", "情况说明：", self.note)
         self.finish_layout("保存")
 
@@ -263,12 +259,9 @@ class AddVisitDialog(_SmallDialog):
         proposed = services.work_calendar().add_working_days(today, 1).due
         self.due_on = date_edit(proposed, minimum=today)
         add_row(self.form, self.errors, "due_on", "回访日期(&D)：", self.due_on)
-        self.kind = QComboBox()
-        fill_enum_combo(self.kind, VisitKind)
-        set_combo_value(self.kind, VisitKind.OTHER.value)
+        self.kind = enum_combo(VisitKind, value=VisitKind.OTHER.value)
         add_row(self.form, self.errors, "kind", "回访类型(&K)：", self.kind)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：了解赔礼道歉是否落实")
+        self.reason = line_edit("如：了解赔礼道歉是否落实")
         add_row(self.form, self.errors, "reason", "回访事由(&R)：", self.reason)
         self.finish_layout("安排回访")
 
@@ -286,8 +279,7 @@ class CancelVisitDialog(_SmallDialog):
         when = chinese_date(visit.due.due) if visit.due else "未定"
         self.lay.insertWidget(0, text_label(f"确定取消{when}回访{visit.party_name}（{visit.kind_label}）吗？"
                                          "取消后会记入案件时间线。"))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：重复安排")
+        self.reason = line_edit("如：重复安排")
         add_row(self.form, self.errors, "reason", "取消原因(&R)：", self.reason)
         self.finish_layout("取消这次回访")
         self.buttons.buttons()[-1].setText("不取消")
@@ -345,17 +337,13 @@ class FollowUpPanel(CasePanel):
         self.court.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.court.lineEdit().setPlaceholderText("选择或填写受理申请的人民法院")
         add_row(form, self.confirmation_errors, "court", "受理法院(&C)：", self.court)
-        self.filed_on = QLineEdit()
-        self.filed_on.setPlaceholderText(DATE_HINT)
+        self.filed_on = line_edit(DATE_HINT)
         add_row(form, self.confirmation_errors, "filed_on", "申请日期(&F)：", self.filed_on)
-        self.court_case_number = QLineEdit()
-        self.court_case_number.setPlaceholderText("如：（2026）云0902民特12号（法院受理后填写）")
+        self.court_case_number = line_edit("如：（2026）云0902民特12号（法院受理后填写）")
         add_row(form, self.confirmation_errors, "court_case_number", "法院案号：", self.court_case_number)
-        self.result = QComboBox()
-        fill_enum_combo(self.result, ConfirmationResult, blank="（未填写）")
+        self.result = enum_combo(ConfirmationResult, blank="（未填写）")
         add_row(form, self.confirmation_errors, "result", "审查结果(&J)：", self.result)
-        self.ruled_on = QLineEdit()
-        self.ruled_on.setPlaceholderText(DATE_HINT + "（裁定后填写）")
+        self.ruled_on = line_edit(DATE_HINT + "（裁定后填写）")
         add_row(form, self.confirmation_errors, "ruled_on", "裁定日期：", self.ruled_on)
         self.enforcement_applied = QCheckBox("已申请强制执行")
         applied = QWidget()
@@ -364,8 +352,7 @@ class FollowUpPanel(CasePanel):
         al.addWidget(self.enforcement_applied)
         al.addStretch()
         add_row(form, self.confirmation_errors, "enforcement_applied", "强制执行：", applied, self.enforcement_applied)
-        self.enforcement_on = QLineEdit()
-        self.enforcement_on.setPlaceholderText(DATE_HINT)
+        self.enforcement_on = line_edit(DATE_HINT)
         self.enforcement_on.setEnabled(False)
         self.enforcement_applied.toggled.connect(self.enforcement_on.setEnabled)
         add_row(form, self.confirmation_errors, "enforcement_on", "申请执行日期：", self.enforcement_on)

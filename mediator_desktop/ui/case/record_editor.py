@@ -50,6 +50,7 @@ from mediator_desktop.ui.common.widgets import (
     error_label,
     fit_to_screen,
     height_in_lines,
+    line_edit,
     notice_label,
     ok_cancel,
     scale_font,
@@ -317,8 +318,7 @@ class UnsignDialog(QDialog):
         text = QLabel("撤销后记录可以修改，但改好后须重新向当事人宣读并签字。\n请写明原因：")
         text.setWordWrap(True)
         lay.addWidget(text)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：李四的陈述记错了，需要更正")
+        self.reason = line_edit("如：李四的陈述记错了，需要更正")
         lay.addWidget(self.reason)
         self.error = error_label()
         lay.addWidget(self.error)

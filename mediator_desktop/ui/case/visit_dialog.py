@@ -61,6 +61,7 @@ from mediator_desktop.ui.common.widgets import (
     error_label,
     fit_to_screen,
     height_in_lines,
+    line_edit,
     ok_cancel,
     scale_font,
     scrolling_body,
@@ -359,8 +360,7 @@ class VisitDialog(GuardedDialog):
         proposed = cal.add_working_days(self.today, URGE_WORKING_DAYS)
         self.next_on = date_edit(proposed.due, minimum=self.today)
         add_row(uf, self.urge_errors, "next_on", "再次回访日期(&N)：", self.next_on)
-        self.urge_note = QLineEdit()
-        self.urge_note.setPlaceholderText("如：已电话督促，义务人答应月底前付清（可不填）")
+        self.urge_note = line_edit("如：已电话督促，义务人答应月底前付清（可不填）")
         add_row(uf, self.urge_errors, "note", "督促情况：", self.urge_note)
         ul.addLayout(uf)
         self.urge_message = error_label()
@@ -380,8 +380,7 @@ class VisitDialog(GuardedDialog):
         self.risk_errors = FieldErrors()
         self.level = QComboBox()
         add_row(rf, self.risk_errors, "level", "提高到(&L)：", self.level)
-        self.level_note = QLineEdit()
-        self.level_note.setPlaceholderText("如：双方又起争执，已报告村委会（可不填）")
+        self.level_note = line_edit("如：双方又起争执，已报告村委会（可不填）")
         add_row(rf, self.risk_errors, "note", "说明：", self.level_note)
         rl.addLayout(rf)
         rl.addWidget(text_label("风险可能激化为治安案件或刑事案件的，应及时向公安机关或有关部门报告（人民调解法第二十五条）。",

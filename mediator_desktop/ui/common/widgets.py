@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProxyStyle,
@@ -104,6 +105,22 @@ def fill_enum_combo(combo: QComboBox, enum: type[LabelledEnum], *, blank: str | 
         combo.addItem(blank, None)
     for member in enum:
         combo.addItem(member.label, member.value)
+
+
+def enum_combo(enum: type[LabelledEnum], *, blank: str | None = None, value: object = None) -> QComboBox:
+    """A combo box of ``enum``'s labels (``blank`` first, for no choice), showing ``value``."""
+    combo = QComboBox()
+    fill_enum_combo(combo, enum, blank=blank)
+    if value is not None:
+        set_combo_value(combo, value)
+    return combo
+
+
+def line_edit(placeholder: str = "") -> QLineEdit:
+    """A one-line entry with ``placeholder`` as the grey example shown while it is empty."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return edit
 
 
 def set_combo_value(combo: QComboBox, value: object) -> None:

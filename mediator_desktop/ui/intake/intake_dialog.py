@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -34,6 +33,7 @@ from mediator_desktop.ui.common.widgets import (
     fill_enum_combo,
     fit_to_screen,
     leave_on_tab,
+    line_edit,
     ok_cancel,
     qdate,
     set_combo_value,
@@ -56,8 +56,7 @@ class KnownPartyPicker(QDialog):
         self.services = services
         self.setWindowTitle("从以往案件选取当事人")
         lay = QVBoxLayout(self)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母、身份证号或电话")
+        self.search = line_edit("输入姓名、拼音首字母、身份证号或电话")
         self.list = QListWidget()
         lay.addWidget(self.search)
         lay.addWidget(self.list)

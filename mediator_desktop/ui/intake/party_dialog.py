@@ -40,9 +40,10 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
     add_row,
-    fill_enum_combo,
+    enum_combo,
     fit_to_screen,
     leave_on_tab,
+    line_edit,
     ok_cancel,
     parse_date,
     scrolling_body,
@@ -94,10 +95,8 @@ class PartyDialog(QDialog):
         outer.setContentsMargins(0, 0, 0, 0)
         dialog_layout.addWidget(scrolling_body(body))
         top = QFormLayout()
-        self.role = QComboBox()
-        fill_enum_combo(self.role, PartyRole)
-        self.kind = QComboBox()
-        fill_enum_combo(self.kind, PartyKind)
+        self.role = enum_combo(PartyRole)
+        self.kind = enum_combo(PartyKind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._row(top, "身份(&S)：", self.role, "role")
         self._row(top, "类型(&K)：", self.kind, "kind")
@@ -110,26 +109,22 @@ class PartyDialog(QDialog):
         self.name = QLineEdit()
         self.name.textEdited.connect(self._schedule_matches)
         self._row(pf, "姓名(&N)：", self.name, "name")
-        self.id_type = QComboBox()
-        fill_enum_combo(self.id_type, IdType)
+        self.id_type = enum_combo(IdType)
         self._row(pf, "证件类型：", self.id_type, "id_type")
-        self.id_number = QLineEdit()
-        self.id_number.setPlaceholderText("18位身份证号码")
+        self.id_number = line_edit("18位身份证号码")
         self.id_number.textEdited.connect(self._check_id)
         self.id_number.textEdited.connect(self._schedule_matches)
         self._row(pf, "证件号码(&I)：", self.id_number, "id_number")
         self.id_hint = QLabel()
         self.id_hint.setWordWrap(True)
         pf.addRow("", self.id_hint)
-        self.gender = QComboBox()
-        fill_enum_combo(self.gender, Gender, blank="（未填）")
+        self.gender = enum_combo(Gender, blank="（未填）")
         self._row(pf, "性别(&G)：", self.gender, "gender")
         self.ethnicity = QComboBox()
         self.ethnicity.setEditable(True)
         self.ethnicity.addItems(["", *ETHNIC_GROUPS])
         self._row(pf, "民族：", self.ethnicity, "ethnicity")
-        self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText("如 1968-03-02 或 1968年3月2日，可不填")
+        self.birth_date = line_edit("如 1968-03-02 或 1968年3月2日，可不填")
         self._row(pf, "出生日期(&B)：", self.birth_date, "birth_date")
         self.occupation = QLineEdit()
         self._row(pf, "职业或职务：", self.occupation, "occupation")
@@ -140,8 +135,7 @@ class PartyDialog(QDialog):
         self.org_name = QLineEdit()
         self.org_name.textEdited.connect(self._schedule_matches)
         self._row(of, "单位名称(&N)：", self.org_name, "org_name")
-        self.credit_code = QLineEdit()
-        self.credit_code.setPlaceholderText("18位统一社会信用代码")
+        self.credit_code = line_edit("18位统一社会信用代码")
         self.credit_code.textEdited.connect(self._check_credit)
         self._row(of, "统一社会信用代码(&C)：", self.credit_code, "credit_code")
         self.rep_name = QLineEdit()
@@ -152,8 +146,7 @@ class PartyDialog(QDialog):
         outer.addWidget(self.pages)
 
         common = QFormLayout()
-        self.phone = QLineEdit()
-        self.phone.setPlaceholderText("手机11位，座机带区号如 0883-2100000")
+        self.phone = line_edit("手机11位，座机带区号如 0883-2100000")
         self.phone.textEdited.connect(self._schedule_matches)
         self._row(common, "联系电话(&P)：", self.phone, "phone")
         self.address = QLineEdit()
@@ -222,9 +215,7 @@ class PartyDialog(QDialog):
     def _add_agent(self, agent: AgentDraft) -> None:
         row = self.agents.rowCount()
         self.agents.insertRow(row)
-        kind = QComboBox()
-        fill_enum_combo(kind, AgentKind)
-        set_combo_value(kind, agent.kind)
+        kind = enum_combo(AgentKind, value=agent.kind)
         self.agents.setCellWidget(row, 0, kind)
         for col, value in enumerate((agent.name, agent.phone, agent.id_number), start=1):
             self.agents.setItem(row, col, QTableWidgetItem(value))

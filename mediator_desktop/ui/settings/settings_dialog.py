@@ -46,10 +46,11 @@ from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     add_row,
     button_row,
-    fill_enum_combo,
+    enum_combo,
     fit_to_screen,
     height_in_lines,
     leave_on_tab,
+    line_edit,
     ok_cancel,
     push_button,
     scrolling_body,
@@ -100,16 +101,12 @@ class OrganizationForm(QWidget):
         super().__init__(parent)
         self.errors = FieldErrors()
         form = QFormLayout(self)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("如：龙门街道人民调解委员会")
-        self.short_name = QLineEdit()
-        self.short_name.setPlaceholderText("用于案号，如：龙门")
-        self.kind = QComboBox()
-        fill_enum_combo(self.kind, OrgKind)
+        self.name = line_edit("如：龙门街道人民调解委员会")
+        self.short_name = line_edit("用于案号，如：龙门")
+        self.kind = enum_combo(OrgKind)
         self.address = QLineEdit()
         self.phone = QLineEdit()
-        self.seal_text = QLineEdit()
-        self.seal_text.setPlaceholderText("印章上的文字，默认同组织名称")
+        self.seal_text = line_edit("印章上的文字，默认同组织名称")
         self.code_pattern = QLineEdit()
         self.preview = QLabel()
         for field, label, widget in [("name", "组织名称(&N)：", self.name), ("short_name", "简称(&J)：", self.short_name),
@@ -475,8 +472,7 @@ class SettingsDialog(QDialog):
         self.type_tree.setHeaderLabels(["纠纷类型", "状态"])
         lay.addWidget(self.type_tree)
         form = QHBoxLayout()
-        self.type_name = QLineEdit()
-        self.type_name.setPlaceholderText("类型名称，如：婚约财产纠纷")
+        self.type_name = line_edit("类型名称，如：婚约财产纠纷")
         form.addWidget(self.type_name)
         for text, slot in [("添加一级类型", lambda: self.add_type(child=False)),
                            ("添加为所选类型的子类", lambda: self.add_type(child=True)),
