@@ -470,3 +470,28 @@ def test_every_view_follows_the_change_bus(qtbot, gui) -> None:
     services.cases.update(case.id, case.version, sample_draft(title="改过的案件名称"))
     window.bus.calendar_changed.emit()
     assert window.case_view.detail is not before and window.case_view.detail.title == "改过的案件名称"
+
+
+def test_typing_shows_the_first_match_once_the_typing_pauses(qtbot, gui) -> None:
+    """The list follows every pause in the typing at once; the case view loads the first match
+    a moment later, so a keystroke never waits for a case to load."""
+    from mediator_desktop.services.dto import PartyDraft
+    from mediator_desktop.ui.main_window import PREVIEW_DELAY_MS
+
+    services, settings = gui
+    first = services.cases.register(sample_draft())
+    other = services.cases.register(sample_draft(parties=[
+        PartyDraft(role="applicant", kind="person", name="欧阳秀英", phone="13900001111", address="龙门街道"),
+        PartyDraft(role="respondent", kind="person", name="李四", phone="13900005678", address="龙门街道")]))
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_case(first.id)
+    qtbot.keyClicks(window.search, "oyxy")
+    qtbot.waitUntil(lambda: window.case_model.query.text == "oyxy", timeout=2000)
+    assert window.case_model.rowCount() == 1 and window.case_model.case_id(0) == other.id
+    assert window.case_view.detail.id == first.id            # not yet: the typing may go on
+    qtbot.waitUntil(lambda: window.case_view.detail.id == other.id, timeout=PREVIEW_DELAY_MS + 2000)
+    # Chosen by hand (Enter on the row), a case shows at once.
+    window.select_case(first.id)
+    assert window.case_view.detail.id == first.id

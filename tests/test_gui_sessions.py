@@ -13,7 +13,7 @@ from conftest import make_services, sample_draft
 from gui_helpers import answer_yes, click, click_ok, start_gui, type_text
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QFrame, QLineEdit, QMessageBox
 
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import FieldProblem, NotFoundError, ValidationError
@@ -24,12 +24,11 @@ from mediator_desktop.ui.agenda.agenda import CASE_ID_ROLE, AgendaView
 from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     RecordEditor,
-    attempt,
     note_paper,
     note_style,
 )
 from mediator_desktop.ui.case.sessions_panel import SessionsPanel
-from mediator_desktop.ui.common.widgets import FieldErrors, add_row
+from mediator_desktop.ui.common.widgets import FieldErrors, add_row, attempt, error_label
 
 pytestmark = pytest.mark.gui
 
@@ -580,7 +579,7 @@ def test_attempt_and_note_paper_helpers(qtbot, gui) -> None:
     errors = FieldErrors()
     name = QLineEdit()
     add_row(form, errors, "name", "姓名：", name)
-    message = QLabel()
+    message = error_label()
     form.addRow(message)
     page.show()
     message.hide()

@@ -74,6 +74,9 @@ if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 SEARCH_DELAY_MS = 150
+#: While typing in the search box the first match is shown in the case view only once the
+#: typing has paused this long (loading a case takes 10–80 ms that a keystroke must not wait for).
+PREVIEW_DELAY_MS = 300
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
 COUNT_CAP = 1000
 #: How often the reminder counts are read again (a new day, or another PC's changes).
@@ -211,6 +214,8 @@ class MainWindow(QMainWindow):
         self._reminder_timer = QTimer(self, interval=REMINDER_POLL_MS)
         self._reminder_timer.start()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._typing = False
         self.bus = ChangeBus(self)
         self._connect()
         self._restore_geometry()
@@ -225,7 +230,8 @@ class MainWindow(QMainWindow):
         self.wait_relay.waiting.connect(self.show_waiting)   # queued when emitted from a worker
         self._start_timer.timeout.connect(self.on_started)
         self._reminder_timer.timeout.connect(self._poll_reminders)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer.timeout.connect(self._search_typed)
+        self._preview_timer.timeout.connect(self._show_current)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         for combo in (self.status_filter, self.type_filter, self.mediator_filter, self.risk_filter):
             combo.currentIndexChanged.connect(self.refresh)
@@ -388,7 +394,23 @@ class MainWindow(QMainWindow):
         self.date_to.setEnabled(on)
         self.refresh()
 
+    def _search_typed(self) -> None:
+        """The typing paused for SEARCH_DELAY_MS: the list follows at once, the case view a
+        little later (see PREVIEW_DELAY_MS)."""
+        self._typing = True
+        try:
+            self.refresh()
+        finally:
+            self._typing = False
+
+    def _show_current(self) -> None:
+        self._show_row(self.table.currentIndex().row())
+
     def _show_row(self, row: int, focus: bool = False) -> None:
+        if self._typing and not focus:
+            self._preview_timer.start()
+            return
+        self._preview_timer.stop()
         case_id = self.case_model.case_id(row)
         if case_id is not None:
             self.case_view.show_case(case_id)

@@ -43,7 +43,6 @@ from mediator_desktop.services.followups import (
     VisitView,
 )
 from mediator_desktop.ui.case.panel_base import CasePanel
-from mediator_desktop.ui.case.record_editor import attempt
 from mediator_desktop.ui.case.visit_dialog import (
     HINT_STYLE,
     VisitDialog,
@@ -57,6 +56,7 @@ from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     RowTableModel,
     add_row,
+    attempt,
     button_row,
     date_edit,
     enum_combo,

@@ -12,7 +12,6 @@ changes saves them; when that fails the journal stays.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -46,6 +45,7 @@ from mediator_desktop.ui.common.widgets import (
     PreserveGeometry,
     add_row,
     ask_yes_no,
+    attempt,
     click_text_to_check,
     error_label,
     fit_to_screen,
@@ -104,26 +104,6 @@ def note_paper(frame: QFrame, kind: str, name: str) -> tuple[QVBoxLayout, QLabel
     caption.setFont(font)
     lay.addWidget(caption)
     return lay, caption
-
-
-def show_message(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.show()
-
-
-def attempt(call: Callable[[], T], message: QLabel, errors: FieldErrors | None = None) -> T | None:
-    """Run a service write; on refusal show why (beside the fields in ``errors`` where it can,
-    the rest in ``message``) and return None — the caller keeps what was typed."""
-    try:
-        return call()
-    except ValidationError as exc:
-        loose = errors.show(exc.problems) if errors is not None else exc.problems
-        if loose:
-            show_message(message, "\n".join(p.message for p in loose))
-        return None
-    except ServiceError as exc:
-        show_message(message, str(exc))
-        return None
 
 
 def plain_editor(placeholder: str = "", lines: int | None = None) -> QPlainTextEdit:

@@ -54,9 +54,7 @@ from mediator_desktop.ui.case.record_editor import (
     NOTE_CAPTIONS,
     NOTE_COLOURS,
     RecordEditor,
-    attempt,
     note_paper,
-    show_message,
 )
 from mediator_desktop.ui.common.widgets import (
     GREEN,
@@ -66,6 +64,7 @@ from mediator_desktop.ui.common.widgets import (
     GuardedDialog,
     add_row,
     ask_yes_no,
+    attempt,
     button_row,
     date_edit,
     error_label,
@@ -554,7 +553,7 @@ class SessionsPanel(CasePanel):
         return box
 
     def _error(self, text: str) -> None:
-        show_message(self.message, text)
+        self.message.say(text)
 
     def _refused(self, text: str) -> None:
         """Something changed on another PC: show the case as it is now, and say why."""

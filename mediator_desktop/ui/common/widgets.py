@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
@@ -63,9 +63,10 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_desktop.domain.enums import LabelledEnum
-from mediator_desktop.services.errors import FieldProblem
+from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
 
 Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
 
 #: The shell's two signal colours: red for what is refused, missing or overdue, green for what is done.
 RED = "#b00020"
@@ -316,6 +317,21 @@ def notice_label(style: str, *, selectable: bool = False) -> NoticeLabel:
 def error_label(*, selectable: bool = False) -> NoticeLabel:
     """The red line where a dialog says why something was refused; hidden until it has to."""
     return notice_label(ERROR_STYLE, selectable=selectable)
+
+
+def attempt(call: Callable[[], T], message: NoticeLabel, errors: FieldErrors | None = None) -> T | None:
+    """Run a service write; on refusal show why (beside the fields in ``errors`` where it can,
+    the rest in ``message``) and return None — the caller keeps what was typed."""
+    try:
+        return call()
+    except ValidationError as exc:
+        loose = errors.show(exc.problems) if errors is not None else exc.problems
+        if loose:
+            message.say("\n".join(p.message for p in loose))
+        return None
+    except ServiceError as exc:
+        message.say(str(exc))
+        return None
 
 
 def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:
