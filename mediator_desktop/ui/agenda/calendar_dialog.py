@@ -44,6 +44,7 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     error_label,
     fit_to_screen,
+    form_footer,
     line_edit,
     ok_cancel,
     read_only_table,
@@ -117,11 +118,7 @@ class _DayFormDialog(QDialog):
         note = QLabel(hint)
         note.setWordWrap(True)
         lay.addWidget(note)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.buttons = ok_cancel("添加", on_ok=self._accept, on_cancel=self.reject)
-        lay.addWidget(self.buttons)
-        fit_to_screen(self, (460, 0))
+        self.message, self.buttons = form_footer(self, lay, "添加", self._accept, (460, 0))
 
     def _accept(self) -> None:
         raise NotImplementedError

@@ -61,9 +61,8 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     enum_combo,
     error_label,
-    fit_to_screen,
+    form_footer,
     line_edit,
-    ok_cancel,
     parse_date,
     read_only_table,
     scrolling_panel,
@@ -175,10 +174,7 @@ class _SmallDialog(QDialog):
         self.message = error_label()
 
     def finish_layout(self, ok_text: str) -> None:
-        self.lay.addWidget(self.message)
-        self.buttons = ok_cancel(ok_text, on_ok=self.save, on_cancel=self.reject)
-        self.lay.addWidget(self.buttons)
-        fit_to_screen(self, (620, 0))
+        _, self.buttons = form_footer(self, self.lay, ok_text, self.save, (620, 0), self.message)
 
     def call(self) -> object:
         raise NotImplementedError

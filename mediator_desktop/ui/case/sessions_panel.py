@@ -68,8 +68,7 @@ from mediator_desktop.ui.common.widgets import (
     button_row,
     date_edit,
     error_label,
-    fit_to_screen,
-    ok_cancel,
+    form_footer,
     read_only_table,
     section_label,
     tab_moves_on,
@@ -118,11 +117,7 @@ class NoticeDialog(QDialog):
         self.by.setPlaceholderText("告知人姓名")
         add_row(form, self.errors, "by", "告知人(&R)：", self.by)
         lay.addLayout(form)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.buttons = ok_cancel("保存", on_ok=self.save, on_cancel=self.reject)
-        lay.addWidget(self.buttons)
-        fit_to_screen(self, (560, 260))
+        self.message, self.buttons = form_footer(self, lay, "保存", self.save, (560, 260))
 
     def method(self) -> str:
         return NoticeMethod.ORAL.value if self.oral.isChecked() else NoticeMethod.WRITTEN.value
@@ -171,11 +166,7 @@ class NoteDialog(GuardedDialog):
         tab_moves_on(self.body)
         self.body.setPlainText(note.body if note else "")
         lay.addWidget(self.body, 1)
-        self.message = error_label()
-        outer.addWidget(self.message)
-        self.buttons = ok_cancel("保存", on_ok=self.save, on_cancel=self.reject)
-        outer.addWidget(self.buttons)
-        fit_to_screen(self, (640, 480))
+        self.message, self.buttons = form_footer(self, outer, "保存", self.save, (640, 480))
 
     def _party(self) -> int | None:
         return self.party.currentData() if self.kind == NoteKind.CAUCUS.value else None

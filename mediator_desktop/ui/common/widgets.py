@@ -334,6 +334,18 @@ def attempt(call: Callable[[], T], message: NoticeLabel, errors: FieldErrors | N
         return None
 
 
+def form_footer(dialog: QDialog, lay: QVBoxLayout, ok_text: str, on_ok: Callable[[], object],
+                size: tuple[int, int], message: NoticeLabel | None = None) -> tuple[NoticeLabel, QDialogButtonBox]:
+    """The foot of a small form dialog: the red line for a refusal (``message``, else a new one),
+    then ``ok_text``/取消 (取消 closes); the dialog then fits the screen at ``size``."""
+    message = message if message is not None else error_label()
+    lay.addWidget(message)
+    buttons = ok_cancel(ok_text, on_ok=on_ok, on_cancel=dialog.reject)
+    lay.addWidget(buttons)
+    fit_to_screen(dialog, size)
+    return message, buttons
+
+
 def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:
     """Ask before closing a form with unsaved changes (opened with ``open()``, not ``exec()``);
     ``on_discard`` runs only when the user chooses not to save. Returns the box (tests click it)."""
