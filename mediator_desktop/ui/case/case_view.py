@@ -238,7 +238,6 @@ class CaseView(QWidget):
         self.parties = QTableWidget(0, 6)
         self.parties.setHorizontalHeaderLabels(["身份", "姓名或名称", "性别/类型", "证件号码", "联系电话", "代理人"])
         self.parties.setToolTip("双击查看当事人的完整信息")
-        self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
         read_only_table(self.parties)
         lay.addWidget(self.parties)
         lay.addStretch()
@@ -260,17 +259,22 @@ class CaseView(QWidget):
         titles = ["调解活动", "协议与履行", "回访与司法确认", "证据与材料", "卷宗"]
         for panel, title in zip(self.panels, titles, strict=True):
             self.tabs.addTab(panel, title)
-            panel.changed.connect(self._panel_changed)
-        self.checklist_panel.add_requested.connect(self._add_file_to_item)
-        self.followup_panel.close_requested.connect(self._close_after_visit)
         # 时间线: everything in order, newest first.
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels(["时间", "人员", "事项"])
         read_only_table(self.history)
         self.tabs.addTab(self.history, "时间线")
         self._stale: set[int] = set()
-        self.tabs.currentChanged.connect(self._refresh_tab)
         self._build_actions()
+        self._connect()
+
+    def _connect(self) -> None:
+        self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
+        for panel in self.panels:
+            panel.changed.connect(self._panel_changed)
+        self.checklist_panel.add_requested.connect(self._add_file_to_item)
+        self.followup_panel.close_requested.connect(self._close_after_visit)
+        self.tabs.currentChanged.connect(self._refresh_tab)
 
     # -- actions ------------------------------------------------------------------------------
 
