@@ -294,7 +294,6 @@ class AgendaView(QWidget):
         for view in (self.week_view, self.day_view):
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            view.doubleClicked.connect(self._activated)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.week_view)
         self.stack.addWidget(self.day_view)
@@ -302,21 +301,25 @@ class AgendaView(QWidget):
         # window fitted to the screen, a new font size) the rows are measured again, or a row
         # too short for its text shows none of it.
         self._rows_timer = QTimer(self, singleShot=True, interval=0)
-        self._rows_timer.timeout.connect(self.week_view.resizeRowsToContents)
-        self.week_view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
         lay.addWidget(self.stack, 1)
         hint = QLabel("双击一项打开该案件。标有“⚠ 时间冲突”的安排表示同一场所或同一调解员时间冲突（鼠标停在上面可看原因）。"
                       "到期提醒列在当天的安排之后：红色已逾期，橙色3个工作日内到期，黄色7个工作日内到期，灰色以后到期。")
         hint.setWordWrap(True)
         lay.addWidget(hint)
+        self._connect()
+        self.show_week(self.current)
 
+    def _connect(self) -> None:
+        for view in (self.week_view, self.day_view):
+            view.doubleClicked.connect(self._activated)
+        self._rows_timer.timeout.connect(self.week_view.resizeRowsToContents)
+        self.week_view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
         self.week_button.clicked.connect(lambda: self.show_week(self.current))
         self.day_button.clicked.connect(lambda: self.show_day(self.current))
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.today_button.clicked.connect(self.go_today)
         self.refresh_button.clicked.connect(self.refresh)
-        self.show_week(self.current)
 
     # -- navigation ---------------------------------------------------------------------------
 
