@@ -54,6 +54,7 @@ from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
     RED,
     RowTableModel,
+    button_row,
     close_on_escape,
     error_label,
     leave_on_tab,
@@ -362,7 +363,6 @@ class TodayView(QWidget):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.detail_delegate = BoundaryElideDelegate(self.table)
         self.table.setItemDelegateForColumn(5, self.detail_delegate)
-        self.table.activated.connect(self._activated)
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scale_font(self.empty, 1.5)
@@ -379,22 +379,21 @@ class TodayView(QWidget):
         self.provisional_note.setWordWrap(True)
         lay.addWidget(self.provisional_note)
 
-        buttons = QHBoxLayout()
         self.refresh_button = QPushButton("刷新(&R)")
         self.export_button = QPushButton("导出到手机日历（.ics）…")
         self.export_button.setToolTip(f"把今天起{ICS_DAYS}天内的所有到期事项导出为日历文件，手机日历可直接打开")
         self.close_button = QPushButton("关闭")
-        buttons.addWidget(self.refresh_button)
-        buttons.addWidget(self.export_button)
-        buttons.addStretch()
-        buttons.addWidget(self.close_button)
-        lay.addLayout(buttons)
+        button_row(lay, (self.refresh_button, self.export_button), (self.close_button,))
+        self.file_dialog: QFileDialog | None = None
+        self.message_box: QMessageBox | None = None
+        self._connect()
+        self.refresh(items)
+
+    def _connect(self) -> None:
+        self.table.activated.connect(self._activated)
         self.refresh_button.clicked.connect(lambda: self.refresh())
         self.export_button.clicked.connect(self.export_ics)
         self.close_button.clicked.connect(self.close)
-        self.file_dialog: QFileDialog | None = None
-        self.message_box: QMessageBox | None = None
-        self.refresh(items)
 
     def refresh(self, items: list[Reminder] | None = None) -> None:
         """Read the list again (today by the services' clock), or show ``items`` just read."""
