@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 WEEKDAYS = tuple("周" + c for c in WEEKDAY_NAMES)   # 周一 … 周日
 #: How many rows beyond those on screen set the columns' widths.
-RESIZE_PRECISION = 300
+RESIZE_PRECISION = 200
 
 #: Pale backgrounds with dark text (readable for old eyes, and in print): urgency → (bg, fg).
 URGENCY_COLOURS: dict[str, tuple[str, str]] = {
@@ -356,10 +356,11 @@ class TodayView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        # Widths from the rows on screen and the next few hundred, not from every row: a
-        # list of tens of thousands would otherwise be measured whole on every change.
+        # Widths measured once per reading (refresh), from the first rows and not from every
+        # row: a list of tens of thousands would otherwise be measured whole on every change
+        # and every show (ResizeToContents). The detail column takes the rest.
         header.setResizeContentsPrecision(RESIZE_PRECISION)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.detail_delegate = BoundaryElideDelegate(self.table)
         self.table.setItemDelegateForColumn(5, self.detail_delegate)
