@@ -60,3 +60,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -c 'import mediator_desktop, PySide6, sqlalchemy, psycopg' # fail loudly if the install did
   echo "$want" > "$stamp"
 fi
+
+# The Designer forms are compiled here, not committed (as MusicBrainz Picard does): generated
+# code in the tree hid real repetition from the duplicate check and went stale after edits.
+.venv/bin/python -m mediator_desktop.ui.build_forms >/dev/null

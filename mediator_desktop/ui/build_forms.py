@@ -1,8 +1,9 @@
 """Compile the Qt Designer forms in ``forms/*.ui`` into ``mediator_desktop/ui/forms/ui_*.py``.
 
-Run ``python -m mediator_desktop.ui.build_forms`` after editing a form (``scripts/setup.sh``
-does it too). The compiled modules are committed so that an installed package needs no
-``pyside6-uic``; ``tests/test_forms_compiled.py`` fails when one is older than its form.
+``scripts/setup.sh`` runs it (so ``./run.sh`` and ``./test.sh`` do), and the packaging build
+bundles its output; after editing a form, run ``python -m mediator_desktop.ui.build_forms``.
+The compiled modules are generated, not committed (``.gitignore``), as in MusicBrainz Picard;
+``tests/test_forms_compiled.py`` fails when one is missing or older than its form.
 """
 
 from __future__ import annotations
