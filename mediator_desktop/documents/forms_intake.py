@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from mediator_desktop.documents import model as m
 from mediator_desktop.documents.forms import (
     DEFAULT_OPTIONS,
     BuildOptions,
@@ -19,20 +20,6 @@ from mediator_desktop.documents.forms import (
     party_title,
     signers,
 )
-from mediator_desktop.documents.model import (
-    Align,
-    Block,
-    Cell,
-    Document,
-    KeepTogether,
-    Paragraph,
-    Role,
-    Run,
-    Spacer,
-    Table,
-    cell,
-    para,
-)
 from mediator_desktop.domain.enums import CaseSource, Gender
 from mediator_desktop.domain.text import age, blank_date, chinese_date, ordinal_list
 
@@ -42,23 +29,23 @@ def _age(party: dict[str, Any], on: date | None) -> str:
     return str(age(born, on)) if born and on else ""
 
 
-def _party_rows(case: dict[str, Any]) -> list[list[Cell]]:
+def _party_rows(case: dict[str, Any]) -> list[list[m.Cell]]:
     """One row per party: the columns of the MOJ registration forms."""
     received = _d(case.get("received_on"))
-    header = [cell(h, shade=True, align=Align.CENTER) for h in
+    header = [m.cell(h, shade=True, align=m.Align.CENTER) for h in
               ("当事人", "姓名/\n名称", "性别", "民族", "年龄", "职业或职务", "住址/住所地", "联系电话")]
     rows = [header]
     for p in case["parties"]:
         organisation = p.get("kind") == "organization"
         rows.append([
-            cell(_label_role(p), align=Align.CENTER),
-            cell(p["name"], field="当事人姓名/名称"),
-            cell("" if organisation else _label(Gender, p.get("gender")), align=Align.CENTER, field="性别"),
-            cell("" if organisation else p.get("ethnicity", ""), align=Align.CENTER, field="民族"),
-            cell("" if organisation else _age(p, received), align=Align.CENTER, field="年龄"),
-            cell(_occupation(p), field="职业"),
-            cell(p.get("address", ""), field="住址"),
-            cell(p.get("phone", ""), field="联系电话"),
+            m.cell(_label_role(p), align=m.Align.CENTER),
+            m.cell(p["name"], field="当事人姓名/名称"),
+            m.cell("" if organisation else _label(Gender, p.get("gender")), align=m.Align.CENTER, field="性别"),
+            m.cell("" if organisation else p.get("ethnicity", ""), align=m.Align.CENTER, field="民族"),
+            m.cell("" if organisation else _age(p, received), align=m.Align.CENTER, field="年龄"),
+            m.cell(_occupation(p), field="职业"),
+            m.cell(p.get("address", ""), field="住址"),
+            m.cell(p.get("phone", ""), field="联系电话"),
         ])
     return rows
 
@@ -81,45 +68,45 @@ def _label_role(party: dict[str, Any]) -> str:
 PARTY_WIDTHS = [17, 18, 11.5, 11.5, 11.5, 24, 33.5, 29]
 
 
-def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[Cell]:
+def _form_row(label: str, value: str, field: str, *, min_height_mm: float = 0) -> list[m.Cell]:
     # The label spans the first two columns: 纠纷简要情况 on one line, not broken into three.
-    return [cell(label, shade=True, align=Align.CENTER, colspan=2),
-            cell(value, field=field, colspan=len(PARTY_WIDTHS) - 2, min_height_mm=min_height_mm)]
+    return [m.cell(label, shade=True, align=m.Align.CENTER, colspan=2),
+            m.cell(value, field=field, colspan=len(PARTY_WIDTHS) - 2, min_height_mm=min_height_mm)]
 
 
-def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def application(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解申请书 (LEGAL.md §7): applicants and respondents, facts, requests, the
     declaration that the rules were explained and the application is voluntary, signatures."""
     applicants = [p for p in case["parties"] if p.get("role") == "applicant"] or case["parties"][:1]
     others = [p for p in case["parties"] if p not in applicants]
-    blocks: list[Block] = []
+    blocks: list[m.Block] = []
     received = _d(case.get("received_on"))
     for p in applicants:
-        blocks.append(Paragraph([Run("申请人：", bold=True), *party_particulars(p, age_on=received, with_id=False)]))
+        blocks.append(m.Paragraph([m.Run("申请人：", bold=True), *party_particulars(p, age_on=received, with_id=False)]))
         blocks.extend(agent_lines(p))
     for p in others:
-        blocks.append(Paragraph([Run(f"{_label_role(p)}：", bold=True),
+        blocks.append(m.Paragraph([m.Run(f"{_label_role(p)}：", bold=True),
                                  *party_particulars(p, age_on=received, with_id=False)]))
         blocks.extend(agent_lines(p))
-    blocks.append(para("纠纷简要情况：", role=Role.HEADING, space_before=0.3, keep_with_next=True))
-    blocks.append(para(case.get("summary", ""), indent=True, field="纠纷简要情况"))
-    blocks.append(para("申请事项：", role=Role.HEADING, keep_with_next=True))
+    blocks.append(m.para("纠纷简要情况：", role=m.Role.HEADING, space_before=0.3, keep_with_next=True))
+    blocks.append(m.para(case.get("summary", ""), indent=True, field="纠纷简要情况"))
+    blocks.append(m.para("申请事项：", role=m.Role.HEADING, keep_with_next=True))
     for line in ordinal_list(case.get("requests") or []) or ["＿＿＿＿＿＿"]:
-        blocks.append(para(line, indent=True, field="申请事项"))
+        blocks.append(m.para(line, indent=True, field="申请事项"))
     # The declaration goes with the signatures and the date: they never start a page alone.
-    blocks.append(KeepTogether([
-        para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
+    blocks.append(m.KeepTogether([
+        m.para(f"{org.name}已将人民调解的性质、原则、效力以及当事人在调解活动中享有的权利和承担的义务告知"
              "本人，本人自愿申请人民调解。", indent=True, space_before=0.3),
-        Spacer(2),   # tight enough that three parties (two applicants) fit one page
+        m.Spacer(2),   # tight enough that three parties (two applicants) fit one page
         _signature_table(signers(applicants, lambda _p: "申请人"), options.fingerprint, height_mm=15),
-        para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT, space_before=0.3,
+        m.para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=m.Align.RIGHT, space_before=0.3,
              field="申请日期"),
     ]))
     code = case.get("code", "")
-    return Document("application", "人民调解申请书", blocks, _furniture(org, code), file_stem=f"人民调解申请书-{code}")
+    return m.Document("application", "人民调解申请书", blocks, _furniture(org, code), file_stem=f"人民调解申请书-{code}")
 
 
-def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解受理登记表 (LEGAL.md §7): the consent sentence, the parties, type, source, facts,
     party and registrar signatures, the seal and the date."""
     received = _d(case.get("received_on"))
@@ -137,23 +124,23 @@ def acceptance(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEF
                   min_height_mm=15),
     ]
     signatures = [
-        [cell("当事人签名", shade=True, align=Align.CENTER, colspan=2),
-         cell("", colspan=4, min_height_mm=18),          # every party signs here: the wider room
-         cell("登记人签名", shade=True, align=Align.CENTER),
-         cell("", colspan=n - 6, min_height_mm=18)],
-        [Cell([para(org.seal_line, role=Role.TABLE, align=Align.RIGHT, field="印章文字"),
-               para(chinese_date(received) or blank_date(), role=Role.TABLE, align=Align.RIGHT)],
+        [m.cell("当事人签名", shade=True, align=m.Align.CENTER, colspan=2),
+         m.cell("", colspan=4, min_height_mm=18),          # every party signs here: the wider room
+         m.cell("登记人签名", shade=True, align=m.Align.CENTER),
+         m.cell("", colspan=n - 6, min_height_mm=18)],
+        [m.Cell([m.para(org.seal_line, role=m.Role.TABLE, align=m.Align.RIGHT, field="印章文字"),
+               m.para(chinese_date(received) or blank_date(), role=m.Role.TABLE, align=m.Align.RIGHT)],
               colspan=len(PARTY_WIDTHS), min_height_mm=20)],
     ]
-    blocks: list[Block] = [
-        para(f"{chinese_date(received)}，{'本人民调解委员会' if org.kind == 'committee' else '本调解室'}经当事人同意，"
+    blocks: list[m.Block] = [
+        m.para(f"{chinese_date(received)}，{'本人民调解委员会' if org.kind == 'committee' else '本调解室'}经当事人同意，"
              f"调解{party_names(case)}之间的纠纷。",
              indent=True, field="受理情况", keep_with_next=True, space_after=0.3),
-        Table(_party_rows(case), PARTY_WIDTHS, header_rows=1),
-        Table(dispute[:-1], PARTY_WIDTHS),
-        KeepTogether([Table(dispute[-1:], PARTY_WIDTHS), Table(signatures, PARTY_WIDTHS)]),
+        m.Table(_party_rows(case), PARTY_WIDTHS, header_rows=1),
+        m.Table(dispute[:-1], PARTY_WIDTHS),
+        m.KeepTogether([m.Table(dispute[-1:], PARTY_WIDTHS), m.Table(signatures, PARTY_WIDTHS)]),
     ]
-    return Document("acceptance", "人民调解受理登记表", blocks, _furniture(org, code),
+    return m.Document("acceptance", "人民调解受理登记表", blocks, _furniture(org, code),
                     file_stem=f"人民调解受理登记表-{code}")
 
 
@@ -170,24 +157,24 @@ DUTIES = [
 ]
 
 
-def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """当事人权利义务告知书 (LEGAL.md §3; 人民调解法 23–24): the nature and principles of people's
     mediation, the rights and duties, and a signature per party that it was received."""
     code = case.get("code", "")
-    blocks: list[Block] = [
-        para(f"{party_names(case)}：", field="当事人"),
-        para("人民调解是在人民调解委员会主持下，以国家法律、法规、规章、政策和社会公德为依据，对民间纠纷当事人"
+    blocks: list[m.Block] = [
+        m.para(f"{party_names(case)}：", field="当事人"),
+        m.para("人民调解是在人民调解委员会主持下，以国家法律、法规、规章、政策和社会公德为依据，对民间纠纷当事人"
              "进行说服教育、规劝疏导，促使当事人在平等协商基础上自愿达成调解协议，解决民间纠纷的活动。"
              "人民调解遵循在当事人自愿、平等的基础上进行调解，不违背法律、法规和国家政策，尊重当事人的权利、"
              "不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己权利的原则，不收取任何费用。"
              "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行。", indent=True),
-        para("在人民调解活动中，当事人享有下列权利：", indent=True, keep_with_next=True),
-        *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三四", RIGHTS, strict=True)],
+        m.para("在人民调解活动中，当事人享有下列权利：", indent=True, keep_with_next=True),
+        *[m.para(f"（{n}）{text}", indent=True) for n, text in zip("一二三四", RIGHTS, strict=True)],
     ]
-    duties: list[Block] = [
-        para("在人民调解活动中，当事人履行下列义务：", indent=True, keep_with_next=True),
-        *[para(f"（{n}）{text}", indent=True) for n, text in zip("一二三", DUTIES, strict=True)],
-        Spacer(3),
+    duties: list[m.Block] = [
+        m.para("在人民调解活动中，当事人履行下列义务：", indent=True, keep_with_next=True),
+        *[m.para(f"（{n}）{text}", indent=True) for n, text in zip("一二三", DUTIES, strict=True)],
+        m.Spacer(3),
     ]
     def received(p: dict[str, Any]) -> str:
         # An oral notice (口头告知) is recorded as such; the party still signs that they know it.
@@ -195,18 +182,18 @@ def notice(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT
             return "已口头告知，当事人知悉上述内容。\n签名："
         return "已收到并知悉本告知书内容。\n签名："
 
-    rows = [[cell(f"{party_title(p)}\n{p['name']}", shade=True),
-             cell(received(p), min_height_mm=18),
-             cell("日期：" + (chinese_date(_d(p.get("notice_on"))) or "＿＿＿年＿＿月＿＿日"),
+    rows = [[m.cell(f"{party_title(p)}\n{p['name']}", shade=True),
+             m.cell(received(p), min_height_mm=18),
+             m.cell("日期：" + (chinese_date(_d(p.get("notice_on"))) or "＿＿＿年＿＿月＿＿日"),
                   field="告知日期")] for p in case["parties"]]
     widths = [1.3, 1.9, 2.2]
-    closing: list[Block] = [para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
-                            para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=Align.RIGHT)]
+    closing: list[m.Block] = [m.para(org.seal_line, align=m.Align.RIGHT, space_before=1.0, field="印章文字"),
+                            m.para(chinese_date(_d(case.get("received_on"))) or blank_date(), align=m.Align.RIGHT)]
     if len(rows) <= 4:
         # The duties, every party's signature, the seal and the date share a page: the signatures
         # never start a page without the text they acknowledge.
-        blocks.append(KeepTogether([*duties, Table(rows, widths), *closing]))
+        blocks.append(m.KeepTogether([*duties, m.Table(rows, widths), *closing]))
     else:
-        blocks += [*duties, Table(rows[:-1], widths), KeepTogether([Table(rows[-1:], widths), *closing])]
-    return Document("notice", "当事人权利义务告知书", blocks, _furniture(org, code),
+        blocks += [*duties, m.Table(rows[:-1], widths), m.KeepTogether([m.Table(rows[-1:], widths), *closing])]
+    return m.Document("notice", "当事人权利义务告知书", blocks, _furniture(org, code),
                     file_stem=f"当事人权利义务告知书-{code}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from mediator_desktop.documents import model as m
 from mediator_desktop.documents.forms import (
     DEFAULT_OPTIONS,
     BuildOptions,
@@ -26,21 +27,6 @@ from mediator_desktop.documents.forms import (
     signers,
     term_clause,
     term_performance,
-)
-from mediator_desktop.documents.model import (
-    Align,
-    Block,
-    Cell,
-    Document,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    Role,
-    Run,
-    Spacer,
-    Table,
-    cell,
-    para,
 )
 from mediator_desktop.domain.enums import Performance, Satisfaction, VisitEvent, VisitKind, VisitMethod
 from mediator_desktop.domain.text import blank_date, chinese_date, clause_number
@@ -67,8 +53,9 @@ def _present(case: dict[str, Any], session: dict[str, Any]) -> list[dict[str, An
     return [parties[i] for i in session.get("present") or [] if 0 <= i < len(parties)]
 
 
-def _row(label: str, value: str, field: str = "", min_height_mm: float = 0) -> list[Cell]:
-    return [cell(label, shade=True, align=Align.CENTER), cell(value, field=field or label, min_height_mm=min_height_mm)]
+def _row(label: str, value: str, field: str = "", min_height_mm: float = 0) -> list[m.Cell]:
+    return [m.cell(label, shade=True, align=m.Align.CENTER),
+            m.cell(value, field=field or label, min_height_mm=min_height_mm)]
 
 
 def _sessions(case: dict[str, Any], kind: str, title: str) -> list[dict[str, Any]]:
@@ -78,41 +65,50 @@ def _sessions(case: dict[str, Any], kind: str, title: str) -> list[dict[str, Any
     return sessions
 
 
-def _body(session: dict[str, Any], field: str) -> list[Block]:
+def _body(session: dict[str, Any], field: str) -> list[m.Block]:
     """The signed record's text, a paragraph per line."""
-    return [para(line, indent=True, field=field) for line in (session.get("record") or "").splitlines() or [""]]
+    return [m.para(line, indent=True, field=field) for line in (session.get("record") or "").splitlines() or [""]]
 
 
-def _read_back(who: str, rows: list[tuple[str, str, bool]], fingerprint: bool, official: str) -> KeepTogether:
+def _read_back(who: str, rows: list[tuple[str, str, bool]], fingerprint: bool, official: str) -> m.KeepTogether:
     """The read-back line, the signatures of those present, the official's and the recorder's."""
-    return KeepTogether([
-        para(f"以上记录已向{who}宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
+    return m.KeepTogether([
+        m.para(f"以上记录已向{who}宣读（或由其阅读），确认无误。", indent=True, space_before=0.5),
         _signature_table(rows, fingerprint),
-        para(f"{official}（签名）：", align=Align.LEFT, space_before=0.5),
-        para("记录人（签名）：", align=Align.LEFT),
+        m.para(f"{official}（签名）：", align=m.Align.LEFT, space_before=0.5),
+        m.para("记录人（签名）：", align=m.Align.LEFT),
     ])
 
 
-def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def _session_table(case: dict[str, Any], session: dict[str, Any], kind: str, middle: list[list[m.Cell]],
+                   staff: str) -> m.Table:
+    """A session record's header: 时间 and 地点 of the 调查/调解, the rows particular to the kind,
+    then 参加人, the mediator's role (``staff``) and 记录人."""
+    return m.Table([
+        _row("时　间", _when(session), f"{kind}时间"),
+        _row("地　点", session.get("place", ""), f"{kind}地点"),
+        *middle,
+        _row("参加人", "、".join(session.get("participants") or []), "参加人"),
+        _row(staff, mediator_names(case), staff),
+        _row("记录人", session.get("recorder") or case.get("recorder", ""), "记录人"),
+    ], LABEL_WIDTHS)
+
+
+def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解调查记录, one per investigation session: 时间, 地点, 被调查人, 参加人, 记录人, the
     record, signatures."""
-    blocks: list[Block] = []
+    blocks: list[m.Block] = []
     for n, session in enumerate(_sessions(case, "investigation", "调查记录")):
         if n:
-            blocks.append(PageBreak())
+            blocks.append(m.PageBreak())
         present = _present(case, session)
         # 被调查人 may be someone who is not a party (a neighbour, a witness): the record
         # header names them as written; otherwise the parties present are the ones asked.
         interviewee = (session.get("interviewee") or "").strip()
-        blocks.append(Table([
-            _row("时　间", _when(session), "调查时间"),
-            _row("地　点", session.get("place", ""), "调查地点"),
+        blocks.append(_session_table(case, session, "调查", [
             _row("被调查人", interviewee or "、".join(p["name"] for p in present), "被调查人"),
-            _row("参加人", "、".join(session.get("participants") or []), "参加人"),
-            _row("调查人", mediator_names(case), "调查人"),
-            _row("记录人", session.get("recorder") or case.get("recorder", ""), "记录人"),
-        ], LABEL_WIDTHS))
-        blocks.append(para("调查情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
+        ], "调查人"))
+        blocks.append(m.para("调查情况：", role=m.Role.HEADING, space_before=0.5, keep_with_next=True))
         blocks.extend(_body(session, "调查记录"))
         if interviewee:
             rows = [("被调查人", name, False) for name in interviewee.replace("，", "、").split("、") if name.strip()]
@@ -121,39 +117,34 @@ def investigation_record(org: OrgHeader, case: dict[str, Any], options: BuildOpt
         rows = rows or [("被调查人", "", False)]
         blocks.append(_read_back("被调查人", rows, False, "调查人"))
     code = case.get("code", "")
-    return Document("investigation-record", "人民调解调查记录", blocks, _furniture(org, code),
+    return m.Document("investigation-record", "人民调解调查记录", blocks, _furniture(org, code),
                     file_stem=f"人民调解调查记录-{code}")
 
 
-def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def mediation_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解记录, one per mediation session: 时间, 地点, 事由, 参加人, 当事人; the record and the
     outcome; signatures of parties, mediator and recorder after read-back."""
-    blocks: list[Block] = []
+    blocks: list[m.Block] = []
     for n, session in enumerate(_sessions(case, "mediation", "调解记录")):
         if n:
-            blocks.append(PageBreak())
+            blocks.append(m.PageBreak())
         present = _present(case, session)
-        blocks.append(Table([
-            _row("时　间", _when(session), "调解时间"),
-            _row("地　点", session.get("place", ""), "调解地点"),
+        blocks.append(_session_table(case, session, "调解", [
             _row("事　由", session.get("subject") or case.get("title") or case.get("dispute_type", ""), "事由"),
             _row("当事人", "、".join(p["name"] for p in present), "当事人"),
-            _row("参加人", "、".join(session.get("participants") or []), "参加人"),
-            _row("人民调解员", mediator_names(case), "人民调解员"),
-            _row("记录人", session.get("recorder") or case.get("recorder", ""), "记录人"),
-        ], LABEL_WIDTHS))
-        blocks.append(para("调解情况：", role=Role.HEADING, space_before=0.5, keep_with_next=True))
+        ], "人民调解员"))
+        blocks.append(m.para("调解情况：", role=m.Role.HEADING, space_before=0.5, keep_with_next=True))
         blocks.extend(_body(session, "调解记录"))
-        blocks.append(para("调解结果：", role=Role.HEADING, keep_with_next=True))
-        blocks.append(para(session.get("outcome") or "＿＿＿＿＿＿", indent=True, field="调解结果"))
+        blocks.append(m.para("调解结果：", role=m.Role.HEADING, keep_with_next=True))
+        blocks.append(m.para(session.get("outcome") or "＿＿＿＿＿＿", indent=True, field="调解结果"))
         rows = signers(present, party_title) or [("当事人", "", False)]
         blocks.append(_read_back("当事人", rows, options.fingerprint, "人民调解员"))
     code = case.get("code", "")
-    return Document("mediation-record", "人民调解记录", blocks, _furniture(org, code),
+    return m.Document("mediation-record", "人民调解记录", blocks, _furniture(org, code),
                     file_stem=f"人民调解记录-{code}")
 
 
-def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解口头协议登记表 (Law 28, 30): what the parties agreed orally, recorded by the mediator;
     effective the day it is reached."""
     agreement = case.get("agreement")
@@ -166,8 +157,8 @@ def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions =
     performance = "\n".join(f"第{clause_number(i)}项，{text}。" for i, t in enumerate(terms, start=1)
                             if (text := term_performance(t, parties)))
     signed_on = _d(agreement.get("signed_on"))
-    rows = [[cell(party_title(p), shade=True, align=Align.CENTER),
-             Cell([Paragraph(party_particulars(p), Role.TABLE, Align.LEFT)])] for p in parties]
+    rows = [[m.cell(party_title(p), shade=True, align=m.Align.CENTER),
+             m.Cell([m.Paragraph(party_particulars(p), m.Role.TABLE, m.Align.LEFT)])] for p in parties]
     rows += [
         _row("纠纷简要情况", agreement.get("facts") or case.get("summary", ""), "纠纷简要情况", 20),
         _row("各方责任", agreement.get("responsibilities", ""), "各方责任", 10),
@@ -175,22 +166,22 @@ def oral_agreement(org: OrgHeader, case: dict[str, Any], options: BuildOptions =
         _row("履行方式、时限", performance, "履行方式、时限", 12),
         _row("协议达成日期", (chinese_date(signed_on) or blank_date()) + "（本协议自达成之日起生效）", "协议达成日期"),
     ]
-    blocks: list[Block] = [
-        Table(rows, LABEL_WIDTHS),
-        para("以上内容已向当事人宣读，当事人确认无误。", indent=True, space_before=0.5, keep_with_next=True),
-        KeepTogether([
+    blocks: list[m.Block] = [
+        m.Table(rows, LABEL_WIDTHS),
+        m.para("以上内容已向当事人宣读，当事人确认无误。", indent=True, space_before=0.5, keep_with_next=True),
+        m.KeepTogether([
             _signature_table(signers(parties, party_title), options.fingerprint),
-            para("人民调解员（签名）：", align=Align.LEFT, space_before=0.5),
-            para("登记人（签名）：", align=Align.LEFT),
-            para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
-            para(chinese_date(signed_on) or blank_date(), align=Align.RIGHT),
+            m.para("人民调解员（签名）：", align=m.Align.LEFT, space_before=0.5),
+            m.para("登记人（签名）：", align=m.Align.LEFT),
+            m.para(org.seal_line, align=m.Align.RIGHT, space_before=1.0, field="印章文字"),
+            m.para(chinese_date(signed_on) or blank_date(), align=m.Align.RIGHT),
         ]),
     ]
-    return Document("oral-agreement", "人民调解口头协议登记表", blocks, _furniture(org, number),
+    return m.Document("oral-agreement", "人民调解口头协议登记表", blocks, _furniture(org, number),
                     file_stem=f"人民调解口头协议登记表-{number}")
 
 
-def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """终止调解告知书 (Law 26): why mediation ended, and that other routes remain open."""
     ended = case.get("termination")
     if not ended:
@@ -198,23 +189,23 @@ def termination(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DE
     code = case.get("code", "")
     received = _d(case.get("received_on"))
     reason = (ended.get("reason") or "").rstrip("。")
-    blocks: list[Block] = [
-        para(f"{party_names(case)}：", field="当事人"),
-        para(f"你们之间的{case.get('dispute_type') or '纠纷'}，{org.self_name}于{chinese_date(received)}受理调解。"
+    blocks: list[m.Block] = [
+        m.para(f"{party_names(case)}：", field="当事人"),
+        m.para(f"你们之间的{case.get('dispute_type') or '纠纷'}，{org.self_name}于{chinese_date(received)}受理调解。"
              f"因{reason or '＿＿＿＿＿＿'}，依照《中华人民共和国人民调解法》第二十六条的规定，"
              f"{org.self_name}决定终止调解。", indent=True, field="终止原因"),
-        para("你们可以依法通过仲裁、行政、司法等途径维护自己的权利。", indent=True),
-        para("特此告知。", indent=True),
-        KeepTogether([
-            para(org.seal_line, align=Align.RIGHT, space_before=2.0, field="印章文字"),
-            para(chinese_date(_d(ended.get("on"))) or blank_date(), align=Align.RIGHT),
+        m.para("你们可以依法通过仲裁、行政、司法等途径维护自己的权利。", indent=True),
+        m.para("特此告知。", indent=True),
+        m.KeepTogether([
+            m.para(org.seal_line, align=m.Align.RIGHT, space_before=2.0, field="印章文字"),
+            m.para(chinese_date(_d(ended.get("on"))) or blank_date(), align=m.Align.RIGHT),
         ]),
-        Spacer(6),
+        m.Spacer(6),
         _signature_table([(f"{party_title(p)}签收", p["name"], p.get("kind") == "organization")
                           for p in case["parties"]], False, height_mm=14),
-        para("签收日期：" + blank_date(), align=Align.LEFT, space_before=0.5),
+        m.para("签收日期：" + blank_date(), align=m.Align.LEFT, space_before=0.5),
     ]
-    return Document("termination", "终止调解告知书", blocks, _furniture(org, code), file_stem=f"终止调解告知书-{code}")
+    return m.Document("termination", "终止调解告知书", blocks, _furniture(org, code), file_stem=f"终止调解告知书-{code}")
 
 
 #: 回访事由 printed when a visit carries none, by why it was made (VisitKind).
@@ -273,7 +264,7 @@ def _visit_risk(visit: dict[str, Any]) -> str:
     return "" if new_risk is None else ("有" if new_risk else "无")
 
 
-def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> Document:
+def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions = DEFAULT_OPTIONS) -> m.Document:
     """人民调解回访记录 (LEGAL.md §6, §7), one per visit made: agreement number, party, reason,
     date (and the planned date when it differed), method, each term's performance, satisfaction,
     new dispute or risk, measures taken, whether anyone sued, the visitor and their signature."""
@@ -282,10 +273,11 @@ def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
         raise DocumentDataError("本案还没有完成的回访，无法生成回访记录")
     parties = case["parties"]
     number = (case.get("agreement") or {}).get("number") or case.get("code", "")
-    blocks: list[Block] = []
+    blocks: list[m.Block] = []
     for n, visit in enumerate(sorted(visits, key=lambda v: v["done_on"])):  # in the order they were made
         if n:  # each visit's record is a page of its own, under its own title
-            blocks += [PageBreak(), Paragraph([Run(TITLE, field="标题")], Role.TITLE, Align.CENTER, space_after=0.6)]
+            blocks += [m.PageBreak(),
+                       m.Paragraph([m.Run(TITLE, field="标题")], m.Role.TITLE, m.Align.CENTER, space_after=0.6)]
         i = visit.get("party")
         party = parties[i]["name"] if i is not None and 0 <= i < len(parties) else party_names(case)
         satisfaction = visit.get("satisfaction_label") or _label(Satisfaction, visit.get("satisfaction"))
@@ -304,11 +296,11 @@ def follow_up_record(org: OrgHeader, case: dict[str, Any], options: BuildOptions
         if (visit.get("notes") or "").strip():
             rows.append(_row("其他情况", visit["notes"], "回访情况"))
         rows.append(_row("回访人", visit.get("visitor", ""), "回访人"))
-        blocks.append(Table(rows, LABEL_WIDTHS))
-        blocks.append(KeepTogether([
-            para("回访人（签名）：＿＿＿＿＿＿＿＿＿＿", align=Align.LEFT, space_before=1.0),
-            para(org.seal_line, align=Align.RIGHT, space_before=1.0, field="印章文字"),
-            para(chinese_date(_d(visit.get("done_on"))), align=Align.RIGHT),
+        blocks.append(m.Table(rows, LABEL_WIDTHS))
+        blocks.append(m.KeepTogether([
+            m.para("回访人（签名）：＿＿＿＿＿＿＿＿＿＿", align=m.Align.LEFT, space_before=1.0),
+            m.para(org.seal_line, align=m.Align.RIGHT, space_before=1.0, field="印章文字"),
+            m.para(chinese_date(_d(visit.get("done_on"))), align=m.Align.RIGHT),
         ]))
-    return Document("follow-up-record", TITLE, blocks, _furniture(org, number),
+    return m.Document("follow-up-record", TITLE, blocks, _furniture(org, number),
                     file_stem=f"人民调解回访记录-{number}")

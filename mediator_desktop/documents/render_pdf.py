@@ -28,26 +28,13 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
+from mediator_desktop.documents import model as m
 from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
 from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
-from mediator_desktop.documents.model import (
-    Align,
-    Block,
-    Cell,
-    Document,
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    Role,
-    Spacer,
-    Table,
-    keep_whole,
-)
 from mediator_desktop.documents.pdf_lines import GridParagraph
 from mediator_desktop.documents.style import DocumentStyle
 
-_ALIGN = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT, Align.JUSTIFY: TA_JUSTIFY}
+_ALIGN = {m.Align.LEFT: TA_LEFT, m.Align.CENTER: TA_CENTER, m.Align.RIGHT: TA_RIGHT, m.Align.JUSTIFY: TA_JUSTIFY}
 _SHADE = colors.Color(0.93, 0.93, 0.93)
 QR_SIZE_MM = 16.0
 
@@ -71,20 +58,20 @@ def qr_png(payload: str, scale: int = 6) -> bytes:
 
 
 class _Renderer:
-    def __init__(self, document: Document, style: DocumentStyle) -> None:
+    def __init__(self, document: m.Document, style: DocumentStyle) -> None:
         self.document = document
         self.style = style
-        self._styles: dict[tuple[Role, Align, bool, bool, float, float], ParagraphStyle] = {}
+        self._styles: dict[tuple[m.Role, m.Align, bool, bool, float, float], ParagraphStyle] = {}
 
     # -- text ---------------------------------------------------------------------------------
 
-    def markup(self, paragraph: Paragraph) -> str:
+    def markup(self, paragraph: m.Paragraph) -> str:
         faces = self.style.faces(paragraph.role)
         out: list[str] = []
         for run in paragraph.runs:
-            run_faces = self.style.title_faces if run.bold and paragraph.role not in (Role.TITLE, Role.HEADING) \
+            run_faces = self.style.title_faces if run.bold and paragraph.role not in (m.Role.TITLE, m.Role.HEADING) \
                 else faces
-            for face, piece in split_by_font(keep_whole(run.text), run_faces, run.field):
+            for face, piece in split_by_font(m.keep_whole(run.text), run_faces, run.field):
                 text = escape(piece).replace("\n", "<br/>")
                 if face != faces[0]:
                     text = f'<font name="{font_name(face)}">{text}</font>'
@@ -93,14 +80,14 @@ class _Renderer:
                 out.append(text)
         return "".join(out)
 
-    def paragraph_style(self, p: Paragraph) -> ParagraphStyle:
+    def paragraph_style(self, p: m.Paragraph) -> ParagraphStyle:
         key = (p.role, p.align, p.indent, p.keep_with_next, p.space_before, p.space_after)
         if key not in self._styles:
             size = self.style.size(p.role)
             leading = self.style.leading(p.role)
             align = p.align
-            if p.role is Role.TITLE and align is Align.JUSTIFY:
-                align = Align.CENTER
+            if p.role is m.Role.TITLE and align is m.Align.JUSTIFY:
+                align = m.Align.CENTER
             self._styles[key] = ParagraphStyle(
                 name=f"md-{len(self._styles)}",
                 fontName=font_name(self.style.faces(p.role)[0]),
@@ -112,14 +99,14 @@ class _Renderer:
             )
         return self._styles[key]
 
-    def paragraph(self, p: Paragraph) -> Flowable:
+    def paragraph(self, p: m.Paragraph) -> Flowable:
         if not p.runs:
             return RLSpacer(1, self.style.leading(p.role))
         return GridParagraph(self.markup(p), self.paragraph_style(p), char_space=self.style.char_space(p.role))
 
     # -- blocks -------------------------------------------------------------------------------
 
-    def cell(self, c: Cell, width_pt: float) -> list[Flowable]:
+    def cell(self, c: m.Cell, width_pt: float) -> list[Flowable]:
         flow: list[Flowable] = [self.paragraph(p) for p in c.paragraphs if p.runs]
         if c.min_height_mm:
             used = sum(f.wrap(width_pt, 10_000)[1] for f in flow)
@@ -128,7 +115,7 @@ class _Renderer:
                 flow.append(RLSpacer(1, room))
         return flow or [RLSpacer(1, 1)]
 
-    def table(self, t: Table) -> Flowable:
+    def table(self, t: m.Table) -> Flowable:
         total = self.style.text_width_mm * mm
         widths = [total * w / sum(t.widths) for w in t.widths]
         ncols = len(widths)
@@ -158,7 +145,7 @@ class _Renderer:
                         style=TableStyle(commands), splitByRow=1)
         return RLKeepTogether([table]) if t.keep_together else table
 
-    def image(self, image: Image) -> Flowable:
+    def image(self, image: m.Image) -> Flowable:
         reader = RLImage(io.BytesIO(image.data))
         ratio = reader.imageHeight / reader.imageWidth if reader.imageWidth else 1.0
         width = min(image.width_mm * mm, self.style.text_width_mm * mm)
@@ -167,24 +154,24 @@ class _Renderer:
         if height > usable:  # a tall scan: fit the page
             width, height = width * usable / height, usable
         flow = RLImage(io.BytesIO(image.data), width=width, height=height)
-        flow.hAlign = {Align.LEFT: "LEFT", Align.RIGHT: "RIGHT"}.get(image.align, "CENTER")
+        flow.hAlign = {m.Align.LEFT: "LEFT", m.Align.RIGHT: "RIGHT"}.get(image.align, "CENTER")
         return flow
 
-    def block(self, b: Block) -> list[Flowable]:
-        if isinstance(b, Paragraph):
+    def block(self, b: m.Block) -> list[Flowable]:
+        if isinstance(b, m.Paragraph):
             return [self.paragraph(b)]
-        if isinstance(b, Table):
+        if isinstance(b, m.Table):
             return [self.table(b)]
-        if isinstance(b, Spacer):
+        if isinstance(b, m.Spacer):
             return [RLSpacer(1, b.height_mm * mm)]
-        if isinstance(b, PageBreak):
+        if isinstance(b, m.PageBreak):
             return [RLPageBreak()]
-        if isinstance(b, KeepTogether):
+        if isinstance(b, m.KeepTogether):
             inner: list[Flowable] = []
             for child in b.blocks:
                 inner.extend(self.block(child))
             return [RLKeepTogether(inner)]
-        if isinstance(b, Image):
+        if isinstance(b, m.Image):
             return [self.image(b)]
         raise TypeError(type(b))
 
@@ -238,7 +225,7 @@ class _Renderer:
         s = self.style
         page_w, page_h = A4
         left, right = s.margin_left_mm * mm, page_w - s.margin_right_mm * mm
-        small = s.size(Role.SMALL)
+        small = s.size(m.Role.SMALL)
         c.saveState()
         c.setFillColor(colors.black)
         top_y = page_h - s.margin_top_mm * mm + 6 * mm
@@ -275,7 +262,7 @@ class _Renderer:
         c.drawPath(path, stroke=0, fill=1)
 
 
-def render_pdf(document: Document, style: DocumentStyle) -> bytes:
+def render_pdf(document: m.Document, style: DocumentStyle) -> bytes:
     """The document as a PDF (A4, fonts embedded). Raises ``MissingGlyphError`` before writing
     anything when a character cannot be drawn."""
     check_document(document, style)
