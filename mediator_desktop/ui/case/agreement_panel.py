@@ -7,21 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
 
 from mediator_desktop.domain.enums import AgreementForm, CaseStatus, TermKind, TermStatus
 from mediator_desktop.domain.terms import parse_amount
@@ -37,8 +24,10 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
     add_row,
+    button_row,
     enum_combo,
-    fit_to_screen,
+    error_label,
+    form_footer,
     height_in_lines,
     line_edit,
     parse_date,
@@ -67,26 +56,26 @@ def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-class PerformanceDialog(QDialog):
+class PerformanceDialog(QtWidgets.QDialog):
     """记录履行情况: date, status, amount paid and a note for one term.
     ``recorded(AgreementView)`` after saving."""
 
     recorded = Signal(object)
 
     def __init__(self, services: Services, view: AgreementView, term_id: int | None = None,  # type: ignore[no-untyped-def]
-                 parent: QWidget | None = None) -> None:
+                 parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.view = view
         self.setWindowTitle(f"记录履行情况 — {view.case_code}")
         self.errors = FieldErrors()
-        lay = QVBoxLayout(self)
-        body = QWidget()
-        form = QFormLayout(body)
+        lay = QtWidgets.QVBoxLayout(self)
+        body = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(body)
         lay.addWidget(scrolling_body(body))  # scrolls on a small screen; the buttons stay below
-        self.term = QComboBox()
+        self.term = QtWidgets.QComboBox()
         # A clause's text is long: the chosen one is shown in full under the list.
-        self.term.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.term.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.term.setMinimumContentsLength(12)
         for t in view.terms:
             if t.kind != TermKind.STATEMENT.value:
@@ -96,13 +85,13 @@ class PerformanceDialog(QDialog):
         add_row(form, self.errors, "term", "哪一条：", self.term)
         self.term_text = text_label()
         form.addRow("", self.term_text)
-        self.on = QLineEdit(services.today().isoformat())
+        self.on = QtWidgets.QLineEdit(services.today().isoformat())
         self.on.setPlaceholderText("如 2026-11-30 或 2026年11月30日")
         add_row(form, self.errors, "on", "履行日期：", self.on)
         self.status = enum_combo(TermStatus, value=TermStatus.PERFORMED.value)
         add_row(form, self.errors, "status", "履行情况：", self.status)
-        amount_box = QWidget()
-        al = QVBoxLayout(amount_box)
+        amount_box = QtWidgets.QWidget()
+        al = QtWidgets.QVBoxLayout(amount_box)
         al.setContentsMargins(0, 0, 0, 0)
         al.setSpacing(2)
         self.amount = line_edit("这次付了多少元（不是钱款可不填）")
@@ -111,23 +100,15 @@ class PerformanceDialog(QDialog):
         self.amount_hint.hide()
         al.addWidget(self.amount_hint)
         add_row(form, self.errors, "amount", "履行金额：", amount_box, self.amount)
-        self.note = QPlainTextEdit()
+        self.note = QtWidgets.QPlainTextEdit()
         tab_moves_on(self.note)
         self.note.setPlaceholderText("如：现金支付，张三已出具收条")
         height_in_lines(self.note, 5, kind="max")
         add_row(form, self.errors, "note", "备注：", self.note)
-        self.message = text_label(style=ERROR_STYLE)
-        self.message.hide()
-        lay.addWidget(self.message)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        lay.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.message, self.buttons = form_footer(self, lay, "保存(&S)", self.save, (680, 520))
         self.term.currentIndexChanged.connect(self._term_changed)
         self.amount.textChanged.connect(self._amount_changed)
         self._term_changed()
-        fit_to_screen(self, (680, 520))
 
     def current_term(self) -> TermView | None:
         term_id = self.term.currentData()
@@ -183,13 +164,11 @@ class PerformanceDialog(QDialog):
         except ValidationError as exc:
             unplaced = self.errors.show(exc.problems)
             if unplaced:
-                self.message.setText("\n".join(p.message for p in unplaced))
-                self.message.show()
+                self.message.say("\n".join(p.message for p in unplaced))
             return
         except ServiceError as exc:
             self.errors.clear()
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return
         self.errors.clear()
         self.view = view
@@ -197,15 +176,15 @@ class PerformanceDialog(QDialog):
         self.accept()
 
 
-class TermBox(QFrame):
+class TermBox(QtWidgets.QFrame):
     """One term as the panel shows it: clause, clarity, performance and its history."""
 
-    def __init__(self, t: TermView, can_record: bool, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, t: TermView, can_record: bool, today: date, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.term_id = t.id
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        lay = QVBoxLayout(self)
-        head = QHBoxLayout()
+        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        lay = QtWidgets.QVBoxLayout(self)
+        head = QtWidgets.QHBoxLayout()
         head.addWidget(text_label(f"第{clause_number(t.number)}条", bold=True))
         statement = t.kind == TermKind.STATEMENT.value
         status = "" if statement else TermStatus(t.status).label
@@ -215,7 +194,7 @@ class TermBox(QFrame):
         self.status = text_label(f"履行情况：{status}" if status else "其他约定",
                              STATUS_STYLES.get(t.status, "") if status else "")
         head.addWidget(self.status, 1)
-        self.record_button = QPushButton("记录这一条的履行情况…")
+        self.record_button = QtWidgets.QPushButton("记录这一条的履行情况…")
         self.record_button.setVisible(can_record and not statement)
         head.addWidget(self.record_button)
         lay.addLayout(head)
@@ -240,7 +219,7 @@ class TermBox(QFrame):
                 self.due.setText(f"履行期限：{chinese_date(t.last_due)}前")
         self.due.setVisible(bool(self.due.text()))
         lay.addWidget(self.due)
-        self.history: list[QLabel] = []
+        self.history: list[QtWidgets.QLabel] = []
         if not statement:
             if t.performances:
                 lay.addWidget(text_label("履行记录：", bold=True))
@@ -261,7 +240,7 @@ class TermBox(QFrame):
 class AgreementPanel(CasePanel):
     """协议与履行. ``changed(case_id)`` after every write."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(services, parent)
         self.view: AgreementView | None = None
         self.editor: AgreementEditor | None = None
@@ -270,22 +249,17 @@ class AgreementPanel(CasePanel):
         lay = scrolling_panel(self)
         self.heading = text_label("调解协议", bold=True, scale=1.2)
         lay.addWidget(self.heading)
-        self.message = text_label(style=ERROR_STYLE)
-        self.message.hide()
+        self.message = error_label()
         lay.addWidget(self.message)
-        buttons = QHBoxLayout()
-        self.edit_button = QPushButton("填写协议…")
+        self.edit_button = QtWidgets.QPushButton("填写协议…")
         self.edit_button.clicked.connect(self.open_editor)
-        self.perform_button = QPushButton("记录履行情况…")
+        self.perform_button = QtWidgets.QPushButton("记录履行情况…")
         self.perform_button.clicked.connect(lambda: self.record_performance())
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.perform_button)
-        buttons.addStretch()
-        lay.addLayout(buttons)
+        button_row(lay, (self.edit_button, self.perform_button))
         self.hint = text_label(style="color: #555555;")
         lay.addWidget(self.hint)
-        self.form = QFormLayout()
-        self.fields: dict[str, QLabel] = {}
+        self.form = QtWidgets.QFormLayout()
+        self.fields: dict[str, QtWidgets.QLabel] = {}
         for key, label in [("form", "协议形式"), ("number", "编号"), ("signed_on", "生效日期"),
                            ("copies", "份数"), ("facts", "纠纷主要事实、争议事项"),
                            ("responsibilities", "各方责任")]:
@@ -298,7 +272,7 @@ class AgreementPanel(CasePanel):
         lay.addWidget(self.missing)
         self.terms_heading = text_label("协议内容与履行情况", bold=True, scale=1.1)
         lay.addWidget(self.terms_heading)
-        self.terms_layout = QVBoxLayout()
+        self.terms_layout = QtWidgets.QVBoxLayout()
         lay.addLayout(self.terms_layout)
         lay.addStretch()
         self._set_visible(False)
@@ -313,8 +287,7 @@ class AgreementPanel(CasePanel):
             self.view = self.services.agreements.get(case_id)
         except ServiceError as exc:
             self.view = None
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             self._set_visible(False)
             self.edit_button.setEnabled(False)
             self.perform_button.setEnabled(False)
@@ -383,8 +356,7 @@ class AgreementPanel(CasePanel):
         try:
             editor = AgreementEditor(self.services, self.case_id, self)
         except ServiceError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
+            self.message.say(str(exc))
             return None
         editor.saved.connect(self._written)
         editor.open()

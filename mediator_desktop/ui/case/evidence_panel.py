@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -24,20 +25,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
 
 from mediator_desktop.domain.checklist import ITEM_NAMES, ITEMS
 from mediator_desktop.domain.enums import CaseStatus
@@ -70,7 +57,7 @@ def item_label(item: int) -> str:
     return f"第{item}项　{ITEM_NAMES[item]}"
 
 
-def fill_item_combo(combo: QComboBox) -> None:
+def fill_item_combo(combo: QtWidgets.QComboBox) -> None:
     """The 13 items of the case file, in binding order; the data is the item number."""
     combo.clear()
     for number, _name in ITEMS:
@@ -108,25 +95,25 @@ class AttachmentTableModel(RowTableModel):
         return None
 
 
-class PreviewDialog(QDialog):
+class PreviewDialog(QtWidgets.QDialog):
     """An attachment seen inside the application: an image fitted to the window, a PDF page by
     page, anything else a sentence saying to use 打开."""
 
-    def __init__(self, view: AttachmentView, data: bytes, parent: QWidget | None = None) -> None:
+    def __init__(self, view: AttachmentView, data: bytes, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.attachment = view
         self.setWindowTitle(f"预览 — {view.name}")
-        lay = QVBoxLayout(self)
-        title = QLabel(f"{item_label(view.item)}：{view.name}（{view.size_text}）")
+        lay = QtWidgets.QVBoxLayout(self)
+        title = QtWidgets.QLabel(f"{item_label(view.item)}：{view.name}（{view.size_text}）")
         title.setWordWrap(True)
         lay.addWidget(title)
         self.kind = "none"
         self.image = QImage()
         self.pdf: QPdfDocument | None = None
         self.view: QPdfView | None = None
-        self.label: QLabel | None = None
+        self.label: QtWidgets.QLabel | None = None
         self._buffer: QBuffer | None = None
-        self.message = QLabel()
+        self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(WARNING_STYLE)
         if view.is_pdf:
@@ -155,9 +142,9 @@ class PreviewDialog(QDialog):
             buffer.close()
             if not self.image.isNull():
                 self.kind = "image"
-                self.label = QLabel()
+                self.label = QtWidgets.QLabel()
                 self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.scroll = QScrollArea()
+                self.scroll = QtWidgets.QScrollArea()
                 self.scroll.setWidgetResizable(True)
                 self.scroll.setWidget(self.label)
                 lay.addWidget(self.scroll, 1)
@@ -168,9 +155,9 @@ class PreviewDialog(QDialog):
             self.message.setText(f"这种文件（{view.kind_label}）不能在这里预览，请点“打开”用电脑上的程序查看。")
         if self.kind == "none":
             lay.addWidget(self.message, 1)
-        close = QPushButton("关闭")
+        close = QtWidgets.QPushButton("关闭")
         close.clicked.connect(self.reject)
-        row = QHBoxLayout()
+        row = QtWidgets.QHBoxLayout()
         row.addStretch(1)
         row.addWidget(close)
         lay.addLayout(row)
@@ -195,17 +182,17 @@ class PreviewDialog(QDialog):
         self._fit()
 
 
-class MoveDialog(QDialog):
+class MoveDialog(QtWidgets.QDialog):
     """Asks under which case-file item an attachment belongs."""
 
-    def __init__(self, view: AttachmentView, parent: QWidget | None = None) -> None:
+    def __init__(self, view: AttachmentView, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("移到其他项")
-        lay = QVBoxLayout(self)
-        text = QLabel(f"把“{view.name}”移到卷宗的：")
+        lay = QtWidgets.QVBoxLayout(self)
+        text = QtWidgets.QLabel(f"把“{view.name}”移到卷宗的：")
         text.setWordWrap(True)
         lay.addWidget(text)
-        self.item = QComboBox()
+        self.item = QtWidgets.QComboBox()
         fill_item_combo(self.item)
         self.item.setCurrentIndex(max(self.item.findData(view.item), 0))
         lay.addWidget(self.item)
@@ -226,50 +213,50 @@ class EvidencePanel(CasePanel):
     """The attachments of one case. Emits ``changed(case_id)`` after a file is added, moved or
     deleted (the checklist and the history then refresh)."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None,  # type: ignore[no-untyped-def]
                  opener: Callable[[Path], bool] | None = None) -> None:
         super().__init__(services, parent)
         #: Opens a file with the computer's own program; tests replace it.
         self.opener: Callable[[Path], bool] = opener or open_with_system
         self.closed = False
         self.preview: PreviewDialog | None = None
-        self.file_dialog: QFileDialog | None = None
-        self.save_dialog: QFileDialog | None = None
+        self.file_dialog: QtWidgets.QFileDialog | None = None
+        self.save_dialog: QtWidgets.QFileDialog | None = None
         self.move_dialog: MoveDialog | None = None
-        self.confirm_box: QMessageBox | None = None
+        self.confirm_box: QtWidgets.QMessageBox | None = None
         self._temp: tempfile.TemporaryDirectory[str] | None = None
 
         lay = scrolling_panel(self)
-        hint = QLabel(HINT)
+        hint = QtWidgets.QLabel(HINT)
         hint.setWordWrap(True)
         lay.addWidget(hint)
 
-        top = QHBoxLayout()
-        item_text = QLabel("放入卷宗(&I)：")
-        self.item_combo = QComboBox()
+        top = QtWidgets.QHBoxLayout()
+        item_text = QtWidgets.QLabel("放入卷宗(&I)：")
+        self.item_combo = QtWidgets.QComboBox()
         fill_item_combo(self.item_combo)
-        self.item_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.item_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.item_combo.setMinimumContentsLength(8)
         self.item_combo.setCurrentIndex(self.item_combo.findData(6))
         item_text.setBuddy(self.item_combo)
-        self.add_button = QPushButton("添加文件(&A)…")
+        self.add_button = QtWidgets.QPushButton("添加文件(&A)…")
         top.addWidget(item_text)
         top.addWidget(self.item_combo, 1)
         top.addWidget(self.add_button)
         lay.addLayout(top)
 
         self.model = AttachmentTableModel(self)
-        self.table = QTableView()
+        self.table = QtWidgets.QTableView()
         self.table.setModel(self.model)
         read_only_table(self.table, 0)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)     # the file name stretches, not the checksum
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
 
-        self.empty = QLabel("这个案件还没有添加任何文件。")
+        self.empty = QtWidgets.QLabel("这个案件还没有添加任何文件。")
         self.empty.setStyleSheet("color: #555;")
         lay.addWidget(self.empty)
 
@@ -280,11 +267,11 @@ class EvidencePanel(CasePanel):
         lay.addWidget(self.message)
 
         buttons = FlowLayout()  # wraps at a large font
-        self.open_button = QPushButton("打开(&O)")
-        self.preview_button = QPushButton("预览(&V)")
-        self.save_button = QPushButton("另存为(&S)…")
-        self.move_button = QPushButton("移到其他项(&M)…")
-        self.delete_button = QPushButton("删除(&Q)")  # Alt+D is the case view's 文书
+        self.open_button = QtWidgets.QPushButton("打开(&O)")
+        self.preview_button = QtWidgets.QPushButton("预览(&V)")
+        self.save_button = QtWidgets.QPushButton("另存为(&S)…")
+        self.move_button = QtWidgets.QPushButton("移到其他项(&M)…")
+        self.delete_button = QtWidgets.QPushButton("删除(&Q)")  # Alt+D is the case view's 文书
         self.open_button.setToolTip("用电脑上的程序打开这个文件")
         self.preview_button.setToolTip("在本软件中查看图片或PDF")
         self.save_button.setToolTip("把原文件复制一份保存到别处（例如U盘）")
@@ -369,19 +356,19 @@ class EvidencePanel(CasePanel):
 
     # -- adding --------------------------------------------------------------------------------
 
-    def request_add(self, item: int) -> QFileDialog | None:
+    def request_add(self, item: int) -> QtWidgets.QFileDialog | None:
         """Add files to ``item`` (the checklist's 添加文件 button leads here)."""
         self.choose_item(item)
         return self.ask_add()
 
-    def ask_add(self) -> QFileDialog | None:
+    def ask_add(self) -> QtWidgets.QFileDialog | None:
         if self.case_id is None or self.closed:
             return None
         item = int(self.item_combo.currentData())
-        dialog = QFileDialog(self, f"添加文件到{item_label(item)}", str(Path.home()),
+        dialog = QtWidgets.QFileDialog(self, f"添加文件到{item_label(item)}", str(Path.home()),
                              "图片和PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.gif *.webp *.pdf);;"
                              "Word文档 (*.doc *.docx *.wps);;所有文件 (*)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setFileMode(QtWidgets.QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda paths: self.add_paths(paths, item))
         dialog.open()
         self.file_dialog = dialog
@@ -478,12 +465,12 @@ class EvidencePanel(CasePanel):
 
     # -- save a copy ---------------------------------------------------------------------------
 
-    def ask_save_copy(self) -> QFileDialog | None:
+    def ask_save_copy(self) -> QtWidgets.QFileDialog | None:
         v = self.selected()
         if v is None:
             return None
-        dialog = QFileDialog(self, "另存为", str(Path.home() / _safe_file_name(v.name)))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog = QtWidgets.QFileDialog(self, "另存为", str(Path.home() / _safe_file_name(v.name)))
+        dialog.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
         dialog.fileSelected.connect(lambda path: self.save_copy_to(path, v.id))
         dialog.open()
         self.save_dialog = dialog
@@ -529,19 +516,19 @@ class EvidencePanel(CasePanel):
         self.report_change()
         return True
 
-    def ask_delete(self) -> QMessageBox | None:
+    def ask_delete(self) -> QtWidgets.QMessageBox | None:
         v = self.selected()
         if v is None or self.closed:
             return None
-        box = QMessageBox(QMessageBox.Icon.Warning, "删除文件",
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "删除文件",
                           f"确定要删除“{v.name}”吗？\n删除后不能恢复（删除记录会留在案件历史中）。",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("删除")
-        box.button(QMessageBox.StandardButton.No).setText("不删除")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+                          QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No, self)
+        box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText("删除")
+        box.button(QtWidgets.QMessageBox.StandardButton.No).setText("不删除")
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
         box.buttonClicked.connect(
             lambda b: self.delete_selected(v.id)
-            if box.standardButton(b) == QMessageBox.StandardButton.Yes else None)
+            if box.standardButton(b) == QtWidgets.QMessageBox.StandardButton.Yes else None)
         box.open()
         self.confirm_box = box
         return box

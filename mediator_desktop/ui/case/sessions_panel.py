@@ -7,30 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 
 from mediator_desktop.domain.enums import (
     CaseStatus,
@@ -82,30 +61,30 @@ SIGNED_COLOUR = QColor(GREEN)
 MISSING_COLOUR = QColor(RED)
 
 
-class NoticeDialog(QDialog):
+class NoticeDialog(QtWidgets.QDialog):
     """记录权利义务告知 for one party: the date and whether in writing or orally."""
 
     saved = Signal(object)
 
-    def __init__(self, services: Services, notice: NoticeView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, notice: NoticeView, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services, self.notice = services, notice
         self.setWindowTitle(f"记录权利义务告知 — {notice.name}")
-        lay = QVBoxLayout(self)
-        intro = QLabel(f"已向“{notice.name}”告知人民调解的性质、原则，"
+        lay = QtWidgets.QVBoxLayout(self)
+        intro = QtWidgets.QLabel(f"已向“{notice.name}”告知人民调解的性质、原则，"
                        "以及当事人的权利和义务（人民调解法第二十三、二十四条）。")
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        form = QFormLayout()
+        form = QtWidgets.QFormLayout()
         self.errors = FieldErrors()
         today = services.today()
         self.on = date_edit(notice.on or today, maximum=today)
         add_row(form, self.errors, "on", "告知日期(&D)：", self.on)
-        methods = QWidget()
+        methods = QtWidgets.QWidget()
         row = FlowLayout(methods)  # the two choices wrap onto two lines at a large font
-        self.method_group = QButtonGroup(self)
-        self.written = QRadioButton(NoticeMethod.WRITTEN.label + "（当事人签收告知书）")
-        self.oral = QRadioButton(NoticeMethod.ORAL.label + "（记入调解记录）")
+        self.method_group = QtWidgets.QButtonGroup(self)
+        self.written = QtWidgets.QRadioButton(NoticeMethod.WRITTEN.label + "（当事人签收告知书）")
+        self.oral = QtWidgets.QRadioButton(NoticeMethod.ORAL.label + "（记入调解记录）")
         for button in (self.written, self.oral):
             self.method_group.addButton(button)
             row.addWidget(button)
@@ -113,7 +92,7 @@ class NoticeDialog(QDialog):
         (self.oral if notice.method == NoticeMethod.ORAL.value else self.written).setChecked(True)
         add_row(form, self.errors, "method", "方式：", methods)
         # 告知人: who told the party — the user of this PC unless another name is written.
-        self.by = QLineEdit(notice.by if notice.on is not None and notice.by else services.user_name)
+        self.by = QtWidgets.QLineEdit(notice.by if notice.on is not None and notice.by else services.user_name)
         self.by.setPlaceholderText("告知人姓名")
         add_row(form, self.errors, "by", "告知人(&R)：", self.by)
         lay.addLayout(form)
@@ -139,20 +118,20 @@ class NoteDialog(GuardedDialog):
     saved = Signal(object)
 
     def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
-                 note: NoteView | None = None, parent: QWidget | None = None) -> None:
+                 note: NoteView | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.note = services, case_id, kind, note
         self.setWindowTitle(("修改" if note else "添加") + NoteKind(kind).label)
-        self.discard_box: QMessageBox | None = None
-        outer = QVBoxLayout(self)
-        self.paper = QFrame()
+        self.discard_box: QtWidgets.QMessageBox | None = None
+        outer = QtWidgets.QVBoxLayout(self)
+        self.paper = QtWidgets.QFrame()
         outer.addWidget(self.paper)
         lay, self.caption = note_paper(self.paper, kind, f"noteDialog_{kind}")
-        self.party = QComboBox()
+        self.party = QtWidgets.QComboBox()
         self.party.setMinimumContentsLength(10)
         if kind == NoteKind.CAUCUS.value:
-            row = QHBoxLayout()
-            row.addWidget(QLabel("谈话对象(&P)："))
+            row = QtWidgets.QHBoxLayout()
+            row.addWidget(QtWidgets.QLabel("谈话对象(&P)："))
             self.party.addItem("请选择当事人", None)
             for position, party_name in parties:
                 self.party.addItem(party_name, position)
@@ -162,7 +141,7 @@ class NoteDialog(GuardedDialog):
             row.addWidget(self.party)
             row.addStretch()
             lay.addLayout(row)
-        self.body = QPlainTextEdit()
+        self.body = QtWidgets.QPlainTextEdit()
         tab_moves_on(self.body)
         self.body.setPlainText(note.body if note else "")
         lay.addWidget(self.body, 1)
@@ -194,7 +173,7 @@ class NoteDialog(GuardedDialog):
 class SessionsPanel(CasePanel):
     """Sessions, rights notice and notes of one case; ``changed(case_id)`` after every write."""
 
-    def __init__(self, services: Services, rooms: Sequence[str], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, rooms: Sequence[str], parent: QtWidgets.QWidget | None = None,  # type: ignore[no-untyped-def]
                  autosave_seconds: int = 2) -> None:
         super().__init__(services, parent)
         self.rooms, self.autosave_seconds = list(rooms), autosave_seconds
@@ -203,35 +182,35 @@ class SessionsPanel(CasePanel):
         self.notice_views: list[NoticeView] = []
         self.note_views: list[NoteView] = []
         self.record_editor: RecordEditor | None = None
-        outer = QVBoxLayout(self)
+        outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
+        scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         outer.addWidget(scroll)
-        body = QWidget()
+        body = QtWidgets.QWidget()
         scroll.setWidget(body)
-        lay = QVBoxLayout(body)
+        lay = QtWidgets.QVBoxLayout(body)
 
         self.message = error_label()
         lay.addWidget(self.message)
 
         lay.addWidget(section_label("调查与调解", 1.1))
-        self.hint = QLabel()
+        self.hint = QtWidgets.QLabel()
         self.hint.setWordWrap(True)
         self.hint.hide()
         lay.addWidget(self.hint)
-        self.sessions = QTableWidget(0, 6)
+        self.sessions = QtWidgets.QTableWidget(0, 6)
         self.sessions.setHorizontalHeaderLabels(["时间", "类型", "地点", "调解员", "到场当事人", "记录"])
         self.sessions.setToolTip("双击打开记录")
         read_only_table(self.sessions, 130)
         self.sessions.doubleClicked.connect(lambda _i: self.edit_record())
         self.sessions.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.sessions)
-        self.investigate_button = QPushButton("安排调查…")
-        self.mediate_button = QPushButton("安排调解…")
-        self.change_button = QPushButton("修改安排…")
-        self.record_button = QPushButton("编辑记录…")
-        self.cancel_button = QPushButton("取消活动")
+        self.investigate_button = QtWidgets.QPushButton("安排调查…")
+        self.mediate_button = QtWidgets.QPushButton("安排调解…")
+        self.change_button = QtWidgets.QPushButton("修改安排…")
+        self.record_button = QtWidgets.QPushButton("编辑记录…")
+        self.cancel_button = QtWidgets.QPushButton("取消活动")
         button_row(lay, (self.investigate_button, self.mediate_button, self.change_button, self.record_button,
                          self.cancel_button))
         self.investigate_button.clicked.connect(lambda: self.schedule(SessionKind.INVESTIGATION.value))
@@ -241,15 +220,15 @@ class SessionsPanel(CasePanel):
         self.cancel_button.clicked.connect(self.ask_cancel)
 
         lay.addWidget(section_label("权利义务告知", 1.1))
-        self.notices = QTableWidget(0, 4)
+        self.notices = QtWidgets.QTableWidget(0, 4)
         self.notices.setHorizontalHeaderLabels(["当事人", "告知日期", "方式", "告知人"])
         read_only_table(self.notices, 130)
         self.notices.doubleClicked.connect(lambda _i: self.record_notice())
         self.notices.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.notices)
-        row = QHBoxLayout()
-        self.notice_button = QPushButton("记录告知…")
-        self.clear_notice_button = QPushButton("撤销告知记录")
+        row = QtWidgets.QHBoxLayout()
+        self.notice_button = QtWidgets.QPushButton("记录告知…")
+        self.clear_notice_button = QtWidgets.QPushButton("撤销告知记录")
         row.addWidget(self.notice_button)
         row.addWidget(self.clear_notice_button)
         row.addStretch()
@@ -258,18 +237,18 @@ class SessionsPanel(CasePanel):
         self.clear_notice_button.clicked.connect(self.clear_notice)
 
         lay.addWidget(section_label("背对背记录与个人笔记（不入卷宗、不打印、不导出）", 1.1))
-        self.notes = QListWidget()
+        self.notes = QtWidgets.QListWidget()
         self.notes.setWordWrap(True)
         self.notes.setMinimumHeight(120)
         self.notes.setToolTip("黄色：背对背记录（调解员之间可见）；灰色：个人笔记（仅本人可见）。双击修改")
         self.notes.itemDoubleClicked.connect(lambda _i: self.edit_note())
         self.notes.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.notes)
-        row = QHBoxLayout()
-        self.caucus_button = QPushButton("添加背对背记录…")
-        self.private_button = QPushButton("添加个人笔记…")
-        self.edit_note_button = QPushButton("修改笔记…")
-        self.delete_note_button = QPushButton("删除笔记")
+        row = QtWidgets.QHBoxLayout()
+        self.caucus_button = QtWidgets.QPushButton("添加背对背记录…")
+        self.private_button = QtWidgets.QPushButton("添加个人笔记…")
+        self.edit_note_button = QtWidgets.QPushButton("修改笔记…")
+        self.delete_note_button = QtWidgets.QPushButton("删除笔记")
         for b in (self.caucus_button, self.private_button, self.edit_note_button, self.delete_note_button):
             row.addWidget(b)
         row.addStretch()
@@ -322,7 +301,7 @@ class SessionsPanel(CasePanel):
             values = [v.time_text(), v.kind_label, v.place, "、".join(v.mediator_names),
                       "、".join(v.present_names), state]
             for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
+                item = QtWidgets.QTableWidgetItem(value)
                 if v.cancelled:
                     item.setForeground(QBrush(CANCELLED_COLOUR))
                     font = item.font()
@@ -338,17 +317,17 @@ class SessionsPanel(CasePanel):
         for row, n in enumerate(self.notice_views):
             values = [n.name, chinese_date(n.on) if n.on else "尚未告知", n.method_label, n.by]
             for col, value in enumerate(values):
-                item = QTableWidgetItem(value)
+                item = QtWidgets.QTableWidgetItem(value)
                 if n.on is None and col == 1:
                     item.setForeground(QBrush(MISSING_COLOUR))
                 self.notices.setItem(row, col, item)
         self.notices.resizeColumnsToContents()
-        self.notices.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.notices.horizontalHeader().setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Stretch)
 
         self.notes.clear()
         for n in self.note_views:
             label = f"背对背·{n.party_name}" if n.kind == NoteKind.CAUCUS.value else "个人笔记"
-            item = QListWidgetItem(f"【{label}】{n.created_at.month}月{n.created_at.day}日 {n.created_at:%H:%M}"
+            item = QtWidgets.QListWidgetItem(f"【{label}】{n.created_at.month}月{n.created_at.day}日 {n.created_at:%H:%M}"
                                    f"（{n.author}）\n{n.body}")
             item.setData(Qt.ItemDataRole.UserRole, n.id)
             item.setBackground(QBrush(QColor(NOTE_COLOURS[n.kind][0])))
@@ -466,7 +445,7 @@ class SessionsPanel(CasePanel):
             self.record_editor = None
         editor.deleteLater()
 
-    def ask_cancel(self) -> QMessageBox | None:
+    def ask_cancel(self) -> QtWidgets.QMessageBox | None:
         v = self.selected_session()
         if v is None:
             return None
@@ -527,7 +506,7 @@ class SessionsPanel(CasePanel):
         self.note_dialog = dialog
         return dialog
 
-    def ask_delete_note(self) -> QMessageBox | None:
+    def ask_delete_note(self) -> QtWidgets.QMessageBox | None:
         n = self.selected_note()
         if n is None:
             return None

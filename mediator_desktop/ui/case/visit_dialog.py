@@ -13,26 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
 
 from mediator_desktop.domain.enums import (
     Performance,
@@ -80,12 +62,12 @@ URGE_WORKING_DAYS = 5
 SUED_CHOICES = (("否", False), ("是", True), ("不清楚", None))
 
 
-def date_of(edit: QDateEdit) -> date:
+def date_of(edit: QtWidgets.QDateEdit) -> date:
     return edit.date().toPython()  # type: ignore[no-any-return]
 
 
-def big_button(text: str) -> QPushButton:
-    button = QPushButton(text)
+def big_button(text: str) -> QtWidgets.QPushButton:
+    button = QtWidgets.QPushButton(text)
     scale_font(button, 1.15, bold=True)
     button.setMinimumHeight(int(button.fontMetrics().height() * 2.2))
     button.setMinimumWidth(button.fontMetrics().horizontalAdvance("建议向人民法院起诉") + 48)
@@ -119,7 +101,7 @@ class VisitDialog(GuardedDialog):
 
     DISCARD_QUESTION = "回访记录还没有保存，放弃填写的内容吗？"
 
-    def __init__(self, services: Services, visit_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit_id: int, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self.services = services
         visit: VisitView = services.followups.get(visit_id)
@@ -132,11 +114,11 @@ class VisitDialog(GuardedDialog):
         self.terms_by_id: dict[int, TermView] = {t.id: t for t in agreement.terms} if agreement else {}
         self.today = services.today()
         self.outcome: VisitOutcome | None = None
-        self.discard_box: QMessageBox | None = None
+        self.discard_box: QtWidgets.QMessageBox | None = None
         self.setWindowTitle(f"回访记录 — {detail.code}")
 
-        outer = QVBoxLayout(self)
-        self.pages = QStackedWidget()
+        outer = QtWidgets.QVBoxLayout(self)
+        self.pages = QtWidgets.QStackedWidget()
         outer.addWidget(self.pages, 1)
         self.form_page = self._build_form(visit, agreement.number if agreement else "")
         self.pages.addWidget(self.form_page)
@@ -152,16 +134,16 @@ class VisitDialog(GuardedDialog):
 
     # -- the form -----------------------------------------------------------------------------
 
-    def _build_form(self, v: VisitView, agreement_number: str) -> QWidget:
+    def _build_form(self, v: VisitView, agreement_number: str) -> QtWidgets.QWidget:
         scroll = ScrollingBody()  # the form scrolls; the buttons stay below it
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        body = QtWidgets.QWidget()
         scroll.setWidget(body)
-        lay = QVBoxLayout(body)
+        lay = QtWidgets.QVBoxLayout(body)
         lay.addWidget(text_label("回访记录" if not v.done else "回访记录（已记录，可查看或更正）", bold=True, scale=1.3))
 
-        about = QFormLayout()
+        about = QtWidgets.QFormLayout()
         self.party_label = text_label(v.party_name or "（未指定）", bold=True, scale=1.15)
         about.addRow("回访对象：", self.party_label)
         about.addRow("回访类型：", text_label(v.kind_label))
@@ -174,18 +156,18 @@ class VisitDialog(GuardedDialog):
         lay.addLayout(about)
 
         self.errors = FieldErrors()
-        form = QFormLayout()
+        form = QtWidgets.QFormLayout()
         lay.addLayout(form)
         self.done_on = date_edit(v.done_on or self.today, maximum=self.today)
         add_row(form, self.errors, "done_on", "回访日期(&D)：", self.done_on)
 
-        methods = QWidget()
-        row = QHBoxLayout(methods)
+        methods = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(methods)
         row.setContentsMargins(0, 0, 0, 0)
-        self.method_group = QButtonGroup(self)
-        self.method_buttons: dict[str, QRadioButton] = {}
+        self.method_group = QtWidgets.QButtonGroup(self)
+        self.method_buttons: dict[str, QtWidgets.QRadioButton] = {}
         for m in VisitMethod:
-            button = QRadioButton(m.label)
+            button = QtWidgets.QRadioButton(m.label)
             self.method_group.addButton(button)
             self.method_buttons[m.value] = button
             row.addWidget(button)
@@ -195,12 +177,12 @@ class VisitDialog(GuardedDialog):
         add_row(form, self.errors, "method", "回访方式：", methods)
 
         # One row per obligation term: the clause, its time limit, and what the visit found.
-        self.terms_box = QFrame()
-        self.terms_box.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(self.terms_box)
+        self.terms_box = QtWidgets.QFrame()
+        self.terms_box.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        grid = QtWidgets.QGridLayout(self.terms_box)
         grid.setColumnStretch(1, 1)
-        self.term_combos: dict[int, QComboBox] = {}
-        self.term_errors: dict[int, QLabel] = {}
+        self.term_combos: dict[int, QtWidgets.QComboBox] = {}
+        self.term_errors: dict[int, QtWidgets.QLabel] = {}
         on = v.done_on or self.today
         if not v.terms:
             grid.addWidget(text_label("协议没有需要履行的义务条款。", HINT_STYLE), 0, 0, 1, 3)
@@ -209,7 +191,7 @@ class VisitDialog(GuardedDialog):
             r = 3 * k
             grid.addWidget(text_label(check.label, bold=True), r, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(text_label(check.text), r, 1)
-            combo = QComboBox()
+            combo = QtWidgets.QComboBox()
             combo.addItem("请选择", None)
             for m in Performance:
                 combo.addItem(m.label, m.value)
@@ -225,13 +207,13 @@ class VisitDialog(GuardedDialog):
                 if since is not None and not check.found:
                     hint += f"。{chinese_date(since)}的期限已过，请核实是否已履行"
             grid.addWidget(text_label(hint, HINT_STYLE), r + 1, 1)
-            error = QLabel()
+            error = QtWidgets.QLabel()
             grid.addWidget(error, r + 2, 1, 1, 2)
             self.errors.bind(f"terms[{check.term_id}]", combo, error)
             self.term_errors[check.term_id] = error
         add_row(form, self.errors, "terms", "履行情况：", self.terms_box)
 
-        self.satisfaction = QComboBox()
+        self.satisfaction = QtWidgets.QComboBox()
         self.satisfaction.addItem("请选择", "")
         for label in self.services.followups.satisfaction_scale():
             self.satisfaction.addItem(label, label)
@@ -241,10 +223,10 @@ class VisitDialog(GuardedDialog):
             self.satisfaction.setCurrentIndex(self.satisfaction.findData(v.satisfaction))
         add_row(form, self.errors, "satisfaction", "满意度(&M)：", self.satisfaction)
 
-        risk_box = QWidget()
-        rl = QVBoxLayout(risk_box)
+        risk_box = QtWidgets.QWidget()
+        rl = QtWidgets.QVBoxLayout(risk_box)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.new_risk = QCheckBox("发现新的纠纷或风险苗头")
+        self.new_risk = QtWidgets.QCheckBox("发现新的纠纷或风险苗头")
         self.new_risk.setChecked(bool(v.new_risk))
         rl.addWidget(self.new_risk, 0, Qt.AlignmentFlag.AlignLeft)
         self.risk_note = self._text_box("如：双方又因停车发生争吵", v.risk_note, 4)
@@ -256,13 +238,13 @@ class VisitDialog(GuardedDialog):
         self.measures = self._text_box("如：电话提醒义务人按期付款", v.measures, 4)
         add_row(form, self.errors, "measures", "采取的措施：", self.measures)
 
-        sued = QWidget()
-        row = QHBoxLayout(sued)
+        sued = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(sued)
         row.setContentsMargins(0, 0, 0, 0)
-        self.sued_group = QButtonGroup(self)
-        self.sued_buttons: dict[bool | None, QRadioButton] = {}
+        self.sued_group = QtWidgets.QButtonGroup(self)
+        self.sued_buttons: dict[bool | None, QtWidgets.QRadioButton] = {}
         for text, value in SUED_CHOICES:
-            button = QRadioButton(text)
+            button = QtWidgets.QRadioButton(text)
             self.sued_group.addButton(button)
             self.sued_buttons[value] = button
             row.addWidget(button)
@@ -270,7 +252,7 @@ class VisitDialog(GuardedDialog):
         self.sued_buttons[v.sued if v.done else None].setChecked(True)
         add_row(form, self.errors, "sued", "当事人是否起诉：", sued)
 
-        self.visitor = QLineEdit(v.visitor if v.done else self.services.user_name)
+        self.visitor = QtWidgets.QLineEdit(v.visitor if v.done else self.services.user_name)
         self.visitor.setPlaceholderText("回访人姓名")
         add_row(form, self.errors, "visitor", "回访人(&V)：", self.visitor)
         self.notes = self._text_box("", v.notes, 3)
@@ -278,8 +260,8 @@ class VisitDialog(GuardedDialog):
         lay.addStretch()
         return scroll
 
-    def _text_box(self, placeholder: str, text: str, lines: int) -> QPlainTextEdit:
-        box = QPlainTextEdit()
+    def _text_box(self, placeholder: str, text: str, lines: int) -> QtWidgets.QPlainTextEdit:
+        box = QtWidgets.QPlainTextEdit()
         tab_moves_on(box)
         box.setPlaceholderText(placeholder)
         box.setPlainText(text)
@@ -333,28 +315,28 @@ class VisitDialog(GuardedDialog):
 
     # -- the next step ------------------------------------------------------------------------
 
-    def _build_next_page(self) -> QWidget:
-        page = QWidget()
-        lay = QVBoxLayout(page)
+    def _build_next_page(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(page)
         self.saved_label = text_label("✔ 回访情况已记录。", OK_STYLE, scale=1.15)
         lay.addWidget(self.saved_label)
         self.found_label = text_label()
         lay.addWidget(self.found_label)
         lay.addWidget(text_label("下一步怎么办？", bold=True, scale=1.3))
-        self.offers_box = QWidget()
-        self.offers_layout = QVBoxLayout(self.offers_box)
+        self.offers_box = QtWidgets.QWidget()
+        self.offers_layout = QtWidgets.QVBoxLayout(self.offers_box)
         self.offers_layout.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.offers_box)
-        self.offer_buttons: dict[str, QPushButton] = {}
-        self.offer_notes: dict[str, QLabel] = {}
+        self.offer_buttons: dict[str, QtWidgets.QPushButton] = {}
+        self.offer_notes: dict[str, QtWidgets.QLabel] = {}
 
         # 督促履行: when to visit again.
-        self.urge_box = QFrame()
-        self.urge_box.setFrameShape(QFrame.Shape.StyledPanel)
-        ul = QVBoxLayout(self.urge_box)
+        self.urge_box = QtWidgets.QFrame()
+        self.urge_box.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        ul = QtWidgets.QVBoxLayout(self.urge_box)
         ul.addWidget(section_label("督促履行", 1.1))
         ul.addWidget(text_label("督促义务人按协议履行，并约定再次回访，核实是否履行。"))
-        uf = QFormLayout()
+        uf = QtWidgets.QFormLayout()
         self.urge_errors = FieldErrors()
         cal = self.services.work_calendar()
         proposed = cal.add_working_days(self.today, URGE_WORKING_DAYS)
@@ -370,15 +352,15 @@ class VisitDialog(GuardedDialog):
         lay.addWidget(self.urge_box)
 
         # 提高风险等级: which level.
-        self.risk_box = QFrame()
-        self.risk_box.setFrameShape(QFrame.Shape.StyledPanel)
-        rl = QVBoxLayout(self.risk_box)
+        self.risk_box = QtWidgets.QFrame()
+        self.risk_box.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        rl = QtWidgets.QVBoxLayout(self.risk_box)
         rl.addWidget(section_label("提高风险等级", 1.1))
         self.risk_now = text_label()
         rl.addWidget(self.risk_now)
-        rf = QFormLayout()
+        rf = QtWidgets.QFormLayout()
         self.risk_errors = FieldErrors()
-        self.level = QComboBox()
+        self.level = QtWidgets.QComboBox()
         add_row(rf, self.risk_errors, "level", "提高到(&L)：", self.level)
         self.level_note = line_edit("如：双方又起争执，已报告村委会（可不填）")
         add_row(rf, self.risk_errors, "note", "说明：", self.level_note)
@@ -394,7 +376,7 @@ class VisitDialog(GuardedDialog):
         self.step_message = error_label()
         lay.addWidget(self.step_message)
         lay.addStretch()
-        bottom = QHBoxLayout()
+        bottom = QtWidgets.QHBoxLayout()
         bottom.addStretch()
         self.later_button = big_button("暂不处理")
         self.later_button.clicked.connect(self.accept)
@@ -423,8 +405,8 @@ class VisitDialog(GuardedDialog):
                 item.widget().deleteLater()
         self.offer_buttons, self.offer_notes = {}, {}
         for offer in offers:
-            row = QWidget()
-            rl = QHBoxLayout(row)
+            row = QtWidgets.QWidget()
+            rl = QtWidgets.QHBoxLayout(row)
             rl.setContentsMargins(0, 4, 0, 4)
             button = big_button(offer.step.label)
             button.clicked.connect(lambda _c=False, step=offer.step: self.take(step))
