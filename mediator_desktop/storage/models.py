@@ -27,7 +27,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -42,10 +42,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def owned(order_by: str | None = None, **kwargs: Any) -> Any:
+    """A relationship to rows that belong to this one: saved with it and deleted with it (or when
+    taken out of the list); ``order_by`` is how a list of them reads."""
+    if order_by is not None:
+        kwargs["order_by"] = order_by
+    return relationship(cascade="all, delete-orphan", **kwargs)
+
+
 class Versioned:
     """Mixin: an integer version checked on every UPDATE (optimistic locking)."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 
@@ -63,7 +75,6 @@ class Organization(Versioned, Base):
     code_pattern: Mapped[str] = mapped_column(String(200))
     #: A studio's logo (PNG or JPEG) printed on its documents; None for none.
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class Mediator(Versioned, Base):
@@ -75,7 +86,6 @@ class Mediator(Versioned, Base):
     phone: Mapped[str] = mapped_column(String(60), default="")
     certificate_no: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class DisputeType(Versioned, Base):
@@ -88,7 +98,6 @@ class DisputeType(Versioned, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     parent: Mapped[DisputeType | None] = relationship(remote_side="DisputeType.id")
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class CaseSequence(Base):
@@ -137,37 +146,24 @@ class Case(Versioned, Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     dispute_type: Mapped[DisputeType] = relationship(lazy="joined")
-    parties: Mapped[list[CaseParty]] = relationship(
-        back_populates="case", order_by="CaseParty.position", cascade="all, delete-orphan"
-    )
-    mediators: Mapped[list[CaseMediator]] = relationship(
-        order_by="CaseMediator.position", cascade="all, delete-orphan"
-    )
-    sessions: Mapped[list[MediationSession]] = relationship(
+    parties: Mapped[list[CaseParty]] = owned("CaseParty.position", back_populates="case")
+    mediators: Mapped[list[CaseMediator]] = owned("CaseMediator.position")
+    sessions: Mapped[list[MediationSession]] = owned(
         # Two PCs scheduling at the same moment may give the same position: id breaks the tie
         # so both databases list them in one order.
-        order_by="(MediationSession.position, MediationSession.id)", cascade="all, delete-orphan"
+        "(MediationSession.position, MediationSession.id)"
     )
-    agreement: Mapped[Agreement | None] = relationship(cascade="all, delete-orphan")
-    termination: Mapped[Termination | None] = relationship(cascade="all, delete-orphan")
-    follow_ups: Mapped[list[FollowUp]] = relationship(
-        order_by="FollowUp.position", cascade="all, delete-orphan"
-    )
-    judicial_confirmation: Mapped[JudicialConfirmation | None] = relationship(
-        cascade="all, delete-orphan"
-    )
-    status_changes: Mapped[list[StatusChange]] = relationship(
-        order_by="StatusChange.id", cascade="all, delete-orphan"
-    )
-    extensions: Mapped[list[TimeLimitExtension]] = relationship(
-        order_by="TimeLimitExtension.id", cascade="all, delete-orphan"
-    )
+    agreement: Mapped[Agreement | None] = owned()
+    termination: Mapped[Termination | None] = owned()
+    follow_ups: Mapped[list[FollowUp]] = owned("FollowUp.position")
+    judicial_confirmation: Mapped[JudicialConfirmation | None] = owned()
+    status_changes: Mapped[list[StatusChange]] = owned("StatusChange.id")
+    extensions: Mapped[list[TimeLimitExtension]] = owned("TimeLimitExtension.id")
 
     __table_args__ = (
         Index("ix_case_received_on_id", "received_on", "id"),
         Index("ix_case_code_year_n", "code_year", "code_n"),
     )
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class CaseMediator(Base):
@@ -211,10 +207,7 @@ class CaseParty(Versioned, Base):
     notice_by: Mapped[str] = mapped_column(String(100), default="")
 
     case: Mapped[Case] = relationship(back_populates="parties")
-    agents: Mapped[list[PartyAgent]] = relationship(
-        order_by="PartyAgent.position", cascade="all, delete-orphan"
-    )
-    __mapper_args__ = {"version_id_col": Versioned.version}
+    agents: Mapped[list[PartyAgent]] = owned("PartyAgent.position")
 
 
 class PartyAgent(Base):
@@ -261,7 +254,6 @@ class MediationSession(Versioned, Base):
     #: When the record was read back to and signed by those present (宣读并签字).
     signed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class CaseNote(Versioned, Base):
@@ -280,7 +272,6 @@ class CaseNote(Versioned, Base):
     author: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class TimeLimitExtension(Base):
@@ -331,10 +322,7 @@ class Agreement(Versioned, Base):
     responsibilities: Mapped[str] = mapped_column(Text, default="")
     signed_on: Mapped[date | None] = mapped_column(Date)
     copies: Mapped[int | None] = mapped_column(Integer)
-    terms: Mapped[list[AgreementTerm]] = relationship(
-        order_by="AgreementTerm.position", cascade="all, delete-orphan"
-    )
-    __mapper_args__ = {"version_id_col": Versioned.version}
+    terms: Mapped[list[AgreementTerm]] = owned("AgreementTerm.position")
 
 
 class AgreementTerm(Versioned, Base):
@@ -363,10 +351,7 @@ class AgreementTerm(Versioned, Base):
     instalments: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
     #: The clause text was edited by hand: the structured fields no longer regenerate it.
     text_edited: Mapped[bool] = mapped_column(Boolean, default=False)
-    performances: Mapped[list[TermPerformance]] = relationship(
-        order_by="TermPerformance.id", cascade="all, delete-orphan"
-    )
-    __mapper_args__ = {"version_id_col": Versioned.version}
+    performances: Mapped[list[TermPerformance]] = owned("TermPerformance.id")
 
 
 class TermPerformance(Versioned, Base):
@@ -381,7 +366,6 @@ class TermPerformance(Versioned, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
-    __mapper_args__ = {"version_id_col": Versioned.version}
 
 
 class Termination(Base):
@@ -435,10 +419,7 @@ class FollowUp(Versioned, Base):
     measures: Mapped[str] = mapped_column(Text, default="")
     #: Whether a party has gone to court since the agreement (是否起诉).
     sued: Mapped[bool | None] = mapped_column(Boolean)
-    events: Mapped[list[FollowUpEvent]] = relationship(
-        order_by="FollowUpEvent.id", cascade="all, delete-orphan"
-    )
-    __mapper_args__ = {"version_id_col": Versioned.version}
+    events: Mapped[list[FollowUpEvent]] = owned("FollowUpEvent.id")
 
 
 class FollowUpEvent(Base):
