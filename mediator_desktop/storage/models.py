@@ -42,6 +42,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def parent_key(table: str, *, one: bool = False) -> Any:
+    """The key of the row this one belongs to (deleted with it): indexed, or unique when the
+    parent has at most ``one`` such row (a case's agreement)."""
+    key = ForeignKey(f"{table}.id", ondelete="CASCADE")
+    return mapped_column(key, unique=True) if one else mapped_column(key, index=True)
+
+
 def owned(order_by: str | None = None, **kwargs: Any) -> Any:
     """A relationship to rows that belong to this one: saved with it and deleted with it (or when
     taken out of the list); ``order_by`` is how a list of them reads."""
@@ -169,7 +176,7 @@ class Case(Versioned, Base):
 class CaseMediator(Base):
     __tablename__ = "case_mediator"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="presiding")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -183,7 +190,7 @@ class CaseParty(Versioned, Base):
 
     __tablename__ = "case_party"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     position: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
@@ -215,7 +222,7 @@ class PartyAgent(Base):
 
     __tablename__ = "party_agent"
     id: Mapped[int] = mapped_column(primary_key=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("case_party.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int] = parent_key("case_party")
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(100))
@@ -232,7 +239,7 @@ class MediationSession(Versioned, Base):
 
     __tablename__ = "mediation_session"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20), default="mediation")
     starts_at: Mapped[datetime] = mapped_column(DateTime)
@@ -262,7 +269,7 @@ class CaseNote(Versioned, Base):
 
     __tablename__ = "case_note"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("mediation_session.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -279,7 +286,7 @@ class TimeLimitExtension(Base):
 
     __tablename__ = "time_limit_extension"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     new_due_on: Mapped[date] = mapped_column(Date)
     consent: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
@@ -296,7 +303,7 @@ class Attachment(Base):
 
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     item: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
@@ -315,7 +322,7 @@ class Agreement(Versioned, Base):
 
     __tablename__ = "agreement"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = parent_key("mediation_case", one=True)
     form: Mapped[str] = mapped_column(String(20), default="written")
     number: Mapped[str | None] = mapped_column(String(120))
     facts: Mapped[str] = mapped_column(Text, default="")
@@ -330,9 +337,7 @@ class AgreementTerm(Versioned, Base):
 
     __tablename__ = "agreement_term"
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(
-        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
-    )
+    agreement_id: Mapped[int] = parent_key("agreement")
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     obligor: Mapped[int | None] = mapped_column(Integer)
@@ -359,7 +364,7 @@ class TermPerformance(Versioned, Base):
 
     __tablename__ = "term_performance"
     id: Mapped[int] = mapped_column(primary_key=True)
-    term_id: Mapped[int] = mapped_column(ForeignKey("agreement_term.id", ondelete="CASCADE"), index=True)
+    term_id: Mapped[int] = parent_key("agreement_term")
     on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
@@ -373,7 +378,7 @@ class Termination(Base):
 
     __tablename__ = "termination"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = parent_key("mediation_case", one=True)
     on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
     routes_explained: Mapped[bool | None] = mapped_column(Boolean)
@@ -392,7 +397,7 @@ class FollowUp(Versioned, Base):
 
     __tablename__ = "follow_up"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     position: Mapped[int] = mapped_column(Integer, default=0)
     party: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -427,7 +432,7 @@ class FollowUpEvent(Base):
 
     __tablename__ = "follow_up_event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"), index=True)
+    follow_up_id: Mapped[int] = parent_key("follow_up")
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
     #: planned | replanned | rescheduled | not_reached | recorded
@@ -442,7 +447,7 @@ class JudicialConfirmation(Base):
 
     __tablename__ = "judicial_confirmation"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = parent_key("mediation_case", one=True)
     court: Mapped[str] = mapped_column(String(200), default="")
     filed_on: Mapped[date | None] = mapped_column(Date)
     court_case_number: Mapped[str] = mapped_column(String(120), default="")
@@ -481,7 +486,7 @@ class StatusChange(Base):
 
     __tablename__ = "status_change"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
     from_status: Mapped[str | None] = mapped_column(String(20))
