@@ -57,6 +57,13 @@ def owned(order_by: str | None = None, **kwargs: Any) -> Any:
     return relationship(cascade="all, delete-orphan", **kwargs)
 
 
+class Stamped:
+    """Mixin: a row that records something done, when (``at``) and by whom (``actor``)."""
+
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+
+
 class Versioned:
     """Mixin: an integer version checked on every UPDATE (optimistic locking)."""
 
@@ -427,14 +434,12 @@ class FollowUp(Versioned, Base):
     events: Mapped[list[FollowUpEvent]] = owned("FollowUpEvent.id")
 
 
-class FollowUpEvent(Base):
+class FollowUpEvent(Stamped, Base):
     """The history of one visit: planned, moved (改期), party not reached (未联系上), recorded."""
 
     __tablename__ = "follow_up_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     follow_up_id: Mapped[int] = parent_key("follow_up")
-    at: Mapped[datetime] = mapped_column(DateTime)
-    actor: Mapped[str] = mapped_column(String(100), default="")
     #: planned | replanned | rescheduled | not_reached | recorded
     action: Mapped[str] = mapped_column(String(20))
     old_due: Mapped[date | None] = mapped_column(Date)
@@ -481,14 +486,12 @@ class HolidayDay(Base):
     name: Mapped[str] = mapped_column(String(60), default="")
 
 
-class StatusChange(Base):
+class StatusChange(Stamped, Base):
     """Who moved a case into which state, when and why."""
 
     __tablename__ = "status_change"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = parent_key("mediation_case")
-    at: Mapped[datetime] = mapped_column(DateTime)
-    actor: Mapped[str] = mapped_column(String(100), default="")
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
