@@ -6,6 +6,7 @@ benchmarks (100,000 cases, about 250,000 parties). Same seed, same cases.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 from mediator_desktop.domain.dispute_types import DEFAULT_DISPUTE_TYPES
 from mediator_desktop.domain.identity import credit_code_check_char, resident_id_check_char
+from mediator_desktop.paths import resources_dir
 
 DISPUTE_TYPES = DEFAULT_DISPUTE_TYPES
 
@@ -53,74 +55,9 @@ ORGS = {
 }
 ORG_WORDS = ["兴旺", "顺达", "恒通", "佳美", "鑫源", "鸿运", "永安", "金瑞", "华兴", "宏达", "盛世", "安居"]
 
-# (weight, title template, summary templates, requests, agreement terms)
-TYPES: dict[str, dict[str, Any]] = {
-    "邻里纠纷": {"w": 20, "title": "{a}与{b}相邻通行纠纷", "summary": [
-        "{b}在两家之间的公共通道堆放建筑材料约{n}个月，{a}家农用车无法通行，双方多次发生争吵。",
-        "{b}家屋后排水沟被填埋约{m}米，雨季积水渗入{a}家墙体，墙面开裂。",
-        "{b}家饲养的犬只多次夜间吠叫，影响{a}一家休息，双方协商未果。"],
-        "requests": ["清除通道堆放物，恢复通行", "恢复排水沟渠", "赔偿墙体修缮费用"],
-        "terms": [("{b}于{d}前清除通道内堆放的建筑材料，恢复通道原状", None),
-                  ("{b}于{d}前一次性支付{a}墙体修缮费", "amount")]},
-    "婚姻家庭纠纷": {"w": 14, "title": "{a}与{b}赡养纠纷", "summary": [
-        "{a}年事已高，患有慢性病，要求子女{b}按月支付赡养费，{b}以收入不稳定为由拒绝。",
-        "{a}与{b}系夫妻，因家庭琐事长期争吵，{a}要求分居并明确子女抚养事宜。"],
-        "requests": ["按月支付赡养费", "承担医疗费用"],
-        "terms": [("{b}自{d}起每月10日前向{a}支付赡养费", "amount"),
-                  ("{a}住院期间的医疗费用由{b}承担一半", None)]},
-    "房屋宅基地纠纷": {"w": 8, "title": "{a}与{b}宅基地边界纠纷", "summary": [
-        "{a}与{b}系相邻住户，{b}翻建房屋时围墙向{a}宅基地一侧延伸约{k}米，双方对边界有争议。"],
-        "requests": ["拆除越界围墙", "确认宅基地边界"],
-        "terms": [("{b}于{d}前自行拆除越界部分围墙，按村委会确认的界址重建", None)]},
-    "合同纠纷": {"w": 9, "title": "{a}与{b}装修合同纠纷", "summary": [
-        "{a}委托{b}装修住房，约定工期{n}个月，逾期未完工且部分墙面空鼓，双方就尾款支付发生争议。",
-        "{a}向{b}购买建材，已交付货物，尚有货款未结清。"],
-        "requests": ["返工整改", "支付剩余款项"],
-        "terms": [("{b}于{d}前对空鼓墙面返工整改，经{a}验收合格", None),
-                  ("{a}于验收合格后五日内向{b}支付剩余工程款", "amount")]},
-    "损害赔偿纠纷": {"w": 8, "title": "{a}与{b}人身损害赔偿纠纷", "summary": [
-        "{b}饲养的耕牛走失，踩踏{a}种植的玉米约{k}亩，{a}要求赔偿损失。",
-        "双方因琐事发生口角并推搡，{a}受轻微伤，花去医疗费若干。"],
-        "requests": ["赔偿经济损失"],
-        "terms": [("{b}于{d}前一次性赔偿{a}经济损失", "amount")]},
-    "物业纠纷": {"w": 7, "title": "{a}与{b}物业服务纠纷", "summary": [
-        "{a}家楼上管道漏水，多次报修未果，{a}以此为由拒交物业费，{b}催缴。"],
-        "requests": ["维修漏水管道", "减免部分物业费"],
-        "terms": [("{b}于{d}前完成漏水管道维修", None), ("{a}于维修完成后十日内补交物业费", "amount")]},
-    "拖欠农民工工资纠纷": {"w": 7, "title": "{a}与{b}劳务报酬纠纷", "summary": [
-        "{a}在{b}承建的安置房项目务工{n}个月，工程完工后尚有工资未结清，多次讨要无果。"],
-        "requests": ["支付拖欠工资"],
-        "terms": [("{b}于{d}前向{a}支付拖欠的劳务报酬", "amount")]},
-    "道路交通事故纠纷": {"w": 6, "title": "{a}与{b}道路交通事故损害赔偿纠纷", "summary": [
-        "{b}驾驶电动车与{a}驾驶的摩托车相撞，交警认定{b}负主要责任，双方就赔偿数额协商不成。"],
-        "requests": ["赔偿医疗费、误工费、车辆维修费"],
-        "terms": [("{b}于{d}前一次性赔偿{a}医疗费、误工费及车辆维修费", "amount")]},
-    "山林土地纠纷": {"w": 4, "title": "{a}与{b}土地承包经营权纠纷", "summary": [
-        "{a}与{b}对村组一块约{k}亩坡地的承包经营权存在争议，双方均主张由自家耕种。"],
-        "requests": ["确认耕种权"], "terms": [("争议坡地由{a}继续耕种，{a}于{d}前补偿{b}青苗费", "amount")]},
-    "劳动争议纠纷": {"w": 1, "title": "{a}与{b}劳动争议纠纷", "summary": ["{a}在{b}处工作{n}个月后被辞退，要求支付经济补偿。"],
-                 "requests": ["支付经济补偿"], "terms": [("{b}于{d}前向{a}支付经济补偿", "amount")]},
-    "其他劳动争议纠纷": {"w": 2, "title": "{a}与{b}劳动争议纠纷", "summary": ["{a}在{b}处工作{n}个月后被辞退，要求支付经济补偿。"],
-                   "requests": ["支付经济补偿"], "terms": [("{b}于{d}前向{a}支付经济补偿", "amount")]},
-    "消费纠纷": {"w": 1, "title": "{a}与{b}消费纠纷", "summary": ["{a}在{b}购买的商品存在质量问题，要求退货退款。"],
-             "requests": ["退货退款"], "terms": [("{b}于{d}前为{a}办理退货并退还货款", "amount")]},
-    "电子商务消费纠纷": {"w": 1, "title": "{a}与{b}网络购物纠纷", "summary": ["{a}通过网店向{b}购买的电器到货后无法使用，商家拒绝退换。"],
-                   "requests": ["退货退款"], "terms": [("{b}于{d}前退还{a}货款", "amount")]},
-    "旅游消费纠纷": {"w": 1, "title": "{a}与{b}旅游服务纠纷", "summary": ["{a}参加{b}组织的旅游团，行程被擅自缩减，要求退还部分团费。"],
-               "requests": ["退还部分团费"], "terms": [("{b}于{d}前退还{a}部分团费", "amount")]},
-    "其他消费纠纷": {"w": 1, "title": "{a}与{b}维修服务纠纷", "summary": ["{a}送修的冰箱经{b}维修后仍不制冷，要求退还维修费。"],
-               "requests": ["退还维修费"], "terms": [("{b}于{d}前退还{a}维修费", "amount")]},
-    "医疗纠纷": {"w": 1, "title": "{a}与{b}医疗纠纷", "summary": ["{a}在{b}输液后出现过敏反应，住院治疗{n}天，要求赔偿。"],
-             "requests": ["赔偿医疗费"], "terms": [("{b}于{d}前一次性补偿{a}医疗费用", "amount")]},
-    "生产经营纠纷": {"w": 2, "title": "{a}与{b}农资买卖纠纷", "summary": ["{a}从{b}购买的化肥施用后庄稼减产，双方就损失承担发生争议。"],
-               "requests": ["赔偿减产损失"], "terms": [("{b}于{d}前补偿{a}减产损失", "amount")]},
-    "征地拆迁纠纷": {"w": 1, "title": "{a}与{b}拆迁补偿分配纠纷", "summary": ["{a}与{b}系兄弟，对父母名下房屋拆迁补偿款的分配有争议。"],
-               "requests": ["合理分配补偿款"], "terms": [("{b}于{d}前将应得补偿款支付给{a}", "amount")]},
-    "环境污染纠纷": {"w": 1, "title": "{a}与{b}噪声污染纠纷", "summary": ["{b}开设的加工作坊夜间施工，噪声影响{a}一家休息。"],
-               "requests": ["夜间停止施工"], "terms": [("{b}自{d}起每日22时至次日7时停止加工作业", None)]},
-    "其他纠纷": {"w": 2, "title": "{a}与{b}借款纠纷", "summary": ["{a}借给{b}人民币若干元，约定{n}个月归还，到期后{b}未还。"],
-             "requests": ["归还借款"], "terms": [("{b}于{d}前归还{a}借款", "amount")]},
-}
+#: Per dispute type: weight ``w``, title and summary templates, requests, agreement terms
+#: ([text template, "amount" or null]). Data, so it lives with the resources.
+TYPES: dict[str, dict[str, Any]] = json.loads((resources_dir() / "demo" / "case_templates.json").read_text(encoding="utf-8"))
 TYPE_NAMES = list(TYPES)
 TYPE_WEIGHTS = [TYPES[t]["w"] for t in TYPE_NAMES]
 ORG_SIDE = {"物业纠纷", "拖欠农民工工资纠纷", "电子商务消费纠纷", "旅游消费纠纷", "医疗纠纷", "其他消费纠纷",
