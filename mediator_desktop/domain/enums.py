@@ -59,6 +59,11 @@ class CaseStatus(LabelledEnum):
     CLOSED = "closed", "已归档"
 
 
+#: The states in which a mediation is running (受理, 调解中): sessions may be scheduled and
+#: moved, the time limit runs, the reminders count the case.
+RUNNING_STATUSES: tuple[str, ...] = (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+
+
 class RiskLevel(LabelledEnum):
     """风险等级 — the three-colour escalation warning (Law 25)."""
 

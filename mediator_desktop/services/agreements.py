@@ -31,7 +31,7 @@ from mediator_desktop.domain.terms import (
 from mediator_desktop.domain.text import amount_text, chinese_date, clause_number
 from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import agreement_problems, load_case, term_fields
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -315,10 +315,7 @@ def _edit_refusal(case: Case) -> str:
 # -- the service ------------------------------------------------------------------------------
 
 
-class AgreementService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class AgreementService(Service):
     # -- reads --------------------------------------------------------------------------------
 
     def get(self, case_id: int) -> AgreementView | None:

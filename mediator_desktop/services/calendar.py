@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.workdays import BUILTIN_YEARS, WorkCalendar
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import FieldProblem, ValidationError
 from mediator_desktop.storage.models import HolidayDay, HolidayYear
 
@@ -58,10 +58,7 @@ def load_calendar(s: Session) -> WorkCalendar:
     return WorkCalendar(days=days, complete_years=complete)
 
 
-class CalendarService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class CalendarService(Service):
     def calendar(self) -> WorkCalendar:
         """The calendar in force (cached for :data:`CACHE_SECONDS`)."""
         return self.ctx.calendar()

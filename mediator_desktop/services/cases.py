@@ -14,6 +14,7 @@ from mediator_desktop.domain import codes, states
 from mediator_desktop.domain.checklist import checklist, missing
 from mediator_desktop.domain.deadlines import mediation_time_limit
 from mediator_desktop.domain.enums import (
+    RUNNING_STATUSES,
     CaseSource,
     CaseStatus,
     MediatorRole,
@@ -29,7 +30,7 @@ from mediator_desktop.domain.text import amount_figures, chinese_date, clause_nu
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import agreement_problems, case_file_facts, load_case
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.dto import (
     AgentDraft,
     AgentView,
@@ -207,10 +208,7 @@ def _row(r: Any) -> CaseRow:
                    intern(r[9]), r[10], r[11])
 
 
-class CaseService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class CaseService(Service):
     # -- validation ---------------------------------------------------------------------------
 
     def validate(self, draft: CaseDraft, session: Session, *, new: bool) -> list[FieldProblem]:
@@ -406,7 +404,7 @@ class CaseService:
             case = self._load(s, case_id)
             if case.version != version:
                 raise ConflictError(STALE_MESSAGE)
-            if case.status not in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value):
+            if case.status not in RUNNING_STATUSES:
                 raise TransitionError(
                     f"案件当前状态为“{CaseStatus(case.status).label}”，只有受理后、调解结束前才能延长调解期限")
             current = self._time_limit(case)

@@ -97,3 +97,10 @@ class ServiceContext:
                 detail=detail,
             )
         )
+
+
+class Service:
+    """One service of the facade: reaches the database, the actor and the clock through ``ctx``."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx

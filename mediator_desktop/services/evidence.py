@@ -27,7 +27,7 @@ from mediator_desktop.domain.checklist import ITEM_NAMES, ChecklistLine, checkli
 from mediator_desktop.domain.enums import CaseStatus
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.case_facts import case_file_facts, load_case
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import (
     FieldProblem,
     NotFoundError,
@@ -222,10 +222,7 @@ def _item_problem(item: object) -> FieldProblem | None:
     return None
 
 
-class EvidenceService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class EvidenceService(Service):
     # -- adding --------------------------------------------------------------------------------
 
     def add(self, case_id: int, item: int, name: str, data: bytes, description: str = "",

@@ -41,7 +41,7 @@ from mediator_desktop.domain.text import chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline, WorkCalendar
 from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case, term_fields
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service, ServiceContext
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -49,15 +49,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
-from mediator_desktop.storage.models import (
-    Agreement,
-    AgreementTerm,
-    Case,
-    FollowUp,
-    FollowUpEvent,
-    JudicialConfirmation,
-    TermPerformance,
-)
+from mediator_desktop.storage import models as orm
 
 DEFAULT_SATISFACTION_SCALE = tuple(m.label for m in Satisfaction)
 MAX_TEXT = 5000
@@ -193,7 +185,7 @@ class ConfirmationView:
 # -- planning --------------------------------------------------------------------------------------
 
 
-def term_dues(terms: Sequence[AgreementTerm]) -> list[TermDues]:
+def term_dues(terms: Sequence[orm.AgreementTerm]) -> list[TermDues]:
     out = []
     for t in terms:
         if t.kind == TermKind.STATEMENT.value:
@@ -205,11 +197,11 @@ def term_dues(terms: Sequence[AgreementTerm]) -> list[TermDues]:
     return out
 
 
-def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
+def plan_for_agreement(s: Session, ctx: ServiceContext, case: orm.Case) -> int:
     """Bring the application-planned visits of ``case`` in line with its agreement (inside the
     caller's transaction, after its terms are flushed); returns how many visits were added."""
-    visits = list(s.scalars(select(FollowUp).where(FollowUp.case_id == case.id)
-                            .options(selectinload(FollowUp.events)).order_by(FollowUp.due_on, FollowUp.id)))
+    visits = list(s.scalars(select(orm.FollowUp).where(orm.FollowUp.case_id == case.id)
+                            .options(selectinload(orm.FollowUp.events)).order_by(orm.FollowUp.due_on, orm.FollowUp.id)))
     a = case.agreement
     planned: list[PlannedVisit] = []
     if a is not None and a.signed_on is not None:
@@ -218,7 +210,7 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
     wanted: dict[tuple[str, int | None, int | None], list[PlannedVisit]] = defaultdict(list)
     for p in planned:
         wanted[(p.kind.value, p.party, p.term_id)].append(p)
-    have: dict[tuple[str, int | None, int | None], list[FollowUp]] = defaultdict(list)
+    have: dict[tuple[str, int | None, int | None], list[orm.FollowUp]] = defaultdict(list)
     for v in visits:
         if v.kind in (VisitKind.SATISFACTION.value, VisitKind.PERFORMANCE.value):
             have[(v.kind, v.party, v.term_id if v.kind == VisitKind.PERFORMANCE.value else None)].append(v)
@@ -231,16 +223,16 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
             if k < len(rows):
                 row = rows[k]
                 if row.auto and row.done_on is None and row.due_on != plan.due.due:
-                    row.events.append(FollowUpEvent(at=now, actor=actor, action=VisitEvent.REPLANNED.value,
+                    row.events.append(orm.FollowUpEvent(at=now, actor=actor, action=VisitEvent.REPLANNED.value,
                                                     old_due=row.due_on, new_due=plan.due.due, note="协议已更正"))
                     row.due_on, row.reason = plan.due.due, plan.reason
                     moved += 1
                 continue
-            row = FollowUp(case_id=case.id, position=position, party=plan.party, due_on=plan.due.due,
+            row = orm.FollowUp(case_id=case.id, position=position, party=plan.party, due_on=plan.due.due,
                            kind=plan.kind.value, term_id=plan.term_id, auto=True, reason=plan.reason,
                            term_performance=[], notes="", visitor="", risk_note="", measures="")
             position += 1
-            row.events.append(FollowUpEvent(at=now, actor=actor, action=VisitEvent.PLANNED.value,
+            row.events.append(orm.FollowUpEvent(at=now, actor=actor, action=VisitEvent.PLANNED.value,
                                             new_due=plan.due.due, note="协议生效后自动安排"))
             s.add(row)
             added += 1
@@ -258,10 +250,7 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: Case) -> int:
 # -- the service -----------------------------------------------------------------------------------
 
 
-class FollowUpService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class FollowUpService(Service):
     # reads
 
     def visits(self, case_id: int) -> list[VisitView]:
@@ -300,7 +289,7 @@ class FollowUpService:
             if p:
                 raise ValidationError(p)
             assert party is not None and due_on is not None
-            row = FollowUp(case_id=case.id, position=len(case.follow_ups), party=party, due_on=due_on,
+            row = orm.FollowUp(case_id=case.id, position=len(case.follow_ups), party=party, due_on=due_on,
                            kind=kind, auto=False, reason=reason.strip(), term_performance=[], notes="",
                            visitor="", risk_note="", measures="")
             row.events.append(self._event(VisitEvent.PLANNED, None, due_on, "手工安排"))
@@ -401,7 +390,7 @@ class FollowUpService:
                 t = terms.get(tid)
                 if t is None or status == Performance.NOT_DUE.value or status == t.status:
                     continue
-                t.performances.append(TermPerformance(
+                t.performances.append(orm.TermPerformance(
                     on=draft.done_on, status=status, amount=None,
                     note=f"回访核实（{VisitMethod(draft.method or '').label}）",
                     recorded_at=self.ctx.now(), actor=self.ctx.actor.name))
@@ -457,7 +446,7 @@ class FollowUpService:
             text = f"回访后：{line}"
             if step == NextStep.URGE.value:
                 assert next_on is not None
-                row = FollowUp(case_id=case.id, position=len(case.follow_ups), party=v.party, due_on=next_on,
+                row = orm.FollowUp(case_id=case.id, position=len(case.follow_ups), party=v.party, due_on=next_on,
                                kind=VisitKind.URGE.value, term_id=v.term_id, auto=False,
                                reason="督促履行后再次回访，核实履行情况", term_performance=[], notes="",
                                visitor="", risk_note="", measures="")
@@ -540,7 +529,7 @@ class FollowUpService:
             jc = case.judicial_confirmation
             new = jc is None
             if jc is None:
-                jc = JudicialConfirmation(case_id=case.id)
+                jc = orm.JudicialConfirmation(case_id=case.id)
                 case.judicial_confirmation = jc
             jc.court, jc.filed_on = draft.court.strip(), draft.filed_on
             jc.court_case_number, jc.result, jc.ruled_on = draft.court_case_number.strip(), draft.result, draft.ruled_on
@@ -554,7 +543,7 @@ class FollowUpService:
 
     # internals
 
-    def _validate(self, d: VisitDraft, case: Case, terms: dict[int, AgreementTerm]) -> None:
+    def _validate(self, d: VisitDraft, case: orm.Case, terms: dict[int, orm.AgreementTerm]) -> None:
         p: list[FieldProblem] = []
         today = self.ctx.today()
         effective = case.agreement.signed_on if case.agreement else None
@@ -590,7 +579,7 @@ class FollowUpService:
         if p:
             raise ValidationError(p)
 
-    def _confirmation(self, case: Case) -> ConfirmationView:
+    def _confirmation(self, case: orm.Case) -> ConfirmationView:
         a = case.agreement
         effective = a.signed_on if a is not None else None
         jc = case.judicial_confirmation
@@ -600,43 +589,43 @@ class FollowUpService:
         written = a is not None and a.form == "written"
         return ConfirmationView(recorded, effective, written, application_deadline(effective, self.ctx.calendar()))
 
-    def _event(self, action: VisitEvent, old: date | None, new: date | None, note: str) -> FollowUpEvent:
-        return FollowUpEvent(at=self.ctx.now(), actor=self.ctx.actor.name, action=action.value,
+    def _event(self, action: VisitEvent, old: date | None, new: date | None, note: str) -> orm.FollowUpEvent:
+        return orm.FollowUpEvent(at=self.ctx.now(), actor=self.ctx.actor.name, action=action.value,
                              old_due=old, new_due=new, note=note)
 
     @staticmethod
-    def _party(case: Case, v: FollowUp) -> str:
+    def _party(case: orm.Case, v: orm.FollowUp) -> str:
         if v.party is not None and 0 <= v.party < len(case.parties):
             return case.parties[v.party].name
         return ""
 
     @staticmethod
-    def _load(s: Session, case_id: int) -> Case:
+    def _load(s: Session, case_id: int) -> orm.Case:
         return load_case(s, case_id, [
-            selectinload(Case.parties),
-            selectinload(Case.follow_ups).selectinload(FollowUp.events),
-            selectinload(Case.agreement).selectinload(Agreement.terms).selectinload(AgreementTerm.performances),
-            selectinload(Case.judicial_confirmation),
+            selectinload(orm.Case.parties),
+            selectinload(orm.Case.follow_ups).selectinload(orm.FollowUp.events),
+            selectinload(orm.Case.agreement).selectinload(orm.Agreement.terms).selectinload(orm.AgreementTerm.performances),
+            selectinload(orm.Case.judicial_confirmation),
         ])
 
     @staticmethod
-    def _visit(s: Session, visit_id: int, version: int | None = None) -> FollowUp:
+    def _visit(s: Session, visit_id: int, version: int | None = None) -> orm.FollowUp:
         """The visit; when ``version`` (what the screen loaded) is given and another PC saved
         the visit since, ConflictError."""
-        v = s.get(FollowUp, visit_id)
+        v = s.get(orm.FollowUp, visit_id)
         if v is None:
             raise NotFoundError("找不到这次回访，可能已被删除")
         if version is not None and v.version != version:
             raise ConflictError(STALE_MESSAGE)
         return v
 
-    def _pending(self, s: Session, visit_id: int, version: int | None = None) -> FollowUp:
+    def _pending(self, s: Session, visit_id: int, version: int | None = None) -> orm.FollowUp:
         v = self._visit(s, visit_id, version)
         if v.done_on is not None:
             raise TransitionError("这次回访已经完成并记录，不能再改期或取消")
         return v
 
-    def _view(self, case: Case, v: FollowUp, cal: WorkCalendar) -> VisitView:
+    def _view(self, case: orm.Case, v: orm.FollowUp, cal: WorkCalendar) -> VisitView:
         terms = case.agreement.terms if case.agreement else []
         found = {int(x["term_id"]): x["status"] for x in (v.term_performance or []) if "term_id" in x}
         checks = tuple(TermCheck(t.id, f"第{clause_number(t.position + 1)}条", t.text, t.status, found.get(t.id))

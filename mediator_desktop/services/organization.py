@@ -12,7 +12,7 @@ from mediator_desktop.domain.dispute_types import DEFAULT_DISPUTE_TYPES
 from mediator_desktop.domain.enums import OrgKind
 from mediator_desktop.domain.identity import normalize_phone, validate_phone
 from mediator_desktop.errors import STALE_MESSAGE  # noqa: F401 — re-exported (services, tests)
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -115,10 +115,7 @@ def check_phone(problems: list[FieldProblem], field: str, label: str, value: str
     return value
 
 
-class OrganizationService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class OrganizationService(Service):
     def get(self) -> OrganizationView | None:
         with self.ctx.db.read() as s:
             org = s.scalars(select(Organization).order_by(Organization.id)).first()
@@ -171,10 +168,7 @@ class OrganizationService:
             return _org_view(org)
 
 
-class MediatorService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class MediatorService(Service):
     def list(self, *, active_only: bool = False) -> list[MediatorView]:
         with self.ctx.db.read() as s:
             stmt = select(Mediator).order_by(Mediator.active.desc(), Mediator.id)
@@ -223,10 +217,7 @@ class MediatorService:
             return _mediator_view(m)
 
 
-class DisputeTypeService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class DisputeTypeService(Service):
     def list(self, *, active_only: bool = False) -> list[DisputeTypeView]:
         """Parents each followed by their children, in table order."""
         with self.ctx.db.read() as s:

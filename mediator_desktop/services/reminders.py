@@ -25,12 +25,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from mediator_desktop.domain.deadlines import SOON_DAYS, Urgency, days_left_text, mediation_time_limit, urgency
-from mediator_desktop.domain.enums import CaseStatus, ReminderKind, TermKind, TermStatus, VisitKind
+from mediator_desktop.domain.enums import RUNNING_STATUSES, CaseStatus, ReminderKind, TermKind, TermStatus, VisitKind
 from mediator_desktop.domain.judicial import APPLICATION_DAYS, application_deadline
 from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
 from mediator_desktop.domain.text import chinese_date, clause_number, shorten
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.storage.models import (
     Agreement,
@@ -44,7 +44,6 @@ from mediator_desktop.storage.models import (
     TimeLimitExtension,
 )
 
-OPEN_STATES = (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
 #: Calendar days a lapsed judicial-confirmation window stays in the lists (as 已届满).
 LAPSED_SHOWN_DAYS = 7
 #: What a lapsed window's row says in place of the days left.
@@ -87,10 +86,7 @@ class Reminder:
 ICS_DAYS = 90
 
 
-class ReminderService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
+class ReminderService(Service):
     def items(self, start: date | None = None, end: date | None = None,
               today: date | None = None) -> list[Reminder]:
         """Every deadline and visit due from ``start`` to ``end`` (inclusive; None: open)."""
@@ -163,7 +159,7 @@ class ReminderService:
         latest = (select(TimeLimitExtension.new_due_on).where(TimeLimitExtension.case_id == Case.id)
                   .order_by(TimeLimitExtension.id.desc()).limit(1).scalar_subquery())
         rows = s.execute(select(Case.id, Case.code, Case.title, Case.party_names, Case.received_on, Case.source,
-                                Case.simple_procedure, latest).where(Case.status.in_(OPEN_STATES)))
+                                Case.simple_procedure, latest).where(Case.status.in_(RUNNING_STATUSES)))
         out = []
         for cid, code, title, names, received_on, source, simple, extended in rows:
             limit = mediation_time_limit(received_on, source, extended, cal, simple_procedure=bool(simple))

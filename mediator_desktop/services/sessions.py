@@ -20,11 +20,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.agenda import DEFAULT_LENGTH, Booking, Clash, clashes, session_end
-from mediator_desktop.domain.enums import CaseStatus, NoteKind, NoticeMethod, SessionKind
+from mediator_desktop.domain.enums import RUNNING_STATUSES, CaseStatus, NoteKind, NoticeMethod, SessionKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case
-from mediator_desktop.services.context import ServiceContext
+from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
@@ -34,8 +34,6 @@ from mediator_desktop.services.errors import (
 )
 from mediator_desktop.storage.models import Case, CaseNote, CaseParty, MediationSession, Mediator
 
-#: States in which sessions may be scheduled or moved (受理 and 调解中).
-SCHEDULABLE = (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
 MAX_RECORD = 200_000
 MAX_NOTE = 50_000
 
@@ -211,11 +209,8 @@ def _check_participants(problems: list[FieldProblem], participants: list[str]) -
     return cleaned
 
 
-class SessionService:
+class SessionService(Service):
     """Sessions, records, notes and the rights notice of cases."""
-
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
 
     def now(self) -> datetime:
         """The services' clock (the scheduling dialog proposes the next hour by it)."""
@@ -597,12 +592,12 @@ class SessionService:
     def _require_open(case: Case, what: str) -> None:
         """After mediation ended (调解成功, 终止调解, 不予受理…) the records it rests on stay as
         they are: the agreement was reached on them."""
-        if case.status not in SCHEDULABLE:
+        if case.status not in RUNNING_STATUSES:
             raise TransitionError(f"案件已“{CaseStatus(case.status).label}”，调解已经结束，不能再{what}")
 
     @staticmethod
     def _require_schedulable(case: Case) -> None:
-        if case.status not in SCHEDULABLE:
+        if case.status not in RUNNING_STATUSES:
             label = CaseStatus(case.status).label
             if case.status == CaseStatus.REGISTERED.value:
                 raise TransitionError(f"案件当前状态为“{label}”，须先受理才能安排调查或调解")

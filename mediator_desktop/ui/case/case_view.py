@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from mediator_desktop.domain import states
 from mediator_desktop.domain.enums import (
+    RUNNING_STATUSES,
     AgentKind,
     AgreementForm,
     CaseSource,
@@ -357,7 +358,7 @@ class CaseView(QWidget):
         allowed = {t.value for t in states.allowed_targets(d.status)} if d is not None else set()
         for target in TRANSITION_MENU_TEXT:
             self.case_actions[target.value].setEnabled(target.value in allowed)
-        running = d is not None and d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+        running = d is not None and d.status in RUNNING_STATUSES
         self.case_actions["edit"].setEnabled(d is not None)
         self.case_actions["extend"].setEnabled(running and d is not None and d.time_limit is not None)
         self.case_actions["documents"].setEnabled(d is not None)
@@ -505,7 +506,7 @@ class CaseView(QWidget):
         today = self.services.today()
         cal = self.services.work_calendar()
         lines: list[tuple[str, str]] = []   # (text, urgency)
-        if d.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value) and limit:
+        if d.status in RUNNING_STATUSES and limit:
             u = urgency(limit.due, today, cal)
             if u is Urgency.OVERDUE:
                 lines.append((f"调解期限已过{(today - limit.due).days}天（{limit.text()}），请办结或经双方同意延长", u))
@@ -573,7 +574,7 @@ class CaseView(QWidget):
             self.action_buttons[target.value] = button
         self.edit_button.show()
         self.actions.addWidget(self.edit_button)
-        running = self.detail.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_MEDIATION.value)
+        running = self.detail.status in RUNNING_STATUSES
         self.extend_button.setVisible(running)
         self.actions.addWidget(self.extend_button)
         self.documents_button.show()

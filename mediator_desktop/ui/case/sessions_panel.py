@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from mediator_desktop.domain.enums import (
+    RUNNING_STATUSES,
     CaseStatus,
     NoteKind,
     NoticeMethod,
@@ -21,7 +22,6 @@ from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.dto import CaseDetail
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.sessions import (
-    SCHEDULABLE,
     NoteView,
     NoticeView,
     SessionView,
@@ -281,7 +281,7 @@ class SessionsPanel(CasePanel):
 
     def _render(self) -> None:
         d = self.detail
-        if d is not None and d.status not in SCHEDULABLE:
+        if d is not None and d.status not in RUNNING_STATUSES:
             status = CaseStatus(d.status)
             self.hint.setText("案件受理后才能安排调查、调解。" if status is CaseStatus.REGISTERED
                               else f"案件已“{status.label}”，不能再安排新的调查、调解。")
@@ -337,7 +337,7 @@ class SessionsPanel(CasePanel):
 
     def _update_buttons(self) -> None:
         d = self.detail
-        open_case = d is not None and d.status in SCHEDULABLE
+        open_case = d is not None and d.status in RUNNING_STATUSES
         writable = d is not None and d.status != CaseStatus.CLOSED.value
         self.investigate_button.setEnabled(open_case)
         self.mediate_button.setEnabled(open_case)
