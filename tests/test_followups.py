@@ -11,7 +11,7 @@ import pytest
 from conftest import sample_draft
 from test_agreements import _draft, _ready_for_agreed, money_term, statement_term
 
-from mediator_desktop.domain.followups import NextStep
+from mediator_desktop.domain.enums import NextStep
 from mediator_desktop.domain.terms import Instalment
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import TransitionError, ValidationError

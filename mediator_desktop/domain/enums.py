@@ -211,3 +211,15 @@ class ReminderKind(LabelledEnum):
     JUDICIAL_WINDOW = "judicial_window", "司法确认申请期限"
     PERFORMANCE = "performance", "履行期限"
     VISIT = "visit", "回访"
+
+
+class NextStep(LabelledEnum):
+    """What a visit's findings lead to."""
+
+    CLOSE = "close", "结案归档"
+    URGE = "urge", "督促履行"
+    JUDICIAL = "judicial", "建议申请司法确认"
+    ENFORCE = "enforce", "建议申请强制执行"
+    LAWSUIT = "lawsuit", "建议向人民法院起诉"
+    RAISE_RISK = "raise_risk", "提高风险等级"
+    VISIT_AGAIN = "visit_again", "到期后再回访"

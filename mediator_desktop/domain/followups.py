@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mediator_desktop.domain.deadlines import add_months
-from mediator_desktop.domain.enums import LabelledEnum, TermStatus, VisitKind
+from mediator_desktop.domain.enums import NextStep, TermStatus, VisitKind
 from mediator_desktop.domain.text import chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline, WorkCalendar
 
@@ -76,18 +76,6 @@ def plan_visits(effective: date, party_names: Sequence[str], terms: Sequence[Ter
     return visits
 
 
-class NextStep(LabelledEnum):
-    """What a visit's findings lead to."""
-
-    CLOSE = "close", "结案归档"
-    URGE = "urge", "督促履行"
-    JUDICIAL = "judicial", "建议申请司法确认"
-    ENFORCE = "enforce", "建议申请强制执行"
-    LAWSUIT = "lawsuit", "建议向人民法院起诉"
-    RAISE_RISK = "raise_risk", "提高风险等级"
-    VISIT_AGAIN = "visit_again", "到期后再回访"
-
-
 @dataclass(frozen=True)
 class Offer:
     step: NextStep
@@ -98,22 +86,19 @@ def next_steps(statuses: Sequence[str], *, new_risk: bool, window_open: bool,
                confirmed: bool, case_open: bool = True) -> list[Offer]:
     """The steps a visit's findings offer, most pressing first. ``statuses`` are the performance
     statuses of the obligation terms after the visit."""
-    offers: list[Offer] = []
-    if new_risk:
-        offers.append(Offer(NextStep.RAISE_RISK, "回访发现新的纠纷或风险苗头，应提高风险等级并视情报告"))
-    unperformed = [s for s in statuses if s in (TermStatus.NOT_PERFORMED.value, TermStatus.PARTLY_PERFORMED.value)]
-    if unperformed:
-        offers.append(Offer(NextStep.URGE, "协议未全部履行，督促义务人履行并约定再次回访"))
-        if confirmed:
-            offers.append(Offer(NextStep.ENFORCE, "协议已经人民法院确认有效，一方拒不履行的，对方可申请强制执行"))
-        elif window_open:
-            offers.append(Offer(NextStep.JUDICIAL, "仍在协议生效后30日的申请期内，可建议双方共同申请司法确认"))
-        offers.append(Offer(NextStep.LAWSUIT, "一方不履行的，对方可就协议的履行或内容向人民法院起诉（人民调解法第32条）"))
-    elif statuses and all(s == TermStatus.PERFORMED.value for s in statuses):
-        if case_open:
-            offers.append(Offer(NextStep.CLOSE, "协议已全部履行，可以结案归档"))
-    elif statuses:
-        offers.append(Offer(NextStep.VISIT_AGAIN, "履行期限尚未届满，到期后再回访"))
-    elif case_open:
-        offers.append(Offer(NextStep.CLOSE, "协议无需履行的义务，可以结案归档"))
-    return offers
+    unperformed = any(s in (TermStatus.NOT_PERFORMED.value, TermStatus.PARTLY_PERFORMED.value) for s in statuses)
+    all_performed = bool(statuses) and all(s == TermStatus.PERFORMED.value for s in statuses)
+    due_later = bool(statuses) and not unperformed and not all_performed
+    # (whether it applies, the step, why) in the order they are offered.
+    rules: list[tuple[bool, NextStep, str]] = [
+        (new_risk, NextStep.RAISE_RISK, "回访发现新的纠纷或风险苗头，应提高风险等级并视情报告"),
+        (unperformed, NextStep.URGE, "协议未全部履行，督促义务人履行并约定再次回访"),
+        (unperformed and confirmed, NextStep.ENFORCE, "协议已经人民法院确认有效，一方拒不履行的，对方可申请强制执行"),
+        (unperformed and not confirmed and window_open, NextStep.JUDICIAL,
+         "仍在协议生效后30日的申请期内，可建议双方共同申请司法确认"),
+        (unperformed, NextStep.LAWSUIT, "一方不履行的，对方可就协议的履行或内容向人民法院起诉（人民调解法第32条）"),
+        (all_performed and case_open, NextStep.CLOSE, "协议已全部履行，可以结案归档"),
+        (due_later, NextStep.VISIT_AGAIN, "履行期限尚未届满，到期后再回访"),
+        (not statuses and case_open, NextStep.CLOSE, "协议无需履行的义务，可以结案归档"),
+    ]
+    return [Offer(step, reason) for applies, step, reason in rules if applies]

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import (
     ConfirmationResult,
+    NextStep,
     Performance,
     RiskLevel,
     Satisfaction,
@@ -34,7 +35,7 @@ from mediator_desktop.domain.enums import (
     VisitKind,
     VisitMethod,
 )
-from mediator_desktop.domain.followups import NextStep, Offer, PlannedVisit, TermDues, next_steps, plan_visits
+from mediator_desktop.domain.followups import Offer, PlannedVisit, TermDues, next_steps, plan_visits
 from mediator_desktop.domain.judicial import application_deadline
 from mediator_desktop.domain.terms import open_dues
 from mediator_desktop.domain.text import chinese_date, clause_number

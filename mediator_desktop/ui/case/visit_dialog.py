@@ -17,12 +17,13 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from mediator_desktop.domain.enums import (
+    NextStep,
     Performance,
     RiskLevel,
     TermStatus,
     VisitMethod,
 )
-from mediator_desktop.domain.followups import NextStep, Offer
+from mediator_desktop.domain.followups import Offer
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.agreements import TermView
 from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
