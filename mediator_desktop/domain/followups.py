@@ -33,6 +33,8 @@ class TermDues:
 
 @dataclass(frozen=True)
 class PlannedVisit:
+    """A visit the plan proposes: which kind, to which party, by when, and why."""
+
     kind: VisitKind
     party: int
     due: Deadline

@@ -133,6 +133,8 @@ class TermPreview:
 
 @dataclass(frozen=True)
 class TermView:
+    """One clause of the agreement as the editor and the panel show it, with its performance."""
+
     id: int
     #: 1-based clause number (第一条 = 1).
     number: int
@@ -195,6 +197,8 @@ class TermView:
 
 @dataclass(frozen=True)
 class AgreementView:
+    """调解协议 as stored: form, number, effective date, copies, facts, responsibilities, terms."""
+
     id: int
     case_id: int
     case_code: str

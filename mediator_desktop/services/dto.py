@@ -14,6 +14,8 @@ from mediator_desktop.domain.workdays import Deadline
 
 @dataclass
 class AgentDraft:
+    """A party's 法定代理人 or 委托代理人 as entered with the party."""
+
     kind: str = "entrusted"
     name: str = ""
     phone: str = ""

@@ -81,6 +81,8 @@ class VisitDraft:
 
 @dataclass(frozen=True)
 class VisitEventView:
+    """One line of a visit's history: planned, moved, party not reached, recorded."""
+
     at: datetime
     actor: str
     action: str

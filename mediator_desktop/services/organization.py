@@ -26,6 +26,8 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 @dataclass
 class OrganizationDraft:
+    """The 调解组织's profile as edited in the settings (its name heads every document)."""
+
     name: str = ""
     short_name: str = ""
     kind: str = "committee"

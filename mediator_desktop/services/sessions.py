@@ -46,14 +46,10 @@ CLOSED_MESSAGE = "案件已归档，卷宗中的记录不能再修改"
 
 
 @dataclass
-class SessionDraft:
-    """A session as entered in the scheduling dialog."""
+class RecordHeader:
+    """What heads a session's record, asked when it is scheduled and written after it: who is
+    present, 参加人, 事由, 被调查人 and 记录人."""
 
-    kind: str = SessionKind.MEDIATION.value
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    place: str = ""
-    mediator_ids: list[int] = field(default_factory=list)
     #: Positions of the parties expected (and later recorded as) present.
     present: list[int] = field(default_factory=list)
     #: 参加人: invited helpers (relatives, village cadres, experts), one string each.
@@ -66,14 +62,20 @@ class SessionDraft:
 
 
 @dataclass
-class RecordDraft:
-    """The record of a session as written in the record editor."""
+class SessionDraft(RecordHeader):
+    """A session as entered in the scheduling dialog."""
 
-    subject: str = ""
-    interviewee: str = ""
-    recorder: str = ""
-    present: list[int] = field(default_factory=list)
-    participants: list[str] = field(default_factory=list)
+    kind: str = SessionKind.MEDIATION.value
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    place: str = ""
+    mediator_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RecordDraft(RecordHeader):
+    """The record of a session as written in the record editor (the header's fields included)."""
+
     record: str = ""
     outcome: str = ""
     place: str | None = None          # None: keep the scheduled place
