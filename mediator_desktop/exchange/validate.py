@@ -345,24 +345,22 @@ class _Semantics:
                             f"现为 {_show(value)}")
         return match
 
-    def date(self, parts: PathParts, value: Any) -> date | None:
-        match = self._strict(parts, value, DATE)
-        if match is None:
-            return None
+    def _real_day(self, parts: PathParts, value: Any, match: re.Match[str]) -> date | None:
+        """The day a well-formed date names; None, reported, when there is no such day (2月30日)."""
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             self.add(parts, f"{_label(parts)}：“{value}”不是存在的日期")
             return None
 
+    def date(self, parts: PathParts, value: Any) -> date | None:
+        match = self._strict(parts, value, DATE)
+        return None if match is None else self._real_day(parts, value, match)
+
     def datetime(self, parts: PathParts, value: Any) -> datetime | None:
         match = self._strict(parts, value, DATETIME)
-        if match is None:
-            return None
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            self.add(parts, f"{_label(parts)}：“{value}”不是存在的日期")
+        day = None if match is None else self._real_day(parts, value, match)
+        if match is None or day is None:
             return None
         hour, minute = int(match[4]), int(match[5])
         if hour > 23 or minute > 59:

@@ -131,6 +131,12 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M") if value else None
 
 
+def _put_attrs(out: dict[str, Any], row: Any, *names: str) -> None:
+    """:func:`_put` each named attribute of ``row`` under its own name."""
+    for name in names:
+        _put(out, name, getattr(row, name))
+
+
 def _put(out: dict[str, Any], key: str, value: Any) -> None:
     """Set ``key`` unless the value is empty (absent fields stay absent on export)."""
     if value is None or value == "" or value == [] or value == {}:
@@ -863,11 +869,7 @@ class ExchangeService:
             org = s.scalars(select(Organization).order_by(Organization.id)).first()
             org_out: dict[str, Any] = {}
             if org is not None:
-                _put(org_out, "name", org.name)
-                _put(org_out, "short_name", org.short_name)
-                _put(org_out, "kind", org.kind)
-                _put(org_out, "address", org.address)
-                _put(org_out, "phone", org.phone)
+                _put_attrs(org_out, org, "name", "short_name", "kind", "address", "phone")
             else:
                 org_out["name"] = "（未设置调解组织）"
             stmt = select(Case).order_by(Case.code_year, Case.code_n, Case.id).options(
@@ -900,15 +902,12 @@ class ExchangeService:
 
     def _case_out(self, c: Case, masked: bool, for_documents: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        _put(out, "code", c.code)
-        _put(out, "received_on", c.received_on)
-        _put(out, "source", c.source)
+        _put_attrs(out, c, "code", "received_on", "source")
         _put(out, "dispute_type", c.dispute_type.name)
         _put(out, "title", c.title)
         out["summary"] = c.summary
         _put(out, "requests", list(c.requests or []))
-        _put(out, "risk_level", c.risk_level)
-        _put(out, "status", c.status)
+        _put_attrs(out, c, "risk_level", "status")
         _put(out, "mediators", [{"name": m.mediator.name, "role": m.role} for m in c.mediators])
         _put(out, "recorder", c.recorder)
         parties = []
@@ -922,8 +921,7 @@ class ExchangeService:
                 agents.append(ao)
             _put(po, "agents", agents)
             if for_documents:
-                _put(po, "notice_on", p.notice_on)
-                _put(po, "notice_method", p.notice_method)
+                _put_attrs(po, p, "notice_on", "notice_method")
             parties.append(po)
         out["parties"] = parties
         sessions = []
@@ -932,47 +930,31 @@ class ExchangeService:
             if x.cancelled:
                 continue
             so: dict[str, Any] = {"kind": x.kind}
-            _put(so, "starts_at", x.starts_at)
-            _put(so, "ends_at", x.ends_at)
-            _put(so, "place", x.place)
+            _put_attrs(so, x, "starts_at", "ends_at", "place")
             _put(so, "present", list(x.present or []))
             _put(so, "participants", list(x.participants or []))
             if x.signed_at is not None or for_documents:
-                _put(so, "record", x.record)
-                _put(so, "outcome", x.outcome)
+                _put_attrs(so, x, "record", "outcome")
             if for_documents:
-                _put(so, "signed_at", x.signed_at)
-                _put(so, "subject", x.subject)
-                _put(so, "interviewee", x.interviewee)
-                _put(so, "recorder", x.recorder)
+                _put_attrs(so, x, "signed_at", "subject", "interviewee", "recorder")
             sessions.append(so)
         _put(out, "sessions", sessions)
         if c.agreement is not None:
             agreement = c.agreement
             ag: dict[str, Any] = {"form": agreement.form}
-            _put(ag, "number", agreement.number)
-            _put(ag, "facts", agreement.facts)
-            _put(ag, "responsibilities", agreement.responsibilities)
+            _put_attrs(ag, agreement, "number", "facts", "responsibilities")
             terms = []
             for t in agreement.terms:
                 to: dict[str, Any] = {"text": t.text}
-                _put(to, "obligor", t.obligor)
-                _put(to, "obligee", t.obligee)
-                _put(to, "amount", t.amount)
-                _put(to, "due_on", t.due_on)
-                _put(to, "method", t.method)
-                _put(to, "place", t.place)
-                _put(to, "status", t.status)
+                _put_attrs(to, t, "obligor", "obligee", "amount", "due_on", "method", "place", "status")
                 terms.append(to)
             ag["terms"] = terms
-            _put(ag, "signed_on", agreement.signed_on)
-            _put(ag, "copies", agreement.copies)
+            _put_attrs(ag, agreement, "signed_on", "copies")
             out["agreement"] = ag
         if c.termination is not None:
             ended = c.termination
             tout: dict[str, Any] = {}
-            _put(tout, "on", ended.on)
-            _put(tout, "reason", ended.reason)
+            _put_attrs(tout, ended, "on", "reason")
             if ended.routes_explained is not None:
                 tout["routes_explained"] = ended.routes_explained
             out["termination"] = tout
@@ -980,19 +962,14 @@ class ExchangeService:
         term_index = {t.id: k for k, t in enumerate(c.agreement.terms)} if c.agreement is not None else {}
         for f in c.follow_ups:
             fo: dict[str, Any] = {}
-            _put(fo, "party", f.party)
-            _put(fo, "due_on", f.due_on)
-            _put(fo, "done_on", f.done_on)
-            _put(fo, "method", f.method)
-            _put(fo, "performance", f.performance)
+            _put_attrs(fo, f, "party", "due_on", "done_on", "method", "performance")
             # An office's own satisfaction scale is stored as its label: the format knows only
             # the three words, so such a value stays out of an exchange document.
             if f.satisfaction in SATISFACTION_WORDS:
                 _put(fo, "satisfaction", f.satisfaction)
             if f.new_risk is not None:
                 fo["new_risk"] = f.new_risk
-            _put(fo, "notes", f.notes)
-            _put(fo, "visitor", f.visitor)
+            _put_attrs(fo, f, "notes", "visitor")
             if for_documents:
                 self._follow_up_for_documents(fo, f, term_index)
             follow.append(fo)
@@ -1000,11 +977,7 @@ class ExchangeService:
         if c.judicial_confirmation is not None:
             j = c.judicial_confirmation
             jo: dict[str, Any] = {}
-            _put(jo, "court", j.court)
-            _put(jo, "filed_on", j.filed_on)
-            _put(jo, "court_case_number", j.court_case_number)
-            _put(jo, "result", j.result)
-            _put(jo, "ruled_on", j.ruled_on)
+            _put_attrs(jo, j, "court", "filed_on", "court_case_number", "result", "ruled_on")
             if for_documents:
                 if j.enforcement_applied is not None:
                     jo["enforcement_applied"] = j.enforcement_applied
@@ -1031,8 +1004,7 @@ class ExchangeService:
             if k is not None and x.get("status"):
                 found.append({"term": k, "status": x["status"]})
         fo["term_performance"] = sorted(found, key=lambda x: x["term"])
-        _put(fo, "risk_note", f.risk_note)
-        _put(fo, "measures", f.measures)
+        _put_attrs(fo, f, "risk_note", "measures")
         fo["sued"] = f.sued
         if f.satisfaction:
             fo["satisfaction_label"] = (Satisfaction(f.satisfaction).label if f.satisfaction in SATISFACTION_WORDS
