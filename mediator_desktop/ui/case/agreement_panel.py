@@ -14,7 +14,7 @@ from mediator_desktop.domain.enums import AgreementForm, CaseStatus, TermKind, T
 from mediator_desktop.domain.terms import parse_amount
 from mediator_desktop.domain.text import amount_figures, amount_text, chinese_date, clause_number
 from mediator_desktop.services.agreements import AgreementView, TermView
-from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
+from mediator_desktop.services.errors import FieldProblem, ServiceError
 from mediator_desktop.ui.case.agreement_editor import AMOUNT_FORMAT, UNCLEAR_HINT, AgreementEditor
 from mediator_desktop.ui.case.panel_base import CasePanel
 from mediator_desktop.ui.common.widgets import (
@@ -24,6 +24,7 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
     add_row,
+    attempt,
     button_row,
     enum_combo,
     error_label,
@@ -157,18 +158,10 @@ class PerformanceDialog(QtWidgets.QDialog):
             self.errors.show(problems)
             return
         assert term is not None
-        try:
-            view = self.services.agreements.record_performance(
-                term.id, on, self.status.currentData(), amount, self.note.toPlainText(),
-                version=term.version)
-        except ValidationError as exc:
-            unplaced = self.errors.show(exc.problems)
-            if unplaced:
-                self.message.say("\n".join(p.message for p in unplaced))
-            return
-        except ServiceError as exc:
-            self.errors.clear()
-            self.message.say(str(exc))
+        view = attempt(lambda: self.services.agreements.record_performance(
+            term.id, on, self.status.currentData(), amount, self.note.toPlainText(), version=term.version),
+            self.message, self.errors)
+        if view is None:
             return
         self.errors.clear()
         self.view = view

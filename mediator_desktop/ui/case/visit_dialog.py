@@ -40,6 +40,7 @@ from mediator_desktop.ui.common.widgets import (
     GuardedDialog,
     ScrollingBody,
     add_row,
+    attempt,
     date_edit,
     error_label,
     fit_to_screen,
@@ -450,21 +451,12 @@ class VisitDialog(GuardedDialog):
             self._follow(step)
 
     def _follow(self, step: NextStep, **kw: object) -> bool:
-        try:
-            self.visit = self.services.followups.follow(self.visit.id, step.value, version=self.visit.version, **kw)
-        except ValidationError as exc:
-            errors = self.urge_errors if step is NextStep.URGE else None
-            unplaced = errors.show(exc.problems) if errors else exc.problems
-            if unplaced:
-                target = self.urge_message if step is NextStep.URGE else self.step_message
-                target.setText("\n".join(p.message for p in unplaced))
-                target.show()
+        urge = step is NextStep.URGE
+        visit = attempt(lambda: self.services.followups.follow(self.visit.id, step.value, version=self.visit.version, **kw),
+                        self.urge_message if urge else self.step_message, self.urge_errors if urge else None)
+        if visit is None:
             return False
-        except ServiceError as exc:
-            target = self.urge_message if step is NextStep.URGE else self.step_message
-            target.setText(str(exc))
-            target.show()
-            return False
+        self.visit = visit
         self._done(step, self.visit.measures.splitlines()[-1] if self.visit.measures else step.label)
         self.changed.emit(self.case_id)
         return True
@@ -495,16 +487,11 @@ class VisitDialog(GuardedDialog):
         if level is None:
             self.risk_message.say("本案风险等级已是最高（红），无需再提高。请视情向公安机关或有关部门报告。")
             return
-        try:
-            self.risk_level = self.services.followups.raise_risk(self.case_id, level, self.level_note.text())
-        except ValidationError as exc:
-            unplaced = self.risk_errors.show(exc.problems)
-            if unplaced:
-                self.risk_message.say("\n".join(p.message for p in unplaced))
+        raised = attempt(lambda: self.services.followups.raise_risk(self.case_id, level, self.level_note.text()),
+                         self.risk_message, self.risk_errors)
+        if raised is None:
             return
-        except ServiceError as exc:
-            self.risk_message.say(str(exc))
-            return
+        self.risk_level = raised
         self.risk_errors.clear()
         label = RiskLevel(self.risk_level).label
         self._done(NextStep.RAISE_RISK, f"风险等级已提高为“{label}”")

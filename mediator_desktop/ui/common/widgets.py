@@ -330,6 +330,8 @@ def attempt(call: Callable[[], T], message: NoticeLabel, errors: FieldErrors | N
             message.say("\n".join(p.message for p in loose))
         return None
     except ServiceError as exc:
+        if errors is not None:
+            errors.clear()
         message.say(str(exc))
         return None
 
