@@ -418,21 +418,24 @@ class EvidencePanel(CasePanel):
 
     # -- looking at a file ---------------------------------------------------------------------
 
-    def _data(self, v: AttachmentView, purpose: str) -> bytes | None:
+    def _selected_data(self, purpose: str) -> tuple[AttachmentView, bytes] | None:
+        """The selected file and its content, read for ``purpose`` (the read is audited); None
+        when nothing is selected or the read is refused (then said)."""
+        v = self.selected()
+        if v is None:
+            return None
         try:
-            return self.services.evidence.data(v.id, purpose=purpose)
+            return v, self.services.evidence.data(v.id, purpose=purpose)
         except ServiceError as exc:
             self._say(problem=str(exc))
             return None
 
     def open_selected(self) -> Path | None:
         """Write a temporary copy and open it with the computer's own program."""
-        v = self.selected()
-        if v is None:
+        chosen = self._selected_data("打开")
+        if chosen is None:
             return None
-        data = self._data(v, "打开")
-        if data is None:
-            return None
+        v, data = chosen
         if self._temp is None:
             self._temp = tempfile.TemporaryDirectory(prefix="mediator-open-")
         folder = Path(self._temp.name) / str(v.id)
@@ -450,12 +453,10 @@ class EvidencePanel(CasePanel):
         return path
 
     def preview_selected(self) -> PreviewDialog | None:
-        v = self.selected()
-        if v is None:
+        chosen = self._selected_data("预览")
+        if chosen is None:
             return None
-        data = self._data(v, "预览")
-        if data is None:
-            return None
+        v, data = chosen
         if self.preview is not None:
             self.preview.close()
             self.preview.deleteLater()

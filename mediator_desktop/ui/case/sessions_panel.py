@@ -4,7 +4,7 @@ into the case file and look different from the record everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6 import QtWidgets
@@ -394,24 +394,23 @@ class SessionsPanel(CasePanel):
     def schedule(self, kind: str) -> SessionDialog | None:
         if self.detail is None:
             return None
-        try:
-            dialog = SessionDialog(self.services, self.detail.id, None, self.rooms, self, kind=kind)
-        except ServiceError as exc:
-            self._refused(str(exc))
-            return None
-        dialog.saved.connect(lambda v: self._after_write(v.id))
-        dialog.open()
-        self.session_dialog = dialog
-        return dialog
+        case_id = self.detail.id
+        return self._open_session_dialog(lambda: SessionDialog(self.services, case_id, None, self.rooms, self, kind=kind))
 
     def change_session(self) -> SessionDialog | None:
         v = self.selected_session()
         if self.detail is None or v is None:
             return None
+        case_id, session_id = self.detail.id, v.id
+        # As it is now: it may have been changed, cancelled or deleted on another PC.
+        return self._open_session_dialog(lambda: SessionDialog(
+            self.services, case_id, self.services.sessions.get(session_id), self.rooms, self))
+
+    def _open_session_dialog(self, make: Callable[[], SessionDialog]) -> SessionDialog | None:
+        """Open the scheduling dialog ``make`` builds; a refusal while building it (the case or
+        session changed on another PC) is said instead."""
         try:
-            # As it is now: it may have been changed, cancelled or deleted on another PC.
-            v = self.services.sessions.get(v.id)
-            dialog = SessionDialog(self.services, self.detail.id, v, self.rooms, self)
+            dialog = make()
         except ServiceError as exc:
             self._refused(str(exc))
             return None
