@@ -45,6 +45,7 @@ from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
     GuardedDialog,
+    NumberedColumn,
     PreserveGeometry,
     ScrollingBody,
     add_row,
@@ -108,7 +109,7 @@ class InstalmentRow(QWidget):
         self.due_on.textChanged.connect(self.changed)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
 
-    def set_number(self, n: int) -> None:
+    def set_number(self, n: int, _count: int) -> None:
         self.label.setText(f"第{n}期：")
 
     def tab_stops(self) -> list[QWidget]:
@@ -188,7 +189,7 @@ class TermCard(QFrame):
         self.instalment_sum = QLabel()
         row.addWidget(self.instalment_sum, 1)
         il.addLayout(row)
-        self.instalment_rows: list[InstalmentRow] = []
+        self.instalment_rows: NumberedColumn[InstalmentRow] = NumberedColumn(self.instalment_list)
         add_row(self.form, self.errors, "instalments", "分期：", self.instalment_box,
                 self.add_instalment_button)
 
@@ -291,8 +292,6 @@ class TermCard(QFrame):
         row.changed.connect(self._changed)
         row.remove_requested.connect(self.remove_instalment)
         self.instalment_rows.append(row)
-        self.instalment_list.addWidget(row)
-        self._number_instalments()
         if not self._filling:
             self._changed()
             self.stops_changed.emit()
@@ -300,15 +299,8 @@ class TermCard(QFrame):
 
     def remove_instalment(self, row: InstalmentRow) -> None:
         self.instalment_rows.remove(row)
-        self.instalment_list.removeWidget(row)
-        row.deleteLater()
-        self._number_instalments()
         self._changed()
         self.stops_changed.emit()
-
-    def _number_instalments(self) -> None:
-        for n, row in enumerate(self.instalment_rows, 1):
-            row.set_number(n)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -444,7 +436,6 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         self.view: AgreementView | None = services.agreements.get(case_id)
         draft = self.view.to_draft() if self.view is not None else services.agreements.blank(case_id)
         self.version = draft.version
-        self.cards: list[TermCard] = []
         self._dirty = False
         self._loading = True
         self.setWindowTitle(("修改调解协议" if self.view is not None else "填写调解协议")
@@ -502,6 +493,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         lay.addWidget(self.terms_error)
         self.terms_box = QVBoxLayout()
         lay.addLayout(self.terms_box)
+        self.cards: NumberedColumn[TermCard] = NumberedColumn(self.terms_box)
         add = QHBoxLayout()
         self.add_term_button = QPushButton("添加一条（履行义务）")
         self.errors.bind("terms", self.add_term_button, self.terms_error)
@@ -595,8 +587,6 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         card.remove_requested.connect(self.remove_term)
         card.stops_changed.connect(self._order_tabs)
         self.cards.append(card)
-        self.terms_box.addWidget(card)
-        self._renumber()
         if not self._loading:
             self._order_tabs()
         self.refresh_preview(card)
@@ -604,13 +594,8 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         return card
 
     def move_term(self, card: TermCard, step: int) -> None:
-        k = self.cards.index(card)
-        if not 0 <= k + step < len(self.cards):
+        if not self.cards.move(card, step):
             return
-        self.cards[k], self.cards[k + step] = self.cards[k + step], self.cards[k]
-        self.terms_box.removeWidget(card)
-        self.terms_box.insertWidget(k + step, card)
-        self._renumber()
         self._order_tabs()
         for c in self.cards:
             self.refresh_preview(c)
@@ -620,10 +605,6 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
 
     def remove_term(self, card: TermCard) -> None:
         self.cards.remove(card)
-        self.terms_box.removeWidget(card)
-        card.hide()
-        card.deleteLater()
-        self._renumber()
         self._order_tabs()
         for c in self.cards:
             self.refresh_preview(c)
@@ -639,10 +620,6 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
                   self.copies, self.buttons.button(QDialogButtonBox.StandardButton.Save),
                   self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
         tab_chain(stops)
-
-    def _renumber(self) -> None:
-        for n, card in enumerate(self.cards, 1):
-            card.set_number(n, len(self.cards))
 
     def refresh_preview(self, card: TermCard) -> None:
         """Ask the service for the clause the fields make and whether the term is clear."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
@@ -285,8 +285,8 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)  # type: ignore[attr-defined]
-    table.horizontalHeader().setStretchLastSection(True)  # type: ignore[attr-defined]
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
     if min_height:
         table.setMinimumHeight(min_height)
     leave_on_tab(table)
@@ -489,7 +489,7 @@ class _TypedEntry:
 
     def validate(self, text: str, pos: int) -> object:
         value = self._typed(text)
-        if value is not None and self.minimumDateTime() <= value <= self.maximumDateTime():  # type: ignore[attr-defined]
+        if value is not None and self.minimumDateTime() <= value <= self.maximumDateTime():
             return QValidator.State.Acceptable, text, pos
         if self._PARTIAL.fullmatch(text):
             return QValidator.State.Intermediate, text, pos
@@ -502,7 +502,7 @@ class _TypedEntry:
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         mods = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         if event.text() and event.text().isprintable() and not mods:
-            QAbstractSpinBox.keyPressEvent(self, event)  # type: ignore[arg-type]
+            QAbstractSpinBox.keyPressEvent(self, event)
         else:
             super().keyPressEvent(event)  # type: ignore[misc]
 
@@ -510,10 +510,10 @@ class _TypedEntry:
         super().focusInEvent(event)  # type: ignore[misc]
         if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                               Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason):
-            self.lineEdit().selectAll()  # type: ignore[attr-defined]
+            self.lineEdit().selectAll()
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
-        return QWidget.focusNextPrevChild(self, next)  # type: ignore[arg-type]
+        return QWidget.focusNextPrevChild(self, next)
 
 
 class DateEdit(_TypedEntry, QDateEdit):
@@ -632,7 +632,7 @@ class _TextClickToggles(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.MouseButtonPress:
-            index = self.view.indexAt(event.position().toPoint())  # type: ignore[attr-defined]
+            index = self.view.indexAt(event.position().toPoint())
             self.pressed = (QPersistentModelIndex(index), index.data(Qt.ItemDataRole.CheckStateRole)) \
                 if index.isValid() else None
         return False
@@ -1002,7 +1002,7 @@ def remember_size(dialog: QWidget, key: str) -> None:
         _size_store.set(opts.DIALOG_SIZES, json.dumps(sizes, sort_keys=True))
         _size_store.save()
 
-    dialog.finished.connect(keep)  # type: ignore[attr-defined]
+    dialog.finished.connect(keep)
 
 
 class PreserveGeometry(QDialog):
@@ -1071,3 +1071,55 @@ def install_message_box_fitter(app: QApplication) -> None:
     if _message_box_fitter is None:
         _message_box_fitter = _MessageBoxFitter(app)
         app.installEventFilter(_message_box_fitter)
+
+
+class Numbered(Protocol):
+    def set_number(self, n: int, count: int) -> None: ...
+
+
+N = TypeVar("N", bound=Numbered)
+
+
+class NumberedColumn(Generic[N]):
+    """Widgets one under another (an agreement's terms, a term's instalments), kept in a list in
+    the order they show and numbered again after every change. Reads like the list."""
+
+    def __init__(self, layout: QVBoxLayout) -> None:
+        self.layout = layout
+        self.items: list[N] = []
+
+    def __iter__(self) -> Iterator[N]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, k: int) -> N:
+        return self.items[k]
+
+    def append(self, item: N) -> None:
+        self.items.append(item)
+        self.layout.addWidget(item)
+        self._renumber()
+
+    def remove(self, item: N) -> None:
+        self.items.remove(item)
+        self.layout.removeWidget(item)
+        item.hide()
+        item.deleteLater()
+        self._renumber()
+
+    def move(self, item: N, step: int) -> bool:
+        """Move ``item`` ``step`` places down (up when negative); False when it cannot go."""
+        k = self.items.index(item)
+        if not 0 <= k + step < len(self.items):
+            return False
+        self.items[k], self.items[k + step] = self.items[k + step], self.items[k]
+        self.layout.removeWidget(item)
+        self.layout.insertWidget(k + step, item)
+        self._renumber()
+        return True
+
+    def _renumber(self) -> None:
+        for n, item in enumerate(self.items, 1):
+            item.set_number(n, len(self.items))
