@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6 import QtWidgets
 from PySide6.QtCore import (
@@ -48,6 +48,8 @@ from mediator_desktop.ui.common.widgets import (
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
+
+R = TypeVar("R")
 
 HINT = (f"身份证复印件、证据照片、收条、签字后的扫描件等，都可以添加到这里，随卷宗一起保存和打印。"
         f"每个文件不超过{MAX_TEXT}。")
@@ -418,24 +420,24 @@ class EvidencePanel(CasePanel):
 
     # -- looking at a file ---------------------------------------------------------------------
 
-    def _selected_data(self, purpose: str) -> tuple[AttachmentView, bytes] | None:
-        """The selected file and its content, read for ``purpose`` (the read is audited); None
-        when nothing is selected or the read is refused (then said)."""
+    def _with_selected(self, purpose: str, use: Callable[[AttachmentView, bytes], R]) -> R | None:
+        """Read the selected file for ``purpose`` (the read is audited) and hand it to ``use``;
+        None when nothing is selected or the read is refused (then said)."""
         v = self.selected()
         if v is None:
             return None
         try:
-            return v, self.services.evidence.data(v.id, purpose=purpose)
+            data = self.services.evidence.data(v.id, purpose=purpose)
         except ServiceError as exc:
             self._say(problem=str(exc))
             return None
+        return use(v, data)
 
     def open_selected(self) -> Path | None:
         """Write a temporary copy and open it with the computer's own program."""
-        chosen = self._selected_data("打开")
-        if chosen is None:
-            return None
-        v, data = chosen
+        return self._with_selected("打开", self._open)
+
+    def _open(self, v: AttachmentView, data: bytes) -> Path | None:
         if self._temp is None:
             self._temp = tempfile.TemporaryDirectory(prefix="mediator-open-")
         folder = Path(self._temp.name) / str(v.id)
@@ -453,10 +455,9 @@ class EvidencePanel(CasePanel):
         return path
 
     def preview_selected(self) -> PreviewDialog | None:
-        chosen = self._selected_data("预览")
-        if chosen is None:
-            return None
-        v, data = chosen
+        return self._with_selected("预览", self._preview)
+
+    def _preview(self, v: AttachmentView, data: bytes) -> PreviewDialog:
         if self.preview is not None:
             self.preview.close()
             self.preview.deleteLater()
