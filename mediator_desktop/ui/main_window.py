@@ -656,7 +656,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.font_size_changed.connect(lambda size: apply_font_size(size))
         dialog.finished.connect(lambda _result: self.bus.settings_changed.emit())
-        dialog.user_changed.connect(lambda _name: self.update_title())
+        dialog.user_changed.connect(self.update_title)
         dialog.organization_saved.connect(self.update_title)
         dialog.open()
         self.settings_dialog = dialog

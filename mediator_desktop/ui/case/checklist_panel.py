@@ -156,10 +156,10 @@ class ChecklistPanel(CasePanel):
         lay.addLayout(buttons)
 
         self.add_button.clicked.connect(self.request_add)
-        self.case_file_button.clicked.connect(lambda: self.open_case_file())
-        self.archive_button.clicked.connect(lambda: self.ask_archive())
-        self.table.doubleClicked.connect(lambda _i: self.request_add())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.case_file_button.clicked.connect(self.open_case_file)
+        self.archive_button.clicked.connect(self.ask_archive)
+        self.table.doubleClicked.connect(self.request_add)
+        self.table.selectionModel().selectionChanged.connect(self._enable)
         self._enable()
 
     # -- showing -------------------------------------------------------------------------------

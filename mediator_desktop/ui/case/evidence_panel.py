@@ -281,14 +281,14 @@ class EvidencePanel(CasePanel):
         button_row(lay, (self.open_button, self.preview_button, self.save_button, self.move_button),
                    (self.delete_button,), row=buttons)
 
-        self.add_button.clicked.connect(lambda: self.ask_add())
-        self.open_button.clicked.connect(lambda: self.open_selected())
-        self.preview_button.clicked.connect(lambda: self.preview_selected())
-        self.save_button.clicked.connect(lambda: self.ask_save_copy())
-        self.move_button.clicked.connect(lambda: self.ask_move())
-        self.delete_button.clicked.connect(lambda: self.ask_delete())
-        self.table.doubleClicked.connect(lambda _i: self.preview_selected())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.add_button.clicked.connect(self.ask_add)
+        self.open_button.clicked.connect(self.open_selected)
+        self.preview_button.clicked.connect(self.preview_selected)
+        self.save_button.clicked.connect(self.ask_save_copy)
+        self.move_button.clicked.connect(self.ask_move)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.table.doubleClicked.connect(self.preview_selected)
+        self.table.selectionModel().selectionChanged.connect(self._enable)
         self._enable()
 
     # -- showing -------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class DocumentDialog(PreserveGeometry):
         close.clicked.connect(self.reject)
         self.kind.currentIndexChanged.connect(self.refresh)
         self.court.lineEdit().editingFinished.connect(self.refresh)
-        self.court.activated.connect(lambda _i: self.refresh())
+        self.court.activated.connect(self.refresh)
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()

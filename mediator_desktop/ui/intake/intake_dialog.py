@@ -63,7 +63,7 @@ class KnownPartyPicker(QDialog):
         buttons = ok_cancel("选取", on_ok=self._accept, on_cancel=self.reject)
         lay.addWidget(buttons)
         self.search.textChanged.connect(self._refresh)
-        self.list.itemActivated.connect(lambda _item: self._accept())
+        self.list.itemActivated.connect(self._accept)
         self.party_id: int | None = None
         fit_to_screen(self, (560, 420))
 
@@ -130,7 +130,7 @@ class IntakeDialog(GuardedDialog):
         u.removePartyButton.clicked.connect(self.remove_party)
         u.moveUpButton.clicked.connect(lambda: self.move_party(-1))
         u.moveDownButton.clicked.connect(lambda: self.move_party(1))
-        u.partiesTable.doubleClicked.connect(lambda _i: self.edit_party())
+        u.partiesTable.doubleClicked.connect(self.edit_party)
         u.riskLevel.currentIndexChanged.connect(self._risk_changed)
         u.source.currentIndexChanged.connect(self._source_changed)
         u.simpleProcedure.toggled.connect(self._mark_dirty)
