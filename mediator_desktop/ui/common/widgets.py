@@ -350,22 +350,10 @@ def form_footer(dialog: QDialog, lay: QVBoxLayout, ok_text: str, on_ok: Callable
 
 def confirm_discard(parent: QWidget, text: str, on_discard: Callable[[], None]) -> QMessageBox:
     """Ask before closing a form with unsaved changes (opened with ``open()``, not ``exec()``);
-    ``on_discard`` runs only when the user chooses not to save. Returns the box (tests click it)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "放弃修改？", text,
-                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
-    box.button(QMessageBox.StandardButton.Discard).setText("不保存，关闭")
-    box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
-    # Enter (and Esc) keep the form: losing typed work takes a deliberate choice.
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-
-    def answered(_result: int) -> None:
-        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
-            on_discard()
-
-    box.finished.connect(answered)
-    box.open()
-    return box
+    ``on_discard`` runs only when the user chooses not to save. Returns the box (tests click it).
+    Enter (and Esc) keep the form: losing typed work takes a deliberate choice."""
+    return _ask(parent, QMessageBox.Icon.Warning, "放弃修改？", text, (QMessageBox.StandardButton.Discard, "不保存，关闭"),
+                (QMessageBox.StandardButton.Cancel, "继续填写"), on_discard, default="no")
 
 
 class GuardedDialog(QDialog):
@@ -403,17 +391,26 @@ def ask_yes_no(parent: QWidget, title: str, text: str, yes: str, no: str, on_yes
     runs only when the user chose ``yes`` — No, Esc and × change nothing. ``default``: the
     button Enter presses ("yes", "no", or None for Qt's choice). Returns the box (tests click
     its Yes and No buttons)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(yes)
-    box.button(QMessageBox.StandardButton.No).setText(no)
+    return _ask(parent, QMessageBox.Icon.Question, title, text, (QMessageBox.StandardButton.Yes, yes),
+                (QMessageBox.StandardButton.No, no), on_yes, default=default)
+
+
+def _ask(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, go: tuple[QMessageBox.StandardButton, str],
+         stay: tuple[QMessageBox.StandardButton, str], on_go: Callable[[], object], *,
+         default: str | None) -> QMessageBox:
+    """A window-modal two-button box opened with ``open()``: ``on_go`` runs only when the user
+    pressed ``go``; ``stay``, Esc and × change nothing. ``default``: "yes" (go), "no" (stay) or
+    None (Qt's choice) for Enter."""
+    box = QMessageBox(icon, title, text, go[0] | stay[0], parent)
+    for button, label in (go, stay):
+        box.button(button).setText(label)
     if default is not None:
-        box.setDefaultButton(QMessageBox.StandardButton.Yes if default == "yes" else QMessageBox.StandardButton.No)
-    box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.setDefaultButton(go[0] if default == "yes" else stay[0])
+    box.setEscapeButton(stay[0])
 
     def answered(_result: int) -> None:
-        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-            on_yes()
+        if box.standardButton(box.clickedButton()) == go[0]:
+            on_go()
 
     box.finished.connect(answered)
     box.open()
