@@ -50,6 +50,7 @@ from mediator_desktop.ui.common.background import (
     BackgroundTask,
     Reporter,
     busy,
+    counted,
     file_error_text,
     run_task,
     stop_tasks,
@@ -96,12 +97,7 @@ def import_progress_text(done: int, total: int) -> str:
     return f"正在写入第{done - n + 1}件，共{n}件……"
 
 
-def export_progress_text(done: int, total: int) -> str:
-    if total <= 0:
-        return "正在读取案件……"
-    if done >= total:
-        return "正在写入文件……"
-    return f"正在整理第{done + 1}件，共{total}件……"
+export_progress_text = counted("正在读取案件……", "正在整理第{n}件，共{total}件……", "正在写入文件……")
 
 
 class WaitRelay(QObject):

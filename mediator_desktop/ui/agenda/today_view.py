@@ -45,6 +45,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import ICS_DAYS, Reminder
 from mediator_desktop.ui.common.background import (
     BackgroundTask,
+    counted,
     file_error_text,
     message,
     run_task,
@@ -236,12 +237,7 @@ def ask_ics_path(parent: QWidget, on_selected: Callable[[str], Any]) -> QFileDia
     return dialog
 
 
-def ics_progress_text(done: int, total: int) -> str:
-    if total <= 0:
-        return "正在查找到期事项……"
-    if done >= total:
-        return "正在写入日历文件……"
-    return f"正在写入第{done + 1}项，共{total}项……"
+ics_progress_text = counted("正在查找到期事项……", "正在写入第{n}项，共{total}项……", "正在写入日历文件……")
 
 
 def export_ics_to(services: Services, parent: QWidget, path: str) -> BackgroundTask:  # type: ignore[no-untyped-def]

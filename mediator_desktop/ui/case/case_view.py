@@ -58,9 +58,8 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     enum_combo,
     error_label,
-    fit_to_screen,
+    form_footer,
     line_edit,
-    ok_cancel,
     read_only_table,
     scale_font,
     section_label,
@@ -96,11 +95,7 @@ class ReasonDialog(QDialog):
         self.routes = QCheckBox("已告知当事人可以通过仲裁、行政、司法等途径解决纠纷")
         self.routes.setVisible(target is CaseStatus.TERMINATED)
         lay.addWidget(self.routes)
-        self.error = error_label()
-        lay.addWidget(self.error)
-        buttons = ok_cancel("确定", on_ok=self.accept, on_cancel=self.reject)
-        lay.addWidget(buttons)
-        fit_to_screen(self, (520, 300))
+        self.error, _buttons = form_footer(self, lay, "确定", self.accept, (520, 300))
 
 
 class ExtensionDialog(QDialog):
@@ -119,11 +114,7 @@ class ExtensionDialog(QDialog):
         lay.addLayout(form)
         self.agreed = QCheckBox("双方当事人均同意延长调解期限")
         lay.addWidget(self.agreed)
-        self.error = error_label()
-        lay.addWidget(self.error)
-        buttons = ok_cancel("确定", on_ok=self.accept, on_cancel=self.reject)
-        lay.addWidget(buttons)
-        fit_to_screen(self, (520, 260))
+        self.error, _buttons = form_footer(self, lay, "确定", self.accept, (520, 260))
 
     def new_due_on(self) -> date:
         d = self.new_due.date()

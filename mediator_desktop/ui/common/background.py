@@ -318,6 +318,20 @@ def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> Q
     return box
 
 
+def counted(starting: str, step: str, finishing: str) -> Callable[[int, int], str]:
+    """A progress line for ``run_task``'s ``describe``: ``starting`` until the count is known,
+    then ``step`` (with ``{n}`` and ``{total}``) for each item, ``finishing`` after the last."""
+
+    def describe(done: int, total: int) -> str:
+        if total <= 0:
+            return starting
+        if done >= total:
+            return finishing
+        return step.format(n=done + 1, total=total)
+
+    return describe
+
+
 def run_task(parent: QWidget, work: Callable[[Reporter], Any], *, title: str, text: str,
              describe: Callable[[int, int], str] | None = None,
              on_done: Callable[[Any], Any] | None = None,
