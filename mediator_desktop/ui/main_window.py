@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -62,11 +60,11 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     fill_enum_combo,
     fit_to_screen,
-    leave_on_tab,
     qdate,
     refit,
     remember_sizes_in,
     screen_area,
+    table_view,
 )
 from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
 from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
@@ -152,19 +150,11 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("caseSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.case_model = CaseTableModel(services, self)
-        self.table = QTableView()
-        leave_on_tab(self.table)
-        self.table.setObjectName("caseTable")
-        self.table.setModel(self.case_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = table_view(self.case_model, wrap=False, name="caseTable")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         self._size_columns()
         self.case_view = CaseView(services, rooms=self.rooms(),
                                   autosave_seconds=settings.get(opts.AUTOSAVE_SECONDS))

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,9 +46,9 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     line_edit,
     ok_cancel,
-    read_only_table,
     scrolling_body,
     section_label,
+    table_view,
 )
 
 if TYPE_CHECKING:
@@ -230,9 +229,7 @@ class CalendarDialog(QDialog):
         self.builtin_title = section_label("国务院公布的安排（程序已内置，只能查看）")
         box.addWidget(self.builtin_title)
         self.builtin_model = BuiltinModel(self)
-        self.builtin_table = QTableView()
-        self.builtin_table.setModel(self.builtin_model)
-        read_only_table(self.builtin_table, 160)
+        self.builtin_table = table_view(self.builtin_model, 160)
         self.builtin_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.builtin_table.setWordWrap(False)
         header = self.builtin_table.horizontalHeader()
@@ -251,9 +248,7 @@ class CalendarDialog(QDialog):
         body = QHBoxLayout(self.entered_box)
         body.setContentsMargins(0, 0, 0, 0)
         self.model = EnteredDaysModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        read_only_table(self.table, 150)
+        self.table = table_view(self.model, 150)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(0, metrics.horizontalAdvance("2027年12月31日 星期三") + 24)

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QHBoxLayout,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -58,8 +56,8 @@ from mediator_desktop.ui.common.widgets import (
     button_row,
     close_on_escape,
     error_label,
-    leave_on_tab,
     scale_font,
+    table_view,
 )
 
 if TYPE_CHECKING:
@@ -341,16 +339,8 @@ class TodayView(QWidget):
         lay.addWidget(self.message)
 
         self.model = TodayModel(self)
-        self.table = QTableView()
-        leave_on_tab(self.table)
-        self.table.setObjectName("todayTable")
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = table_view(self.model, wrap=False, name="todayTable")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         # Widths measured once per reading (refresh), from the first rows and not from every
         # row: a list of tens of thousands would otherwise be measured whole on every change

@@ -49,6 +49,7 @@ from mediator_desktop.ui.common.widgets import (
     PreserveGeometry,
     ScrollingBody,
     add_row,
+    button_row,
     enum_combo,
     error_label,
     focus_first_problem,
@@ -139,13 +140,10 @@ class TermCard(QFrame):
         header = QHBoxLayout()
         self.title_label = _bold(QLabel(), 1.15)
         header.addWidget(self.title_label)
-        header.addStretch()
         self.up_button = QPushButton("上移")
         self.down_button = QPushButton("下移")
         self.remove_button = QPushButton("删除这一条")
-        for b in (self.up_button, self.down_button, self.remove_button):
-            header.addWidget(b)
-        outer.addLayout(header)
+        button_row(outer, (), (self.up_button, self.down_button, self.remove_button), row=header)
         self.form = QFormLayout()
         outer.addLayout(self.form)
 

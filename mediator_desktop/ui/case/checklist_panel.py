@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -35,9 +34,9 @@ from mediator_desktop.ui.common.widgets import (
     RED,
     RowTableModel,
     ask_yes_no,
-    read_only_table,
     scale_font,
     scrolling_panel,
+    table_view,
 )
 
 if TYPE_CHECKING:
@@ -127,10 +126,7 @@ class ChecklistPanel(CasePanel):
         lay.addWidget(self.hint)
 
         self.model = ChecklistModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        read_only_table(self.table, 0)
-        self.table.setWordWrap(True)
+        self.table = table_view(self.model, 0, wrap=True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)

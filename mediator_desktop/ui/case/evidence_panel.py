@@ -42,8 +42,8 @@ from mediator_desktop.ui.common.widgets import (
     fit_to_screen,
     notice_label,
     ok_cancel,
-    read_only_table,
     scrolling_panel,
+    table_view,
 )
 
 if TYPE_CHECKING:
@@ -248,9 +248,7 @@ class EvidencePanel(CasePanel):
         lay.addLayout(top)
 
         self.model = AttachmentTableModel(self)
-        self.table = QtWidgets.QTableView()
-        self.table.setModel(self.model)
-        read_only_table(self.table, 0)
+        self.table = table_view(self.model, 0)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)     # the file name stretches, not the checksum

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -64,10 +63,10 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     line_edit,
     parse_date,
-    read_only_table,
     scrolling_panel,
     section_label,
     set_combo_value,
+    table_view,
     text_label,
 )
 
@@ -372,10 +371,7 @@ class FollowUpPanel(CasePanel):
         self.visits_hint = text_label(style=HINT_STYLE)
         lay.addWidget(self.visits_hint)
         self.model = VisitTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        read_only_table(self.table, 170)
-        self.table.setWordWrap(False)
+        self.table = table_view(self.model, 170, wrap=False)
         self.table.setToolTip("双击记录这次回访")
         self.table.doubleClicked.connect(self.record_visit)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

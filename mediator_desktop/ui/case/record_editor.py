@@ -46,6 +46,7 @@ from mediator_desktop.ui.common.widgets import (
     add_row,
     ask_yes_no,
     attempt,
+    button_row,
     click_text_to_check,
     error_label,
     fit_to_screen,
@@ -147,13 +148,10 @@ class NotesPane(QFrame):
             self.party.currentIndexChanged.connect(lambda _i: self.edited.emit())
         else:
             self.party.hide()
-        top.addStretch()
         self.new_button = QPushButton("新建笔记")
         self.save_button = QPushButton("保存笔记")
         self.delete_button = QPushButton("删除笔记")
-        for b in (self.new_button, self.save_button, self.delete_button):
-            top.addWidget(b)
-        lay.addLayout(top)
+        button_row(lay, (), (self.new_button, self.save_button, self.delete_button), row=top)
         self.editor = plain_editor("在这里写" + ("与一方当事人单独谈话的内容" if kind == NoteKind.CAUCUS.value
                                                else "只给自己看的笔记"))
         self.editor.textChanged.connect(self.edited.emit)

@@ -10,6 +10,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QByteArray,
     QDate,
@@ -56,6 +57,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QTableView,
     QTextEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -290,6 +292,20 @@ def read_only_table(table: QAbstractItemView, min_height: int = 120) -> None:
     if min_height:
         table.setMinimumHeight(min_height)
     leave_on_tab(table)
+
+
+def table_view(model: QAbstractItemModel, min_height: int = 120, *, wrap: bool | None = None,
+               name: str = "") -> QTableView:
+    """A new :func:`read_only_table` over ``model``; ``wrap``: word-wrap the cells (None: Qt's
+    default), ``name``: the object name (for tests and the screen-fit report)."""
+    view = QTableView()
+    if name:
+        view.setObjectName(name)
+    view.setModel(model)
+    read_only_table(view, min_height)
+    if wrap is not None:
+        view.setWordWrap(wrap)
+    return view
 
 
 class NoticeLabel(QLabel):
