@@ -354,6 +354,21 @@ class EvidencePanel(CasePanel):
         self.message.setText(problem)
         self.message.setVisible(bool(problem))
 
+    def _write(self, call: Callable[[], R]) -> R | None:
+        """Run a service call on a file; a refusal is said on the red line (and gives None)."""
+        try:
+            return call()
+        except ServiceError as exc:
+            self._say(problem=str(exc))
+            return None
+
+    def _chosen_id(self, attachment_id: int | None) -> int | None:
+        """The file a step works on: the one it was asked about, else the selected one."""
+        if attachment_id is not None:
+            return attachment_id
+        v = self.selected()
+        return v.id if v else None
+
     # -- adding --------------------------------------------------------------------------------
 
     def request_add(self, item: int) -> QtWidgets.QFileDialog | None:
@@ -424,12 +439,8 @@ class EvidencePanel(CasePanel):
         v = self.selected()
         if v is None:
             return None
-        try:
-            data = self.services.evidence.data(v.id, purpose=purpose)
-        except ServiceError as exc:
-            self._say(problem=str(exc))
-            return None
-        return use(v, data)
+        data = self._write(lambda: self.services.evidence.data(v.id, purpose=purpose))
+        return None if data is None else use(v, data)
 
     def open_selected(self) -> Path | None:
         """Write a temporary copy and open it with the computer's own program."""
@@ -477,14 +488,11 @@ class EvidencePanel(CasePanel):
         return dialog
 
     def save_copy_to(self, path: str | Path, attachment_id: int | None = None) -> bool:
-        v = self.selected()
-        attachment_id = attachment_id if attachment_id is not None else (v.id if v else None)
+        attachment_id = self._chosen_id(attachment_id)
         if attachment_id is None:
             return False
-        try:
-            saved = self.services.evidence.save_copy(attachment_id, path)
-        except ServiceError as exc:
-            self._say(problem=str(exc))
+        saved = self._write(lambda: self.services.evidence.save_copy(attachment_id, path))
+        if saved is None:
             return False
         self._say(f"已另存到：{saved}")
         return True
@@ -502,14 +510,11 @@ class EvidencePanel(CasePanel):
         return dialog
 
     def move_selected(self, item: int, attachment_id: int | None = None) -> bool:
-        v = self.selected()
-        attachment_id = attachment_id if attachment_id is not None else (v.id if v else None)
+        attachment_id = self._chosen_id(attachment_id)
         if attachment_id is None or self.case_id is None:
             return False
-        try:
-            moved = self.services.evidence.move(attachment_id, item)
-        except ServiceError as exc:
-            self._say(problem=str(exc))
+        moved = self._write(lambda: self.services.evidence.move(attachment_id, item))
+        if moved is None:
             return False
         self._say(f"“{moved.name}”已移到{item_label(item)}。")
         self.refresh(select_id=moved.id)
@@ -520,22 +525,13 @@ class EvidencePanel(CasePanel):
         v = self.selected()
         if v is None or self.closed:
             return None
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "删除文件",
-                          f"确定要删除“{v.name}”吗？\n删除后不能恢复（删除记录会留在案件历史中）。",
-                          QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No, self)
-        box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText("删除")
-        box.button(QtWidgets.QMessageBox.StandardButton.No).setText("不删除")
-        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
-        box.buttonClicked.connect(
-            lambda b: self.delete_selected(v.id)
-            if box.standardButton(b) == QtWidgets.QMessageBox.StandardButton.Yes else None)
-        box.open()
-        self.confirm_box = box
-        return box
+        text = f"确定要删除“{v.name}”吗？\n删除后不能恢复（删除记录会留在案件历史中）。"
+        self.confirm_box = ask_yes_no(self, "删除文件", text, "删除", "不删除", lambda: self.delete_selected(v.id),
+                                      default="no", warning=True)
+        return self.confirm_box
 
     def delete_selected(self, attachment_id: int | None = None) -> bool:
-        v = self.selected()
-        attachment_id = attachment_id if attachment_id is not None else (v.id if v else None)
+        attachment_id = self._chosen_id(attachment_id)
         if attachment_id is None or self.case_id is None:
             return False
         name = next((x.name for x in self.model.rows if x.id == attachment_id), "")

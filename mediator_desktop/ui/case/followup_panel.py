@@ -55,6 +55,7 @@ from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     RowTableModel,
     add_row,
+    ask_yes_no,
     attempt,
     button_row,
     date_edit,
@@ -717,18 +718,8 @@ class FollowUpPanel(CasePanel):
         return True
 
     def _ask_to_confirm(self, warnings: list[FieldProblem]) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Warning, "请确认",
-                          "\n".join(w.message for w in warnings) + "\n\n确认申请日期无误，仍然保存吗？",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("仍然保存")
-        box.button(QMessageBox.StandardButton.No).setText("返回修改")
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self.save_confirmation(confirmed_warnings=True)
-
-        box.finished.connect(answered)
-        box.open()
-        self.confirm_box = box
-        return box
+        text = "\n".join(w.message for w in warnings) + "\n\n确认申请日期无误，仍然保存吗？"
+        self.confirm_box = ask_yes_no(self, "请确认", text, "仍然保存", "返回修改",
+                                      lambda: self.save_confirmation(confirmed_warnings=True), warning=True)
+        return self.confirm_box
 

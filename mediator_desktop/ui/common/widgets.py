@@ -401,13 +401,15 @@ class GuardedDialog(QDialog):
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str, yes: str, no: str, on_yes: Callable[[], object], *,
-               default: str | None = None) -> QMessageBox:
+               default: str | None = None, warning: bool = False) -> QMessageBox:
     """The one way the application asks a yes/no question: a window-modal box opened with
     ``open()`` (not ``exec()``), its buttons saying what they do (``yes``, ``no``); ``on_yes``
     runs only when the user chose ``yes`` — No, Esc and × change nothing. ``default``: the
-    button Enter presses ("yes", "no", or None for Qt's choice). Returns the box (tests click
+    button Enter presses ("yes", "no", or None for Qt's choice); ``warning``: a warning icon (a step
+that cannot be undone) instead of the question mark. Returns the box (tests click
     its Yes and No buttons)."""
-    return _ask(parent, QMessageBox.Icon.Question, title, text, (QMessageBox.StandardButton.Yes, yes),
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question
+    return _ask(parent, icon, title, text, (QMessageBox.StandardButton.Yes, yes),
                 (QMessageBox.StandardButton.No, no), on_yes, default=default)
 
 
