@@ -448,18 +448,10 @@ class SessionsPanel(CasePanel):
         v = self.selected_session()
         if v is None:
             return None
-        def cancel_it() -> None:
-            try:
-                self.services.sessions.cancel(v.id, v.version)
-            except ServiceError as exc:
-                self._error(str(exc))
-                return
-            self.message.hide()
-            self._after_write(v.id)
-
         box = ask_yes_no(self, "取消活动",
                          f"确定取消{v.time_text()}的{v.kind_label}吗？\n取消后仍会在列表中显示为“已取消”。",
-                         "取消这次活动", "不取消", cancel_it)
+                         "取消这次活动", "不取消",
+                         lambda: self._write(lambda: self.services.sessions.cancel(v.id, v.version), v.id))
         self.cancel_box = box
         return box
 
@@ -479,27 +471,19 @@ class SessionsPanel(CasePanel):
         n = self.selected_notice()
         if n is None:
             return
-        try:
-            self.services.sessions.clear_notice(n.party_id, version=n.version)
-        except ServiceError as exc:
-            self._error(str(exc))
-            return
-        self._after_write()
+        self._write(lambda: self.services.sessions.clear_notice(n.party_id, version=n.version))
 
     def add_note(self, kind: str) -> NoteDialog | None:
-        if self.detail is None:
-            return None
-        dialog = NoteDialog(self.services, self.detail.id, kind, self._parties(), None, self)
-        dialog.saved.connect(lambda _v: self._after_write())
-        dialog.open()
-        self.note_dialog = dialog
-        return dialog
+        return self._open_note(kind, None)
 
     def edit_note(self) -> NoteDialog | None:
         n = self.selected_note()
-        if self.detail is None or n is None:
+        return None if n is None else self._open_note(n.kind, n)
+
+    def _open_note(self, kind: str, note: NoteView | None) -> NoteDialog | None:
+        if self.detail is None:
             return None
-        dialog = NoteDialog(self.services, self.detail.id, n.kind, self._parties(), n, self)
+        dialog = NoteDialog(self.services, self.detail.id, kind, self._parties(), note, self)
         dialog.saved.connect(lambda _v: self._after_write())
         dialog.open()
         self.note_dialog = dialog
@@ -509,20 +493,25 @@ class SessionsPanel(CasePanel):
         n = self.selected_note()
         if n is None:
             return None
-        def delete_it() -> None:
-            try:
-                self.services.sessions.delete_note(n.id, n.version)
-            except ServiceError as exc:
-                self._error(str(exc))
-                return
-            self._after_write()
-
-        box = ask_yes_no(self, "删除笔记", DELETE_NOTE_QUESTION, "删除", "不删除", delete_it)
+        box = ask_yes_no(self, "删除笔记", DELETE_NOTE_QUESTION, "删除", "不删除",
+                         lambda: self._write(lambda: self.services.sessions.delete_note(n.id, n.version)))
         self.delete_box = box
         return box
 
     def _error(self, text: str) -> None:
         self.message.say(text)
+
+    def _write(self, call: Callable[[], object], select_session: int | None = None) -> bool:
+        """Run a service write; done, the line of refusals clears and the lists show it; refused,
+        the line says why."""
+        try:
+            call()
+        except ServiceError as exc:
+            self._error(str(exc))
+            return False
+        self.message.hide()
+        self._after_write(select_session)
+        return True
 
     def _refused(self, text: str) -> None:
         """Something changed on another PC: show the case as it is now, and say why."""
