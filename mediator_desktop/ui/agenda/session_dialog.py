@@ -181,11 +181,11 @@ class SessionDialog(QDialog):
         self._fill()
         self._kind_changed()
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.date.dateChanged.connect(self.update_clashes)
         self.start.timeChanged.connect(self._start_changed)
-        self.end.timeChanged.connect(self.update_clashes)
-        self.place.editTextChanged.connect(self.update_clashes)
-        self.mediators.itemChanged.connect(self.update_clashes)
+        # Whatever moves the session or changes who and where: look for clashes again.
+        for changed in (self.date.dateChanged, self.end.timeChanged, self.place.editTextChanged,
+                        self.mediators.itemChanged):
+            changed.connect(self.update_clashes)
         self.update_clashes()
         fit_to_screen(self, (680, 0))
 

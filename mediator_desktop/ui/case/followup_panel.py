@@ -6,13 +6,14 @@ the visit form, each with its history."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QFrame,
@@ -73,6 +74,8 @@ from mediator_desktop.ui.common.widgets import (
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
+
+W = TypeVar("W", bound=QWidget)
 
 ORANGE = "#a35200"
 GREY = "#6b6b6b"
@@ -173,6 +176,18 @@ class _SmallDialog(QDialog):
         self.lay.addLayout(self.form)
         self.message = error_label()
 
+    def row(self, field: str, label: str, widget: W) -> W:
+        """Add ``widget`` as the form's next row; the service's problems with ``field`` show
+        beside it."""
+        add_row(self.form, self.errors, field, label, widget)
+        return widget
+
+    def next_visit_date(self, services: Services, field: str, label: str, after: date) -> QDateEdit:
+        """A date row proposing the first working day after ``after``; never before today."""
+        today = services.today()
+        proposed = services.work_calendar().add_working_days(after, 1).due
+        return self.row(field, label, date_edit(proposed, minimum=today))
+
     def finish_layout(self, ok_text: str) -> None:
         _, self.buttons = form_footer(self, self.lay, ok_text, self.save, (620, 0), self.message)
 
@@ -202,11 +217,8 @@ class RescheduleDialog(_SmallDialog):
         self.lay.insertWidget(0, text_label(f"回访{visit.party_name}（{visit.kind_label}），原定"
                                          f"{visit.due.text() if visit.due else '未定'}。"))
         start = max(visit.due.due if visit.due else today, today)
-        proposed = services.work_calendar().add_working_days(start, 1).due
-        self.new_due = date_edit(proposed, minimum=today)
-        add_row(self.form, self.errors, "new_due", "新的回访日期(&D)：", self.new_due)
-        self.reason = line_edit("如：当事人外出务工，月底回来")
-        add_row(self.form, self.errors, "reason", "改期原因(&R)：", self.reason)
+        self.new_due = self.next_visit_date(services, "new_due", "新的回访日期(&D)：", start)
+        self.reason = self.row("reason", "改期原因(&R)：", line_edit("如：当事人外出务工，月底回来"))
         self.finish_layout("确定改期")
 
     def call(self) -> object:
@@ -222,15 +234,10 @@ class NotReachedDialog(_SmallDialog):
         self.services, self.visit = services, visit
         today = services.today()
         self.lay.insertWidget(0, text_label(f"回访{visit.party_name}时没有联系上。记下这次联系的情况，另约日期再回访。"))
-        self.tried_on = date_edit(today, maximum=today)
-        add_row(self.form, self.errors, "tried_on", "联系日期(&T)：", self.tried_on)
-        self.method = enum_combo(VisitMethod, value=VisitMethod.PHONE.value)
-        add_row(self.form, self.errors, "method", "联系方式(&M)：", self.method)
-        retry = services.work_calendar().add_working_days(today, 1).due
-        self.retry_on = date_edit(retry, minimum=today)
-        add_row(self.form, self.errors, "retry_on", "再次回访日期(&N)：", self.retry_on)
-        self.note = line_edit("如：电话无人接听；家中无人")
-        add_row(self.form, self.errors, "note", "情况说明：", self.note)
+        self.tried_on = self.row("tried_on", "联系日期(&T)：", date_edit(today, maximum=today))
+        self.method = self.row("method", "联系方式(&M)：", enum_combo(VisitMethod, value=VisitMethod.PHONE.value))
+        self.retry_on = self.next_visit_date(services, "retry_on", "再次回访日期(&N)：", today)
+        self.note = self.row("note", "情况说明：", line_edit("如：电话无人接听；家中无人"))
         self.finish_layout("保存")
 
     def call(self) -> object:
@@ -251,14 +258,10 @@ class AddVisitDialog(_SmallDialog):
         self.party.addItem("请选择当事人", None)
         for position, name in parties:
             self.party.addItem(name, position)
-        add_row(self.form, self.errors, "party", "回访对象(&P)：", self.party)
-        proposed = services.work_calendar().add_working_days(today, 1).due
-        self.due_on = date_edit(proposed, minimum=today)
-        add_row(self.form, self.errors, "due_on", "回访日期(&D)：", self.due_on)
-        self.kind = enum_combo(VisitKind, value=VisitKind.OTHER.value)
-        add_row(self.form, self.errors, "kind", "回访类型(&K)：", self.kind)
-        self.reason = line_edit("如：了解赔礼道歉是否落实")
-        add_row(self.form, self.errors, "reason", "回访事由(&R)：", self.reason)
+        self.row("party", "回访对象(&P)：", self.party)
+        self.due_on = self.next_visit_date(services, "due_on", "回访日期(&D)：", today)
+        self.kind = self.row("kind", "回访类型(&K)：", enum_combo(VisitKind, value=VisitKind.OTHER.value))
+        self.reason = self.row("reason", "回访事由(&R)：", line_edit("如：了解赔礼道歉是否落实"))
         self.finish_layout("安排回访")
 
     def call(self) -> object:
@@ -275,8 +278,7 @@ class CancelVisitDialog(_SmallDialog):
         when = chinese_date(visit.due.due) if visit.due else "未定"
         self.lay.insertWidget(0, text_label(f"确定取消{when}回访{visit.party_name}（{visit.kind_label}）吗？"
                                          "取消后会记入案件时间线。"))
-        self.reason = line_edit("如：重复安排")
-        add_row(self.form, self.errors, "reason", "取消原因(&R)：", self.reason)
+        self.reason = self.row("reason", "取消原因(&R)：", line_edit("如：重复安排"))
         self.finish_layout("取消这次回访")
         self.buttons.buttons()[-1].setText("不取消")
 
