@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -34,6 +33,7 @@ from mediator_desktop.ui.common.widgets import (
     RED,
     RowTableModel,
     ask_yes_no,
+    button_row,
     scale_font,
     scrolling_panel,
     table_view,
@@ -138,18 +138,13 @@ class ChecklistPanel(CasePanel):
         self.message.hide()
         lay.addWidget(self.message)
 
-        buttons = QHBoxLayout()
         self.add_button = QPushButton("添加文件到所选项(&F)…")
         self.add_button.setToolTip("先在上表中点选一项，再添加这一项的扫描件或照片")
         self.archive_button = QPushButton("归档(&G)")
         self.archive_button.setToolTip("卷宗齐全后，把案件归档（归档后不能再更改）")
         self.case_file_button = QPushButton("生成卷宗 PDF(&P)…")
         self.case_file_button.setToolTip("把卷宗材料按装订顺序生成一个 PDF（封面、目录、页号），可预览、打印、另存")
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.case_file_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.archive_button)
-        lay.addLayout(buttons)
+        button_row(lay, (self.add_button, self.case_file_button), (self.archive_button,))
 
         self.add_button.clicked.connect(self.request_add)
         self.case_file_button.clicked.connect(self.open_case_file)
