@@ -280,17 +280,20 @@ class CalendarDialog(QDialog):
         self.buttons = ok_cancel("保存", "关闭", on_ok=self.save, on_cancel=self.reject)
         dialog_layout.addWidget(self.buttons)
 
+
+        self._fill_years()
+        self._connect()
+        self.show_year(self._default_year())
+        fit_to_screen(self, (860, 820))
+
+    def _connect(self) -> None:
         self.add_holiday_button.clicked.connect(self.add_holiday)
         self.add_makeup_button.clicked.connect(self.add_makeup_day)
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.source.textEdited.connect(self._mark_dirty)
         self.complete.toggled.connect(self._mark_dirty)
-
-        self._fill_years()
         self.year_combo.currentIndexChanged.connect(self._year_chosen)
-        self.show_year(self._default_year())
-        fit_to_screen(self, (860, 820))
 
     # -- years --------------------------------------------------------------------------------
 

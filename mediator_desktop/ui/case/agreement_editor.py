@@ -225,6 +225,12 @@ class TermCard(QFrame):
         outer.addWidget(self.general)
 
         self._fill(draft)
+        self._connect()
+        self._kind_changed()
+        self._show_amount_hint()
+        self._filling = False
+
+    def _connect(self) -> None:
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for combo in (self.kind, self.obligor, self.obligee):
             combo.currentIndexChanged.connect(self._changed)
@@ -237,9 +243,6 @@ class TermCard(QFrame):
         self.up_button.clicked.connect(lambda: self.move_requested.emit(self, -1))
         self.down_button.clicked.connect(lambda: self.move_requested.emit(self, 1))
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
-        self._kind_changed()
-        self._show_amount_hint()
-        self._filling = False
 
     # -- filling ------------------------------------------------------------------------------
 
@@ -536,6 +539,13 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
 
         self._fill(draft)
         self._order_tabs()
+        self._connect()
+        self._form_changed()
+        self._loading = False
+        self._dirty = False
+        self.keep_geometry("agreement_editor", (1000, 900))
+
+    def _connect(self) -> None:
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.add_term_button.clicked.connect(lambda: self.add_term(TermKind.OBLIGATION.value))
@@ -547,10 +557,6 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
         for text in (self.facts, self.responsibilities):
             text.textChanged.connect(self._mark_dirty)
         self.copies.valueChanged.connect(self._mark_dirty)
-        self._form_changed()
-        self._loading = False
-        self._dirty = False
-        self.keep_geometry("agreement_editor", (1000, 900))
 
     # -- filling ------------------------------------------------------------------------------
 

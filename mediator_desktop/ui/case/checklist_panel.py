@@ -146,12 +146,15 @@ class ChecklistPanel(CasePanel):
         self.case_file_button.setToolTip("把卷宗材料按装订顺序生成一个 PDF（封面、目录、页号），可预览、打印、另存")
         button_row(lay, (self.add_button, self.case_file_button), (self.archive_button,))
 
+        self._connect()
+        self._enable()
+
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.request_add)
         self.case_file_button.clicked.connect(self.open_case_file)
         self.archive_button.clicked.connect(self.ask_archive)
         self.table.doubleClicked.connect(self.request_add)
         self.table.selectionModel().selectionChanged.connect(self._enable)
-        self._enable()
 
     # -- showing -------------------------------------------------------------------------------
 

@@ -279,6 +279,10 @@ class EvidencePanel(CasePanel):
         button_row(lay, (self.open_button, self.preview_button, self.save_button, self.move_button),
                    (self.delete_button,), row=buttons)
 
+        self._connect()
+        self._enable()
+
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.ask_add)
         self.open_button.clicked.connect(self.open_selected)
         self.preview_button.clicked.connect(self.preview_selected)
@@ -287,7 +291,6 @@ class EvidencePanel(CasePanel):
         self.delete_button.clicked.connect(self.ask_delete)
         self.table.doubleClicked.connect(self.preview_selected)
         self.table.selectionModel().selectionChanged.connect(self._enable)
-        self._enable()
 
     # -- showing -------------------------------------------------------------------------------
 

@@ -134,7 +134,6 @@ class NotesPane(QFrame):
         self.list = QListWidget()
         self.list.setWordWrap(True)
         height_in_lines(self.list, 6, extra=12, kind="max")
-        self.list.currentRowChanged.connect(self._pick)
         lay.addWidget(self.list)
         top = QHBoxLayout()
         self.party = QComboBox()
@@ -154,14 +153,18 @@ class NotesPane(QFrame):
         button_row(lay, (), (self.new_button, self.save_button, self.delete_button), row=top)
         self.editor = plain_editor("在这里写" + ("与一方当事人单独谈话的内容" if kind == NoteKind.CAUCUS.value
                                                else "只给自己看的笔记"))
-        self.editor.textChanged.connect(self.edited.emit)
         lay.addWidget(self.editor, 1)
         self.message = error_label()
         lay.addWidget(self.message)
+        self._connect()
+        self.reload()
+
+    def _connect(self) -> None:
+        self.list.currentRowChanged.connect(self._pick)
+        self.editor.textChanged.connect(self.edited.emit)
         self.new_button.clicked.connect(self.new_note)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
-        self.reload()
 
     # -- state --------------------------------------------------------------------------------
 
@@ -329,7 +332,6 @@ class RecordEditor(PreserveGeometry):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(autosave_seconds)) * 1000)
-        self.timer.timeout.connect(self.write_journal)
 
         record_name = "调查记录" if self.investigation else "调解记录"
         self.setWindowTitle(f"{record_name} — {self.detail.code}")
@@ -366,27 +368,31 @@ class RecordEditor(PreserveGeometry):
         buttons.addStretch()
         buttons.addWidget(self.close_button)
         lay.addLayout(buttons)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        shortcut.activated.connect(self.save)
+
+        self._fill(self.view)
+        self._restore_journal()
+        self._connect()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_quit)
+        self.keep_geometry("record_editor", (980, 900))
+
+    def _connect(self) -> None:
+        self.timer.timeout.connect(self.write_journal)
         self.save_button.clicked.connect(self.save)
         self.sign_button.clicked.connect(self.ask_sign)
         self.unsign_button.clicked.connect(self.ask_unsign)
         self.close_button.clicked.connect(self.close)
-        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        shortcut.activated.connect(self.save)
-
         for pane in (self.caucus, self.private):
             pane.edited.connect(self._changed)
             pane.changed.connect(self._note_written)
-        self._fill(self.view)
-        self._restore_journal()
         for w in (self.place, self.subject, self.interviewee, self.recorder):
             w.textChanged.connect(self._changed)
         for e in (self.participants, self.body, self.outcome):
             e.textChanged.connect(self._changed)
         self.present.itemChanged.connect(self._changed)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._on_quit)
-        self.keep_geometry("record_editor", (980, 900))
 
     @property
     def investigation(self) -> bool:

@@ -112,17 +112,20 @@ class DocumentDialog(PreserveGeometry):
             buttons.addWidget(b)
         lay.addLayout(buttons)
 
-        self.print_button.clicked.connect(self.ask_print)
-        self.save_pdf_button.clicked.connect(lambda: self.ask_save("pdf"))
-        self.save_docx_button.clicked.connect(lambda: self.ask_save("docx"))
         close.clicked.connect(self.reject)
-        self.kind.currentIndexChanged.connect(self.refresh)
-        self.court.lineEdit().editingFinished.connect(self.refresh)
-        self.court.activated.connect(self.refresh)
+        self._connect()
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
         self.refresh()
         self.keep_geometry("documents", (900, 1000))
+
+    def _connect(self) -> None:
+        self.print_button.clicked.connect(self.ask_print)
+        self.save_pdf_button.clicked.connect(lambda: self.ask_save("pdf"))
+        self.save_docx_button.clicked.connect(lambda: self.ask_save("docx"))
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.court.lineEdit().editingFinished.connect(self.refresh)
+        self.court.activated.connect(self.refresh)
 
     # -- preview ------------------------------------------------------------------------------
 
