@@ -30,7 +30,7 @@ from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.reminders import Reminder
 from mediator_desktop.services.sessions import SessionView
 from mediator_desktop.ui.agenda.today_view import WEEKDAYS, BoundaryElideDelegate, reminder_tooltip, urgency_brushes
-from mediator_desktop.ui.common.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, scale_font
+from mediator_desktop.ui.common.widgets import ERROR_STYLE, close_on_escape, leave_on_tab, on_click, scale_font
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -314,12 +314,10 @@ class AgendaView(QWidget):
             view.doubleClicked.connect(self._activated)
         self._rows_timer.timeout.connect(self.week_view.resizeRowsToContents)
         self.week_view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
-        self.week_button.clicked.connect(lambda: self.show_week(self.current))
-        self.day_button.clicked.connect(lambda: self.show_day(self.current))
-        self.prev_button.clicked.connect(lambda: self.step(-1))
-        self.next_button.clicked.connect(lambda: self.step(1))
-        self.today_button.clicked.connect(self.go_today)
-        self.refresh_button.clicked.connect(self.refresh)
+        on_click({self.week_button: lambda: self.show_week(self.current),
+                  self.day_button: lambda: self.show_day(self.current), self.prev_button: lambda: self.step(-1),
+                  self.next_button: lambda: self.step(1), self.today_button: self.go_today,
+                  self.refresh_button: self.refresh})
 
     # -- navigation ---------------------------------------------------------------------------
 

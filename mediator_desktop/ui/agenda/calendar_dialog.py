@@ -46,6 +46,7 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     line_edit,
     ok_cancel,
+    on_click,
     scrolling_body,
     section_label,
     table_view,
@@ -287,9 +288,8 @@ class CalendarDialog(QDialog):
         fit_to_screen(self, (860, 820))
 
     def _connect(self) -> None:
-        self.add_holiday_button.clicked.connect(self.add_holiday)
-        self.add_makeup_button.clicked.connect(self.add_makeup_day)
-        self.remove_button.clicked.connect(self.remove_selected)
+        on_click({self.add_holiday_button: self.add_holiday, self.add_makeup_button: self.add_makeup_day,
+                  self.remove_button: self.remove_selected})
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.source.textEdited.connect(self._mark_dirty)
         self.complete.toggled.connect(self._mark_dirty)

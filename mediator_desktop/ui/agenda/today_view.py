@@ -56,6 +56,7 @@ from mediator_desktop.ui.common.widgets import (
     button_row,
     close_on_escape,
     error_label,
+    on_click,
     scale_font,
     table_view,
 )
@@ -378,9 +379,8 @@ class TodayView(QWidget):
 
     def _connect(self) -> None:
         self.table.activated.connect(self._activated)
-        self.refresh_button.clicked.connect(lambda: self.refresh())
-        self.export_button.clicked.connect(self.export_ics)
-        self.close_button.clicked.connect(self.close)
+        on_click({self.refresh_button: lambda: self.refresh(), self.export_button: self.export_ics,
+                  self.close_button: self.close})
 
     def refresh(self, items: list[Reminder] | None = None) -> None:
         """Read the list again (today by the services' clock), or show ``items`` just read."""

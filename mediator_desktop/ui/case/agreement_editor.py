@@ -55,6 +55,7 @@ from mediator_desktop.ui.common.widgets import (
     focus_first_problem,
     height_in_lines,
     line_edit,
+    on_click,
     parse_date,
     scale_font,
     set_combo_value,
@@ -238,11 +239,10 @@ class TermCard(QFrame):
             edit.textChanged.connect(self._changed)
         self.amount.textChanged.connect(self._show_amount_hint)
         self.text.textChanged.connect(self._text_typed)
-        self.add_instalment_button.clicked.connect(lambda: self.add_instalment())
-        self.regenerate_button.clicked.connect(self.regenerate)
-        self.up_button.clicked.connect(lambda: self.move_requested.emit(self, -1))
-        self.down_button.clicked.connect(lambda: self.move_requested.emit(self, 1))
-        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        on_click({self.add_instalment_button: lambda: self.add_instalment(), self.regenerate_button: self.regenerate,
+                  self.up_button: lambda: self.move_requested.emit(self, -1),
+                  self.down_button: lambda: self.move_requested.emit(self, 1),
+                  self.remove_button: lambda: self.remove_requested.emit(self)})
 
     # -- filling ------------------------------------------------------------------------------
 
@@ -548,9 +548,9 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
     def _connect(self) -> None:
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.add_term_button.clicked.connect(lambda: self.add_term(TermKind.OBLIGATION.value))
-        self.add_statement_button.clicked.connect(lambda: self.add_term(TermKind.STATEMENT.value))
-        self.today_button.clicked.connect(lambda: self.signed_on.setText(self.services.today().isoformat()))
+        on_click({self.add_term_button: lambda: self.add_term(TermKind.OBLIGATION.value),
+                  self.add_statement_button: lambda: self.add_term(TermKind.STATEMENT.value),
+                  self.today_button: lambda: self.signed_on.setText(self.services.today().isoformat())})
         self.written.toggled.connect(self._form_changed)
         for edit in (self.number, self.signed_on):
             edit.textChanged.connect(self._mark_dirty)

@@ -34,6 +34,7 @@ from mediator_desktop.ui.common.widgets import (
     RowTableModel,
     ask_yes_no,
     button_row,
+    on_click,
     scale_font,
     scrolling_panel,
     table_view,
@@ -150,9 +151,8 @@ class ChecklistPanel(CasePanel):
         self._enable()
 
     def _connect(self) -> None:
-        self.add_button.clicked.connect(self.request_add)
-        self.case_file_button.clicked.connect(self.open_case_file)
-        self.archive_button.clicked.connect(self.ask_archive)
+        on_click({self.add_button: self.request_add, self.case_file_button: self.open_case_file,
+                  self.archive_button: self.ask_archive})
         self.table.doubleClicked.connect(self.request_add)
         self.table.selectionModel().selectionChanged.connect(self._enable)
 

@@ -42,6 +42,7 @@ from mediator_desktop.ui.common.widgets import (
     fit_to_screen,
     notice_label,
     ok_cancel,
+    on_click,
     scrolling_panel,
     table_view,
 )
@@ -283,12 +284,9 @@ class EvidencePanel(CasePanel):
         self._enable()
 
     def _connect(self) -> None:
-        self.add_button.clicked.connect(self.ask_add)
-        self.open_button.clicked.connect(self.open_selected)
-        self.preview_button.clicked.connect(self.preview_selected)
-        self.save_button.clicked.connect(self.ask_save_copy)
-        self.move_button.clicked.connect(self.ask_move)
-        self.delete_button.clicked.connect(self.ask_delete)
+        on_click({self.add_button: self.ask_add, self.open_button: self.open_selected,
+                  self.preview_button: self.preview_selected, self.save_button: self.ask_save_copy,
+                  self.move_button: self.ask_move, self.delete_button: self.ask_delete})
         self.table.doubleClicked.connect(self.preview_selected)
         self.table.selectionModel().selectionChanged.connect(self._enable)
 

@@ -64,6 +64,7 @@ from mediator_desktop.ui.common.widgets import (
     error_label,
     form_footer,
     line_edit,
+    on_click,
     parse_date,
     scrolling_panel,
     section_label,
@@ -396,12 +397,9 @@ class FollowUpPanel(CasePanel):
         self.save_confirmation_button.clicked.connect(lambda: self.save_confirmation())
         self.table.doubleClicked.connect(self.record_visit)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.record_button.clicked.connect(self.record_visit)
-        self.reschedule_button.clicked.connect(self.reschedule)
-        self.not_reached_button.clicked.connect(self.not_reached)
-        self.add_button.clicked.connect(self.add_visit)
-        self.cancel_button.clicked.connect(self.cancel_visit)
-        self.print_button.clicked.connect(self.print_record)
+        on_click({self.record_button: self.record_visit, self.reschedule_button: self.reschedule,
+                  self.not_reached_button: self.not_reached, self.add_button: self.add_visit,
+                  self.cancel_button: self.cancel_visit, self.print_button: self.print_record})
 
     # -- showing ------------------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ from mediator_desktop.ui.common.widgets import (
     line_edit,
     notice_label,
     ok_cancel,
+    on_click,
     scale_font,
     scrolling_body,
     tab_moves_on,
@@ -162,9 +163,7 @@ class NotesPane(QFrame):
     def _connect(self) -> None:
         self.list.currentRowChanged.connect(self._pick)
         self.editor.textChanged.connect(self.edited.emit)
-        self.new_button.clicked.connect(self.new_note)
-        self.save_button.clicked.connect(self.save)
-        self.delete_button.clicked.connect(self.delete)
+        on_click({self.new_button: self.new_note, self.save_button: self.save, self.delete_button: self.delete})
 
     # -- state --------------------------------------------------------------------------------
 
@@ -381,10 +380,8 @@ class RecordEditor(PreserveGeometry):
 
     def _connect(self) -> None:
         self.timer.timeout.connect(self.write_journal)
-        self.save_button.clicked.connect(self.save)
-        self.sign_button.clicked.connect(self.ask_sign)
-        self.unsign_button.clicked.connect(self.ask_unsign)
-        self.close_button.clicked.connect(self.close)
+        on_click({self.save_button: self.save, self.sign_button: self.ask_sign, self.unsign_button: self.ask_unsign,
+                  self.close_button: self.close})
         for pane in (self.caucus, self.private):
             pane.edited.connect(self._changed)
             pane.changed.connect(self._note_written)

@@ -48,6 +48,7 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     error_label,
     form_footer,
+    on_click,
     read_only_table,
     section_label,
     tab_moves_on,
@@ -239,21 +240,19 @@ class SessionsPanel(CasePanel):
     def _connect(self) -> None:
         self.sessions.doubleClicked.connect(self.edit_record)
         self.sessions.itemSelectionChanged.connect(self._update_buttons)
-        self.investigate_button.clicked.connect(lambda: self.schedule(SessionKind.INVESTIGATION.value))
-        self.mediate_button.clicked.connect(lambda: self.schedule(SessionKind.MEDIATION.value))
-        self.change_button.clicked.connect(self.change_session)
-        self.record_button.clicked.connect(self.edit_record)
-        self.cancel_button.clicked.connect(self.ask_cancel)
+        on_click({self.investigate_button: lambda: self.schedule(SessionKind.INVESTIGATION.value),
+                  self.mediate_button: lambda: self.schedule(SessionKind.MEDIATION.value),
+                  self.change_button: self.change_session, self.record_button: self.edit_record,
+                  self.cancel_button: self.ask_cancel})
         self.notices.doubleClicked.connect(self.record_notice)
         self.notices.itemSelectionChanged.connect(self._update_buttons)
         self.notice_button.clicked.connect(self.record_notice)
         self.clear_notice_button.clicked.connect(self.clear_notice)
         self.notes.itemDoubleClicked.connect(self.edit_note)
         self.notes.itemSelectionChanged.connect(self._update_buttons)
-        self.caucus_button.clicked.connect(lambda: self.add_note(NoteKind.CAUCUS.value))
-        self.private_button.clicked.connect(lambda: self.add_note(NoteKind.PRIVATE.value))
-        self.edit_note_button.clicked.connect(self.edit_note)
-        self.delete_note_button.clicked.connect(self.ask_delete_note)
+        on_click({self.caucus_button: lambda: self.add_note(NoteKind.CAUCUS.value),
+                  self.private_button: lambda: self.add_note(NoteKind.PRIVATE.value),
+                  self.edit_note_button: self.edit_note, self.delete_note_button: self.ask_delete_note})
 
     # -- showing ------------------------------------------------------------------------------
 

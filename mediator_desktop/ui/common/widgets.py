@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QValidator,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
@@ -246,6 +247,12 @@ def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[
     if on_cancel is not None:
         buttons.rejected.connect(on_cancel)
     return buttons
+
+
+def on_click(slots: dict[QAbstractButton, Callable[[], object]]) -> None:
+    """Wire each button to what it does (a view's ``_connect`` lists them as one table)."""
+    for button, slot in slots.items():
+        button.clicked.connect(slot)
 
 
 def push_button(text: str, on_click: Callable[[], object], tip: str = "") -> QPushButton:

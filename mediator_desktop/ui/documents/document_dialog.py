@@ -30,7 +30,7 @@ from mediator_desktop.documents.style import DocumentStyle
 from mediator_desktop.services.documents import RenderedDocument
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.ui.common.background import file_error_text, run_task, running_tasks, stop_tasks
-from mediator_desktop.ui.common.widgets import WARNING_STYLE, PreserveGeometry, error_label, notice_label
+from mediator_desktop.ui.common.widgets import WARNING_STYLE, PreserveGeometry, error_label, notice_label, on_click
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -120,9 +120,8 @@ class DocumentDialog(PreserveGeometry):
         self.keep_geometry("documents", (900, 1000))
 
     def _connect(self) -> None:
-        self.print_button.clicked.connect(self.ask_print)
-        self.save_pdf_button.clicked.connect(lambda: self.ask_save("pdf"))
-        self.save_docx_button.clicked.connect(lambda: self.ask_save("docx"))
+        on_click({self.print_button: self.ask_print, self.save_pdf_button: lambda: self.ask_save("pdf"),
+                  self.save_docx_button: lambda: self.ask_save("docx")})
         self.kind.currentIndexChanged.connect(self.refresh)
         self.court.lineEdit().editingFinished.connect(self.refresh)
         self.court.activated.connect(self.refresh)
