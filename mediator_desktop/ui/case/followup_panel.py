@@ -697,19 +697,11 @@ class FollowUpPanel(CasePanel):
         if problems:
             self.confirmation_errors.show(problems)
             return False
-        try:
-            view = self.services.followups.save_confirmation(self.case_id, draft,
-                                                             confirmed_warnings=confirmed_warnings)
-        except ValidationError as exc:
-            unplaced = self.confirmation_errors.show(exc.problems)
-            if unplaced:
-                self.confirmation_message.say("\n".join(p.message for p in unplaced))
-            if not exc.errors and exc.warnings:
-                self._ask_to_confirm(exc.warnings)
-            return False
-        except ServiceError as exc:
-            self.confirmation_errors.clear()
-            self.confirmation_message.say(str(exc))
+        case_id = self.case_id
+        view = attempt(lambda: self.services.followups.save_confirmation(case_id, draft,
+                                                                         confirmed_warnings=confirmed_warnings),
+                       self.confirmation_message, self.confirmation_errors, refused=self._ask_if_only_warnings)
+        if view is None:
             return False
         self.confirmation_errors.clear()
         self.confirmation = view
@@ -719,6 +711,10 @@ class FollowUpPanel(CasePanel):
         self.confirmation_saved.show()
         self.report_change()
         return True
+
+    def _ask_if_only_warnings(self, refusal: ValidationError) -> None:
+        if refusal.warnings and not refusal.errors:
+            self._ask_to_confirm(refusal.warnings)
 
     def _ask_to_confirm(self, warnings: list[FieldProblem]) -> QMessageBox:
         text = "\n".join(w.message for w in warnings) + "\n\n确认申请日期无误，仍然保存吗？"

@@ -26,7 +26,7 @@ from mediator_desktop.domain.enums import (
 from mediator_desktop.domain.followups import Offer
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.agreements import TermView
-from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
+from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.services.followups import (
     TermCheck,
     VisitDraft,
@@ -293,20 +293,16 @@ class VisitDialog(GuardedDialog):
         draft = self.draft()
         blank = [(tid, self.visit.terms[k].label) for k, tid in enumerate(self.term_combos)
                  if self.term_combos[tid].currentData() is None]
-        try:
-            outcome = self.services.followups.record(self.visit.id, draft)
-        except ValidationError as exc:
-            problems = list(exc.problems)
+
+        def beside_each_term(problems: list[FieldProblem]) -> list[FieldProblem]:
             if blank:  # say it beside each term left on 请选择, not once for all
                 problems = [p for p in problems if p.field != "terms" or not p.message.startswith("请填写")]
                 problems += [FieldProblem(f"terms[{tid}]", f"请选择{label}的履行情况") for tid, label in blank]
-            unplaced = self.errors.show(problems)
-            if unplaced:
-                self.message.say("\n".join(p.message for p in unplaced))
-            return None
-        except ServiceError as exc:
-            self.errors.clear()
-            self.message.say(str(exc))
+            return problems
+
+        outcome = attempt(lambda: self.services.followups.record(self.visit.id, draft), self.message, self.errors,
+                          rewrite=beside_each_term)
+        if outcome is None:
             return None
         self.errors.clear()
         self.outcome, self.visit = outcome, outcome.visit

@@ -342,15 +342,22 @@ def error_label(*, selectable: bool = False) -> NoticeLabel:
     return notice_label(ERROR_STYLE, selectable=selectable)
 
 
-def attempt(call: Callable[[], T], message: NoticeLabel, errors: FieldErrors | None = None) -> T | None:
+def attempt(call: Callable[[], T], message: NoticeLabel, errors: FieldErrors | None = None, *,
+            rewrite: Callable[[list[FieldProblem]], list[FieldProblem]] | None = None,
+            refused: Callable[[ValidationError], object] | None = None) -> T | None:
     """Run a service write; on refusal show why (beside the fields in ``errors`` where it can,
-    the rest in ``message``) and return None — the caller keeps what was typed."""
+    the rest in ``message``) and return None — the caller keeps what was typed. ``rewrite``
+    turns the service's problems into the ones to show (a form that knows better where one
+    belongs); ``refused`` then sees the refusal (to ask about warnings, say)."""
     try:
         return call()
     except ValidationError as exc:
-        loose = errors.show(exc.problems) if errors is not None else exc.problems
+        problems = rewrite(list(exc.problems)) if rewrite is not None else exc.problems
+        loose = errors.show(problems) if errors is not None else problems
         if loose:
             message.say("\n".join(p.message for p in loose))
+        if refused is not None:
+            refused(exc)
         return None
     except ServiceError as exc:
         if errors is not None:
