@@ -93,11 +93,8 @@ def _reminder_role(r: Reminder, role: int) -> Any:
         return brushes[0] if brushes else QBrush(LATER_BACKGROUND)
     if role == Qt.ItemDataRole.ForegroundRole and brushes:
         return brushes[1]
-    if role == CASE_ID_ROLE:
-        return r.case_id
-    if role == REMINDER_KIND_ROLE:
-        return r.kind
-    return None
+    # The roles the views ask for what an entry is (to open its case, to filter by kind).
+    return {CASE_ID_ROLE: r.case_id, REMINDER_KIND_ROLE: r.kind}.get(role)
 
 
 def _entry_role(v: Entry, role: int) -> Any:
@@ -109,11 +106,7 @@ def _entry_role(v: Entry, role: int) -> Any:
         return QBrush(CLASH_BACKGROUND)
     if role == Qt.ItemDataRole.ForegroundRole and v.clash_messages:
         return QBrush(CLASH_FOREGROUND)
-    if role == CASE_ID_ROLE:
-        return v.case_id
-    if role == SESSION_ID_ROLE:
-        return v.id
-    return None
+    return {CASE_ID_ROLE: v.case_id, SESSION_ID_ROLE: v.id}.get(role)
 
 
 class AgendaDayModel(QAbstractTableModel):

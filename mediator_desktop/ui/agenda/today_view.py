@@ -294,11 +294,7 @@ class TodayModel(RowTableModel):
             return _bold_font()
         if role == Qt.ItemDataRole.ToolTipRole:
             return reminder_tooltip(r)
-        if role == CASE_ID_ROLE:
-            return r.case_id
-        if role == URGENCY_ROLE:
-            return r.urgency
-        return None
+        return {CASE_ID_ROLE: r.case_id, URGENCY_ROLE: r.urgency}.get(role)
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:  # type: ignore[override]
         if not index.isValid():
