@@ -55,7 +55,7 @@ def init_application(app: QApplication, settings: opts.Settings) -> str:
     return family
 
 
-def create_main_window(services: Services, settings: opts.Settings):  # type: ignore[no-untyped-def]
+def create_main_window(services: Services, settings: opts.Settings):
     from mediator_desktop.ui.main_window import MainWindow
 
     window = MainWindow(services, settings)
@@ -69,7 +69,7 @@ def _fatal(text: str) -> int:
     return 1
 
 
-def _ask_create(path) -> bool:  # type: ignore[no-untyped-def]
+def _ask_create(path) -> bool:
     """The database file named does not exist: make a new, empty one only if the user says so."""
     box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE,
                       f"找不到数据库文件：\n{path}\n\n如果是路径输错了或U盘没插好，请选“不新建”，检查后再打开。\n"

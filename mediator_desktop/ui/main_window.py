@@ -106,7 +106,7 @@ class WaitRelay(QObject):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, settings: opts.Settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings) -> None:
         super().__init__()
         self.services = services
         self.settings = settings
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         for column, sample in enumerate(self.COLUMN_SAMPLES):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event) -> None:
         from PySide6.QtCore import QEvent
 
         if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange):
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         new_day = self.services.today() != self.reminder_day
         self.refresh_reminders(views=new_day)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._started:
             self._started = True
@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
             self.open_today()
 
-    def open_today(self, items=None):  # type: ignore[no-untyped-def]
+    def open_today(self, items=None):
         """The today view (今日提醒): overdue and soon-due items; double-click opens a case.
         ``items``: the today list just read, so it is not read again."""
         from mediator_desktop.ui.agenda.today_view import TodayView
@@ -550,7 +550,7 @@ class MainWindow(QMainWindow):
         self.select_case(case_id)
         bring_to_front(self)
 
-    def open_calendar(self):  # type: ignore[no-untyped-def]
+    def open_calendar(self):
         """节假日安排: the holiday arrangements; deadlines are counted again after a save."""
         from mediator_desktop.ui.agenda.calendar_dialog import CalendarDialog
 
@@ -606,7 +606,7 @@ class MainWindow(QMainWindow):
         """调解场所 from the settings, one per line."""
         return [r.strip() for r in self.settings.get(opts.ROOMS).splitlines() if r.strip()]
 
-    def open_agenda(self):  # type: ignore[no-untyped-def]
+    def open_agenda(self):
         """The agenda (日程安排): every case's sessions by week or day; double-click opens a case."""
         from mediator_desktop.ui.agenda.agenda import AgendaView
 
@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
         bring_to_front(agenda)
         return agenda
 
-    def open_documents(self, code: str):  # type: ignore[no-untyped-def]
+    def open_documents(self, code: str):
         """The documents of a case: preview, print, save (the dialog renders on demand)."""
         from mediator_desktop.documents.style import style_from_settings
         from mediator_desktop.ui.documents.document_dialog import DocumentDialog
@@ -686,12 +686,12 @@ class MainWindow(QMainWindow):
             return None
         exchange = self.services.exchange
 
-        def work(reporter: Reporter):  # type: ignore[no-untyped-def]
+        def work(reporter: Reporter):
             # In the worker thread: the service opens its own database session.
             return exchange.import_text(Path(path).read_bytes(), allow_duplicates=allow_duplicates,
                                         progress=reporter.progress, cancelled=reporter.cancelled)
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result) -> None:
             self.refresh()
             self.refresh_reminders(views=True)
             self._message(QMessageBox.Icon.Information, "导入完成",
@@ -787,7 +787,7 @@ class MainWindow(QMainWindow):
             s.objectName(): bytes(s.saveState().toBase64()).decode()
             for s in self.findChildren(QSplitter) if s.objectName()}))
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event) -> None:
         # Long work still running (an import, an export…) is cancelled where it can stop and
         # waited for: no worker thread outlives the window.
         stop_tasks(self)

@@ -233,7 +233,7 @@ class AgendaView(QWidget):
 
     open_case = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         close_on_escape(self)

@@ -192,7 +192,7 @@ class CalendarDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("节假日安排")

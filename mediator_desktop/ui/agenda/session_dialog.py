@@ -81,7 +81,7 @@ class SessionDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services: Services, case_id: int, session: SessionView | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, session: SessionView | None = None,
                  rooms: Sequence[str] = (), parent: QWidget | None = None, kind: str = "mediation") -> None:
         super().__init__(parent)
         self.services, self.case_id, self.session = services, case_id, session

@@ -239,7 +239,7 @@ def ask_ics_path(parent: QWidget, on_selected: Callable[[str], Any]) -> QFileDia
 ics_progress_text = counted("正在查找到期事项……", "正在写入第{n}项，共{total}项……", "正在写入日历文件……")
 
 
-def export_ics_to(services: Services, parent: QWidget, path: str) -> BackgroundTask:  # type: ignore[no-untyped-def]
+def export_ics_to(services: Services, parent: QWidget, path: str) -> BackgroundTask:
     """Write the export to ``path`` in the background (a progress dialog; 取消 leaves no file)
     and say how it went in a box kept on ``parent.message_box``; returns the task."""
     def done(n: int) -> None:
@@ -309,7 +309,7 @@ class TodayView(QWidget):
 
     open_case = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *, items=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *, items=None) -> None:
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("今日提醒")
@@ -413,7 +413,7 @@ class TodayView(QWidget):
         """Write the .ics file in the background; the result is said in ``self.message_box``."""
         return export_ics_to(self.services, self, path)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event) -> None:
         stop_tasks(self)
         super().closeEvent(event)
 

@@ -317,7 +317,7 @@ class TermCard(QFrame):
                 problems.append(FieldProblem(prefix + field, f"{label}：{AMOUNT_FORMAT}"))
                 return None
 
-        def day(edit: QLineEdit, field: str, label: str):  # type: ignore[no-untyped-def]
+        def day(edit: QLineEdit, field: str, label: str):
             try:
                 return parse_date(edit.text())
             except ValueError as exc:
@@ -429,7 +429,7 @@ class AgreementEditor(GuardedDialog, PreserveGeometry):
 
     DISCARD_QUESTION = "协议的内容还没有保存，确定要关闭吗？"
 
-    def __init__(self, services: Services, case_id: int, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.case_id = case_id

@@ -63,7 +63,7 @@ class PerformanceDialog(QtWidgets.QDialog):
 
     recorded = Signal(object)
 
-    def __init__(self, services: Services, view: AgreementView, term_id: int | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, view: AgreementView, term_id: int | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -233,7 +233,7 @@ class TermBox(QtWidgets.QFrame):
 class AgreementPanel(CasePanel):
     """协议与履行. ``changed(case_id)`` after every write."""
 
-    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(services, parent)
         self.view: AgreementView | None = None
         self.editor: AgreementEditor | None = None

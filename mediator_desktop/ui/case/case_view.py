@@ -160,7 +160,7 @@ ACTION_SPECS: list[tuple[str, str, str] | None] = [
 class _EnabledWatcher(QObject):
     """Calls back when a watched button is enabled or disabled (the panels decide that)."""
 
-    def __init__(self, callback, parent: QObject) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, callback, parent: QObject) -> None:
         super().__init__(parent)
         self.callback = callback
 
@@ -178,7 +178,7 @@ class CaseView(QWidget):
     edit_requested = Signal(int)
     documents_requested = Signal(str)
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *,
                  rooms: list[str] | None = None, autosave_seconds: int = 2) -> None:
         super().__init__(parent)
         self.services = services
@@ -573,7 +573,7 @@ class CaseView(QWidget):
         self.actions.addStretch()
         self._update_actions()
 
-    def open_party(self, row: int):  # type: ignore[no-untyped-def]
+    def open_party(self, row: int):
         """The party's own form, read-only: the only place the full ID number shows."""
         from mediator_desktop.ui.intake.party_dialog import PartyDialog
 

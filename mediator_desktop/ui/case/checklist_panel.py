@@ -102,7 +102,7 @@ class ChecklistPanel(CasePanel):
 
     add_requested = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self.status: str | None = None
         #: The case version the checklist was shown for: archiving is refused (optimistic
@@ -222,7 +222,7 @@ class ChecklistPanel(CasePanel):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def open_case_file(self):  # type: ignore[no-untyped-def]
+    def open_case_file(self):
         """The documents dialog on the whole case file (调解卷宗): it is rendered in the
         background with a progress dialog, then previewed, printed or saved as PDF."""
         if self.code is None:

@@ -180,7 +180,7 @@ class PreviewDialog(QtWidgets.QDialog):
                                    Qt.TransformationMode.SmoothTransformation)
         self.label.setPixmap(pixmap)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -216,7 +216,7 @@ class EvidencePanel(CasePanel):
     """The attachments of one case. Emits ``changed(case_id)`` after a file is added, moved or
     deleted (the checklist and the history then refresh)."""
 
-    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None,
                  opener: Callable[[Path], bool] | None = None) -> None:
         super().__init__(services, parent)
         #: Opens a file with the computer's own program; tests replace it.

@@ -128,7 +128,7 @@ class VisitTableModel(RowTableModel):
     def visit(self, row: int) -> VisitView | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # type: ignore[no-untyped-def]
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.HEADERS):
             return None
         v: VisitView = self.rows[index.row()]
@@ -211,7 +211,7 @@ class _SmallDialog(QDialog):
 class RescheduleDialog(_SmallDialog):
     """改期: a new date for a visit not made yet, and why."""
 
-    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:
         super().__init__(f"回访改期 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
@@ -230,7 +230,7 @@ class RescheduleDialog(_SmallDialog):
 class NotReachedDialog(_SmallDialog):
     """未联系上: when and how the party was tried, and when to try again."""
 
-    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:
         super().__init__(f"未联系上 — {visit.party_name}", parent)
         self.services, self.visit = services, visit
         today = services.today()
@@ -250,7 +250,7 @@ class NotReachedDialog(_SmallDialog):
 class AddVisitDialog(_SmallDialog):
     """新增回访: a visit the mediator plans by hand."""
 
-    def __init__(self, services: Services, case_id: int, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, parties: list[tuple[int, str]],
                  parent: QWidget | None = None) -> None:
         super().__init__("新增回访", parent)
         self.services, self.case_id = services, case_id
@@ -273,7 +273,7 @@ class AddVisitDialog(_SmallDialog):
 class CancelVisitDialog(_SmallDialog):
     """取消回访: a visit not made yet that is not needed (planned twice, no longer wanted)."""
 
-    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit: VisitView, parent: QWidget | None = None) -> None:
         super().__init__("取消回访", parent)
         self.services, self.visit = services, visit
         when = chinese_date(visit.due.due) if visit.due else "未定"
@@ -297,7 +297,7 @@ class FollowUpPanel(CasePanel):
 
     close_requested = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:
         super().__init__(services, parent)
         self.settings = settings
         self.detail: CaseDetail | None = None
@@ -654,7 +654,7 @@ class FollowUpPanel(CasePanel):
             return None
         return self._open_small(CancelVisitDialog(self.services, v, self))  # type: ignore[return-value]
 
-    def print_record(self):  # type: ignore[no-untyped-def]
+    def print_record(self):
         """The existing documents dialog, on 人民调解回访记录."""
         if self.detail is None:
             return None

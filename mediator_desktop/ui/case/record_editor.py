@@ -123,7 +123,7 @@ class NotesPane(QFrame):
     changed = Signal()          # a note was written to the database
     edited = Signal()           # the text on screen changed
 
-    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],
                  session_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.session_id = services, case_id, kind, session_id
@@ -315,7 +315,7 @@ class RecordEditor(PreserveGeometry):
     changed = Signal(int)
     saved = Signal(object)
 
-    def __init__(self, services: Services, session_id: int, autosave_seconds: int = 2,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, session_id: int, autosave_seconds: int = 2,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)

@@ -67,7 +67,7 @@ class NoticeDialog(QtWidgets.QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services: Services, notice: NoticeView, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, notice: NoticeView, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.notice = services, notice
         self.setWindowTitle(f"记录权利义务告知 — {notice.name}")
@@ -118,7 +118,7 @@ class NoteDialog(GuardedDialog):
 
     saved = Signal(object)
 
-    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, case_id: int, kind: str, parties: list[tuple[int, str]],
                  note: NoteView | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.case_id, self.kind, self.note = services, case_id, kind, note
@@ -174,7 +174,7 @@ class NoteDialog(GuardedDialog):
 class SessionsPanel(CasePanel):
     """Sessions, rights notice and notes of one case; ``changed(case_id)`` after every write."""
 
-    def __init__(self, services: Services, rooms: Sequence[str], parent: QtWidgets.QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, rooms: Sequence[str], parent: QtWidgets.QWidget | None = None,
                  autosave_seconds: int = 2) -> None:
         super().__init__(services, parent)
         self.rooms, self.autosave_seconds = list(rooms), autosave_seconds

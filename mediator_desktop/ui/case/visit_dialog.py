@@ -103,7 +103,7 @@ class VisitDialog(GuardedDialog):
 
     DISCARD_QUESTION = "回访记录还没有保存，放弃填写的内容吗？"
 
-    def __init__(self, services: Services, visit_id: int, parent: QtWidgets.QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, visit_id: int, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         visit: VisitView = services.followups.get(visit_id)

@@ -55,7 +55,7 @@ PRINT_DPI = 300
 class DocumentDialog(PreserveGeometry):
     """Preview, print and save the documents of one case."""
 
-    def __init__(self, services: Services, style: DocumentStyle, code: str,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, style: DocumentStyle, code: str,
                  parent: QWidget | None = None, kind: str = "agreement") -> None:
         super().__init__(parent)
         self.services, self.style, self.code = services, style, code

@@ -51,7 +51,7 @@ RISK_COLOURS = {"none": "", "yellow": "#b26a00", "orange": "#e65100", "red": "#c
 class KnownPartyPicker(QDialog):
     """Search parties of earlier cases as the user types; pick one to copy it."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("从以往案件选取当事人")
@@ -92,7 +92,7 @@ class IntakeDialog(GuardedDialog):
 
     DISCARD_QUESTION = "填写的内容还没有保存，确定要关闭吗？"
 
-    def __init__(self, services: Services, parent: QWidget | None = None, case_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QWidget | None = None, case_id: int | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.case_id = case_id

@@ -65,7 +65,7 @@ ETHNIC_GROUPS = [
 class PartyDialog(QDialog):
     """Edit one party. ``draft()`` gives the result after ``accepted``."""
 
-    def __init__(self, services: Services, draft: PartyDraft | None = None, parent: QWidget | None = None, *,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, draft: PartyDraft | None = None, parent: QWidget | None = None, *,
                  kind: str = "person", exclude_case_id: int | None = None) -> None:
         super().__init__(parent)
         self.services = services

@@ -38,7 +38,7 @@ USER_HINT = ("时间线、操作记录、告知人、回访人、记录人都记
              "可以从已有的调解员中选择，也可以输入新的姓名（将添加为本组织的调解员）。以后可在“设置”中更换。")
 
 
-def user_combo(services: Services) -> QComboBox:  # type: ignore[no-untyped-def]
+def user_combo(services: Services) -> QComboBox:
     """An editable list of the active mediators' names, empty until the user picks or types."""
     combo = QComboBox()
     combo.setEditable(True)
@@ -51,7 +51,7 @@ def user_combo(services: Services) -> QComboBox:  # type: ignore[no-untyped-def]
     return combo
 
 
-def user_problems(services: Services, name: str) -> list[FieldProblem]:  # type: ignore[no-untyped-def]
+def user_problems(services: Services, name: str) -> list[FieldProblem]:
     """Why ``name`` cannot be the user of this PC (empty, or not a valid mediator's name)."""
     if not name.strip():
         return [FieldProblem("user", "请选择或填写在这台电脑上使用工作台的人")]
@@ -59,7 +59,7 @@ def user_problems(services: Services, name: str) -> list[FieldProblem]:  # type:
             if p.field == "name"]
 
 
-def ensure_mediator(services: Services, name: str) -> bool:  # type: ignore[no-untyped-def]
+def ensure_mediator(services: Services, name: str) -> bool:
     """Add ``name`` as a mediator of the organisation unless there is one by that name;
     True if it was added."""
     name = name.strip()
@@ -70,7 +70,7 @@ def ensure_mediator(services: Services, name: str) -> bool:  # type: ignore[no-u
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, services: Services, settings: opts.Settings | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services

@@ -271,7 +271,7 @@ class SettingsDialog(QDialog):
     #: The user of this PC changed (the services act as the new name already).
     user_changed = Signal(str)
 
-    def __init__(self, services: Services, settings: opts.Settings, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, settings: opts.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.settings = settings
@@ -500,11 +500,11 @@ class SettingsDialog(QDialog):
         self.type_tree.expandAll()
         self.type_tree.resizeColumnToContents(0)
 
-    def _selected_type(self):  # type: ignore[no-untyped-def]
+    def _selected_type(self):
         item = self.type_tree.currentItem()
         return self.types.get(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
 
-    def _type_call(self, call) -> None:  # type: ignore[no-untyped-def]
+    def _type_call(self, call) -> None:
         try:
             call()
         except ValidationError as exc:
