@@ -110,6 +110,13 @@ def main() -> int:
     print_dialog_screen(app, documents)
     documents.close()
     error_dialog_screen(app, window)
+    guide = window.show_guide()
+    guide.contents.setCurrentRow(3)  # 打印文书
+    save(guide, "guide.png")
+    guide.close()
+    about = window.show_about()
+    save(about, "about.png")
+    about.close()
     issue3_screens(app, services, window, save)
     largest_font_screen(app, settings, window, pick.id, save)
     # Issue 5's screens build their own cases at a fixed "today": each in its own process (one

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from mediator_desktop import APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
 from mediator_desktop.services.dto import CaseQuery
+from mediator_desktop.support import write_diagnostics
 from mediator_desktop.ui.agenda.today_view import (
     ReminderCountLabel,
     app_icon,
@@ -60,12 +62,14 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     fill_enum_combo,
     fit_to_screen,
+    on_trigger,
     qdate,
     refit,
     remember_sizes_in,
     screen_area,
     table_view,
 )
+from mediator_desktop.ui.help.help_dialogs import AboutDialog, GuideDialog
 from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
 from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
@@ -288,6 +292,20 @@ class MainWindow(QMainWindow):
         schedule.addSeparator()
         for action in (self.ics_action, self.calendar_action):
             schedule.addAction(action)
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
+        """帮助(&H): the user guide (F1), the diagnostics file for support, 关于."""
+        menu = self.help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = QAction("使用说明(&U)", self, shortcut=QKeySequence("F1"))
+        self.diagnostics_action = QAction("导出诊断信息(&D)…", self)
+        self.diagnostics_action.setToolTip("把版本和日志存成一个文件，发给维护人员；不含案件内容")
+        self.about_action = QAction("关于调解工作台(&A)", self)
+        on_trigger({self.guide_action: self.show_guide, self.diagnostics_action: self.export_diagnostics,
+                    self.about_action: self.show_about})
+        for action in (self.guide_action, self.diagnostics_action, self.about_action):
+            menu.addAction(action)
+        self.addAction(self.guide_action)
 
     def _build_case_menu(self) -> None:
         """案件(&C): every action the case view offers, the view's own QActions (the same ones
@@ -751,6 +769,42 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("上一项操作还没有完成，请等它完成后再试。", 5000)
             return True
         return False
+
+    # -- help -------------------------------------------------------------------------------
+
+    def show_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self)
+        dialog.show()
+        self.guide = dialog
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.services.describe_database(), self)
+        dialog.open()
+        self.about = dialog
+        return dialog
+
+    def export_diagnostics(self) -> QFileDialog:
+        name = f"调解工作台诊断信息-{date.today():%Y%m%d}.zip"
+        dialog = QFileDialog(self, "导出诊断信息", str(Path.home() / name), "压缩文件 (*.zip)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(self.diagnostics_to)
+        dialog.open()
+        self.file_dialog = dialog
+        return dialog
+
+    def diagnostics_to(self, path: str) -> Path | None:
+        """Write the diagnostics file (versions and the log without case data) and say where."""
+        try:
+            written = write_diagnostics(Path(path), self.services.describe_database())
+        except OSError as exc:
+            self._message(QMessageBox.Icon.Warning, "导出诊断信息", f"没有写成：{exc.strerror or exc}。"
+                          "请换一个位置（例如桌面或U盘）再试。")
+            return None
+        self._message(QMessageBox.Icon.Information, "导出诊断信息",
+                      f"已存到：{written}\n其中只有软件版本和运行日志（身份证号、电话已遮盖，不含案件内容），"
+                      "可以发给维护人员。")
+        return written
 
     def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)

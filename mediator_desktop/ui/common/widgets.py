@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QTime,
 )
 from PySide6.QtGui import (
+    QAction,
     QFocusEvent,
     QFontMetrics,
     QGuiApplication,
@@ -247,6 +248,12 @@ def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[
     if on_cancel is not None:
         buttons.rejected.connect(on_cancel)
     return buttons
+
+
+def on_trigger(slots: dict[QAction, Callable[[], object]]) -> None:
+    """Wire each action to what it does (menus list them as one table)."""
+    for action, slot in slots.items():
+        action.triggered.connect(slot)
 
 
 def on_click(slots: dict[QAbstractButton, Callable[[], object]]) -> None:
