@@ -150,13 +150,17 @@ def adopt_code(session: Session, org: Organization, case: Case, code: str, *,
                reserve: bool = True) -> None:
     """Keep a code given from outside (import) and keep the series clear of it."""
     case.code = code
+    case.code_year, case.code_n = code_sort_key(org, code, case.received_on)
     parsed = codes.parse_code(org.code_pattern, org.short_name, code)
-    if parsed:
-        case.code_year, case.code_n = parsed
-        if reserve:
-            reserve_number(session, org.id, *parsed)
-    else:
-        case.code_year, case.code_n = case.received_on.year, 0
+    if parsed and reserve:
+        reserve_number(session, org.id, *parsed)
+
+
+def code_sort_key(org: Organization, code: str, received_on: date) -> tuple[int, int]:
+    """``code_year`` and ``code_n`` of a case with ``code``: the year and number of a code of
+    the organisation's pattern, else the received year and 0."""
+    parsed = codes.parse_code(org.code_pattern, org.short_name, code)
+    return parsed if parsed else (received_on.year, 0)
 
 
 # -- denormalised columns ---------------------------------------------------------------------
@@ -164,33 +168,57 @@ def adopt_code(session: Session, org: Organization, case: Case, code: str, *,
 
 def refresh_derived(case: Case) -> None:
     """Recompute the list and search columns from the case's parts."""
-    case.party_names = NAME_JOINER.join(p.name for p in case.parties)[:1000]
-    mediators = sorted(case.mediators, key=lambda m: (m.role != "presiding", m.position))
-    names = [m.mediator.name for m in mediators if m.mediator is not None]
-    case.mediator_names = NAME_JOINER.join(names)[:400]
-    case.search_text = build_search_text(
-        code=case.code,
-        title=case.title,
-        summary=case.summary,
-        requests=case.requests or [],
+    mediators = [(m.role, m.position, m.mediator.name) for m in case.mediators if m.mediator is not None]
+    for name, value in derived_values(case.code, case.title, case.summary, case.requests or [],
+                                      case.parties, mediators).items():
+        setattr(case, name, value)
+
+
+def derived_values(code: str, title: str, summary: str, requests: list[str],
+                   parties: Iterable[CaseParty | PartyDraft], mediators: Iterable[tuple[str, int, str]]
+                   ) -> dict[str, str]:
+    """The list and search columns of a case (``party_names``, ``mediator_names``,
+    ``search_text``, ``search_chars``) from its parts: the parties in order (stored rows or
+    drafts), the mediators as (role, position, name)."""
+    parties = list(parties)
+    names = [name for _role, _position, name in sorted(mediators, key=lambda m: (m[0] != "presiding", m[1]))]
+    search_text = build_search_text(
+        code=code,
+        title=title,
+        summary=summary,
+        requests=requests,
         parties=(
             party_terms(p.name, p.kind, p.phone, p.id_number, p.credit_code, [a.name for a in p.agents])
-            for p in case.parties
+            for p in parties
         ),
         mediator_names=names,
     )
-    case.search_chars = char_tokens(case.search_text)
+    return {
+        "party_names": NAME_JOINER.join(p.name for p in parties)[:1000],
+        "mediator_names": NAME_JOINER.join(names)[:400],
+        "search_text": search_text,
+        "search_chars": char_tokens(search_text),
+    }
 
 
 def apply_party(row: CaseParty, draft: PartyDraft, position: int) -> None:
-    row.position = position
-    for name in PARTY_FIELD_NAMES:
-        setattr(row, name, getattr(draft, name))
-    row.name_pinyin = full_pinyin(draft.name) if draft.kind == "person" else ""
-    row.agents = [
-        PartyAgent(position=i, kind=a.kind, name=a.name, phone=a.phone, id_number=a.id_number)
-        for i, a in enumerate(draft.agents)
-    ]
+    for name, value in party_values(draft, position).items():
+        setattr(row, name, value)
+    row.agents = [PartyAgent(**agent_values(a, i)) for i, a in enumerate(draft.agents)]
+
+
+def party_values(draft: PartyDraft, position: int) -> dict[str, Any]:
+    """The stored party row's own columns for ``draft`` at ``position`` (its agents apart)."""
+    values = {name: getattr(draft, name) for name in PARTY_FIELD_NAMES}
+    values["position"] = position
+    values["name_pinyin"] = full_pinyin(draft.name) if draft.kind == "person" else ""
+    return values
+
+
+def agent_values(agent: AgentDraft, position: int) -> dict[str, Any]:
+    """The stored agent row's columns (its party apart)."""
+    return {"position": position, "kind": agent.kind, "name": agent.name, "phone": agent.phone,
+            "id_number": agent.id_number}
 
 
 def party_view(p: CaseParty) -> PartyView:

@@ -27,30 +27,45 @@ from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_num
 from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES, PARTY_FIELDS, exchange_get
 from mediator_desktop.exchange.validate import Problem, _sort_key, load_document, validate_document
 from mediator_desktop.services.cases import (
-    adopt_code,
+    agent_values,
     allocate_block,
     allocate_number,
     apply_party,
+    code_sort_key,
+    derived_values,
+    party_values,
     refresh_derived,
 )
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.services.followups import plan_for_agreement
+from mediator_desktop.services.followups import (
+    match_visits,
+    plan_audit_text,
+    plan_for_agreement,
+    planned_event_values,
+    planned_visit_values,
+    planned_visits,
+)
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.services.validation import validate_party
+from mediator_desktop.storage.bulk import insert_rows
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
+    AuditEntry,
+    Base,
     Case,
     CaseMediator,
     CaseParty,
     DisputeType,
     FollowUp,
+    FollowUpEvent,
     JudicialConfirmation,
     MediationSession,
     Mediator,
     Organization,
+    PartyAgent,
     StatusChange,
     Termination,
 )
@@ -148,6 +163,97 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
     elif isinstance(value, Decimal):
         value = f"{value:.2f}"
     out[key] = value
+
+
+def _case_values(data: dict[str, Any], dtype: DisputeType) -> dict[str, Any]:
+    """A case's plain columns from the file (its code, parts and derived columns apart)."""
+    return {
+        "received_on": date.fromisoformat(data["received_on"]), "source": data["source"],
+        "dispute_type_id": dtype.id, "title": data.get("title", ""), "summary": data["summary"],
+        "requests": list(data.get("requests", [])), "risk_level": data.get("risk_level", "none"),
+        "status": data.get("status", CaseStatus.REGISTERED.value), "recorder": data.get("recorder", ""),
+    }
+
+
+def _mediator_values(k: int, m: dict[str, Any], mediator: Mediator) -> dict[str, Any]:
+    return {"mediator_id": mediator.id, "role": m.get("role", "presiding"), "position": k}
+
+
+def _session_values(k: int, x: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "position": k, "kind": x.get("kind", "mediation"), "starts_at": _dt(x["starts_at"]),
+        "ends_at": _dt(x.get("ends_at")), "place": x.get("place", ""),
+        "present": list(x.get("present", [])), "participants": list(x.get("participants", [])),
+        "record": x.get("record", ""), "outcome": x.get("outcome", ""),
+        # The format carries only signed records: one that arrives was signed.
+        "signed_at": (_dt(x.get("ends_at")) or _dt(x["starts_at"])) if x.get("record") else None,
+    }
+
+
+def _agreement_values(a: dict[str, Any]) -> dict[str, Any]:
+    """An agreement's own columns (its terms apart)."""
+    return {"form": a.get("form", "written"), "number": a.get("number"), "facts": a.get("facts", ""),
+            "responsibilities": a.get("responsibilities", ""), "signed_on": _d(a.get("signed_on")),
+            "copies": a.get("copies")}
+
+
+def _term_values(k: int, t: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "position": k, "text": t["text"], "obligor": t.get("obligor"), "obligee": t.get("obligee"),
+        "amount": Decimal(t["amount"]) if t.get("amount") else None,
+        "due_on": _d(t.get("due_on")), "method": t.get("method", ""),
+        "place": t.get("place", ""), "status": t.get("status", "pending"),
+        # The format carries the clause text, not what it was built from: the
+        # text stays as written, and a term without an amount owes what it says.
+        "text_edited": True, "subject": "" if t.get("amount") else t["text"],
+    }
+
+
+def _termination_values(t: dict[str, Any]) -> dict[str, Any]:
+    return {"on": _d(t.get("on")), "reason": t.get("reason", ""), "routes_explained": t.get("routes_explained")}
+
+
+def _follow_up_values(k: int, f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "position": k, "party": f.get("party"), "due_on": _d(f.get("due_on")),
+        "done_on": _d(f.get("done_on")), "method": f.get("method"),
+        "performance": f.get("performance"), "satisfaction": f.get("satisfaction"),
+        "new_risk": f.get("new_risk"), "notes": f.get("notes", ""), "visitor": f.get("visitor", ""),
+        # The format does not say why a visit was made: an imported one is a plain
+        # satisfaction visit, entered by hand (never re-planned from the agreement).
+        "kind": VisitKind.SATISFACTION.value, "auto": False, "reason": "", "term_performance": [],
+        "risk_note": "", "measures": "",
+    }
+
+
+def _confirmation_values(j: dict[str, Any]) -> dict[str, Any]:
+    """What the format carries of a judicial confirmation."""
+    return {"court": j.get("court", ""), "filed_on": _d(j.get("filed_on")),
+            "court_case_number": j.get("court_case_number", ""), "result": j.get("result"),
+            "ruled_on": _d(j.get("ruled_on"))}
+
+
+#: The rows of a new case that only point at the case (inserted after it, see _NewCase).
+NEW_CASE_TABLES: tuple[type[Base], ...] = (CaseMediator, MediationSession, Termination, FollowUp,
+                                           JudicialConfirmation, StatusChange)
+
+
+@dataclass
+class _NewCase:
+    """A new case of an import as rows (column values), inserted in bulk with the others of its
+    batch: ids are handed out then, and filled into the rows that point at them."""
+
+    case: dict[str, Any]
+    drafts: list[PartyDraft]
+    #: Whether its visits are planned from the agreement once it is inserted.
+    plan: bool
+    #: Each party's row with its agents' rows.
+    parties: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
+    agreement: dict[str, Any] | None = None
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    #: The rows of NEW_CASE_TABLES.
+    rows: dict[type[Base], list[dict[str, Any]]] = field(
+        default_factory=lambda: {model: [] for model in NEW_CASE_TABLES})
 
 
 def _party_draft(p: dict[str, Any]) -> PartyDraft:
@@ -400,9 +506,10 @@ class ExchangeService:
             # 2. Codes: keep the given ones (and keep the series clear of them), then hand
             #    out one block of numbers per year for the cases that have none.
             numbers = self._allocate_codes(s, org, plans)
-            # 3. Write, flushing in batches so the inserts go out many rows at a time.
+            # 3. Write in batches: the new cases' rows are inserted many at a time (see
+            #    _insert_new_cases), the updated cases go through the ORM.
             mediators = self._mediators_by_name(s)
-            batch: list[tuple[Case, bool, bool]] = []
+            batch: list[tuple[Case | _NewCase, bool]] = []
             planned = [0]
             for k, ((data, drafts, case_id), number) in enumerate(zip(plans, numbers)):
                 step(progress, cancelled, len(plans) + k, total)
@@ -412,18 +519,11 @@ class ExchangeService:
                     updated.append(data["code"])
                     continue
                 if is_new:
-                    case = Case(organization_id=org.id, created_at=now, created_by=self.ctx.actor.name)
-                    self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now)
-                    if data.get("code"):
-                        adopt_code(s, org, case, data["code"], reserve=False)
-                    else:
-                        assert number is not None
-                        case.code, case.code_year, case.code_n = number
-                    case.status_changes = [StatusChange(at=now, actor=self.ctx.actor.name, from_status=None,
-                                                        to_status=case.status, reason="导入")]
-                    s.add(case)
+                    new = self._new_case(s, org, data, types[data["dispute_type"]], drafts, mediators, now, number,
+                                         self._plans_visits(data, is_new))
+                    batch.append((new, new.plan))
                 else:
-                    case = s.get(Case, case_id)  # type: ignore[assignment]
+                    case = s.get(Case, case_id)
                     assert case is not None
                     before = _audited_values(case)
                     # One-to-one parts are replaced: delete the old rows before inserting.
@@ -441,8 +541,8 @@ class ExchangeService:
                                if before.get(f, "") != after.get(f, "")}
                     if changes:
                         self.ctx.audit(s, "import-update", "case", case.id, changes=changes)
-                refresh_derived(case)
-                batch.append((case, is_new, self._plans_visits(data, is_new)))
+                    refresh_derived(case)
+                    batch.append((case, self._plans_visits(data, is_new)))
                 if len(batch) >= BATCH:
                     self._flush_batch(s, batch, created, updated, planned)
             self._flush_batch(s, batch, created, updated, planned)
@@ -657,23 +757,41 @@ class ExchangeService:
                     break
         return out
 
-    def _flush_batch(self, s: Session, batch: list[tuple[Case, bool, bool]], created: list[str],
+    def _flush_batch(self, s: Session, batch: list[tuple[Case | _NewCase, bool]], created: list[str],
                      updated: list[str], planned: list[int]) -> None:
+        """Write a batch: the updated cases (ORM objects, with their plan flag) and the new
+        ones' rows, then the import's audit entries and the visits planned from the agreements."""
         if not batch:
             return
         with s.no_autoflush:
             s.flush()
-        for case, is_new, _plan in batch:
-            (created if is_new else updated).append(case.code)
-            self.ctx.audit(s, "import", "case", case.id, case_id=case.id,
-                           text="由交换文件导入" if is_new else "由交换文件更新")
+        self._insert_new_cases(s, [item for item, _plan in batch if isinstance(item, _NewCase)])
+        audits = []
+        for item, _plan in batch:
+            is_new = isinstance(item, _NewCase)
+            code, case_id = (item.case["code"], item.case["id"]) if isinstance(item, _NewCase) else (item.code, item.id)
+            (created if is_new else updated).append(code)
+            audits.append(self.ctx.audit_values("import", "case", case_id, case_id=case_id,
+                                                text="由交换文件导入" if is_new else "由交换文件更新"))
+        insert_rows(s, AuditEntry, audits)
         # The same planning as saving the agreement in the application; on an update it keeps
         # the visits already planned (moving them if the dates changed). Everything it reads is
         # flushed above: no flush per case (that would walk the whole batch each time).
+        visits: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        plan_audits: list[dict[str, Any]] = []
         with s.no_autoflush:
-            for case, _is_new, plan in batch:
-                if plan:
-                    planned[0] += plan_for_agreement(s, self.ctx, case)
+            for item, plan in batch:
+                if not plan:
+                    continue
+                if isinstance(item, _NewCase):
+                    planned[0] += self._plan_new_case(item, visits, plan_audits)
+                else:
+                    planned[0] += plan_for_agreement(s, self.ctx, item)
+        insert_rows(s, FollowUp, [visit for visit, _event in visits], ids=True)
+        for visit, event in visits:
+            event["follow_up_id"] = visit["id"]
+        insert_rows(s, FollowUpEvent, [event for _visit, event in visits])
+        insert_rows(s, AuditEntry, plan_audits)
         s.flush()
         batch.clear()
 
@@ -702,9 +820,22 @@ class ExchangeService:
         self.ctx.audit(s, "save", "organization", org.id, name=org.name, source="import")
         return org
 
+    def _mediator(self, s: Session, name: str, mediators: dict[str, Mediator]) -> Mediator:
+        """The mediator of that name; one the database does not know yet is registered."""
+        mediator = mediators.get(name)
+        if mediator is None:
+            mediator = Mediator(name=name)
+            s.add(mediator)
+            s.flush()
+            mediators[name] = mediator
+            self.ctx.audit(s, "save", "mediator", mediator.id, name=mediator.name, source="import")
+        return mediator
+
     def _fill(self, s: Session, case: Case, data: dict[str, Any], dtype: DisputeType,
               drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime, *,
               concluded: bool = False) -> None:
+        """Write the file's case onto a case already in the database (see :meth:`_new_case`
+        for a new one)."""
         if concluded:
             # Signed records, the agreement, parties, mediators, visits and termination stay;
             # the file matched them (apart from what the window also lets be corrected).
@@ -720,28 +851,14 @@ class ExchangeService:
                 case.agreement.signed_on = _d(given.get("signed_on")) or case.agreement.signed_on
             self._fill_confirmation(case, data)
             return
-        case.received_on = date.fromisoformat(data["received_on"])
-        case.source = data["source"]
+        for name, value in _case_values(data, dtype).items():
+            setattr(case, name, value)
         case.dispute_type = dtype
-        case.dispute_type_id = dtype.id
-        case.title = data.get("title", "")
-        case.summary = data["summary"]
-        case.requests = list(data.get("requests", []))
-        case.risk_level = data.get("risk_level", "none")
-        case.status = data.get("status", CaseStatus.REGISTERED.value)
-        case.recorder = data.get("recorder", "")
         case.updated_at = now
         rows = []
         for k, m in enumerate(data.get("mediators", [])):
-            mediator = mediators.get(m["name"])
-            if mediator is None:
-                mediator = Mediator(name=m["name"])
-                s.add(mediator)
-                s.flush()
-                mediators[m["name"]] = mediator
-                self.ctx.audit(s, "save", "mediator", mediator.id, name=mediator.name, source="import")
-            rows.append(CaseMediator(mediator_id=mediator.id, mediator=mediator,
-                                     role=m.get("role", "presiding"), position=k))
+            mediator = self._mediator(s, m["name"], mediators)
+            rows.append(CaseMediator(mediator=mediator, **_mediator_values(k, m, mediator)))
         case.mediators = rows
         # A party already on the case is updated in place (matched by ID number, or by name
         # without one), so what the format does not carry — the rights notice — stays with it.
@@ -755,60 +872,16 @@ class ExchangeService:
             apply_party(row, draft, j)
             parties.append(row)
         case.parties = parties
-        case.sessions = [
-            MediationSession(
-                position=k, kind=x.get("kind", "mediation"), starts_at=_dt(x["starts_at"]),
-                ends_at=_dt(x.get("ends_at")), place=x.get("place", ""),
-                present=list(x.get("present", [])), participants=list(x.get("participants", [])),
-                record=x.get("record", ""), outcome=x.get("outcome", ""),
-                # The format carries only signed records: one that arrives was signed.
-                signed_at=(_dt(x.get("ends_at")) or _dt(x["starts_at"])) if x.get("record") else None,
-            )
-            for k, x in enumerate(data.get("sessions", []))
-        ]
+        case.sessions = [MediationSession(**_session_values(k, x)) for k, x in enumerate(data.get("sessions", []))]
         a = data.get("agreement")
-        if a is None:
-            case.agreement = None
-        else:
-            case.agreement = Agreement(
-                form=a.get("form", "written"), number=a.get("number"), facts=a.get("facts", ""),
-                responsibilities=a.get("responsibilities", ""), signed_on=_d(a.get("signed_on")),
-                copies=a.get("copies"),
-                terms=[
-                    AgreementTerm(
-                        position=k, text=t["text"], obligor=t.get("obligor"), obligee=t.get("obligee"),
-                        amount=Decimal(t["amount"]) if t.get("amount") else None,
-                        due_on=_d(t.get("due_on")), method=t.get("method", ""),
-                        place=t.get("place", ""), status=t.get("status", "pending"),
-                        # The format carries the clause text, not what it was built from: the
-                        # text stays as written, and a term without an amount owes what it says.
-                        text_edited=True, subject="" if t.get("amount") else t["text"],
-                    )
-                    for k, t in enumerate(a.get("terms", []))
-                ],
-            )
-        self._fill_rest(case, data)
-
-    def _fill_rest(self, case: Case, data: dict[str, Any]) -> None:
+        case.agreement = None if a is None else Agreement(
+            **_agreement_values(a), terms=[AgreementTerm(**_term_values(k, t)) for k, t in enumerate(a.get("terms", []))])
         t = data.get("termination")
-        case.termination = None if t is None else Termination(
-            on=_d(t.get("on")), reason=t.get("reason", ""), routes_explained=t.get("routes_explained"))
+        case.termination = None if t is None else Termination(**_termination_values(t))
         # An update that does not list the visits keeps those on record (planned ones follow the
         # agreement, see _flush_batch); a document that lists them replaces them.
-        if case.id is None or data.get("follow_ups"):
-            case.follow_ups = [
-                FollowUp(
-                    position=k, party=f.get("party"), due_on=_d(f.get("due_on")),
-                    done_on=_d(f.get("done_on")), method=f.get("method"),
-                    performance=f.get("performance"), satisfaction=f.get("satisfaction"),
-                    new_risk=f.get("new_risk"), notes=f.get("notes", ""), visitor=f.get("visitor", ""),
-                    # The format does not say why a visit was made: an imported one is a plain
-                    # satisfaction visit, entered by hand (never re-planned from the agreement).
-                    kind=VisitKind.SATISFACTION.value, auto=False, reason="", term_performance=[],
-                    risk_note="", measures="",
-                )
-                for k, f in enumerate(data.get("follow_ups", []))
-            ]
+        if data.get("follow_ups"):
+            case.follow_ups = [FollowUp(**_follow_up_values(k, f)) for k, f in enumerate(data["follow_ups"])]
         self._fill_confirmation(case, data)
 
     @staticmethod
@@ -820,12 +893,89 @@ class ExchangeService:
             case.judicial_confirmation = None
             return
         row = case.judicial_confirmation or JudicialConfirmation()
-        row.court = j.get("court", "")
-        row.filed_on = _d(j.get("filed_on"))
-        row.court_case_number = j.get("court_case_number", "")
-        row.result = j.get("result")
-        row.ruled_on = _d(j.get("ruled_on"))
+        for name, value in _confirmation_values(j).items():
+            setattr(row, name, value)
         case.judicial_confirmation = row
+
+    def _new_case(self, s: Session, org: Organization, data: dict[str, Any], dtype: DisputeType,
+                  drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime,
+                  number: tuple[str, int, int] | None, plan: bool) -> _NewCase:
+        """A new case of the file as the rows to insert (:meth:`_insert_new_cases`): the same
+        rows the window's intake and the ORM would write, without making an object of each."""
+        values = {"organization_id": org.id, "created_at": now, "created_by": self.ctx.actor.name,
+                  **_case_values(data, dtype), "updated_at": now}
+        if data.get("code"):
+            values["code"] = data["code"]
+            values["code_year"], values["code_n"] = code_sort_key(org, data["code"], values["received_on"])
+        else:
+            assert number is not None
+            values["code"], values["code_year"], values["code_n"] = number
+        new = _NewCase(values, drafts, plan)
+        names = []
+        for k, m in enumerate(data.get("mediators", [])):
+            mediator = self._mediator(s, m["name"], mediators)
+            row = _mediator_values(k, m, mediator)
+            new.rows[CaseMediator].append(row)
+            names.append((row["role"], k, mediator.name))
+        values.update(derived_values(values["code"], values["title"], values["summary"], values["requests"],
+                                     drafts, names))
+        new.parties = [(party_values(d, j), [agent_values(a, i) for i, a in enumerate(d.agents)])
+                       for j, d in enumerate(drafts)]
+        new.rows[MediationSession] = [_session_values(k, x) for k, x in enumerate(data.get("sessions", []))]
+        a = data.get("agreement")
+        if a is not None:
+            new.agreement = _agreement_values(a)
+            new.terms = [_term_values(k, t) for k, t in enumerate(a.get("terms", []))]
+        if data.get("termination") is not None:
+            new.rows[Termination].append(_termination_values(data["termination"]))
+        new.rows[FollowUp] = [_follow_up_values(k, f) for k, f in enumerate(data.get("follow_ups", []))]
+        if data.get("judicial_confirmation") is not None:
+            new.rows[JudicialConfirmation].append(_confirmation_values(data["judicial_confirmation"]))
+        new.rows[StatusChange].append({"at": now, "actor": self.ctx.actor.name, "from_status": None,
+                                       "to_status": values["status"], "reason": "导入"})
+        return new
+
+    @staticmethod
+    def _insert_new_cases(s: Session, new: list[_NewCase]) -> None:
+        """Insert the rows of ``new`` cases, each table's many rows at a time."""
+        insert_rows(s, Case, [n.case for n in new], ids=True)
+        for n in new:
+            for rows in [*n.rows.values(), [p for p, _agents in n.parties], [n.agreement] if n.agreement else []]:
+                for row in rows:
+                    row["case_id"] = n.case["id"]
+        insert_rows(s, CaseParty, [p for n in new for p, _agents in n.parties], ids=True)
+        agents = []
+        for n in new:
+            for party, party_agents in n.parties:
+                for agent in party_agents:
+                    agent["party_id"] = party["id"]
+                    agents.append(agent)
+        insert_rows(s, PartyAgent, agents)
+        with_agreement = [n for n in new if n.agreement is not None]
+        insert_rows(s, Agreement, [n.agreement for n in with_agreement if n.agreement is not None], ids=True)
+        for n in with_agreement:
+            assert n.agreement is not None
+            for term in n.terms:
+                term["agreement_id"] = n.agreement["id"]
+        insert_rows(s, AgreementTerm, [t for n in with_agreement for t in n.terms], ids=True)
+        for model in NEW_CASE_TABLES:
+            insert_rows(s, model, [row for n in new for row in n.rows[model]])
+
+    def _plan_new_case(self, new: _NewCase, visits: list[tuple[dict[str, Any], dict[str, Any]]],
+                       audits: list[dict[str, Any]]) -> int:
+        """:func:`plan_for_agreement` for a case just inserted (it has no visits yet): its
+        visits with their history entries are added to ``visits``, the audit entry to ``audits``."""
+        assert new.agreement is not None
+        # Objects never added to the session, for the planning to read the terms (with their ids).
+        agreement = Agreement(**new.agreement, terms=[AgreementTerm(**t) for t in new.terms])
+        _pairs, to_add, _left = match_visits([], planned_visits(self.ctx, agreement, [d.name for d in new.drafts]))
+        now, actor, case_id = self.ctx.now(), self.ctx.actor.name, new.case["id"]
+        for k, plan in enumerate(to_add):
+            visits.append((planned_visit_values(case_id, k, plan), planned_event_values(now, actor, plan)))
+        if to_add:
+            audits.append(self.ctx.audit_values("plan", "follow_up", None, case_id=case_id,
+                                                text=plan_audit_text(len(to_add))))
+        return len(to_add)
 
     # -- export -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -200,16 +201,19 @@ def term_dues(terms: Sequence[orm.AgreementTerm]) -> list[TermDues]:
     return out
 
 
-def plan_for_agreement(s: Session, ctx: ServiceContext, case: orm.Case) -> int:
-    """Bring the application-planned visits of ``case`` in line with its agreement (inside the
-    caller's transaction, after its terms are flushed); returns how many visits were added."""
-    visits = list(s.scalars(select(orm.FollowUp).where(orm.FollowUp.case_id == case.id)
-                            .options(selectinload(orm.FollowUp.events)).order_by(orm.FollowUp.due_on, orm.FollowUp.id)))
-    a = case.agreement
-    planned: list[PlannedVisit] = []
-    if a is not None and a.signed_on is not None:
-        planned = plan_visits(a.signed_on, [p.name for p in case.parties], term_dues(a.terms),
-                              ctx.calendar(), months=ctx.follow_up_months)
+def planned_visits(ctx: ServiceContext, agreement: orm.Agreement | None, party_names: Sequence[str]) -> list[PlannedVisit]:
+    """The visits ``agreement`` calls for (none until it takes effect)."""
+    if agreement is None or agreement.signed_on is None:
+        return []
+    return plan_visits(agreement.signed_on, party_names, term_dues(agreement.terms), ctx.calendar(),
+                       months=ctx.follow_up_months)
+
+
+def match_visits(visits: Sequence[orm.FollowUp], planned: Sequence[PlannedVisit]
+                 ) -> tuple[list[tuple[orm.FollowUp, PlannedVisit]], list[PlannedVisit], list[orm.FollowUp]]:
+    """The application-planned visits on record (``visits``) matched with those the agreement
+    now calls for: the (visit, plan) pairs, the plans no visit answers yet (to add, in order),
+    and the visits no plan wants any more."""
     wanted: dict[tuple[str, int | None, int | None], list[PlannedVisit]] = defaultdict(list)
     for p in planned:
         wanted[(p.kind.value, p.party, p.term_id)].append(p)
@@ -217,43 +221,70 @@ def plan_for_agreement(s: Session, ctx: ServiceContext, case: orm.Case) -> int:
     for v in visits:
         if v.kind in (VisitKind.SATISFACTION.value, VisitKind.PERFORMANCE.value):
             have[(v.kind, v.party, v.term_id if v.kind == VisitKind.PERFORMANCE.value else None)].append(v)
-    now, actor = ctx.now(), ctx.actor.name
-    added = moved = dropped = 0
-    position = max((v.position for v in visits), default=-1) + 1
+    pairs: list[tuple[orm.FollowUp, PlannedVisit]] = []
+    to_add: list[PlannedVisit] = []
+    left: list[orm.FollowUp] = []
     for key in set(wanted) | set(have):
         plans, rows = wanted.get(key, []), have.get(key, [])
-        for k, plan in enumerate(plans):
-            if k < len(rows):
-                row = rows[k]
-                if row.auto and row.done_on is None and row.due_on != plan.due.due:
-                    row.events.append(orm.FollowUpEvent(at=now, actor=actor, action=VisitEvent.REPLANNED.value,
-                                                    old_due=row.due_on, new_due=plan.due.due, note="协议已更正"))
-                    row.due_on, row.reason = plan.due.due, plan.reason
-                    moved += 1
-                continue
-            row = orm.FollowUp(case_id=case.id, position=position, party=plan.party, due_on=plan.due.due,
-                           kind=plan.kind.value, term_id=plan.term_id, auto=True, reason=plan.reason,
-                           term_performance=[], notes="", visitor="", risk_note="", measures="")
-            position += 1
-            row.events.append(orm.FollowUpEvent(at=now, actor=actor, action=VisitEvent.PLANNED.value,
-                                            new_due=plan.due.due, note="协议生效后自动安排"))
-            s.add(row)
-            added += 1
-        for row in rows[len(plans):]:
-            if row.auto and row.done_on is None:
-                s.delete(row)
-                dropped += 1
-    if added or moved or dropped:
-        parts = [f"安排回访{added}次" if added else "", f"调整{moved}次回访日期" if moved else "",
-                 f"取消{dropped}次尚未进行的回访" if dropped else ""]
-        ctx.audit(s, "plan", "follow_up", None, case_id=case.id, text="，".join(x for x in parts if x))
-    return added
+        pairs.extend(zip(rows, plans))
+        to_add.extend(plans[len(rows):])
+        left.extend(rows[len(plans):])
+    return pairs, to_add, left
+
+
+def planned_visit_values(case_id: int, position: int, plan: PlannedVisit) -> dict[str, Any]:
+    """The columns of a visit the application plans (its history apart)."""
+    return {"case_id": case_id, "position": position, "party": plan.party, "due_on": plan.due.due,
+            "kind": plan.kind.value, "term_id": plan.term_id, "auto": True, "reason": plan.reason,
+            "term_performance": [], "notes": "", "visitor": "", "risk_note": "", "measures": ""}
+
+
+def planned_event_values(now: datetime, actor: str, plan: PlannedVisit) -> dict[str, Any]:
+    """The history entry of a visit the application plans (its visit apart)."""
+    return {"at": now, "actor": actor, "action": VisitEvent.PLANNED.value, "new_due": plan.due.due,
+            "note": "协议生效后自动安排"}
+
+
+def plan_audit_text(added: int, moved: int = 0, dropped: int = 0) -> str:
+    """The case history's line for a planning that changed anything."""
+    parts = [f"安排回访{added}次" if added else "", f"调整{moved}次回访日期" if moved else "",
+             f"取消{dropped}次尚未进行的回访" if dropped else ""]
+    return "，".join(x for x in parts if x)
+
+
+def plan_for_agreement(s: Session, ctx: ServiceContext, case: orm.Case) -> int:
+    """Bring the application-planned visits of ``case`` in line with its agreement (inside the
+    caller's transaction, after its terms are flushed); returns how many visits were added."""
+    visits = list(s.scalars(select(orm.FollowUp).where(orm.FollowUp.case_id == case.id)
+                            .options(selectinload(orm.FollowUp.events)).order_by(orm.FollowUp.due_on, orm.FollowUp.id)))
+    pairs, to_add, left = match_visits(visits, planned_visits(ctx, case.agreement, [p.name for p in case.parties]))
+    now, actor = ctx.now(), ctx.actor.name
+    moved = dropped = 0
+    for row, plan in pairs:
+        if row.auto and row.done_on is None and row.due_on != plan.due.due:
+            row.events.append(orm.FollowUpEvent(at=now, actor=actor, action=VisitEvent.REPLANNED.value,
+                                            old_due=row.due_on, new_due=plan.due.due, note="协议已更正"))
+            row.due_on, row.reason = plan.due.due, plan.reason
+            moved += 1
+    position = max((v.position for v in visits), default=-1) + 1
+    for k, plan in enumerate(to_add):
+        row = orm.FollowUp(**planned_visit_values(case.id, position + k, plan))
+        row.events.append(orm.FollowUpEvent(**planned_event_values(now, actor, plan)))
+        s.add(row)
+    for row in left:
+        if row.auto and row.done_on is None:
+            s.delete(row)
+            dropped += 1
+    if to_add or moved or dropped:
+        ctx.audit(s, "plan", "follow_up", None, case_id=case.id, text=plan_audit_text(len(to_add), moved, dropped))
+    return len(to_add)
 
 
 # -- the service -----------------------------------------------------------------------------------
 
 
 class FollowUpService(Service):
+
     # reads
 
     def visits(self, case_id: int) -> list[VisitView]:
