@@ -49,6 +49,25 @@ def _is_ideograph(ch: str) -> bool:
             or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF)
 
 
+class _TokenChars(dict[int, str]):
+    """What :func:`char_tokens` makes of each character, worked out on its first use (a
+    ``str.translate`` table: the text is then mapped in C, not character by character here)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if _is_ideograph(ch) and not (0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF):
+            out = f" {ch} "
+        elif ch.isalnum():
+            out = ch
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+_TOKEN_CHARS = _TokenChars()
+
+
 def char_tokens(text: str) -> str:
     """The text as words the way an FTS5 ``unicode61`` index splits them, except that every
     Chinese character stands alone (``张 三 zs 138…``).
@@ -56,15 +75,7 @@ def char_tokens(text: str) -> str:
     A word index over this finds one- and two-character searches (a surname, 张三, ``zs``)
     that a trigram index cannot: two characters become a two-word phrase.
     """
-    out: list[str] = []
-    for ch in text:
-        if _is_ideograph(ch) and not (0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF):
-            out.append(f" {ch} ")
-        elif ch.isalnum():
-            out.append(ch)
-        else:
-            out.append(" ")
-    return " ".join("".join(out).split())
+    return " ".join(text.translate(_TOKEN_CHARS).split())
 
 
 def short_term_query(term: str) -> str:

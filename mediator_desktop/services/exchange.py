@@ -143,7 +143,8 @@ def _d(value: str | None) -> date | None:
 
 
 def _dt(value: str | None) -> datetime | None:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M") if value else None
+    """A date and time of a validated document (YYYY-MM-DDTHH:MM, see exchange/validate.py)."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def _put_attrs(out: dict[str, Any], row: Any, *names: str) -> None:

@@ -31,7 +31,11 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
     (for the rows that point at it). Column defaults apply as in the ORM; no ORM object is made."""
     if not rows:
         return
-    stmt = insert(model)
+    _check_nulls(model, rows)
+    # None is sent as NULL, as the ORM's flush does for a column without a default: the ORM
+    # bulk INSERT would otherwise leave such keys out, and send the rows in one statement per
+    # pattern of missing values instead of many rows at a time.
+    stmt = insert(model).execution_options(render_nulls=True)
     if not ids:
         session.execute(stmt, list(rows))
         return
@@ -45,3 +49,14 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
     new_ids = session.scalars(stmt.returning(id_column, sort_by_parameter_order=True), list(rows)).all()
     for row, new_id in zip(rows, new_ids, strict=True):
         row["id"] = new_id
+
+
+def _check_nulls(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Refuse a None for a column with a default: the ORM would store the default there, a row
+    inserted here NULL."""
+    defaulted = [c.key for c in model.__table__.c
+                 if c.default is not None or c.server_default is not None]
+    for row in rows:
+        for key in defaulted:
+            if key in row and row[key] is None:
+                raise ValueError(f"{model.__name__}.{key} is None: leave it out to store its default")
