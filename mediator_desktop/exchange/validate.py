@@ -579,7 +579,24 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
+def _has_duplicates(doc: Any) -> bool:
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, _DuplicateKeys):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def _duplicate_problems(doc: Any) -> list[Problem]:
+    """The keys repeated in an object of ``doc``, by path. A quick scan without paths first:
+    almost every document has none."""
+    if not _has_duplicates(doc):
+        return []
     problems: list[Problem] = []
     stack: list[tuple[PathParts, Any]] = [((), doc)]
     while stack:
