@@ -24,7 +24,10 @@ from mediator_desktop.ui.common import background
 
 pytestmark = pytest.mark.gui
 
-N_CASES = 300
+#: Enough cases for the import to take a while (about a second here): the progress shows
+#: several counts and a cancel arrives while it runs. (300 were enough while the import wrote
+#: through the ORM's flush, about three times slower.)
+N_CASES = 1000
 
 
 @pytest.fixture

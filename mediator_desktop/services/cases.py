@@ -122,21 +122,6 @@ def allocate_block(session: Session, organization_id: int, year: int, count: int
     ).scalar_one() - count + 1
 
 
-def reserve_number(session: Session, organization_id: int, year: int, n: int) -> None:
-    """Make sure the series never hands out ``n`` again (an imported code used it)."""
-    _ensure_series(session, organization_id, year)
-    session.execute(
-        update(CaseSequence)
-        .where(
-            CaseSequence.organization_id == organization_id,
-            CaseSequence.year == year,
-            CaseSequence.last_n < n,
-        )
-        .values(last_n=n)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def assign_code(session: Session, org: Organization, case: Case, year: int) -> None:
     while True:
         n = allocate_number(session, org.id, year)
@@ -144,16 +129,6 @@ def assign_code(session: Session, org: Organization, case: Case, year: int) -> N
         if not session.scalar(select(Case.id).where(Case.code == code)):
             case.code, case.code_year, case.code_n = code, year, n
             return
-
-
-def adopt_code(session: Session, org: Organization, case: Case, code: str, *,
-               reserve: bool = True) -> None:
-    """Keep a code given from outside (import) and keep the series clear of it."""
-    case.code = code
-    case.code_year, case.code_n = code_sort_key(org, code, case.received_on)
-    parsed = codes.parse_code(org.code_pattern, org.short_name, code)
-    if parsed and reserve:
-        reserve_number(session, org.id, *parsed)
 
 
 def code_sort_key(org: Organization, code: str, received_on: date) -> tuple[int, int]:

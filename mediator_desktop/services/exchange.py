@@ -769,8 +769,10 @@ class ExchangeService:
         self._insert_new_cases(s, [item for item, _plan in batch if isinstance(item, _NewCase)])
         audits = []
         for item, _plan in batch:
-            is_new = isinstance(item, _NewCase)
-            code, case_id = (item.case["code"], item.case["id"]) if isinstance(item, _NewCase) else (item.code, item.id)
+            if isinstance(item, _NewCase):
+                code, case_id, is_new = item.case["code"], item.case["id"], True
+            else:
+                code, case_id, is_new = item.code, item.id, False
             (created if is_new else updated).append(code)
             audits.append(self.ctx.audit_values("import", "case", case_id, case_id=case_id,
                                                 text="由交换文件导入" if is_new else "由交换文件更新"))
@@ -901,8 +903,8 @@ class ExchangeService:
     def _new_case(self, s: Session, org: Organization, data: dict[str, Any], dtype: DisputeType,
                   drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime,
                   number: tuple[str, int, int] | None, plan: bool) -> _NewCase:
-        """A new case of the file as the rows to insert (:meth:`_insert_new_cases`): the same
-        rows the window's intake and the ORM would write, without making an object of each."""
+        """A new case of the file as the rows to insert (:meth:`_insert_new_cases`): the rows
+        the ORM wrote for it before, built from the same values as :meth:`_fill`'s objects."""
         values = {"organization_id": org.id, "created_at": now, "created_by": self.ctx.actor.name,
                   **_case_values(data, dtype), "updated_at": now}
         if data.get("code"):
