@@ -149,11 +149,6 @@ def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
 
-def guide_dir() -> Path:
-    """The user guide shipped with the application (Markdown pages and their pictures)."""
-    return resources_dir() / "guide"
-
-
 def translations_dir() -> Path:
     """Qt's Chinese catalogues, used when the Qt installation has none (a frozen build)."""
     return resources_dir() / "translations"

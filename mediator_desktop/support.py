@@ -32,9 +32,10 @@ class GuidePage:
 
 
 def guide_pages() -> list[GuidePage]:
-    """The guide's pages in reading order (their file names start with the number)."""
+    """The guide's pages in reading order (their file names start with the number), from the
+    ``guide`` folder of the shipped resources."""
     pages = []
-    for path in sorted(paths.guide_dir().glob("*.md")):
+    for path in sorted((paths.resources_dir() / "guide").glob("*.md")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         pages.append(GuidePage(first.lstrip("# ").split("：")[0].strip(), path))
     return pages

@@ -309,18 +309,8 @@ def _is_int(value: Any) -> bool:
 
 
 def _has_bad_chars(doc: Any) -> bool:
-    stack = [doc]
     search = _BAD_CHARS.search
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if search(value):
-                return True
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
+    return any(isinstance(value, str) and search(value) for value in _values(doc))
 
 
 class _Semantics:
@@ -580,16 +570,20 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _has_duplicates(doc: Any) -> bool:
+    return any(isinstance(value, _DuplicateKeys) for value in _values(doc))
+
+
+def _values(doc: Any) -> Iterator[Any]:
+    """Every value in a parsed JSON document, containers included, depth first (without
+    recursion: a deeply nested file cannot exhaust the stack)."""
     stack = [doc]
     while stack:
         value = stack.pop()
-        if isinstance(value, _DuplicateKeys):
-            return True
+        yield value
         if isinstance(value, dict):
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-    return False
 
 
 def _duplicate_problems(doc: Any) -> list[Problem]:

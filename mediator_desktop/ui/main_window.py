@@ -60,6 +60,7 @@ from mediator_desktop.ui.common.widgets import (
     FRAME_ALLOWANCE,
     FlowLayout,
     date_edit,
+    file_dialog,
     fill_enum_combo,
     fit_to_screen,
     on_trigger,
@@ -689,12 +690,9 @@ class MainWindow(QMainWindow):
         self.refresh_reminders()
 
     def import_file(self) -> QFileDialog:
-        dialog = QFileDialog(self, "选择要导入的案件交换文件", str(Path.home()), "案件交换文件 (*.json)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.import_path)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "选择要导入的案件交换文件", Path.home(), "案件交换文件 (*.json)",
+                                       self.import_path, save=False)
+        return self.file_dialog
 
     def import_path(self, path: str, allow_duplicates: bool = False) -> BackgroundTask | None:
         """Import the file in the background with a progress dialog; all or nothing, so 取消
@@ -737,12 +735,9 @@ class MainWindow(QMainWindow):
                                                            "已取消导入，没有导入任何案件。"))
 
     def export_file(self) -> QFileDialog:
-        dialog = QFileDialog(self, "导出为案件交换文件", str(Path.home() / "案件导出.json"), "案件交换文件 (*.json)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(self.export_path)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "导出为案件交换文件", Path.home() / "案件导出.json", "案件交换文件 (*.json)",
+                                       self.export_path, save=True)
+        return self.file_dialog
 
     def export_path(self, path: str) -> BackgroundTask | None:
         """Export every case in the background with a progress dialog; 取消 leaves no file
@@ -786,12 +781,9 @@ class MainWindow(QMainWindow):
 
     def export_diagnostics(self) -> QFileDialog:
         name = f"调解工作台诊断信息-{date.today():%Y%m%d}.zip"
-        dialog = QFileDialog(self, "导出诊断信息", str(Path.home() / name), "压缩文件 (*.zip)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(self.diagnostics_to)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "导出诊断信息", Path.home() / name, "压缩文件 (*.zip)", self.diagnostics_to,
+                                       save=True)
+        return self.file_dialog
 
     def diagnostics_to(self, path: str) -> Path | None:
         """Write the diagnostics file (versions and the log without case data) and say where."""

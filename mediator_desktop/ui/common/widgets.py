@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -260,6 +262,21 @@ def on_click(slots: dict[QAbstractButton, Callable[[], object]]) -> None:
     """Wire each button to what it does (a view's ``_connect`` lists them as one table)."""
     for button, slot in slots.items():
         button.clicked.connect(slot)
+
+
+def file_dialog(parent: QWidget, title: str, start: Path, file_filter: str, on_chosen: Callable[[str], object], *,
+                save: bool) -> QFileDialog:
+    """A window-modal file chooser, opened with ``open()`` (not ``exec()``): ``save`` asks for a
+    new file's name (proposing ``start``), otherwise for an existing file (from ``start``);
+    ``on_chosen(path)`` runs when the user accepts."""
+    dialog = QFileDialog(parent, title, str(start), file_filter)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.fileSelected.connect(on_chosen)
+    dialog.open()
+    return dialog
 
 
 def push_button(text: str, on_click: Callable[[], object], tip: str = "") -> QPushButton:
