@@ -3,48 +3,91 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from mediator_desktop.errors import ServiceError
-from mediator_desktop.services.agreements import AgreementService
-from mediator_desktop.services.calendar import CalendarService
-from mediator_desktop.services.cases import CaseService
 from mediator_desktop.services.context import Actor, ServiceContext
-from mediator_desktop.services.documents import DocumentService
-from mediator_desktop.services.evidence import EvidenceService
-from mediator_desktop.services.exchange import ExchangeService
-from mediator_desktop.services.followups import FollowUpService
-from mediator_desktop.services.journals import Journals
-from mediator_desktop.services.organization import (
-    DisputeTypeService,
-    MediatorService,
-    OrganizationService,
-)
-from mediator_desktop.services.reminders import ReminderService
-from mediator_desktop.services.sessions import SessionService
 from mediator_desktop.storage.db import Database, open_database
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.agreements import AgreementService
+    from mediator_desktop.services.calendar import CalendarService
+    from mediator_desktop.services.cases import CaseService
+    from mediator_desktop.services.documents import DocumentService
+    from mediator_desktop.services.evidence import EvidenceService
+    from mediator_desktop.services.exchange import ExchangeService
+    from mediator_desktop.services.followups import FollowUpService
+    from mediator_desktop.services.journals import Journals
+    from mediator_desktop.services.organization import (
+        DisputeTypeService,
+        MediatorService,
+        OrganizationService,
+    )
+    from mediator_desktop.services.reminders import ReminderService
+    from mediator_desktop.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
 
+_S = TypeVar("_S")
+
+
+class _Service(Generic[_S]):
+    """A service of the facade, made (and its module imported) the first time it is asked for.
+
+    The command line renders a document or lists the agenda with two or three of the dozen
+    services: importing every service module at start cost it about 0.1 s. Made once under a
+    lock, so two threads asking at once get the same object; the window asks for all of them
+    soon after start anyway."""
+
+    def __init__(self, module: str, cls: str, *, with_services: bool = False) -> None:
+        self.module, self.cls, self.with_services = f"mediator_desktop.services.{module}", cls, with_services
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, services: None, owner: type) -> _Service[_S]: ...
+    @overload
+    def __get__(self, services: Services, owner: type) -> _S: ...
+
+    def __get__(self, services: Services | None, owner: type) -> _Service[_S] | _S:
+        if services is None:
+            return self
+        made = services.__dict__.get(self.name)
+        if made is None:
+            with services._making:
+                made = services.__dict__.get(self.name)
+                if made is None:
+                    cls = getattr(import_module(self.module), self.cls)
+                    made = cls(services.ctx, services) if self.with_services else cls(services.ctx)
+                    services.__dict__[self.name] = made
+        return made  # type: ignore[no-any-return]
+
+
 class Services:
+    organization: _Service[OrganizationService] = _Service("organization", "OrganizationService")
+    mediators: _Service[MediatorService] = _Service("organization", "MediatorService")
+    dispute_types: _Service[DisputeTypeService] = _Service("organization", "DisputeTypeService")
+    calendar: _Service[CalendarService] = _Service("calendar", "CalendarService")
+    cases: _Service[CaseService] = _Service("cases", "CaseService")
+    sessions: _Service[SessionService] = _Service("sessions", "SessionService")
+    agreements: _Service[AgreementService] = _Service("agreements", "AgreementService")
+    evidence: _Service[EvidenceService] = _Service("evidence", "EvidenceService")
+    followups: _Service[FollowUpService] = _Service("followups", "FollowUpService")
+    reminders: _Service[ReminderService] = _Service("reminders", "ReminderService")
+    exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
+    documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
+
     def __init__(self, db: Database, actor: Actor | None = None) -> None:
         self.db = db
         self.ctx = ServiceContext(db, actor)
-        self.organization = OrganizationService(self.ctx)
-        self.mediators = MediatorService(self.ctx)
-        self.dispute_types = DisputeTypeService(self.ctx)
-        self.calendar = CalendarService(self.ctx)
-        self.cases = CaseService(self.ctx)
-        self.sessions = SessionService(self.ctx)
-        self.agreements = AgreementService(self.ctx)
-        self.evidence = EvidenceService(self.ctx)
-        self.followups = FollowUpService(self.ctx)
-        self.reminders = ReminderService(self.ctx)
-        self.exchange = ExchangeService(self.ctx, self)
-        self.documents = DocumentService(self.ctx, self)
+        self._making = threading.RLock()  # (a service's constructor may ask for another)
 
     @classmethod
     def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True,
@@ -108,6 +151,8 @@ class Services:
 
     def journals(self) -> Journals:
         """This database's autosave journals (the record editor's unsaved text on this PC)."""
+        from mediator_desktop.services.journals import Journals
+
         return Journals(self.database_id, self.describe_database())
 
     def pending_journals(self) -> list[int]:
