@@ -42,14 +42,16 @@ class MissingGlyphError(ValueError):
 
 @cache
 def font_name(face: FontFace) -> str:
-    """Register ``face`` with reportlab once and return its registered name."""
+    """Register ``face`` with reportlab once and return its registered name. The font's
+    parsed tables are kept between runs (:mod:`~mediator_desktop.documents.fontcache`)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from mediator_desktop.documents.fontcache import KeptTTFont
 
     with _lock:
         name = f"md-{face.key}"
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
+            pdfmetrics.registerFont(KeptTTFont(name, face.path, face.index))
         return name
 
 
