@@ -13,6 +13,9 @@ import ast
 import dataclasses
 import enum
 import importlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mediator_desktop"
@@ -86,3 +89,43 @@ def test_domain_is_plain_python() -> None:
                     ("mediator_desktop.storage", "mediator_desktop.services", "mediator_desktop.ui")):
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}")
     assert offenders == []
+
+
+#: What the command line's ``render`` never loads: the window, the import's helpers and the
+#: services a document does not use (each was once loaded at start; together about 0.3 s of a
+#: command that should take well under a second).
+RENDER_NEVER_LOADS = ("PySide6", "shiboken6", "alembic", "pypinyin", "jsonschema", "fastjsonschema",
+                      "mediator_desktop.ui", "mediator_desktop.services.cases", "mediator_desktop.services.sessions",
+                      "mediator_desktop.services.agreements", "mediator_desktop.services.followups",
+                      "mediator_desktop.services.evidence", "mediator_desktop.services.reminders",
+                      "mediator_desktop.services.calendar", "mediator_desktop.services.journals",
+                      "mediator_desktop.documents.casefile")
+
+
+def _loaded_by_render(db: Path, code: str, fmt: str, out: Path) -> set[str]:
+    script = ("import json, sys\n"
+              "from mediator_desktop import cli\n"
+              f"rc = cli.main(['--db', {str(db)!r}, 'render', '--format', {fmt!r}, '-o', {str(out)!r}, {code!r},"
+              " 'agreement'])\n"
+              "print(json.dumps([rc, sorted(sys.modules)]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    rc, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert rc == 0 and out.exists()
+    return set(modules)
+
+
+def test_the_render_command_loads_only_what_it_uses(tmp_path: Path, shared_samples: Path) -> None:
+    from mediator_desktop import cli
+
+    db = tmp_path / "render.sqlite3"
+    assert cli.main(["--db", str(db), "--create", "import", str(shared_samples)]) == 0
+    code = "（2026）忙畔人调字第1号"
+    _loaded_by_render(db, code, "pdf", tmp_path / "warm.pdf")  # (the fonts' caches are made once)
+    pdf = _loaded_by_render(db, code, "pdf", tmp_path / "a.pdf")
+    docx = _loaded_by_render(db, code, "docx", tmp_path / "a.docx")
+    for loaded in (pdf, docx):
+        assert [m for m in loaded if m.startswith(RENDER_NEVER_LOADS)] == []
+    assert "reportlab" in pdf and "docx" not in pdf
+    # A Word file needs no PDF library: its QR code is drawn by segno, its fonts' character
+    # maps come from the cache folder.
+    assert "docx" in docx and [m for m in docx if m.startswith(("reportlab", "PIL"))] == []

@@ -54,7 +54,7 @@ from mediator_desktop.documents.model import (
     keep_whole,
     whole_segments,
 )
-from mediator_desktop.documents.render_pdf import QR_SIZE_MM, qr_png
+from mediator_desktop.documents.qr import QR_SIZE_MM, qr_png
 from mediator_desktop.documents.style import A4_MM, DocumentStyle
 
 _ALIGN = {Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT, Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,

@@ -10,11 +10,9 @@ with :class:`~mediator_desktop.documents.glyphs.MissingGlyphError`.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -32,29 +30,11 @@ from mediator_desktop.documents import model as m
 from mediator_desktop.documents import reportlab_fixes  # noqa: F401 - applies the fixes
 from mediator_desktop.documents.glyphs import check_document, font_name, split_by_font
 from mediator_desktop.documents.pdf_lines import GridParagraph
+from mediator_desktop.documents.qr import QR_SIZE_MM, qr_matrix, qr_png
 from mediator_desktop.documents.style import DocumentStyle
 
 _ALIGN = {m.Align.LEFT: TA_LEFT, m.Align.CENTER: TA_CENTER, m.Align.RIGHT: TA_RIGHT, m.Align.JUSTIFY: TA_JUSTIFY}
 _SHADE = colors.Color(0.93, 0.93, 0.93)
-QR_SIZE_MM = 16.0
-
-
-@lru_cache(maxsize=32)
-def _qr(payload: str) -> segno.QRCode:
-    """Encoded once per payload: a document is often previewed, printed and saved as DOCX."""
-    return segno.make_qr(payload, error="m", boost_error=False)
-
-
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR code of ``payload`` as rows of dark/light modules (error correction M)."""
-    return [[bool(v) for v in row] for row in _qr(payload).matrix]
-
-
-def qr_png(payload: str, scale: int = 6) -> bytes:
-    """The same QR code as a PNG (for the DOCX renderer)."""
-    out = io.BytesIO()
-    _qr(payload).save(out, kind="png", scale=scale, border=2)
-    return out.getvalue()
 
 
 class _Renderer:
@@ -286,4 +266,4 @@ def render_pdf(document: m.Document, style: DocumentStyle) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["qr_matrix", "qr_png", "render_pdf"]
+__all__ = ["QR_SIZE_MM", "qr_matrix", "qr_png", "render_pdf"]
