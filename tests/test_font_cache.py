@@ -15,9 +15,11 @@ from mediator_desktop.documents.style import FontFace, builtin_faces
 
 def _attributes(font: Any) -> dict[str, Any]:
     """Everything reportlab reads from a font object, the face's scaling function by its value."""
+    font.face.glyphToChar  # noqa: B018 - (a kept font unpacks it when first read)
     out = {f"font.{k}": v for k, v in vars(font).items() if k not in ("face", "encoding", "state")}
     out["font.encoding"] = vars(font.encoding)
-    out.update({f"face.{k}": v for k, v in vars(font.face).items() if k not in ("_pdfScale", "_pos", "_kept_file")})
+    out.update({f"face.{k}": v for k, v in vars(font.face).items()
+                if k not in ("_pdfScale", "_pos", "_kept_file", "_on_demand")})
     out["face.scale"] = [font.face._pdfScale(x) for x in (0, 1, 1000, 1234)]
     for key in ("name", "familyName", "styleName", "fullName", "uniqueFontID"):
         value = getattr(font.face, key)

@@ -33,10 +33,13 @@ from mediator_desktop import paths
 log = logging.getLogger(__name__)
 
 #: Changed whenever what is kept, or how, changes.
-FORMAT = 1
+FORMAT = 2
 #: Attributes ``extractInfo`` sets that are not kept: the read position, and the scaling
 #: function (remade from ``unitsPerEm`` exactly as reportlab makes it).
 _NOT_KEPT = frozenset({"_pos", "_pdfScale"})
+#: Kept, but unpacked only when first read: glyph → characters, the costliest to unpack (a list
+#: per glyph), is read by reportlab only to shape text with HarfBuzz.
+_ON_DEMAND = frozenset({"glyphToChar"})
 
 
 def kept_file(path: Path, index: int) -> Path | None:
@@ -60,28 +63,33 @@ def _scale(units_per_em: int) -> Any:
 
 def _pack(info: dict[str, Any]) -> bytes:
     """The extracted attributes as marshal data; reportlab's name strings (a bytes subclass
-    carrying its text) are kept as their text."""
-    plain, names = {}, {}
+    carrying its text) are kept as their text, the attributes unpacked on demand as marshal
+    data of their own."""
+    plain, names, on_demand = {}, {}, {}
     for key, value in info.items():
         if type(value) is TTFNameBytes:
             names[key] = value.ustr
+        elif key in _ON_DEMAND:
+            on_demand[key] = marshal.dumps(value)
         else:
             plain[key] = value
-    return marshal.dumps((FORMAT, reportlab.Version, plain, names))
+    return marshal.dumps((FORMAT, reportlab.Version, plain, names, on_demand))
 
 
-def _unpack(data: bytes) -> dict[str, Any] | None:
+def _unpack(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+    """The attributes kept in ``data`` and those to unpack on demand (None: not ours, or damaged)."""
     try:
-        fmt, version, plain, names = marshal.loads(data)
+        fmt, version, plain, names, on_demand = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return None
-    if fmt != FORMAT or version != reportlab.Version or not isinstance(plain, dict) or not isinstance(names, dict):
+    if (fmt != FORMAT or version != reportlab.Version
+            or not all(isinstance(x, dict) for x in (plain, names, on_demand))):
         return None
     info = dict(plain)
     info.update({key: TTFNameBytes(text.encode("utf-8")) for key, text in names.items()})
     if not isinstance(info.get("unitsPerEm"), int) or not isinstance(info.get("charToGlyph"), dict):
         return None
-    return info
+    return info, on_demand
 
 
 def _keep(target: Path, data: bytes) -> None:
@@ -105,19 +113,30 @@ class KeptFace(TTFontFace):  # type: ignore[misc]  # reportlab has no types
 
     def __init__(self, path: Path, index: int = 0) -> None:
         self._kept_file = kept_file(path, index)
+        self._on_demand: dict[str, bytes] = {}
         super().__init__(str(path), subfontIndex=index)
+
+    def __getattr__(self, name: str) -> Any:
+        """An attribute kept for unpacking on demand (only called for one not set)."""
+        on_demand = self.__dict__.get("_on_demand") or {}
+        if name not in on_demand:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = marshal.loads(on_demand.pop(name))
+        setattr(self, name, value)
+        return value
 
     def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - reportlab's names
         kept = self._kept_file
         if charInfo and kept is not None:
-            info = None
+            unpacked = None
             try:
-                info = _unpack(kept.read_bytes())
+                unpacked = _unpack(kept.read_bytes())
             except FileNotFoundError:
                 pass
             except OSError as exc:
                 log.warning("kept font %s unreadable, parsing the font: %s", kept, exc)
-            if info is not None:
+            if unpacked is not None:
+                info, self._on_demand = unpacked
                 self.__dict__.update(info)
                 self._pdfScale = _scale(info["unitsPerEm"])
                 return
@@ -126,7 +145,7 @@ class KeptFace(TTFontFace):  # type: ignore[misc]  # reportlab has no types
         if not charInfo or kept is None:
             return
         info = {key: value for key, value in self.__dict__.items()
-                if key not in _NOT_KEPT and (key not in before or before[key] is not value)}
+                if key not in _NOT_KEPT and key != "_on_demand" and (key not in before or before[key] is not value)}
         try:
             data = _pack(info)
         except ValueError as exc:  # a value marshal cannot hold (a later reportlab's): not kept

@@ -20,12 +20,13 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mediator_desktop.exchange.problem import Problem
 
 if TYPE_CHECKING:       # jsonschema and fastjsonschema load on the first file checked, not at start
     from jsonschema import Draft202012Validator
@@ -35,14 +36,6 @@ __all__ = ["SCHEMA", "Problem", "format_path", "load_document", "path_sort_key",
            "validate_document"]
 
 SCHEMA_NAME = "case_exchange.schema.json"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of a document: where (a JSON path) and what (Chinese, for the user)."""
-
-    path: str
-    message: str
 
 
 def schema_path() -> Path:

@@ -15,8 +15,6 @@ from mediator_desktop.documents import catalog, forms
 from mediator_desktop.documents.glyphs import MissingGlyphError
 from mediator_desktop.documents.model import Document
 from mediator_desktop.documents.style import DocumentStyle
-from mediator_desktop.domain import judicial
-from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, step
@@ -24,6 +22,8 @@ from mediator_desktop.storage.models import Case, Organization, StatusChange, Te
 
 if TYPE_CHECKING:
     from mediator_desktop.documents.casefile import Attachment as BoundFile
+    from mediator_desktop.domain import judicial
+    from mediator_desktop.domain.workdays import Deadline
     from mediator_desktop.services.app import Services
 
 FORMATS = ("pdf", "docx")
@@ -114,6 +114,8 @@ class DocumentService:
             return {"status": change.to_status, "on": change.at.date().isoformat(), "reason": change.reason or ""}
 
     def confirmation_advice(self, code: str) -> ConfirmationAdvice:
+        from mediator_desktop.domain import judicial  # (with the working-day calendar: not for other documents)
+
         case = self.case_data(code)
         org = self.org_header()
         effective = (case.get("agreement") or {}).get("signed_on")
