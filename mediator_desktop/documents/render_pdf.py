@@ -10,8 +10,8 @@ with :class:`~mediator_desktop.documents.glyphs.MissingGlyphError`.
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -52,7 +52,8 @@ class _Renderer:
             run_faces = self.style.title_faces if run.bold and paragraph.role not in (m.Role.TITLE, m.Role.HEADING) \
                 else faces
             for face, piece in split_by_font(m.keep_whole(run.text), run_faces, run.field):
-                text = escape(piece).replace("\n", "<br/>")
+                # & < > only (what xml.sax.saxutils.escape did; that module loads urllib and http)
+                text = escape(piece, quote=False).replace("\n", "<br/>")
                 if face != faces[0]:
                     text = f'<font name="{font_name(face)}">{text}</font>'
                 if run.underline:
