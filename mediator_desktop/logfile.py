@@ -21,6 +21,16 @@ _MARK = "mediator_log_file"
 _crash_stream: IO[str] | None = None
 
 
+def _platform_text() -> str:
+    """The system for the log's first line, as ``platform.platform()`` words it on Linux
+    (``Linux-6.1.0-x86_64-with-glibc2.36``) but without the processor: asking for that runs
+    ``uname -p`` in a subprocess on Linux and macOS, about 10 ms of every command."""
+    uname = platform.uname()  # (its fields one by one: iterating it would ask for the processor)
+    text = "-".join(part for part in (uname.system, uname.release, uname.machine) if part)
+    libc, version = platform.libc_ver() if uname.system == "Linux" else ("", "")
+    return f"{text}-with-{libc}{version}" if libc else text
+
+
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """The log holds names and tracebacks with personal data: each file it opens (the first
     one and every one after a rollover) is the user's alone (0600)."""
@@ -50,7 +60,7 @@ def setup_logging(*, crashes: bool = False, level: int = logging.INFO) -> Path:
         if root.level > level or root.level == logging.NOTSET:
             root.setLevel(level)
         logging.getLogger(__name__).info("mediator-desktop %s (%s) on %s, Python %s", __version__,
-                                         " ".join(sys.argv[1:3]) or "window", platform.platform(),
+                                         " ".join(sys.argv[1:3]) or "window", _platform_text(),
                                          platform.python_version())
     if crashes:
         crash = paths.crash_file()

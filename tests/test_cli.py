@@ -43,3 +43,24 @@ def test_import_with_db_before_the_command_writes_there(tmp_path: Path, shared_s
     assert cli.main(["agenda", "--db", str(target), "--json"]) == 0
     assert "（2026）" in capsys.readouterr().out
     assert not paths.default_database_file().exists()
+
+
+def test_the_log_names_the_system_without_running_a_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's first log line names the system; ``platform.platform()`` would ask for
+    the processor, which runs ``uname -p`` (about 10 ms of a command that takes half a second)."""
+    import platform
+    import subprocess
+    import sys
+
+    from mediator_desktop import logfile
+
+    def no_programs(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a program was run: {args}")
+
+    monkeypatch.setattr(platform, "_uname_cache", None)  # (asked afresh, not from an earlier test)
+    monkeypatch.setattr(subprocess, "Popen", no_programs)
+    text = logfile._platform_text()
+    monkeypatch.undo()
+    assert text.startswith(f"{platform.system()}-{platform.release()}-")
+    if sys.platform == "linux":
+        assert text == platform.platform()
