@@ -92,8 +92,9 @@ def test_domain_is_plain_python() -> None:
 
 
 #: What the command line's ``render`` of an agreement never loads: the window, the import's
-#: helpers and validator, the working-day calendar and the services a document does not use (each
-#: was once loaded at start; together about 0.3 s of a command that should take well under one).
+#: helpers and validator, the working-day calendar, the other forms and the services a document
+#: does not use (each was once loaded at start; together about 0.3 s of a command that should
+#: take well under one).
 RENDER_NEVER_LOADS = ("PySide6", "shiboken6", "alembic", "pypinyin", "jsonschema", "fastjsonschema",
                       "chinese_calendar", "mediator_desktop.ui", "mediator_desktop.services.cases",
                       "mediator_desktop.services.sessions", "mediator_desktop.services.agreements",
@@ -101,7 +102,8 @@ RENDER_NEVER_LOADS = ("PySide6", "shiboken6", "alembic", "pypinyin", "jsonschema
                       "mediator_desktop.services.reminders", "mediator_desktop.services.calendar",
                       "mediator_desktop.services.journals", "mediator_desktop.documents.casefile",
                       "mediator_desktop.exchange.validate", "mediator_desktop.domain.judicial",
-                      "mediator_desktop.domain.workdays")
+                      "mediator_desktop.domain.workdays", "mediator_desktop.documents.forms_intake",
+                      "mediator_desktop.documents.forms_records")
 
 
 def _loaded_by_render(db: Path, code: str, fmt: str, out: Path) -> set[str]:
