@@ -175,7 +175,8 @@ def crash_file() -> Path:
 
 
 def cache_dir() -> Path:
-    """Folder for what can be computed again (fonts' character maps): safe to delete."""
+    """Folder for what can be computed again (the fonts' character maps and parsed tables):
+    safe to delete."""
     return data_dir() / "cache"
 
 
