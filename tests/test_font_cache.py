@@ -4,6 +4,7 @@ one is parsed afresh and replaced."""
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -65,6 +66,7 @@ def test_a_damaged_kept_font_is_parsed_afresh_and_replaced(damage: Any) -> None:
     kept.write_bytes(damage(whole))
     assert _attributes(KeptTTFont("probe", face.path, face.index)) == parsed
     assert kept.read_bytes() == whole
+    assert gc.isenabled()                                  # (paused while unpacking only)
 
 
 def test_a_changed_font_file_is_kept_under_another_name(tmp_path: Any) -> None:
