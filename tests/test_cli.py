@@ -64,3 +64,18 @@ def test_the_log_names_the_system_without_running_a_program(monkeypatch: pytest.
     assert text.startswith(f"{platform.system()}-{platform.release()}-")
     if sys.platform == "linux":
         assert text == platform.platform()
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, shared_samples: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The command's modules are loaded with the collector paused and then frozen out of it
+    (cli._loading); when the command ends, in success or failure, all is collected again."""
+    import gc
+
+    target = tmp_path / "room.sqlite3"
+    assert cli.main(["--db", str(target), "--create", "import", str(shared_samples)]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert cli.main(["--db", str(target), "render", "（2026）忙畔人调字第99号", "agreement", "-o",
+                     str(tmp_path / "none.pdf")]) == 1                      # (no such case)
+    assert "找不到" in capsys.readouterr().err
+    assert gc.isenabled() and gc.get_freeze_count() == 0
