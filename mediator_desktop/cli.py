@@ -83,18 +83,27 @@ def _date_arg(text: str):  # type: ignore[no-untyped-def]
         raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，如 2026-12-01") from None
 
 
+#: Whether the running command is the program itself (:func:`main` called without arguments:
+#: the ``mediator-desktop`` script, ``python -m mediator_desktop``); see :func:`_loading`.
+_whole_program = False
+
+
 @contextmanager
 def _loading() -> Iterator[None]:
     """Load the command's modules with the cyclic garbage collector paused, then freeze what
-    was made (``gc.freeze``: kept out of every later collection; :func:`main` hands it back).
+    was made (``gc.freeze``: kept out of every later collection) — when the command is the
+    whole program, which ends with it.
 
     SQLAlchemy and the models make some 80,000 objects that live as long as the command; the
     collector walked them again and again, while they were made and after, about 30 ms of a
-    render. The command's own work is collected as usual. What was garbage before is collected
-    first (a millisecond at the start of a command), so that none of it is frozen and then handed
-    back in bulk to the oldest generation: in a program that runs main() among other work (the
-    tests, with Qt widgets awaiting collection) that moved when those were freed."""
-    gc.collect()
+    render. The command's own work is collected as usual (what is frozen stays until the program
+    ends with the command: a little garbage of the start-up with it). Called from a program that
+    goes on after it (the tests call main() among the window's tests) the collector is left
+    alone: freezing and then handing back the objects there changed when that program's garbage
+    was freed, and a later window test crashed in Qt in two of three runs of the suite."""
+    if not _whole_program:
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -116,7 +125,7 @@ def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-
 
         try:
             # A write waiting behind another (a long import elsewhere) says so instead of hanging mutely.
-            services = Services.open(url, Actor(name="命令行"), create=create or url is None,
+            services = Services.open(url, Actor(name="命令行"), create=create or url is None, lazy=True,
                                      on_wait=lambda message: print(message, file=sys.stderr, flush=True))
         except DatabaseMissingError as exc:
             raise StorageError(f"{exc}如确要在这里新建一个空数据库，请加 --create。", "missing") from exc
@@ -257,6 +266,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global _whole_program
+    _whole_program = argv is None
     args = build_parser().parse_args(argv)
     from mediator_desktop.logfile import setup_logging
 
@@ -280,5 +291,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：程序出了意外的问题，这一步没有完成。详细情况已记入日志 {log_file}，"
               "请把它交给负责电脑的同事。", file=sys.stderr)
         return EXIT_ERROR
-    finally:
-        gc.unfreeze()  # (what _loading froze is collected again: main may run again in one program, as in tests)

@@ -66,16 +66,28 @@ def test_the_log_names_the_system_without_running_a_program(monkeypatch: pytest.
         assert text == platform.platform()
 
 
-def test_a_command_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, shared_samples: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    """The command's modules are loaded with the collector paused and then frozen out of it
-    (cli._loading); when the command ends, in success or failure, all is collected again."""
+def test_only_the_command_as_the_program_freezes_its_start_up_objects(tmp_path: Path, shared_samples: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """As the program (no argv: the script, python -m) the command's modules are loaded with the
+    collector paused and then frozen out of it (cli._loading); called from other code, as here,
+    main leaves the collector as it found it."""
     import gc
+    import json
+    import subprocess
+    import sys
 
     target = tmp_path / "room.sqlite3"
     assert cli.main(["--db", str(target), "--create", "import", str(shared_samples)]) == 0
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    assert cli.main(["--db", str(target), "render", "（2026）忙畔人调字第99号", "agreement", "-o",
-                     str(tmp_path / "none.pdf")]) == 1                      # (no such case)
-    assert "找不到" in capsys.readouterr().err
+    assert cli.main(["--db", str(target), "agenda"]) == 0
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    capsys.readouterr()
+
+    script = ("import gc, json, sys\n"
+              "from mediator_desktop import cli\n"
+              f"sys.argv = ['mediator-desktop', '--db', {str(target)!r}, 'agenda']\n"
+              "rc = cli.main()\n"
+              "print(json.dumps([rc, gc.isenabled(), gc.get_freeze_count()]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    rc, enabled, frozen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert rc == 0 and enabled and frozen > 10_000

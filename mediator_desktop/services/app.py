@@ -37,12 +37,9 @@ _S = TypeVar("_S")
 
 
 class _Service(Generic[_S]):
-    """A service of the facade, made (and its module imported) the first time it is asked for.
-
-    The command line renders a document or lists the agenda with two or three of the dozen
-    services: importing every service module at start cost it about 0.1 s. Made once under a
-    lock, so two threads asking at once get the same object; the window asks for all of them
-    soon after start anyway."""
+    """A service of the facade, made (and its module imported) the first time it is asked for
+    when the facade is made ``lazy`` (else all are made with the facade). Made once under a
+    lock, so two threads asking at once get the same object."""
 
     def __init__(self, module: str, cls: str, *, with_services: bool = False) -> None:
         self.module, self.cls, self.with_services = f"mediator_desktop.services.{module}", cls, with_services
@@ -84,18 +81,29 @@ class Services:
     exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
 
-    def __init__(self, db: Database, actor: Actor | None = None) -> None:
+    def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
+        """``lazy``: each service, and its module, is made when first asked for. The command
+        line renders a document or lists the agenda with two or three of the dozen services
+        (importing every service module cost it about 0.1 s). The window makes them all at once,
+        on its own thread: a worker thread importing a service module would make many objects
+        there, and a garbage collection it sets off could free the window's widgets from that
+        thread."""
         self.db = db
         self.ctx = ServiceContext(db, actor)
         self._making = threading.RLock()  # (a service's constructor may ask for another)
+        if not lazy:
+            for name, attr in vars(Services).items():
+                if isinstance(attr, _Service):
+                    getattr(self, name)
 
     @classmethod
     def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True,
-             on_wait: Callable[[str], None] | None = None) -> Services:
+             on_wait: Callable[[str], None] | None = None, lazy: bool = False) -> Services:
         """Open (and migrate) the database, seed the code tables, return the services.
         ``create=False`` refuses a SQLite file that does not exist (``DatabaseMissingError``);
-        ``on_wait`` is told when a write waits for another writer (``Database.on_wait``)."""
-        services = cls(open_database(url, create=create, on_wait=on_wait), actor)
+        ``on_wait`` is told when a write waits for another writer (``Database.on_wait``);
+        ``lazy``: see :class:`Services`."""
+        services = cls(open_database(url, create=create, on_wait=on_wait), actor, lazy=lazy)
         services.dispute_types.ensure_defaults()
         return services
 
