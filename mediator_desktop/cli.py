@@ -99,8 +99,7 @@ def _loading() -> Iterator[None]:
     render. The command's own work is collected as usual (what is frozen stays until the program
     ends with the command: a little garbage of the start-up with it). Called from a program that
     goes on after it (the tests call main() among the window's tests) the collector is left
-    alone: freezing and then handing back the objects there changed when that program's garbage
-    was freed, and a later window test crashed in Qt in two of three runs of the suite."""
+    alone: what was frozen there would never be collected."""
     if not _whole_program:
         yield
         return
