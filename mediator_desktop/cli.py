@@ -1,5 +1,5 @@
 """Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
-``agenda``.
+``agenda``, ``backup``, ``restore``.
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -71,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_agenda.add_argument("--to", dest="end", metavar="DATE", type=_date_arg, help="到这一天止（YYYY-MM-DD）")
     p_agenda.add_argument("--json", action="store_true", help="以 JSON 输出")
     p_agenda.add_argument("--ics", type=Path, metavar="FILE", help="另存为 iCalendar 日历文件（.ics），可导入手机日历")
+    passphrase_warning = ("注意：加密的备份只有用同一个密码才能恢复。密码忘记了，备份就再也打不开，谁也无法找回——"
+                          "请把密码抄在纸上，和U盘分开保管。")
+    p_backup = sub.add_parser("backup", parents=[common], help="把整个数据库（含附件）备份成一个文件",
+                              description="把整个数据库（含附件）备份成一个文件；恢复用 restore。" + passphrase_warning)
+    p_backup.add_argument("-o", "--output", type=Path, required=True, help="备份文件（如 U盘上的 调解工作台备份.mdbackup）")
+    p_backup.add_argument("--encrypt", action="store_true",
+                          help="用密码加密备份文件（会询问密码两次）。" + passphrase_warning)
+    p_backup.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                          help="加密用的密码从这个文件的第一行读取（供计划任务使用；隐含 --encrypt）")
+    p_restore = sub.add_parser("restore", parents=[common], help="用备份文件恢复整个数据库（先检查，当前数据先另存备份）",
+                               description="用备份文件恢复整个数据库。先检查备份文件是否完好，再把当前数据另存为"
+                                           "一份备份，然后恢复。" + passphrase_warning)
+    p_restore.add_argument("file", type=Path, help="备份文件")
+    p_restore.add_argument("--passphrase-file", type=Path, metavar="FILE", help="加密备份的密码从这个文件的第一行读取")
+    p_restore.add_argument("--check", action="store_true", help="只检查备份文件是否完好、能否恢复，不恢复")
     return parser
 
 
@@ -258,6 +273,78 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_passphrase(args: argparse.Namespace, *, new: bool) -> str | None:
+    """The passphrase from ``--passphrase-file`` or typed (twice for a new one); None: none given."""
+    from mediator_desktop.services.backup import BackupError, check_passphrase
+
+    if args.passphrase_file is not None:
+        try:
+            lines = args.passphrase_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BackupError(f"无法读取密码文件 {args.passphrase_file}：{getattr(exc, 'strerror', None) or exc}") from exc
+        passphrase = lines[0] if lines else ""
+        if new:
+            check_passphrase(passphrase, passphrase)
+        elif not passphrase:
+            raise BackupError(f"密码文件 {args.passphrase_file} 的第一行是空的。")
+        return passphrase
+    if new and not getattr(args, "encrypt", False):
+        return None
+    if not sys.stdin.isatty():
+        raise BackupError("需要密码：请在终端里运行以便输入密码，或用 --passphrase-file 指定存放密码的文件。")
+    import getpass
+
+    passphrase = getpass.getpass("备份密码：")
+    if new:
+        check_passphrase(passphrase, getpass.getpass("再输入一次密码："))
+    return passphrase
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from mediator_desktop.services.backup import BackupError
+
+    try:
+        passphrase = _read_passphrase(args, new=True)
+    except BackupError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    services = _open(args.db, create=args.create)
+    try:
+        info = services.backups.create(args.output, passphrase=passphrase)
+    finally:
+        services.close()
+    print(f"已备份到 {args.output}：{info.describe()}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from mediator_desktop import settings as opts
+    from mediator_desktop.services.backup import BackupError, read_backup, restore_backup, verify_backup
+    from mediator_desktop.storage.db import Database
+
+    try:
+        info = read_backup(args.file)
+        passphrase = _read_passphrase(args, new=False) if info.encrypted else None
+        if args.check:
+            verify_backup(args.file, passphrase)
+            print(f"备份文件完好，可以恢复：{info.describe()}")
+            return EXIT_OK
+        # Not opened through the services: a missing database is made from the backup, and a
+        # damaged one is replaced without being migrated first.
+        db = Database(args.db, create=True)
+        try:
+            result = restore_backup(db, args.file, passphrase=passphrase, policy=opts.backup_policy(opts.Settings()))
+        finally:
+            db.dispose()
+    except BackupError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_DOCUMENT
+    print(f"已恢复：{info.describe()}。")
+    if result.previous is not None:
+        print(f"恢复前的数据已另存为 {result.previous}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -275,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     from mediator_desktop.storage.db import StorageError
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
-                "agenda": cmd_agenda,
+                "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

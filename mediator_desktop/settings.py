@@ -82,6 +82,20 @@ SATISFACTION_SCALE = _declare(Option("followups.satisfaction_scale", "满意\n�
 #: Open the "today" view (今日提醒) when the application starts.
 SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动时显示今日提醒"))
 
+# Automatic backups (services/backup.py): at the first start of each day, before every import,
+# migration and restore; the newest of each of the last N days and of M months before them kept.
+BACKUP_FOLDER = _declare(Option("backup.folder", "", "自动备份文件夹（留空使用数据文件夹中的 backups）"))
+BACKUP_DAILY = _declare(Option("backup.keep_daily", 14, "保留最近几天的自动备份（每天一份）", minimum=1, maximum=365))
+BACKUP_MONTHLY = _declare(Option("backup.keep_monthly", 12, "另外保留几个月的自动备份（每月一份）", minimum=0, maximum=120))
+
+
+def backup_policy(settings: Settings) -> Any:
+    """The automatic backups' folder and retention as the services take them."""
+    from mediator_desktop.services.backup import BackupPolicy
+
+    return BackupPolicy(folder=settings.get(BACKUP_FOLDER), daily=settings.get(BACKUP_DAILY),
+                        monthly=settings.get(BACKUP_MONTHLY))
+
 
 def satisfaction_scale(settings: Settings) -> tuple[str, ...]:
     """The scale as a tuple of labels (the default when the setting is left empty)."""
@@ -94,6 +108,7 @@ def configure_services(services: Any, settings: Settings) -> None:
     themselves)."""
     services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
     services.ctx.satisfaction_scale = satisfaction_scale(settings)
+    services.ctx.backup_policy = backup_policy(settings)
     if settings.get(CURRENT_USER).strip():
         apply_current_user(services, settings.get(CURRENT_USER))
 

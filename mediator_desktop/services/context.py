@@ -42,6 +42,11 @@ class ServiceContext:
         self.follow_up_months = 1
         #: …and the satisfaction scale offered on the visit form.
         self.satisfaction_scale: tuple[str, ...] = ("满意", "基本满意", "不满意")
+        #: Where the automatic backups go and how many are kept (``services/backup.py``
+        #: ``BackupPolicy``; set from this PC's settings by the application).
+        from mediator_desktop.services.backup import BackupPolicy
+
+        self.backup_policy: BackupPolicy = BackupPolicy()
         self._calendar: Any = None
         self._calendar_read = 0.0
 

@@ -398,6 +398,8 @@ class ExchangeService:
         doc, problems = load_document(text)
         if problems:
             raise ExchangeError(problems)
+        # A whole copy of the database before any import (restorable with 恢复… / restore).
+        self.services.backups.before_import()
         return self.import_document(doc, update_existing=update_existing, allow_duplicates=allow_duplicates,
                                     progress=progress, cancelled=cancelled)
 
