@@ -266,6 +266,14 @@ def main(argv: list[str]) -> int:
         check("调解员", mediator, font)
         close(mediator)
         close(dialog)
+        backup = window.backup_data()
+        backup.encrypt.setChecked(True)
+        check("备份数据", backup, font)
+        close(backup)
+        info = services.backups.create(Path(home) / f"fit{font}.mdbackup", passphrase="longmen2026")
+        restore = window.confirm_restore(info)
+        check("恢复数据（已加密）", restore, font)
+        close(restore)
         from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
         fresh = Services.open(f"sqlite:///{home}/fresh{font}.sqlite3")

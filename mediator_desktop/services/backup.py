@@ -783,4 +783,14 @@ class BackupService(Service):
 
     @property
     def folder(self) -> Path:
+        """Where the automatic backups go (the setting, or the data folder's ``backups``)."""
         return self.policy.directory()
+
+    @property
+    def default_folder(self) -> Path:
+        return paths.backups_dir()
+
+    @staticmethod
+    def check_passphrase(passphrase: str, repeated: str) -> None:
+        """A new passphrase typed twice: a :class:`BackupError` saying what is wrong with it."""
+        check_passphrase(passphrase, repeated)

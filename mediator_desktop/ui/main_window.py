@@ -72,6 +72,8 @@ from mediator_desktop.ui.common.widgets import (
 )
 from mediator_desktop.ui.help.help_dialogs import AboutDialog, GuideDialog
 from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+from mediator_desktop.ui.settings.backup_dialog import FILTER as BACKUP_FILTER
+from mediator_desktop.ui.settings.backup_dialog import BackupDialog, RestoreDialog
 from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -98,6 +100,13 @@ def import_progress_text(done: int, total: int) -> str:
     if done < n:
         return f"正在检查第{done + 1}件，共{n}件……"
     return f"正在写入第{done - n + 1}件，共{n}件……"
+
+
+def backup_progress_text(done: int, total: int) -> str:
+    """The progress line of a backup: copying the database (pages), then writing the file."""
+    if total <= 0:
+        return "正在写入备份文件……"
+    return f"正在复制数据库……{done * 100 // total}%"
 
 
 export_progress_text = counted("正在读取案件……", "正在整理第{n}件，共{total}件……", "正在写入文件……")
@@ -262,6 +271,12 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.import_file)
         self.export_action = QAction("导出", self)
         self.export_action.triggered.connect(self.export_file)
+        self.backup_action = QAction("备份(&B)…", self)
+        self.backup_action.setToolTip("把全部数据（含附件）备份成一个文件，可存到U盘")
+        self.backup_action.triggered.connect(self.backup_data)
+        self.restore_action = QAction("恢复(&S)…", self)
+        self.restore_action.setToolTip("用备份文件恢复全部数据（先检查备份，现在的数据先另存一份）")
+        self.restore_action.triggered.connect(self.restore_data)
         self.agenda_action = QAction("日程安排", self, shortcut=QKeySequence("Ctrl+R"))
         self.agenda_action.setToolTip("按周、按日查看所有案件的调查、调解安排")
         self.agenda_action.triggered.connect(self.open_agenda)
@@ -280,9 +295,14 @@ class MainWindow(QMainWindow):
                        self.settings_action, self.import_action, self.export_action):
             bar.addAction(action)
         self.addAction(self.find_action)
-        menu = self.menuBar().addMenu("文件(&F)")
-        for action in (self.new_action, self.import_action, self.export_action, self.settings_action):
+        menu = self.file_menu = self.menuBar().addMenu("文件(&F)")
+        for action in (self.new_action, self.import_action, self.export_action):
             menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.backup_action, self.restore_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
         menu.addSeparator()
         quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -520,6 +540,21 @@ class MainWindow(QMainWindow):
         when they arrive come the today view (see :meth:`_reminders_read`) and the tray."""
         self._starting = True
         self.refresh_reminders()
+        self.daily_backup()
+
+    def daily_backup(self) -> BackgroundTask:
+        """The first start of a day: a backup of the whole database, quietly in the background
+        (the status bar says so only when it could not be made)."""
+        backups = self.services.backups
+
+        def failed(exc: Exception) -> None:
+            reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+            self.statusBar().showMessage(f"今天的自动备份没有完成：{reason}", 60_000)
+
+        task = BackgroundTask(self, lambda _reporter: backups.daily(), title="自动备份", text="", quiet=True,
+                              on_failed=failed)
+        self.daily_backup_task = task
+        return task.start()
 
     def _show_tray(self, counts: dict[str, int]) -> None:
         """The tray icon (where the desktop has a tray) and, when anything is overdue or
@@ -757,6 +792,89 @@ class MainWindow(QMainWindow):
             on_failed=failed,
             on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "导出已取消",
                                                "已取消导出，没有写出文件。"))
+
+    # -- backup and restore ---------------------------------------------------------------------
+
+    def backup_data(self) -> BackupDialog:
+        """文件 → 备份…: where to (and an optional passphrase); the backup runs in the background."""
+        dialog = BackupDialog(self.services, self)
+        dialog.chosen.connect(self.backup_to)
+        dialog.open()
+        self.backup_dialog = dialog
+        return dialog
+
+    def backup_to(self, path: str, passphrase: str = "") -> BackgroundTask | None:
+        if self._busy():
+            return None
+        backups = self.services.backups
+
+        def failed(exc: Exception) -> None:
+            reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+            self._message(QMessageBox.Icon.Warning, "备份失败", f"没有备份：{reason}")
+
+        return run_task(
+            self, lambda r: backups.create(path, passphrase=passphrase or None, progress=r.progress,
+                                           cancelled=r.cancelled),
+            title="备份", text="正在备份……", describe=backup_progress_text,
+            on_done=lambda info: self._message(QMessageBox.Icon.Information, "备份完成",
+                                               f"已备份到\n{path}\n{info.describe()}"),
+            on_failed=failed,
+            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "备份已取消",
+                                               "已取消备份，没有写出文件。"))
+
+    def restore_data(self) -> QFileDialog:
+        """文件 → 恢复…: choose a backup file; it is checked, then what it holds is shown."""
+        dialog = QFileDialog(self, "选择要恢复的备份文件", str(self.services.backups.folder), BACKUP_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.check_backup)
+        dialog.open()
+        self.file_dialog = dialog
+        return dialog
+
+    def check_backup(self, path: str) -> BackgroundTask | None:
+        """Check the whole file (in the background: a large one takes a while), then ask."""
+        if self._busy():
+            return None
+        backups = self.services.backups
+        return run_task(self, lambda _r: backups.inspect(path), title="恢复", text="正在检查备份文件……",
+                        cancellable=False, on_done=self.confirm_restore,
+                        on_failed=lambda exc: self._restore_failed(exc))
+
+    def confirm_restore(self, info) -> RestoreDialog:
+        dialog = RestoreDialog(info, self.services.backups.folder, self)
+        dialog.confirmed.connect(lambda passphrase: self.restore_from(str(info.path), passphrase))
+        dialog.open()
+        self.restore_dialog = dialog
+        return dialog
+
+    def restore_from(self, path: str, passphrase: str = "") -> BackgroundTask | None:
+        if self._busy():
+            return None
+        editor = self.case_view.sessions_panel.record_editor
+        if editor is not None and editor.isVisible():
+            editor.write_journal()
+            editor.reject()
+        backups = self.services.backups
+
+        def done(result) -> None:
+            self.reset_filters()
+            if self.case_model.rowCount():
+                self._show_row(0)
+            self.update_title()
+            self.refresh_reminders(views=True)
+            kept = f"\n\n恢复前的数据已另存为：\n{result.previous}" if result.previous else ""
+            self._message(QMessageBox.Icon.Information, "恢复完成", f"已恢复：{result.info.describe()}。{kept}")
+
+        return run_task(
+            self, lambda r: backups.restore(path, passphrase=passphrase or None, progress=r.progress,
+                                            cancelled=r.cancelled),
+            title="恢复", text="正在检查并恢复备份……", on_done=done, on_failed=self._restore_failed,
+            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "恢复已取消",
+                                               "已取消恢复，现在的数据没有改动。"))
+
+    def _restore_failed(self, exc: Exception) -> None:
+        reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
+        self._message(QMessageBox.Icon.Warning, "不能恢复", reason)
 
     def _busy(self) -> bool:
         """One long operation at a time: a second one waits until the first has ended."""

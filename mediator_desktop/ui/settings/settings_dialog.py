@@ -744,7 +744,77 @@ class SettingsDialog(QDialog):
         self.db_message = error_label()
         form.addRow("", self.db_message)
         form.addRow("", QLabel("留空表示使用本机数据库。本机数据库文件不能放在网络共享盘上。"))
+        form.addRow(self._backup_box())
         self.tabs.addTab(page, "数据库")
+
+    def _backup_box(self) -> QGroupBox:
+        """自动备份: the folder (a USB stick or a network share may be chosen) and how many of the
+        automatic backups are kept."""
+        box = QGroupBox("自动备份")
+        form = QFormLayout(box)
+        self.backup_errors = FieldErrors()
+        row = QWidget()
+        row_lay = QHBoxLayout(row)
+        row_lay.setContentsMargins(0, 0, 0, 0)
+        self.backup_folder = QLineEdit(self.settings.get(opts.BACKUP_FOLDER))
+        self.backup_folder.setPlaceholderText(f"留空：{self.services.backups.default_folder}")
+        row_lay.addWidget(self.backup_folder, 1)
+        row_lay.addWidget(push_button("浏览…", self.choose_backup_folder))
+        add_row(form, self.backup_errors, opts.BACKUP_FOLDER.key, "备份文件夹(&K)：", row, target=self.backup_folder)
+        self.backup_daily, self.backup_monthly = QSpinBox(), QSpinBox()
+        for spin, option, suffix in ((self.backup_daily, opts.BACKUP_DAILY, " 天"),
+                                     (self.backup_monthly, opts.BACKUP_MONTHLY, " 个月")):
+            spin.setRange(option.minimum or 0, option.maximum or 999)
+            spin.setValue(self.settings.get(option))
+            spin.setSuffix(suffix)
+            spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("365 个月") + 60)
+        add_row(form, self.backup_errors, opts.BACKUP_DAILY.key, "保留最近(&Y)：", self.backup_daily)
+        add_row(form, self.backup_errors, opts.BACKUP_MONTHLY.key, "另外保留(&O)：", self.backup_monthly)
+        hint = QLabel("每天第一次打开工作台时、每次导入和恢复之前，自动把整个数据库备份到这个文件夹；"
+                      "最近几天每天留一份，更早的每月留一份，其余的自动删除（只删自动备份，不动别的文件）。"
+                      "文件夹可以在U盘或网络盘上；不可用时改存到数据文件夹。")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        button_row(form, (push_button("保存备份设置", self.save_backup),))
+        self.backup_message = error_label()
+        form.addRow("", self.backup_message)
+        return box
+
+    def choose_backup_folder(self) -> QFileDialog:
+        dialog = QFileDialog(self, "选择自动备份文件夹", self.backup_folder.text() or str(Path.home()))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.backup_folder.setText)
+        dialog.open()
+        self.file_dialog = dialog
+        return dialog
+
+    def save_backup(self) -> bool:
+        folder = self.backup_folder.text().strip()
+        problems = []
+        if folder:
+            path = Path(folder).expanduser()
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                if not path.is_dir():
+                    raise NotADirectoryError(folder)
+            except OSError as exc:
+                why = exc.strerror or "不是文件夹"
+                problems.append(FieldProblem(opts.BACKUP_FOLDER.key, f"备份文件夹“{folder}”不能使用（{why}）："
+                                             "请检查U盘或网络盘是否连着，或换一个文件夹"))
+        self.backup_errors.show(problems)
+        if problems:
+            self.backup_message.clear()
+            return False
+        self.settings.set(opts.BACKUP_FOLDER, folder)
+        self.settings.set(opts.BACKUP_DAILY, self.backup_daily.value())
+        self.settings.set(opts.BACKUP_MONTHLY, self.backup_monthly.value())
+        self.settings.save()
+        opts.configure_services(self.services, self.settings)
+        self.backup_message.setStyleSheet(DONE_STYLE)
+        self.backup_message.setText("已保存。")
+        return True
 
     def test_connection(self) -> None:
         problem = self.services.check_connection(self.db_url.text().strip() or None)
