@@ -263,6 +263,16 @@ while True:
         assert _export(filled) == before
         if target.exists():      # an earlier round's backup, whole: never a partial one
             assert read_backup(target).case_count > 0
+    # What the killed processes left (a scratch copy, a partial file) goes with a later backup
+    # once it is old enough not to be another process's work in progress.
+    leftovers = [*target.parent.glob(".b.mdbackup.*.part"), *_db_file(filled).parent.glob(".backup-work-*")]
+    assert leftovers
+    old = time.time() - 7 * 3600
+    for path in leftovers:
+        os.utime(path, (old, old))
+    create_backup(Database(filled), target)
+    assert not any(p.exists() for p in leftovers)
+    assert read_backup(target).case_count > 0
 
 
 def _sealed_copy(source: Path, folder: Path, when: datetime, reason: str = "daily") -> Path:
@@ -371,6 +381,7 @@ def test_postgresql_backup_and_restore(pg_migrated: str, shared_samples: Path, t
     # …the whole one brings it back (and the emptied state is kept first).
     assert main(["--db", url, "restore", str(target)]) == 0
     assert "恢复前的数据已另存为" in capsys.readouterr().out
+    assert [p.name.endswith("-before-restore.mdbackup") for p in paths.backups_dir().iterdir()] == [True]
     assert _export(url) == before
     assert _attachments(url) == attachments
     # A SQLite backup is not restored into the server.
@@ -384,8 +395,14 @@ def test_postgresql_backup_and_restore(pg_migrated: str, shared_samples: Path, t
 
 @pytest.mark.postgres
 def test_postgresql_without_pg_dump_says_what_to_do(pg_migrated: str, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    made = tmp_path / "made.mdbackup"
+    assert main(["--db", pg_migrated, "backup", "-o", str(made)]) == 0
     monkeypatch.setenv("PATH", str(tmp_path))   # no PostgreSQL client programs on this PATH
     assert main(["--db", pg_migrated, "backup", "-o", str(tmp_path / "b.mdbackup")]) == 1
     err = capsys.readouterr().err
     assert "pg_dump" in err and "postgresql-client" in err
     assert not (tmp_path / "b.mdbackup").exists()
+    assert main(["--db", pg_migrated, "restore", str(made)]) == 3
+    err = capsys.readouterr().err
+    assert "没有找到 PostgreSQL 的 pg_dump 程序" in err and "Command Line Tools" in err
+    assert not paths.backups_dir().exists() or not list(paths.backups_dir().iterdir())

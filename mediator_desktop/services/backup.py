@@ -24,6 +24,7 @@ module makes them, and never deletes the newest.
 from __future__ import annotations
 
 import base64
+import glob
 import hashlib
 import json
 import logging
@@ -67,6 +68,10 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 #: Encrypted to check a passphrase before the (large) database is decrypted.
 CHECK_TEXT = b"mediator-desktop passphrase check"
 CHUNK = 1 << 20
+#: How long a PostgreSQL restore waits for other PCs to let go of the tables.
+PG_LOCK_TIMEOUT_S = 30
+#: Scratch folders and partial files older than this were left by a killed process: swept.
+STALE_SECONDS = 6 * 3600
 
 #: What the CLI help and the backup dialog say about encryption.
 PASSPHRASE_WARNING = ("加密的备份只有用同一个密码才能恢复。密码忘记了，备份就再也打不开，谁也无法找回——"
@@ -178,6 +183,7 @@ def _atomic_file(target: Path) -> Iterator[Path]:
     a partial ``target`` (nor a damaged earlier one)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(target.parent, f".{glob.escape(target.name)}.*.part")
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         os.close(fd)
     except OSError as exc:
@@ -360,10 +366,36 @@ def _pg_dump(db: Database, target: Path) -> tuple[str | None, int, int]:
     return (str(revision) if revision else None), int(cases), int(attachments)
 
 
+WORK_PREFIX = ".backup-work-"
+
+
+def _sweep(folder: Path, pattern: str) -> None:
+    """Remove what a killed backup or restore left behind (its scratch folder holds a copy of
+    personal data; a ``.part`` file half a backup): only names this module gives, only old ones."""
+    import time
+
+    try:
+        leftovers = list(folder.glob(pattern))
+    except OSError:
+        return
+    for path in leftovers:
+        try:
+            if time.time() - path.stat().st_mtime < STALE_SECONDS:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            log.info("removed %s, left behind by an interrupted backup", path)
+        except OSError as exc:
+            log.warning("could not remove %s: %s", path, exc)
+
+
 def _work_dir(near: Path | None = None) -> tempfile.TemporaryDirectory[str]:
     """A private (0700) scratch folder for copies of personal data, on the database's disk."""
     base = near if near is not None and near.is_dir() else paths.data_dir()
-    return tempfile.TemporaryDirectory(dir=base, prefix=".backup-work-")
+    _sweep(base, f"{WORK_PREFIX}*")
+    return tempfile.TemporaryDirectory(dir=base, prefix=WORK_PREFIX)
 
 
 def create_backup(db: Database, target: Path, *, passphrase: str | None = None, reason: str = "manual",
@@ -549,6 +581,9 @@ def restore_backup(db: Database, source: Path, *, passphrase: str | None = None,
         kinds = {"sqlite": "本机数据库（SQLite）", "postgresql": "PostgreSQL 服务器"}
         raise BackupError(f"备份文件 {info.path} 是{kinds.get(info.dialect, info.dialect)}的备份，"
                           f"不能恢复到{kinds[wanted]}；当前数据没有改动。")
+    if wanted == "postgresql":
+        for tool in ("pg_dump", "pg_restore", "psql"):   # all three before anything is touched
+            _pg_tool(tool)
     near = db.sqlite_file.parent if db.sqlite_file else None
     if near is not None:
         near.mkdir(parents=True, exist_ok=True)
@@ -640,11 +675,17 @@ def _replace_postgresql(db: Database, dump: Path) -> None:
                             env=env, capture_output=True)
     if script.returncode != 0:
         raise BackupError(f"pg_restore 读不了备份：{script.stderr.decode('utf-8', 'replace').strip()[-300:]}")
-    head = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+    # Another PC holding a table open makes the drop wait: give up (and roll back) after a while.
+    head = (f"SET lock_timeout = '{PG_LOCK_TIMEOUT_S}s';\n"
+            "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n").encode("ascii")
     done = subprocess.run([psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
                            "--dbname", url, "--file", "-"], input=head + script.stdout, env=env, capture_output=True)
     if done.returncode != 0:
         log.warning("psql restore failed: %s", done.stderr)
+        busy = b"lock timeout" in done.stderr or b"canceling statement due to lock" in done.stderr
+        if busy:
+            raise BackupError("服务器上的数据库正被其他电脑使用，没有恢复（数据保持原样）。"
+                              "请让其他电脑关闭调解工作台后再试。")
         raise BackupError("服务器上的数据库没有恢复（已撤回，数据保持原样）："
                           f"{done.stderr.decode('utf-8', 'replace').strip()[-300:]}")
 
@@ -658,11 +699,11 @@ def auto_name(when: datetime, reason: str) -> str:
 
 def automatic_backup(db: Database, policy: BackupPolicy, reason: str, *,
                      now: datetime | None = None) -> Path | None:
-    """A backup into the policy's folder (then pruned); None for a PostgreSQL database when
-    ``pg_dump`` is missing (logged) or an in-memory one."""
-    if db.sqlite_file is None and (db.dialect != "postgresql" or shutil.which("pg_dump") is None):
-        if db.dialect == "postgresql":
-            log.warning("automatic backup (%s) skipped: pg_dump not found", reason)
+    """A backup into the policy's folder (then pruned). Of a PostgreSQL server only before a
+    restore (``pg_dump``): the daily and pre-import copies of a centre's shared database are
+    the server's own backups' job, not every room PC's. None when nothing was made."""
+    if db.sqlite_file is None and not (db.dialect == "postgresql" and reason == "before-restore"):
+        log.info("automatic backup (%s) not made: not a local SQLite database", reason)
         return None
     when = now or datetime.now()
     folder = policy.directory()
