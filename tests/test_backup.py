@@ -312,6 +312,21 @@ def test_retention_keeps_exactly_n_daily_and_m_monthly(filled: str, tmp_path: Pa
                                                                                  "before-import")]
 
 
+def test_restoring_an_old_automatic_backup_does_not_prune_it(filled: str, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / auto_name(datetime(2025, 3, 1, 9, 0), "daily")
+    create_backup(Database(filled), old)
+    for d in range(3):   # newer ones fill the daily and monthly places
+        _sealed_copy(old, folder, datetime.now() - timedelta(days=d + 1))
+    policy = BackupPolicy(folder=str(folder), daily=3, monthly=0)
+    result = restore_backup(Database(filled), old, policy=policy)
+    assert result.previous is not None and result.previous.parent == folder
+    assert old.exists()
+    prune(folder, 3, 0)
+    assert not old.exists()      # once it is not being restored, retention applies as usual
+
+
 def test_retained_always_keeps_the_newest() -> None:
     stamps = [datetime(2026, 1, 1) + timedelta(hours=h) for h in range(100)]
     assert retained(stamps, 0, 0) == {stamps[-1]}

@@ -590,7 +590,7 @@ def restore_backup(db: Database, source: Path, *, passphrase: str | None = None,
     with _work_dir(near) as work:
         database = _verified_database(info, Path(work), passphrase)
         step(progress, cancelled, 0, 0)
-        previous = _keep_current(db, policy)
+        previous = _keep_current(db, policy, info.path)
         if cancelled is not None and cancelled():
             step(progress, cancelled, 0, 0)
         db.dispose()
@@ -605,12 +605,13 @@ def restore_backup(db: Database, source: Path, *, passphrase: str | None = None,
     return RestoreResult(info, previous)
 
 
-def _keep_current(db: Database, policy: BackupPolicy) -> Path | None:
-    """The current database as a backup before it is replaced (None: there is none yet)."""
+def _keep_current(db: Database, policy: BackupPolicy, source: Path) -> Path | None:
+    """The current database as a backup before it is replaced (None: there is none yet); the
+    pruning after it never takes ``source``, the backup being restored."""
     if db.sqlite_file is not None and not db.sqlite_file.exists():
         return None
     try:
-        return automatic_backup(db, policy, "before-restore")
+        return automatic_backup(db, policy, "before-restore", protect=source)
     except BackupError as exc:
         if db.sqlite_file is None:
             raise
@@ -698,7 +699,7 @@ def auto_name(when: datetime, reason: str) -> str:
 
 
 def automatic_backup(db: Database, policy: BackupPolicy, reason: str, *,
-                     now: datetime | None = None) -> Path | None:
+                     now: datetime | None = None, protect: Path | None = None) -> Path | None:
     """A backup into the policy's folder (then pruned). Of a PostgreSQL server only before a
     restore (``pg_dump``): the daily and pre-import copies of a centre's shared database are
     the server's own backups' job, not every room PC's. None when nothing was made."""
@@ -720,17 +721,22 @@ def automatic_backup(db: Database, policy: BackupPolicy, reason: str, *,
         when += timedelta(seconds=1)
         target = folder / auto_name(when, reason)
     create_backup(db, target, reason=reason)
-    prune(folder, policy.daily, policy.monthly)
+    prune(folder, policy.daily, policy.monthly, protect=protect)
     return target
 
 
 def made_today(policy: BackupPolicy, today: date | None = None) -> bool:
-    """Whether an automatic backup of today is in the folder."""
+    """Whether an automatic backup of today is in the folder (or in the data folder's, where
+    it went while the chosen folder was not there)."""
     day = (today or date.today()).strftime("%Y%m%d")
-    folder = policy.directory()
-    if not folder.is_dir():
-        return False
-    return any((m := AUTO_NAME.match(p.name)) and m.group(1) == day for p in folder.iterdir())
+    for folder in dict.fromkeys((policy.directory(), paths.backups_dir())):
+        try:
+            if folder.is_dir() and any((m := AUTO_NAME.match(p.name)) and m.group(1) == day
+                                       for p in folder.iterdir()):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def daily_backup(db: Database, policy: BackupPolicy, *, now: datetime | None = None) -> Path | None:
@@ -775,14 +781,15 @@ def retained(stamps: list[datetime], daily: int, monthly: int) -> set[datetime]:
     return keep
 
 
-def prune(folder: Path, daily: int, monthly: int) -> list[Path]:
+def prune(folder: Path, daily: int, monthly: int, *, protect: Path | None = None) -> list[Path]:
     """Delete the automatic backups retention does not keep; returns them. Only files named
-    ``auto-…mdbackup`` and sealed as this module seals its backups are ever considered."""
+    ``auto-…mdbackup`` and sealed as this module seals its backups are ever considered;
+    ``protect`` (the backup being restored) is kept whatever its age."""
     backups = _auto_backups(folder)
     keep = retained([stamp for stamp, _ in backups], daily, monthly)
     removed = []
     for stamp, path in backups:
-        if stamp not in keep:
+        if stamp not in keep and not (protect is not None and path.resolve() == protect.resolve()):
             try:
                 path.unlink()
                 removed.append(path)
