@@ -51,6 +51,9 @@ def init_application(app: QApplication, settings: opts.Settings) -> str:
     from mediator_desktop.ui.common.widgets import install_input_guards
 
     install_input_guards(app)
+    from mediator_desktop.ui.common.gc_timer import collect_on_gui_thread
+
+    collect_on_gui_thread(app)
     family = register_app_fonts(app, settings.get(opts.UI_FONT_SIZE))
     return family
 
