@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--create", action="store_true", default=argparse.SUPPRESS, help=create_help)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
+    p_gui = sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
+    p_gui.add_argument("--quit-after", type=int, metavar="MS", default=None,
+                       help="窗口画出后过 MS 毫秒自动退出（检查安装包、测量启动时间用）")
     p_import = sub.add_parser("import", parents=[common], help="从案件交换文件（JSON）导入")
     p_import.add_argument("file", type=Path)
     p_import.add_argument("--update", action="store_true", help="案号已存在时用文件内容更新")
@@ -348,7 +350,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
-    return run(args.db, create=args.create)
+    return run(args.db, create=args.create, quit_after=getattr(args, "quit_after", None))
 
 
 def main(argv: list[str] | None = None) -> int:

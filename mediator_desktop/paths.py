@@ -149,6 +149,11 @@ def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
 
+def icon_file() -> Path:
+    """The application's icon (window, menu entry; ``packaging/make_icons.py`` draws it)."""
+    return resources_dir() / "icons" / "mediator-desktop.png"
+
+
 def translations_dir() -> Path:
     """Qt's Chinese catalogues, used when the Qt installation has none (a frozen build)."""
     return resources_dir() / "translations"

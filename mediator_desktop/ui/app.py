@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
-from mediator_desktop import APP_NAME, APP_TITLE
+from mediator_desktop import APP_NAME, APP_TITLE, paths
 from mediator_desktop import settings as opts
 from mediator_desktop.services.context import Actor
 from mediator_desktop.ui.common.fonts import register_app_fonts
@@ -45,6 +47,12 @@ def apply_font_size(points: int, app: QApplication | None = None) -> None:
 def init_application(app: QApplication, settings: opts.Settings) -> str:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
+    app.setDesktopFileName(APP_NAME)  # the menu entry mediator-desktop.desktop (its icon on Wayland)
+    icon = paths.icon_file()
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    else:
+        logging.getLogger(__name__).warning("application icon %s missing", icon)
     from mediator_desktop.ui.common.translations import install_translations
 
     install_translations(app)
@@ -83,7 +91,24 @@ def _ask_create(path) -> bool:
     return box.clickedButton() is create
 
 
-def run(db_url: str | None = None, *, create: bool = False) -> int:
+class _QuitAfterFirstPaint(QObject):
+    """``gui --quit-after MS``: quit ``ms`` milliseconds after the first widget has painted, so
+    the packaging test (and a start-up timing) runs the real window and lets it close itself."""
+
+    def __init__(self, app: QApplication, ms: int) -> None:
+        super().__init__(app)
+        self.ms = ms
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            app = self.parent()
+            app.removeEventFilter(self)
+            logging.getLogger(__name__).info("first paint; quitting in %d ms (--quit-after)", self.ms)
+            QTimer.singleShot(self.ms, app.quit)
+        return False
+
+
+def run(db_url: str | None = None, *, create: bool = False, quit_after: int | None = None) -> int:
     from mediator_desktop.logfile import setup_logging
     from mediator_desktop.ui.common.excepthook import install_error_reporter
 
@@ -114,6 +139,8 @@ def run(db_url: str | None = None, *, create: bool = False) -> int:
         logging.getLogger(__name__).exception("opening the database failed")
         return _fatal(f"无法打开数据库：程序出了意外的问题。\n\n详细情况已记入日志 {log_file}，请把它交给负责电脑的同事。")
     opts.configure_services(services, settings)
+    if quit_after is not None:
+        app.installEventFilter(_QuitAfterFirstPaint(app, quit_after))  # type: ignore[arg-type]
     state: dict[str, object] = {}
 
     def show_main() -> None:

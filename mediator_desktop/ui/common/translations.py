@@ -7,6 +7,8 @@ a copy under ``resources/translations`` is the fallback.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from mediator_desktop import paths
@@ -15,6 +17,7 @@ from mediator_desktop import paths
 CATALOGUES = ("qtbase_zh_CN",)
 
 _installed: list[QTranslator] = []
+log = logging.getLogger(__name__)
 
 
 def translation_folders() -> list[str]:
@@ -34,5 +37,8 @@ def install_translations(app: QCoreApplication) -> list[QTranslator]:
             if translator.load(name, folder):
                 app.installTranslator(translator)
                 _installed.append(translator)
+                log.info("Qt's Chinese catalogue %s loaded from %s", name, folder)
                 break
+        else:  # Qt's buttons and dialogs would be in English (a bundle without its .qm files)
+            log.warning("Qt's Chinese catalogue %s found in none of %s", name, translation_folders())
     return list(_installed)
