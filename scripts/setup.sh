@@ -11,14 +11,16 @@ APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xkb1 libglib2.0-0
+  libx11-6 libx11-xcb1 libxcb1 libxcb-glx0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
   poppler-utils xvfb
   postgresql postgresql-contrib
 )
 # Only for the tests (./test.sh sets MEDIATOR_SETUP_TESTS=1): LibreOffice opens the DOCX files
 # the app writes and prints them, as Word would on a mediator's PC. gcc builds the fsync shim of
-# the power-cut test (tests/test_power_loss.py).
+# the power-cut test (tests/test_power_loss.py). dpkg (dpkg-deb, dpkg -x) builds and unpacks the
+# .deb of tests/test_frozen.py, which also checks with ldd (libc-bin) what the bundle needs.
 if [ "${MEDIATOR_SETUP_TESTS:-0}" = 1 ]; then
-  APT_PACKAGES+=(libreoffice-writer-nogui gcc libc6-dev)
+  APT_PACKAGES+=(libreoffice-writer-nogui gcc libc6-dev dpkg libc-bin)
 fi
 
 missing=()
