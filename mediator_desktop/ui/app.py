@@ -115,6 +115,8 @@ def run(db_url: str | None = None, *, create: bool = False, quit_after: int | No
     log_file = setup_logging(crashes=True)
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_reporter(app, log_file)  # type: ignore[arg-type]  # a child of app: lives as long
+    if quit_after is not None:  # (installed first: an error box at start closes itself too, exit code 1)
+        app.installEventFilter(_QuitAfterFirstPaint(app, quit_after))  # type: ignore[arg-type]
     settings = opts.Settings()
     init_application(app, settings)  # type: ignore[arg-type]
     from mediator_desktop.services.app import Services
@@ -139,8 +141,6 @@ def run(db_url: str | None = None, *, create: bool = False, quit_after: int | No
         logging.getLogger(__name__).exception("opening the database failed")
         return _fatal(f"无法打开数据库：程序出了意外的问题。\n\n详细情况已记入日志 {log_file}，请把它交给负责电脑的同事。")
     opts.configure_services(services, settings)
-    if quit_after is not None:
-        app.installEventFilter(_QuitAfterFirstPaint(app, quit_after))  # type: ignore[arg-type]
     state: dict[str, object] = {}
 
     def show_main() -> None:
