@@ -92,3 +92,10 @@ def test_only_the_command_as_the_program_freezes_its_start_up_objects(tmp_path: 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     rc, enabled, frozen = json.loads(done.stdout.strip().splitlines()[-1])
     assert rc == 0 and enabled and frozen > 10_000
+
+
+def test_gui_quit_after_is_an_option_of_the_window() -> None:
+    """``gui --quit-after MS`` (the packaging test closes the frozen window with it)."""
+    parser = cli.build_parser()
+    assert parser.parse_args(["gui", "--quit-after", "300"]).quit_after == 300
+    assert parser.parse_args(["gui"]).quit_after is None
