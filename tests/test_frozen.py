@@ -199,6 +199,15 @@ def test_export_and_import_validate_with_the_bundled_schema(built: Built, demo: 
     assert "$.cases[0]" in proc.stderr
 
 
+def test_postgresql_driver_is_bundled(built: Built, tmp_path: Path) -> None:
+    """psycopg's compiled driver (and its libpq) is inside: a server that is not there is said in
+    Chinese, not “no pq wrapper available”."""
+    proc = run(built.exe, "agenda", "--db", "postgresql://nobody@127.0.0.1:1/none", home=tmp_path)
+    assert proc.returncode == 1
+    assert "无法连接数据库服务器" in proc.stderr, proc.stderr + log_text(tmp_path)[-3000:]
+    assert "pq wrapper" not in log_text(tmp_path)
+
+
 def test_window_starts_and_quits(built: Built, demo: Demo, tmp_path: Path) -> None:
     """The real window on the demo database, closed by ``--quit-after`` after its first paint:
     fonts, Qt's Chinese catalogue (from inside the bundle), the icon and the intake form load
