@@ -87,4 +87,5 @@ chmod -R u+rwX,go+rX,go-w "$ROOT"
 DEB=$OUT/mediator-desktop_${VERSION}_${ARCH}.deb
 # xz (default): 94 MB, about 3 minutes here; DEB_COMPRESSION=gzip (the test's): 126 MB in 20 s.
 dpkg-deb --root-owner-group "-Z${DEB_COMPRESSION:-xz}" --build "$ROOT" "$DEB" >/dev/null
+rm -rf "$ROOT"  # a second copy of the bundle, no longer needed
 say "built $DEB ($(du -h "$DEB" | cut -f1); bundle $(du -sh "$BUNDLE" | cut -f1))"
