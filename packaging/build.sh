@@ -85,7 +85,7 @@ Description: 调解工作台 — people's mediation room workbench
 EOF
 chmod -R u+rwX,go+rX,go-w "$ROOT"
 DEB=$OUT/mediator-desktop_${VERSION}_${ARCH}.deb
-# xz (default): 94 MB, about 3 minutes here; DEB_COMPRESSION=gzip (the test's): 126 MB in 20 s.
+# xz (default): 94 MB in 1–3 minutes here; DEB_COMPRESSION=gzip (the test's): 126 MB in 20–30 s.
 dpkg-deb --root-owner-group "-Z${DEB_COMPRESSION:-xz}" --build "$ROOT" "$DEB" >/dev/null
 rm -rf "$ROOT"  # a second copy of the bundle, no longer needed
 say "built $DEB ($(du -h "$DEB" | cut -f1); bundle $(du -sh "$BUNDLE" | cut -f1))"
