@@ -153,6 +153,23 @@ def test_help_names_every_command(built: Built, tmp_path: Path) -> None:
         assert command in out
 
 
+def test_help_guide_and_licences_are_in_the_bundle(built: Built) -> None:
+    """帮助 → 使用说明 reads its pages and pictures from the bundle; 关于 reads the libraries'
+    versions and licences from their metadata, which PyInstaller drops unless asked."""
+    from mediator_desktop.support import LIBRARIES
+
+    internal = built.exe.parent / "_internal"
+    guide = internal / "resources" / "guide"
+    pages = sorted(guide.glob("*.md"))
+    assert len(pages) == 7
+    for page in pages:
+        for name in re.findall(r"\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
+            assert (guide / name).is_file(), f"{page.name} shows {name}, missing from the bundle"
+    metadata = {p.name.split("-")[0].lower().replace("_", "-") for p in internal.glob("*.dist-info")}
+    missing = [name for name in LIBRARIES if name.lower().replace("_", "-") not in metadata]
+    assert not missing, f"no metadata in the bundle for {missing}"
+
+
 def test_agenda_json(built: Built, demo: Demo) -> None:
     items = json.loads(ok(built.exe, "agenda", "--db", str(demo.db), "--json", home=demo.home))
     assert {"kind", "case_code", "due", "left"} <= set(items[0])
