@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -63,6 +64,7 @@ from mediator_desktop.ui.common.widgets import (
     file_dialog,
     fill_enum_combo,
     fit_to_screen,
+    make_action,
     on_trigger,
     qdate,
     refit,
@@ -261,36 +263,27 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.setMovable(False)
         self.addToolBar(bar)
-        self.new_action = QAction("新案件（受理登记）", self, shortcut=QKeySequence("Ctrl+N"))
-        self.new_action.triggered.connect(self.new_case)
-        self.open_action = QAction("打开所选案件", self, shortcut=QKeySequence("Ctrl+O"))
-        self.open_action.triggered.connect(lambda: self._show_row(self.table.currentIndex().row(), focus=True))
-        self.settings_action = QAction("设置", self, shortcut=QKeySequence("Ctrl+,"))
-        self.settings_action.triggered.connect(self.open_settings)
-        self.import_action = QAction("导入", self)
-        self.import_action.triggered.connect(self.import_file)
-        self.export_action = QAction("导出", self)
-        self.export_action.triggered.connect(self.export_file)
-        self.backup_action = QAction("备份(&B)…", self)
-        self.backup_action.setToolTip("把全部数据（含附件）备份成一个文件，可存到U盘")
-        self.backup_action.triggered.connect(self.backup_data)
-        self.restore_action = QAction("恢复(&S)…", self)
-        self.restore_action.setToolTip("用备份文件恢复全部数据（先检查备份，现在的数据先另存一份）")
-        self.restore_action.triggered.connect(self.restore_data)
-        self.agenda_action = QAction("日程安排", self, shortcut=QKeySequence("Ctrl+R"))
-        self.agenda_action.setToolTip("按周、按日查看所有案件的调查、调解安排")
-        self.agenda_action.triggered.connect(self.open_agenda)
-        self.today_action = QAction("今日提醒", self, shortcut=QKeySequence("F2"))
-        self.today_action.setToolTip("已逾期和7个工作日内到期的事项（F2）")
-        self.today_action.triggered.connect(lambda: self.open_today())
-        self.calendar_action = QAction("节假日安排…", self)
-        self.calendar_action.setToolTip("查看或录入各年度的放假和调休上班安排（期限按工作日计算）")
-        self.calendar_action.triggered.connect(self.open_calendar)
-        self.ics_action = QAction("导出日程（.ics）…", self)
-        self.ics_action.setToolTip("把今天起90天内的到期事项导出为手机日历文件")
-        self.ics_action.triggered.connect(self.export_schedule)
-        self.find_action = QAction("查找", self, shortcut=QKeySequence("Ctrl+F"))
-        self.find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.new_action = make_action(self, "新案件（受理登记）", self.new_case, shortcut="Ctrl+N")
+        self.open_action = make_action(self, "打开所选案件",
+                                       lambda: self._show_row(self.table.currentIndex().row(), focus=True),
+                                       shortcut="Ctrl+O")
+        self.settings_action = make_action(self, "设置", self.open_settings, shortcut="Ctrl+,")
+        self.import_action = make_action(self, "导入", self.import_file)
+        self.export_action = make_action(self, "导出", self.export_file)
+        self.backup_action = make_action(self, "备份(&B)…", self.backup_data,
+                                         tip="把全部数据（含附件）备份成一个文件，可存到U盘")
+        self.restore_action = make_action(self, "恢复(&S)…", self.restore_data,
+                                          tip="用备份文件恢复全部数据（先检查备份，现在的数据先另存一份）")
+        self.agenda_action = make_action(self, "日程安排", self.open_agenda,
+                                         shortcut="Ctrl+R", tip="按周、按日查看所有案件的调查、调解安排")
+        self.today_action = make_action(self, "今日提醒", lambda: self.open_today(), shortcut="F2",
+                                        tip="已逾期和7个工作日内到期的事项（F2）")
+        self.calendar_action = make_action(self, "节假日安排…", self.open_calendar,
+                                           tip="查看或录入各年度的放假和调休上班安排（期限按工作日计算）")
+        self.ics_action = make_action(self, "导出日程（.ics）…", self.export_schedule,
+                                      tip="把今天起90天内的到期事项导出为手机日历文件")
+        self.find_action = make_action(self, "查找", lambda: (self.search.setFocus(), self.search.selectAll()),
+                                       shortcut="Ctrl+F")
         for action in (self.new_action, self.open_action, self.today_action, self.agenda_action,
                        self.settings_action, self.import_action, self.export_action):
             bar.addAction(action)
@@ -780,56 +773,50 @@ class MainWindow(QMainWindow):
         if self._busy():
             return None
         exchange = self.services.exchange
+        return self._file_task(
+            lambda r: exchange.export_to_file(path, progress=r.progress, cancelled=r.cancelled), "导出",
+            "正在读取案件……", export_progress_text, lambda n: f"已导出{n}件案件到\n{path}", "无法导出",
+            "已取消导出，没有写出文件。")
+
+    def _file_task(self, work: Callable[[Reporter], Any], what: str, text: str, describe: Callable[[int, int], str],
+                   done_text: Callable[[Any], str], failed_lead: str, cancelled_text: str) -> BackgroundTask:
+        """Run ``work`` (writing a file) in the background with its progress dialog, then say how
+        it went: “{what}完成” with ``done_text(result)``, “{what}失败” with ``failed_lead`` and the
+        reason, or “{what}已取消” with ``cancelled_text``."""
 
         def failed(exc: Exception) -> None:
             reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
-            self._message(QMessageBox.Icon.Warning, "导出失败", f"无法导出：{reason}")
+            self._message(QMessageBox.Icon.Warning, f"{what}失败", f"{failed_lead}：{reason}")
 
         return run_task(
-            self, lambda r: exchange.export_to_file(path, progress=r.progress, cancelled=r.cancelled),
-            title="导出", text="正在读取案件……", describe=export_progress_text,
-            on_done=lambda n: self._message(QMessageBox.Icon.Information, "导出完成", f"已导出{n}件案件到\n{path}"),
+            self, work, title=what, text=text, describe=describe,
+            on_done=lambda result: self._message(QMessageBox.Icon.Information, f"{what}完成", done_text(result)),
             on_failed=failed,
-            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "导出已取消",
-                                               "已取消导出，没有写出文件。"))
+            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, f"{what}已取消", cancelled_text))
 
     # -- backup and restore ---------------------------------------------------------------------
 
     def backup_data(self) -> BackupDialog:
         """文件 → 备份…: where to (and an optional passphrase); the backup runs in the background."""
-        dialog = BackupDialog(self.services, self)
-        dialog.chosen.connect(self.backup_to)
-        dialog.open()
-        self.backup_dialog = dialog
-        return dialog
+        self.backup_dialog = BackupDialog(self.services, self)
+        self.backup_dialog.chosen.connect(self.backup_to)
+        self.backup_dialog.open()
+        return self.backup_dialog
 
     def backup_to(self, path: str, passphrase: str = "") -> BackgroundTask | None:
         if self._busy():
             return None
         backups = self.services.backups
-
-        def failed(exc: Exception) -> None:
-            reason = file_error_text(exc) if isinstance(exc, OSError) else str(exc)
-            self._message(QMessageBox.Icon.Warning, "备份失败", f"没有备份：{reason}")
-
-        return run_task(
-            self, lambda r: backups.create(path, passphrase=passphrase or None, progress=r.progress,
-                                           cancelled=r.cancelled),
-            title="备份", text="正在备份……", describe=backup_progress_text,
-            on_done=lambda info: self._message(QMessageBox.Icon.Information, "备份完成",
-                                               f"已备份到\n{path}\n{info.describe()}"),
-            on_failed=failed,
-            on_cancelled=lambda: self._message(QMessageBox.Icon.Information, "备份已取消",
-                                               "已取消备份，没有写出文件。"))
+        return self._file_task(
+            lambda r: backups.create(path, passphrase=passphrase or None, progress=r.progress, cancelled=r.cancelled),
+            "备份", "正在备份……", backup_progress_text, lambda info: f"已备份到\n{path}\n{info.describe()}",
+            "没有备份", "已取消备份，没有写出文件。")
 
     def restore_data(self) -> QFileDialog:
         """文件 → 恢复…: choose a backup file; it is checked, then what it holds is shown."""
-        dialog = QFileDialog(self, "选择要恢复的备份文件", str(self.services.backups.folder), BACKUP_FILTER)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(self.check_backup)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "选择要恢复的备份文件", self.services.backups.folder, BACKUP_FILTER,
+                                       self.check_backup)
+        return self.file_dialog
 
     def check_backup(self, path: str) -> BackgroundTask | None:
         """Check the whole file (in the background: a large one takes a while), then ask."""
@@ -841,11 +828,10 @@ class MainWindow(QMainWindow):
                         on_failed=lambda exc: self._restore_failed(exc))
 
     def confirm_restore(self, info) -> RestoreDialog:
-        dialog = RestoreDialog(info, self.services.backups.folder, self)
-        dialog.confirmed.connect(lambda passphrase: self.restore_from(str(info.path), passphrase))
-        dialog.open()
-        self.restore_dialog = dialog
-        return dialog
+        self.restore_dialog = RestoreDialog(info, self.services.backups.folder, self)
+        self.restore_dialog.confirmed.connect(lambda passphrase: self.restore_from(str(info.path), passphrase))
+        self.restore_dialog.open()
+        return self.restore_dialog
 
     def restore_from(self, path: str, passphrase: str = "") -> BackgroundTask | None:
         if self._busy():

@@ -252,6 +252,18 @@ def ok_cancel(ok_text: str, cancel_text: str | None = None, *, on_ok: Callable[[
     return buttons
 
 
+def make_action(parent: QWidget, text: str, on_trigger: Callable[[], object], *, shortcut: str = "",
+                tip: str = "") -> QAction:
+    """A menu or toolbar action: its text, what it does, its key and the tooltip that says more."""
+    action = QAction(text, parent)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+    action.triggered.connect(on_trigger)
+    return action
+
+
 def on_trigger(slots: dict[QAction, Callable[[], object]]) -> None:
     """Wire each action to what it does (menus list them as one table)."""
     for action, slot in slots.items():
@@ -264,14 +276,20 @@ def on_click(slots: dict[QAbstractButton, Callable[[], object]]) -> None:
         button.clicked.connect(slot)
 
 
-def file_dialog(parent: QWidget, title: str, start: Path, file_filter: str, on_chosen: Callable[[str], object], *,
-                save: bool) -> QFileDialog:
+def file_dialog(parent: QWidget, title: str, start: Path | str, file_filter: str, on_chosen: Callable[[str], object], *,
+                save: bool = False, folder: bool = False, suffix: str = "") -> QFileDialog:
     """A window-modal file chooser, opened with ``open()`` (not ``exec()``): ``save`` asks for a
-    new file's name (proposing ``start``), otherwise for an existing file (from ``start``);
-    ``on_chosen(path)`` runs when the user accepts."""
+    new file's name (proposing ``start``; ``suffix`` added when none is typed), ``folder`` for a
+    folder, otherwise for an existing file (from ``start``); ``on_chosen(path)`` runs when the
+    user accepts."""
     dialog = QFileDialog(parent, title, str(start), file_filter)
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if suffix:
+            dialog.setDefaultSuffix(suffix)
+    elif folder:
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     else:
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.fileSelected.connect(on_chosen)

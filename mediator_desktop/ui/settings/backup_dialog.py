@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mediator_desktop.services.backup import PASSPHRASE_WARNING, SUFFIX, BackupInfo
 from mediator_desktop.services.errors import ServiceError
-from mediator_desktop.ui.common.widgets import WARNING_STYLE, form_footer, push_button
+from mediator_desktop.ui.common.widgets import WARNING_STYLE, file_dialog, form_footer, push_button
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -85,13 +85,9 @@ class BackupDialog(QDialog):
             edit.setEnabled(on)
 
     def choose_file(self) -> QFileDialog:
-        dialog = QFileDialog(self, "备份到", self.path.text(), FILTER)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix(SUFFIX.lstrip("."))
-        dialog.fileSelected.connect(self.path.setText)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "备份到", self.path.text(), FILTER, self.path.setText, save=True,
+                                       suffix=SUFFIX.lstrip("."))
+        return self.file_dialog
 
     def start(self) -> None:
         path = self.path.text().strip()

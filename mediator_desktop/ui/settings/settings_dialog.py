@@ -47,6 +47,7 @@ from mediator_desktop.ui.common.widgets import (
     add_row,
     button_row,
     enum_combo,
+    file_dialog,
     fit_to_screen,
     height_in_lines,
     leave_on_tab,
@@ -782,13 +783,9 @@ class SettingsDialog(QDialog):
         return box
 
     def choose_backup_folder(self) -> QFileDialog:
-        dialog = QFileDialog(self, "选择自动备份文件夹", self.backup_folder.text() or str(Path.home()))
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.fileSelected.connect(self.backup_folder.setText)
-        dialog.open()
-        self.file_dialog = dialog
-        return dialog
+        self.file_dialog = file_dialog(self, "选择自动备份文件夹", self.backup_folder.text() or Path.home(), "",
+                                       self.backup_folder.setText, folder=True)
+        return self.file_dialog
 
     def save_backup(self) -> bool:
         folder = self.backup_folder.text().strip()
