@@ -46,6 +46,14 @@ def _painted_flag(widget):  # type: ignore[no-untyped-def]
     return watch
 
 
+def _close(window) -> None:  # type: ignore[no-untyped-def]
+    """As the application quits: its background work (the day's first backup, say) is stopped
+    or waited for, so no worker thread outlives the process's Qt objects."""
+    from mediator_desktop.ui.common.background import stop_tasks
+
+    stop_tasks(window)
+
+
 def start_app(url: str, t0: float) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
@@ -68,6 +76,7 @@ def start_app(url: str, t0: float) -> dict[str, float]:
         app.processEvents()
         time.sleep(0.002)
     counted = time.time() - t0
+    _close(window)
     return {"painted_s": painted, "reminders_s": counted}
 
 
@@ -201,6 +210,7 @@ def window_paths(url: str) -> dict[str, object]:
     out["scroll_steps"] = steps
     out["peak_mb"] = _peak_mb()
     window.close()
+    _close(window)
     services.close()
     return out
 
