@@ -274,6 +274,13 @@ def main(argv: list[str]) -> int:
         restore = window.confirm_restore(info)
         check("恢复数据（已加密）", restore, font)
         close(restore)
+        guide = window.show_guide()
+        guide.contents.setCurrentRow(3)
+        check("使用说明", guide, font)
+        close(guide)
+        about = window.show_about()
+        check("关于", about, font)
+        close(about)
         from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
         fresh = Services.open(f"sqlite:///{home}/fresh{font}.sqlite3")
