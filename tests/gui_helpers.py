@@ -22,6 +22,21 @@ def start_gui(qapp, services) -> opts.Settings:  # type: ignore[no-untyped-def]
     return settings
 
 
+def shown_window(qtbot, qapp, services, before=None):  # type: ignore[no-untyped-def]
+    """The main window as the user first sees it (set up by :func:`start_gui`; ``before(services)``
+    runs first, to put something in the database), shown and exposed."""
+    from mediator_desktop.ui.app import create_main_window
+
+    settings = start_gui(qapp, services)
+    if before is not None:
+        before(services)
+    window = create_main_window(services, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type as a user does: Latin keys as key presses, Chinese as a pinyin input method
     commits it (QTest cannot press keys for characters outside Latin-1)."""

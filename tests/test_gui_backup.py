@@ -8,25 +8,18 @@ from pathlib import Path
 
 import pytest
 from conftest import sample_draft
-from gui_helpers import click, click_ok, start_gui, type_text
+from gui_helpers import click, click_ok, shown_window, type_text
 from PySide6.QtWidgets import QLabel
 
 from mediator_desktop import paths
 from mediator_desktop import settings as opts
 from mediator_desktop.services.backup import PASSPHRASE_WARNING, read_backup
 from mediator_desktop.services.dto import CaseQuery
-from mediator_desktop.ui.app import create_main_window
 
 
 @pytest.fixture
 def window(qtbot, qapp, sqlite_services):  # type: ignore[no-untyped-def]
-    settings = start_gui(qapp, sqlite_services)
-    sqlite_services.cases.register(sample_draft())
-    w = create_main_window(sqlite_services, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, qapp, sqlite_services, before=lambda s: s.cases.register(sample_draft()))
 
 
 def _menu_action(window, text: str):  # type: ignore[no-untyped-def]

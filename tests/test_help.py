@@ -9,26 +9,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from gui_helpers import start_gui
+from gui_helpers import shown_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from mediator_desktop import paths, support
 from mediator_desktop.logfile import setup_logging
 from mediator_desktop.services.demo_data import generate_document
-from mediator_desktop.ui.app import create_main_window
 
 TASKS = ["受理登记", "调解", "调解协议", "打印文书", "司法确认", "回访", "备份"]
 
 
 @pytest.fixture
 def window(qtbot, qapp, services):  # type: ignore[no-untyped-def]
-    settings = start_gui(qapp, services)
-    w = create_main_window(services, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, qapp, services)
 
 
 def test_the_guide_has_a_page_per_task_and_every_picture_it_shows() -> None:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import sample_draft, setup_org
-from gui_helpers import click, import_from_menu, start_gui
+from gui_helpers import click, import_from_menu, shown_window
 
 from mediator_desktop.services.dto import CaseQuery, PartyDraft
 from mediator_desktop.services.exchange import ExchangeError
-from mediator_desktop.ui.app import create_main_window
 from mediator_desktop.ui.common import background
 
 SATISFACTION_REASON = "协议生效后1个月内的满意度回访"
@@ -172,12 +171,7 @@ def test_the_command_line_prints_the_earlier_cases(sqlite_services, shared_sampl
 @pytest.fixture
 def window(qtbot, qapp, services, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(background, "PROGRESS_DELAY_MS", 0)
-    settings = start_gui(qapp, services)
-    w = create_main_window(services, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, qapp, services)
 
 
 @pytest.mark.gui
