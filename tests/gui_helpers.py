@@ -117,6 +117,11 @@ def import_from_menu(qtbot, window, path) -> QMessageBox:  # type: ignore[no-unt
     assert dialog.isVisible()
     dialog.selectFile(str(path))
     dialog.accept()
+    return box_after_task(qtbot, window)
+
+
+def box_after_task(qtbot, window) -> QMessageBox:  # type: ignore[no-untyped-def]
+    """Wait for the window's background task to end and for the box that says how it went."""
     task = window.task
     qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
     box = window.message_box

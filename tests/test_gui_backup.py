@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import sample_draft
-from gui_helpers import click, click_ok, shown_window, type_text
+from gui_helpers import box_after_task, click, click_ok, shown_window, type_text
 from PySide6.QtWidgets import QLabel
 
 from mediator_desktop import paths
@@ -54,10 +54,7 @@ def test_backup_from_the_menu_then_restore_it(qtbot, window, sqlite_services, tm
     type_text(qtbot, dialog.repeated, "longmen2026")
     click_ok(qtbot, dialog.buttons)
     assert not dialog.isVisible()
-    task = window.task
-    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
-    box = window.message_box
-    qtbot.waitUntil(box.isVisible)
+    box = box_after_task(qtbot, window)
     assert box.windowTitle() == "备份完成" and str(target) in box.text()
     box.close()
     assert target.exists() and read_backup(target).encrypted and read_backup(target).case_count == 1
@@ -77,10 +74,7 @@ def test_backup_from_the_menu_then_restore_it(qtbot, window, sqlite_services, tm
     assert "请输入备份时设的密码" in restore.message.text()
     type_text(qtbot, restore.passphrase, "wrong-passphrase")
     click_ok(qtbot, restore.buttons)
-    task = window.task
-    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
-    box = window.message_box
-    qtbot.waitUntil(box.isVisible)
+    box = box_after_task(qtbot, window)
     assert box.windowTitle() == "不能恢复" and "密码不对" in box.text()
     box.close()
     assert sqlite_services.cases.count(CaseQuery()) == 2
@@ -89,10 +83,7 @@ def test_backup_from_the_menu_then_restore_it(qtbot, window, sqlite_services, tm
     restore = window.restore_dialog
     type_text(qtbot, restore.passphrase, "longmen2026")
     click_ok(qtbot, restore.buttons)
-    task = window.task
-    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
-    box = window.message_box
-    qtbot.waitUntil(box.isVisible)
+    box = box_after_task(qtbot, window)
     assert box.windowTitle() == "恢复完成", box.text()
     assert "恢复前的数据已另存为" in box.text()
     box.close()
@@ -106,10 +97,7 @@ def test_a_damaged_backup_is_refused_in_the_window(qtbot, window, sqlite_service
     damaged = tmp_path / "damaged.mdbackup"
     damaged.write_bytes(b"PK\x03\x04" + b"\x00" * 500)
     window.check_backup(str(damaged))
-    task = window.task
-    qtbot.waitUntil(lambda: task.outcome is not None, timeout=60_000)
-    box = window.message_box
-    qtbot.waitUntil(box.isVisible)
+    box = box_after_task(qtbot, window)
     assert box.windowTitle() == "不能恢复" and str(damaged) in box.text() and "当前数据没有改动" in box.text()
 
 
