@@ -4,11 +4,9 @@ licences 关于 lists, and the diagnostics file (versions and the log, never cas
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +15,7 @@ from pathlib import Path
 
 from mediator_desktop import __version__, paths
 from mediator_desktop.domain.identity import mask_text
+from mediator_desktop.services.progress import replacing_file
 
 #: The libraries the application ships, as 关于 names them.
 LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "alembic", "reportlab", "python-docx", "pypinyin", "chinesecalendar",
@@ -104,19 +103,10 @@ def write_diagnostics(target: Path, database: str) -> Path:
     database, no settings with names, no attachments. Written whole or not at all."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".diagnostics-", suffix=".zip", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-            z.writestr("versions.txt", "\n".join([f"导出时间 {stamp}", *version_lines(database)]) + "\n")
-            log = paths.log_file()
-            for part in sorted(log.parent.glob(log.name + "*")):
-                z.writestr(part.name + ".txt", scrub(part.read_text(encoding="utf-8", errors="replace")))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing_file(target) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        z.writestr("versions.txt", "\n".join([f"导出时间 {stamp}", *version_lines(database)]) + "\n")
+        log = paths.log_file()
+        for part in sorted(log.parent.glob(log.name + "*")):
+            z.writestr(part.name + ".txt", scrub(part.read_text(encoding="utf-8", errors="replace")))
     return target

@@ -39,6 +39,8 @@ def replacing_file(path: str | Path) -> Iterator[BinaryIO]:
     try:
         with open(part, "wb", opener=paths.private_opener) as out:
             yield out
+            out.flush()
+            os.fsync(out.fileno())  # on the disk before it takes the name (a power cut after the rename)
         os.replace(part, target)
     except BaseException:
         part.unlink(missing_ok=True)
