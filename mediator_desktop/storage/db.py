@@ -220,6 +220,24 @@ def _make_private(db_file: Path) -> None:
             paths.private_file(path)
 
 
+def _use_wal(cursor: sqlite3.Cursor, busy_timeout_ms: int) -> None:
+    """Put the file in WAL mode (once: the mode stays with the file). Switching needs the file to
+    itself, and SQLite answers "locked" at once, without waiting through the busy timeout, while
+    another program holds it (two PCs, or two imports, opening a new database together): so a
+    file already in WAL mode is left alone, and the switch is retried within the busy timeout."""
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_setup(engine: Engine, busy_timeout_ms: int, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -231,7 +249,7 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int, read_only: bool = False)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if engine.url.database not in (None, "", ":memory:") and not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor, busy_timeout_ms)
         # FULL: a commit is on the disk (the WAL fsynced) before it is reported done, so a power
         # cut never drops an acknowledged commit (NORMAL may lose the last ones; see bench/).
         cursor.execute("PRAGMA synchronous=FULL")
