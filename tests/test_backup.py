@@ -32,6 +32,7 @@ from mediator_desktop.services.backup import (
 )
 from mediator_desktop.services.dto import CaseQuery
 from mediator_desktop.storage.db import Database
+from mediator_desktop.storage.revision import HEAD_REVISION
 
 
 def _fill(url: str, shared_samples: Path) -> None:
@@ -88,7 +89,7 @@ def test_backup_delete_restore_gives_the_same_export(filled: str, tmp_path: Path
     assert "已备份到" in capsys.readouterr().out
     info = read_backup(target)
     assert info.case_count == cases
-    assert info.manifest["schema_revision"] == "0005_integrity"
+    assert info.manifest["schema_revision"] == HEAD_REVISION
     assert info.manifest["attachment_count"] == len(attachments)
     assert len(info.manifest["database_sha256"]) == 64
     assert target.stat().st_mode & 0o777 == 0o600

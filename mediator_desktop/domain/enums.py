@@ -223,3 +223,51 @@ class NextStep(LabelledEnum):
     LAWSUIT = "lawsuit", "建议向人民法院起诉"
     RAISE_RISK = "raise_risk", "提高风险等级"
     VISIT_AGAIN = "visit_again", "到期后再回访"
+
+
+class PreventionKind(LabelledEnum):
+    """Prevention figures recorded on a case (STATISTICS.md §1), each counted as 件 and 人."""
+
+    SUICIDE = "suicide", "防止民间纠纷引起自杀"
+    CRIMINAL = "criminal", "防止民间纠纷转化为刑事案件"
+    GROUP_PETITION = "group_petition", "防止群体性上访"
+    GROUP_FIGHT = "group_fight", "防止群体性械斗"
+
+
+class LedgerAction(LabelledEnum):
+    """What happens to a dispute on the ledger (台账, STATISTICS.md §2)."""
+
+    CROSS_OFF = "cross_off", "销号"
+    REOPEN = "reopen", "再挂号"
+
+
+class HandlingLevel(LabelledEnum):
+    """Where a dispute is being handled (分级处置, STATISTICS.md §4): the escalation clock runs
+    from the day it reached this level."""
+
+    GRID = "grid", "网格"
+    VILLAGE = "village", "村（社区）"
+    TOWNSHIP = "township", "乡镇（街道）"
+    COUNTY = "county", "县（区）"
+
+
+class ReferralKind(LabelledEnum):
+    """移交 / 上报 / 分流 of a case (STATISTICS.md §4)."""
+
+    TRANSFER = "transfer", "移交"
+    REPORT = "report", "上报"
+    DIVERT = "divert", "分流"
+
+
+class ReferralDirection(LabelledEnum):
+    OUTGOING = "outgoing", "移出"
+    INCOMING = "incoming", "移入"
+
+
+class ScreeningOutcome(LabelledEnum):
+    """What became of an item found while screening (排查, STATISTICS.md §3)."""
+
+    OPEN = "open", "待处理"
+    CASE = "case", "转为案件"
+    PREVENTED = "prevented", "预防纠纷"
+    REFERRED = "referred", "移交处理"

@@ -143,6 +143,15 @@ class Case(Versioned, Base):
     risk_level: Mapped[str] = mapped_column(String(10), default="none", index=True)
     risk_reported_to: Mapped[str] = mapped_column(String(200), default="")
     risk_reported_on: Mapped[date | None] = mapped_column(Date)
+    #: 销号 date on the ledger (台账): None while the dispute is open on it (挂号); the history,
+    #: with who and when, is in :class:`LedgerEvent`.
+    ledger_closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    #: Where the dispute is handled (网格 / 村 / 乡镇 / 县, ``HandlingLevel``) and since when: the
+    #: escalation clocks of STATISTICS.md §4 run from that day. "" when not tracked.
+    handling_level: Mapped[str] = mapped_column(String(20), default="")
+    handling_since: Mapped[date | None] = mapped_column(Date)
+    #: 首问负责: the first receiver stays named on the case, whoever handles it later.
+    first_receiver: Mapped[str] = mapped_column(String(100), default="")
     #: A court-entrusted (委托) case under simple procedure: 7 days instead of 15 (特邀调解规定 27).
     simple_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
@@ -173,6 +182,11 @@ class Case(Versioned, Base):
     judicial_confirmation: Mapped[JudicialConfirmation | None] = owned()
     status_changes: Mapped[list[StatusChange]] = owned("StatusChange.id")
     extensions: Mapped[list[TimeLimitExtension]] = owned("TimeLimitExtension.id")
+    preventions: Mapped[list[CasePrevention]] = owned("CasePrevention.id")
+    ledger_events: Mapped[list[LedgerEvent]] = owned("LedgerEvent.id")
+    risk_changes: Mapped[list[RiskChange]] = owned("RiskChange.id")
+    risk_plan: Mapped[RiskPlan | None] = owned()
+    referrals: Mapped[list[Referral]] = owned("Referral.id")
 
     __table_args__ = (
         Index("ix_case_received_on_id", "received_on", "id"),
@@ -463,6 +477,159 @@ class JudicialConfirmation(Base):
     enforcement_on: Mapped[date | None] = mapped_column(Date)
 
 
+class CasePrevention(Base):
+    """A prevention figure recorded on a case (防止民间纠纷引起自杀…, ``PreventionKind``): the case
+    counts as one 件, ``persons`` as its 人."""
+
+    __tablename__ = "case_prevention"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
+    kind: Mapped[str] = mapped_column(String(30))
+    persons: Mapped[int] = mapped_column(Integer, default=1)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LedgerEvent(Stamped, Base):
+    """销号 / 再挂号 of a dispute on the ledger (``LedgerAction``): the day it counts for (``on``),
+    who did it and when (``actor``, ``at``)."""
+
+    __tablename__ = "ledger_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
+    action: Mapped[str] = mapped_column(String(20))
+    on: Mapped[date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RiskChange(Stamped, Base):
+    """A change of a case's risk level and who was told of it, when (Law 25)."""
+
+    __tablename__ = "risk_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
+    from_level: Mapped[str] = mapped_column(String(10))
+    to_level: Mapped[str] = mapped_column(String(10))
+    reported_to: Mapped[str] = mapped_column(String(200), default="")
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RiskPlan(Versioned, Base):
+    """一案一策: the plan a red case must have (measures, the lead 包案领导, dates)."""
+
+    __tablename__ = "risk_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case", one=True)
+    measures: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(String(100), default="")
+    lead_title: Mapped[str] = mapped_column(String(100), default="")
+    members: Mapped[str] = mapped_column(String(400), default="")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Referral(Versioned, Base):
+    """移交 / 上报 / 分流 of a case with its 移送函 (from, to, reason, what was done, contact) and,
+    later, the answer."""
+
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
+    kind: Mapped[str] = mapped_column(String(20), default="transfer")
+    direction: Mapped[str] = mapped_column(String(20), default="outgoing")
+    from_unit: Mapped[str] = mapped_column(String(200), default="")
+    to_unit: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actions_taken: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    sent_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Conference(Versioned, Base):
+    """联席会议 / 会诊 on difficult cases: who took part (name and unit), the plan agreed, and who
+    does what by when (:class:`ConferenceTask`, each a deadline)."""
+
+    __tablename__ = "conference"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    topic: Mapped[str] = mapped_column(String(300), default="")
+    #: ``[{"name": "李四", "unit": "镇派出所"}, …]``
+    participants: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    plan: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    cases: Mapped[list[ConferenceCase]] = owned("ConferenceCase.id")
+    tasks: Mapped[list[ConferenceTask]] = owned("ConferenceTask.position")
+
+
+class ConferenceCase(Base):
+    """A case discussed at a conference."""
+
+    __tablename__ = "conference_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = parent_key("conference")
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+
+
+class ConferenceTask(Versioned, Base):
+    """Who does what by when, as agreed at a conference."""
+
+    __tablename__ = "conference_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = parent_key("conference")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    who: Mapped[str] = mapped_column(String(100), default="")
+    what: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ScreeningRound(Versioned, Base):
+    """One round of 排查 (STATISTICS.md §3): when, where (村/组/网格), who screened, and what was
+    found (0…n :class:`ScreeningItem`; none is a 零报告 when ``nil_report``)."""
+
+    __tablename__ = "screening_round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    area: Mapped[str] = mapped_column(String(200), default="")
+    screeners: Mapped[str] = mapped_column(String(300), default="")
+    nil_report: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    items: Mapped[list[ScreeningItem]] = owned("ScreeningItem.position")
+
+
+class ScreeningItem(Versioned, Base):
+    """A potential dispute found while screening: it becomes a case (linked), is prevented on the
+    spot (with a note) or is referred (``ScreeningOutcome``)."""
+
+    __tablename__ = "screening_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = parent_key("screening_round")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The parties as known (may be unnamed: 张某等三户).
+    parties: Mapped[str] = mapped_column(String(500), default="")
+    dispute_type_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_type.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    risk_level: Mapped[str] = mapped_column(String(10), default="none")
+    outcome: Mapped[str] = mapped_column(String(20), default="open")
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    referred_to: Mapped[str] = mapped_column(String(200), default="")
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mediation_case.id", ondelete="SET NULL"), index=True)
+
+
 class HolidayYear(Base):
     """A year's holiday arrangement entered by hand (the State Council publishes it late in the
     year before; chinese-calendar knows only the years published when it was released)."""
@@ -523,6 +690,8 @@ __all__ = [
     "Base", "Organization", "Mediator", "DisputeType", "CaseSequence", "Case", "CaseMediator",
     "CaseParty", "PartyAgent", "MediationSession", "CaseNote", "TimeLimitExtension", "Attachment",
     "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "FollowUpEvent",
-    "JudicialConfirmation", "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
+    "JudicialConfirmation", "CasePrevention", "LedgerEvent", "RiskChange", "RiskPlan", "Referral",
+    "Conference", "ConferenceCase", "ConferenceTask", "ScreeningRound", "ScreeningItem",
+    "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
 ]
 
