@@ -1,5 +1,5 @@
 """Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
-``agenda``, ``backup``, ``restore``.
+``agenda``, ``backup``, ``restore``, ``audit verify``.
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_restore.add_argument("file", type=Path, help="备份文件")
     p_restore.add_argument("--passphrase-file", type=Path, metavar="FILE", help="加密备份的密码从这个文件的第一行读取")
     p_restore.add_argument("--check", action="store_true", help="只检查备份文件是否完好、能否恢复，不恢复")
+    p_audit = sub.add_parser("audit", parents=[common], help="审计记录：核对是否被改动")
+    audit_sub = p_audit.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
+    audit_sub.add_parser("verify", parents=[common],
+                         help="逐条核对审计记录的校验链：有记录在软件之外被改动、删除或插入时退出码为1，并指出第一条")
     return parser
 
 
@@ -347,6 +351,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    services = _open(args.db, create=args.create)
+    try:
+        result = services.audit.verify()
+    finally:
+        services.close()
+    print(result.sentence(), file=sys.stdout if result.ok else sys.stderr)
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -364,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     from mediator_desktop.storage.db import StorageError
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
-                "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore,
+                "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

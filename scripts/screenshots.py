@@ -95,6 +95,17 @@ def main() -> int:
     settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
                                               if settings_dialog.tabs.tabText(i) == "文书"))
     save(settings_dialog, "settings-documents.png")
+    settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
+                                              if settings_dialog.tabs.tabText(i) == "审计"))
+    settings_dialog.audit_page.search()
+    settings_dialog.audit_page.verify()
+    import time
+
+    deadline = time.monotonic() + 20
+    while "审计记录" not in settings_dialog.audit_page.message.text() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.05)
+    save(settings_dialog, "settings-audit.png")
     settings_dialog.close()
     sample = REPO.parent / "shared" / "samples" / "sample-cases.json"
     code = services.exchange.import_text(sample.read_bytes()).created[0]

@@ -15,6 +15,7 @@ from mediator_desktop.storage.db import Database, open_database
 
 if TYPE_CHECKING:
     from mediator_desktop.services.agreements import AgreementService
+    from mediator_desktop.services.audit import AuditService
     from mediator_desktop.services.backup import BackupService
     from mediator_desktop.services.calendar import CalendarService
     from mediator_desktop.services.cases import CaseService
@@ -82,6 +83,7 @@ class Services:
     exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
     backups: _Service[BackupService] = _Service("backup", "BackupService")
+    audit: _Service[AuditService] = _Service("audit", "AuditService")
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from mediator_desktop.storage.models import Base
+from mediator_desktop.storage.models import AuditEntry, Base
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]], *, ids: bool = False) -> None:
@@ -37,6 +37,10 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         return
     table = model.metadata.tables[model.__tablename__]
     _check_nulls(model, rows)
+    if model is AuditEntry:
+        from mediator_desktop.storage.audit_chain import chain_rows
+
+        chain_rows(session, rows)
     stmt = insert(table)
     if not ids:
         session.execute(stmt, list(rows))

@@ -319,6 +319,9 @@ class Database:
             else self.engine
         )
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        from mediator_desktop.storage import audit_chain
+
+        audit_chain.install(self._writer)
 
     @cached_property
     def cjk_words(self) -> bool:

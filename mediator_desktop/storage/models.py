@@ -676,6 +676,11 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The hash chain (``storage/audit_chain.py``): the entry's number in the trail (1, 2, 3…),
+    #: the hash of the entry before it and its own; set when the entry is inserted.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class SchemaInfo(Base):

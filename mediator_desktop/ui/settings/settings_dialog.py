@@ -58,6 +58,7 @@ from mediator_desktop.ui.common.widgets import (
     set_combo_value,
     tab_moves_on,
 )
+from mediator_desktop.ui.settings.audit_page import AuditPage
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -287,6 +288,8 @@ class SettingsDialog(QDialog):
         self._followups_tab()
         self._documents_tab()
         self._database_tab()
+        self.audit_page = AuditPage(services)
+        self.tabs.addTab(self.audit_page, "审计")
         for index in range(self.tabs.count()):  # each page scrolls on a small screen
             page, title = self.tabs.widget(index), self.tabs.tabText(index)
             self.tabs.removeTab(index)
