@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     create_help = "--db 指定的数据库文件不存在时新建一个空数据库（不加此项则报错，以免路径输错时悄悄新建）"
     parser.add_argument("--create", action="store_true", help=create_help)
     common.add_argument("--create", action="store_true", default=argparse.SUPPRESS, help=create_help)
+    user_help = ("以这个用户的身份操作（数据库开启登录后必须给出；密码取自环境变量 MEDIATOR_DESKTOP_PASSWORD，"
+                 "没有时在终端里询问）")
+    parser.add_argument("--user", metavar="LOGIN", default=None, help=user_help)
+    common.add_argument("--user", metavar="LOGIN", default=argparse.SUPPRESS, help=user_help)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     p_gui = sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
@@ -92,6 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = p_audit.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
     audit_sub.add_parser("verify", parents=[common],
                          help="逐条核对审计记录的校验链：有记录在软件之外被改动、删除或插入时退出码为1，并指出第一条")
+    p_user = sub.add_parser("user", parents=[common], help="用户和登录：add、list、passwd、disable、enable、sign-in",
+                            description="管理登录用户。第一个用户必须是管理员，添加后开启登录；之后每条命令都要用 "
+                                        "--user 指定用户。新密码取自环境变量 MEDIATOR_DESKTOP_NEW_PASSWORD，"
+                                        "没有时在终端里询问两次。")
+    user_sub = p_user.add_subparsers(dest="user_command", parser_class=_Parser, required=True)
+    p_add = user_sub.add_parser("add", parents=[common], help="添加用户")
+    p_add.add_argument("login", metavar="LOGIN", help="用户名（登录时输入）")
+    p_add.add_argument("--name", required=True, help="姓名")
+    p_add.add_argument("--role", required=True, choices=["admin", "mediator", "clerk", "viewer"],
+                       help="角色：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读")
+    user_sub.add_parser("list", parents=[common], help="列出用户")
+    p_passwd = user_sub.add_parser("passwd", parents=[common], help="修改密码（管理员可重设任何人的密码，并解除锁定）")
+    p_passwd.add_argument("login", metavar="LOGIN")
+    for verb, text in (("disable", "停用用户"), ("enable", "重新启用用户")):
+        user_sub.add_parser(verb, parents=[common], help=text).add_argument("login", metavar="LOGIN")
+    p_sign = user_sub.add_parser("sign-in", parents=[common], help="开启或关闭登录（单机调解室可关闭；记入审计）")
+    p_sign.add_argument("state", choices=["on", "off"])
     return parser
 
 
@@ -150,7 +171,91 @@ def _open(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-
         except DatabaseMissingError as exc:
             raise StorageError(f"{exc}如确要在这里新建一个空数据库，请加 --create。", "missing") from exc
     opts.configure_services(services, opts.Settings())
+    try:
+        _sign_in(services)
+    except BaseException:
+        services.close()
+        raise
     return services
+
+
+#: ``--user`` of the running command (set by :func:`main`).
+_login: str | None = None
+
+
+def _sign_in(services) -> None:  # type: ignore[no-untyped-def]
+    """Act as ``--user`` (its password from MEDIATOR_DESKTOP_PASSWORD or typed); without it,
+    refuse a database whose sign-in is on."""
+    import os
+
+    from mediator_desktop.services.errors import PermissionDenied
+
+    if not _login:
+        if services.accounts.sign_in_required():
+            raise PermissionDenied("这个数据库已开启登录：请用 --user 用户名 说明是谁在操作"
+                                   "（密码放在环境变量 MEDIATOR_DESKTOP_PASSWORD 里，或在终端里输入）。")
+        return
+    password = os.environ.get("MEDIATOR_DESKTOP_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise PermissionDenied("需要密码：请在终端里运行以便输入密码，"
+                                   "或把密码放在环境变量 MEDIATOR_DESKTOP_PASSWORD 里。")
+        import getpass
+
+        password = getpass.getpass(f"{_login} 的密码：")
+    services.accounts.sign_in(_login, password)
+
+
+def _new_password() -> str:
+    import os
+
+    from mediator_desktop.services.errors import ServiceError
+
+    password = os.environ.get("MEDIATOR_DESKTOP_NEW_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise ServiceError("需要新密码：请在终端里运行以便输入，或把新密码放在环境变量 MEDIATOR_DESKTOP_NEW_PASSWORD 里。")
+    import getpass
+
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次新密码：") != first:
+        raise ServiceError("两次输入的新密码不一样，没有修改。")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    command = args.user_command
+    password = _new_password() if command in ("add", "passwd") else ""
+    services = _open(args.db, create=args.create)
+    try:
+        accounts = services.accounts
+        if command == "add":
+            user = accounts.add_user(args.login, args.name, args.role, password)
+            print(f"已添加用户 {user.login}（{user.name}，{user.role_label}）。")
+        elif command == "list":
+            users = accounts.users()
+            if not users:
+                print("还没有用户：登录未开启。添加第一个用户（必须是管理员）："
+                      "mediator-desktop user add 用户名 --name 姓名 --role admin")
+            for u in users:
+                state = "启用" if u.active else "停用"
+                if u.locked_until is not None and u.locked_until > services.ctx.now():
+                    state += f"，锁定到{u.locked_until:%H:%M}"
+                print(f"{u.login}\t{u.name}\t{u.role_label}\t{state}")
+            print("登录：" + ("已开启" if accounts.sign_in_required() else "未开启"))
+        elif command == "passwd":
+            accounts.change_password(args.login, password)
+            print(f"已修改 {args.login} 的密码。")
+        elif command in ("disable", "enable"):
+            accounts.set_active(args.login, command == "enable")
+            print(f"已{'启用' if command == 'enable' else '停用'}用户 {args.login}。")
+        else:
+            accounts.set_sign_in(args.state == "on")
+            print("已开启登录。" if args.state == "on" else "已关闭登录：本机的使用者不再需要登录。")
+    finally:
+        services.close()
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -368,9 +473,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global _whole_program
+    global _whole_program, _login
     _whole_program = argv is None
     args = build_parser().parse_args(argv)
+    _login = getattr(args, "user", None)
     from mediator_desktop.logfile import setup_logging
 
     log_file = setup_logging()  # the same file as the window's (paths.log_file)
@@ -379,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
+                "user": cmd_user,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

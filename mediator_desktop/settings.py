@@ -72,6 +72,10 @@ DIALOG_SIZES = _declare(Option("ui.dialog_sizes", "", "对话框大小"))
 #: check compares them).
 ROOMS = _declare(Option("sessions.rooms", "调解室\n接待室", "调解场所（每行一个）"))
 #: The record editor writes its autosave journal this long after the last keystroke.
+#: The login last signed in on this PC (proposed at the next sign-in; never a password).
+LAST_LOGIN = _declare(Option("security.last_login", "", "上次登录的用户名"))
+#: Minutes without keyboard or mouse after which a signed-in user's screen locks (0: never).
+LOCK_MINUTES = _declare(Option("security.lock_minutes", 10, "无操作多少分钟后锁屏（0 表示不锁）", minimum=0, maximum=240))
 AUTOSAVE_SECONDS = _declare(Option("sessions.autosave_seconds", 2, "自动保存间隔（秒）", minimum=1, maximum=30))
 
 # Follow-up visits and reminders (LEGAL.md §6: LOCAL practice, so settings with these defaults).

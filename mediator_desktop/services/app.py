@@ -14,6 +14,7 @@ from mediator_desktop.services.context import Actor, ServiceContext
 from mediator_desktop.storage.db import Database, open_database
 
 if TYPE_CHECKING:
+    from mediator_desktop.services.accounts import AccountService
     from mediator_desktop.services.agreements import AgreementService
     from mediator_desktop.services.audit import AuditService
     from mediator_desktop.services.backup import BackupService
@@ -84,6 +85,7 @@ class Services:
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
     backups: _Service[BackupService] = _Service("backup", "BackupService")
     audit: _Service[AuditService] = _Service("audit", "AuditService")
+    accounts: _Service[AccountService] = _Service("accounts", "AccountService")
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command
@@ -181,6 +183,16 @@ class Services:
         """``callback(message)`` is told (in Chinese) while a write waits for another writer —
         a long import on another PC — so the user sees why the step takes long."""
         self.db.on_wait = callback
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether someone signed in with an account (sign-in on), not the PC's one user."""
+        return bool(self.ctx.actor.login)
+
+    @property
+    def user_login(self) -> str:
+        """The account signed in ("" while sign-in is off)."""
+        return self.ctx.actor.login
 
     @property
     def user_name(self) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from mediator_desktop.domain.permissions import Permission, allows
 from mediator_desktop.services.errors import PermissionDenied
 from mediator_desktop.storage.db import Database
 from mediator_desktop.storage.models import AuditEntry
@@ -30,6 +31,14 @@ class Actor:
 
     name: str = "系统"
     can_administer: bool = True
+    #: The account signed in ("" while sign-in is off), its role and what the role may do
+    #: (``domain/permissions.py``; None: no sign-in, the PC's one user may do everything).
+    login: str = ""
+    role: str = ""
+    permissions: frozenset[str] | None = None
+
+    def may(self, permission: Permission) -> bool:
+        return allows(self.permissions, permission)
 
 
 class ServiceContext:
@@ -72,6 +81,11 @@ class ServiceContext:
 
     def forget_calendar(self) -> None:
         self._calendar = None
+
+    def require(self, permission: Permission, what: str) -> None:
+        """Refuse (in Chinese) what the acting user's role does not allow."""
+        if not self.actor.may(permission):
+            raise PermissionDenied(f"“{self.actor.name}”的角色没有{what}的权限，请联系管理员")
 
     def require_admin(self, what: str) -> None:
         if not self.actor.can_administer:

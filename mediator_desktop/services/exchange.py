@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from mediator_desktop.domain.enums import CaseStatus, Satisfaction, VisitEvent, VisitKind
 from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_number
 from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES, PARTY_FIELDS, exchange_get
+from mediator_desktop.domain.permissions import Permission
 from mediator_desktop.exchange.problem import Problem
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
@@ -418,6 +419,7 @@ class ExchangeService:
         from mediator_desktop.exchange.validate import _sort_key, validate_document
         from mediator_desktop.services.cases import refresh_derived
         from mediator_desktop.services.validation import validate_party
+        self.ctx.require(Permission.IMPORT, "导入案件")
         step(progress, cancelled, 0, 0)
         masked = _masked_fields(doc)
         if masked:  # before anything else: its other problems would only hide the reason
@@ -1020,6 +1022,8 @@ class ExchangeService:
         """
         from mediator_desktop.services.errors import NotFoundError
 
+        if not for_documents and not self.ctx.actor.may(Permission.FULL_IDS):
+            masked = True   # a read-only user's export is masked whatever was asked (issue 16)
         step(progress, cancelled, 0, 0)
         with self.ctx.db.read() as s:
             org = s.scalars(select(Organization).order_by(Organization.id)).first()

@@ -683,6 +683,46 @@ class AuditEntry(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class UserRole(Base):
+    """A role (管理员, 调解员, 记录员, 只读…) and what it may do (``domain/permissions.py``); the
+    administrator edits the table, which starts from the defaults."""
+
+    __tablename__ = "user_role"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserAccount(Versioned, Base):
+    """A person who signs in: login, name, role, the password's argon2 hash (never the
+    password), and the lock after too many wrong passwords."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(ForeignKey("user_role.code"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The mediator this person is (the cases assigned to them), if any.
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("mediator.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    organizations: Mapped[list[UserOrganization]] = owned("UserOrganization.id")
+
+
+class UserOrganization(Base):
+    """A committee a user belongs to (a centre's users may belong to several)."""
+
+    __tablename__ = "user_organization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = parent_key("user_account")
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+
+
 class SchemaInfo(Base):
     """Key/value facts about the database itself (e.g. when it was created)."""
 
@@ -697,6 +737,7 @@ __all__ = [
     "Agreement", "AgreementTerm", "TermPerformance", "Termination", "FollowUp", "FollowUpEvent",
     "JudicialConfirmation", "CasePrevention", "LedgerEvent", "RiskChange", "RiskPlan", "Referral",
     "Conference", "ConferenceCase", "ConferenceTask", "ScreeningRound", "ScreeningItem",
-    "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "SchemaInfo",
+    "HolidayYear", "HolidayDay", "StatusChange", "AuditEntry", "UserRole", "UserAccount", "UserOrganization",
+    "SchemaInfo",
 ]
 

@@ -148,7 +148,24 @@ def run(db_url: str | None = None, *, create: bool = False, quit_after: int | No
         window.show()
         state["window"] = window
 
-    if not services.organization.is_set_up() or not settings.get(opts.CURRENT_USER).strip():
+    def after_sign_in() -> None:
+        from mediator_desktop.ui.settings.sign_in import ScreenLock
+
+        settings.set(opts.LAST_LOGIN, services.user_login)
+        settings.save()
+        state["lock"] = ScreenLock(services, settings.get(opts.LOCK_MINUTES), app)
+        show_main()
+
+    if services.accounts.sign_in_required():
+        # Sign-in is on: the account says who is using the PC (no first-run question).
+        from mediator_desktop.ui.settings.sign_in import SignInDialog
+
+        sign_in = SignInDialog(services, login=settings.get(opts.LAST_LOGIN))
+        sign_in.accepted.connect(after_sign_in)
+        sign_in.rejected.connect(app.quit)
+        sign_in.show()
+        state["sign_in"] = sign_in
+    elif not services.organization.is_set_up() or not settings.get(opts.CURRENT_USER).strip():
         # First run, or a PC that has not said who uses it (a shared database set up elsewhere).
         from mediator_desktop.ui.settings.first_run import FirstRunDialog
 

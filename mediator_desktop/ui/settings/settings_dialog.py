@@ -59,6 +59,7 @@ from mediator_desktop.ui.common.widgets import (
     tab_moves_on,
 )
 from mediator_desktop.ui.settings.audit_page import AuditPage
+from mediator_desktop.ui.settings.users_page import UsersPage
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -288,6 +289,8 @@ class SettingsDialog(QDialog):
         self._followups_tab()
         self._documents_tab()
         self._database_tab()
+        self.users_page = UsersPage(services, settings)
+        self.tabs.addTab(self.users_page, "用户")
         self.audit_page = AuditPage(services)
         self.tabs.addTab(self.audit_page, "审计")
         for index in range(self.tabs.count()):  # each page scrolls on a small screen
@@ -406,7 +409,8 @@ class SettingsDialog(QDialog):
         """Closing with a user chosen but not yet taken (更换使用者 not pressed) asks first, so a
         change the user meant is not silently dropped."""
         name = self.user.currentText().strip()
-        if name and name != self.services.user_name:
+        # Signed in with an account, the account says who uses the PC (no question on closing).
+        if name and name != self.services.user_name and not self.services.signed_in:
             box = QMessageBox(QMessageBox.Icon.Question, "更换使用者",
                               f"使用者改成了“{name}”，但还没有按“更换使用者”。\n\n要更换为“{name}”吗？",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No

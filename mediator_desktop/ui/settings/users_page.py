@@ -1,0 +1,213 @@
+"""设置 → 用户: accounts, sign-in on/off and the screen lock's idle time (issue 16)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLineEdit,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_desktop import settings as opts
+from mediator_desktop.services.accounts import UserView
+from mediator_desktop.services.errors import FieldProblem
+from mediator_desktop.ui.common.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    FieldErrors,
+    RowTableModel,
+    add_row,
+    attempt,
+    button_row,
+    error_label,
+    form_footer,
+    leave_on_tab,
+    push_button,
+    table_view,
+    text_label,
+)
+
+if TYPE_CHECKING:
+    from mediator_desktop.services.app import Services
+
+
+class UsersModel(RowTableModel):
+    HEADERS = ("用户名", "姓名", "角色", "状态")
+
+    def cell(self, row: UserView, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        state = "启用" if row.active else "停用"
+        if row.locked_until is not None:
+            state += f"（锁定到{row.locked_until:%H:%M}）"
+        return (row.login, row.name, row.role_label, state)[column]
+
+
+class AddUserDialog(QDialog):
+    """添加用户: login, name, role and the first password (typed twice)."""
+
+    def __init__(self, services: Services, on_added: Callable[[UserView], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.on_added = services, on_added
+        self.setWindowTitle("添加用户")
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        self.login, self.name, self.password, self.repeat = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role = QComboBox()
+        for code, name in services.accounts.roles():
+            self.role.addItem(name, code)
+        add_row(form, self.errors, "login", "用户名(&U)：", self.login)
+        add_row(form, self.errors, "name", "姓名(&N)：", self.name)
+        add_row(form, self.errors, "role", "角色(&R)：", self.role)
+        add_row(form, self.errors, "password", "初始密码(&W)：", self.password)
+        add_row(form, self.errors, "repeat", "再输一次(&A)：", self.repeat)
+        lay.addLayout(form)
+        self.message, self.buttons = form_footer(self, lay, "添加", self.add, (520, 380))
+
+    def add(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self.errors.show([FieldProblem("repeat", "两次输入的密码不一样")])
+            return
+        user = attempt(lambda: self.services.accounts.add_user(
+            self.login.text(), self.name.text(), str(self.role.currentData()), self.password.text()),
+            self.message, self.errors)
+        if user is not None:
+            if not self.services.signed_in:
+                # The first administrator was just made here: this session goes on as them.
+                self.services.accounts.sign_in(user.login, self.password.text())
+            self.accept()
+            self.on_added(user)
+
+
+class PasswordDialog(QDialog):
+    """修改密码 of one user (an administrator's reset also unlocks the account)."""
+
+    def __init__(self, services: Services, user: UserView, on_changed: Callable[[], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.user, self.on_changed = services, user, on_changed
+        self.setWindowTitle(f"修改{user.name}的密码")
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        self.password, self.repeat = QLineEdit(), QLineEdit()
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        add_row(form, self.errors, "password", "新密码(&W)：", self.password)
+        add_row(form, self.errors, "repeat", "再输一次(&A)：", self.repeat)
+        lay.addLayout(form)
+        self.message, self.buttons = form_footer(self, lay, "修改密码", self.change, (480, 260))
+
+    def change(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self.errors.show([FieldProblem("repeat", "两次输入的密码不一样")])
+            return
+        if attempt(lambda: (self.services.accounts.change_password(self.user.login, self.password.text()), True)[1],
+                   self.message, self.errors):
+            self.accept()
+            self.on_changed()
+
+
+class UsersPage(QWidget):
+    def __init__(self, services: Services, settings: opts.Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.settings = services, settings
+        lay = QVBoxLayout(self)
+        lay.addWidget(text_label("没有用户时不需要登录。添加第一个用户（必须是管理员）后，每次打开工作台都要登录，"
+                                 "谁做了什么都记入审计记录。"))
+        self.model = UsersModel(self)
+        self.table = table_view(self.model, 120, name="users_table")
+        leave_on_tab(self.table)
+        lay.addWidget(self.table, 1)
+        self.add_button = push_button("添加用户(&A)…", self.add_user)
+        self.password_button = push_button("修改密码(&P)…", self.change_password)
+        self.disable_button = push_button("停用/启用(&D)", self.toggle_selected)
+        self.sign_in_button = push_button("", self.toggle_sign_in)
+        button_row(lay, (self.add_button, self.password_button, self.disable_button), (self.sign_in_button,))
+        lock = QFormLayout()
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(opts.LOCK_MINUTES.minimum or 0, opts.LOCK_MINUTES.maximum or 240)
+        self.lock_minutes.setSuffix(" 分钟")
+        self.lock_minutes.setValue(settings.get(opts.LOCK_MINUTES))
+        self.lock_minutes.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.lock_minutes.setMinimumWidth(self.lock_minutes.fontMetrics().horizontalAdvance("240 分钟") + 60)
+        lock.addRow("无操作后锁屏(&L)：", self.lock_minutes)
+        lay.addLayout(lock)
+        self.message = error_label()
+        lay.addWidget(self.message)
+        self.dialog: QDialog | None = None
+        self._connect()
+        self.refresh()
+
+    def _connect(self) -> None:
+        self.lock_minutes.valueChanged.connect(self._lock_minutes)
+
+    def refresh(self) -> None:
+        self.model.set_rows(self.services.accounts.users())
+        self.table.resizeColumnsToContents()
+        on = self.services.accounts.sign_in_required()
+        self.sign_in_button.setText("关闭登录（单机使用）" if on else "开启登录")
+        self.sign_in_button.setEnabled(bool(self.model.rows))
+
+    def _selected(self) -> UserView | None:
+        model = self.table.selectionModel()
+        rows = model.selectedRows() if model is not None else []
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _done(self, text: str) -> None:
+        self.message.setStyleSheet(DONE_STYLE)
+        self.message.say(text)
+        self.refresh()
+
+    def _try(self, call: Callable[[], object]) -> bool:
+        """Run a service write; True when it was done (a refusal is shown)."""
+        self.message.clear()
+        self.message.setStyleSheet(ERROR_STYLE)
+        return attempt(lambda: (call(), True)[1], self.message) is not None
+
+    def add_user(self) -> AddUserDialog:
+        dialog = AddUserDialog(self.services, lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"),
+                               self)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def change_password(self) -> PasswordDialog | None:
+        user = self._selected()
+        if user is None:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.say("请先在上面的列表里选中一位用户")
+            return None
+        dialog = PasswordDialog(self.services, user, lambda: self._done(f"已修改 {user.login} 的密码。"), self)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def toggle_selected(self) -> None:
+        user = self._selected()
+        if user is None:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.say("请先在上面的列表里选中一位用户")
+        elif self._try(lambda: self.services.accounts.set_active(user.login, not user.active)):
+            self._done(f"已{'停用' if user.active else '启用'}用户 {user.login}。")
+
+    def toggle_sign_in(self) -> None:
+        on = self.services.accounts.sign_in_required()
+        if self._try(lambda: self.services.accounts.set_sign_in(not on)):
+            self._done("已关闭登录：本机的使用者不再需要登录。" if on else "已开启登录：下次打开工作台时要登录。")
+
+    def _lock_minutes(self, value: int) -> None:
+        self.settings.set(opts.LOCK_MINUTES, value)
+        self.settings.save()

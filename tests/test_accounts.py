@@ -1,0 +1,139 @@
+"""Accounts and sign-in (issue 16): the first administrator turns sign-in on, argon2 hashes,
+the lock after five wrong passwords, the CLI's --user, a viewer's masked export and refused import."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_services, sample_draft, setup_org
+
+from mediator_desktop.cli import main
+from mediator_desktop.services.errors import PermissionDenied, ValidationError
+
+ADMIN_PW = "zhang-2026!"
+VIEWER_PW = "kan-kan-2026"
+
+
+def _problem_fields(exc: ValidationError) -> set[str]:
+    return {p.field for p in exc.problems}
+
+
+def test_a_database_without_users_works_as_before_and_the_first_user_must_be_an_admin(services) -> None:  # type: ignore[no-untyped-def]
+    accounts = services.accounts
+    assert not accounts.sign_in_required() and accounts.users() == []
+    with pytest.raises(ValidationError) as err:
+        accounts.add_user("lisi", "李四", "mediator", "12345678")
+    assert "role" in _problem_fields(err.value) and "管理员" in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        accounts.add_user("a b", "", "admin", "short")
+    assert _problem_fields(err.value) == {"login", "name", "password"}
+    admin = accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    assert admin.role_label == "管理员" and accounts.sign_in_required()
+    with services.db.read() as s:
+        from sqlalchemy import text
+        stored = s.execute(text("SELECT password_hash FROM user_account")).scalar()
+    assert stored.startswith("$argon2id$") and ADMIN_PW not in stored
+
+
+def test_five_wrong_passwords_lock_the_account_for_five_minutes(services, clock) -> None:  # type: ignore[no-untyped-def]
+    accounts = services.accounts
+    accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    for left in (4, 3, 2, 1):
+        with pytest.raises(ValidationError) as err:
+            accounts.authenticate("zhangsan", "wrong-password")
+        assert f"再输错{left}次" in str(err.value) and _problem_fields(err.value) == {"password"}
+    with pytest.raises(ValidationError) as err:
+        accounts.authenticate("zhangsan", "wrong-password")
+    assert "已连续输错5次" in str(err.value) and "09:35" in str(err.value)
+    with pytest.raises(ValidationError, match="账户已锁定"):
+        accounts.authenticate("zhangsan", ADMIN_PW)          # the right one too, while locked
+    clock.value += timedelta(minutes=5, seconds=1)
+    actor = accounts.authenticate("zhangsan", ADMIN_PW)
+    assert actor.name == "张三" and actor.role == "admin" and actor.can_administer
+    with pytest.raises(ValidationError) as err:
+        accounts.authenticate("nobody", ADMIN_PW)
+    assert "用户名或密码不对" in str(err.value)
+    texts = [e.text for e in services.audit.entries()]
+    assert "张三登录" in texts and any(t.startswith("登录失败：张三") for t in texts)
+
+
+def test_only_an_admin_manages_users_and_the_last_admin_stays(services) -> None:  # type: ignore[no-untyped-def]
+    accounts = services.accounts
+    accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    with pytest.raises(PermissionDenied, match="管理员"):      # nobody signed in yet
+        accounts.add_user("wangwu", "王五", "viewer", VIEWER_PW)
+    accounts.sign_in("zhangsan", ADMIN_PW)
+    accounts.add_user("wangwu", "王五", "viewer", VIEWER_PW)
+    with pytest.raises(ValidationError, match="已经有人用了"):
+        accounts.add_user("wangwu", "王五二", "viewer", VIEWER_PW)
+    with pytest.raises(ValidationError, match="最后一个管理员"):
+        accounts.set_active("zhangsan", False)
+    accounts.sign_in("wangwu", VIEWER_PW)
+    with pytest.raises(PermissionDenied, match="王五"):
+        accounts.change_password("zhangsan", "new-password-1")
+    accounts.change_password("wangwu", "new-password-2")       # one's own
+    accounts.sign_in("zhangsan", ADMIN_PW)
+    accounts.set_active("wangwu", False)
+    with pytest.raises(ValidationError, match="已停用"):
+        accounts.authenticate("wangwu", "new-password-2")
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, sqlite_template: Path) -> str:
+    import shutil
+
+    target = tmp_path / "room.sqlite3"
+    shutil.copy(sqlite_template, target)
+    services = make_services(str(target))
+    setup_org(services)
+    services.cases.register(sample_draft())
+    services.close()
+    return str(target)
+
+
+def test_the_command_line_needs_a_user_once_sign_in_is_on(db_file: str, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "user", "add", "zhangsan", "--name", "张三", "--role", "admin"]) == 0
+    assert "已添加用户 zhangsan（张三，管理员）" in capsys.readouterr().out
+    out = tmp_path / "all.json"
+    assert main(["--db", db_file, "export", "-o", str(out)]) == 1
+    assert "已开启登录" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", "not-the-password")
+    assert main(["--db", db_file, "--user", "zhangsan", "export", "-o", str(out)]) == 1
+    assert "用户名或密码不对" in capsys.readouterr().err
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "add", "wangwu", "--name", "王五", "--role",
+                 "viewer"]) == 0
+    assert main(["--db", db_file, "user", "list", "--user", "zhangsan"]) == 0
+    listing = capsys.readouterr().out
+    assert "wangwu\t王五\t只读\t启用" in listing and "登录：已开启" in listing
+
+    # The viewer's export is masked although --masked was not given; its import is refused.
+    full = tmp_path / "full.json"
+    assert main(["--db", db_file, "--user", "zhangsan", "export", "-o", str(full)]) == 0
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "wangwu", "export", "-o", str(out)]) == 0
+    ids_full = [p["id_number"] for c in json.loads(full.read_text("utf-8"))["cases"] for p in c["parties"]
+                if p.get("id_number")]
+    ids_viewer = [p["id_number"] for c in json.loads(out.read_text("utf-8"))["cases"] for p in c["parties"]
+                  if p.get("id_number")]
+    assert ids_full and all("*" not in i for i in ids_full) and all("*" in i for i in ids_viewer)
+    assert main(["--db", db_file, "--user", "wangwu", "import", str(full)]) == 1
+    assert "没有导入案件的权限" in capsys.readouterr().err
+
+    # An administrator switches sign-in off (a one-PC room): commands need no --user again.
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "sign-in", "off"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_file, "export", "-o", str(tmp_path / "again.json")]) == 0
+    assert main(["--db", db_file, "audit", "verify"]) == 0
+    services = make_services(db_file)
+    try:
+        texts = [e.text for e in services.audit.entries()]
+        assert "关闭登录（本机只有一位使用者）" in texts
+    finally:
+        services.close()

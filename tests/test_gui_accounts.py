@@ -1,0 +1,104 @@
+"""Sign-in, the users page and the screen lock, through the real widgets (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import click, click_ok, shown_window, type_text
+from PySide6.QtCore import Qt
+
+from mediator_desktop.ui.settings.sign_in import ScreenLock, SignInDialog
+
+pytestmark = pytest.mark.gui
+ADMIN_PW = "zhang-2026!"
+
+
+def _users_page(qtbot, window):  # type: ignore[no-untyped-def]
+    window.settings_action.trigger()
+    dialog = window.settings_dialog
+    qtbot.waitExposed(dialog)
+    index = next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "用户")
+    dialog.tabs.setCurrentIndex(index)
+    return dialog, dialog.users_page
+
+
+def test_the_first_admin_is_added_in_settings_and_sign_in_asks_for_the_password(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    window = shown_window(qtbot, qapp, sqlite_services)
+    dialog, page = _users_page(qtbot, window)
+    assert page.model.rowCount() == 0 and not page.sign_in_button.isEnabled()
+
+    # A clerk first is refused beside the role; what was typed stays.
+    click(qtbot, page.add_button)
+    form = page.dialog
+    qtbot.waitExposed(form)
+    type_text(qtbot, form.login, "lisi")
+    type_text(qtbot, form.name, "李四")
+    form.role.setCurrentIndex(form.role.findData("clerk"))
+    type_text(qtbot, form.password, "12345678")
+    type_text(qtbot, form.repeat, "12345678")
+    click_ok(qtbot, form.buttons)
+    assert "管理员" in form.errors.message("role") and form.login.text() == "lisi" and form.isVisible()
+
+    form.role.setCurrentIndex(form.role.findData("admin"))
+    for field, value in ((form.login, "zhangsan"), (form.name, "张三"), (form.password, ADMIN_PW),
+                         (form.repeat, ADMIN_PW + "x")):
+        field.clear()
+        type_text(qtbot, field, value)
+    click_ok(qtbot, form.buttons)
+    assert "不一样" in form.errors.message("repeat")
+    form.repeat.clear()
+    type_text(qtbot, form.repeat, ADMIN_PW)
+    click_ok(qtbot, form.buttons)
+    assert not form.isVisible()
+    assert page.model.rowCount() == 1 and "已添加用户 zhangsan" in page.message.text()
+    assert sqlite_services.accounts.sign_in_required()
+    assert page.sign_in_button.text() == "关闭登录（单机使用）"
+
+    # 修改密码: the selected user's, typed twice.
+    page.table.selectRow(0)
+    click(qtbot, page.password_button)
+    change = page.dialog
+    qtbot.waitExposed(change)
+    type_text(qtbot, change.password, ADMIN_PW + "2")
+    type_text(qtbot, change.repeat, ADMIN_PW + "2")
+    click_ok(qtbot, change.buttons)
+    assert not change.isVisible() and "已修改 zhangsan 的密码" in page.message.text()
+    sqlite_services.accounts.authenticate("zhangsan", ADMIN_PW + "2")
+    sqlite_services.accounts.change_password("zhangsan", ADMIN_PW)
+    dialog.close()
+
+    # The next start asks: a wrong password is refused under the field, the login stays.
+    sign_in = SignInDialog(sqlite_services, login="zhangsan")
+    qtbot.addWidget(sign_in)
+    sign_in.show()
+    qtbot.waitExposed(sign_in)
+    type_text(qtbot, sign_in.password, "wrong-one")
+    click_ok(qtbot, sign_in.buttons)
+    assert "用户名或密码不对" in sign_in.errors.message("password") and sign_in.login.text() == "zhangsan"
+    assert sign_in.password.text() == "" and sign_in.isVisible()
+    type_text(qtbot, sign_in.password, ADMIN_PW)
+    with qtbot.waitSignal(sign_in.accepted):
+        click_ok(qtbot, sign_in.buttons)
+    assert sqlite_services.signed_in and sqlite_services.user_name == "张三"
+
+
+def test_the_screen_locks_when_idle_and_opens_with_the_password_keeping_what_was_typed(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    sqlite_services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    sqlite_services.accounts.sign_in("zhangsan", ADMIN_PW)
+    window = shown_window(qtbot, qapp, sqlite_services)
+    type_text(qtbot, window.search, "邻里")
+    lock = ScreenLock(sqlite_services, minutes=10)
+    lock.check()
+    assert lock.dialog is None                     # not idle yet
+    lock.last_input -= 11 * 60
+    lock.check()
+    shade = lock.dialog
+    assert shade is not None and shade.isVisible() and shade.isModal()
+    shade.reject()                                  # Esc does not open it
+    assert shade.isVisible()
+    type_text(qtbot, shade.password, "wrong-one")
+    qtbot.keyClick(shade.password, Qt.Key.Key_Return)
+    assert "用户名或密码不对" in shade.errors.message("password") and shade.isVisible()
+    type_text(qtbot, shade.password, ADMIN_PW)
+    qtbot.keyClick(shade.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lock.dialog is None)
+    assert window.search.text() == "邻里" and window.isVisible()
