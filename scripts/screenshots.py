@@ -30,8 +30,8 @@ def main() -> int:
     from mediator_desktop.services.demo import load_demo
     from mediator_desktop.settings import Settings
     from mediator_desktop.ui.app import create_main_window, init_application
-    from mediator_desktop.ui.settings.first_run import FirstRunDialog
     from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+    from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
     app = QApplication(sys.argv[:1])
     settings = Settings()

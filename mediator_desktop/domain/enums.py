@@ -213,7 +213,7 @@ class ReminderKind(LabelledEnum):
     VISIT = "visit", "回访"
     # Screening and joint conferences (services/screening.py, services/conferences.py).
     CONFERENCE_TASK = "conference_task", "会商任务"
-    SCREENING = "screening", "排查"
+    SCREENING = "screening", "本期尚未排查"
 
 
 class NextStep(LabelledEnum):

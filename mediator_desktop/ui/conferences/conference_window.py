@@ -47,6 +47,7 @@ from mediator_desktop.ui.common.widgets import (
     line_edit,
     push_button,
     qdate,
+    scrolling_body,
     section_label,
     tab_moves_on,
     table_view,
@@ -95,7 +96,9 @@ class ConferenceWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
-        lay.addWidget(QLabel("双击一行（或选中后按回车）打开该次会议；任务完成后在会议中标记“已完成”。"))
+        hint = QLabel("双击一行（或选中后按回车）打开该次会议；任务完成后在会议中标记“已完成”。")
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
         self.message = error_label()
         lay.addWidget(self.message)
         self.new_button = push_button("新的会议(&N)…", self.new_conference)
@@ -186,7 +189,11 @@ class ConferenceDialog(GuardedDialog):
         self._task_ids: list[int | None] = []
         self._task_done: list[date | None] = []
         self.setWindowTitle("新的联席会议" if conference_id is None else "联席会议")
-        outer = QVBoxLayout(self)
+        dialog_lay = QVBoxLayout(self)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        dialog_lay.addWidget(scrolling_body(body), 1)   # the footer below always stays on the screen
         form = QFormLayout()
         outer.addLayout(form)
         self.errors = FieldErrors()
@@ -225,7 +232,7 @@ class ConferenceDialog(GuardedDialog):
         self.done_button = push_button("标记已完成(&F)", self.mark_done, "所选任务已完成：不再提醒")
         self.undone_button = push_button("改为未完成", self.mark_undone)
         button_row(outer, (self.add_task_button, self.remove_task_button), (self.done_button, self.undone_button))
-        self.message, self.buttons = form_footer(self, outer, "保存(&S)", self.save_and_close, (1100, 720))
+        self.message, self.buttons = form_footer(self, dialog_lay, "保存(&S)", self.save_and_close, (1100, 720))
         if conference_id is not None:
             self._show(services.conferences.get(conference_id))
         else:
@@ -251,7 +258,10 @@ class ConferenceDialog(GuardedDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setMinimumHeight(96)
+        # The header and three rows of inputs stay in view (the dialog's body scrolls when the
+        # screen is too short for it all).
+        line = QLineEdit().sizeHint().height() + 6
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + 3 * line + 4)
         return table
 
     def _row_of(self, table: QTableWidget, widgets: list[QWidget]) -> int:

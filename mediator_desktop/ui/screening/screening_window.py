@@ -28,6 +28,7 @@ from mediator_desktop.domain.enums import RiskLevel
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.screening import ItemDraft, ItemView, RoundDraft, RoundRow, RoundView
 from mediator_desktop.ui.common.widgets import (
+    WARNING_STYLE,
     FieldErrors,
     GuardedDialog,
     RowTableModel,
@@ -68,6 +69,8 @@ class RoundModel(RowTableModel):
     def cell(self, r: RoundRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (chinese_date(r.held_on), r.area, r.screeners, r.result_text)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.result_text
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         return None
@@ -104,7 +107,9 @@ class ScreeningWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table, 1)
-        lay.addWidget(QLabel("双击一行（或选中后按回车）打开该次排查，处理发现的纠纷。"))
+        hint = QLabel("双击一行（或选中后按回车）打开该次排查，处理发现的纠纷。")
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
         self.message = error_label()
         lay.addWidget(self.message)
         self.new_button = push_button("新的排查(&N)…", self.new_round)
@@ -139,6 +144,7 @@ class ScreeningWindow(QWidget):
             done = self.services.screening.rounds(*period)
             span = f"{period[0].month}月{period[0].day}日至{period[1].month}月{period[1].day}日"
             self.reminder.setText(f"本期（{span}）已排查{len(done)}次。" if done else f"本期（{span}）尚未排查。")
+            self.reminder.setStyleSheet("" if done else WARNING_STYLE)
         if rows:
             self.table.selectRow(0)
 
@@ -203,7 +209,7 @@ class RoundDialog(GuardedDialog):
         self.nil_report = QCheckBox("零报告（本次未发现矛盾纠纷）(&Z)")
         self.note = QPlainTextEdit()
         tab_moves_on(self.note)
-        height_in_lines(self.note, 2, extra=12)
+        height_in_lines(self.note, 1.5, extra=12)
         add_row(form, self.errors, "held_on", "排查日期(&D)：", self.held_on)
         add_row(form, self.errors, "area", "排查区域(&A)：", self.area)
         add_row(form, self.errors, "screeners", "排查人(&W)：", self.screeners)
@@ -217,8 +223,11 @@ class RoundDialog(GuardedDialog):
         self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.items.verticalHeader().setVisible(False)
         header = self.items.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)   # the summary takes the rest
+        em = self.fontMetrics().horizontalAdvance("字")
+        for col, chars in ((0, 6), (1, 6.5), (3, 3), (4, 6)):
+            self.items.setColumnWidth(col, int(chars * em) + 16)
         self.items.setMinimumHeight(150)
         self.items_errors = error_label()
         self.errors.bind("items", self.items, self.items_errors)
@@ -283,6 +292,8 @@ class RoundDialog(GuardedDialog):
         fill_enum_combo(risk, RiskLevel)
         set_combo_value(risk, d.risk_level)
         outcome = QLabel(view.outcome_text if view is not None else "待处理（未保存）")
+        outcome.setToolTip(outcome.text())
+        summary.setToolTip("纠纷简要情况")
         for col, widget in enumerate((parties, kind, summary, risk, outcome)):
             self.items.setCellWidget(row, col, widget)
         parties.textEdited.connect(self._mark_dirty)
