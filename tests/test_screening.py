@@ -181,3 +181,23 @@ def test_conference_tasks_are_deadlines_until_done(org_services) -> None:
     row = s.conferences.conferences()[0]
     assert (row.tasks, row.open_tasks, row.case_codes) == (2, 1, case.code)
     assert any("联席会议" in h.text for h in s.cases.get(case.id).history)
+
+
+def test_conference_tasks_in_the_agenda_command_and_its_ics(sqlite_url, clock, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from conftest import make_services, setup_org
+
+    from mediator_desktop import cli
+
+    s = make_services(sqlite_url, clock)
+    setup_org(s)
+    case = s.cases.register(sample_draft())
+    task = TaskDraft("幸福村委会", "清除通道上的建材", date(2026, 11, 25))
+    s.conferences.save(None, ConferenceDraft(date(2026, 11, 21), "", "会诊", [Participant("刘军", "镇派出所")],
+                                             [case.code], "", [task]))
+    s.close()
+    ics = tmp_path / "agenda.ics"
+    assert cli.main(["agenda", "--db", sqlite_url, "--ics", str(ics)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "会商任务" in x)
+    assert "2026-11-25" in line and case.code in line and "幸福村委会" in line and "清除通道" in line
+    assert "会商任务 · 幸福村委会".encode() in ics.read_bytes()
