@@ -120,3 +120,44 @@ def test_a_new_conference_with_a_task_appears_in_today(qtbot, qapp, services) ->
     window.select_case(task.case_id)
     click(qtbot, window.case_view.conferences_button)
     assert conferences.case_id == task.case_id and len(conferences.model.rows) == 1
+
+
+def test_tab_goes_round_the_screening_and_conference_windows(qtbot, qapp, services) -> None:
+    """Keyboard alone: Tab reaches every input and button (each row's inputs in reading order,
+    the row with the cursor selected), and no two mnemonics of one window share a letter."""
+    from test_gui_keyboard import back_to, close_all, focused, mnemonic_problems, press, tab_round
+
+    from mediator_desktop.services.screening import ItemDraft, RoundDraft
+
+    rnd = services.screening.save(None, RoundDraft(date(2026, 11, 20), "幸福村", "王芳", False, "", [
+        ItemDraft("张某", None, "排水沟堵塞", "none"), ItemDraft("", None, "拖欠工资", "orange")]))
+    window = shown_window(qtbot, qapp, services)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    screening = window.open_screening()
+    conferences = window.open_conferences()
+    round_dialog = screening._open(rnd.id)
+    failures: list[str] = []
+    round_dialog.items.selectRow(0)   # the buttons of a row are enabled before Tab counts them
+    for name, opener in (("排查记录", lambda: screening), ("排查", lambda: round_dialog),
+                         ("预防", lambda: (round_dialog.items.selectRow(0), round_dialog.prevent())[1]),
+                         ("移交", lambda: (round_dialog.items.selectRow(1), round_dialog.refer())[1]),
+                         ("联席会议", lambda: conferences), ("联席会议记录", conferences.new_conference)):
+        shown = opener()
+        assert shown is not None, name
+        shown.show()
+        shown.activateWindow()
+        qtbot.waitExposed(shown)
+        failures += [f"{name}: {p}" for p in tab_round(qtbot, shown)]
+        failures += [f"{name}: {p}" for p in mnemonic_problems(shown)]
+        if name == "排查":
+            # Tab into the second row's first input: that row is the selected one.
+            round_dialog.items.cellWidget(0, 3).setFocus()
+            press(qtbot, Qt.Key.Key_Tab)
+            assert focused() is round_dialog.items.cellWidget(1, 0)
+            assert round_dialog.items.currentRow() == 1
+        if name in ("预防", "移交"):
+            shown.reject()
+            back_to(qtbot, round_dialog)
+    assert not failures, "\n".join(failures)
+    close_all(qtbot)

@@ -49,9 +49,11 @@ from mediator_desktop.ui.common.widgets import (
     qdate,
     scrolling_body,
     section_label,
+    tab_chain,
     tab_moves_on,
     table_view,
 )
+from mediator_desktop.ui.screening.screening_window import RowFocusSelects
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -232,6 +234,7 @@ class ConferenceDialog(GuardedDialog):
         self.done_button = push_button("标记已完成(&F)", self.mark_done, "所选任务已完成：不再提醒")
         self.undone_button = push_button("改为未完成", self.mark_undone)
         button_row(outer, (self.add_task_button, self.remove_task_button), (self.done_button, self.undone_button))
+        self.people_focus, self.tasks_focus = RowFocusSelects(self.people), RowFocusSelects(self.tasks)
         self.message, self.buttons = form_footer(self, dialog_lay, "保存(&S)", self.save_and_close, (1100, 720))
         if conference_id is not None:
             self._show(services.conferences.get(conference_id))
@@ -258,6 +261,9 @@ class ConferenceDialog(GuardedDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Keyboard: Tab walks the inputs of each row (_rows_changed); the table is no stop.
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setTabKeyNavigation(False)
         # The header and three rows of inputs stay in view (the dialog's body scrolls when the
         # screen is too short for it all).
         line = QLineEdit().sizeHint().height() + 6
@@ -269,21 +275,21 @@ class ConferenceDialog(GuardedDialog):
         table.insertRow(row)
         for col, w in enumerate(widgets):
             table.setCellWidget(row, col, w)
-            w.installEventFilter(self)
+            w.installEventFilter(self.people_focus if table is self.people else self.tasks_focus)
             if isinstance(w, QLineEdit):
                 w.textEdited.connect(self._mark_dirty)
         table.setRowHeight(row, max(w.sizeHint().height() for w in widgets) + 6)
+        self._rows_changed()
         return row
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
-        from PySide6.QtCore import QEvent
+    def _rows_changed(self) -> None:
+        """Tab in reading order: each participant's inputs, then the buttons under them, the
+        plan, each task's inputs, the task buttons."""
+        def cells(table: QTableWidget, columns: int) -> list[QWidget]:
+            return [table.cellWidget(r, c) for r in range(table.rowCount()) for c in range(columns)]
 
-        if event.type() == QEvent.Type.FocusIn:
-            for table in (self.people, self.tasks):
-                for row in range(table.rowCount()):
-                    if any(table.cellWidget(row, c) is watched for c in range(table.columnCount())):
-                        table.selectRow(row)
-        return False
+        tab_chain([self.cases, *cells(self.people, 2), self.add_person_button, self.remove_person_button, self.plan,
+                   *cells(self.tasks, 3), self.add_task_button])
 
     def add_person(self, p: Participant | None = None, *, focus: bool = False) -> int:
         p = p or Participant()
@@ -314,6 +320,7 @@ class ConferenceDialog(GuardedDialog):
         if row >= 0:
             table.removeRow(row)
             self._dirty = True
+            self._rows_changed()
         return row
 
     def remove_task(self) -> None:

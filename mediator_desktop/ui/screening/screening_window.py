@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,6 +49,7 @@ from mediator_desktop.ui.common.widgets import (
     qdate,
     section_label,
     set_combo_value,
+    tab_chain,
     tab_moves_on,
     table_view,
 )
@@ -61,6 +63,22 @@ ITEM_COLUMNS = ("当事人（可不具名）", "纠纷类型", "纠纷简要情�
 def _day(edit: Any) -> date:
     qd = edit.date()
     return date(qd.year(), qd.month(), qd.day())
+
+
+class RowFocusSelects(QObject):
+    """Installed on the inputs placed in a table's cells: the row whose input gets the cursor
+    (by Tab or a click) becomes the table's selected row."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget) and shiboken6.isValid(self.table):
+            index = self.table.indexAt(watched.geometry().center())
+            if index.isValid() and index.row() != self.table.currentRow():
+                self.table.selectRow(index.row())
+        return False
 
 
 class RoundModel(RowTableModel):
@@ -229,6 +247,11 @@ class RoundDialog(GuardedDialog):
         for col, chars in ((0, 6), (1, 6.5), (3, 3), (4, 6)):
             self.items.setColumnWidth(col, int(chars * em) + 16)
         self.items.setMinimumHeight(150)
+        # Keyboard: Tab walks the inputs of each row (tab_chain in _rows_changed) and the row
+        # whose input has the cursor is the selected one; the table itself is no stop.
+        self.items.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.items.setTabKeyNavigation(False)
+        self.row_focus = RowFocusSelects(self.items)
         self.items_errors = error_label()
         self.errors.bind("items", self.items, self.items_errors)
         lay.addWidget(self.items, 1)
@@ -301,20 +324,17 @@ class RoundDialog(GuardedDialog):
         kind.currentIndexChanged.connect(self._mark_dirty)
         risk.currentIndexChanged.connect(self._mark_dirty)
         for w in (parties, summary, kind, risk):  # working in a row selects it
-            w.installEventFilter(self)
+            w.installEventFilter(self.row_focus)
         self.items.setRowHeight(row, parties.sizeHint().height() + 6)
         self._row_ids.append(d.id)
+        self._rows_changed()
         return row
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.FocusIn:
-            for row in range(self.items.rowCount()):
-                if any(self.items.cellWidget(row, c) is watched for c in range(4)):
-                    self.items.selectRow(row)
-                    break
-        return False
+    def _rows_changed(self) -> None:
+        """Tab goes from the note through each row's inputs to 添加一条 (reading order)."""
+        cells = [self.items.cellWidget(r, c) for r in range(self.items.rowCount()) for c in range(4)]
+        tab_chain([self.note, *cells, self.add_button])
+        self._update_buttons()
 
     def add_item(self) -> None:
         if self.nil_report.isChecked():
@@ -331,7 +351,7 @@ class RoundDialog(GuardedDialog):
         self.items.removeRow(row)
         del self._row_ids[row]
         self._dirty = True
-        self._update_buttons()
+        self._rows_changed()
 
     def draft(self) -> RoundDraft:
         items = []
