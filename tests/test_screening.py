@@ -201,3 +201,37 @@ def test_conference_tasks_in_the_agenda_command_and_its_ics(sqlite_url, clock, t
     line = next(x for x in out.splitlines() if "会商任务" in x)
     assert "2026-11-25" in line and case.code in line and "幸福村委会" in line and "清除通道" in line
     assert "会商任务 · 幸福村委会".encode() in ics.read_bytes()
+
+
+def test_the_conference_record_prints_in_pdf_and_word(org_services, tmp_path) -> None:
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+    from mediator_desktop.services.documents import DocumentError
+
+    s = org_services
+    case = s.cases.register(sample_draft())
+    style = style_from_settings(opts.Settings(tmp_path / "settings.json"))
+    with pytest.raises(DocumentError, match="本案还没有联席会议记录"):
+        s.documents.render(case.code, "conference-record", "pdf", style)
+    s.conferences.save(None, ConferenceDraft(
+        date(2026, 11, 21), "镇综治中心会议室", "相邻通行纠纷会诊",
+        [Participant("刘军", "镇派出所"), Participant("陈静", "镇司法所")], [case.code], "先清除堆放物，再组织调解",
+        [TaskDraft("幸福村委会", "清除通道上的建材", date(2026, 11, 25), date(2026, 11, 22)),
+         TaskDraft("刘军", "向李四宣讲相关法律", date(2026, 12, 31))]))
+    pdf = s.documents.render(case.code, "conference-record", "pdf", style)
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    for expected in ("联席会议记录", "2026年11月21日", "镇综治中心会议室", "相邻通行纠纷会诊", "刘军（镇派出所）",
+                     "陈静（镇司法所）", case.code, "先清除堆放物，再组织调解", "幸福村委会：清除通道上的建材",
+                     "已于2026年11月22日完成", "2026年12月31日前完成", "参加人员签名"):
+        assert expected in text, expected
+    (tmp_path / "conference.pdf").write_bytes(pdf.data)
+    word = s.documents.render(case.code, "conference-record", "docx", style)
+    opened = docx.Document(io.BytesIO(word.data))
+    cells = "".join(c.text for t in opened.tables for r in t.rows for c in r.cells)
+    assert "相邻通行纠纷会诊" in cells and "向李四宣讲相关法律" in cells
+    assert any("生成联席会议记录" in h.text for h in s.cases.get(case.id).history)

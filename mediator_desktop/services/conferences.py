@@ -143,6 +143,25 @@ class ConferenceService(Service):
         with self.ctx.db.read() as s:
             return self._view(s, self._load(s, conference_id))
 
+    def for_documents(self, case_code: str) -> list[dict[str, object]]:
+        """The conferences that discussed the case ``case_code``, as the 联席会议记录 form reads
+        them (``documents/forms_conference.py``): plain values, dates as ISO strings."""
+        with self.ctx.db.read() as s:
+            case_id = s.scalar(select(Case.id).where(Case.code == case_code))
+            if case_id is None:
+                return []
+            ids = s.scalars(select(ConferenceCase.conference_id).where(ConferenceCase.case_id == case_id)).all()
+            out: list[dict[str, object]] = []
+            for conference_id in sorted(set(ids)):
+                v = self._view(s, self._load(s, conference_id))
+                out.append({
+                    "id": v.id, "held_on": v.held_on.isoformat(), "place": v.place, "topic": v.topic,
+                    "participants": [{"name": p.name, "unit": p.unit} for p in v.participants],
+                    "cases": [{"code": c.code, "title": c.title} for c in v.cases], "plan": v.plan,
+                    "tasks": [{"who": t.who, "what": t.what, "due_on": t.due_on.isoformat() if t.due_on else None,
+                               "done_on": t.done_on.isoformat() if t.done_on else None} for t in v.tasks]})
+            return out
+
     # writes
 
     def save(self, conference_id: int | None, draft: ConferenceDraft) -> ConferenceView:

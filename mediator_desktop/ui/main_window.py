@@ -694,6 +694,7 @@ class MainWindow(QMainWindow):
             window = ScreeningWindow(self.services)
             window.setParent(self, Qt.WindowType.Window)
             window.case_changed.connect(self.bus.case_changed)
+            window.changed.connect(lambda: self.refresh_reminders(views=True))
             fit_to_screen(window, (960, 600))
             self.screening_window = window
         else:

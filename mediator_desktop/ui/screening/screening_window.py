@@ -95,9 +95,11 @@ class RoundModel(RowTableModel):
 
 
 class ScreeningWindow(QWidget):
-    """The rounds of a period (default: this year), newest first, with the period's figures."""
+    """The rounds of a period (default: this year), newest first, with the period's figures.
+    ``changed()`` after a round is saved or deleted (本期尚未排查 may come or go)."""
 
     case_changed = Signal(int)
+    changed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,6 +182,7 @@ class ScreeningWindow(QWidget):
     def _open(self, round_id: int | None) -> RoundDialog:
         dialog = RoundDialog(self.services, round_id, self)
         dialog.changed.connect(self.refresh)
+        dialog.changed.connect(self.changed)
         dialog.case_changed.connect(self.case_changed)
         dialog.open()
         self.dialog = dialog
@@ -194,6 +197,7 @@ class ScreeningWindow(QWidget):
         def delete() -> None:
             if attempt(lambda: self.services.screening.delete(round_id) or True, self.message):
                 self.refresh()
+                self.changed.emit()
 
         self.confirm_box = ask_yes_no(self, "删除排查记录", f"删除{chinese_date(row.held_on)}在{row.area}的排查记录？",
                                       "删除", "不删除", delete, default="no", warning=True)
