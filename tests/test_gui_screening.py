@@ -161,3 +161,20 @@ def test_tab_goes_round_the_screening_and_conference_windows(qtbot, qapp, servic
             back_to(qtbot, round_dialog)
     assert not failures, "\n".join(failures)
     close_all(qtbot)
+
+
+def test_the_screening_frequency_is_a_setting_the_reminder_follows(qtbot, qapp, services) -> None:
+    from mediator_desktop import settings as opts
+    from mediator_desktop.services.screening import RoundDraft
+    from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
+
+    window = shown_window(qtbot, qapp, services)
+    services.screening.save(None, RoundDraft(date(2026, 11, 10), "幸福村", "王芳", True))   # the log is kept
+    assert any(r.kind == ReminderKind.SCREENING.value for r in services.reminders.today_list())
+    dialog: SettingsDialog = window.open_settings()
+    assert dialog.screening_per_month.value() == 2
+    dialog.screening_per_month.setValue(0)
+    click(qtbot, dialog.followup_save)
+    assert window.settings.get(opts.SCREENING_PER_MONTH) == 0
+    assert opts.Settings().get(opts.SCREENING_PER_MONTH) == 0          # saved to the file
+    assert not any(r.kind == ReminderKind.SCREENING.value for r in services.reminders.today_list())
