@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("case", metavar="CASE_CODE", help="案号")
     p_render.add_argument("document", metavar="DOCUMENT", help="文书：application、acceptance、notice、"
                           "investigation-record、mediation-record、agreement、oral-agreement、termination、"
-                          "follow-up-record、judicial-confirmation、case-file")
+                          "follow-up-record、judicial-confirmation、conference-record、case-file")
     p_render.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p_render.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     p_render.add_argument("--court", default="", help="司法确认申请书：受理的人民法院")

@@ -86,6 +86,12 @@ SATISFACTION_SCALE = _declare(Option("followups.satisfaction_scale", "满意\n�
 #: Open the "today" view (今日提醒) when the application starts.
 SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动时显示今日提醒"))
 
+# Screening (排查, STATISTICS.md §3: LOCAL, default twice a month; daily in sensitive periods).
+#: Rounds expected per month: the month is cut into this many periods and the today view says
+#: 本期尚未排查 while the current one has none (0: no reminder; 31: daily).
+SCREENING_PER_MONTH = _declare(Option("screening.per_month", 2, "每月排查次数（0为不提醒，31为每天）",
+                                      minimum=0, maximum=31))
+
 # Automatic backups (services/backup.py): at the first start of each day, before every import,
 # migration and restore; the newest of each of the last N days and of M months before them kept.
 BACKUP_FOLDER = _declare(Option("backup.folder", "", "自动备份文件夹（留空使用数据文件夹中的 backups）"))
@@ -113,6 +119,7 @@ def configure_services(services: Any, settings: Settings) -> None:
     services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
     services.ctx.satisfaction_scale = satisfaction_scale(settings)
     services.ctx.backup_policy = backup_policy(settings)
+    services.ctx.screening_per_month = settings.get(SCREENING_PER_MONTH)
     if settings.get(CURRENT_USER).strip():
         apply_current_user(services, settings.get(CURRENT_USER))
 

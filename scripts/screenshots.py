@@ -30,8 +30,8 @@ def main() -> int:
     from mediator_desktop.services.demo import load_demo
     from mediator_desktop.settings import Settings
     from mediator_desktop.ui.app import create_main_window, init_application
-    from mediator_desktop.ui.settings.first_run import FirstRunDialog
     from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+    from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
     app = QApplication(sys.argv[:1])
     settings = Settings()
@@ -137,7 +137,7 @@ def main() -> int:
     # QApplication per process).
     import subprocess
 
-    for extra in ("screens_followups.py", "screens_reminders.py"):
+    for extra in ("screens_followups.py", "screens_reminders.py", "screens_screening.py"):
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0

@@ -257,6 +257,37 @@ def main(argv: list[str]) -> int:
             check(label, small, font)
             close(small)
         close(calendar)
+        # Screening log and joint conferences (排查记录, 联席会议).
+        from mediator_desktop.services.screening import ItemDraft, RoundDraft
+
+        found = [ItemDraft("张某等三户", None, "排水沟堵塞积水，雨天流入邻家院内", "yellow"),
+                 ItemDraft("", None, "工地拖欠两名工人工资", "orange"), ItemDraft("王某、赵某", None, "夫妻争吵", "none")]
+        rnd = services.screening.save(None, RoundDraft(services.today(), "幸福村3组（第二网格）", "王芳、网格员李明", False,
+                                                       "", found))
+        screening = window.open_screening()
+        check("排查记录", screening, font)
+        round_dialog = screening._open(rnd.id)
+        round_dialog.items.selectRow(0)
+        for label, opener in (("预防纠纷", round_dialog.prevent), ("移交处理", round_dialog.refer)):
+            small = opener()
+            assert small is not None, label
+            check(label, small, font)
+            close(small)
+        round_dialog.add_item()
+        check("排查（发现的纠纷）", round_dialog, font)
+        round_dialog._dirty = False
+        close(round_dialog)
+        screening.hide()
+        conferences = window.open_conferences()
+        check("联席会议", conferences, font)
+        conference = conferences.new_conference()
+        for _ in range(2):
+            conference.add_person()
+            conference.add_task()
+        check("联席会议（记录）", conference, font)
+        conference._dirty = False
+        close(conference)
+        conferences.hide()
         dialog = window.open_settings()
         for i in range(dialog.tabs.count()):
             dialog.tabs.setCurrentIndex(i)

@@ -260,9 +260,13 @@ def _variants(sample_doc: dict) -> list[dict]:
 
 def test_every_document_of_every_sample_case_renders_or_says_why_not(sqlite_services, sample_doc, style) -> None:
     from mediator_desktop.documents import catalog
+    from mediator_desktop.services.conferences import ConferenceDraft, Participant, TaskDraft
 
     cases = _variants(sample_doc)
     codes = imported(sqlite_services, {**sample_doc, "cases": cases})
+    sqlite_services.conferences.save(None, ConferenceDraft(   # for the 联席会议记录
+        date(2026, 11, 21), "镇综治中心", "疑难纠纷会诊", [Participant("刘军", "镇派出所")], [codes[0]], "分头做工作",
+        [TaskDraft("村委会", "走访双方", date(2026, 11, 30))]))
     made: set[str] = set()
     for code, case in zip(codes, cases, strict=True):
         for kind, (_title, _builder) in catalog.BUILDERS.items():
@@ -274,7 +278,7 @@ def test_every_document_of_every_sample_case_renders_or_says_why_not(sqlite_serv
             made.add(kind)
             text = flat("".join(pdf_pages(rendered.data)))
             assert flat(rendered.document.title) in text
-            if kind not in ("investigation-record", "mediation-record", "follow-up-record"):
+            if kind not in ("investigation-record", "mediation-record", "follow-up-record", "conference-record"):
                 for party in case["parties"]:
                     assert party["name"] in text, (kind, party["name"])
             assert all(fonts_of(rendered.data).values())

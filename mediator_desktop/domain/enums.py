@@ -211,6 +211,9 @@ class ReminderKind(LabelledEnum):
     JUDICIAL_WINDOW = "judicial_window", "司法确认申请期限"
     PERFORMANCE = "performance", "履行期限"
     VISIT = "visit", "回访"
+    # Screening and joint conferences (services/screening.py, services/conferences.py).
+    CONFERENCE_TASK = "conference_task", "会商任务"
+    SCREENING = "screening", "本期尚未排查"
 
 
 class NextStep(LabelledEnum):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.backup import BackupService
     from mediator_desktop.services.calendar import CalendarService
     from mediator_desktop.services.cases import CaseService
+    from mediator_desktop.services.conferences import ConferenceService
     from mediator_desktop.services.documents import DocumentService
     from mediator_desktop.services.evidence import EvidenceService
     from mediator_desktop.services.exchange import ExchangeService
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         OrganizationService,
     )
     from mediator_desktop.services.reminders import ReminderService
+    from mediator_desktop.services.screening import ScreeningService
     from mediator_desktop.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,9 @@ class Services:
     backups: _Service[BackupService] = _Service("backup", "BackupService")
     audit: _Service[AuditService] = _Service("audit", "AuditService")
     accounts: _Service[AccountService] = _Service("accounts", "AccountService")
+    # Screening log and joint case conferences (STATISTICS.md §3, §4).
+    screening: _Service[ScreeningService] = _Service("screening", "ScreeningService")
+    conferences: _Service[ConferenceService] = _Service("conferences", "ConferenceService")
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

@@ -93,6 +93,9 @@ class DocumentService:
             case["ended"] = ended
         if signed_records_only:
             case["sessions"] = [x for x in case.get("sessions", []) if x.get("signed_at")]
+        conferences = self.services.conferences.for_documents(code)   # 联席会议记录 (forms_conference.py)
+        if conferences:
+            case["conferences"] = conferences
         return dict(case)
 
     def _ended(self, code: str) -> dict[str, Any] | None:

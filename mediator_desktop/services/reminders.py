@@ -7,7 +7,9 @@ What is listed (LEGAL.md §1, §5, §6):
   :data:`LAPSED_SHOWN_DAYS` days, so the room sees that it lapsed rather than lose it silently;
 - each open performance due date (履行期限) of each term of an agreement in force, one per unpaid
   instalment;
-- each follow-up visit (回访) not yet made.
+- each follow-up visit (回访) not yet made;
+- each task of a joint case conference (会商任务) not yet done, and the current screening period
+  while no round of 排查 is recorded in it (本期尚未排查; see the end of this file's class).
 
 The "today" view lists what is overdue and what falls due within seven working days; the agenda
 command lists a date range; :func:`to_ics` writes any list as an iCalendar file for a phone.
@@ -37,9 +39,13 @@ from mediator_desktop.storage.models import (
     AgreementTerm,
     Case,
     CaseParty,
+    Conference,
+    ConferenceCase,
+    ConferenceTask,
     FollowUp,
     FollowUpEvent,
     JudicialConfirmation,
+    ScreeningRound,
     TermPerformance,
     TimeLimitExtension,
 )
@@ -98,6 +104,8 @@ class ReminderService(Service):
             found += self._windows(s, cal, today)
             found += self._performance(s, today, cal)
             found += self._visits(s, cal, today, start, end)
+            found += self._conference_tasks(s, cal, today, start, end)
+            found += self._screening(s, cal, today)
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
         order = list(ReminderKind)
         return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
@@ -244,6 +252,59 @@ class ReminderService(Service):
             out.append(self._make(ReminderKind.VISIT, (cid, code, title), names.get((cid, party), ""), due_on,
                                   cal.is_working_day(due_on)[1], detail, today, cal, ref_id=vid))
         return out
+
+    # -- screening and joint conferences (services/screening.py, services/conferences.py) -------
+    # Kept apart from the case kinds above: neither reads a case row beyond the few a
+    # conference discussed; both query indexed columns only (conference_task.due_on,
+    # screening_round.held_on).
+
+    def _conference_tasks(self, s, cal: WorkCalendar, today: date,  # type: ignore[no-untyped-def]
+                          start: date | None, end: date | None) -> list[Reminder]:
+        """Each task agreed at a joint conference and not yet done (会商任务), under the first
+        case the conference discussed (case id 0 when it discussed none)."""
+        stmt = (select(ConferenceTask.id, ConferenceTask.who, ConferenceTask.what, ConferenceTask.due_on,
+                       Conference.id, Conference.topic)
+                .join(Conference, Conference.id == ConferenceTask.conference_id)
+                .where(ConferenceTask.done_on.is_(None), ConferenceTask.due_on.is_not(None)))
+        if start is not None:
+            stmt = stmt.where(ConferenceTask.due_on >= start)
+        if end is not None:
+            stmt = stmt.where(ConferenceTask.due_on <= end)
+        rows = s.execute(stmt).all()
+        first: dict[int, tuple[int, str, str]] = {}
+        ids = sorted({r[4] for r in rows})
+        for k in range(0, len(ids), 5000):
+            for conf_id, cid, code, title in s.execute(
+                    select(ConferenceCase.conference_id, Case.id, Case.code, Case.title)
+                    .join(Case, Case.id == ConferenceCase.case_id)
+                    .where(ConferenceCase.conference_id.in_(ids[k:k + 5000])).order_by(ConferenceCase.id)):
+                first.setdefault(conf_id, (cid, code, title))
+        out = []
+        for tid, who, what, due_on, conf_id, topic in rows:
+            case = first.get(conf_id, (0, "", topic))
+            detail = f"{topic}：{shorten(what, DETAIL_CHARS)}" if topic else shorten(what, DETAIL_CHARS)
+            out.append(self._make(ReminderKind.CONFERENCE_TASK, case, who, due_on, cal.is_working_day(due_on)[1],
+                                  detail, today, cal, ref_id=tid))
+        return out
+
+    def _screening(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        """本期尚未排查: the screening period of ``today`` (the LOCAL frequency, default twice a
+        month) has no round recorded yet; due on the period's last day. Not a case's: case id 0.
+        Only once the room keeps the log (a first round recorded): a studio that does not screen
+        sees nothing; ``screening.per_month`` 0 turns it off."""
+        from mediator_desktop.services.screening import per_month, screening_period
+
+        n = per_month(self.ctx)
+        if not n:
+            return []
+        first, last = screening_period(today, n)
+        held = s.scalar(select(ScreeningRound.id).where(ScreeningRound.held_on >= first,
+                                                         ScreeningRound.held_on <= last).limit(1))
+        if held is not None or s.scalar(select(ScreeningRound.id).limit(1)) is None:
+            return []   # screened this period, or never: a room that keeps no screening log is not nagged
+        span = f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+        return [self._make(ReminderKind.SCREENING, (0, "", "矛盾纠纷排查"), "", last, cal.is_working_day(last)[1],
+                           f"本期尚未排查（{span}，每月{n}次）", today, cal)]
 
     @staticmethod
     def _party_names(s, case_ids: set[int]) -> dict[tuple[int, int], str]:  # type: ignore[no-untyped-def]

@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
         self.case_view.changed.connect(self.bus.case_changed)
         self.case_view.edit_requested.connect(self.edit_case)
         self.case_view.documents_requested.connect(self.open_documents)
+        self.case_view.conferences_requested.connect(self.open_conferences)
         self.bus.case_changed.connect(self._case_changed)
         self.bus.calendar_changed.connect(self._calendar_changed)
         self.bus.calendar_changed.connect(self.case_view.reload)
@@ -306,7 +307,21 @@ class MainWindow(QMainWindow):
         schedule.addSeparator()
         for action in (self.ics_action, self.calendar_action):
             schedule.addAction(action)
+        self._build_screening_actions()
         self._build_help_menu()
+
+    def _build_screening_actions(self) -> None:
+        """Screening and joint conferences (STATISTICS.md §3, §4): 统计(&T) → 排查记录…, and
+        日程(&R) → 联席会议…. (The statistics work adds its own entries to the same 统计 menu.)"""
+        self.conference_action = make_action(self, "联席会议(&L)…", lambda: self.open_conferences(),
+                                             tip="疑难案件的联席会议（会诊）：参加人员、商定方案和任务分工")
+        self.schedule_menu.addSeparator()
+        self.schedule_menu.addAction(self.conference_action)
+        self.screening_action = make_action(self, "排查记录(&P)…", self.open_screening,
+                                            tip="矛盾纠纷排查：每次排查的区域、排查人和发现的纠纷（零报告）")
+        stats = getattr(self, "statistics_menu", None) or self.menuBar().addMenu("统计(&T)")
+        self.statistics_menu = stats
+        stats.addAction(self.screening_action)
 
     def _build_help_menu(self) -> None:
         """帮助(&H): the user guide (F1), the diagnostics file for support, 关于."""
@@ -669,6 +684,42 @@ class MainWindow(QMainWindow):
         agenda.show()
         bring_to_front(agenda)
         return agenda
+
+    def open_screening(self):
+        """排查记录: the screening log; a dispute turned into a case shows in the list at once."""
+        from mediator_desktop.ui.screening.screening_window import ScreeningWindow
+
+        window = getattr(self, "screening_window", None)
+        if window is None:
+            window = ScreeningWindow(self.services)
+            window.setParent(self, Qt.WindowType.Window)
+            window.case_changed.connect(self.bus.case_changed)
+            window.changed.connect(lambda: self.refresh_reminders(views=True))
+            fit_to_screen(window, (960, 600))
+            self.screening_window = window
+        else:
+            window.refresh()
+        window.show()
+        bring_to_front(window)
+        return window
+
+    def open_conferences(self, case_id: int | None = None):
+        """联席会议: all conferences (menu) or those of one case (the case view's button); a
+        task saved or done changes the reminders."""
+        from mediator_desktop.ui.conferences.conference_window import ConferenceWindow
+
+        window = getattr(self, "conference_window", None)
+        if window is None:
+            window = ConferenceWindow(self.services, case_id=case_id)
+            window.setParent(self, Qt.WindowType.Window)
+            window.changed.connect(lambda: self.refresh_reminders(views=True))
+            fit_to_screen(window, (960, 560))
+            self.conference_window = window
+        else:
+            window.show_case(case_id)
+        window.show()
+        bring_to_front(window)
+        return window
 
     def open_documents(self, code: str):
         """The documents of a case: preview, print, save (the dialog renders on demand)."""

@@ -379,5 +379,5 @@ class AgendaView(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         case_id = index.data(CASE_ID_ROLE)
-        if case_id is not None:
+        if case_id:   # 0: a reminder of no case (本期尚未排查)
             self.open_case.emit(int(case_id))

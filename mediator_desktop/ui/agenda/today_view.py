@@ -147,13 +147,14 @@ def due_text(due: date, provisional: bool, today: date) -> str:
 
 
 def reminder_tooltip(r: Reminder) -> str:
-    lines = [f"{r.kind_label}：{r.detail}", f"案件：{r.code} {r.title}"]
+    lines = [f"{r.kind_label}：{r.detail}"] + ([f"案件：{r.code} {r.title}"] if r.code else [])
     if r.party:
         lines.append(f"当事人：{r.party}")
     lines.append(f"到期：{chinese_date(r.due)}（{r.left}）")
     if r.provisional:
         lines.append(PROVISIONAL_EXPLANATION)
-    lines.append("双击打开该案件")
+    if r.code:
+        lines.append("双击打开该案件")
     return "\n".join(lines)
 
 
@@ -401,7 +402,7 @@ class TodayView(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         case_id = index.data(CASE_ID_ROLE)
-        if case_id is not None:
+        if case_id:   # 0: a reminder of no case (本期尚未排查)
             self.open_case.emit(int(case_id))
 
     def export_ics(self) -> QFileDialog:

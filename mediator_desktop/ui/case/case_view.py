@@ -177,6 +177,7 @@ class CaseView(QWidget):
     changed = Signal(int)
     edit_requested = Signal(int)
     documents_requested = Signal(str)
+    conferences_requested = Signal(int)   # 联席会议 of this case
 
     def __init__(self, services: Services, parent: QWidget | None = None, *,
                  rooms: list[str] | None = None, autosave_seconds: int = 2) -> None:
@@ -206,6 +207,9 @@ class CaseView(QWidget):
         self.documents_button = QPushButton("文书(&D)…")
         self.documents_button.setToolTip("预览、打印或保存本案的协议书、申请书等文书（Ctrl+P）")
         self.documents_button.hide()
+        self.conferences_button = QPushButton("联席会议…")
+        self.conferences_button.setToolTip("本案的联席会议（会诊）记录和任务分工")
+        self.conferences_button.hide()
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs)
         # 概况: the registration and the parties.
@@ -267,6 +271,7 @@ class CaseView(QWidget):
         self.checklist_panel.add_requested.connect(self._add_file_to_item)
         self.followup_panel.close_requested.connect(self._close_after_visit)
         self.tabs.currentChanged.connect(self._refresh_tab)
+        self.conferences_button.clicked.connect(lambda: self.detail and self.conferences_requested.emit(self.detail.id))
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -552,7 +557,8 @@ class CaseView(QWidget):
         while self.actions.count():
             item = self.actions.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget not in (self.edit_button, self.extend_button, self.documents_button):
+            if widget is not None and widget not in (self.edit_button, self.extend_button, self.documents_button,
+                                                             self.conferences_button):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
@@ -570,6 +576,8 @@ class CaseView(QWidget):
         self.actions.addWidget(self.extend_button)
         self.documents_button.show()
         self.actions.addWidget(self.documents_button)
+        self.conferences_button.show()
+        self.actions.addWidget(self.conferences_button)
         self.actions.addStretch()
         self._update_actions()
 

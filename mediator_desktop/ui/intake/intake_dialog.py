@@ -212,6 +212,24 @@ class IntakeDialog(GuardedDialog):
         self.parties = draft.parties
         self._refresh_parties()
 
+    def prefill(self, draft: CaseDraft) -> None:
+        """A new case started elsewhere (转为案件 from the screening log): its known facts filled
+        in, the parties and the rest left for the mediator to complete before saving."""
+        u = self.ui
+        if draft.received_on is not None:
+            u.receivedOn.setDate(qdate(draft.received_on))
+        set_combo_value(u.source, draft.source)
+        index = u.disputeType.findData(draft.dispute_type)
+        if index >= 0:
+            u.disputeType.setCurrentIndex(index)
+        u.title.setText(draft.title)
+        u.summary.setPlainText(draft.summary)
+        u.requests.setPlainText("\n".join(draft.requests))
+        set_combo_value(u.riskLevel, draft.risk_level)
+        self.parties = list(draft.parties)
+        self._refresh_parties()
+        self._dirty = True
+
     # -- parties ------------------------------------------------------------------------------
 
     def _refresh_parties(self, select: int | None = None) -> None:

@@ -1,0 +1,1 @@
+"""联席会议: the joint case conferences window and its dialog."""
