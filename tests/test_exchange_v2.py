@@ -301,10 +301,11 @@ def test_the_documentation_names_every_addition() -> None:
         fields |= set(SCHEMA_V2["$defs"][name].get("properties", {}))
     missing = sorted(f for f in fields if f"`{f}`" not in text)
     assert missing == []
-    # Every enumeration word of version 2 is explained there.
+    # Every enumeration word version 2 adds is explained there.
     for name in new_defs | {"case", "follow_up", "termination"}:
+        old = SCHEMA["$defs"].get(name, {}).get("properties", {})
         for key, prop in SCHEMA_V2["$defs"][name].get("properties", {}).items():
-            for word in prop.get("enum", []):
+            for word in [] if key in old else prop.get("enum", []):
                 assert word in text, (name, key, word)
     assert (SHARED / "spec" / "case-exchange.md").exists()
 
