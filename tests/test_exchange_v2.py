@@ -185,12 +185,16 @@ def test_the_v2_sample_file_imports_and_exports_unchanged(services) -> None:
     assert detail.simple_procedure is True
 
 
-def test_a_version_1_file_exported_as_version_1_is_unchanged(org_services, clock) -> None:
-    """A room with a program that reads only version 1 gets a version-1 file (``version=1``)."""
+def test_a_version_1_export_for_an_older_program(org_services, clock, db_url, tmp_path) -> None:
+    """A room with a program that reads only version 1 gets a version-1 file (``version=1``,
+    ``export --format-version 1``): version 1's fields only, valid against version 1's schema."""
     s = org_services
     _fill_everything(s, clock)
     old = s.exchange.export_document(version=1)
     assert old["version"] == 1 and validate_document(old) == []
+    file = tmp_path / "v1.json"
+    assert cli.main(["--db", db_url, "export", "-o", str(file), "--format-version", "1"]) == 0
+    assert load(file) == old
     assert list(Draft202012Validator(SCHEMA).iter_errors(old)) == []
     for case in old["cases"]:
         assert not CASE_ADDITIONS & set(case)
