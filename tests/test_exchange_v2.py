@@ -235,7 +235,8 @@ def test_a_version_3_file_is_refused_in_chinese(services, tmp_path, capsys) -> N
     assert "$.version：" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("version", "words"), [(0, ["应为 1 或 2"]), ("2", ["应为 1 或 2"]), (None, ["应为 1 或 2"])])
+@pytest.mark.parametrize(("version", "words"), [(0, ["应为 1 或 2"]), ("2", ["应为 1 或 2"]), (None, ["应为 1 或 2"]),
+                                                (True, ["应为 1 或 2"]), (3.0, ["应为 1 或 2"])])
 def test_a_wrong_version_names_both_versions(version: Any, words: list[str]) -> None:
     doc = load(SAMPLE_V2)
     doc["version"] = version
@@ -244,6 +245,13 @@ def test_a_wrong_version_names_both_versions(version: Any, words: list[str]) -> 
     assert version_problems, problems
     for word in words:
         assert word in version_problems[0].message
+
+
+def test_a_later_version_of_another_format_is_not_taken_for_ours() -> None:
+    doc = load(SAMPLE_V2)
+    doc["format"], doc["version"] = "other/format", 3
+    problems = {p.path: p.message for p in validate_document(doc)}
+    assert "不是调解工作台的案件交换文件" in problems["$.format"]
 
 
 def test_a_version_2_field_in_a_version_1_file_says_which_version_has_it() -> None:

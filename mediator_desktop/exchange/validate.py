@@ -684,9 +684,10 @@ def validate_document(doc: object) -> list[Problem]:
     path. The semantic checks run on every part whose shape allows them, so one pass lists all.
     """
     version = document_version(doc)
-    if version is not None and version > LATEST_VERSION:
+    if version is not None and version > LATEST_VERSION and isinstance(doc, dict) \
+            and doc.get("format") == SCHEMA["properties"]["format"]["const"]:
         return [_newer_version_problem(version)]
-    version = version if version in VERSIONS else 1  # absent or wrong: reported by version 1's schema
+    version = version if version in VERSIONS else 1  # absent, wrong or not our format: version 1's schema says so
     problems: list[Problem] = []
     for prefix, error in _schema_errors(doc, version):
         problems.extend(_schema_problems(prefix, error))
