@@ -519,3 +519,28 @@ def test_masked_export_masks_the_new_texts_and_keeps_names(org_services, clock, 
     assert (case["risk_plan"]["lead"], case["risk_plan"]["members"]) == ("赵德明", "杨志强、王芳")
     assert case["risk_changes"][1]["at"] == "2026-12-02T09:05" and case["ledger_closed_on"] == "2026-12-10"
     assert case["first_receiver"] == "王芳"
+
+
+def test_an_open_case_takes_the_files_visits_with_their_clauses(services) -> None:
+    """A case still in mediation (a draft agreement, no signed record): an update replaces the
+    agreement and the visits, and the visits point at the new agreement's clauses."""
+    doc = load(SAMPLE_V2)
+    case = doc["cases"][0]
+    case["status"] = "in_mediation"
+    del case["agreement"]["signed_on"], case["judicial_confirmation"]
+    for session in case["sessions"]:
+        session.pop("record", None)
+        session.pop("outcome", None)
+    services.exchange.import_document(copy.deepcopy(doc))
+    case["agreement"]["terms"].insert(0, {"text": "双方互不追究", "status": "pending"})
+    visit = case["follow_ups"][0]
+    visit["term"] = 2  # the clause on the money, now third
+    visit["term_performance"] = [{"term": 2, "status": "partly_performed"}]
+    visit["events"].append({"action": "rescheduled", "old_due": "2026-11-16", "new_due": "2026-11-17",
+                            "at": "2026-11-16T12:00", "actor": "段丽"})
+    services.exchange.import_document(copy.deepcopy(doc), update_existing=True)
+    out = services.exchange.export_document([case["code"]])["cases"][0]
+    assert out["follow_ups"] == case["follow_ups"] and out["agreement"] == case["agreement"]
+    detail = services.cases.get_by_code(case["code"])
+    views = services.followups.visits(detail.id)
+    assert [e.action for e in next(v for v in views if v.done_on).events][-1] == "rescheduled"
