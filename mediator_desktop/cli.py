@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     p_export.add_argument("--masked", action="store_true",
                           help="对外提供用：遮蔽身份证号和电话（此文件不能再导入）")
+    p_export.add_argument("--format-version", type=int, choices=(1, 2), default=2,
+                          help="交换文件的版本（默认2；1 给只能读取第1版的旧程序，不含第2版新增的内容）")
     p_demo = sub.add_parser("demo", parents=[common], help="填入约200件示例案件，供试用")
     p_demo.add_argument("--count", type=int, default=200)
     p_demo.add_argument("--seed", type=int, default=2026)
@@ -309,7 +311,7 @@ def _write_output(path: Path, data: bytes, done: str, *, private: bool = False) 
 def cmd_export(args: argparse.Namespace) -> int:
     services = _open(args.db, create=args.create)
     try:
-        doc = services.exchange.export_document(args.cases, masked=args.masked)
+        doc = services.exchange.export_document(args.cases, masked=args.masked, version=args.format_version)
     finally:
         services.close()
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -229,7 +229,7 @@ CATALOGUE: list[tuple[str, Callable[[Doc], None], dict[str, list[str]]]] = [
      {f"{P}.role": ["不在允许范围", "applicant、respondent、third_party"]}),
     ("bad follow-up method", set_in(case0, "follow_ups", [{"method": "wechat"}]),
      {"$.cases[0].follow_ups[0].method": ["“wechat”", "visit、phone、video、other"]}),
-    ("wrong version", set_in(lambda d: d, "version", 2),
+    ("wrong version", set_in(lambda d: d, "version", 3),  # 2 is version 2 since issue 14
      {"$.version": ["格式版本", "第1版"]}),
     ("wrong format", set_in(lambda d: d, "format", "other/format"),
      {"$.format": ["mediator-desktop/case-exchange"]}),

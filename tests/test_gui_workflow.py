@@ -209,7 +209,7 @@ def test_a_case_to_termination_and_guards_that_refuse(qtbot, gui, clock) -> None
     assert view.fields["outcome"].text().startswith("终止调解（2026年11月25日）：当事人拒绝继续调解")
     exported = services.exchange.export_document([detail.code])["cases"][0]
     assert exported["termination"] == {"on": "2026-11-25", "reason": "李四明确表示不再接受调解",
-                                       "routes_explained": True}
+                                       "routes_explained": True, "reason_kind": "refused"}  # version 2 carries the kind
     assert "record" not in json.dumps(exported["sessions"])     # nothing was signed
     assert services.cases.get(detail.id).termination.on == date(2026, 11, 25)
 

@@ -1,9 +1,14 @@
-"""Validation of case-exchange documents (shared/spec/case-exchange.md, version 1).
+"""Validation of case-exchange documents (shared/spec/case-exchange.md, version 1, and
+docs/case-exchange-v2.md, version 2).
 
 Two layers, both reporting every problem with its JSON path (``$.cases[0].parties[1].id_number``)
 and a message in plain Simplified Chinese:
 
-1. the JSON Schema ``case_exchange.schema.json`` (draft 2020-12), checked with ``jsonschema``;
+1. the JSON Schema of the document's version (draft 2020-12), checked with ``jsonschema``:
+   ``case_exchange.schema.json`` for version 1, ``case_exchange_v2.schema.json`` for version 2
+   (version 1's definitions unchanged, plus the optional additions); a document of a later
+   version is refused with one problem at ``$.version`` (its other fields would only be
+   reported as unknown);
 2. the rules a schema cannot say: real calendar dates and times, party references in range,
    obligor ≠ obligee, a session that ends before it starts, duplicate case codes, characters a
    database cannot store …
@@ -32,24 +37,36 @@ if TYPE_CHECKING:       # jsonschema and fastjsonschema load on the first file c
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["SCHEMA", "Problem", "format_path", "load_document", "path_sort_key", "schema_path", "sort_problems",
-           "validate_document"]
+__all__ = ["LATEST_VERSION", "SCHEMA", "SCHEMAS", "SCHEMA_V2", "VERSIONS", "Problem", "format_path", "load_document",
+           "path_sort_key", "schema_path", "sort_problems", "validate_document"]
 
-SCHEMA_NAME = "case_exchange.schema.json"
+#: The schema file of each version of the format.
+SCHEMA_NAMES = {1: "case_exchange.schema.json", 2: "case_exchange_v2.schema.json"}
+SCHEMA_NAME = SCHEMA_NAMES[1]
+VERSIONS = tuple(SCHEMA_NAMES)
+LATEST_VERSION = max(VERSIONS)
 
 
-def schema_path() -> Path:
-    """The schema file shipped inside the package."""
-    return Path(str(resources.files(__package__).joinpath(SCHEMA_NAME)))
+def schema_path(version: int = 1) -> Path:
+    """The schema file of ``version`` shipped inside the package."""
+    return Path(str(resources.files(__package__).joinpath(SCHEMA_NAMES[version])))
 
 
-SCHEMA: dict[str, Any] = json.loads(
-    resources.files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8"))
+SCHEMAS: dict[int, dict[str, Any]] = {
+    version: json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    for version, name in SCHEMA_NAMES.items()}
+#: Version 1's schema (validates version-1 documents only).
+SCHEMA: dict[str, Any] = SCHEMAS[1]
+#: Version 2's schema: version 1's definitions with the optional additions of version 2. Labels
+#: for messages are read from it (a superset: every field of version 1 means the same there).
+SCHEMA_V2: dict[str, Any] = SCHEMAS[2]
+#: Each version's case properties, to tell a field of a later version from a typo.
+_CASE_FIELDS = {version: frozenset(s["$defs"]["case"]["properties"]) for version, s in SCHEMAS.items()}
 
 PathParts = tuple[str | int, ...]
 
 # Scalar kinds defined once in the schema's $defs; messages and semantic checks depend on them.
-DATE, DATETIME, AMOUNT, PARTY_REF = "date", "datetime", "amount", "party_ref"
+DATE, DATETIME, AMOUNT, PARTY_REF, TERM_REF = "date", "datetime", "amount", "party_ref", "term_ref"
 _LOOSE = {kind: re.compile(SCHEMA["$defs"][kind]["pattern"]) for kind in (DATE, DATETIME, AMOUNT)}
 # What the schema's patterns mean in JSON Schema (ECMA-262): ASCII digits, no trailing newline.
 # Python's ``re`` lets ``\d`` match any Unicode digit and ``$`` match before a final newline.
@@ -63,6 +80,7 @@ _RULES = {
     DATETIME: "时间应为 YYYY-MM-DDTHH:MM 格式（24小时制），如 2026-10-10T09:30",
     AMOUNT: '金额应为带两位小数的字符串，如 "12000.00"',
     PARTY_REF: "应为当事人序号，即从0开始的整数（0 表示第1位当事人）",
+    TERM_REF: "应为协议条款序号，即从0开始的整数（0 表示第1条）",
 }
 _TYPE_NAMES = {"object": "对象（{…}）", "array": "列表（[…]）", "string": "文字（用英文双引号括起）",
                "integer": "整数", "number": "数字", "boolean": "true 或 false", "null": "null"}
@@ -121,14 +139,14 @@ def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
         name = ref.rsplit("/", 1)[-1]
-        return SCHEMA["$defs"][name], name
+        return SCHEMA_V2["$defs"][name], name
     return node, None
 
 
 @lru_cache(maxsize=4096)
 def _field(shape: tuple[str | None, ...]) -> tuple[str | None, str | None]:
     """(Chinese label, $defs kind) of the value at ``shape`` (a path with indexes as None)."""
-    node: dict[str, Any] = SCHEMA
+    node: dict[str, Any] = SCHEMA_V2
     label: str | None = None
     kind: str | None = None
     for part in shape:
@@ -140,6 +158,20 @@ def _field(shape: tuple[str | None, ...]) -> tuple[str | None, str | None]:
         label = child.get("title") or resolved.get("title")
         node = child
     return label, kind
+
+
+def _later_version_field(parts: PathParts, key: str, known: list[str]) -> int | None:
+    """The version that has ``key`` where ``parts`` points, when the document's (earlier)
+    version does not: a field written for version 2 in a file that says version 1."""
+    node: dict[str, Any] = SCHEMA_V2
+    for part in parts:
+        node, _ = _resolve(node)
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if not isinstance(child, dict):
+            return None
+        node = child
+    node, _ = _resolve(node)
+    return 2 if key not in known and key in node.get("properties", {}) else None
 
 
 def _info(parts: PathParts) -> tuple[str | None, str | None]:
@@ -179,59 +211,64 @@ def _safe(text: str) -> str:
 
 # -- layer 1: the JSON Schema -------------------------------------------------------------------
 
-_CASE_SCHEMA: dict[str, Any] = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/case", "$defs": SCHEMA["$defs"]}
+def _schema_of(part: str, version: int) -> dict[str, Any]:
+    """Version ``version``'s schema of the document (``part`` "document") or of one case ("case")."""
+    schema = SCHEMAS[version]
+    if part == "document":
+        return schema
+    return {"$schema": schema["$schema"], "$ref": "#/$defs/case", "$defs": schema["$defs"]}
 
 
-@lru_cache(maxsize=2)
-def _validator(part: str) -> Draft202012Validator:
+@lru_cache(maxsize=4)
+def _validator(part: str, version: int = 1) -> Draft202012Validator:
     """The complete validator of the document (``part`` "document") or of one case ("case")."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(SCHEMA if part == "document" else _CASE_SCHEMA)
+    return Draft202012Validator(_schema_of(part, version))
 
 
-@lru_cache(maxsize=2)
-def _fast_check(part: str) -> Callable[[Any], Any]:
+@lru_cache(maxsize=4)
+def _fast_check(part: str, version: int = 1) -> Callable[[Any], Any]:
     """The schema (``part`` "document") or its case schema ("case") compiled to Python by
     fastjsonschema: much faster than jsonschema but it stops at the first problem, so it only
     decides whether the complete jsonschema pass is needed.
     Draft 7 mode: the schema uses nothing that differs between draft 7 and 2020-12.
     fastjsonschema rewrites the ``$ref``s it resolves in place: it gets a deep copy."""
-    schema = copy.deepcopy(SCHEMA if part == "document" else _CASE_SCHEMA)
+    schema = copy.deepcopy(_schema_of(part, version))
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     import fastjsonschema
 
     return fastjsonschema.compile(schema)
 
 
-def _schema_valid_fast(value: Any, part: str = "document") -> bool:
+def _schema_valid_fast(value: Any, part: str = "document", version: int = 1) -> bool:
     try:
-        _fast_check(part)(value)
+        _fast_check(part, version)(value)
     except Exception:  # noqa: BLE001 - any doubt means: run the complete validator
         return False
     return True
 
 
-def _schema_errors(doc: Any) -> Iterator[tuple[PathParts, ValidationError]]:
+def _schema_errors(doc: Any, version: int = 1) -> Iterator[tuple[PathParts, ValidationError]]:
     """Every schema error with the path its ``absolute_path`` is relative to.
 
     The complete validator is slow (seconds for 10,000 cases), so a document with a list of
     cases is checked as its shell (without the cases) plus only those cases that the compiled
     check refuses."""
-    if _schema_valid_fast(doc):
+    if _schema_valid_fast(doc, "document", version):
         return
     cases = doc.get("cases") if isinstance(doc, dict) else None
     if not isinstance(cases, list):
-        for error in _validator("document").iter_errors(doc):
+        for error in _validator("document", version).iter_errors(doc):
             yield (), error
         return
     shell = dict(doc)
     shell["cases"] = []
-    for error in _validator("document").iter_errors(shell):
+    for error in _validator("document", version).iter_errors(shell):
         yield (), error
     for i, case in enumerate(cases):
-        if not _schema_valid_fast(case, "case"):
-            for error in _validator("case").iter_errors(case):
+        if not _schema_valid_fast(case, "case", version):
+            for error in _validator("case", version).iter_errors(case):
                 yield ("cases", i), error
 
 
@@ -251,7 +288,11 @@ def _schema_problems(prefix: PathParts, error: ValidationError) -> list[Problem]
                 continue
             message = f"未知字段“{key}”，请检查拼写"
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            if close:
+            later = _later_version_field(parts, str(key), known)
+            if later:
+                message = (f"“{key}”是第{later}版格式才有的字段，本文件写的是第1版（version 为 1）："
+                           f"如果文件按第{later}版写成，请把文件开头的 version 改为 {later}")
+            elif close:
                 message += f"（是否应为“{close[0]}”？）"
             else:
                 message += "（本格式没有这个字段）"
@@ -267,7 +308,7 @@ def _schema_problems(prefix: PathParts, error: ValidationError) -> list[Problem]
     if kind == "const":
         expected = error.validator_value
         if parts == ("version",):
-            return [Problem(path, f"{subject}应为 1：本程序只能读取第1版的文件，现为 {_show(value)}")]
+            return [Problem(path, f"{subject}应为 1 或 2：本程序能读取第1版和第2版的文件，现为 {_show(value)}")]
         if parts == ("format",):
             return [Problem(path, f"{subject}应为“{expected}”：这不是调解工作台的案件交换文件，"
                                   f"现为 {_show(value)}")]
@@ -287,8 +328,8 @@ def _schema_problems(prefix: PathParts, error: ValidationError) -> list[Problem]
     if kind == "maxLength":
         return [Problem(path, f"{subject}太长：最多{error.validator_value}个字，现有{len(value)}个字")]
     if kind == "minimum":
-        if scalar == PARTY_REF:
-            return [Problem(path, f"{_label(parts)}：{_RULES[PARTY_REF]}，不能是负数，现为 {_show(value)}")]
+        if scalar in (PARTY_REF, TERM_REF):
+            return [Problem(path, f"{_label(parts)}：{_RULES[scalar]}，不能是负数，现为 {_show(value)}")]
         return [Problem(path, f"{subject}不能小于{error.validator_value}，现为 {_show(value)}")]
     if kind == "uniqueItems":
         return [Problem(path, f"{subject}中有重复的项：{_show(value)}")]
@@ -306,12 +347,22 @@ def _has_bad_chars(doc: Any) -> bool:
     return any(isinstance(value, str) and search(value) for value in _values(doc))
 
 
+def _quiet_date(value: Any) -> date | None:
+    """The day a well-formed date names, None otherwise (without reporting: checked elsewhere)."""
+    match = _STRICT[DATE].fullmatch(value) if isinstance(value, str) else None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])) if match else None
+    except ValueError:
+        return None
+
+
 class _Semantics:
     """The checks beyond the schema. Every step looks at the types first: the document may be
     anything (the schema problems are reported separately)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: int = 1) -> None:
         self.problems: list[Problem] = []
+        self.version = version
 
     def add(self, parts: PathParts, message: str) -> None:
         self.problems.append(Problem(format_path(parts), message))
@@ -447,6 +498,121 @@ class _Semantics:
             jp = at + ("judicial_confirmation",)
             self.date(jp + ("filed_on",), confirmation.get("filed_on"))
             self.date(jp + ("ruled_on",), confirmation.get("ruled_on"))
+        if self.version >= 2:
+            self.case_v2(at, case)
+
+    # Version 2's additions (docs/case-exchange-v2.md)
+
+    def term_ref(self, parts: PathParts, value: Any, count: int | None) -> int | None:
+        index = self.integer(parts, value)
+        if index is None or index < 0 or count is None:
+            return None
+        if index >= count:
+            if count == 0:
+                self.add(parts, f"{_label(parts)}：协议条款序号 {index} 无效，本案的调解协议没有条款")
+            else:
+                self.add(parts, f"{_label(parts)}：协议条款序号 {index} 超出范围，本案的调解协议只有{count}条"
+                                f"（序号 0–{count - 1}）")
+            return None
+        return index
+
+    def case_v2(self, at: PathParts, case: dict[str, Any]) -> None:
+        for key in ("risk_reported_on", "handling_since", "ledger_closed_on"):
+            self.date(at + (key,), case.get(key))
+        if case.get("simple_procedure") is True and isinstance(case.get("source"), str) \
+                and case["source"] != "court_entrusted":
+            self.add(at + ("simple_procedure",), "只有法院委托（court_entrusted）调解的案件才适用简易程序，"
+                                                 f"本案的“案件来源”(source) 为“{case['source']}”")
+        if case.get("handling_since") is not None and not case.get("handling_level"):
+            self.add(at + ("handling_since",), "填写了“到达该层级的日期”(handling_since)，"
+                                               "请同时填写“处置层级”(handling_level)")
+        for k, change in self.objects(case, "risk_changes"):
+            cp = at + ("risk_changes", k)
+            self.datetime(cp + ("reported_at",), change.get("reported_at"))
+            self.datetime(cp + ("at",), change.get("at"))
+            if isinstance(change.get("from_level"), str) and change.get("from_level") == change.get("to_level"):
+                self.add(cp + ("to_level",), "“新风险等级”(to_level) 与“原风险等级”(from_level) 相同，风险等级没有变化")
+        plan = case.get("risk_plan")
+        if isinstance(plan, dict):
+            pp = at + ("risk_plan",)
+            start = self.date(pp + ("starts_on",), plan.get("starts_on"))
+            due = self.date(pp + ("due_on",), plan.get("due_on"))
+            if start is not None and due is not None and due < start:
+                self.add(pp + ("due_on",), "“化解期限”(due_on) 早于“开始日期”(starts_on)")
+        for k, referral in self.objects(case, "referrals"):
+            rp = at + ("referrals", k)
+            sent = self.date(rp + ("sent_on",), referral.get("sent_on"))
+            answered = self.date(rp + ("answered_on",), referral.get("answered_on"))
+            if sent is not None and answered is not None and answered < sent:
+                self.add(rp + ("answered_on",), "“答复日期”(answered_on) 早于“移送日期”(sent_on)")
+        for k, prevention in self.objects(case, "preventions"):
+            self.integer(at + ("preventions", k, "persons"), prevention.get("persons"))
+        self.ledger(at, case)
+        agreement = case.get("agreement")
+        terms = agreement.get("terms") if isinstance(agreement, dict) else None
+        count = len(terms) if isinstance(terms, list) else (0 if terms is None else None)
+        for k, visit in self.objects(case, "follow_ups"):
+            self.visit_v2(at + ("follow_ups", k), visit, count)
+        confirmation = case.get("judicial_confirmation")
+        if isinstance(confirmation, dict):
+            jp = at + ("judicial_confirmation",)
+            on = self.date(jp + ("enforcement_on",), confirmation.get("enforcement_on"))
+            applied = confirmation.get("enforcement_applied")
+            if confirmation.get("enforcement_on") is not None and applied is not True:
+                self.add(jp + ("enforcement_applied",), "填写了“申请执行日期”(enforcement_on)，"
+                                                        "“已申请强制执行”(enforcement_applied) 应为 true")
+            if applied is True and confirmation.get("result") != "confirmed":
+                self.add(jp + ("enforcement_applied",), "只有人民法院裁定协议有效（result 为 confirmed）后，"
+                                                        "才能申请强制执行")
+            ruled = _quiet_date(confirmation.get("ruled_on"))  # reported above when bad
+            if on is not None and ruled is not None and on < ruled:
+                self.add(jp + ("enforcement_on",), "“申请执行日期”(enforcement_on) 早于“裁定日期”(ruled_on)")
+
+    def ledger(self, at: PathParts, case: dict[str, Any]) -> None:
+        """销号 and 再挂号 take turns, the first being a 销号 (a case is on the ledger from intake),
+        and the 销号日期 is the last 销号's date (absent after a 再挂号)."""
+        closed_on = case.get("ledger_closed_on")
+        last: dict[str, Any] | None = None
+        for k, event in self.objects(case, "ledger_events"):
+            ep = at + ("ledger_events", k)
+            self.date(ep + ("on",), event.get("on"))
+            self.datetime(ep + ("at",), event.get("at"))
+            action = event.get("action")
+            previous = last.get("action") if last is not None else "reopen"
+            if action in ("cross_off", "reopen") and action == previous:
+                self.add(ep + ("action",), "纠纷已在台账上销号，不能再次销号" if action == "cross_off"
+                         else ("纠纷仍在台账上挂号，不能再挂号" if last is not None
+                               else "纠纷受理时已在台账上挂号，第一条记录应为销号（cross_off）"))
+            last = event
+        if last is None or not isinstance(last.get("action"), str):
+            return
+        if last["action"] == "cross_off" and closed_on != last.get("on"):
+            shown = f"“{closed_on}”" if isinstance(closed_on, str) else "未填写" if closed_on is None else _show(closed_on)
+            self.add(at + ("ledger_closed_on",), f"最后一条台账记录是“{last.get('on')}”销号，"
+                                                 f"“台账销号日期”(ledger_closed_on) 应为同一天，现为{shown}")
+        elif last["action"] == "reopen" and closed_on is not None:
+            self.add(at + ("ledger_closed_on",), "最后一条台账记录是再挂号，纠纷仍在台账上，"
+                                                 "不应有“台账销号日期”(ledger_closed_on)")
+
+    def visit_v2(self, vp: PathParts, visit: dict[str, Any], count: int | None) -> None:
+        self.term_ref(vp + ("term",), visit.get("term"), count)
+        seen: dict[int, int] = {}
+        for m, finding in self.objects(visit, "term_performance"):
+            index = self.term_ref(vp + ("term_performance", m, "term"), finding.get("term"), count)
+            if index is not None:
+                if index in seen:
+                    self.add(vp + ("term_performance", m, "term"),
+                             f"协议条款序号 {index} 重复（与 term_performance[{seen[index]}] 相同）")
+                else:
+                    seen[index] = m
+        if visit.get("satisfaction") is not None and visit.get("satisfaction_label") is not None:
+            self.add(vp + ("satisfaction_label",), "“满意度”(satisfaction) 和“满意度（本单位自定）”"
+                                                   "(satisfaction_label) 只能填一个")
+        for m, event in self.objects(visit, "events"):
+            ep = vp + ("events", m)
+            self.date(ep + ("old_due",), event.get("old_due"))
+            self.date(ep + ("new_due",), event.get("new_due"))
+            self.datetime(ep + ("at",), event.get("at"))
 
     def party(self, at: PathParts, party: dict[str, Any]) -> None:
         self.text(at + ("name",), party.get("name"))
@@ -499,17 +665,34 @@ class _Semantics:
 
 # -- public API ---------------------------------------------------------------------------------
 
+def document_version(doc: object) -> int | None:
+    """The version a document says it follows (an integer), None when it says none."""
+    version = doc.get("version") if isinstance(doc, dict) else None
+    return version if _is_int(version) else None
+
+
+def _newer_version_problem(version: int) -> Problem:
+    return Problem("$.version", f"“格式版本”(version) 为 {_show(version)}：这是较新版本的调解工作台写出的"
+                                f"第{_show(version)}版文件，本程序只能读取第1版和第2版的文件；"
+                                "请先升级本程序，或请对方导出第2版的文件后再导入")
+
+
 def validate_document(doc: object) -> list[Problem]:
     """Every problem of ``doc`` (a parsed JSON value), sorted by path; [] means it may be imported.
 
     Schema problems come one per unknown field and one per missing field, each at that field's
     path. The semantic checks run on every part whose shape allows them, so one pass lists all.
     """
+    version = document_version(doc)
+    if version is not None and version > LATEST_VERSION and isinstance(doc, dict) \
+            and doc.get("format") == SCHEMA["properties"]["format"]["const"]:
+        return [_newer_version_problem(version)]
+    version = version if version in VERSIONS else 1  # absent, wrong or not our format: version 1's schema says so
     problems: list[Problem] = []
-    for prefix, error in _schema_errors(doc):
+    for prefix, error in _schema_errors(doc, version):
         problems.extend(_schema_problems(prefix, error))
     if isinstance(doc, dict):
-        checks = _Semantics()
+        checks = _Semantics(version)
         checks.document(doc)
         problems.extend(checks.problems)
     return [Problem(_safe(p.path), _safe(p.message)) for p in sort_problems(problems)]

@@ -1,4 +1,9 @@
-"""Case exchange (../shared/spec/case-exchange.md): import and export of JSON documents.
+"""Case exchange (../shared/spec/case-exchange.md, version 1, and docs/case-exchange-v2.md,
+version 2): import and export of JSON documents.
+
+Export writes version 2. Import reads both: a version-1 file imports exactly as before (what it
+cannot carry stays as recorded), a version-2 file also brings what services/exchange_v2.py
+reads; a later version is refused (exchange/validate.py).
 
 Import is all or nothing: the document is checked against the JSON Schema and the domain
 rules, every problem is listed by JSON path, and nothing is written unless there is none.
@@ -27,6 +32,7 @@ from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_num
 from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES, PARTY_FIELDS, exchange_get
 from mediator_desktop.domain.permissions import Permission
 from mediator_desktop.exchange.problem import Problem
+from mediator_desktop.services import exchange_v2 as v2
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
@@ -38,14 +44,19 @@ from mediator_desktop.storage.models import (
     Case,
     CaseMediator,
     CaseParty,
+    CasePrevention,
     DisputeType,
     FollowUp,
     FollowUpEvent,
     JudicialConfirmation,
+    LedgerEvent,
     MediationSession,
     Mediator,
     Organization,
     PartyAgent,
+    Referral,
+    RiskChange,
+    RiskPlan,
     StatusChange,
     Termination,
 )
@@ -59,8 +70,9 @@ if TYPE_CHECKING:
 
 FORMAT = "mediator-desktop/case-exchange"
 #: The satisfaction words of the format; any other stored value is an office's own label.
-SATISFACTION_WORDS = frozenset(m.value for m in Satisfaction)
-VERSION = 1
+SATISFACTION_WORDS = v2.SATISFACTION_WORDS
+#: The version export writes (import reads 1 and 2).
+VERSION = 2
 BATCH = 500
 
 
@@ -220,7 +232,8 @@ def _confirmation_values(j: dict[str, Any]) -> dict[str, Any]:
 
 #: The rows of a new case that only point at the case (inserted after it, see _NewCase).
 NEW_CASE_TABLES: tuple[type[Base], ...] = (CaseMediator, MediationSession, Termination, FollowUp,
-                                           JudicialConfirmation, StatusChange)
+                                           JudicialConfirmation, StatusChange, RiskChange, LedgerEvent,
+                                           RiskPlan, Referral, CasePrevention)
 
 
 @dataclass
@@ -239,6 +252,10 @@ class _NewCase:
     #: The rows of NEW_CASE_TABLES.
     rows: dict[type[Base], list[dict[str, Any]]] = field(
         default_factory=lambda: {model: [] for model in NEW_CASE_TABLES})
+    #: Version 2: each visit as the file gives it (the terms it names by position) and the rows
+    #: of its history.
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    visit_events: list[list[dict[str, Any]]] = field(default_factory=list)
 
 
 def _party_draft(p: dict[str, Any]) -> PartyDraft:
@@ -308,6 +325,7 @@ def _audited_values(case: Case) -> dict[str, str]:
     """What an update records old → new: the plain fields, each party's fields (by its
     position), the agreement's number, copies and effective date, the judicial confirmation."""
     values = {f: str(getattr(case, f)) for f in AUDITED_FIELDS}
+    values.update({f: str(getattr(case, f)) for f in v2.CASE_FIELDS})
     for p in case.parties:
         for f in PARTY_AUDITED:
             values[f"parties[{p.position}].{f}"] = str(getattr(p, f) or "")
@@ -427,6 +445,7 @@ class ExchangeService:
         problems = validate_document(doc)
         if problems:
             raise ExchangeError(problems)
+        version: int = doc["version"]
         total = 2 * len(doc["cases"])
         created: list[str] = []
         updated: list[str] = []
@@ -474,11 +493,12 @@ class ExchangeService:
                     problems.append(Problem(
                         f"{path}.code", f"案号“{code}”已存在。如要用文件内容更新它，请选择“更新已有案件”"))
                 if code and code in existing and update_existing:
-                    if not _first_difference(self._case_out(s.get(Case, existing[code]), False), data, path):  # type: ignore[arg-type]
+                    current = self._case_out(s.get(Case, existing[code]), False, version=version)  # type: ignore[arg-type]
+                    if not _first_difference(current, data, path):
                         unchanged.add(existing[code])
                         plans.append((data, drafts, existing[code]))
                         continue
-                    locked = self._concluded_problems(s, existing[code], data, path)
+                    locked = self._concluded_problems(s, existing[code], data, path, version)
                     problems.extend(locked[0])
                     if locked[1]:
                         keep.add(existing[code])
@@ -513,7 +533,7 @@ class ExchangeService:
                     continue
                 if is_new:
                     new = self._new_case(s, org, data, types[data["dispute_type"]], drafts, mediators, now, number,
-                                         self._plans_visits(data, is_new))
+                                         self._plans_visits(data, is_new), version)
                     batch.append((new, new.plan))
                 else:
                     case = s.get(Case, case_id)
@@ -528,7 +548,7 @@ class ExchangeService:
                         case.termination = None
                     s.flush()
                     self._fill(s, case, data, types[data["dispute_type"]], drafts, mediators, now,
-                               concluded=case_id in keep)
+                               concluded=case_id in keep, version=version)
                     after = _audited_values(case)
                     changes = {f: [before.get(f, ""), after.get(f, "")] for f in sorted(set(before) | set(after))
                                if before.get(f, "") != after.get(f, "")}
@@ -544,7 +564,7 @@ class ExchangeService:
             step(progress, cancelled, total, total)
         return ImportResult(created, updated, hints, duplicate_lines, planned[0], warnings)
 
-    def _concluded_problems(self, s: Session, case_id: int, data: dict[str, Any], path: str
+    def _concluded_problems(self, s: Session, case_id: int, data: dict[str, Any], path: str, version: int = 1
                             ) -> tuple[list[Problem], bool]:
         """What an ``--update`` of an existing case may not change, as the window's guards say:
         an archived case, signed session records, an effective agreement (with its terms and so
@@ -554,8 +574,10 @@ class ExchangeService:
         assert case is not None
         if case.status == CaseStatus.CLOSED.value:
             return [Problem(f"{path}", f"案件{case.code}已归档，导入不能更改已归档的案件")], True
-        problems: list[Problem] = []
-        out = self._case_out(case, False)
+        # The case as the file's version writes it: a version-1 file is compared with what
+        # version 1 carries, a version-2 file also with the visits' findings and history.
+        out = self._case_out(case, False, version=version)
+        problems = self._history_problems(case, out, data, path) if version >= 2 else []
         sessions = data.get("sessions", [])
         signed = [x for x in case.sessions if x.signed_at and not getattr(x, "cancelled", False)]
         old_sessions = out.get("sessions", [])
@@ -603,6 +625,35 @@ class ExchangeService:
                 problems.append(Problem(f"{path}.judicial_confirmation",
                                         "这件案件已登记司法确认，导入不能删去它；请从文件中去掉这处改动后再导入"))
         return problems, concluded
+
+    @staticmethod
+    def _history_problems(case: Case, out: dict[str, Any], data: dict[str, Any], path: str) -> list[Problem]:
+        """A version-2 update may add 销号/再挂号 entries and risk changes after those stored, never
+        change or drop one (a file that leaves such a list out keeps it); the 销号日期 must then
+        agree with the last entry kept."""
+        problems = []
+        for key, label in v2.HISTORY_LISTS:
+            if key not in data:
+                continue
+            old, new = out.get(key, []), data[key]
+            for k, entry in enumerate(old):
+                # An entry the file gives without who and when (a ledger kept by hand) is the
+                # stored one, which was stamped when it came in.
+                if k >= len(new) or new[k] != {f: v for f, v in entry.items() if f not in v2.STAMP or f in new[k]}:
+                    problems.append(Problem(f"{path}.{key}[{k}]", f"{label}是已有的历史记录，导入只能在后面添加新的记录，"
+                                                                  "不能改动或删去已有的记录；请从文件中去掉这处改动后再导入"))
+                    break
+        if "ledger_events" not in data and case.ledger_events:
+            last = case.ledger_events[-1]
+            closed_on = _d(data.get("ledger_closed_on"))
+            expected = last.on if last.action == "cross_off" else None
+            if closed_on != expected:
+                shown = f"应为 {expected.isoformat()}" if expected else "不应填写"
+                problems.append(Problem(f"{path}.ledger_closed_on",
+                                        f"本案台账上最后一条记录是{last.on.isoformat()}"
+                                        f"{'销号' if expected else '再挂号'}，“台账销号日期”{shown}；"
+                                        "如已再次销号或再挂号，请在 ledger_events 中写明这条记录"))
+        return problems
 
     @staticmethod
     def _plans_visits(data: dict[str, Any], is_new: bool) -> bool:
@@ -831,10 +882,12 @@ class ExchangeService:
 
     def _fill(self, s: Session, case: Case, data: dict[str, Any], dtype: DisputeType,
               drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime, *,
-              concluded: bool = False) -> None:
+              concluded: bool = False, version: int = 1) -> None:
         """Write the file's case onto a case already in the database (see :meth:`_new_case`
-        for a new one)."""
+        for a new one). A version-1 file leaves what only version 2 carries as recorded."""
         from mediator_desktop.services.cases import apply_party
+        if version >= 2:
+            v2.fill_case(case, data, now, self.ctx.actor.name)
         if concluded:
             # Signed records, the agreement, parties, mediators, visits and termination stay;
             # the file matched them (apart from what the window also lets be corrected).
@@ -848,7 +901,7 @@ class ExchangeService:
                 case.agreement.number = given.get("number") or case.agreement.number
                 case.agreement.copies = given.get("copies")
                 case.agreement.signed_on = _d(given.get("signed_on")) or case.agreement.signed_on
-            self._fill_confirmation(case, data)
+            self._fill_confirmation(case, data, version)
             return
         for name, value in _case_values(data, dtype).items():
             setattr(case, name, value)
@@ -877,16 +930,25 @@ class ExchangeService:
             **_agreement_values(a), terms=[AgreementTerm(**_term_values(k, t)) for k, t in enumerate(a.get("terms", []))])
         t = data.get("termination")
         case.termination = None if t is None else Termination(**_termination_values(t))
+        if t is not None and version >= 2:
+            assert case.termination is not None
+            v2.fill_termination(case.termination, t)
         # An update that does not list the visits keeps those on record (planned ones follow the
         # agreement, see _flush_batch); a document that lists them replaces them.
         if data.get("follow_ups"):
-            case.follow_ups = [FollowUp(**_follow_up_values(k, f)) for k, f in enumerate(data["follow_ups"])]
-        self._fill_confirmation(case, data)
+            visits = [FollowUp(**_follow_up_values(k, f)) for k, f in enumerate(data["follow_ups"])]
+            if version >= 2:
+                s.flush()  # the new agreement's terms get their ids, for the visits that name them
+                term_ids = [term.id for term in case.agreement.terms] if case.agreement is not None else []
+                for visit, f in zip(visits, data["follow_ups"], strict=True):
+                    v2.fill_follow_up(visit, f, term_ids, now)
+            case.follow_ups = visits
+        self._fill_confirmation(case, data, version)
 
     @staticmethod
-    def _fill_confirmation(case: Case, data: dict[str, Any]) -> None:
-        """The file's judicial confirmation, updated in place: what the format does not carry
-        (whether enforcement was applied for) stays as recorded."""
+    def _fill_confirmation(case: Case, data: dict[str, Any], version: int = 1) -> None:
+        """The file's judicial confirmation, updated in place: what a version-1 file does not
+        carry (whether enforcement was applied for) stays as recorded."""
         j = data.get("judicial_confirmation")
         if j is None:
             case.judicial_confirmation = None
@@ -894,11 +956,13 @@ class ExchangeService:
         row = case.judicial_confirmation or JudicialConfirmation()
         for name, value in _confirmation_values(j).items():
             setattr(row, name, value)
+        if version >= 2:
+            v2.fill_confirmation(row, j)
         case.judicial_confirmation = row
 
     def _new_case(self, s: Session, org: Organization, data: dict[str, Any], dtype: DisputeType,
                   drafts: list[PartyDraft], mediators: dict[str, Mediator], now: datetime,
-                  number: tuple[str, int, int] | None, plan: bool) -> _NewCase:
+                  number: tuple[str, int, int] | None, plan: bool, version: int = 1) -> _NewCase:
         """A new case of the file as the rows to insert (:meth:`_insert_new_cases`): the rows
         the ORM wrote for it before, built from the same values as :meth:`_fill`'s objects."""
         from mediator_desktop.services.cases import agent_values, code_sort_key, derived_values, party_values
@@ -931,6 +995,17 @@ class ExchangeService:
         new.rows[FollowUp] = [_follow_up_values(k, f) for k, f in enumerate(data.get("follow_ups", []))]
         if data.get("judicial_confirmation") is not None:
             new.rows[JudicialConfirmation].append(_confirmation_values(data["judicial_confirmation"]))
+        if version >= 2:
+            values.update(v2.case_values(data))
+            if data.get("termination") is not None:
+                new.rows[Termination][0].update(v2.termination_values(data["termination"]))
+            for row, f in zip(new.rows[FollowUp], data.get("follow_ups", []), strict=True):
+                row.update(v2.follow_up_values(f))
+            new.visits = list(data.get("follow_ups", []))
+            new.visit_events = [[v2.visit_event_values(e, now) for e in f.get("events", [])] for f in new.visits]
+            if data.get("judicial_confirmation") is not None:
+                new.rows[JudicialConfirmation][0].update(v2.confirmation_values(data["judicial_confirmation"]))
+            new.rows.update(v2.child_rows(data, now, self.ctx.actor.name))
         new.rows[StatusChange].append({"at": now, "actor": self.ctx.actor.name, "from_status": None,
                                        "to_status": values["status"], "reason": "导入"})
         return new
@@ -959,8 +1034,16 @@ class ExchangeService:
             for term in n.terms:
                 term["agreement_id"] = n.agreement["id"]
         insert_rows(s, AgreementTerm, [t for n in with_agreement for t in n.terms], ids=True)
+        for n in new:  # version 2: the terms a visit names, now that they have ids
+            for row, f in zip(n.rows[FollowUp], n.visits):
+                v2.resolve_terms(row, f, [t["id"] for t in n.terms])
+        events = any(n.visit_events for n in new)
         for model in NEW_CASE_TABLES:
-            insert_rows(s, model, [row for n in new for row in n.rows[model]])
+            insert_rows(s, model, [row for n in new for row in n.rows[model]], ids=model is FollowUp and events)
+        if events:
+            insert_rows(s, FollowUpEvent, [
+                {**e, "follow_up_id": row["id"]}
+                for n in new for row, visit_events in zip(n.rows[FollowUp], n.visit_events) for e in visit_events])
 
     def _plan_new_case(self, new: _NewCase, visits: list[tuple[dict[str, Any], dict[str, Any]]],
                        audits: list[dict[str, Any]]) -> int:
@@ -988,11 +1071,12 @@ class ExchangeService:
     # -- export -------------------------------------------------------------------------------
 
     def export_to_file(self, path: str | Path, codes: list[str] | None = None, *, masked: bool = False,
-                       progress: Progress | None = None, cancelled: CancelCheck | None = None) -> int:
+                       progress: Progress | None = None, cancelled: CancelCheck | None = None,
+                       version: int = VERSION) -> int:
         """Write the export (see :meth:`export_document`) to ``path`` as UTF-8 JSON; returns
         the number of cases. The file appears only when complete: a failure or a cancel
         (:class:`~mediator_desktop.services.errors.Cancelled`) leaves no partial file."""
-        doc = self.export_document(codes, masked=masked, progress=progress, cancelled=cancelled)
+        doc = self.export_document(codes, masked=masked, progress=progress, cancelled=cancelled, version=version)
         text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
         step(progress, cancelled, len(doc["cases"]), len(doc["cases"]))
         with replacing_file(path) as out:
@@ -1001,8 +1085,9 @@ class ExchangeService:
 
     def export_document(self, codes: list[str] | None = None, *, masked: bool = False,
                         for_documents: bool = False, progress: Progress | None = None,
-                        cancelled: CancelCheck | None = None) -> dict[str, Any]:
-        """The cases (all, or those with ``codes``) as a case-exchange document.
+                        cancelled: CancelCheck | None = None, version: int = VERSION) -> dict[str, Any]:
+        """The cases (all, or those with ``codes``) as a case-exchange document of ``version``
+        (2, the default; 1 for a program that reads only version 1: what version 2 adds is left out).
 
         ``masked`` gives an export for sharing (README, “Masked export”): ID numbers keep only
         their first 2 and last 2 characters, phones their last 4 digits (mobiles also the first
@@ -1044,6 +1129,11 @@ class ExchangeService:
             if for_documents:
                 # The 回访记录 prints the date a visit was planned for before it was moved.
                 stmt = stmt.options(selectinload(Case.follow_ups).selectinload(FollowUp.events))
+            elif version >= 2:  # what version 2 adds
+                stmt = stmt.options(selectinload(Case.follow_ups).selectinload(FollowUp.events),
+                                    selectinload(Case.risk_changes), selectinload(Case.risk_plan),
+                                    selectinload(Case.ledger_events), selectinload(Case.preventions),
+                                    selectinload(Case.referrals))
             if codes:
                 found = set(s.scalars(select(Case.code).where(Case.code.in_(codes))))
                 missing = [c for c in codes if c not in found]
@@ -1051,16 +1141,20 @@ class ExchangeService:
                     raise NotFoundError(f"找不到案号为“{missing[0]}”的案件")
                 stmt = stmt.where(Case.code.in_(codes))
             if progress is None and cancelled is None:
-                cases = [self._case_out(c, masked, for_documents) for c in s.scalars(stmt)]
+                cases = [self._case_out(c, masked, for_documents, version) for c in s.scalars(stmt)]
             else:
                 rows = list(s.scalars(stmt))
                 cases = []
                 for k, c in enumerate(rows):
                     step(progress, cancelled, k, len(rows))
-                    cases.append(self._case_out(c, masked, for_documents))
-        return {"format": FORMAT, "version": VERSION, "organization": org_out, "cases": cases}
+                    cases.append(self._case_out(c, masked, for_documents, version))
+        return {"format": FORMAT, "version": version, "organization": org_out, "cases": cases}
 
-    def _case_out(self, c: Case, masked: bool, for_documents: bool = False) -> dict[str, Any]:
+    def _case_out(self, c: Case, masked: bool, for_documents: bool = False, version: int = VERSION
+                  ) -> dict[str, Any]:
+        """A case as a document of ``version`` writes it (the fields of version 2 follow those of
+        version 1); ``for_documents`` is version 1 with what the documents print beyond it."""
+        extended = version >= 2 and not for_documents
         out: dict[str, Any] = {}
         _put_attrs(out, c, "code", "received_on", "source")
         _put(out, "dispute_type", c.dispute_type.name)
@@ -1117,6 +1211,8 @@ class ExchangeService:
             _put_attrs(tout, ended, "on", "reason")
             if ended.routes_explained is not None:
                 tout["routes_explained"] = ended.routes_explained
+            if extended:
+                v2.termination_out(tout, ended)
             out["termination"] = tout
         follow = []
         term_index = {t.id: k for k, t in enumerate(c.agreement.terms)} if c.agreement is not None else {}
@@ -1132,17 +1228,19 @@ class ExchangeService:
             _put_attrs(fo, f, "notes", "visitor")
             if for_documents:
                 self._follow_up_for_documents(fo, f, term_index)
+            elif extended:
+                v2.follow_up_out(fo, f, term_index)
             follow.append(fo)
         _put(out, "follow_ups", follow)
         if c.judicial_confirmation is not None:
             j = c.judicial_confirmation
             jo: dict[str, Any] = {}
             _put_attrs(jo, j, "court", "filed_on", "court_case_number", "result", "ruled_on")
-            if for_documents:
-                if j.enforcement_applied is not None:
-                    jo["enforcement_applied"] = j.enforcement_applied
-                _put(jo, "enforcement_on", j.enforcement_on)
+            if for_documents or extended:
+                v2.confirmation_out(jo, j)
             out["judicial_confirmation"] = jo
+        if extended:
+            v2.case_out(out, c)
         if masked:  # ID and phone numbers written inside any text (summary, records, clauses, notes…)
             out = {k: v if k == "code" else _mask_texts(v) for k, v in out.items()}
         return out
