@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediator_desktop.domain.permissions import Permission, RoleCode
+from mediator_desktop.domain.permissions import DEFAULT_ROLES, Permission, RoleCode
 from mediator_desktop.services.context import Actor, Service
 from mediator_desktop.services.errors import FieldProblem, PermissionDenied, ValidationError
 from mediator_desktop.storage.models import SchemaInfo, UserAccount, UserOrganization, UserRole
@@ -81,7 +81,17 @@ class AccountService(Service):
     def roles(self) -> list[tuple[str, str]]:
         """(code, name) of every role, in order."""
         with self.ctx.db.read() as s:
-            return [(r.code, r.name) for r in s.scalars(select(UserRole).order_by(UserRole.position))]
+            roles = [(r.code, r.name) for r in s.scalars(select(UserRole).order_by(UserRole.position))]
+        return roles or [(code, RoleCode(code).label) for code in DEFAULT_ROLES]
+
+    @staticmethod
+    def _ensure_roles(s: Session) -> None:
+        """The default roles, if the table is empty (a database emptied by hand, not migrated)."""
+        if s.scalar(select(func.count()).select_from(UserRole)):
+            return
+        for k, (code, permissions) in enumerate(DEFAULT_ROLES.items()):
+            s.add(UserRole(code=code, name=RoleCode(code).label, permissions=[p.value for p in permissions], position=k))
+        s.flush()
 
     def sign_in_required(self) -> bool:
         """Whether the application asks who is using it: there are active users and sign-in was
@@ -182,6 +192,7 @@ class AccountService(Service):
         problems = self._account_problems(login, name, role, password)
         with self.ctx.db.write() as s:
             self.ctx.db.serialize(s, "user_account")
+            self._ensure_roles(s)
             first = not s.scalar(select(func.count()).select_from(UserAccount))
             if first and role != RoleCode.ADMIN.value:
                 problems.append(FieldProblem("role", "第一个用户必须是管理员（由他再添加其他用户）"))
