@@ -1,5 +1,5 @@
 """Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
-``agenda``, ``backup``, ``restore``.
+``agenda``, ``backup``, ``restore``, ``ledger`` and ``import-ledger`` (``cli_ledger.py``).
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_restore.add_argument("file", type=Path, help="备份文件")
     p_restore.add_argument("--passphrase-file", type=Path, metavar="FILE", help="加密备份的密码从这个文件的第一行读取")
     p_restore.add_argument("--check", action="store_true", help="只检查备份文件是否完好、能否恢复，不恢复")
+    from mediator_desktop import cli_ledger
+
+    cli_ledger.add_commands(sub, common, _date_arg)
     return parser
 
 
@@ -347,6 +350,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from mediator_desktop.cli_ledger import cmd_ledger as run
+
+    return run(args, _open)
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from mediator_desktop.cli_ledger import cmd_import_ledger as run
+
+    return run(args, _open)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -365,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore,
-                None: cmd_gui}
+                "ledger": cmd_ledger, "import-ledger": cmd_import_ledger, None: cmd_gui}
     try:
         return handlers[args.command](args)
     except (ServiceError, StorageError) as exc:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.exchange import ExchangeService
     from mediator_desktop.services.followups import FollowUpService
     from mediator_desktop.services.journals import Journals
+    from mediator_desktop.services.ledger import LedgerService
     from mediator_desktop.services.organization import (
         DisputeTypeService,
         MediatorService,
@@ -82,6 +83,7 @@ class Services:
     exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
     backups: _Service[BackupService] = _Service("backup", "BackupService")
+    ledger: _Service[LedgerService] = _Service("ledger", "LedgerService", with_services=True)
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command
