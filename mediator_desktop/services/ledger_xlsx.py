@@ -13,7 +13,6 @@ the measures or the notes are masked as in a shared export (``domain/identity.py
 from __future__ import annotations
 
 from collections import defaultdict
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -336,14 +335,25 @@ def write_workbook(out: Any, title: str, period: str, rows: list[LedgerRow], pro
             t.alignment = centred if col in centred_columns else wrap
         templates.append(t._style)
     total = len(rows)
+
+    def as_cells(values: list[Any], row_idx: int) -> Any:
+        # The data rows are our own styled cells: handed to the writer as they are (openpyxl's
+        # own path tries each cell as a value first and fails into an exception, per cell).
+        for col_idx, c in enumerate(values, 1):
+            c.column, c.row = col_idx, row_idx
+            yield c
+
+    plain_rows = ws._values_to_row
+    ws._values_to_row = as_cells
     for k, row in enumerate(rows):
         if k % STEP == 0:
             step(progress, cancelled, k, total)
         line = []
         for value, style in zip(row.values(k + 1), templates, strict=True):
             c = WriteOnlyCell(ws, value=float(value) if isinstance(value, Decimal) else value)
-            c._style = copy(style)
+            c._style = style        # shared, never changed
             line.append(c)
         ws.append(line)
+    ws._values_to_row = plain_rows
     step(progress, cancelled, total, total)
     wb.save(out)
