@@ -44,7 +44,7 @@ class LedgerEventDialog(QDialog):
         height_in_lines(self.note, 3)
         add_row(form, self.errors, "note", "说明(&N)：", self.note)
         lay.addLayout(form)
-        self.error, self.buttons = form_footer(self, lay, title, self._save, (520, 320))
+        self.error, self.buttons = form_footer(self, lay, title, self._save, (520, 280))
         self.save: object = None   # set by LedgerLine: the service call with this dialog's values
 
     def chosen_date(self) -> date:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediator_desktop.domain.identity import mask_text
 from mediator_desktop.services.ledger_import import FIELDS, REQUIRED, LedgerImportError, LedgerSheet
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, busy, counted, run_task
 from mediator_desktop.ui.common.widgets import (
@@ -57,7 +58,7 @@ class SheetModel(RowTableModel):
             return ""
         if hasattr(value, "strftime"):
             return value.strftime("%Y-%m-%d")
-        return str(value)
+        return mask_text(str(value))     # a list: ID numbers and phones masked (LEGAL.md §2)
 
 
 class LedgerImportDialog(PreserveGeometry):
@@ -74,8 +75,8 @@ class LedgerImportDialog(PreserveGeometry):
         lay.addWidget(text_label(f"{sheet.path}：表头在第{sheet.header_row}行，表头以下有{len(sheet.rows)}行数据"
                                  f"（空行已跳过）。下面是前{min(PREVIEW_ROWS, len(sheet.rows))}行。"))
         self.preview = table_view(SheetModel(sheet, self), 100, name="ledgerPreview")
-        height_in_lines(self.preview, 6, kind="fixed")
-        lay.addWidget(self.preview)
+        height_in_lines(self.preview, 6, kind="min")
+        lay.addWidget(self.preview, 1)
         lay.addWidget(text_label("请核对每一项对应台账的哪一列（带*的必须有）；按表头名称自动对应，不对的请改：", bold=True))
         grid_box = QWidget()
         grid = QGridLayout(grid_box)
@@ -94,7 +95,7 @@ class LedgerImportDialog(PreserveGeometry):
             grid.addWidget(caption, row, 2 * col)
             grid.addWidget(combo, row, 2 * col + 1)
             self.combos[key] = combo
-        lay.addWidget(scrolling_body(grid_box), 1)
+        lay.addWidget(scrolling_body(grid_box))
         self.problems = QPlainTextEdit()
         self.problems.setObjectName("ledgerProblems")
         self.problems.setReadOnly(True)
