@@ -290,3 +290,42 @@ def test_cli_import_ledger_with_a_mapping_file(sqlite_url, clock, tmp_path, caps
     bad.write_text(json.dumps({"columns": {"年龄": "B"}}, ensure_ascii=False))
     assert main(["--db", sqlite_url, "import-ledger", str(path), "--mapping", str(bad)]) == 1
     assert "“年龄”不是台账的列" in capsys.readouterr().err
+
+
+def test_an_exported_ledger_imports_into_another_database(org_services, clock, tmp_path) -> None:
+    """The room moves its ledger: what the export writes, the import reads back — codes, dates,
+    states with their dates, amounts, performance and 销号."""
+    from conftest import make_services, setup_org
+
+    s = org_services
+    d, view = _agreed_case(s)
+    money = next(t for t in view.terms if t.kind == "obligation")
+    s.agreements.record_performance(money.id, date(2026, 11, 22), "performed", Decimal("12000"))
+    s.ledger.cross_off(d.id, date(2026, 11, 22), "履行完毕")
+    ended = s.cases.register(sample_draft(summary="另一件纠纷", received_on=date(2026, 11, 21)))
+    ended = s.cases.transition(ended.id, ended.version, "accepted")
+    s.cases.transition(ended.id, ended.version, "terminated", reason="李四拒绝继续调解", routes_explained=True,
+                       reason_kind="refused")
+    path = tmp_path / "台账.xlsx"
+    assert s.ledger.export_xlsx(path, date(2026, 11, 1), date(2026, 11, 30)) == 2
+
+    other = make_services(f"sqlite:///{tmp_path / 'other.sqlite3'}", clock)
+    try:
+        setup_org(other)
+        sheet = other.ledger.read_sheet(path)
+        assert sheet.header_row == 3 and len(sheet.rows) == 2
+        assert all(index is not None for key, index in sheet.proposed.items() if key != "id_numbers")
+        result = other.ledger.import_sheet(sheet, sheet.proposed)
+        assert result.created == [d.code, ended.code] and result.crossed_off == 1
+        first = other.cases.get_by_code(d.code)
+        assert (first.received_on, first.status, first.dispute_type) == (date(2026, 11, 20), "agreed", "邻里纠纷")
+        assert [p.name for p in first.parties] == ["张三", "李四"] and [m.name for m in first.mediators] == ["杨志强"]
+        agreement = other.agreements.get(first.id)
+        assert agreement.signed_on == date(2026, 11, 21) and agreement.terms[0].amount == Decimal("12000.00")
+        assert agreement.terms[0].status == "performed"
+        assert other.ledger.status(first.id).closed_on == date(2026, 11, 22)
+        second = other.cases.get_by_code(ended.code)
+        assert second.status == "terminated" and second.termination.on == date(2026, 11, 22)
+        assert other.ledger.status(second.id).open
+    finally:
+        other.close()

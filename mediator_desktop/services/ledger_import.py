@@ -320,8 +320,10 @@ def _status(text: str) -> str | None:
     """化解结果 as a case status (None: not understood)."""
     if not text:
         return CaseStatus.ACCEPTED.value
-    for words, status in ((("不予受理",), CaseStatus.NOT_ACCEPTED), (("拒绝",), CaseStatus.REFUSED),
+    # 终止调解（…）：当事人拒绝继续调解 is a termination, not a refusal at the start.
+    for words, status in ((("不予受理",), CaseStatus.NOT_ACCEPTED),
                           (("不成", "终止", "失败", "未达成"), CaseStatus.TERMINATED),
+                          (("拒绝",), CaseStatus.REFUSED),
                           (("成功", "达成", "化解", "调结", "已调处"), CaseStatus.AGREED),
                           (("调解中", "正在", "在办", "办理中", "化解中"), CaseStatus.IN_MEDIATION),
                           (("受理", "登记"), CaseStatus.ACCEPTED)):
@@ -585,8 +587,10 @@ def import_sheet(ctx: ServiceContext, services: Services, sheet: LedgerSheet, ma
     crossed = [0]
 
     def written(s: Session, created: list[str]) -> None:
-        ids = dict(s.execute(select(orm.Case.code, orm.Case.id).where(orm.Case.code.in_(created))).tuples().all()) \
-            if len(created) < 900 else {c: i for c, i in s.execute(select(orm.Case.code, orm.Case.id))}
+        ids: dict[str, int] = {}
+        for chunk in range(0, len(created), 900):
+            ids.update(s.execute(select(orm.Case.code, orm.Case.id)
+                                 .where(orm.Case.code.in_(created[chunk:chunk + 900]))).tuples().all())
         now, actor = ctx.now(), ctx.actor.name
         for code, row in zip(created, rows, strict=True):
             case_id = ids[code]
