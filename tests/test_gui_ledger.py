@@ -31,6 +31,12 @@ def test_cross_off_and_reopen_through_the_case_view(qtbot, qapp, services, clock
     assert line.label.text() == "台账：在册"
     assert line.cross_off_button.isVisible() and line.cross_off_button.isEnabled()
     assert not line.reopen_button.isVisible()
+    # Also in the 案件 menu, enabled as the buttons are.
+    assert line.cross_off_action in window.case_menu.actions() and line.cross_off_action.isEnabled()
+    assert not line.reopen_action.isEnabled()
+    line.cross_off_action.trigger()
+    assert line.dialog.isVisible() and line.dialog.windowTitle() == "销号"
+    line.dialog.reject()
     click(qtbot, line.cross_off_button)
     dialog = line.dialog
     assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "销号"
@@ -40,6 +46,7 @@ def test_cross_off_and_reopen_through_the_case_view(qtbot, qapp, services, clock
     assert line.label.text() == "台账：已销号（2026年11月22日，测试员）"
     assert "履行完毕，回访无反复" in line.label.toolTip()
     assert line.reopen_button.isVisible() and not line.cross_off_button.isVisible()
+    assert line.reopen_action.isEnabled() and not line.cross_off_action.isEnabled()
     # 再挂号 without a reason is refused beside the field; what was typed as the date stays.
     click(qtbot, line.reopen_button)
     dialog = line.dialog

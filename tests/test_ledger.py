@@ -329,3 +329,23 @@ def test_an_exported_ledger_imports_into_another_database(org_services, clock, t
         assert other.ledger.status(second.id).open
     finally:
         other.close()
+
+
+def test_a_cancelled_export_leaves_no_file_and_a_cancelled_import_writes_nothing(org_services, clock, tmp_path) -> None:
+    from mediator_desktop.services.errors import Cancelled
+
+    s = org_services
+    s.cases.register(sample_draft())
+    target = tmp_path / "台账.xlsx"
+    with pytest.raises(Cancelled):
+        s.ledger.export_xlsx(target, date(2026, 11, 1), date(2026, 11, 30), cancelled=lambda: True)
+    assert not target.exists() and not list(tmp_path.glob("*.xlsx*"))
+    clean = [list(r) for r in MESSY if r and any(v is not None for v in r)][:1]
+    sheet = s.ledger.read_sheet(_ledger_file(tmp_path / "旧台账.xlsx", clean))
+    steps = []
+    with pytest.raises(Cancelled):
+        s.ledger.import_sheet(sheet, sheet.proposed, progress=lambda done, total: steps.append(done),
+                              cancelled=lambda: len(steps) > 2)
+    with s.db.read() as db:
+        assert db.scalar(select(func.count()).select_from(Case)) == 1
+        assert db.scalar(select(func.count()).select_from(LedgerEvent)) == 0

@@ -322,7 +322,7 @@ class CaseView(QWidget):
         items: list[QAction | None] = [self.case_actions[t.value] for t in TRANSITION_MENU_TEXT]
         for spec in ACTION_SPECS:
             items.append(None if spec is None else self.case_actions[spec[0]])
-        return items
+        return [*items, None, *self.ledger_line.menu_actions]
 
     def _bind_panel_button(self, action: QAction, panel: QWidget, button: QPushButton,
                            fallback: QWidget | None) -> None:

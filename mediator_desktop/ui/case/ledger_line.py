@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from mediator_desktop.services.errors import ServiceError
@@ -77,7 +78,19 @@ class LedgerLine(QWidget):
         lay.addWidget(self.cross_off_button)
         lay.addWidget(self.reopen_button)
         lay.addStretch(1)
+        # The same two steps in the main window's 案件 menu (enabled as the buttons are).
+        self.cross_off_action = QAction("台账销号(&O)…", self)
+        self.reopen_action = QAction("台账再挂号(&Q)…", self)
+        self.menu_actions = [self.cross_off_action, self.reopen_action]
+        self.cross_off_action.triggered.connect(self.cross_off_button.click)
+        self.reopen_action.triggered.connect(self.reopen_button.click)
+        self._enable_actions()
         self.hide()
+
+    def _enable_actions(self) -> None:
+        s = self.status
+        self.cross_off_action.setEnabled(s is not None and s.open and s.cross_off_problem is None)
+        self.reopen_action.setEnabled(s is not None and not s.open)
 
     def show_case(self, case_id: int) -> None:
         try:
@@ -87,6 +100,7 @@ class LedgerLine(QWidget):
             self.label.setText(f"台账：{exc}")
             self.cross_off_button.hide()
             self.reopen_button.hide()
+            self._enable_actions()
             self.show()
             return
         s = self.status
@@ -97,6 +111,7 @@ class LedgerLine(QWidget):
         self.cross_off_button.setEnabled(s.cross_off_problem is None)
         self.cross_off_button.setToolTip(s.cross_off_problem or "在台账上销号（记录日期和办理人）")
         self.reopen_button.setVisible(not s.open)
+        self._enable_actions()
         self.show()
 
     def request_cross_off(self) -> LedgerEventDialog | None:
