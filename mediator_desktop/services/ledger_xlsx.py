@@ -111,7 +111,7 @@ def read_rows(s: Session, date_from: date, date_to: date, *, full_ids: bool = Fa
     """The ledger's rows: the disputes received from ``date_from`` to ``date_to`` (inclusive), by
     received date and code."""
     in_period = (orm.Case.received_on >= date_from, orm.Case.received_on <= date_to)
-    ids = select(orm.Case.id).where(*in_period).scalar_subquery()
+    ids = select(orm.Case.id).where(*in_period)
     parts: dict[int, _Parts] = defaultdict(_Parts)
 
     def rows(stmt: Select[Any]) -> Any:
