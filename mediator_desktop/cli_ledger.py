@@ -36,12 +36,13 @@ def cmd_ledger(args: argparse.Namespace, open_services: Any) -> int:
     services = open_services(args.db, create=args.create)
     try:
         n = services.ledger.export_xlsx(args.xlsx, args.start, args.end, full_ids=args.full_ids)
+        figures = services.ledger.figures(args.start, args.end)
     except OSError as exc:
         print(f"无法写入文件 {args.xlsx}：{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         services.close()
-    print(f"已导出台账{n}件到 {args.xlsx}")
+    print(f"已导出台账{n}件到 {args.xlsx}（{figures.text}）")
     return EXIT_OK
 
 

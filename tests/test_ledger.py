@@ -66,7 +66,13 @@ def test_cross_off_waits_for_performance_and_reopen_keeps_the_history(org_servic
     assert "台账销号（2026年11月22日）：履行完毕" in history
     assert "台账再挂号（2026年11月22日）：李四又在通道堆放建材" in history
     # Crossed off once more: the whole history stays, in order.
+    figures = s.ledger.figures(date(2026, 11, 1), date(2026, 11, 30))
+    assert (figures.new, figures.crossed_off, figures.reopened, figures.on_books) == (1, 1, 1, 1)
     final = s.ledger.cross_off(d.id, date(2026, 11, 22), "再次调处后无反复")
+    figures = s.ledger.figures(date(2026, 11, 1), date(2026, 11, 30))
+    assert (figures.crossed_off, figures.on_books) == (1, 0)
+    assert figures.text == "本期新增1件，本期销号1件，再挂号1件，期末在册0件"
+    assert s.ledger.figures(date(2026, 10, 1), date(2026, 10, 31)).on_books == 0
     assert [e.action for e in final.events] == ["cross_off", "reopen", "cross_off"]
     with s.db.read() as db:
         assert db.scalar(select(Case.ledger_closed_on).where(Case.id == d.id)) == date(2026, 11, 22)
@@ -129,7 +135,8 @@ def test_cli_ledger_writes_the_columns_in_order_masked_frozen_and_printable(sqli
 
     ws = load_workbook(out).active
     assert ws["A1"].value == "龙门街道人民调解委员会矛盾纠纷排查化解台账"
-    assert "2026年11月1日至2026年11月30日" in ws["A2"].value and "共2件" in ws["A2"].value
+    assert "2026年11月1日至2026年11月30日" in ws["A2"].value
+    assert "共2件（本期新增2件，本期销号1件，期末在册2件）" in ws["A2"].value   # with the October case
     assert [c.value for c in ws[3]] == list(HEADERS)
     assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9

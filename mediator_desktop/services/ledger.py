@@ -46,6 +46,7 @@ from mediator_desktop.storage import models as orm
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.ledger_import import LedgerImportResult, LedgerSheet, Mapping
+    from mediator_desktop.services.ledger_xlsx import LedgerFigures
 
 MAX_NOTE = 2000
 #: Statuses in which the dispute ended without an agreement.
@@ -222,6 +223,13 @@ class LedgerService(Service):
 
         return export_ledger(self.ctx, path, date_from, date_to, full_ids=full_ids,
                              progress=progress, cancelled=cancelled)
+
+    def figures(self, date_from: date, date_to: date) -> LedgerFigures:
+        """本期新增, 本期销号, 再挂号 and 期末在册 for a period (STATISTICS.md §2)."""
+        from mediator_desktop.services.ledger_xlsx import read_figures
+
+        with self.ctx.db.read() as s:
+            return read_figures(s, date_from, date_to)
 
     def read_sheet(self, path: str | Path) -> LedgerSheet:
         """An existing ledger (.xlsx) as rows of cell values, with its header row found and a

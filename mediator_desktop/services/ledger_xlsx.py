@@ -248,6 +248,40 @@ def _notes(p: _Parts) -> str:
                     for action, on, note, actor in p.events)
 
 
+@dataclass(frozen=True)
+class LedgerFigures:
+    """The ledger's monthly figures (STATISTICS.md §2) for a period: 本期新增 (received in it),
+    本期销号 (disputes crossed off in it), 再挂号 (reopened in it), 期末在册 (received by its
+    last day and not crossed off as of that day)."""
+
+    new: int
+    crossed_off: int
+    reopened: int
+    on_books: int
+
+    @property
+    def text(self) -> str:
+        return (f"本期新增{self.new}件，本期销号{self.crossed_off}件"
+                + (f"，再挂号{self.reopened}件" if self.reopened else "") + f"，期末在册{self.on_books}件")
+
+
+def read_figures(s: Session, date_from: date, date_to: date) -> LedgerFigures:
+    new = int(s.scalar(select(func.count()).select_from(orm.Case).where(
+        orm.Case.received_on >= date_from, orm.Case.received_on <= date_to)) or 0)
+    received = int(s.scalar(select(func.count()).select_from(orm.Case).where(orm.Case.received_on <= date_to)) or 0)
+    last: dict[int, str] = {}
+    crossed: set[int] = set()
+    reopened: set[int] = set()
+    for case_id, action, on in s.execute(select(orm.LedgerEvent.case_id, orm.LedgerEvent.action, orm.LedgerEvent.on)
+                                         .where(orm.LedgerEvent.on <= date_to)
+                                         .order_by(orm.LedgerEvent.on, orm.LedgerEvent.id)):
+        last[case_id] = action
+        if on >= date_from:
+            (crossed if action == LedgerAction.CROSS_OFF.value else reopened).add(case_id)
+    off_books = sum(1 for action in last.values() if action == LedgerAction.CROSS_OFF.value)
+    return LedgerFigures(new, len(crossed), len(reopened), received - off_books)
+
+
 def _ledger_cell_class() -> Any:
     """A cell whose style is registered once per column (openpyxl looks each cell's style up in
     the workbook's list again as it writes it: a sixth of the export)."""
@@ -280,9 +314,11 @@ def export_ledger(ctx: ServiceContext, path: str | Path, date_from: date, date_t
     with ctx.db.read() as s:
         org = s.scalars(select(orm.Organization).order_by(orm.Organization.id)).first()
         rows = read_rows(s, date_from, date_to, full_ids=full_ids)
+        figures = read_figures(s, date_from, date_to)
     title = f"{org.name if org else ''}矛盾纠纷排查化解台账"
     with replacing_file(path) as out:
-        write_workbook(out, title, period_text(date_from, date_to), rows, progress, cancelled, today=ctx.today())
+        write_workbook(out, title, period_text(date_from, date_to), rows, progress, cancelled, today=ctx.today(),
+                       figures=figures)
     with ctx.db.write() as s:
         ctx.audit(s, "export", "ledger", None, text=f"导出台账（{period_text(date_from, date_to)}，{len(rows)}件"
                   + ("，含完整身份证号" if full_ids else "") + "）", full_ids=full_ids,
@@ -291,7 +327,8 @@ def export_ledger(ctx: ServiceContext, path: str | Path, date_from: date, date_t
 
 
 def write_workbook(out: Any, title: str, period: str, rows: list[LedgerRow], progress: Progress | None = None,
-                   cancelled: CancelCheck | None = None, *, today: date | None = None) -> None:
+                   cancelled: CancelCheck | None = None, *, today: date | None = None,
+                   figures: LedgerFigures | None = None) -> None:
     """The workbook: a title and a period line over the header, the header frozen and printed
     on every page, A4 landscape one page wide, dates and amounts as Excel dates and numbers."""
     from openpyxl import Workbook
@@ -330,7 +367,8 @@ def write_workbook(out: Any, title: str, period: str, rows: list[LedgerRow], pro
     ws.row_dimensions[1].height = 30
     ws.append([heading])
     made = f"　导出日期：{chinese_date(today)}" if today else ""
-    ws.append([cell(f"期间：{period}　共{len(rows)}件{made}", font=Font(name="宋体", size=11),
+    counts = f"（{figures.text}）" if figures is not None else ""
+    ws.append([cell(f"期间：{period}　共{len(rows)}件{counts}{made}", font=Font(name="宋体", size=11),
                     alignment=Alignment(horizontal="center"))])
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
