@@ -82,8 +82,8 @@ def main() -> int:
     load_demo(services, 200)
     opts.set_current_user(services, settings, services.mediators.list()[0].name)
     window = create_main_window(services, settings)
-    done = next(r for r in window.case_model.rows if services.ledger.status(r.id).cross_off_problem is None
-                and r.status == "agreed")
+    done = next(r for r in window.case_model.rows if r.status == "agreed"
+                and services.ledger.status(r.id).cross_off_problem is None)
     status = services.ledger.status(done.id)
     services.ledger.cross_off(done.id, max(status.earliest, services.today()), "协议履行完毕，回访无反复")
     window.select_case(done.id)

@@ -282,7 +282,7 @@ def main(argv: list[str]) -> int:
         check("关于", about, font)
         close(about)
         window.select_case(case_id)
-        cross_off = window.case_view.ledger_line.request_cross_off()
+        cross_off = window.case_view.ledger_line.cross_off_dialog()
         check("销号", cross_off, font)
         close(cross_off)
         period = window.ledger_actions.export_ledger()

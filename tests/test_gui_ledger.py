@@ -29,7 +29,7 @@ def test_cross_off_and_reopen_through_the_case_view(qtbot, qapp, services, clock
     line = window.case_view.ledger_line
     qtbot.waitUntil(line.isVisible)
     assert line.label.text() == "台账：在册"
-    assert line.cross_off_button.isVisible() and line.cross_off_button.isEnabled()
+    assert line.cross_off_button.isVisible()
     assert not line.reopen_button.isVisible()
     # Also in the 案件 menu, enabled as the buttons are.
     assert line.cross_off_action in window.case_menu.actions() and line.cross_off_action.isEnabled()
@@ -44,7 +44,7 @@ def test_cross_off_and_reopen_through_the_case_view(qtbot, qapp, services, clock
     click_ok(qtbot, dialog.buttons)
     assert not dialog.isVisible()
     assert line.label.text() == "台账：已销号（2026年11月22日，测试员）"
-    assert "履行完毕，回访无反复" in line.label.toolTip()
+    assert "履行完毕，回访无反复" in line.label.toolTip() and "测试员" in line.label.toolTip()
     assert line.reopen_button.isVisible() and not line.cross_off_button.isVisible()
     assert line.reopen_action.isEnabled() and not line.cross_off_action.isEnabled()
     # 再挂号 without a reason is refused beside the field; what was typed as the date stays.
@@ -62,15 +62,18 @@ def test_cross_off_and_reopen_through_the_case_view(qtbot, qapp, services, clock
     assert window.case_view.detail.version == services.cases.get(services.case_id).version
 
 
-def test_an_unperformed_agreement_cannot_be_crossed_off_and_says_why(qtbot, qapp, services, clock) -> None:
+def test_an_unperformed_agreement_is_not_crossed_off_and_the_button_says_why(qtbot, qapp, services, clock) -> None:
     def agreed(s):  # type: ignore[no-untyped-def]
         s.case_id = _agreed_case(s)[0].id
 
     window = shown_window(qtbot, qapp, services, before=agreed)
     window.select_case(services.case_id)
     line = window.case_view.ledger_line
-    assert not line.cross_off_button.isEnabled()
-    assert "还有条款未履行，不能销号" in line.cross_off_button.toolTip()
+    assert line.cross_off_button.isVisible() and line.cross_off_action.isEnabled()
+    click(qtbot, line.cross_off_button)          # says why, in a box, instead of a grey button
+    assert line.refusal is not None and line.refusal.isVisible() and line.dialog is None
+    assert "还有条款未履行，不能销号：第一条（待履行）" in line.refusal.text()
+    assert services.ledger.line(services.case_id).open
 
 
 def test_export_ledger_from_the_file_menu_writes_the_file(qtbot, qapp, services, clock, tmp_path) -> None:

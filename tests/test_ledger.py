@@ -356,3 +356,16 @@ def test_a_cancelled_export_leaves_no_file_and_a_cancelled_import_writes_nothing
     with s.db.read() as db:
         assert db.scalar(select(func.count()).select_from(Case)) == 1
         assert db.scalar(select(func.count()).select_from(LedgerEvent)) == 0
+
+
+def test_a_case_agreed_without_a_recorded_agreement_needs_a_visit(org_services, clock) -> None:
+    """Imported as 调解成功 with no agreement on record (old data): nothing to perform is known,
+    so a visit must have found no new risk; the case view's line reads cheaply all the same."""
+    s = org_services
+    d = s.cases.register(sample_draft())
+    with s.db.write() as db:
+        db.get(Case, d.id).status = "agreed"  # type: ignore[union-attr]
+    assert s.ledger.status(d.id).cross_off_problem == \
+        "本案没有登记协议内容，须经回访确认没有新的纠纷或风险苗头后才能销号"
+    line = s.ledger.line(d.id)
+    assert line.open and line.last is None and line.text == "台账：在册"

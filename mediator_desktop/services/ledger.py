@@ -27,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseStatus, LedgerAction, RiskLevel, TermKind, TermStatus
@@ -37,6 +38,7 @@ from mediator_desktop.services.context import Service, ServiceContext
 from mediator_desktop.services.errors import (
     ConflictError,
     FieldProblem,
+    NotFoundError,
     TransitionError,
     ValidationError,
 )
@@ -104,6 +106,29 @@ class LedgerStatus:
         return f"台账：已销号（{chinese_date(self.closed_on)}{who}）"
 
 
+@dataclass(frozen=True)
+class LedgerLineView:
+    """What the case view's 台账 line shows, read cheaply (two small queries) every time a case is
+    shown; whether 销号 is allowed is asked when the user presses it (:meth:`LedgerService.status`)."""
+
+    case_id: int
+    version: int
+    closed_on: date | None
+    last: LedgerEventView | None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def text(self) -> str:
+        if self.open:
+            reopened = self.last is not None and self.last.action == LedgerAction.REOPEN.value
+            return "台账：在册" + (f"（{chinese_date(self.last.on)}再挂号）" if reopened and self.last else "")
+        who = f"，{self.last.actor}" if self.last is not None else ""
+        return f"台账：已销号（{chinese_date(self.closed_on)}{who}）"
+
+
 def _end_date(case: orm.Case) -> date | None:
     """The day the dispute's handling ended: the agreement's effective date, the termination,
     or the day it was marked not accepted / refused."""
@@ -119,7 +144,7 @@ def _how_it_ended(case: orm.Case) -> str | None:
     """agreed / ended (without agreement) / None (still being handled)."""
     status = case.status
     if status == CaseStatus.CLOSED.value:
-        if case.agreement is not None and case.agreement.signed_on:
+        if case.agreement is not None:
             return "agreed"
         return "ended"
     if status == CaseStatus.AGREED.value:
@@ -147,15 +172,16 @@ def cross_off_problem(case: orm.Case) -> str | None:
             return (f"纠纷未经调解化解，风险等级为“{RiskLevel(case.risk_level).label}”，不能销号；"
                     "请先处置风险并调整风险等级")
         return None
-    agreement = case.agreement
-    assert agreement is not None
-    obligations = [t for t in agreement.terms if t.kind != TermKind.STATEMENT.value]
+    # (A case imported as 调解成功 may carry no agreement: nothing recorded to perform.)
+    terms = case.agreement.terms if case.agreement is not None else []
+    obligations = [t for t in terms if t.kind != TermKind.STATEMENT.value]
     unperformed = [t for t in obligations if t.status != TermStatus.PERFORMED.value]
     if unperformed:
         which = "、".join(f"第{clause_number(t.position + 1)}条（{TermStatus(t.status).label}）" for t in unperformed)
         return f"还有条款未履行，不能销号：{which}"
     if not obligations and not any(v.new_risk is False for v in done_visits):
-        return "协议没有需要履行的条款，须经回访确认没有新的纠纷或风险苗头后才能销号"
+        return ("协议没有需要履行的条款，须经回访确认没有新的纠纷或风险苗头后才能销号" if case.agreement is not None
+                else "本案没有登记协议内容，须经回访确认没有新的纠纷或风险苗头后才能销号")
     return None
 
 
@@ -165,6 +191,19 @@ class LedgerService(Service):
         self.services = services
 
     # -- 销号 / 再挂号 ------------------------------------------------------------------------
+
+    def line(self, case_id: int) -> LedgerLineView:
+        """The case's state on the ledger and its last 销号/再挂号, for the case view."""
+        with self.ctx.db.read() as s:
+            row = s.execute(select(orm.Case.version, orm.Case.ledger_closed_on).where(orm.Case.id == case_id)).first()
+            if row is None:
+                raise NotFoundError("找不到这个案件，可能已被删除")
+            last = s.execute(select(orm.LedgerEvent.action, orm.LedgerEvent.on, orm.LedgerEvent.note,
+                                    orm.LedgerEvent.actor, orm.LedgerEvent.at)
+                             .where(orm.LedgerEvent.case_id == case_id)
+                             .order_by(orm.LedgerEvent.id.desc()).limit(1)).first()
+        return LedgerLineView(case_id, row.version, row.ledger_closed_on,
+                              None if last is None else LedgerEventView(*last))
 
     def status(self, case_id: int) -> LedgerStatus:
         with self.ctx.db.read() as s:
