@@ -18,7 +18,7 @@ from test_followups import _agreed, _record
 
 from mediator_desktop.cli import main
 from mediator_desktop.services.dto import MediatorAssignment
-from mediator_desktop.services.errors import TransitionError, ValidationError
+from mediator_desktop.services.errors import ConflictError, TransitionError, ValidationError
 from mediator_desktop.services.ledger_import import LedgerImportError
 from mediator_desktop.services.ledger_xlsx import HEADERS
 from mediator_desktop.storage.models import Case, LedgerEvent
@@ -54,6 +54,8 @@ def test_cross_off_waits_for_performance_and_reopen_keeps_the_history(org_servic
     with pytest.raises(TransitionError, match="已于2026年11月22日销号"):
         s.ledger.cross_off(d.id, date(2026, 11, 22), "")
 
+    with pytest.raises(ConflictError):     # a second PC's stale screen (the case moved on)
+        s.ledger.reopen(d.id, date(2026, 11, 22), "x", version=status.version)
     with pytest.raises(ValidationError, match="再挂号的原因"):
         s.ledger.reopen(d.id, date(2026, 11, 22), " ")
     again = s.ledger.reopen(d.id, date(2026, 11, 22), "李四又在通道堆放建材")
