@@ -9,7 +9,8 @@ columns worked out, the styled write-only workbook, the file put in place, the a
 the plain baseline — one SQL query of the same cases' own columns and a plain openpyxl
 write-only workbook of those values, no styles. Also times the import of 1,000 of those rows
 read back from the exported file (their summaries changed, so they are not duplicates, and
-their codes left out), checked only (``dry_run``: nothing is written).
+their codes left out), checked only (``dry_run``: nothing is written), and the case view's 台账
+line against the full 销号 check, each for 60 random cases (median).
 Writes the figures to --out (default: a temporary folder, never the repository).
 """
 
@@ -101,13 +102,26 @@ def main() -> int:
     t = time.perf_counter()
     checked = services.ledger.import_sheet(sheet, {**sheet.proposed, "code": None}, dry_run=True)
     check_s = time.perf_counter() - t
+    # The case view's 台账 line (read whenever a case is shown) and the full 销号 check.
+    con = sqlite3.connect(args.db)
+    ids = [r[0] for r in con.execute("SELECT id FROM mediation_case ORDER BY random() LIMIT 60")]
+    con.close()
+    line_ms, check_ms = [], []
+    for case_id in ids:
+        t = time.perf_counter()
+        services.ledger.line(case_id)
+        line_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        services.ledger.status(case_id)
+        check_ms.append((time.perf_counter() - t) * 1000)
     services.close()
-    results = {"rows": n, "period": [start.isoformat(), end.isoformat()],
+    results = {"line_ms": statistics.median(line_ms), "check_ms": statistics.median(check_ms),
+               "rows": n, "period": [start.isoformat(), end.isoformat()],
                "export_s": statistics.median(app), "plain_s": statistics.median(base), "ratio": ratio_text(app, base),
                "import_rows": len(checked.created), "import_read_s": read_s, "import_check_s": check_s}
     print(f"export of {n} rows: app {results['export_s']:.2f} s, plain {results['plain_s']:.2f} s, "
           f"ratio {results['ratio']}; import of {len(checked.created)} rows: read {read_s:.2f} s, "
-          f"checked {check_s:.2f} s")
+          f"checked {check_s:.2f} s; 台账 line {results['line_ms']:.1f} ms, full check {results['check_ms']:.1f} ms")
     write_results(results_path(args.out, "ledger.json"), results)
     return 0
 
