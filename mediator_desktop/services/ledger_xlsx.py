@@ -78,6 +78,10 @@ class LedgerRow:
     notes: str
 
     def values(self, number: int) -> list[Any]:
+        """The row's cells; an empty text is an empty cell (not an empty string)."""
+        return [None if v == "" else v for v in self._values(number)]
+
+    def _values(self, number: int) -> list[Any]:
         return [number, self.code, self.received_on, self.source, self.dispute_type, self.parties,
                 self.summary, self.risk, self.mediators, self.measures, self.result, self.agreement_form,
                 self.amount, self.performance, self.visits, self.confirmation, self.closed_on, self.notes]
