@@ -371,3 +371,24 @@ def test_a_case_agreed_without_a_recorded_agreement_needs_a_visit(org_services, 
         "本案没有登记协议内容，须经回访确认没有新的纠纷或风险苗头后才能销号"
     line = s.ledger.line(d.id)
     assert line.open and line.last is None and line.text == "台账：在册"
+
+
+def test_a_file_that_is_not_an_xlsx_ledger_is_refused_in_chinese(org_services, tmp_path) -> None:
+    from mediator_desktop.services.errors import ServiceError
+
+    s = org_services
+    old = tmp_path / "台账.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0not really")
+    with pytest.raises(ServiceError, match="不是 .xlsx 文件：请先用 Excel 或 WPS 打开它"):
+        s.ledger.read_sheet(old)
+    broken = tmp_path / "台账.xlsx"
+    broken.write_text("这不是表格", encoding="utf-8")
+    with pytest.raises(ServiceError, match="它不是完好的 Excel 工作簿"):
+        s.ledger.read_sheet(broken)
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "年龄"])
+    wb.save(tmp_path / "other.xlsx")
+    with pytest.raises(ServiceError, match="找不到表头"):
+        s.ledger.read_sheet(tmp_path / "other.xlsx")

@@ -189,10 +189,16 @@ def read_sheet(path: str | Path, dispute_types: list[str] | None = None) -> Ledg
     with the most known column titles (title rows above it, merged or not, are skipped)."""
     from openpyxl import load_workbook
 
+    if Path(path).suffix.lower() in (".xls", ".et", ".csv"):
+        raise ServiceError(f"{Path(path).name}不是 .xlsx 文件：请先用 Excel 或 WPS 打开它，"
+                           "“另存为” Excel 工作簿（.xlsx）后再导入")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ServiceError(f"无法读取这个文件：{exc}（请选择 Excel 的 .xlsx 文件）") from exc
+    except OSError as exc:
+        raise ServiceError(f"无法读取文件{Path(path).name}：{exc.strerror or exc}") from exc
+    except Exception as exc:  # noqa: BLE001 — a damaged or foreign file: openpyxl and zipfile raise their own kinds
+        raise ServiceError(f"无法读取{Path(path).name}：它不是完好的 Excel 工作簿（.xlsx）。"
+                           "请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入") from exc
     try:
         ws = wb.worksheets[0]
         all_rows = [list(r) for r in ws.iter_rows(values_only=True)]
