@@ -392,3 +392,23 @@ def test_a_file_that_is_not_an_xlsx_ledger_is_refused_in_chinese(org_services, t
     wb.save(tmp_path / "other.xlsx")
     with pytest.raises(ServiceError, match="找不到表头"):
         s.ledger.read_sheet(tmp_path / "other.xlsx")
+
+
+def test_a_day_without_its_year_after_new_year_belongs_to_the_next_year(org_services, clock, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    s = org_services
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2025年矛盾纠纷台账"])
+    ws.append(["受理日期", "当事人", "纠纷类型", "纠纷简要情况", "化解结果", "协议金额", "履行情况", "销号日期"])
+    ws.append(["12月28日", "甲某、乙某", "邻里纠纷", "屋檐滴水", "调解成功（1月5日）", 500, "已履行", "1月20日"])
+    path = tmp_path / "ledger.xlsx"
+    wb.save(path)
+    sheet = s.ledger.read_sheet(path)
+    assert sheet.title_year == 2025
+    result = s.ledger.import_sheet(sheet, sheet.proposed)
+    case = s.cases.get_by_code(result.created[0])
+    assert case.received_on == date(2025, 12, 28)
+    assert s.agreements.get(case.id).signed_on == date(2026, 1, 5)
+    assert s.ledger.status(case.id).closed_on == date(2026, 1, 20)

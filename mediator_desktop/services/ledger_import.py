@@ -453,13 +453,13 @@ def build_cases(sheet: LedgerSheet, mapping: Mapping, types: list[str], today: d
         status = _status(result_text)
         if status is None:
             say("result", f"化解结果“{result_text}”看不出是调解成功、终止调解还是在办（可写：调解成功 2026-3-5）")
-        result_on, _problem = parse_date(result_text, year) if result_text else (None, None)
+        result_on = _after(received, result_text, parse_date(result_text, year)[0] if result_text else None)
         if result_on is not None and received is not None and result_on < received:
             say("result", f"化解日期{chinese_date(result_on)}早于受理日期")
         amount, problem = parse_amount(_cell(values, mapping, "amount"))
         if problem:
             say("amount", problem)
-        closed_on = a_date("closed_on", year)
+        closed_on = _after(received, _cell(values, mapping, "closed_on"), a_date("closed_on", year))
         if closed_on is not None:
             if received is not None and closed_on < received:
                 say("closed_on", f"销号日期{chinese_date(closed_on)}早于受理日期")
@@ -513,7 +513,7 @@ def build_cases(sheet: LedgerSheet, mapping: Mapping, types: list[str], today: d
                 case["termination"]["on"] = result_on.isoformat()
         visits_text = text("visits")
         if visits_text and parties and status == CaseStatus.AGREED.value:
-            visit_on, _p = parse_date(visits_text, year)
+            visit_on = _after(received, visits_text, parse_date(visits_text, year)[0])
             visit_on = visit_on or closed_on
             if visit_on is not None:
                 visit: dict[str, Any] = {"party": 0, "done_on": visit_on.isoformat(), "notes": visits_text,
@@ -528,6 +528,17 @@ def build_cases(sheet: LedgerSheet, mapping: Mapping, types: list[str], today: d
             f"备注：{text('notes')}" if text("notes") else "") if x)
         out.append(_Row(excel_row, case, closed_on, history))
     return out, problems, warnings
+
+
+def _after(received: date | None, raw: Any, got: date | None) -> date | None:
+    """A date written without its year (3月5日) that would fall before the dispute was received
+    belongs to the next year (received in December, settled in January)."""
+    if got is None or received is None or got >= received or not isinstance(raw, str) or re.search(r"\d{4}", raw):
+        return got
+    try:
+        return got.replace(year=got.year + 1)
+    except ValueError:      # 2月29日
+        return got
 
 
 def _parties(names: str, ids: str, say_name: Any, say_id: Any) -> list[dict[str, Any]]:
