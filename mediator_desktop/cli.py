@@ -1,5 +1,6 @@
 """Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
-``agenda``, ``backup``, ``restore``, ``audit verify``.
+``agenda``, ``backup``, ``restore``, ``audit verify``, ``user``, ``ledger`` and ``import-ledger``
+(``cli_ledger.py``).
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
 folder). Errors are printed in Chinese and give a non-zero exit code.
@@ -115,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
         user_sub.add_parser(verb, parents=[common], help=text).add_argument("login", metavar="LOGIN")
     p_sign = user_sub.add_parser("sign-in", parents=[common], help="开启或关闭登录（单机调解室可关闭；记入审计）")
     p_sign.add_argument("state", choices=["on", "off"])
+    from mediator_desktop import cli_ledger
+
+    cli_ledger.add_commands(sub, common, _date_arg)
     return parser
 
 
@@ -466,6 +470,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
         services.close()
     print(result.sentence(), file=sys.stdout if result.ok else sys.stderr)
     return EXIT_OK if result.ok else EXIT_ERROR
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from mediator_desktop.cli_ledger import cmd_ledger as run
+
+    return run(args, _open)
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from mediator_desktop.cli_ledger import cmd_import_ledger as run
+
+    return run(args, _open)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -487,8 +501,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
-                "user": cmd_user,
-                None: cmd_gui}
+                "user": cmd_user, "ledger": cmd_ledger, "import-ledger": cmd_import_ledger, None: cmd_gui}
     try:
         return handlers[args.command](args)
     except (ServiceError, StorageError) as exc:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -312,6 +312,18 @@ def main(argv: list[str]) -> int:
         about = window.show_about()
         check("关于", about, font)
         close(about)
+        window.select_case(case_id)
+        cross_off = window.case_view.ledger_line.cross_off_dialog()
+        check("销号", cross_off, font)
+        close(cross_off)
+        period = window.ledger_actions.export_ledger()
+        check("导出台账", period, font)
+        close(period)
+        ledger_file = Path(home) / f"fit{font}.xlsx"
+        services.ledger.export_xlsx(ledger_file, date(2000, 1, 1), services.today())
+        mapping = window.ledger_actions.show_mapping(services.ledger.read_sheet(ledger_file))
+        check("导入台账", mapping, font)
+        close(mapping)
         from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
         fresh = Services.open(f"sqlite:///{home}/fresh{font}.sqlite3")

@@ -434,6 +434,8 @@ def dialog_openers(window, services, agreed_id: int, mediating_id: int):  # type
         ("第一次使用", first_run_dialog),
         ("今日提醒", window.open_today),
         ("日程安排", window.open_agenda),
+        ("台账销号", lambda: (on(agreed_id), view.ledger_line.cross_off_dialog())[1]),
+        ("导出台账", window.ledger_actions.export_ledger),
     ]
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.exchange import ExchangeService
     from mediator_desktop.services.followups import FollowUpService
     from mediator_desktop.services.journals import Journals
+    from mediator_desktop.services.ledger import LedgerService
     from mediator_desktop.services.organization import (
         DisputeTypeService,
         MediatorService,
@@ -91,6 +92,7 @@ class Services:
     # Screening log and joint case conferences (STATISTICS.md §3, §4).
     screening: _Service[ScreeningService] = _Service("screening", "ScreeningService")
     conferences: _Service[ConferenceService] = _Service("conferences", "ConferenceService")
+    ledger: _Service[LedgerService] = _Service("ledger", "LedgerService", with_services=True)
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

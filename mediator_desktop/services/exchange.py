@@ -18,6 +18,7 @@ the result names the imported cases whose parties had earlier cases (the intake'
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -423,7 +424,8 @@ class ExchangeService:
                                     progress=progress, cancelled=cancelled)
 
     def import_document(self, doc: Any, *, update_existing: bool = False, allow_duplicates: bool = False,
-                        progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ImportResult:
+                        progress: Progress | None = None, cancelled: CancelCheck | None = None,
+                        on_written: Callable[[Session, list[str]], None] | None = None) -> ImportResult:
         """Import every case of ``doc`` or none. ``progress(done, total)`` is called as the
         cases are checked (the first half of ``total``) and written (the second half); total 0
         while the document itself is validated. When ``cancelled()`` turns true the import stops
@@ -433,7 +435,10 @@ class ExchangeService:
         database (or an earlier one of the same file) is a duplicate: refused, like any other
         problem, unless ``allow_duplicates``. A case whose agreement has taken effect gets its
         follow-up visits planned as when the agreement is saved in the application, unless the
-        document lists the case's follow-ups (those are then the record)."""
+        document lists the case's follow-ups (those are then the record).
+
+        ``on_written(session, created_codes)`` is called once every case is written, inside the
+        same transaction (the ledger import adds its 销号 records there; raising rolls all back)."""
         from mediator_desktop.exchange.validate import _sort_key, validate_document
         from mediator_desktop.services.cases import refresh_derived
         from mediator_desktop.services.validation import validate_party
@@ -559,6 +564,8 @@ class ExchangeService:
                 if len(batch) >= BATCH:
                     self._flush_batch(s, batch, created, updated, planned)
             self._flush_batch(s, batch, created, updated, planned)
+            if on_written is not None:
+                on_written(s, created)
             self.ctx.audit(s, "import", "document", None, created=len(created), updated=len(updated))
             # The last moment to stop: after this the transaction commits.
             step(progress, cancelled, total, total)

@@ -292,6 +292,10 @@ class MainWindow(QMainWindow):
         menu = self.file_menu = self.menuBar().addMenu("文件(&F)")
         for action in (self.new_action, self.import_action, self.export_action):
             menu.addAction(action)
+        from mediator_desktop.ui.ledger.actions import LedgerActions
+
+        self.ledger_actions = LedgerActions(self)    # 导出台账… / 导入台账…
+        menu.addActions(self.ledger_actions.actions())
         menu.addSeparator()
         for action in (self.backup_action, self.restore_action):
             menu.addAction(action)

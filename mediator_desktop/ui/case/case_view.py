@@ -195,6 +195,10 @@ class CaseView(QWidget):
         self.deadline.setWordWrap(True)
         self.deadline.hide()
         outer.addWidget(self.deadline)
+        from mediator_desktop.ui.case.ledger_line import LedgerLine
+
+        self.ledger_line = LedgerLine(services)   # 台账：在册 / 已销号, with 销号… and 再挂号…
+        outer.addWidget(self.ledger_line)
         self.message = error_label(selectable=True)
         outer.addWidget(self.message)
         self.actions = FlowLayout()  # wraps onto a second line at a large font
@@ -270,6 +274,7 @@ class CaseView(QWidget):
             panel.changed.connect(self._panel_changed)
         self.checklist_panel.add_requested.connect(self._add_file_to_item)
         self.followup_panel.close_requested.connect(self._close_after_visit)
+        self.ledger_line.changed.connect(self._panel_changed)
         self.tabs.currentChanged.connect(self._refresh_tab)
         self.conferences_button.clicked.connect(lambda: self.detail and self.conferences_requested.emit(self.detail.id))
 
@@ -322,7 +327,7 @@ class CaseView(QWidget):
         items: list[QAction | None] = [self.case_actions[t.value] for t in TRANSITION_MENU_TEXT]
         for spec in ACTION_SPECS:
             items.append(None if spec is None else self.case_actions[spec[0]])
-        return items
+        return [*items, None, *self.ledger_line.menu_actions]
 
     def _bind_panel_button(self, action: QAction, panel: QWidget, button: QPushButton,
                            fallback: QWidget | None) -> None:
@@ -471,6 +476,7 @@ class CaseView(QWidget):
                 self.parties.setItem(row, col, QTableWidgetItem(value))
         self.parties.resizeColumnsToContents()
         self._render_deadline()
+        self.ledger_line.show_case(d.id)
         outcome = ""
         if d.agreement_form:
             outcome = AgreementForm(d.agreement_form).label

@@ -1,0 +1,1 @@
+"""The ledger (台账): exporting it to Excel and importing a room's existing one."""
