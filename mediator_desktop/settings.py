@@ -82,6 +82,39 @@ SATISFACTION_SCALE = _declare(Option("followups.satisfaction_scale", "满意\n�
 #: Open the "today" view (今日提醒) when the application starts.
 SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动时显示今日提醒"))
 
+# Risk levels and escalation (STATISTICS.md §4: LOCAL practice, so settings with its defaults).
+# Hours and "same day" are counted on the calendar (a threat does not wait for Monday); a rule
+# given in days is counted in working days, like every other deadline (services/risk.py).
+#: 红: report to the township (and, where violence or a crime threatens, the police) within this
+#: many calendar days of the level being set (0 = the same day).
+RISK_RED_DAYS = _declare(Option("risk.red_report_days", 0, "红色：报告乡镇（街道）的时限（天，0为当天）",
+                                minimum=0, maximum=3))
+#: 橙: handled within this many hours.
+RISK_ORANGE_HOURS = _declare(Option("risk.orange_hours", 24, "橙色：处置时限（小时）", minimum=1, maximum=240))
+#: 黄: handled on the spot by the grid or village within this many working days.
+RISK_YELLOW_DAYS = _declare(Option("risk.yellow_days", 3, "黄色：就地化解时限（工作日）", minimum=1, maximum=30))
+#: Escalation (Wushan): the grid has this many working days before the village takes over…
+ESCALATE_GRID_DAYS = _declare(Option("risk.grid_days", 3, "网格化解时限（工作日），逾期移交村（社区）",
+                                     minimum=1, maximum=30))
+#: …the village this many hours before it reports to the township…
+ESCALATE_VILLAGE_HOURS = _declare(Option("risk.village_hours", 24, "村（社区）化解时限（小时），逾期上报乡镇（街道）",
+                                         minimum=1, maximum=240))
+#: …which answers within this many working days.
+ESCALATE_TOWNSHIP_DAYS = _declare(Option("risk.township_days", 10, "乡镇（街道）答复时限（工作日）", minimum=1, maximum=60))
+#: Petition-type matters (Tongdao): 3天见面、5天调查、7天反馈、30天办结, working days from acceptance.
+PETITION_DAYS = _declare(Option("risk.petition_days", "3,5,7,30", "信访事项：见面、调查、反馈、办结（工作日，逗号分隔）"))
+
+
+def risk_policy(settings: Settings) -> Any:
+    """The response and escalation times as the services take them (services/risk.py)."""
+    from mediator_desktop.services.risk import RiskPolicy, parse_petition_days
+
+    petition = parse_petition_days(settings.get(PETITION_DAYS)) or RiskPolicy().petition_days
+    return RiskPolicy(red_days=settings.get(RISK_RED_DAYS), orange_hours=settings.get(RISK_ORANGE_HOURS),
+                      yellow_days=settings.get(RISK_YELLOW_DAYS), grid_days=settings.get(ESCALATE_GRID_DAYS),
+                      village_hours=settings.get(ESCALATE_VILLAGE_HOURS),
+                      township_days=settings.get(ESCALATE_TOWNSHIP_DAYS), petition_days=petition)
+
 # Automatic backups (services/backup.py): at the first start of each day, before every import,
 # migration and restore; the newest of each of the last N days and of M months before them kept.
 BACKUP_FOLDER = _declare(Option("backup.folder", "", "自动备份文件夹（留空使用数据文件夹中的 backups）"))
@@ -109,6 +142,7 @@ def configure_services(services: Any, settings: Settings) -> None:
     services.ctx.follow_up_months = settings.get(FOLLOW_UP_MONTHS)
     services.ctx.satisfaction_scale = satisfaction_scale(settings)
     services.ctx.backup_policy = backup_policy(settings)
+    services.ctx.risk_policy = risk_policy(settings)
     if settings.get(CURRENT_USER).strip():
         apply_current_user(services, settings.get(CURRENT_USER))
 

@@ -39,6 +39,7 @@ BUILDERS: dict[str, tuple[str, Builder]] = {
     "termination": ("终止调解告知书", _Builder("forms_records", "termination")),
     "follow-up-record": ("人民调解回访记录", _Builder("forms_records", "follow_up_record")),
     "judicial-confirmation": ("司法确认申请书", _Builder("forms", "judicial_confirmation")),
+    "referral-letter": ("移送函", _Builder("forms_referral", "referral_letter")),
 }
 #: The whole case file: one PDF assembled from the forms (documents/casefile.py).
 CASE_FILE = "case-file"

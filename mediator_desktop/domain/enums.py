@@ -211,6 +211,11 @@ class ReminderKind(LabelledEnum):
     JUDICIAL_WINDOW = "judicial_window", "司法确认申请期限"
     PERFORMANCE = "performance", "履行期限"
     VISIT = "visit", "回访"
+    # Risk and escalation (STATISTICS.md §4; services/risk.py).
+    RISK_RESPONSE = "risk_response", "风险处置时限"
+    RISK_PLAN = "risk_plan", "一案一策"
+    ESCALATION = "escalation", "逐级化解时限"
+    PETITION = "petition", "信访事项时限"
 
 
 class NextStep(LabelledEnum):

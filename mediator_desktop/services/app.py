@@ -28,7 +28,9 @@ if TYPE_CHECKING:
         MediatorService,
         OrganizationService,
     )
+    from mediator_desktop.services.referrals import ReferralService
     from mediator_desktop.services.reminders import ReminderService
+    from mediator_desktop.services.risk import RiskService
     from mediator_desktop.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,8 @@ class Services:
     exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
     backups: _Service[BackupService] = _Service("backup", "BackupService")
+    risk: _Service[RiskService] = _Service("risk", "RiskService")
+    referrals: _Service[ReferralService] = _Service("referrals", "ReferralService", with_services=True)
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

@@ -98,6 +98,7 @@ class ReminderService(Service):
             found += self._windows(s, cal, today)
             found += self._performance(s, today, cal)
             found += self._visits(s, cal, today, start, end)
+            found += self._risk_clocks(s, cal, today)
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
         order = list(ReminderKind)
         return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
@@ -243,6 +244,25 @@ class ReminderService(Service):
             detail = label + (f"（已{tries}次未联系上）" if tries else "")
             out.append(self._make(ReminderKind.VISIT, (cid, code, title), names.get((cid, party), ""), due_on,
                                   cal.is_working_day(due_on)[1], detail, today, cal, ref_id=vid))
+        return out
+
+    # -- risk and escalation (services/risk.py) ------------------------------------------------
+    # Only open cases with a raised risk level, a handling level or the petition source (three
+    # indexed columns), then their risk changes, plans and sessions by case id: a handful of rows.
+
+    def _risk_clocks(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        from mediator_desktop.services import risk
+
+        rows = risk.clock_case_ids(s)
+        if not rows:
+            return []
+        facts = risk.read_facts(s, rows)
+        policy = risk.policy_of(self.ctx)
+        out = []
+        for r in rows:
+            for clock in risk.clocks(facts[r.id], policy, cal):
+                out.append(self._make(ReminderKind(clock.kind), (r.id, r.code, r.title), r.party_names, clock.due.due,
+                                      clock.due.provisional, clock.detail, today, cal))
         return out
 
     @staticmethod
