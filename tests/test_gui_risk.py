@@ -69,7 +69,7 @@ def test_adjusting_to_red_needs_the_plan_and_keeps_what_was_typed(qtbot, gui) ->
     assert view.history[-1].reported_to == "龙门派出所李警官" and view.history[-1].note == "双方持械对峙"
     assert "风险等级：红" in panel.level_label.text() and "赵建国（街道党工委副书记）" in panel.plan.text()
     assert panel.history_model.rowCount() == 1
-    assert "⏰ 一案一策的完成期限：2026年12月4日" in panel.clocks.text()
+    assert "时限：一案一策的完成期限——2026年12月4日" in panel.clocks.text()
 
 
 def test_a_transfer_writes_the_exchange_file_and_opens_the_letter(qtbot, gui, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -117,3 +117,65 @@ def test_a_transfer_writes_the_exchange_file_and_opens_the_letter(qtbot, gui, tm
         click_ok(qtbot, answer.buttons)
     assert s.referrals.of_case(d.id)[0].answer == "已受理，由张主任负责"
     assert s.cases.get(d.id).first_receiver == "杨志强"
+
+
+def test_intake_of_a_red_case_asks_for_who_was_told_and_the_plan(qtbot, gui) -> None:
+    from test_gui import fill_person
+
+    from mediator_desktop.ui.case.risk_panel import PlanDialog
+    from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+
+    s = gui
+    dialog = IntakeDialog(s)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    u = dialog.ui
+    u.disputeType.setCurrentIndex(u.disputeType.findData("邻里纠纷"))
+    type_text(qtbot, u.summary, "两家因宅基地界址发生冲突，一方扬言动刀")
+    for name in ("张三", "李四"):
+        party = dialog.add_party("person")
+        fill_person(qtbot, party, name=name)
+        click_ok(qtbot, party.buttons)
+    assert not dialog.plan_button.isVisible()
+    choose(u.riskLevel, "red")
+    assert dialog.plan_button.isVisible()
+    click_ok(qtbot, u.buttonBox)
+    assert dialog.isVisible() and "向谁报告" in u.riskLevelError.text() and "一案一策" in u.riskLevelError.text()
+    type_text(qtbot, u.riskReportedTo, "龙门派出所")
+    click(qtbot, dialog.plan_button)
+    plan = dialog.plan_dialog
+    assert isinstance(plan, PlanDialog)
+    type_text(qtbot, plan.form.measures, "每日上门稳控")
+    type_text(qtbot, plan.form.lead, "赵建国")
+    type_text(qtbot, plan.form.lead_title, "街道党工委副书记")
+    plan.form.due_on.setDate(plan.form.due_on.date().addDays(7))
+    click_ok(qtbot, plan.buttons)
+    assert dialog.plan_button.text() == "一案一策（已填）…"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        click_ok(qtbot, u.buttonBox)
+    view = s.risk.view(saved.args[0])
+    assert view.level == "red" and view.plan is not None and view.plan.lead == "赵建国"
+    assert view.history[0].reported_to == "龙门派出所" and view.first_receiver == "测试员"
+
+
+def test_the_response_times_are_settings_the_today_list_counts_with(qtbot, gui, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mediator_desktop.ui.settings.risk_settings import RiskSettingsPage
+
+    s = gui
+    settings = opts.Settings(tmp_path / "settings.json")
+    page = RiskSettingsPage(s, settings)
+    qtbot.addWidget(page)
+    page.show()
+    d = s.cases.register(sample_draft(risk_level="yellow", risk_reported_to="村委会"))
+    due = {r.kind: r.due for r in s.reminders.today_list() if r.code == d.code}
+    assert due["risk_response"] == date(2026, 11, 25)          # 3 working days from Sunday 11-22
+    page.petition.setText("3,5,7")
+    click(qtbot, page.save_button)
+    assert "四个" in page.errors.message(opts.PETITION_DAYS.key) and page.petition.text() == "3,5,7"
+    page.petition.setText("3,5,7,30")
+    page.numbers[opts.RISK_YELLOW_DAYS.key].setValue(5)
+    click(qtbot, page.save_button)
+    assert page.message.text().startswith("已保存") and opts.Settings(tmp_path / "settings.json").get(
+        opts.RISK_YELLOW_DAYS) == 5
+    due = {r.kind: r.due for r in s.reminders.today_list() if r.code == d.code}
+    assert due["risk_response"] == date(2026, 11, 27)          # 5 working days

@@ -37,31 +37,29 @@ def referral_letter(org: OrgHeader, case: dict[str, Any], options: BuildOptions 
     blocks: list[m.Block] = [
         m.para(f"{letter.get('to_unit', '')}：", align=m.Align.LEFT, field="接收单位", space_before=0.5),
         m.para(f"{from_unit}于{chinese_date(_d(case.get('received_on')))}受理的{party_names(case)}之间的"
-               f"{case.get('dispute_type', '')}（案号：{code}），因下列原因，现{kind}你单位处理。",
-               indent=True, field="案件"),
+               f"{case.get('dispute_type', '')}，因下列原因，现{kind}你单位处理。", indent=True, field="案件"),
+        m.para(f"案号：{code}", indent=True, field="案号"),
         m.para("一、纠纷简要情况", role=m.Role.HEADING, keep_with_next=True, space_before=0.3),
         m.para(case.get("summary", ""), indent=True, field="纠纷简要情况"),
+    ]
+    if risk != "none":
+        told = letter.get("risk_reported_to") or ""
+        blocks.append(m.para(f"风险等级：{_label(RiskLevel, risk)}色" + (f"，已报告{told}" if told else "") + "。",
+                             indent=True, field="风险等级"))
+    blocks += [
         m.para(f"二、{kind}原因", role=m.Role.HEADING, keep_with_next=True),
         m.para(letter.get("reason", ""), indent=True, field="移送原因"),
         m.para("三、已做的工作", role=m.Role.HEADING, keep_with_next=True),
         m.para(letter.get("actions_taken", "") or "无", indent=True, field="已做工作"),
-    ]
-    if risk != "none":
-        told = letter.get("risk_reported_to") or ""
-        blocks.append(m.para(f"本案风险等级：{_label(RiskLevel, risk)}色" + (f"，已报告{told}" if told else "") + "。",
-                             indent=True, field="风险等级"))
-    blocks += [
         m.para("四、联系方式", role=m.Role.HEADING, keep_with_next=True),
-        m.para(f"联系人：{letter.get('contact', '')}", indent=True, field="联系人"),
-        m.para(f"首问负责人：{letter.get('first_receiver', '') or '—'}", indent=True, field="首问负责人"),
-        m.para(f"附件：案件交换文件（案号{code}，请用调解工作台“导入”）。", indent=True, space_before=0.3),
+        m.para(f"联系人：{letter.get('contact', '')}　首问负责人：{letter.get('first_receiver', '') or '—'}",
+               indent=True, field="联系人"),
+        m.para(f"附件：案件交换文件（案号{code}，用调解工作台“导入”即可接收）", indent=True, space_before=0.3),
         m.para("请于收到后将处理情况函告我单位。", indent=True),
         m.KeepTogether([
             m.para(f"（{from_unit}印）" if from_unit != org.name else org.seal_line, align=m.Align.RIGHT,
-                   space_before=1.5, field="印章文字"),
+                   space_before=1.0, field="印章文字"),
             m.para(chinese_date(sent_on) if sent_on else blank_date(), align=m.Align.RIGHT, field="移送日期"),
         ]),
-        m.Spacer(4),
-        m.para("接收单位签收：＿＿＿＿＿＿＿＿　　签收日期：" + blank_date(), align=m.Align.LEFT),
     ]
     return m.Document("referral-letter", TITLE, blocks, _furniture(org, code), file_stem=f"移送函-{code}")

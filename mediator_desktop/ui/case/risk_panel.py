@@ -58,6 +58,7 @@ from mediator_desktop.ui.common.widgets import (
     line_edit,
     on_click,
     qdate,
+    scrolling_body,
     scrolling_panel,
     section_label,
     set_combo_value,
@@ -133,7 +134,11 @@ class RiskChangeDialog(QDialog):
         self.services, self.view = services, view
         self.setWindowTitle("调整风险等级")
         today = services.today()
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling_body(body), 1)
         lay.addWidget(text_label(f"本案风险等级目前为：{RiskLevel(view.level).label}。提高等级须写明已向谁报告、何时报告"
                                  "（人民调解法第二十五条）；降低等级须写明理由。", HINT_STYLE))
         form = QFormLayout()
@@ -162,7 +167,8 @@ class RiskChangeDialog(QDialog):
         self.plan = PlanForm(today, view.plan)
         plan_lay.addWidget(self.plan)
         lay.addWidget(self.plan_box)
-        self.message, self.buttons = form_footer(self, lay, "保存风险等级", self.save, (720, 700))
+        lay.addStretch(1)
+        self.message, self.buttons = form_footer(self, outer, "保存风险等级", self.save, (720, 680))
         self._connect()
         self._level_changed()
 
@@ -276,7 +282,11 @@ class ReferralDialog(QDialog):
         self.services, self.view = services, view
         self.setWindowTitle("上报" if kind == ReferralKind.REPORT.value else "移交")
         today = services.today()
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling_body(body), 1)
         form = QFormLayout()
         lay.addLayout(form)
         self.errors = FieldErrors()
@@ -309,9 +319,10 @@ class ReferralDialog(QDialog):
         box_lay.addWidget(self.export_path)
         button_row(box_lay, [self.choose_button])
         add_row(form, self.errors, "export_path", "交换文件：", box, self.export_path)
+        lay.addStretch(1)
         lay.addWidget(text_label("保存后写出本案的案件交换文件（接收单位用“导入”即可接收），并打开移送函供预览、打印。"
                                  "首问负责人不变。交换文件留空则不导出。", HINT_STYLE))
-        self.message, self.buttons = form_footer(self, lay, "保存并生成移送函", self.save, (760, 700))
+        self.message, self.buttons = form_footer(self, outer, "保存并生成移送函", self.save, (760, 620))
         on_click({self.choose_button: self.choose_file})
         self._connect()
         self._kind_changed()
@@ -483,7 +494,7 @@ class RiskPanel(CasePanel):
         told = (f"；已报告：{view.reported_to}" + (f"（{chinese_date(view.reported_on)}）" if view.reported_on else "")
                 if view.reported_to else "")
         self.response.setText(f"处置时限：{view.response}{told}")
-        self.flags.setText("\n".join(f"⚠ {f}" for f in view.flags))
+        self.flags.setText("\n".join(f"！{f}" for f in view.flags))
         self.flags.setVisible(bool(view.flags))
         today, cal = self.services.today(), self.services.work_calendar()
         lines = []
@@ -491,7 +502,7 @@ class RiskPanel(CasePanel):
         for c in view.clocks:
             u = urgency(c.due.due, today, cal).value
             worst = worst or (u if u in URGENCY_STYLE else "")
-            lines.append(f"⏰ {c.detail}：{chinese_date(c.due.due)}（{days_left_text(c.due.due, today, cal)}）")
+            lines.append(f"时限：{c.detail}——{chinese_date(c.due.due)}（{days_left_text(c.due.due, today, cal)}）")
         self.clocks.setText("\n".join(lines))
         self.clocks.setStyleSheet(URGENCY_STYLE.get(worst, ""))
         self.clocks.setVisible(bool(lines))
