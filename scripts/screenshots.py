@@ -123,7 +123,7 @@ def main() -> int:
     # QApplication per process).
     import subprocess
 
-    for extra in ("screens_followups.py", "screens_reminders.py"):
+    for extra in ("screens_followups.py", "screens_reminders.py", "screens_risk.py"):
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0
