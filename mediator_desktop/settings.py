@@ -105,9 +105,20 @@ ESCALATE_TOWNSHIP_DAYS = _declare(Option("risk.township_days", 10, "乡镇（街
 PETITION_DAYS = _declare(Option("risk.petition_days", "3,5,7,30", "信访事项：见面、调查、反馈、办结（工作日，逗号分隔）"))
 
 
+def parse_petition_days(text: str) -> tuple[int, int, int, int] | None:
+    """``"3,5,7,30"`` → (3, 5, 7, 30); None when it is not four increasing whole numbers."""
+    parts = [x.strip() for x in text.replace("，", ",").replace("、", ",").split(",") if x.strip()]
+    if len(parts) != 4 or not all(x.isdigit() for x in parts):
+        return None
+    a, b, c, d = (int(x) for x in parts)
+    if not 0 < a <= b <= c <= d <= 365:
+        return None
+    return a, b, c, d
+
+
 def risk_policy(settings: Settings) -> Any:
     """The response and escalation times as the services take them (services/risk.py)."""
-    from mediator_desktop.services.risk import RiskPolicy, parse_petition_days
+    from mediator_desktop.services.risk import RiskPolicy
 
     petition = parse_petition_days(settings.get(PETITION_DAYS)) or RiskPolicy().petition_days
     return RiskPolicy(red_days=settings.get(RISK_RED_DAYS), orange_hours=settings.get(RISK_ORANGE_HOURS),

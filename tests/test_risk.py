@@ -19,8 +19,8 @@ from mediator_desktop.services.risk import (
     RiskPlanDraft,
     RiskPolicy,
     clocks,
-    parse_petition_days,
 )
+from mediator_desktop.settings import parse_petition_days
 
 TOLD = datetime(2026, 11, 22, 9, 0)   # today is Sunday 2026-11-22 (conftest clock)
 

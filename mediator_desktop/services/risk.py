@@ -88,17 +88,6 @@ class RiskPolicy:
         return "无需特别处置"
 
 
-def parse_petition_days(text: str) -> tuple[int, int, int, int] | None:
-    """``"3,5,7,30"`` → (3, 5, 7, 30); None when it is not four increasing whole numbers."""
-    parts = [x.strip() for x in text.replace("，", ",").replace("、", ",").split(",") if x.strip()]
-    if len(parts) != 4 or not all(x.isdigit() for x in parts):
-        return None
-    a, b, c, d = (int(x) for x in parts)
-    if not 0 < a <= b <= c <= d <= 365:
-        return None
-    return a, b, c, d
-
-
 def policy_of(ctx: ServiceContext) -> RiskPolicy:
     """The policy the application handed to the services (the defaults until it does)."""
     policy = getattr(ctx, "risk_policy", None)

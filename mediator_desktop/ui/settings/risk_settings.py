@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSizePolicy, QSpin
 
 from mediator_desktop import settings as opts
 from mediator_desktop.services.errors import FieldProblem
-from mediator_desktop.services.risk import parse_petition_days
 from mediator_desktop.ui.common.widgets import DONE_STYLE, FieldErrors, add_row, button_row, error_label, push_button
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ class RiskSettingsPage(QWidget):
 
     def save(self) -> bool:
         text = self.petition.text().strip()
-        if parse_petition_days(text) is None:
+        if opts.parse_petition_days(text) is None:
             self.errors.show([FieldProblem(opts.PETITION_DAYS.key,
                                            "请填四个由小到大的工作日数，用逗号分开，如：3,5,7,30")])
             self.message.hide()
