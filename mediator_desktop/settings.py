@@ -91,6 +91,49 @@ SHOW_TODAY_ON_START = _declare(Option("reminders.show_on_start", True, "启动�
 #: 本期尚未排查 while the current one has none (0: no reminder; 31: daily).
 SCREENING_PER_MONTH = _declare(Option("screening.per_month", 2, "每月排查次数（0为不提醒，31为每天）",
                                       minimum=0, maximum=31))
+# Risk levels and escalation (STATISTICS.md §4: LOCAL practice, so settings with its defaults).
+# Hours and "same day" are counted on the calendar (a threat does not wait for Monday); a rule
+# given in days is counted in working days, like every other deadline (services/risk.py).
+#: 红: report to the township (and, where violence or a crime threatens, the police) within this
+#: many calendar days of the level being set (0 = the same day).
+RISK_RED_DAYS = _declare(Option("risk.red_report_days", 0, "红色：报告乡镇（街道）的时限（天，0为当天）",
+                                minimum=0, maximum=3))
+#: 橙: handled within this many hours.
+RISK_ORANGE_HOURS = _declare(Option("risk.orange_hours", 24, "橙色：处置时限（小时）", minimum=1, maximum=240))
+#: 黄: handled on the spot by the grid or village within this many working days.
+RISK_YELLOW_DAYS = _declare(Option("risk.yellow_days", 3, "黄色：就地化解时限（工作日）", minimum=1, maximum=30))
+#: Escalation (Wushan): the grid has this many working days before the village takes over…
+ESCALATE_GRID_DAYS = _declare(Option("risk.grid_days", 3, "网格化解时限（工作日），逾期移交村（社区）",
+                                     minimum=1, maximum=30))
+#: …the village this many hours before it reports to the township…
+ESCALATE_VILLAGE_HOURS = _declare(Option("risk.village_hours", 24, "村（社区）化解时限（小时），逾期上报乡镇（街道）",
+                                         minimum=1, maximum=240))
+#: …which answers within this many working days.
+ESCALATE_TOWNSHIP_DAYS = _declare(Option("risk.township_days", 10, "乡镇（街道）答复时限（工作日）", minimum=1, maximum=60))
+#: Petition-type matters (Tongdao): 3天见面、5天调查、7天反馈、30天办结, working days from acceptance.
+PETITION_DAYS = _declare(Option("risk.petition_days", "3,5,7,30", "信访事项：见面、调查、反馈、办结（工作日，逗号分隔）"))
+
+
+def parse_petition_days(text: str) -> tuple[int, int, int, int] | None:
+    """``"3,5,7,30"`` → (3, 5, 7, 30); None when it is not four increasing whole numbers."""
+    parts = [x.strip() for x in text.replace("，", ",").replace("、", ",").split(",") if x.strip()]
+    if len(parts) != 4 or not all(x.isdigit() for x in parts):
+        return None
+    a, b, c, d = (int(x) for x in parts)
+    if not 0 < a <= b <= c <= d <= 365:
+        return None
+    return a, b, c, d
+
+
+def risk_policy(settings: Settings) -> Any:
+    """The response and escalation times as the services take them (services/risk.py)."""
+    from mediator_desktop.services.risk import RiskPolicy
+
+    petition = parse_petition_days(settings.get(PETITION_DAYS)) or RiskPolicy().petition_days
+    return RiskPolicy(red_days=settings.get(RISK_RED_DAYS), orange_hours=settings.get(RISK_ORANGE_HOURS),
+                      yellow_days=settings.get(RISK_YELLOW_DAYS), grid_days=settings.get(ESCALATE_GRID_DAYS),
+                      village_hours=settings.get(ESCALATE_VILLAGE_HOURS),
+                      township_days=settings.get(ESCALATE_TOWNSHIP_DAYS), petition_days=petition)
 
 # Automatic backups (services/backup.py): at the first start of each day, before every import,
 # migration and restore; the newest of each of the last N days and of M months before them kept.
@@ -120,6 +163,7 @@ def configure_services(services: Any, settings: Settings) -> None:
     services.ctx.satisfaction_scale = satisfaction_scale(settings)
     services.ctx.backup_policy = backup_policy(settings)
     services.ctx.screening_per_month = settings.get(SCREENING_PER_MONTH)
+    services.ctx.risk_policy = risk_policy(settings)
     if settings.get(CURRENT_USER).strip():
         apply_current_user(services, settings.get(CURRENT_USER))
 

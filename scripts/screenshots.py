@@ -137,7 +137,8 @@ def main() -> int:
     # QApplication per process).
     import subprocess
 
-    for extra in ("screens_followups.py", "screens_reminders.py", "screens_screening.py", "screens_ledger.py"):
+    for extra in ("screens_followups.py", "screens_reminders.py", "screens_screening.py", "screens_ledger.py",
+                  "screens_risk.py"):
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0

@@ -244,6 +244,17 @@ def main(argv: list[str]) -> int:
             assert small is not None, label
             check(label, small, font)
             close(small)
+        risk = view.risk_panel                  # 风险与移交 (STATISTICS.md §4)
+        view.tabs.setCurrentWidget(risk)
+        risk.show_case(case_id)
+        for label, opener in (("调整风险等级", risk.adjust), ("一案一策", risk.edit_plan),
+                              ("处理层级", risk.set_handling), ("移交", lambda: risk.refer("transfer"))):
+            small = opener()
+            assert small is not None, label
+            if label == "调整风险等级":
+                small.level.setCurrentIndex(small.level.findData("red"))   # with the plan's fields
+            check(label, small, font)
+            close(small)
         today = window.open_today()
         check("今日提醒", today, font)
         today.hide()

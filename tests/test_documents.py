@@ -282,7 +282,8 @@ def test_every_document_of_every_sample_case_renders_or_says_why_not(sqlite_serv
                 for party in case["parties"]:
                     assert party["name"] in text, (kind, party["name"])
             assert all(fonts_of(rendered.data).values())
-    assert made == set(catalog.BUILDERS)
+    # (The sample cases were never referred: the 移送函 is rendered in test_risk.py.)
+    assert made == set(catalog.BUILDERS) - {"referral-letter"}
 
 
 def test_records_print_the_signed_record_and_the_header_fields(sqlite_services, sample_doc, style) -> None:

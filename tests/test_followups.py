@@ -4,7 +4,7 @@ reached, recording a visit and the next step it offers."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -136,7 +136,10 @@ def test_recording_a_visit_updates_performance_and_offers_the_next_step(org_serv
     assert "督促义务人按协议履行" in urged.measures
     again = [v for v in s.followups.visits(d.id) if v.kind == "urge"]
     assert [v.due.due for v in again] == [date(2026, 11, 27)]
-    assert s.followups.raise_risk(d.id, "orange", "双方又起争执") == "orange"
+    with pytest.raises(ValidationError):     # raising says who was told, and when (Law 25)
+        s.followups.raise_risk(d.id, "orange", "双方又起争执")
+    assert s.followups.raise_risk(d.id, "orange", "双方又起争执", reported_to="村委会",
+                                  reported_at=datetime(2026, 11, 22, 9, 0)) == "orange"
     with pytest.raises(ValidationError):
         s.followups.raise_risk(d.id, "yellow")
     assert s.cases.get(d.id).risk_level == "orange"

@@ -146,6 +146,9 @@ def test_record_a_visit_then_take_the_next_steps(qtbot, gui) -> None:
     assert dialog.risk_box.isVisible() and "目前为：无" in dialog.risk_now.text()
     assert [dialog.level.itemData(i) for i in range(dialog.level.count())] == ["yellow", "orange", "red"]
     choose(dialog.level, "orange")
+    click_ok(qtbot, dialog.risk_buttons)            # who was told, and when (Law 25)
+    assert "向谁报告" in dialog.risk_errors.message("reported_to") and s.cases.get(d.id).risk_level == "none"
+    type_text(qtbot, dialog.reported_to, "幸福村委会")
     with qtbot.waitSignal(panel.changed):
         click_ok(qtbot, dialog.risk_buttons)
     assert s.cases.get(d.id).risk_level == "orange"

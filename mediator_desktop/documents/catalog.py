@@ -40,6 +40,7 @@ BUILDERS: dict[str, tuple[str, Builder]] = {
     "follow-up-record": ("人民调解回访记录", _Builder("forms_records", "follow_up_record")),
     "judicial-confirmation": ("司法确认申请书", _Builder("forms", "judicial_confirmation")),
     "conference-record": ("联席会议记录", _Builder("forms_conference", "conference_record")),
+    "referral-letter": ("移送函", _Builder("forms_referral", "referral_letter")),
 }
 #: The whole case file: one PDF assembled from the forms (documents/casefile.py).
 CASE_FILE = "case-file"

@@ -214,6 +214,11 @@ class ReminderKind(LabelledEnum):
     # Screening and joint conferences (services/screening.py, services/conferences.py).
     CONFERENCE_TASK = "conference_task", "会商任务"
     SCREENING = "screening", "本期尚未排查"
+    # Risk and escalation (STATISTICS.md §4; services/risk.py).
+    RISK_RESPONSE = "risk_response", "风险处置时限"
+    RISK_PLAN = "risk_plan", "一案一策"
+    ESCALATION = "escalation", "逐级化解时限"
+    PETITION = "petition", "信访事项时限"
 
 
 class NextStep(LabelledEnum):

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
         MediatorService,
         OrganizationService,
     )
+    from mediator_desktop.services.referrals import ReferralService
     from mediator_desktop.services.reminders import ReminderService
+    from mediator_desktop.services.risk import RiskService
     from mediator_desktop.services.screening import ScreeningService
     from mediator_desktop.services.sessions import SessionService
 
@@ -93,6 +95,8 @@ class Services:
     screening: _Service[ScreeningService] = _Service("screening", "ScreeningService")
     conferences: _Service[ConferenceService] = _Service("conferences", "ConferenceService")
     ledger: _Service[LedgerService] = _Service("ledger", "LedgerService", with_services=True)
+    risk: _Service[RiskService] = _Service("risk", "RiskService")
+    referrals: _Service[ReferralService] = _Service("referrals", "ReferralService", with_services=True)
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

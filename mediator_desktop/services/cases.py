@@ -29,6 +29,7 @@ from mediator_desktop.domain.search import build_search_text, char_tokens, party
 from mediator_desktop.domain.text import amount_figures, chinese_date, clause_number
 from mediator_desktop.domain.workdays import Deadline
 from mediator_desktop.errors import STALE_MESSAGE
+from mediator_desktop.services import risk
 from mediator_desktop.services.case_facts import agreement_problems, case_file_facts, load_case
 from mediator_desktop.services.context import Service
 from mediator_desktop.services.dto import (
@@ -55,6 +56,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
+from mediator_desktop.services.risk import RiskChangeDraft
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.storage import search
 from mediator_desktop.storage.models import (
@@ -214,8 +216,10 @@ def _row(r: Any) -> CaseRow:
 class CaseService(Service):
     # -- validation ---------------------------------------------------------------------------
 
-    def validate(self, draft: CaseDraft, session: Session, *, new: bool) -> list[FieldProblem]:
-        """All problems of a draft; normalises the draft's values in place."""
+    def validate(self, draft: CaseDraft, session: Session, *, new: bool,
+                 case: Case | None = None) -> list[FieldProblem]:
+        """All problems of a draft; normalises the draft's values in place. ``case``: the case
+        an edit changes (its risk level and plan are what a change of level is checked against)."""
         p: list[FieldProblem] = []
         today = self.ctx.today()
         if draft.received_on is None:
@@ -228,6 +232,8 @@ class CaseService(Service):
             p.append(FieldProblem("source", "请选择“案件来源”"))
         if draft.risk_level not in RiskLevel.__members__.values():
             p.append(FieldProblem("risk_level", "请选择“风险等级”"))
+        else:
+            p.extend(self._risk_problems(draft, case))
         draft.dispute_type = (draft.dispute_type or "").strip()
         if not draft.dispute_type:
             p.append(FieldProblem("dispute_type", "请选择“纠纷类型”"))
@@ -269,6 +275,36 @@ class CaseService(Service):
             p.extend(validate_party(party, f"parties[{i}]", today))
         return p
 
+    def _risk_change(self, draft: CaseDraft, current: str) -> RiskChangeDraft:
+        """The level of the form as a change from ``current`` (services/risk.py): who was told is
+        the form's 已报告, on the day it gives (today when none)."""
+        told = draft.risk_reported_to.strip()
+        at = (datetime.combine(draft.risk_reported_on, self.ctx.now().time()) if draft.risk_reported_on
+              else self.ctx.now()) if told else None
+        return RiskChangeDraft(level=draft.risk_level, reported_to=told, reported_at=at, note="",
+                               plan=draft.risk_plan if draft.risk_level == RiskLevel.RED.value else None)
+
+    def _risk_problems(self, draft: CaseDraft, case: Case | None) -> list[FieldProblem]:
+        """The risk rules of services/risk.py for the intake form and 修改案件信息: a level above
+        无 needs who was told; red needs its 一案一策; lowering is done where a reason is asked."""
+        current = (case.risk_level if case is not None else RiskLevel.NONE.value) or RiskLevel.NONE.value
+        if draft.risk_level == current:
+            return []
+        if risk.ORDER.index(draft.risk_level) < risk.ORDER.index(current):
+            return [FieldProblem("risk_level", "降低风险等级请到本案“风险与移交”页按“调整风险等级…”，并写明理由")]
+        has_plan = case is not None and case.risk_plan is not None
+        problems = risk.change_problems(current, self._risk_change(draft, current), has_plan, self.ctx.now(),
+                                        reported_to_field="risk_reported_to", reported_at_field="risk_reported_to")
+        return [FieldProblem(x.field.replace("plan.", "risk_plan.", 1), x.message, x.warning) for x in problems]
+
+    def _record_risk(self, s: Session, case: Case, old: str, draft: CaseDraft, via: str) -> None:
+        """Keep the change of level the form made (a RiskChange, the plan, the audit line)."""
+        if draft.risk_level == old:
+            return
+        change = self._risk_change(draft, old)
+        case.risk_level = old
+        risk.apply_change(self.ctx, s, case, change, via=via)
+
     def _raise_if_blocking(self, problems: list[FieldProblem], confirmed: Iterable[str]) -> None:
         confirmed = set(confirmed)
         errors = [x for x in problems if not x.warning]
@@ -290,11 +326,14 @@ class CaseService(Service):
                 created_by=self.ctx.actor.name, updated_at=now, code="", code_year=0, code_n=0,
             )
             self._apply(s, case, draft)
+            presiding = next((m.mediator.name for m in case.mediators if m.role == MediatorRole.PRESIDING.value), "")
+            case.first_receiver = risk.first_receiver_of(presiding, case.recorder, self.ctx.actor.name)
             assert draft.received_on is not None
             assign_code(s, org, case, draft.received_on.year)
             refresh_derived(case)
             s.add(case)
             s.flush()
+            self._record_risk(s, case, RiskLevel.NONE.value, draft, "受理登记，")
             s.add(StatusChange(case_id=case.id, at=now, actor=self.ctx.actor.name,
                                from_status=None, to_status=case.status))
             self.ctx.audit(s, "register", "case", case.id, case_id=case.id,
@@ -308,10 +347,12 @@ class CaseService(Service):
             case = self._load(s, case_id)
             if case.version != version:
                 raise ConflictError(STALE_MESSAGE)
-            problems = self.validate(draft, s, new=False)
+            problems = self.validate(draft, s, new=False, case=case)
             problems.extend(self._party_order_problems(s, case, draft))
             self._raise_if_blocking(problems, draft.confirmed_warnings)
+            old_level = case.risk_level or RiskLevel.NONE.value
             self._apply(s, case, draft)
+            self._record_risk(s, case, old_level, draft, "修改案件信息，")
             case.updated_at = self.ctx.now()
             refresh_derived(case)
             s.flush()
@@ -699,9 +740,7 @@ class CaseService(Service):
         case.source = draft.source
         case.dispute_type_id = dtype_id
         case.title, case.summary, case.requests = draft.title, draft.summary, list(draft.requests)
-        case.risk_level = draft.risk_level
-        case.risk_reported_to = draft.risk_reported_to.strip()
-        case.risk_reported_on = draft.risk_reported_on
+        # The level, who was told and the plan change through services/risk.py (_record_risk).
         case.simple_procedure = draft.simple_procedure and draft.source == "court_entrusted"
         case.recorder = draft.recorder
         # Mediators: keep rows in the given order.
@@ -750,7 +789,7 @@ class CaseService(Service):
                 case.termination.on, case.termination.reason_kind, case.termination.reason,
                 bool(case.termination.routes_explained)),
             agreement_form=case.agreement.form if case.agreement is not None else None,
-            simple_procedure=case.simple_procedure,
+            simple_procedure=case.simple_procedure, first_receiver=case.first_receiver,
         )
 
 

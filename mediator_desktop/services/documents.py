@@ -134,7 +134,10 @@ class DocumentService:
             names = "、".join(f"{k}（{v}）" for k, v in self.kinds().items())
             raise DocumentError(f"不认识的文书“{kind}”。可以生成：{names}")
         try:
-            return catalog.BUILDERS[kind][1](self.org_header(), self.case_data(code), options or forms.BuildOptions())
+            case = self.case_data(code)
+            if kind == "referral-letter":     # the 移送函 prints the case's latest referral (forms_referral)
+                case["referral_letter"] = self.services.referrals.letter_data(code)
+            return catalog.BUILDERS[kind][1](self.org_header(), case, options or forms.BuildOptions())
         except forms.DocumentDataError as exc:
             raise DocumentError(str(exc)) from exc
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from mediator_desktop.domain.workdays import Deadline
 
@@ -64,6 +65,8 @@ class CaseDraft:
     risk_level: str = "none"
     risk_reported_to: str = ""
     risk_reported_on: date | None = None
+    #: 一案一策 typed with a red level (``services.risk.RiskPlanDraft``; None: none typed).
+    risk_plan: Any = None
     #: Court-entrusted under simple procedure (适用简易程序): 7 days instead of 15.
     simple_procedure: bool = False
     mediators: list[MediatorAssignment] = field(default_factory=list)
@@ -194,6 +197,8 @@ class CaseDetail:
     termination: TerminationView | None = None
     agreement_form: str | None = None
     simple_procedure: bool = False
+    #: 首问负责: who first received the case (set at intake, never changed by a referral).
+    first_receiver: str = ""
 
     def to_draft(self) -> CaseDraft:
         """A draft holding this case's current values, ready to be edited."""

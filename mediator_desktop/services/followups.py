@@ -491,8 +491,12 @@ class FollowUpService(Service):
             s.flush()
             return self._view(case, v, self.ctx.calendar())
 
-    def raise_risk(self, case_id: int, level: str, note: str = "") -> str:
-        """提高风险等级 after a visit found new risk signs; returns the level now in force."""
+    def raise_risk(self, case_id: int, level: str, note: str = "", *, reported_to: str = "",
+                   reported_at: datetime | None = None) -> str:
+        """提高风险等级 after a visit found new risk signs, by the rules of services/risk.py (who
+        was told and when; red only with its 一案一策); returns the level now in force."""
+        from mediator_desktop.services import risk
+
         if level not in _RISK_ORDER:
             raise ValidationError([FieldProblem("level", "请选择风险等级")])
         with self.ctx.db.write() as s:
@@ -500,11 +504,16 @@ class FollowUpService(Service):
             if _RISK_ORDER.index(level) <= _RISK_ORDER.index(case.risk_level or "none"):
                 raise ValidationError([FieldProblem(
                     "level", f"本案风险等级已是“{RiskLevel(case.risk_level).label}”，请选择更高的等级")])
-            old, case.risk_level = case.risk_level, level
-            case.updated_at = self.ctx.now()
-            self.ctx.audit(s, "risk", "case", case.id, case_id=case.id,
-                           text=f"回访发现风险，风险等级：{RiskLevel(old).label} → {RiskLevel(level).label}"
-                                + (f"（{note.strip()}）" if note.strip() else ""))
+            draft = risk.RiskChangeDraft(level=level, reported_to=reported_to, reported_at=reported_at, note=note)
+            has_plan = case.risk_plan is not None
+            problems = risk.change_problems(case.risk_level or "none", draft, has_plan, self.ctx.now())
+            if level == RiskLevel.RED.value and not has_plan:
+                problems = [x for x in problems if not x.field.startswith("plan.")] + [FieldProblem(
+                    "level", "红色风险案件须先制定“一案一策”：请到本案“风险与移交”页按“调整风险等级…”，"
+                             "同时填写一案一策")]
+            if problems:
+                raise ValidationError(problems)
+            risk.apply_change(self.ctx, s, case, draft, via="回访发现风险，")
             return level
 
     # judicial confirmation

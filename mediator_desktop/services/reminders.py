@@ -106,6 +106,7 @@ class ReminderService(Service):
             found += self._visits(s, cal, today, start, end)
             found += self._conference_tasks(s, cal, today, start, end)
             found += self._screening(s, cal, today)
+            found += self._risk_clocks(s, cal, today)
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
         order = list(ReminderKind)
         return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
@@ -305,6 +306,25 @@ class ReminderService(Service):
         span = f"{first.month}月{first.day}日至{last.month}月{last.day}日"
         return [self._make(ReminderKind.SCREENING, (0, "", "矛盾纠纷排查"), "", last, cal.is_working_day(last)[1],
                            f"本期尚未排查（{span}，每月{n}次）", today, cal)]
+
+    # -- risk and escalation (services/risk.py) ------------------------------------------------
+    # Only open cases with a raised risk level, a handling level or the petition source (three
+    # indexed columns), then their risk changes, plans and sessions by case id: a handful of rows.
+
+    def _risk_clocks(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
+        from mediator_desktop.services import risk
+
+        rows = risk.clock_case_ids(s)
+        if not rows:
+            return []
+        facts = risk.read_facts(s, rows)
+        policy = risk.policy_of(self.ctx)
+        out = []
+        for r in rows:
+            for clock in risk.clocks(facts[r.id], policy, cal):
+                out.append(self._make(ReminderKind(clock.kind), (r.id, r.code, r.title), r.party_names, clock.due.due,
+                                      clock.due.provisional, clock.detail, today, cal))
+        return out
 
     @staticmethod
     def _party_names(s, case_ids: set[int]) -> dict[tuple[int, int], str]:  # type: ignore[no-untyped-def]

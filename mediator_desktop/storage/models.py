@@ -135,7 +135,7 @@ class Case(Versioned, Base):
     code_year: Mapped[int] = mapped_column(Integer)
     code_n: Mapped[int] = mapped_column(Integer, default=0)
     received_on: Mapped[date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(40), index=True)
     dispute_type_id: Mapped[int] = mapped_column(ForeignKey("dispute_type.id"), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -148,7 +148,7 @@ class Case(Versioned, Base):
     ledger_closed_on: Mapped[date | None] = mapped_column(Date, index=True)
     #: Where the dispute is handled (网格 / 村 / 乡镇 / 县, ``HandlingLevel``) and since when: the
     #: escalation clocks of STATISTICS.md §4 run from that day. "" when not tracked.
-    handling_level: Mapped[str] = mapped_column(String(20), default="")
+    handling_level: Mapped[str] = mapped_column(String(20), default="", index=True)
     handling_since: Mapped[date | None] = mapped_column(Date)
     #: 首问负责: the first receiver stays named on the case, whoever handles it later.
     first_receiver: Mapped[str] = mapped_column(String(100), default="")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD_REVISION = "0013_accounts"
+HEAD_REVISION = "0014_risk_indexes"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -257,6 +257,10 @@ class CaseView(QWidget):
         self.panels = [self.sessions_panel, self.agreement_panel, self.followup_panel, self.evidence_panel,
                        self.checklist_panel]
         titles = ["调解活动", "协议与履行", "回访与司法确认", "证据与材料", "卷宗"]
+        from mediator_desktop.ui.case.risk_panel import RiskPanel  # 风险与移交 (STATISTICS.md §4)
+        self.risk_panel = RiskPanel(services)
+        self.panels.append(self.risk_panel)
+        titles.append("风险与移交")
         for panel, title in zip(self.panels, titles, strict=True):
             self.tabs.addTab(panel, title)
         # 时间线: everything in order, newest first.

@@ -10,7 +10,7 @@ button per step offered (督促履行, 建议申请司法确认, 提高风险等
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6 import QtWidgets
@@ -360,7 +360,11 @@ class VisitDialog(GuardedDialog):
         self.risk_errors = FieldErrors()
         self.level = QtWidgets.QComboBox()
         add_row(rf, self.risk_errors, "level", "提高到(&L)：", self.level)
-        self.level_note = line_edit("如：双方又起争执，已报告村委会（可不填）")
+        self.reported_to = line_edit("如：镇综治中心王主任；可能激化的，同时报告派出所")
+        add_row(rf, self.risk_errors, "reported_to", "已报告(&R)：", self.reported_to)
+        self.reported_on = date_edit(self.today, maximum=self.today)
+        add_row(rf, self.risk_errors, "reported_at", "报告日期：", self.reported_on)
+        self.level_note = line_edit("如：双方又起争执（可不填）")
         add_row(rf, self.risk_errors, "note", "说明：", self.level_note)
         rl.addLayout(rf)
         rl.addWidget(text_label("风险可能激化为治安案件或刑事案件的，应及时向公安机关或有关部门报告（人民调解法第二十五条）。",
@@ -483,8 +487,10 @@ class VisitDialog(GuardedDialog):
         if level is None:
             self.risk_message.say("本案风险等级已是最高（红），无需再提高。请视情向公安机关或有关部门报告。")
             return
-        raised = attempt(lambda: self.services.followups.raise_risk(self.case_id, level, self.level_note.text()),
-                         self.risk_message, self.risk_errors)
+        told_on = datetime.combine(date_of(self.reported_on), datetime.now().time().replace(microsecond=0))
+        raised = attempt(lambda: self.services.followups.raise_risk(
+            self.case_id, level, self.level_note.text(), reported_to=self.reported_to.text(), reported_at=told_on),
+            self.risk_message, self.risk_errors)
         if raised is None:
             return
         self.risk_level = raised

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -132,6 +133,16 @@ class IntakeDialog(GuardedDialog):
         u.moveDownButton.clicked.connect(lambda: self.move_party(1))
         u.partiesTable.doubleClicked.connect(self.edit_party)
         u.riskLevel.currentIndexChanged.connect(self._risk_changed)
+        # 一案一策: a red case is saved only with its plan (services/risk.py).
+        self.risk_plan: object = None
+        self.plan_button = QPushButton("一案一策…")
+        self.plan_button.setToolTip("红色风险案件须制定一案一策（化解措施、包案领导、完成期限）")
+        u.riskLayout.addWidget(self.plan_button)
+        QWidget.setTabOrder(u.riskReportedTo, self.plan_button)
+        self.plan_button.clicked.connect(self.edit_plan)
+        # Who was told and the plan's problems show under the risk level.
+        self.errors.bind("risk_reported_to", u.riskReportedTo, u.riskLevelError)
+        self.errors.bind("risk_plan", self.plan_button, u.riskLevelError)
         u.source.currentIndexChanged.connect(self._source_changed)
         u.simpleProcedure.toggled.connect(self._mark_dirty)
         if case_id is None:
@@ -337,6 +348,7 @@ class IntakeDialog(GuardedDialog):
             requests=u.requests.toPlainText().splitlines(),
             risk_level=u.riskLevel.currentData(),
             risk_reported_to=u.riskReportedTo.text() if u.riskLevel.currentData() != "none" else "",
+            risk_plan=self.risk_plan if u.riskLevel.currentData() == "red" else None,
             mediators=mediators,
             recorder=u.recorder.text(),
             parties=[PartyDraft(**{**vars(p), "agents": list(p.agents)}) for p in self.parties],
@@ -413,11 +425,33 @@ class IntakeDialog(GuardedDialog):
         self.ui.simpleProcedure.setVisible(applies)
         self.ui.simpleProcedure.setEnabled(applies)
 
+    def edit_plan(self) -> QDialog:
+        """一案一策… of a red case being registered or edited: kept with the form and saved with it."""
+        from mediator_desktop.ui.case.risk_panel import PlanDialog
+
+        plan = self.risk_plan
+        if plan is None and self.case_id is not None:
+            existing = self.services.risk.view(self.case_id).plan
+            plan = existing.to_draft() if existing is not None else None
+        dialog = PlanDialog(self.services, None, plan, self)  # type: ignore[arg-type]
+
+        def taken(draft: object) -> None:
+            self.risk_plan = draft
+            self._mark_dirty()
+            self._risk_changed()
+
+        dialog.saved.connect(taken)
+        dialog.open()
+        self.plan_dialog = dialog
+        return dialog
+
     def _risk_changed(self) -> None:
         level = self.ui.riskLevel.currentData() or "none"
         visible = level != "none"
         self.ui.riskReportedTo.setVisible(visible)
         self.ui.riskReportedToLabel.setVisible(visible)
+        self.plan_button.setVisible(level == "red")
+        self.plan_button.setText("一案一策（已填）…" if self.risk_plan is not None else "一案一策…")
         colour = RISK_COLOURS[level]
         self.ui.riskLevel.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 

@@ -287,6 +287,9 @@ class SettingsDialog(QDialog):
         self._types_tab()
         self._display_tab()
         self._followups_tab()
+        from mediator_desktop.ui.settings.risk_settings import RiskSettingsPage  # STATISTICS.md §4
+        self.risk_page = RiskSettingsPage(services, settings)
+        self.tabs.addTab(self.risk_page, "风险与移交")
         self._documents_tab()
         self._database_tab()
         self.users_page = UsersPage(services, settings)
