@@ -28,8 +28,10 @@ if TYPE_CHECKING:
         MediatorService,
         OrganizationService,
     )
+    from mediator_desktop.services.prevention import PreventionService
     from mediator_desktop.services.reminders import ReminderService
     from mediator_desktop.services.sessions import SessionService
+    from mediator_desktop.services.statistics import StatisticsService
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ class Services:
     exchange: _Service[ExchangeService] = _Service("exchange", "ExchangeService", with_services=True)
     documents: _Service[DocumentService] = _Service("documents", "DocumentService", with_services=True)
     backups: _Service[BackupService] = _Service("backup", "BackupService")
+    statistics: _Service[StatisticsService] = _Service("statistics", "StatisticsService")
+    prevention: _Service[PreventionService] = _Service("prevention", "PreventionService")
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command
