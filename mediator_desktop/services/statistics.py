@@ -124,7 +124,9 @@ class Period:
         if problems:
             raise ValidationError(problems)
         assert start is not None and end is not None
-        return cls(start, end, f"{_cn(start)}至{_cn(end)}")
+        whole = next((p for p in (cls.year(start.year), cls.quarter(start.year, (start.month + 2) // 3),
+                                  cls.month(start.year, start.month)) if (p.start, p.end) == (start, end)), None)
+        return whole or cls(start, end, f"{_cn(start)}至{_cn(end)}")
 
     @property
     def text(self) -> str:
@@ -627,6 +629,33 @@ class StatisticsService(Service):
                                      vis.get(ym, (0, 0))[0], vis.get(ym, (0, 0))[1]))
         parents = tuple(name for tid, name, pid in types if pid is None)
         return Trend(tuple(months), parents)
+
+    def chart(self, trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150) -> bytes:
+        """One trend chart as PNG (``documents/charts.py``: the same drawing as in the PDF)."""
+        from mediator_desktop.documents.charts import render
+
+        return render(trend, key, width=width, height=height, dpi=dpi)
+
+    def pdf(self, period: Period, organization_ids: Iterable[int] | None = None, *,
+            report: Report | None = None, trend: Trend | None = None) -> bytes:
+        """The report as an A4 PDF: committee and period, the table, the charts."""
+        from mediator_desktop.documents.charts import render_all
+        from mediator_desktop.documents.report import render_report_pdf
+
+        orgs = None if organization_ids is None else tuple(organization_ids)
+        report = report or self.report(period, orgs)
+        trend = trend or self.trend(period, orgs)
+        return render_report_pdf(report, render_all(trend, width=6.6, height=3.6, dpi=200), self.ctx.today())
+
+    def xlsx(self, period: Period, organization_ids: Iterable[int] | None = None, *,
+             report: Report | None = None, trend: Trend | None = None) -> bytes:
+        """The report as an Excel workbook (the table, and the months on a second sheet)."""
+        from mediator_desktop.documents.report import render_report_xlsx
+
+        orgs = None if organization_ids is None else tuple(organization_ids)
+        report = report or self.report(period, orgs)
+        trend = trend or self.trend(period, orgs)
+        return render_report_xlsx(report, trend, self.ctx.today())
 
     def case_rows(self, ids: Iterable[int]) -> list[CaseRow]:
         """The cases behind a figure as the list shows them."""
