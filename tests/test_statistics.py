@@ -61,8 +61,12 @@ class Book:
 
 @pytest.fixture
 def book(org_services):  # type: ignore[no-untyped-def]
-    """The cases of the third quarter of 2026 (comments: what each counts for in Q3)."""
-    s = org_services
+    return build_book(org_services)
+
+
+def build_book(s):  # type: ignore[no-untyped-def]
+    """The cases of the third quarter of 2026 (comments: what each counts for in Q3), in the
+    services ``s`` set up with the organisation and two mediators (``s.mediator_ids``)."""
     ids: dict[str, int] = {}
     with s.db.write() as ses:
         org_a = ses.scalar(select(orm.Organization.id))

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -656,6 +657,14 @@ class StatisticsService(Service):
         report = report or self.report(period, orgs)
         trend = trend or self.trend(period, orgs)
         return render_report_xlsx(report, trend, self.ctx.today())
+
+    def save(self, path: str | Path, data: bytes) -> Path:
+        """Write a report file whole (a half-written file never takes the name)."""
+        from mediator_desktop.services.progress import replacing_file
+
+        with replacing_file(path) as out:
+            out.write(data)
+        return Path(path)
 
     def case_rows(self, ids: Iterable[int]) -> list[CaseRow]:
         """The cases behind a figure as the list shows them."""
