@@ -122,3 +122,29 @@ def test_reports_window_period_table_details_charts_and_files(qapp, qtbot, qtmod
     click(qtbot, window.run_button)
     assert window.message.isVisible() and "结束日期" in window.message.text()
     window.close()
+
+
+def test_prevention_figures_are_ticked_on_the_case_overview(qapp, qtbot, sqlite_services) -> None:
+    from conftest import sample_draft
+
+    def register(services):  # type: ignore[no-untyped-def]
+        services.case_id = services.cases.register(sample_draft()).id
+
+    main = shown_window(qtbot, qapp, sqlite_services, before=register)
+    case_id = sqlite_services.case_id
+    main.select_case(case_id)
+    box = main.case_view.prevention
+    qtbot.waitUntil(lambda: box.case_id == case_id)
+    assert not any(t.isChecked() for t in box.ticks.values())
+    count = box.persons["group_petition"]
+    assert not count.isEnabled()
+    tick = box.ticks["group_petition"]
+    tick.setFocus()
+    qtbot.keyClick(tick, Qt.Key.Key_Space)   # ticked from the keyboard
+    assert tick.isChecked() and count.isEnabled()
+    count.setValue(15)
+    click(qtbot, box.save_button)
+    assert box.done.text() == "已保存"
+    assert [(p.kind, p.persons) for p in sqlite_services.prevention.get(case_id)] == [("group_petition", 15)]
+    main.select_case(case_id)   # shown again: as saved
+    assert box.ticks["group_petition"].isChecked() and count.value() == 15
