@@ -80,6 +80,10 @@ def render(trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, d
         fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
         ax = fig.add_subplot()
         {"by_month": _by_month, "rate": _rate, "types": _types, "visits": _visits}[key](ax, trend)
+        if key in ("by_month", "visits"):
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole
         ax.set_title(next(c.title for c in CHARTS if c.key == key), fontsize=12)
         out = io.BytesIO()
         FigureCanvasAgg(fig).print_png(out)  # type: ignore[no-untyped-call]
@@ -144,7 +148,7 @@ def _types(ax: Any, trend: Trend) -> None:
     values = [n for _, n in reversed(totals)]
     bars = ax.barh(names, values, color=_PALETTE[0])
     whole = sum(values)
-    ax.bar_label(bars, labels=[f"{v}（{v * 100 / whole:.1f}%）" for v in values], fontsize=8, padding=3)
+    ax.bar_label(bars, labels=[f"{v} ({v * 100 / whole:.1f}%)" for v in values], fontsize=8, padding=3)
     ax.set_xlabel("件")
     ax.set_xlim(0, max(values) * 1.3)
     ax.tick_params(axis="y", labelsize=8)

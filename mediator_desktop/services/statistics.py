@@ -152,6 +152,12 @@ class Scope:
 
     id: int | None
     name: str
+    #: The short name (简称) for a narrow column; the name when none.
+    short: str = ""
+
+    @property
+    def column(self) -> str:
+        return self.short or self.name
 
 
 # --------------------------------------------------------------------------- the report
@@ -522,7 +528,7 @@ class StatisticsService(Service):
 
     def organizations(self) -> list[Scope]:
         with self.ctx.db.read() as s:
-            return [Scope(o.id, o.name) for o in s.scalars(select(orm.Organization).order_by(orm.Organization.id))]
+            return self.organizations_in(s)
 
     def report(self, period: Period, organization_ids: Iterable[int] | None = None) -> Report:
         orgs = tuple(organization_ids) if organization_ids is not None else None
@@ -547,7 +553,8 @@ class StatisticsService(Service):
 
     @staticmethod
     def organizations_in(s: Session) -> list[Scope]:
-        return [Scope(o.id, o.name) for o in s.scalars(select(orm.Organization).order_by(orm.Organization.id))]
+        return [Scope(o.id, o.name, o.short_name) for o in
+                s.scalars(select(orm.Organization).order_by(orm.Organization.id))]
 
     def _count_all(self, s: Session, sql: _Sql) -> dict[str, _Counts]:
         """Every family's counts in one statement (the outcomes evaluated once, as a CTE)."""

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -30,6 +29,7 @@ from mediator_desktop.services.statistics import Figure, Members, Period, Report
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, message, run_task
 from mediator_desktop.ui.common.widgets import (
     DateEdit,
+    FlowLayout,
     button_row,
     close_on_escape,
     date_edit,
@@ -98,7 +98,7 @@ class ReportModel(QAbstractTableModel):
             return "项目"
         if section == self.columnCount() - 1:
             return "单位"
-        return self.report.scopes[section - 1].name
+        return self.report.scopes[section - 1].column
 
     def scope_of(self, column: int) -> int | None:
         """The organisation of a value column; the total column (and 项目, 单位) → the total."""
@@ -158,7 +158,7 @@ class ReportsWindow(QWidget):
         today = services.today()
         lay = QVBoxLayout(self)
 
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps at a large font (自定义 shows two long date fields)
         self.kind = QComboBox()
         for key, label in PERIOD_KINDS:
             self.kind.addItem(label, key)
@@ -186,7 +186,6 @@ class ReportsWindow(QWidget):
         for w in (period_label, self.kind, self.year, self.part, self.start, self.to_label, self.end,
                   self.scope_label, self.scope, self.run_button):
             top.addWidget(w)
-        top.addStretch(1)
         lay.addLayout(top)
         self.message = error_label()
         lay.addWidget(self.message)
@@ -198,7 +197,6 @@ class ReportsWindow(QWidget):
         self.model = ReportModel(self)
         self.table = table_view(self.model, 200, name="reportTable")
         self.table.setSelectionBehavior(self.table.SelectionBehavior.SelectItems)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.tabs.addTab(self.table, "统计表(&1)")
         charts = QWidget()
@@ -297,7 +295,7 @@ class ReportsWindow(QWidget):
         self.message.hide()
         orgs = self.organizations()
         stats = self.services.statistics
-        width = 6.0
+        width = 5.6
 
         def work(reporter: Reporter) -> tuple[Report, Trend, dict[str, bytes]]:
             reporter.progress(0, 3)
@@ -317,6 +315,7 @@ class ReportsWindow(QWidget):
         self.notes.setText("\n".join("注：" + n for n in self.report.notes))
         self.notes.setVisible(bool(self.report.notes))
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         for key, png in self.charts.items():
