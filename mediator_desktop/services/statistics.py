@@ -309,33 +309,43 @@ class _Sql:
 
     def _make_outcomes(self) -> Any:
         c, a, t, sc = orm.Case, orm.Agreement, orm.Termination, orm.StatusChange
-        ends = (CaseStatus.AGREED, CaseStatus.TERMINATED, CaseStatus.NOT_ACCEPTED, CaseStatus.REFUSED)
-        history = (select(sc.case_id, *(func.max(case((sc.to_status == st.value, sc.at), else_=null())).label(st.value)
-                                        for st in ends))
-                   .where(sc.to_status.in_([st.value for st in ends])).group_by(sc.case_id)).subquery("history")
+        ends = {CaseStatus.AGREED.value: SUCCESS, CaseStatus.TERMINATED.value: FAILED,
+                CaseStatus.NOT_ACCEPTED.value: NOT_ACCEPTED, CaseStatus.REFUSED.value: REFUSED}
         closed = c.status == CaseStatus.CLOSED.value
-        conditions = {
-            SUCCESS: or_(c.status == CaseStatus.AGREED.value, and_(closed, a.id.is_not(None))),
-            FAILED: or_(c.status == CaseStatus.TERMINATED.value, and_(closed, t.id.is_not(None))),
-            NOT_ACCEPTED: c.status == CaseStatus.NOT_ACCEPTED.value,
-            REFUSED: c.status == CaseStatus.REFUSED.value,
-        }
-        by_history = {SUCCESS: CaseStatus.AGREED, FAILED: CaseStatus.TERMINATED,
-                      NOT_ACCEPTED: CaseStatus.NOT_ACCEPTED, REFUSED: CaseStatus.REFUSED}
-        for outcome, status in by_history.items():
-            conditions[outcome + "+"] = and_(closed, getattr(history.c, status.value).is_not(None))
-        kind = case(*((cond, k.rstrip("+")) for k, cond in conditions.items()), (closed, UNKNOWN), else_=null())
-        dates = {SUCCESS: func.coalesce(a.signed_on, self.day(history.c.agreed)),
-                 FAILED: func.coalesce(t.on, self.day(history.c.terminated)),
-                 NOT_ACCEPTED: self.day(history.c.not_accepted),
-                 REFUSED: self.day(history.c.refused)}
-        on = case(*((cond, dates[k.rstrip("+")]) for k, cond in conditions.items()), else_=null())
-        return (select(c.id.label("case_id"), c.organization_id.label("org"), c.received_on, c.status,
-                       c.dispute_type_id, c.source, kind.label("kind"), a.form, a.signed_on, t.reason_kind,
-                       type_coerce(on, Date).label("outcome_on"))
-                .outerjoin(a, a.case_id == c.id).outerjoin(t, t.case_id == c.id)
-                .outerjoin(history, history.c.case_id == c.id)
-                .where(self.org_ok(c.organization_id), c.received_on <= self.p.end)).cte("oc")
+        # An archived case without agreement or termination: its history says how it ended (one
+        # look-up, only for those few cases — CASE stops at the first branch that holds).
+        last_end = (select(sc.to_status).where(sc.case_id == c.id, sc.to_status.in_(list(ends)))
+                    .order_by(sc.at.desc(), sc.id.desc()).limit(1).correlate(c).scalar_subquery())
+        kind = case(
+            (or_(c.status == CaseStatus.AGREED.value, and_(closed, a.id.is_not(None))), SUCCESS),
+            (or_(c.status == CaseStatus.TERMINATED.value, and_(closed, t.id.is_not(None))), FAILED),
+            (c.status == CaseStatus.NOT_ACCEPTED.value, NOT_ACCEPTED),
+            (c.status == CaseStatus.REFUSED.value, REFUSED),
+            (closed, func.coalesce(case(ends, value=last_end, else_=null()), UNKNOWN)),
+            else_=null())
+        inner = (select(c.id.label("case_id"), c.organization_id.label("org"), c.received_on, c.status,
+                        c.dispute_type_id, c.source, kind.label("kind"), a.form, a.signed_on,
+                        t.on.label("terminated_on"), t.reason_kind)
+                 .outerjoin(a, a.case_id == c.id).outerjoin(t, t.case_id == c.id)
+                 .where(self.org_ok(c.organization_id), c.received_on <= self.p.end)).cte("oc_kind")
+
+        def set_on(status: CaseStatus) -> Any:
+            """The day the case was last put into ``status`` (looked up only when needed)."""
+            return self.day(select(func.max(sc.at)).where(sc.case_id == inner.c.case_id, sc.to_status == status.value)
+                            .correlate(inner).scalar_subquery())
+
+        on = case(
+            (inner.c.kind == SUCCESS, func.coalesce(inner.c.signed_on, set_on(CaseStatus.AGREED))),
+            (inner.c.kind == FAILED, func.coalesce(inner.c.terminated_on, set_on(CaseStatus.TERMINATED))),
+            (inner.c.kind == NOT_ACCEPTED, set_on(CaseStatus.NOT_ACCEPTED)),
+            (inner.c.kind == REFUSED, set_on(CaseStatus.REFUSED)),
+            else_=null())
+        # Every family counts by 受理日期 or by the outcome's date within the period: a case received
+        # before it and ended before it counts for nothing (a third of the cases in a year's report).
+        outcome_on = type_coerce(on, Date)
+        return (select(*inner.c, outcome_on.label("outcome_on"))
+                .where(or_(inner.c.received_on >= self.p.start, outcome_on >= self.p.start))
+                .cte("oc"))
 
     def accepted(self, oc: Subquery) -> ColumnElement[bool]:
         """Taken into mediation: past 登记, neither 不予受理 nor 一方拒绝."""
@@ -351,9 +361,11 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
     if family == "accepted":
         oc = sql.outcomes()
         dt = orm.DisputeType
+        parties = (select(func.count()).where(orm.CaseParty.case_id == oc.c.case_id).correlate(oc)
+                   .scalar_subquery())
         return (select(oc.c.org, oc.c.case_id, cast(oc.c.dispute_type_id, String).label("d1"),
                        oc.c.source.label("d2"), cast(dt.parent_id, String).label("d3"),
-                       literal(1).label("w"))
+                       parties.label("w"))
                 .join(dt, dt.id == oc.c.dispute_type_id)
                 .where(sql.within(oc.c.received_on), sql.accepted(oc)))
     if family == "outcome":
@@ -372,20 +384,6 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
         return (select(oc.c.org, oc.c.case_id, problem.label("d1"), literal("").label("d2"),
                        literal("").label("d3"), literal(1).label("w"))
                 .where(sql.within(oc.c.received_on), problem.is_not(None)))
-    if family == "amount":
-        oc = sql.outcomes()
-        term = orm.AgreementTerm
-        total = (select(func.sum(term.amount)).join(orm.Agreement, orm.Agreement.id == term.agreement_id)
-                 .where(orm.Agreement.case_id == oc.c.case_id).correlate(oc).scalar_subquery())
-        return (select(oc.c.org, oc.c.case_id, literal("amount").label("d1"), literal("").label("d2"),
-                       literal("").label("d3"), func.coalesce(total, 0).label("w"))
-                .where(oc.c.kind == SUCCESS, oc.c.signed_on.is_not(None), sql.within(oc.c.outcome_on)))
-    if family == "persons":
-        oc = sql.outcomes()
-        return (select(oc.c.org, oc.c.case_id, literal("persons").label("d1"), literal("").label("d2"),
-                       literal("").label("d3"), literal(1).label("w"))
-                .join(orm.CaseParty, orm.CaseParty.case_id == oc.c.case_id)
-                .where(sql.within(oc.c.received_on), sql.accepted(oc)))
     if family == "judicial":
         j, c = orm.JudicialConfirmation, orm.Case
         base = select(c.organization_id.label("org"), c.id.label("case_id")).join(j, j.case_id == c.id)
@@ -407,6 +405,7 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
             return func.sum(case((cond, 1), else_=0))
 
         per = (select(orm.Agreement.case_id.label("case_id"),
+                      func.coalesce(func.sum(term.amount), 0).label("amount"),
                       n(obligation).label("n"),
                       n(and_(obligation, term.status == TermStatus.PERFORMED.value)).label("done"),
                       n(and_(obligation, term.status.in_((TermStatus.PERFORMED.value,
@@ -421,19 +420,25 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
                      (per.c.late > 0, "not_performed"),
                      else_="not_due")
         return (select(oc.c.org, oc.c.case_id, state.label("d1"), literal("").label("d2"),
-                       literal("").label("d3"), literal(1).label("w"))
+                       literal("").label("d3"), per.c.amount.label("w"))
                 .join(per, per.c.case_id == oc.c.case_id)
                 .where(oc.c.kind == SUCCESS, oc.c.signed_on.is_not(None), sql.within(oc.c.outcome_on)))
     if family == "visits":
+        # One pass over the visits due or made in the period, each read out as up to three facts.
         v, c = orm.FollowUp, orm.Case
-        base = select(c.organization_id.label("org"), c.id.label("case_id")).join(v, v.case_id == c.id)
-        due = base.add_columns(literal("due").label("d1"), literal("").label("d2")).where(sql.within(v.due_on))
-        on_time = base.add_columns(literal("on_time").label("d1"), literal("").label("d2")).where(
-            sql.within(v.due_on), v.done_on.is_not(None), v.done_on <= v.due_on)
-        done = base.add_columns(literal("done").label("d1"), func.coalesce(v.satisfaction, "").label("d2")).where(
-            sql.within(v.done_on))
-        u = union_all(*(q.where(sql.org_ok(c.organization_id)) for q in (due, on_time, done))).subquery()
-        return select(u.c.org, u.c.case_id, u.c.d1, u.c.d2, literal("").label("d3"), literal(1).label("w"))
+        seen = (select(c.organization_id.label("org"), c.id.label("case_id"), v.due_on, v.done_on,
+                       func.coalesce(v.satisfaction, "").label("satisfaction"))
+                .join(v, v.case_id == c.id)
+                .where(or_(sql.within(v.due_on), sql.within(v.done_on)), sql.org_ok(c.organization_id))).subquery()
+        k = _kinds("due", "on_time", "done")
+        return (select(seen.c.org, seen.c.case_id, k.c.k.label("d1"),
+                       case((k.c.k == "done", seen.c.satisfaction), else_="").label("d2"),
+                       literal("").label("d3"), literal(1).label("w"))
+                .join(k, literal(True))
+                .where(or_(and_(k.c.k == "due", sql.within(seen.c.due_on)),
+                           and_(k.c.k == "on_time", sql.within(seen.c.due_on), seen.c.done_on.is_not(None),
+                                seen.c.done_on <= seen.c.due_on),
+                           and_(k.c.k == "done", sql.within(seen.c.done_on)))))
     if family == "prevention":
         c, cp = orm.Case, orm.CasePrevention
         return (select(c.organization_id.label("org"), c.id.label("case_id"), cp.kind.label("d1"),
@@ -472,6 +477,11 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
     raise NotFoundError(f"没有统计项“{family}”")
 
 
+def _kinds(*names: str) -> Any:
+    """A little table of the words ``names`` (column ``k``): one row read out as several facts."""
+    return union_all(*(select(literal(n).label("k")) for n in names)).subquery("k")
+
+
 def _ledger_facts(sql: _Sql) -> Select[Any]:
     c, e = orm.Case, orm.LedgerEvent
     p = sql.p
@@ -496,7 +506,7 @@ def _ledger_facts(sql: _Sql) -> Select[Any]:
                   literal(1).label("w"))
 
 
-FAMILIES = ("accepted", "outcome", "data", "amount", "persons", "judicial", "performance", "visits",
+FAMILIES = ("accepted", "outcome", "data", "judicial", "performance", "visits",
             "prevention", "screening", "per_mediator", "ledger")
 
 
@@ -746,9 +756,9 @@ def _key_filter(key: str) -> tuple[str, dict[str, Any], str]:
     if key == "one_party_refused":
         return "outcome", {"d1": REFUSED}, "case"
     if head == "amount":
-        return "amount", {}, "case"
+        return "performance", {}, "case"  # (the agreements that took effect in the period)
     if key == "persons":
-        return "persons", {}, "case"
+        return "accepted", {}, "case"
     if head == "data" and len(parts) == 2:
         return "data", {"d1": parts[1]}, "case"
     if head == "judicial" and len(parts) == 2:
@@ -803,7 +813,7 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
     for src in CaseSource:
         add(f"accepted.by_source.{src.value}", f"来源：{src.label}", "件",
             lambda o, v=src.value: acc.sum(o, d2=v), level=1, section=sec)
-    add("persons", "涉及人数（单位计为一人）", "人", lambda o: counts["persons"].sum(o), section=sec)
+    add("persons", "涉及人数（单位计为一人）", "人", lambda o: acc.sum(o, 2), section=sec)
 
     sec = "结果"
     add("success.total", "调解成功数", "件", lambda o: out.sum(o, d1=SUCCESS), section=sec)
@@ -825,7 +835,7 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
         lambda o: rate(out.sum(o, d1=SUCCESS), out.sum(o, d1=SUCCESS) + out.sum(o, d1=FAILED)), section=sec)
     add("not_accepted", "不予受理数（不计入成功率）", "件", lambda o: out.sum(o, d1=NOT_ACCEPTED), section=sec)
     add("one_party_refused", "一方拒绝调解数（不计入成功率）", "件", lambda o: out.sum(o, d1=REFUSED), section=sec)
-    amount = counts["amount"]
+    amount = counts["performance"]
     add("amount.yuan", "协议涉及金额（元）", "元", lambda o: _money(amount.sum(o, 2)), section=sec)
     add("amount.wan", "协议涉及金额（万元）", "万元", lambda o: _money(Decimal(str(amount.sum(o, 2))) / 10000),
         section=sec)
