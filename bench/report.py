@@ -68,7 +68,8 @@ def measure_report(db_file: Path, year: int | None = None, runs: int = 5) -> dic
         trend_s, _trend = _timed(lambda: services.statistics.trend(period), runs)
     finally:
         services.close()
-    return {"cases": cases, "year": year, "report_s": report_s, "report_cpu_s": cpu[0], "trend_s": trend_s, "plain_group_by_s": plain_s,
+    return {"cases": cases, "year": year, "report_s": report_s, "report_cpu_s": cpu[0], "trend_s": trend_s,
+            "plain_group_by_s": plain_s,
             "plain_rows": len(rows), "figures": len(report.figures),
             "accepted": report.value("accepted.total", report.total_scope)}
 
