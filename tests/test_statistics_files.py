@@ -108,3 +108,20 @@ def test_whole_periods_are_named_as_such() -> None:
     assert Period.between(date(2026, 7, 1), date(2026, 9, 30)).text == Q3.text
     assert Period.between(date(2026, 2, 1), date(2026, 2, 28)).text == "2026年2月"
     assert Period.between(date(2026, 2, 3), date(2026, 2, 28)).text == "2026年2月3日至2026年2月28日"
+
+
+def test_start_up_imports_neither_matplotlib_nor_openpyxl(tmp_path) -> None:
+    """The window's start-up (issue 15) pays for the charts and the Excel writer only when used."""
+    import subprocess
+    import sys
+
+    script = ("import json, sys\n"
+              "from mediator_desktop.services.app import Services\n"
+              "import mediator_desktop.ui.main_window, mediator_desktop.ui.case.case_view\n"
+              f"s = Services.open('sqlite:///{(tmp_path / 'a.sqlite3').as_posix()}')\n"
+              "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "mediator_desktop" in loaded
+    assert not loaded & {"matplotlib", "openpyxl", "numpy"}
