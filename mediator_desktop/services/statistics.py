@@ -688,8 +688,8 @@ class StatisticsService(Service):
         wanted = list(ids)
         out: list[CaseRow] = []
         with self.ctx.db.read() as s:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+            for start in range(0, len(wanted), 2000):
+                chunk = wanted[start:start + 2000]
                 rows = s.execute(select(orm.Case.id, orm.Case.code, orm.Case.received_on, orm.Case.title,
                                         orm.Case.party_names, orm.Case.mediator_names, orm.Case.status,
                                         orm.DisputeType.name)

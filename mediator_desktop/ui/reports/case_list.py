@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mediator_desktop.services.statistics import CaseRow, Members
 from mediator_desktop.ui.common.widgets import PreserveGeometry, RowTableModel, button_row, on_click, table_view
@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 
 class CaseRowsModel(RowTableModel):
-    HEADERS = ("案号", "受理日期", "纠纷类型", "当事人", "调解员", "状态")
+    HEADERS = ("案号", "受理日期", "纠纷类型", "状态", "调解员", "当事人")
 
     def cell(self, row: CaseRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.code, f"{row.received_on:%Y-%m-%d}", row.dispute_type, row.party_names, row.mediator_names,
-                    row.status)[column]
+            return (row.code, f"{row.received_on:%Y-%m-%d}", row.dispute_type, row.status, row.mediator_names,
+                    row.party_names)[column]
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
@@ -62,6 +62,8 @@ class CaseListDialog(PreserveGeometry):
         self.count = QLabel(f"共{len(self.model.rows)}条　{hint}")
         lay.addWidget(self.count)
         self.table = table_view(self.model, 200, name="figureCases")
+        self.table.resizeColumnsToContents()  # (the rows Qt samples: quick for a long list too)
+        self.table.horizontalHeader().setSectionResizeMode(self.model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
         self.open_button = QPushButton("打开案件(&O)")
         self.open_button.setEnabled(members.kind == "case" and bool(self.model.rows))
