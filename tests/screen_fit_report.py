@@ -264,6 +264,10 @@ def main(argv: list[str]) -> int:
         reports = window.open_reports()
         settle_task(reports)
         check("统计报表", reports, font)
+        details = reports.show_details()
+        assert details is not None
+        check("统计明细", details, font)
+        close(details)
         reports.set_period("custom")
         check("统计报表（自定义期间）", reports, font)
         reports.set_period("month")
