@@ -280,3 +280,14 @@ def test_prevention_figures_recorded_on_a_case(book) -> None:
         texts = [a.detail.get("text", "") for a in ses.scalars(
             select(orm.AuditEntry).where(orm.AuditEntry.case_id == case_id, orm.AuditEntry.entity == "prevention"))]
     assert len(texts) == 2 and "防止群体性械斗12人" in texts[0]
+
+
+def test_a_single_committee_counts_rows_entered_without_an_organisation(org_services) -> None:
+    s = org_services
+    with s.db.write() as ses:
+        ses.add(orm.ScreeningRound(organization_id=None, held_on=date(2026, 8, 1), area="二组", nil_report=True,
+                                   created_at=_at(date(2026, 8, 1))))
+    r = s.statistics.report(Q3)
+    assert len(r.scopes) == 1 and r.total_scope is not None
+    assert r.value("screening.rounds", r.total_scope) == 1
+    assert len(s.statistics.members("screening.rounds", Q3).ids) == 1

@@ -794,7 +794,9 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
     org_ids = [sc.id for sc in scopes]
 
     def per_scope(fn: Any) -> dict[int | None, float | int | None]:
-        return {o: fn(o) for o in org_ids}
+        # One column: it is the whole of what was counted (rows without an organisation too, such
+        # as a screening round entered without one).
+        return {o: fn(o if len(org_ids) > 1 else None) for o in org_ids}
 
     def add(key: str, label: str, unit: str, fn: Any, *, level: int = 0, drill: str = "case",
             section: str = "") -> None:

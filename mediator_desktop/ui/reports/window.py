@@ -339,7 +339,9 @@ class ReportsWindow(QWidget):
             return None
         key, org = target
         figure = self.report.figure(key)
-        members: Members = self.services.statistics.members(key, self.report.period, org, self.organizations())
+        # (One column is the whole count: its cases are asked for without narrowing to it.)
+        narrow = org if len(self.report.scopes) > 1 else None
+        members: Members = self.services.statistics.members(key, self.report.period, narrow, self.organizations())
         scope = next((sc.name for sc in self.report.scopes if sc.id == org), "")
         value = value_text(figure, figure.value(org))
         title = f"{figure.label}：{value}{figure.unit if figure.unit != '%' else ''}　{scope}　{self.report.period.text}"
