@@ -38,6 +38,8 @@ def test_report_command_json_has_every_figure_by_key(book, db_url, capsys) -> No
         cli.main(["report", "--db", db_url, "--from", "2026-07-01"])
     assert cli.main(["report", "--db", db_url, "--from", "2026-09-01", "--to", "2026-08-01"]) == cli.EXIT_ERROR
     assert "结束日期不能早于开始日期" in capsys.readouterr().err
+    assert cli.main(["report", "--db", db_url, *ARGS, "--org", "9999"]) == cli.EXIT_ERROR
+    assert "没有编号为9999的调解组织" in capsys.readouterr().err
 
 
 def test_report_command_writes_a_real_excel_file(book, db_url, tmp_path, capsys) -> None:  # noqa: F811

@@ -544,7 +544,12 @@ class StatisticsService(Service):
         orgs = tuple(organization_ids) if organization_ids is not None else None
         sql = _Sql(self.ctx.db.dialect, period, orgs)
         with self.ctx.db.read() as s:
-            known = [sc for sc in self.organizations_in(s) if orgs is None or sc.id in orgs]
+            everyone = self.organizations_in(s)
+            missing = sorted(set(orgs or ()) - {sc.id for sc in everyone})
+            if missing:
+                raise ValidationError([FieldProblem("organization", "没有编号为" + "、".join(map(str, missing))
+                                                    + "的调解组织")])
+            known = [sc for sc in everyone if orgs is None or sc.id in orgs]
             types = list(s.execute(select(orm.DisputeType.id, orm.DisputeType.name, orm.DisputeType.parent_id)
                                    .order_by(orm.DisputeType.position, orm.DisputeType.id)))
             mediators = dict(s.execute(select(orm.Mediator.id, orm.Mediator.name)).tuples().all())
