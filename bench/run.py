@@ -18,6 +18,7 @@ run on the same machine (issue 15).
 | peak memory after that | the window | the bare table |
 | agreement PDF / DOCX through the CLI, whole process; --version | the CLI | plain reportlab / python-docx script |
 | import of 10,000 cases (fresh database) | the import | plain INSERTs of the same JSON |
+| the statistics report for a year (bench/report.py) | the service | one plain COUNT … GROUP BY |
 
 Results go to ``--out`` or a temporary folder (never into the repository). Start-up and the CLI
 are paired: app and baseline alternate, and the ratio's spread is over the pairs.
@@ -229,6 +230,10 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
         ("import 10,000 cases, fresh database", f"{r['import_10k_s']:.1f} s", f"{r['import_10k_plain_s']:.1f} s",
          f"{r['import_10k_s'] / r['import_10k_plain_s']:.0f}×", "≤ 20 s"),
     ]
+    if "report" in r:
+        from report import table_row
+
+        rows.append(table_row(r["report"]))
     lines = ["| measure | app | plain baseline | ratio | target |", "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)
@@ -262,6 +267,10 @@ def main() -> int:
         results["plain_search_ms"] = plain_search_ms(db_file, _queries())
         print("documents through the CLI …", flush=True)
         results["cli"] = measure_cli(db_file, tmp)
+        print("statistics report for a year …", flush=True)
+        from report import measure_report
+
+        results["report"] = measure_report(db_file)
         print("import of 10,000 cases …", flush=True)
         results.update(measure_import(tmp))
     print(f"\n{cases:,} cases, {parties:,} parties\n")

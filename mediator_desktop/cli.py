@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_agenda.add_argument("--to", dest="end", metavar="DATE", type=_date_arg, help="到这一天止（YYYY-MM-DD）")
     p_agenda.add_argument("--json", action="store_true", help="以 JSON 输出")
     p_agenda.add_argument("--ics", type=Path, metavar="FILE", help="另存为 iCalendar 日历文件（.ics），可导入手机日历")
+    p_report = sub.add_parser("report", parents=[common], help="人民调解工作统计表（可另存为 Excel 或 PDF）")
+    p_report.add_argument("--from", dest="start", metavar="DATE", type=_date_arg, required=True,
+                          help="统计期间的第一天（YYYY-MM-DD）")
+    p_report.add_argument("--to", dest="end", metavar="DATE", type=_date_arg, required=True,
+                          help="统计期间的最后一天（YYYY-MM-DD）")
+    p_report.add_argument("--org", dest="orgs", type=int, action="append", metavar="ID",
+                          help="只统计这个调解组织（编号，可重复；默认全部）")
+    p_report.add_argument("--json", action="store_true", help="以 JSON 输出每个统计项（键见 README）")
+    p_report.add_argument("--xlsx", type=Path, metavar="FILE", help="另存为 Excel 文件")
+    p_report.add_argument("--pdf", type=Path, metavar="FILE", help="另存为 PDF 文件（含走势图）")
     passphrase_warning = ("注意：加密的备份只有用同一个密码才能恢复。密码忘记了，备份就再也打不开，谁也无法找回——"
                           "请把密码抄在纸上，和U盘分开保管。")
     p_backup = sub.add_parser("backup", parents=[common], help="把整个数据库（含附件）备份成一个文件",
@@ -390,6 +400,44 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from mediator_desktop.documents.report import cell_text, label_text
+    from mediator_desktop.services.statistics import Period
+
+    period = Period.between(args.start, args.end)
+    services = _open(args.db, create=args.create)
+    try:
+        stats = services.statistics
+        report = stats.report(period, args.orgs)
+        files: list[tuple[Path, bytes, str]] = []
+        if args.xlsx or args.pdf:
+            trend = stats.trend(period, args.orgs)
+            if args.xlsx:
+                files.append((args.xlsx, stats.xlsx(period, args.orgs, report=report, trend=trend), "Excel"))
+            if args.pdf:
+                files.append((args.pdf, stats.pdf(period, args.orgs, report=report, trend=trend), "PDF"))
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{report.committee}　人民调解工作统计（{period.text}）")
+        total = report.total_scope
+        for f in report.figures:
+            print(f"{label_text(f)}：{cell_text(f, f.value(total))} {f.unit if f.unit != '%' else ''}".rstrip())
+        for note in report.notes:
+            print("注：" + note)
+    for path, data, what in files:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            print(f"无法写入文件 {path}：{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"已另存{what}文件：{path}", file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK
+
+
 def _read_passphrase(args: argparse.Namespace, *, new: bool) -> str | None:
     """The passphrase from ``--passphrase-file`` or typed (twice for a new one); None: none given."""
     from mediator_desktop.services.backup import BackupError, check_passphrase
@@ -500,8 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     from mediator_desktop.storage.db import StorageError
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
-                "agenda": cmd_agenda, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
-                "user": cmd_user, "ledger": cmd_ledger, "import-ledger": cmd_import_ledger, None: cmd_gui}
+                "agenda": cmd_agenda, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore,
+                "audit": cmd_audit, "user": cmd_user, "ledger": cmd_ledger, "import-ledger": cmd_import_ledger,
+                None: cmd_gui}
     try:
         return handlers[args.command](args)
     except (ServiceError, StorageError) as exc:

@@ -132,6 +132,7 @@ def main() -> int:
     save(about, "about.png")
     about.close()
     issue3_screens(app, services, window, save)
+    reports_screens(app, services, window, save)
     largest_font_screen(app, settings, window, pick.id, save)
     # Issue 5's screens build their own cases at a fixed "today": each in its own process (one
     # QApplication per process).
@@ -142,6 +143,31 @@ def main() -> int:
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0
+
+
+def reports_screens(app, services, window, save) -> None:  # type: ignore[no-untyped-def]
+    """统计报表 of the demo year: the table, a figure's cases, the charts."""
+    import time
+
+    reports = window.open_reports()
+
+    def wait() -> None:
+        task = reports.task
+        while task.outcome is None:
+            app.processEvents()
+            time.sleep(0.02)
+
+    wait()
+    reports.set_period("year", services.today().year)
+    reports.compute()
+    wait()
+    save(reports, "reports.png")
+    details = reports.show_details()
+    save(details, "reports-cases.png")
+    details.reject()
+    reports.tabs.setCurrentIndex(1)
+    save(reports, "reports-charts.png")
+    reports.close()
 
 
 def print_dialog_screen(app, documents) -> None:  # type: ignore[no-untyped-def]

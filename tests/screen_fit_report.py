@@ -97,6 +97,17 @@ def main(argv: list[str]) -> int:
         for _ in range(4):
             app.processEvents()
 
+    def settle_task(window: QWidget) -> None:
+        """Wait for the window's background work (the statistics are counted off the GUI thread)."""
+        import time
+
+        task = getattr(window, "task", None)
+        deadline = time.monotonic() + 60
+        while task is not None and task.outcome is None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        settle()
+
     def in_scroll_area(widget: QWidget, window: QWidget) -> bool:
         w = widget.parentWidget()
         while w is not None and w is not window:
@@ -261,6 +272,17 @@ def main(argv: list[str]) -> int:
         agenda = window.open_agenda()
         check("日程安排", agenda, font)
         agenda.hide()
+        reports = window.open_reports()
+        settle_task(reports)
+        check("统计报表", reports, font)
+        details = reports.show_details()
+        assert details is not None
+        check("统计明细", details, font)
+        close(details)
+        reports.set_period("custom")
+        check("统计报表（自定义期间）", reports, font)
+        reports.set_period("month")
+        reports.hide()
         calendar = window.open_calendar()
         check("节假日安排", calendar, font)
         for label, opener in (("添加放假日期", calendar.add_holiday), ("添加调休上班日", calendar.add_makeup_day)):

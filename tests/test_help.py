@@ -17,7 +17,7 @@ from mediator_desktop import paths, support
 from mediator_desktop.logfile import setup_logging
 from mediator_desktop.services.demo_data import generate_document
 
-TASKS = ["受理登记", "调解", "调解协议", "打印文书", "司法确认", "回访", "备份", "台账", "排查和联席会议",
+TASKS = ["受理登记", "调解", "调解协议", "打印文书", "司法确认", "回访", "备份", "统计", "台账", "排查和联席会议",
          "风险与移交", "用户、登录和审计记录"]
 
 

@@ -32,11 +32,13 @@ if TYPE_CHECKING:
         MediatorService,
         OrganizationService,
     )
+    from mediator_desktop.services.prevention import PreventionService
     from mediator_desktop.services.referrals import ReferralService
     from mediator_desktop.services.reminders import ReminderService
     from mediator_desktop.services.risk import RiskService
     from mediator_desktop.services.screening import ScreeningService
     from mediator_desktop.services.sessions import SessionService
+    from mediator_desktop.services.statistics import StatisticsService
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,8 @@ class Services:
     ledger: _Service[LedgerService] = _Service("ledger", "LedgerService", with_services=True)
     risk: _Service[RiskService] = _Service("risk", "RiskService")
     referrals: _Service[ReferralService] = _Service("referrals", "ReferralService", with_services=True)
+    statistics: _Service[StatisticsService] = _Service("statistics", "StatisticsService")
+    prevention: _Service[PreventionService] = _Service("prevention", "PreventionService")
 
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command

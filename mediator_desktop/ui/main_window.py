@@ -311,6 +311,10 @@ class MainWindow(QMainWindow):
         schedule.addSeparator()
         for action in (self.ics_action, self.calendar_action):
             schedule.addAction(action)
+        self.reports_action = make_action(self, "统计报表(&S)…", self.open_reports,
+                                          tip="按月、季、年统计受理、调解成功等数字，看走势图，导出 Excel 或 PDF")
+        self.statistics_menu = self.reports_menu = self.menuBar().addMenu("统计(&T)")
+        self.reports_menu.addAction(self.reports_action)
         self._build_screening_actions()
         self._build_help_menu()
 
@@ -671,6 +675,22 @@ class MainWindow(QMainWindow):
     def rooms(self) -> list[str]:
         """调解场所 from the settings, one per line."""
         return [r.strip() for r in self.settings.get(opts.ROOMS).splitlines() if r.strip()]
+
+    def open_reports(self):
+        """统计报表: the statistics table and charts; a figure's cases open here."""
+        from mediator_desktop.ui.reports.window import ReportsWindow
+
+        reports = getattr(self, "reports", None)
+        if reports is None:
+            reports = self.reports = ReportsWindow(self.services)
+            reports.setParent(self, Qt.WindowType.Window)
+            reports.open_case.connect(self.show_case_from_reminder)
+            fit_to_screen(reports, (1100, 700))
+            reports.show()
+            reports.compute()
+        reports.show()
+        bring_to_front(reports)
+        return reports
 
     def open_agenda(self):
         """The agenda (日程安排): every case's sessions by week or day; double-click opens a case."""

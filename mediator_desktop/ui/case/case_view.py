@@ -240,6 +240,10 @@ class CaseView(QWidget):
         self.parties.setToolTip("双击查看当事人的完整信息")
         read_only_table(self.parties)
         lay.addWidget(self.parties)
+        from mediator_desktop.ui.case.prevention_box import PreventionBox
+
+        self.prevention = PreventionBox(services)  # 预防情况, counted in the statistics
+        lay.addWidget(self.prevention)
         lay.addStretch()
         self.tabs.addTab(scroll, "概况")
         # The panels of issue 3, each a tab that refreshes itself when shown.
@@ -479,6 +483,7 @@ class CaseView(QWidget):
             for col, value in enumerate([PartyRole(p.role).label, p.name, kind, ident, mask_phone(p.phone), agents]):
                 self.parties.setItem(row, col, QTableWidgetItem(value))
         self.parties.resizeColumnsToContents()
+        self.prevention.show_case(d.id)
         self._render_deadline()
         self.ledger_line.show_case(d.id)
         outcome = ""
