@@ -127,7 +127,7 @@ def parse_petition_days(text: str) -> tuple[int, int, int, int] | None:
 
 def risk_policy(settings: Settings) -> Any:
     """The response and escalation times as the services take them (services/risk.py)."""
-    from mediator_desktop.services.risk import RiskPolicy
+    from mediator_desktop.domain.risk_policy import RiskPolicy
 
     petition = parse_petition_days(settings.get(PETITION_DAYS)) or RiskPolicy().petition_days
     return RiskPolicy(red_days=settings.get(RISK_RED_DAYS), orange_hours=settings.get(RISK_ORANGE_HOURS),
