@@ -21,6 +21,7 @@ from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import ConflictError, TransitionError, ValidationError
 from mediator_desktop.services.ledger_import import LedgerImportError
 from mediator_desktop.services.ledger_xlsx import HEADERS
+from mediator_desktop.services.risk import RiskChangeDraft, RiskPlanDraft
 from mediator_desktop.storage.models import Case, LedgerEvent
 
 # -- 销号 / 再挂号 ------------------------------------------------------------------------------
@@ -95,15 +96,17 @@ def test_a_visit_with_new_risk_or_a_running_case_is_not_crossed_off(org_services
 
 def test_a_dispute_ended_without_agreement_is_crossed_off_with_where_it_went(org_services, clock) -> None:
     s = org_services
+    plan = RiskPlanDraft(measures="每日上门稳控", lead="赵建国", lead_title="街道党工委副书记",
+                         starts_on=date(2026, 11, 20), due_on=date(2026, 12, 4))
     d = s.cases.register(sample_draft(risk_level="red", risk_reported_to="龙门派出所",
-                                      risk_reported_on=date(2026, 11, 20)))
+                                      risk_reported_on=date(2026, 11, 20), risk_plan=plan))
     d = s.cases.transition(d.id, d.version, "accepted")
     d = s.cases.transition(d.id, d.version, "terminated", reason="李四拒绝继续调解", routes_explained=True,
                            reason_kind="refused")
     with pytest.raises(TransitionError, match="风险等级为“红”，不能销号"):
         s.ledger.cross_off(d.id, date(2026, 11, 22), "已引导起诉")
-    with s.db.write() as db:   # the risk dealt with (the escalation work lowers it)
-        db.get(Case, d.id).risk_level = "none"  # type: ignore[union-attr]
+    # The risk dealt with: lowered on the 风险与移交 tab (a reason is required).
+    s.risk.change_level(d.id, s.cases.get(d.id).version, RiskChangeDraft(level="none", note="双方情绪平稳，风险已化解"))
     assert s.ledger.status(d.id).note_required
     with pytest.raises(ValidationError) as err:
         s.ledger.cross_off(d.id, date(2026, 11, 22), "")
