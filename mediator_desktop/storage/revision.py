@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD_REVISION = "0006_reporting"
+HEAD_REVISION = "0007_perf"
 
 
 def stored_revision(engine: Engine) -> str | None:
