@@ -23,17 +23,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
-from mediator_desktop.domain.deadlines import mediation_time_limit
 from mediator_desktop.domain.enums import RUNNING_STATUSES, CaseStatus, ReminderKind, TermKind, TermStatus
-from mediator_desktop.domain.judicial import application_deadline
-from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
-from mediator_desktop.domain.text import clause_number, shorten
-from mediator_desktop.domain.workdays import WorkCalendar
 from mediator_desktop.storage.models import (
     Agreement,
     AgreementTerm,
@@ -43,6 +38,12 @@ from mediator_desktop.storage.models import (
     TermPerformance,
     TimeLimitExtension,
 )
+
+if TYPE_CHECKING:
+    from mediator_desktop.domain.workdays import WorkCalendar
+
+# (The rules themselves are imported where they are used: this module is loaded with every
+# service — for its session listeners — and a command that renders a document never needs them.)
 
 #: Characters of a clause's text a performance reminder names (cut at a boundary, never in a number).
 DETAIL_CHARS = 20
@@ -84,6 +85,8 @@ def compute(s: Session, case_ids: Iterable[int], cal: WorkCalendar) -> list[dict
 
 
 def _time_limits(s: Session, ids: list[int], cal: WorkCalendar) -> list[dict[str, Any]]:
+    from mediator_desktop.domain.deadlines import mediation_time_limit
+
     latest = (select(TimeLimitExtension.new_due_on).where(TimeLimitExtension.case_id == Case.id)
               .order_by(TimeLimitExtension.id.desc()).limit(1).scalar_subquery())
     rows = s.execute(select(Case.id, Case.received_on, Case.source, Case.simple_procedure, latest)
@@ -98,6 +101,8 @@ def _time_limits(s: Session, ids: list[int], cal: WorkCalendar) -> list[dict[str
 
 
 def _windows(s: Session, ids: list[int], cal: WorkCalendar) -> list[dict[str, Any]]:
+    from mediator_desktop.domain.judicial import application_deadline
+
     rows = s.execute(
         select(Case.id, Agreement.signed_on)
         .join(Agreement, Agreement.case_id == Case.id)
@@ -114,6 +119,9 @@ def _windows(s: Session, ids: list[int], cal: WorkCalendar) -> list[dict[str, An
 
 
 def _performance(s: Session, ids: list[int]) -> list[dict[str, Any]]:
+    from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
+    from mediator_desktop.domain.text import clause_number, shorten
+
     paid = (select(TermPerformance.term_id, func.sum(TermPerformance.amount).label("paid"))
             .join(AgreementTerm, AgreementTerm.id == TermPerformance.term_id)
             .join(Agreement, Agreement.id == AgreementTerm.agreement_id)
