@@ -72,7 +72,7 @@ def start_app(url: str, t0: float) -> dict[str, float]:
     while not watch.painted:
         app.processEvents()
     painted = watch.painted[0] - t0
-    while window.reminder_label.plain_text() == "" or window._recount is not None:
+    while window._reminders_at == float("-inf") or window._recount is not None:   # counted, not just labelled
         app.processEvents()
         time.sleep(0.002)
     counted = time.time() - t0
@@ -123,7 +123,7 @@ def window_paths(url: str) -> dict[str, object]:
     window = create_main_window(services, settings)
     window.resize(1366, 768)
     window.show()
-    while window.reminder_label.plain_text() == "" or window._recount is not None:
+    while window._reminders_at == float("-inf") or window._recount is not None:   # counted, not just labelled
         app.processEvents()
         time.sleep(0.002)
     out: dict[str, object] = {}

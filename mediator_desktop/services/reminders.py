@@ -106,8 +106,8 @@ class ReminderService(Service):
             found += self._deadlines(s, cal, today, start, end)
             found += self._visits(s, cal, today, start, end)
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
-        order = list(ReminderKind)
-        return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
+        order = {kind.value: k for k, kind in enumerate(ReminderKind)}   # (one look-up per item, not an index())
+        return sorted(kept, key=lambda r: (r.due, order[r.kind], r.code, r.party))
 
     def ics_items(self) -> list[Reminder]:
         """What the window's .ics export holds: every reminder due from today to
@@ -215,9 +215,10 @@ class ReminderService(Service):
             stmt = stmt.where(FollowUp.due_on <= end)
         rows = s.execute(stmt).all()
         names = self._party_names(s, {r[5] for r in rows})
+        labels = {k.value: k.label for k in VisitKind}
         out = []
         for vid, kind, party, due_on, tries, cid, code, title in rows:
-            label = VisitKind(kind).label if kind in VisitKind.__members__.values() else "回访"
+            label = labels.get(kind, "回访")
             detail = label + (f"（已{tries}次未联系上）" if tries else "")
             out.append(self._make(ReminderKind.VISIT, (cid, code, title), names.get((cid, party), ""), due_on,
                                   cal.is_working_day(due_on)[1], detail, today, cal, ref_id=vid))
