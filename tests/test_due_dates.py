@@ -179,3 +179,25 @@ def test_the_migration_fills_the_table_of_an_existing_database(sqlite_url, clock
         assert_in_step(s)
     finally:
         s.close()
+
+
+def test_a_version_with_another_calendar_computes_the_rows_again(org_services) -> None:
+    """The rows depend on the holidays built into this version: a database whose rows were
+    computed by another (older chinese-calendar, other rules) has them computed again, once."""
+    from sqlalchemy import select, update
+
+    from mediator_desktop.services.due_dates import CALENDAR_KEY, ensure_current, fingerprint
+    from mediator_desktop.storage.models import CaseDeadline, SchemaInfo
+
+    s = org_services
+    d = _mediating(s, date(2026, 11, 2))
+    ensure_current(s.ctx.db)    # (the PostgreSQL tests empty app_meta between tests; a new file is stamped)
+    with s.ctx.db.read() as session:
+        assert session.scalar(select(SchemaInfo.value).where(SchemaInfo.key == CALENDAR_KEY)) == fingerprint()
+    assert not ensure_current(s.ctx.db)
+    with s.ctx.db.write() as session:           # as an older version left them
+        session.execute(update(CaseDeadline).values(due_on=date(2026, 12, 1), provisional=True))
+        session.execute(update(SchemaInfo).where(SchemaInfo.key == CALENDAR_KEY).values(value="older"))
+    assert [(r.due, r.provisional) for r in s.reminders.items() if r.case_id == d.id] == [(date(2026, 12, 2), False)]
+    assert_in_step(s)
+    assert not ensure_current(s.ctx.db)

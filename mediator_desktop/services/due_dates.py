@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
 DETAIL_CHARS = 20
 #: Cases recomputed per query (IN lists within what every database accepts).
 BATCH = 2000
+
+#: app_meta key: the built-in calendar and rules the stored rows were computed with.
+CALENDAR_KEY = "deadline_calendar"
+#: Raise when the rules in compute() change (the stored rows are then computed again).
+RULES_VERSION = 1
 
 _CASES = "mediator.deadline_cases"
 _AGREEMENTS = "mediator.deadline_agreements"
@@ -164,10 +170,54 @@ def refresh(s: Session, case_ids: Iterable[int], cal: WorkCalendar) -> int:
     return written
 
 
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """What the stored rows depend on besides the database: these rules and the holiday
+    arrangements built into this version (chinese-calendar). A new version that knows next
+    year's holidays has a new fingerprint, and the rows are computed again (:func:`ensure_current`)."""
+    import hashlib
+
+    from chinese_calendar import constants
+
+    from mediator_desktop.domain.workdays import BUILTIN_YEARS
+
+    days = sorted(constants.holidays) + [date.min] + sorted(constants.workdays)
+    text = f"{RULES_VERSION}|{BUILTIN_YEARS.start}-{BUILTIN_YEARS.stop}|" + ",".join(d.isoformat() for d in days)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def ensure_current(db: Any) -> bool:
+    """Recompute the whole table when it was computed by another version's calendar or rules
+    (once, after an update); True if it did. A read-only database keeps its rows."""
+    from mediator_desktop.storage.models import SchemaInfo
+
+    current = fingerprint()
+    with db.read() as s:
+        stored_print = s.scalar(select(SchemaInfo.value).where(SchemaInfo.key == CALENDAR_KEY))
+    if stored_print == current or db.read_only:
+        return False
+    with db.write() as s:
+        db.serialize(s, "case_deadline")      # two PCs updated at once: one computes
+        if s.scalar(select(SchemaInfo.value).where(SchemaInfo.key == CALENDAR_KEY)) == current:
+            return False
+        from mediator_desktop.services.calendar import load_calendar
+
+        rebuild(s, load_calendar(s))
+    return True
+
+
+def _stamp(s: Session) -> None:
+    from mediator_desktop.storage.models import SchemaInfo
+
+    s.execute(delete(SchemaInfo).where(SchemaInfo.key == CALENDAR_KEY))
+    s.execute(insert(SchemaInfo).values(key=CALENDAR_KEY, value=fingerprint()))
+
+
 def rebuild(s: Session, cal: WorkCalendar, *, progress: Any = None) -> int:
-    """Recompute the whole table (migration 0007, tests): every case that may have a deadline,
-    :data:`BATCH` at a time."""
+    """Recompute the whole table (migration 0007, a new version's calendar, tests): every case
+    that may have a deadline, :data:`BATCH` at a time; notes the calendar it used."""
     s.execute(delete(CaseDeadline))
+    _stamp(s)
     ids = list(s.scalars(select(Case.id).where(Case.status.in_([*RUNNING_STATUSES, CaseStatus.AGREED.value]))
                          .order_by(Case.id)))
     written = 0

@@ -29,7 +29,7 @@ from mediator_desktop.domain.enums import ReminderKind, VisitKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
 from mediator_desktop.services.context import Service
-from mediator_desktop.services.due_dates import DETAIL_CHARS  # noqa: F401  (kept where it was)
+from mediator_desktop.services.due_dates import DETAIL_CHARS, ensure_current  # noqa: F401  (DETAIL_CHARS: kept where it was)
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.storage.models import Case, CaseDeadline, CaseParty, FollowUp, FollowUpEvent
 
@@ -100,6 +100,7 @@ class ReminderService(Service):
               today: date | None = None) -> list[Reminder]:
         """Every deadline and visit due from ``start`` to ``end`` (inclusive; None: open)."""
         today = today or self.ctx.today()
+        ensure_current(self.ctx.db)   # (after an update that knows more holidays: once)
         cal = self.ctx.calendar()
         found: list[Reminder] = []
         with self.ctx.db.read() as s:
