@@ -105,10 +105,12 @@ class Services:
     def __init__(self, db: Database, actor: Actor | None = None, *, lazy: bool = False) -> None:
         """``lazy``: each service, and its module, is made when first asked for. The command
         line renders a document or lists the agenda with two or three of the dozen services
-        (importing every service module cost it about 0.1 s). The window makes them all at once,
-        on its own thread: a worker thread importing a service module would make many objects
-        there, and a garbage collection it sets off could free the window's widgets from that
-        thread."""
+        (importing every service module cost it about 0.1 s); the window paints its list with
+        four and makes the rest on its own thread once it has painted (``unmade``). A service
+        first asked for in a worker thread is made there, under the lock: that is safe because
+        the window runs the garbage collector on its own thread only (ui/common/gc_timer.py) —
+        before, a collection set off by a worker's import could free the window's widgets from
+        that thread (tests/test_gc_timer.py makes services in workers while the window runs)."""
         self.db = db
         self.ctx = ServiceContext(db, actor)
         self._making = threading.RLock()  # (a service's constructor may ask for another)
@@ -116,6 +118,11 @@ class Services:
             for name, attr in vars(Services).items():
                 if isinstance(attr, _Service):
                     getattr(self, name)
+
+    def unmade(self) -> list[str]:
+        """The services not made yet (a lazy facade), in declaration order."""
+        return [name for name, attr in vars(Services).items()
+                if isinstance(attr, _Service) and name not in self.__dict__]
 
     @classmethod
     def open(cls, url: str | None = None, actor: Actor | None = None, *, create: bool = True,

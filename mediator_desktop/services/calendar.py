@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.workdays import BUILTIN_YEARS, WorkCalendar
 from mediator_desktop.services.context import Service
+from mediator_desktop.services.due_dates import touch_year
 from mediator_desktop.services.errors import FieldProblem, ValidationError
 from mediator_desktop.storage.models import HolidayDay, HolidayYear
 
@@ -116,6 +117,7 @@ class CalendarService(Service):
             row.complete, row.source = complete, source.strip()
             row.entered_by, row.entered_at = self.ctx.actor.name, self.ctx.now()
             rest = sum(1 for d in days if not d.working)
+            touch_year(s, year)   # the deadlines counted over that year are recomputed at the commit
             self.ctx.audit(s, "save", "holiday_year", year,
                            text=f"录入{year}年节假日安排：放假{rest}天，调休上班{len(days) - rest}天"
                                 + ("（已完整）" if complete else "（未完整）"))
@@ -127,6 +129,7 @@ class CalendarService(Service):
             s.execute(delete(HolidayDay).where(HolidayDay.day >= date(year, 1, 1),
                                                HolidayDay.day <= date(year, 12, 31)))
             s.execute(delete(HolidayYear).where(HolidayYear.year == year))
+            touch_year(s, year)
             self.ctx.audit(s, "delete", "holiday_year", year, text=f"删除手工录入的{year}年节假日安排")
         self.ctx.forget_calendar()
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.permissions import Permission, allows
+from mediator_desktop.services import due_dates  # noqa: F401  (its session listeners keep case_deadline in step)
 from mediator_desktop.services.errors import PermissionDenied
 from mediator_desktop.storage.db import Database
 from mediator_desktop.storage.models import AuditEntry

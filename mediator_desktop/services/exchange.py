@@ -1020,8 +1020,11 @@ class ExchangeService:
     @staticmethod
     def _insert_new_cases(s: Session, new: list[_NewCase]) -> None:
         """Insert the rows of ``new`` cases, each table's many rows at a time."""
+        from mediator_desktop.services.due_dates import touch
         from mediator_desktop.storage.bulk import insert_rows
         insert_rows(s, Case, [n.case for n in new], ids=True)
+        # Bulk rows pass no ORM event: have their deadlines materialised at the commit.
+        touch(s, [n.case["id"] for n in new])
         for n in new:
             for rows in [*n.rows.values(), [p for p, _agents in n.parties], [n.agreement] if n.agreement else []]:
                 for row in rows:

@@ -21,41 +21,34 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
+from threading import Lock
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from mediator_desktop.domain.deadlines import SOON_DAYS, Urgency, days_left_text, mediation_time_limit, urgency
-from mediator_desktop.domain.enums import RUNNING_STATUSES, CaseStatus, ReminderKind, TermKind, TermStatus, VisitKind
-from mediator_desktop.domain.judicial import APPLICATION_DAYS, application_deadline
-from mediator_desktop.domain.terms import Instalment, TermFields, open_dues
-from mediator_desktop.domain.text import chinese_date, clause_number, shorten
+from mediator_desktop.domain.deadlines import SOON_DAYS, Urgency, days_left_text, urgency
+from mediator_desktop.domain.enums import ReminderKind, VisitKind
+from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.domain.workdays import PROVISIONAL_NOTE, WorkCalendar
 from mediator_desktop.services.context import Service
+from mediator_desktop.services.due_dates import DETAIL_CHARS, ensure_current  # noqa: F401  (DETAIL_CHARS: kept where it was)
 from mediator_desktop.services.progress import CancelCheck, Progress, replacing_file, step
 from mediator_desktop.storage.models import (
-    Agreement,
-    AgreementTerm,
     Case,
+    CaseDeadline,
     CaseParty,
     Conference,
     ConferenceCase,
     ConferenceTask,
     FollowUp,
     FollowUpEvent,
-    JudicialConfirmation,
     ScreeningRound,
-    TermPerformance,
-    TimeLimitExtension,
 )
 
 #: Calendar days a lapsed judicial-confirmation window stays in the lists (as 已届满).
 LAPSED_SHOWN_DAYS = 7
 #: What a lapsed window's row says in place of the days left.
 LAPSED_TEXT = "已届满"
-#: Characters of a clause's text a performance reminder names (cut at a boundary, never in a number).
-DETAIL_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +81,28 @@ class Reminder:
                 "lapsed": self.lapsed, "detail": self.detail}
 
 
+#: (calendar id, due, today) → (urgency, days left): thousands of reminders share a few hundred days.
+_TIMINGS: dict[tuple[int, date, date], tuple[str, str]] = {}
+#: The calendars the keys' ids belong to, held so that an id is never reused while cached.
+_TIMING_CALENDARS: dict[int, WorkCalendar] = {}
+_TIMING_LOCK = Lock()
+
+
+def _timing(due: date, today: date, cal: WorkCalendar) -> tuple[str, str]:
+    key = (id(cal), due, today)
+    found = _TIMINGS.get(key)
+    if found is None:
+        found = (urgency(due, today, cal).value, days_left_text(due, today, cal))
+        with _TIMING_LOCK:
+            if _TIMING_CALENDARS.get(id(cal)) is not cal:
+                if len(_TIMING_CALENDARS) >= 8 or len(_TIMINGS) > 50_000:
+                    _TIMINGS.clear()
+                    _TIMING_CALENDARS.clear()
+                _TIMING_CALENDARS[id(cal)] = cal
+            _TIMINGS[key] = found
+    return found
+
+
 #: How far ahead the window's .ics export reaches (from today).
 ICS_DAYS = 90
 
@@ -97,19 +112,18 @@ class ReminderService(Service):
               today: date | None = None) -> list[Reminder]:
         """Every deadline and visit due from ``start`` to ``end`` (inclusive; None: open)."""
         today = today or self.ctx.today()
+        ensure_current(self.ctx.db)   # (after an update that knows more holidays: once)
         cal = self.ctx.calendar()
         found: list[Reminder] = []
         with self.ctx.db.read() as s:
-            found += self._time_limits(s, cal, today)
-            found += self._windows(s, cal, today)
-            found += self._performance(s, today, cal)
+            found += self._deadlines(s, cal, today, start, end)
             found += self._visits(s, cal, today, start, end)
             found += self._conference_tasks(s, cal, today, start, end)
             found += self._screening(s, cal, today)
             found += self._risk_clocks(s, cal, today)
         kept = [r for r in found if (start is None or r.due >= start) and (end is None or r.due <= end)]
-        order = list(ReminderKind)
-        return sorted(kept, key=lambda r: (r.due, order.index(ReminderKind(r.kind)), r.code, r.party))
+        order = {kind.value: k for k, kind in enumerate(ReminderKind)}   # (one look-up per item, not an index())
+        return sorted(kept, key=lambda r: (r.due, order[r.kind], r.code, r.party))
 
     def ics_items(self) -> list[Reminder]:
         """What the window's .ics export holds: every reminder due from today to
@@ -154,81 +168,52 @@ class ReminderService(Service):
         return {u.value: c.get(u.value, 0) for u in Urgency}
 
     # -- each kind ------------------------------------------------------------------------------
-    # Plain column queries, not ORM objects: the today view is built at every start, from every
-    # open case of a database that may hold 100,000.
+    # Plain column queries, not ORM objects: the today view is built at every start. The
+    # deadlines that depend on a case's history are materialised (services/due_dates.py);
+    # kinds over small indexed sets (visits) are queried live.
 
     @staticmethod
     def _make(kind: ReminderKind, case: tuple[int, str, str], party: str, due: date, provisional: bool,
               detail: str, today: date, cal: WorkCalendar, ref_id: int | None = None) -> Reminder:
         # Overdue and still due both count working days (domain.deadlines.days_left_text).
-        return Reminder(kind.value, case[0], case[1], case[2], party, due, provisional, detail,
-                        urgency(due, today, cal).value, days_left_text(due, today, cal), ref_id)
+        level, left = _timing(due, today, cal)
+        return Reminder(kind.value, case[0], case[1], case[2], party, due, provisional, detail, level, left, ref_id)
 
-    def _time_limits(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
-        latest = (select(TimeLimitExtension.new_due_on).where(TimeLimitExtension.case_id == Case.id)
-                  .order_by(TimeLimitExtension.id.desc()).limit(1).scalar_subquery())
-        rows = s.execute(select(Case.id, Case.code, Case.title, Case.party_names, Case.received_on, Case.source,
-                                Case.simple_procedure, latest).where(Case.status.in_(RUNNING_STATUSES)))
+    def _deadlines(self, s, cal: WorkCalendar, today: date, start: date | None,  # type: ignore[no-untyped-def]
+                   end: date | None) -> list[Reminder]:
+        """The materialised kinds (services/due_dates.py: time limits, judicial-confirmation
+        windows, performance dues): a range query on ``case_deadline.due_on``."""
+        window = ReminderKind.JUDICIAL_WINDOW.value
+        stmt = (select(CaseDeadline.kind, CaseDeadline.due_on, CaseDeadline.provisional, CaseDeadline.detail,
+                       CaseDeadline.ref_id, CaseDeadline.party, Case.id, Case.code, Case.title, Case.party_names)
+                .join(Case, Case.id == CaseDeadline.case_id)
+                # a lapsed window stays listed for LAPSED_SHOWN_DAYS after its last day
+                .where(or_(CaseDeadline.kind != window,
+                           CaseDeadline.due_on >= today - timedelta(days=LAPSED_SHOWN_DAYS))))
+        if start is not None:
+            stmt = stmt.where(CaseDeadline.due_on >= start)
+        if end is not None:
+            stmt = stmt.where(CaseDeadline.due_on <= end)
+        rows = s.execute(stmt).all()
+        names = self._party_names(s, {r[6] for r in rows if r[5] is not None})
         out = []
-        for cid, code, title, names, received_on, source, simple, extended in rows:
-            limit = mediation_time_limit(received_on, source, extended, cal, simple_procedure=bool(simple))
-            detail = "延长后的调解期限" if extended else "调解期限届满"
-            out.append(self._make(ReminderKind.TIME_LIMIT, (cid, code, title), names, limit.due,
-                                  limit.provisional, detail, today, cal))
-        return out
-
-    def _windows(self, s, cal: WorkCalendar, today: date) -> list[Reminder]:  # type: ignore[no-untyped-def]
-        # No window is longer than 30 days plus the longest holiday run; a lapsed one is kept
-        # for LAPSED_SHOWN_DAYS more.
-        since = today - timedelta(days=APPLICATION_DAYS + 30 + LAPSED_SHOWN_DAYS)
-        rows = s.execute(
-            select(Case.id, Case.code, Case.title, Case.party_names, Agreement.signed_on)
-            .join(Agreement, Agreement.case_id == Case.id)
-            .outerjoin(JudicialConfirmation, JudicialConfirmation.case_id == Case.id)
-            .where(Case.status == CaseStatus.AGREED.value, Agreement.form == "written",
-                   Agreement.signed_on >= since, JudicialConfirmation.filed_on.is_(None)))
-        out = []
-        for cid, code, title, names, signed_on in rows:
-            window = application_deadline(signed_on, cal)
-            if window is None or (today - window.due).days > LAPSED_SHOWN_DAYS:
-                continue
-            if window.due < today:
-                item = self._make(ReminderKind.JUDICIAL_WINDOW, (cid, code, title), names, window.due,
-                                  window.provisional,
-                                  f"申请期限已于{chinese_date(window.due)}届满，人民法院不再受理司法确认申请",
-                                  today, cal)
-                out.append(replace(item, left=LAPSED_TEXT, lapsed=True))
-                continue
-            out.append(self._make(ReminderKind.JUDICIAL_WINDOW, (cid, code, title), names, window.due,
-                                  window.provisional, "双方可在此日前共同申请司法确认", today, cal))
-        return out
-
-    def _performance(self, s, today: date, cal: WorkCalendar) -> list[Reminder]:  # type: ignore[no-untyped-def]
-        paid = (select(TermPerformance.term_id, func.sum(TermPerformance.amount).label("paid"))
-                .group_by(TermPerformance.term_id).subquery())
-        rows = s.execute(
-            select(Case.id, Case.code, Case.title, AgreementTerm.id, AgreementTerm.position, AgreementTerm.status,
-                   AgreementTerm.obligor, AgreementTerm.due_on, AgreementTerm.instalments, AgreementTerm.subject,
-                   AgreementTerm.text, paid.c.paid)
-            .join(Agreement, Agreement.case_id == Case.id)
-            .join(AgreementTerm, AgreementTerm.agreement_id == Agreement.id)
-            .outerjoin(paid, paid.c.term_id == AgreementTerm.id)
-            .where(Case.status == CaseStatus.AGREED.value, Agreement.signed_on.is_not(None),
-                   AgreementTerm.kind != TermKind.STATEMENT.value,
-                   AgreementTerm.status != TermStatus.PERFORMED.value)).all()
-        names = self._party_names(s, {r[0] for r in rows})
-        out = []
-        for cid, code, title, tid, position, status, obligor, due_on, instalments, subject, text, amount in rows:
-            fields = TermFields(obligor=obligor, due_on=due_on, instalments=[
-                Instalment(Decimal(i["amount"]) if i.get("amount") else None,
-                           date.fromisoformat(i["due_on"]) if i.get("due_on") else None)
-                for i in (instalments or [])])
-            dues = open_dues(fields, Decimal(amount) if amount is not None else None, status)
-            who = names.get((cid, obligor), "") if obligor is not None else ""
-            label = f"协议第{clause_number(position + 1)}条：{subject or shorten(text, DETAIL_CHARS)}"
-            for due in dues:
-                out.append(self._make(ReminderKind.PERFORMANCE, (cid, code, title), who, due, False, label,
-                                      today, cal, ref_id=tid))
+        for kind, due, provisional, detail, ref_id, party, cid, code, title, party_names in rows:
+            case = (cid, code, title)
+            if kind == window:
+                if due < today:
+                    item = self._make(ReminderKind.JUDICIAL_WINDOW, case, party_names, due, provisional,
+                                      f"申请期限已于{chinese_date(due)}届满，人民法院不再受理司法确认申请",
+                                      today, cal)
+                    out.append(replace(item, left=LAPSED_TEXT, lapsed=True))
+                else:
+                    out.append(self._make(ReminderKind.JUDICIAL_WINDOW, case, party_names, due, provisional,
+                                          "双方可在此日前共同申请司法确认", today, cal))
+            elif kind == ReminderKind.PERFORMANCE.value:
+                who = names.get((cid, party), "") if party is not None else ""
+                out.append(self._make(ReminderKind.PERFORMANCE, case, who, due, False, detail, today, cal,
+                                      ref_id=ref_id))
+            else:
+                out.append(self._make(ReminderKind(kind), case, party_names, due, provisional, detail, today, cal))
         return out
 
     def _visits(self, s, cal: WorkCalendar, today: date, start: date | None,  # type: ignore[no-untyped-def]
@@ -246,9 +231,10 @@ class ReminderService(Service):
             stmt = stmt.where(FollowUp.due_on <= end)
         rows = s.execute(stmt).all()
         names = self._party_names(s, {r[5] for r in rows})
+        labels = {k.value: k.label for k in VisitKind}
         out = []
         for vid, kind, party, due_on, tries, cid, code, title in rows:
-            label = VisitKind(kind).label if kind in VisitKind.__members__.values() else "回访"
+            label = labels.get(kind, "回访")
             detail = label + (f"（已{tries}次未联系上）" if tries else "")
             out.append(self._make(ReminderKind.VISIT, (cid, code, title), names.get((cid, party), ""), due_on,
                                   cal.is_working_day(due_on)[1], detail, today, cal, ref_id=vid))

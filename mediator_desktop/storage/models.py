@@ -480,6 +480,24 @@ class JudicialConfirmation(Base):
     enforcement_on: Mapped[date | None] = mapped_column(Date)
 
 
+class CaseDeadline(Base):
+    """A case's deadline as last computed (issue 15): the mediation time limit, the judicial-
+    confirmation window, each open performance due date — rewritten for a case by every write
+    that changes one (services/due_dates.py), so the today view is a range query on ``due_on``."""
+
+    __tablename__ = "case_deadline"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = parent_key("mediation_case")
+    kind: Mapped[str] = mapped_column(String(30))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    #: the term (kind performance)
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    #: the obligor's position among the parties (kind performance)
+    party: Mapped[int | None] = mapped_column(Integer)
+
+
 class CasePrevention(Base):
     """A prevention figure recorded on a case (防止民间纠纷引起自杀…, ``PreventionKind``): the case
     counts as one 件, ``persons`` as its 人."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD_REVISION = "0015_statistics_index"
+HEAD_REVISION = "0016_case_deadlines"
 
 
 def stored_revision(engine: Engine) -> str | None:

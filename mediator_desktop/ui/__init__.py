@@ -6,3 +6,9 @@ intake/ (registering a case), documents/ (previewing and printing), settings/, a
 (generated from the Qt Designer files in forms/). ui/ shows, asks and calls the Services facade;
 it never reaches storage.
 """
+
+import PySide6.QtCore  # noqa: F401  (installs PySide6's import hook, made lighter next)
+
+from mediator_desktop.pyside_hook import lighten
+
+lighten()   # before the rest of the window is imported (see pyside_hook.py)

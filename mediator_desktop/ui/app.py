@@ -128,11 +128,11 @@ def run(db_url: str | None = None, *, create: bool = False, quit_after: int | No
         try:
             # The default database is made on the first start; a named file that is missing is
             # asked about (a mistyped path or an unplugged USB disk must not become a new database).
-            services = Services.open(url, actor, create=create or url is None)
+            services = Services.open(url, actor, create=create or url is None, lazy=True)
         except DatabaseMissingError as missing:
             if not _ask_create(missing.path):
                 return 1
-            services = Services.open(url, actor, create=True)
+            services = Services.open(url, actor, create=True, lazy=True)
     except (StorageError, ServiceError) as exc:
         return _fatal(f"无法打开数据库。\n\n{exc}")
     except Exception:  # a fault no message foresaw: a Chinese box, the details in the log

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop import APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
-from mediator_desktop.services.dto import CaseQuery
+from mediator_desktop.services.dto import CaseQuery, CaseRow
 from mediator_desktop.support import write_diagnostics
 from mediator_desktop.ui.agenda.today_view import (
     ReminderCountLabel,
@@ -45,7 +45,7 @@ from mediator_desktop.ui.agenda.today_view import (
     export_ics_to,
     tray_message,
 )
-from mediator_desktop.ui.case.case_table_model import CaseTableModel
+from mediator_desktop.ui.case.case_table_model import PAGE, CaseTableModel
 from mediator_desktop.ui.case.case_view import CaseView
 from mediator_desktop.ui.common.background import (
     BackgroundTask,
@@ -87,6 +87,8 @@ SEARCH_DELAY_MS = 150
 PREVIEW_DELAY_MS = 300
 #: Above this many matches of a search word the status bar says "1,000 多件" instead of counting.
 COUNT_CAP = 1000
+#: When the start-up work begins if the window is shown but never painted (ms).
+START_FALLBACK_MS = 1000
 #: How often the reminder counts are read again (a new day, or another PC's changes).
 REMINDER_POLL_MS = 5 * 60 * 1000
 
@@ -121,11 +123,29 @@ class WaitRelay(QObject):
     waiting = Signal(str)
 
 
+class _FirstPaint(QObject):
+    """Calls ``then`` once, from the event loop, after ``widget`` has first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: opts.Settings) -> None:
         super().__init__()
         self.services = services
         self.settings = settings
+        # The first paint waits only for the list and the first case: the reminders, the tray
+        # and the services neither needs come after (see _after_first_paint).
+        self._painted = False
         self.update_title()
         self._build_actions()
         central = QWidget()
@@ -218,12 +238,14 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._typing = False
+        self._search_generation = 0
         self.bus = ChangeBus(self)
         self._connect()
         self._restore_geometry()
         remember_sizes_in(settings)  # 文书, 调解记录, 调解协议 open at the size they were left at
         self.refresh()
         self._mention_unsaved_records()
+        self._first_paint = _FirstPaint(self.table.viewport(), self._after_first_paint)
 
     def _connect(self) -> None:
         """Wire the window (qutebrowser's _connect_signals): what the user does, and the bus
@@ -400,21 +422,26 @@ class MainWindow(QMainWindow):
         return q
 
     def refresh(self) -> None:
+        self._search_generation += 1     # a typed search still under way is overtaken
         query = self.current_query()
         self.case_model.set_query(query)
         self._show_count(query)
+        self._select_first()
+
+    def _select_first(self) -> None:
         if self.case_model.rowCount():
             self.table.selectionModel().setCurrentIndex(
                 self.case_model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
-    def _show_count(self, query: CaseQuery) -> None:
-        """共 N 件 / 找到 N 件 for the rows the model now holds (after every reload)."""
+    def _show_count(self, query: CaseQuery, total: int | None = None) -> None:
+        """共 N 件 / 找到 N 件 for the rows the model now holds (after every reload); ``total``:
+        counted already (by the typed search's worker)."""
         filtered = bool(query.text.strip() or query.status or query.dispute_type_id or query.mediator_id
                         or query.risk_level or query.received_from)
         if not self.case_model.canFetchMore():
             total = self.case_model.rowCount()  # the first page held them all: nothing to count
-        else:
+        elif total is None:
             total = self.services.cases.count(query, cap=COUNT_CAP if query.text.strip() else None)
         if total > COUNT_CAP and query.text.strip():
             self.count_label.setText(f"找到 {COUNT_CAP:,} 多件案件")
@@ -436,13 +463,38 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _search_typed(self) -> None:
-        """The typing paused for SEARCH_DELAY_MS: the list follows at once, the case view a
-        little later (see PREVIEW_DELAY_MS)."""
-        self._typing = True
-        try:
-            self.refresh()
-        finally:
-            self._typing = False
+        """The typing paused for SEARCH_DELAY_MS: the first page and the count are read in a
+        worker thread (a common word over 100,000 cases can take longer than a keystroke, and
+        the window must never stop while someone types); the list follows when they arrive —
+        unless the text changed meanwhile — and the case view a little later (PREVIEW_DELAY_MS)."""
+        query = self.current_query()
+        self._search_generation += 1
+        generation = self._search_generation
+        cases = self.services.cases
+
+        def work(_reporter: object) -> tuple[list[CaseRow], int | None]:
+            rows = cases.page(query, limit=PAGE)
+            total = cases.count(query, cap=COUNT_CAP if query.text.strip() else None) if len(rows) >= PAGE else None
+            return rows, total
+
+        def arrived(result: tuple[list[CaseRow], int | None]) -> None:
+            if generation != self._search_generation:
+                return   # typed on: a newer search is under way
+            rows, total = result
+            self._typing = True
+            try:
+                self.case_model.show_rows(query, rows)
+                self._show_count(query, total)
+                self._select_first()
+            finally:
+                self._typing = False
+
+        def failed(exc: Exception) -> None:
+            if generation == self._search_generation:
+                self.statusBar().showMessage(f"查找没有完成：{exc}", 15_000)
+
+        BackgroundTask(self, work, title="查找", text="", quiet=True, cancellable=False,
+                       on_done=arrived, on_failed=failed).start()
 
     def _show_current(self) -> None:
         self._show_row(self.table.currentIndex().row())
@@ -549,7 +601,25 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._started:
             self._started = True
-            self._start_timer.start()   # once the window is on screen
+            # Once the list has painted (_after_first_paint); this long only if it never paints.
+            self._start_timer.start(START_FALLBACK_MS)
+
+    def _after_first_paint(self) -> None:
+        """What the first paint did not wait for: the reminders and the tray (:meth:`on_started`),
+        then the services the window has not used yet, made here on the GUI thread one per turn
+        of the event loop (see Services)."""
+        if self._painted:
+            return
+        self._painted = True
+        if self._start_timer.isActive():
+            self._start_timer.start(0)
+        self._warm_services()
+
+    def _warm_services(self) -> None:
+        names = self.services.unmade()
+        if names:
+            getattr(self.services, names[0])
+            QTimer.singleShot(0, self._warm_services)
 
     def on_started(self) -> None:
         """Right after the window first shows: the reminders are counted in the background;

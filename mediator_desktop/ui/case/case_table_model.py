@@ -54,6 +54,17 @@ class CaseTableModel(QAbstractTableModel):
         self.endResetModel()
         self._busy = False
 
+    def show_rows(self, query: CaseQuery, rows: list[CaseRow]) -> None:
+        """Show ``rows``, the first page of ``query`` read elsewhere (a worker thread, while the
+        user types)."""
+        self._busy = True
+        self.beginResetModel()
+        self.query = query
+        self.rows = rows
+        self._exhausted = len(rows) < PAGE
+        self.endResetModel()
+        self._busy = False
+
     def reload(self) -> None:
         self.set_query(self.query)
 
