@@ -176,7 +176,7 @@ def test_every_figure_of_the_quarter(book) -> None:
         "screening.rounds": 1, "screening.found": 2, "screening.prevented": 1,
         f"per_mediator.{m[0]}.cases": 2, f"per_mediator.{m[0]}.successful": 1, f"per_mediator.{m[0]}.avg_days": 21.5,
         f"per_mediator.{m[1]}.cases": 1, f"per_mediator.{m[1]}.successful": 2, f"per_mediator.{m[1]}.avg_days": 17,
-        "ledger.new": 11, "ledger.crossed_off": 3, "ledger.on_register": 9,
+        "ledger.new": 10, "ledger.reopened": 1, "ledger.crossed_off": 3, "ledger.on_register": 9,
         "data.outcome_unknown": 1, "data.outcome_undated": 0,
     }
     got = {k: r.value(k) for k in expected}
@@ -291,3 +291,16 @@ def test_a_single_committee_counts_rows_entered_without_an_organisation(org_serv
     assert len(r.scopes) == 1 and r.total_scope is not None
     assert r.value("screening.rounds", r.total_scope) == 1
     assert len(s.statistics.members("screening.rounds", Q3).ids) == 1
+
+
+def test_the_ledger_and_the_screening_window_show_the_tables_own_figures(book) -> None:
+    """One copy of each fact: the exported ledger's period line and the 排查记录 window read the
+    statistics table's rows, so their numbers are the table's."""
+    r = book.statistics.report(Q3)
+    ledger = book.ledger.figures(Q3.start, Q3.end)
+    assert (ledger.new, ledger.reopened, ledger.crossed_off, ledger.on_books) == tuple(
+        r.value(k) for k in ("ledger.new", "ledger.reopened", "ledger.crossed_off", "ledger.on_register"))
+    screening = book.screening.figures(Q3.start, Q3.end)
+    assert (screening.rounds, screening.found, screening.prevented) == tuple(
+        r.value(k) for k in ("screening.rounds", "screening.found", "screening.prevented"))
+    assert screening.rounds > 0 and ledger.crossed_off > 0

@@ -254,9 +254,9 @@ def _notes(p: _Parts) -> str:
 
 @dataclass(frozen=True)
 class LedgerFigures:
-    """The ledger's monthly figures (STATISTICS.md §2) for a period: 本期新增 (received in it),
-    本期销号 (disputes crossed off in it), 再挂号 (reopened in it), 期末在册 (received by its
-    last day and not crossed off as of that day)."""
+    """The ledger's monthly figures (STATISTICS.md §2) for a period, in disputes: 本期新增
+    (received in it), 本期销号 (crossed off in it), 再挂号 (reopened in it), 期末在册 (received
+    by its last day and not crossed off as of that day)."""
 
     new: int
     crossed_off: int
@@ -270,20 +270,13 @@ class LedgerFigures:
 
 
 def read_figures(s: Session, date_from: date, date_to: date) -> LedgerFigures:
-    new = int(s.scalar(select(func.count()).select_from(orm.Case).where(
-        orm.Case.received_on >= date_from, orm.Case.received_on <= date_to)) or 0)
-    received = int(s.scalar(select(func.count()).select_from(orm.Case).where(orm.Case.received_on <= date_to)) or 0)
-    last: dict[int, str] = {}
-    crossed: set[int] = set()
-    reopened: set[int] = set()
-    for case_id, action, on in s.execute(select(orm.LedgerEvent.case_id, orm.LedgerEvent.action, orm.LedgerEvent.on)
-                                         .where(orm.LedgerEvent.on <= date_to)
-                                         .order_by(orm.LedgerEvent.on, orm.LedgerEvent.id)):
-        last[case_id] = action
-        if on >= date_from:
-            (crossed if action == LedgerAction.CROSS_OFF.value else reopened).add(case_id)
-    off_books = sum(1 for action in last.values() if action == LedgerAction.CROSS_OFF.value)
-    return LedgerFigures(new, len(crossed), len(reopened), received - off_books)
+    """The figures as the statistics table counts them (its 台账 rows; services/statistics.py)."""
+    from mediator_desktop.services.statistics import Period, family_ids
+
+    ids = family_ids(s, "ledger", Period(date_from, date_to))
+    new, crossed_off, reopened, on_books = (len(set(ids.get(k, ()))) for k in ("new", "crossed_off", "reopened",
+                                                                               "on_register"))
+    return LedgerFigures(new, crossed_off, reopened, on_books)
 
 
 def _ledger_cell_class() -> Any:

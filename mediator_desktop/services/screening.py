@@ -252,26 +252,23 @@ class ScreeningService(Service):
         - 排查发现纠纷数 (``found``): items of those rounds, whatever became of them (an item
           belongs to its round's date);
         - 预防纠纷数 (``prevented``): items marked 预防纠纷 (``outcome == 'prevented'``) whose
-          outcome date (``ScreeningItem.outcome_on``) lies in the period — the date of the
-          outcome, like every outcome of the table — whatever the round's date;
+          outcome date (``ScreeningItem.outcome_on``, else the round's) lies in the period — the
+          date of the outcome, like every outcome of the table — whatever the round's date;
         - ``to_case`` and ``referred``: of the items found in the period, those that became a
           case or were referred (so far).
         """
+        from mediator_desktop.services.statistics import Period, family_ids
+
         with self.ctx.db.read() as s:
-            round_ids = tuple(s.scalars(select(ScreeningRound.id).where(
-                ScreeningRound.held_on >= start, ScreeningRound.held_on <= end).order_by(ScreeningRound.id)))
-            found = s.execute(select(ScreeningItem.id, ScreeningItem.outcome)
-                              .join(ScreeningRound, ScreeningRound.id == ScreeningItem.round_id)
-                              .where(ScreeningRound.held_on >= start, ScreeningRound.held_on <= end)
-                              .order_by(ScreeningItem.id)).all()
-            prevented = tuple(s.scalars(select(ScreeningItem.id).where(
-                ScreeningItem.outcome == ScreeningOutcome.PREVENTED.value,
-                ScreeningItem.outcome_on >= start, ScreeningItem.outcome_on <= end).order_by(ScreeningItem.id)))
+            ids = family_ids(s, "screening", Period(start, end))   # the statistics table's own rows
+            round_ids, found_ids, prevented = (ids.get(k, ()) for k in ("rounds", "found", "prevented"))
+            outcomes = dict(s.execute(select(ScreeningItem.id, ScreeningItem.outcome)
+                                      .where(ScreeningItem.id.in_(found_ids))).tuples().all()) if found_ids else {}
         return ScreeningFigures(
-            rounds=len(round_ids), found=len(found), prevented=len(prevented),
-            to_case=sum(1 for _, o in found if o == ScreeningOutcome.CASE.value),
-            referred=sum(1 for _, o in found if o == ScreeningOutcome.REFERRED.value),
-            round_ids=round_ids, found_ids=tuple(i for i, _ in found), prevented_ids=prevented)
+            rounds=len(round_ids), found=len(found_ids), prevented=len(prevented),
+            to_case=sum(1 for o in outcomes.values() if o == ScreeningOutcome.CASE.value),
+            referred=sum(1 for o in outcomes.values() if o == ScreeningOutcome.REFERRED.value),
+            round_ids=round_ids, found_ids=found_ids, prevented_ids=prevented)
 
     def round_count(self, start: date, end: date) -> int:
         """排查次数 of the period (see :meth:`figures`)."""

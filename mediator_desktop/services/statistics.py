@@ -492,7 +492,7 @@ def _ledger_facts(sql: _Sql) -> Select[Any]:
                    else_=and_(c.ledger_closed_on.is_not(None), c.ledger_closed_on <= p.end))
     base = select(c.organization_id.label("org"), c.id.label("case_id"))
     new_cases = base.add_columns(literal("new").label("d1")).where(sql.within(c.received_on))
-    reopened = (base.add_columns(literal("new").label("d1")).join(e, e.case_id == c.id)
+    reopened = (base.add_columns(literal("reopened").label("d1")).join(e, e.case_id == c.id)
                 .where(e.action == LedgerAction.REOPEN.value, sql.within(e.on)))
     crossed_off = (base.add_columns(literal("crossed_off").label("d1")).join(e, e.case_id == c.id)
                    .where(e.action == LedgerAction.CROSS_OFF.value, sql.within(e.on)))
@@ -504,6 +504,20 @@ def _ledger_facts(sql: _Sql) -> Select[Any]:
                     for q in (new_cases, reopened, crossed_off, closed_plain, on_register))).subquery()
     return select(u.c.org, u.c.case_id, u.c.d1, literal("").label("d2"), literal("").label("d3"),
                   literal(1).label("w"))
+
+
+def family_ids(s: Session, family: str, period: Period,
+               organization_ids: Iterable[int] | None = None) -> dict[str, tuple[int, ...]]:
+    """The rows behind one family's figures for ``period``, by their first dimension (``d1``):
+    the ids (cases, or screening rounds/items) each counts, one row per fact. What another view
+    shows of the same facts — the ledger's monthly figures, the screening window's — is read
+    here, so the statistics table and those views never disagree."""
+    orgs = tuple(organization_ids) if organization_ids is not None else None
+    f = _facts(_Sql(s.get_bind().dialect.name, period, orgs), family).subquery("f")
+    out: dict[str, list[int]] = {}
+    for d1, ident in s.execute(select(f.c.d1, f.c.case_id).order_by(f.c.d1, f.c.case_id)):
+        out.setdefault(str(d1), []).append(int(ident))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 FAMILIES = ("accepted", "outcome", "data", "judicial", "performance", "visits",
@@ -886,9 +900,11 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     sec = "台账"
     led = counts["ledger"]
-    add("ledger.new", "本期新增（含再挂号）", "件", lambda o: led.sum(o, d1="new"), section=sec)
-    add("ledger.crossed_off", "本期销号", "件", lambda o: led.sum(o, d1="crossed_off"), section=sec)
-    add("ledger.on_register", "累计在册", "件", lambda o: led.sum(o, d1="on_register"), section=sec)
+    # Disputes, not events: a dispute crossed off twice in the period is one 销号 (index 1: distinct cases).
+    add("ledger.new", "本期新增", "件", lambda o: led.sum(o, 1, d1="new"), section=sec)
+    add("ledger.reopened", "本期再挂号", "件", lambda o: led.sum(o, 1, d1="reopened"), section=sec)
+    add("ledger.crossed_off", "本期销号", "件", lambda o: led.sum(o, 1, d1="crossed_off"), section=sec)
+    add("ledger.on_register", "累计在册", "件", lambda o: led.sum(o, 1, d1="on_register"), section=sec)
 
     sec = "调解员"
     pm = counts["per_mediator"]
