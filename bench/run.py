@@ -19,6 +19,7 @@ run on the same machine (issue 15).
 | agreement PDF / DOCX through the CLI, whole process; --version | the CLI | plain reportlab / python-docx script |
 | import of 10,000 cases (fresh database) | the import | plain INSERTs of the same JSON |
 | the statistics report for a year (bench/report.py) | the service | one plain COUNT … GROUP BY |
+| the ledger of 10,000 disputes as Excel (bench/ledger.py) | the service | one plain query + unstyled openpyxl |
 
 Results go to ``--out`` or a temporary folder (never into the repository). Start-up and the CLI
 are paired: app and baseline alternate, and the ratio's spread is over the pairs.
@@ -234,6 +235,10 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
         from report import table_row
 
         rows.append(table_row(r["report"]))
+    if "ledger" in r:
+        from ledger import table_row as ledger_row
+
+        rows.append(ledger_row(r["ledger"]))
     lines = ["| measure | app | plain baseline | ratio | target |", "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)
@@ -271,6 +276,10 @@ def main() -> int:
         from report import measure_report
 
         results["report"] = measure_report(db_file)
+        print("the ledger of 10,000 disputes …", flush=True)
+        from ledger import measure_ledger
+
+        results["ledger"] = measure_ledger(db_file)
         print("import of 10,000 cases …", flush=True)
         results.update(measure_import(tmp))
     print(f"\n{cases:,} cases, {parties:,} parties\n")
