@@ -84,7 +84,7 @@ def test_upgrade_from_every_released_schema(schema_file: Path, tmp_path: Path) -
 
 def test_released_schemas_are_kept() -> None:
     files = {p.stem for p in SCHEMAS.glob("*.sqlite3")}
-    assert {"0001", "0002", "0003", "0004", "0005_integrity"} <= files
+    assert {"0001", "0002", "0003", "0004", "0005_integrity", "0016_case_deadlines"} <= files
 
 
 def test_visits_before_0004_become_satisfaction_visits_and_search_survives(tmp_path: Path) -> None:
