@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         user_sub.add_parser(verb, parents=[common], help=text).add_argument("login", metavar="LOGIN")
     p_sign = user_sub.add_parser("sign-in", parents=[common], help="开启或关闭登录（单机调解室可关闭；记入审计）")
     p_sign.add_argument("state", choices=["on", "off"])
+    p_move = sub.add_parser("move-to-server", parents=[common],
+                            help="把本机数据库整个复制到中心的 PostgreSQL 服务器（逐表核对）",
+                            description="把本机（SQLite）数据库整个复制到一个空的 PostgreSQL 数据库，逐表核对行数和校验值、"
+                                        "核对审计记录，全部一致才保留；本机文件原样保留。之后用 --db 服务器地址，"
+                                        "或在 设置 → 数据库 填写服务器地址。")
+    p_move.add_argument("server", metavar="URL", help="postgresql://用户@主机/库名（须是空的数据库）")
     from mediator_desktop import cli_ledger
 
     cli_ledger.add_commands(sub, common, _date_arg)
@@ -530,6 +536,16 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     return run(args, _open)
 
 
+def cmd_move(args: argparse.Namespace) -> int:
+    services = _open(args.db, create=args.create)
+    try:
+        result = services.transfer.copy_to_server(args.server)
+    finally:
+        services.close()
+    print(result.describe())
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mediator_desktop.ui.app import run
 
@@ -549,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 "agenda": cmd_agenda, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore,
-                "audit": cmd_audit, "user": cmd_user, "ledger": cmd_ledger, "import-ledger": cmd_import_ledger,
+                "audit": cmd_audit, "user": cmd_user, "move-to-server": cmd_move, "ledger": cmd_ledger,
+                "import-ledger": cmd_import_ledger,
                 None: cmd_gui}
     try:
         return handlers[args.command](args)

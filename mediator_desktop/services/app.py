@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.screening import ScreeningService
     from mediator_desktop.services.sessions import SessionService
     from mediator_desktop.services.statistics import StatisticsService
+    from mediator_desktop.services.transfer import TransferService
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class Services:
     backups: _Service[BackupService] = _Service("backup", "BackupService")
     audit: _Service[AuditService] = _Service("audit", "AuditService")
     accounts: _Service[AccountService] = _Service("accounts", "AccountService")
+    transfer: _Service[TransferService] = _Service("transfer", "TransferService")
     # Screening log and joint case conferences (STATISTICS.md §3, §4).
     screening: _Service[ScreeningService] = _Service("screening", "ScreeningService")
     conferences: _Service[ConferenceService] = _Service("conferences", "ConferenceService")

@@ -45,6 +45,7 @@ from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     add_row,
+    ask_yes_no,
     button_row,
     enum_combo,
     file_dialog,
@@ -762,8 +763,10 @@ class SettingsDialog(QDialog):
         self.db_url = QLineEdit(self.settings.get(opts.DATABASE_URL))
         self.db_url.setPlaceholderText("多台电脑共用时填写，如 postgresql://mediator@192.168.1.10/mediation")
         form.addRow("共用数据库地址：", self.db_url)
+        self.move_button = push_button("迁移到服务器(&M)…", self.move_to_server,
+                                       "把本机的全部数据复制到上面填写的空服务器数据库，逐表核对后改用服务器")
         button_row(form, (push_button("测试连接", self.test_connection),
-                          push_button("保存（重新打开后生效）", self.save_database)))
+                          push_button("保存（重新打开后生效）", self.save_database)), (self.move_button,))
         self.db_message = error_label()
         form.addRow("", self.db_message)
         form.addRow("", QLabel("留空表示使用本机数据库。本机数据库文件不能放在网络共享盘上。"))
@@ -838,6 +841,35 @@ class SettingsDialog(QDialog):
     def test_connection(self) -> None:
         problem = self.services.check_connection(self.db_url.text().strip() or None)
         self._db_result(problem or "连接成功。", ok=problem is None)
+
+    def move_to_server(self) -> QMessageBox | None:
+        """迁移到服务器: after a question, copy this PC's database to the server typed above (in
+        the background), verified table by table; then this PC uses the server from its next start."""
+        url = self.db_url.text().strip()
+        if not url.startswith("postgresql"):
+            self._db_result("请先在“共用数据库地址”里填写服务器的地址（postgresql://用户@主机/库名），"
+                            "并测试连接。", ok=False)
+            return None
+
+        def move() -> None:
+            from mediator_desktop.ui.common.background import run_task
+
+            def done(result: object) -> None:
+                self.settings.set(opts.DATABASE_URL, url)
+                self.settings.save()
+                self._db_result(f"{result.describe()}下次打开工作台时改用服务器；本机的数据文件原样保留。",  # type: ignore[attr-defined]
+                                ok=True)
+
+            run_task(self, lambda reporter: self.services.transfer.copy_to_server(
+                url, progress=reporter.progress, cancelled=reporter.cancelled),
+                title="迁移到服务器", text="正在把本机的数据复制到服务器并逐表核对……", on_done=done,
+                on_failed=lambda exc: self._db_result(str(exc), ok=False))
+
+        self.move_question = ask_yes_no(
+            self, "迁移到服务器", f"把本机的全部案件和记录复制到服务器数据库“{url}”？\n\n"
+            "服务器上的这个数据库必须是空的。复制后逐表核对，全部一致才保留；本机的数据文件不会改动。",
+            "复制并核对", "取消", move, default="no")
+        return self.move_question
 
     def save_database(self) -> None:
         self.settings.set(opts.DATABASE_URL, self.db_url.text().strip())
