@@ -137,3 +137,24 @@ def test_the_command_line_needs_a_user_once_sign_in_is_on(db_file: str, tmp_path
         assert "关闭登录（本机只有一位使用者）" in texts
     finally:
         services.close()
+
+
+def test_who_saw_or_took_out_full_id_numbers_is_recorded_and_a_viewer_sees_them_masked(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    setup_org(services)
+    d = services.cases.register(sample_draft())
+    party = d.parties[0]
+    assert party.id_number and "*" not in party.id_number
+    services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    services.accounts.sign_in("zhangsan", ADMIN_PW)
+    services.accounts.add_user("wangwu", "王五", "viewer", VIEWER_PW)
+    assert services.cases.open_party(party.id).id_number == party.id_number
+    services.exchange.export_to_file(tmp_path / "full.json")
+    services.accounts.sign_in("wangwu", VIEWER_PW)
+    seen = services.cases.open_party(party.id)
+    assert "*" in seen.id_number and seen.id_number[:2] == party.id_number[:2]
+    services.exchange.export_to_file(tmp_path / "masked.json")
+    entries = [(e.actor, e.text) for e in services.audit.entries()]
+    assert ("张三", f"查看当事人“{party.name}”的完整信息") in entries
+    assert ("张三", "导出案件交换文件（1件，含完整身份证号和电话）") in entries
+    assert ("王五", "导出案件交换文件（1件，身份证号和电话已遮蔽）") in entries
+    assert not any(actor == "王五" and text.startswith("查看当事人") for actor, text in entries)

@@ -23,7 +23,9 @@ from mediator_desktop.domain.enums import (
     TerminationReason,
     TermStatus,
 )
+from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES
+from mediator_desktop.domain.permissions import Permission
 from mediator_desktop.domain.pinyin import name_search_keys
 from mediator_desktop.domain.search import build_search_text, char_tokens, party_terms, query_terms
 from mediator_desktop.domain.text import amount_figures, chinese_date, clause_number
@@ -710,6 +712,14 @@ class CaseService(Service):
         """The party's own form, with the full ID number and phone; opening it is recorded
         in the audit trail (personal information law: who looked at whose data, and when)."""
         draft = self.known_party_draft(party_id)
+        if not self.ctx.actor.may(Permission.FULL_IDS):
+            # A read-only user (the 司法所's supervisor) sees the form with masked numbers only.
+            with self.ctx.db.read() as s:
+                p = s.get(CaseParty, party_id)
+                assert p is not None
+                draft.role, draft.id = p.role, p.id
+            draft.id_number, draft.phone = mask_id_number(draft.id_number), mask_phone(draft.phone)
+            return draft
         with self.ctx.db.write() as s:
             p = s.get(CaseParty, party_id)
             assert p is not None

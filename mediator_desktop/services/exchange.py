@@ -1091,6 +1091,12 @@ class ExchangeService:
         step(progress, cancelled, len(doc["cases"]), len(doc["cases"]))
         with replacing_file(path) as out:
             out.write(text.encode("utf-8"))
+        full = bool(doc.get("masked") is not True and not masked and self.ctx.actor.may(Permission.FULL_IDS))
+        with self.ctx.db.write() as s:   # who took which data out, and whether with full ID numbers (PIPL)
+            self.ctx.audit(s, "export", "document", None, cases=len(doc["cases"]), masked=not full,
+                           codes=[c.get("code") for c in doc["cases"][:50]],
+                           text=f"导出案件交换文件（{len(doc['cases'])}件，"
+                                + ("含完整身份证号和电话）" if full else "身份证号和电话已遮蔽）"))
         return len(doc["cases"])
 
     def export_document(self, codes: list[str] | None = None, *, masked: bool = False,
