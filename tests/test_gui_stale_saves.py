@@ -154,3 +154,28 @@ def test_a_visit_moved_meanwhile_on_another_pc_keeps_the_reschedule_form(qtbot, 
     assert dialog.new_due.date() == QDate(2026, 12, 15) and dialog.reason.text() == "当事人外出务工"
     assert here.followups.get(visit.id).due.due == date(2026, 12, 3)
     dialog.reject()
+
+
+def test_a_case_edited_meanwhile_on_another_pc_says_who_changed_what_and_keeps_the_form(qtbot, pcs) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the second save names who saved the case, when, and which parts changed."""
+    from conftest import sample_draft
+
+    from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+
+    here, other = pcs
+    d = here.cases.register(sample_draft())
+    form = IntakeDialog(here, case_id=d.id)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.ui.summary.setPlainText("这台电脑上改的纠纷简要情况：两家因院墙倒塌发生争执。")
+    theirs = other.cases.get(d.id).to_draft()
+    theirs.summary, theirs.risk_level, theirs.risk_reported_to = "王芳在另一台电脑上改的。", "yellow", "村委会"
+    theirs.risk_reported_on = date(2026, 11, 22)
+    other.cases.update(d.id, d.version, theirs)
+    click_ok(qtbot, form.ui.buttonBox)
+    message = form.ui.generalMessage.text()
+    assert form.isVisible() and message.startswith("保存不了：王芳在")
+    assert "改动了：纠纷简要情况、风险等级、风险报告对象、风险报告日期" in message
+    assert form.ui.summary.toPlainText() == "这台电脑上改的纠纷简要情况：两家因院墙倒塌发生争执。"
+    assert here.cases.get(d.id).summary == "王芳在另一台电脑上改的。"

@@ -362,6 +362,19 @@ class CaseService(Service):
             s.flush()
             return self._detail(s, case.id)
 
+    def conflict_text(self, case_id: int, opened: CaseDraft) -> str:
+        """What to say when a save was refused because another PC saved the case since it was
+        opened as ``opened``: who saved it, when, and which parts they changed."""
+        from mediator_desktop.services.dto import changed_parts
+
+        now = self.get(case_id)
+        parts = changed_parts(opened, now.to_draft())
+        last = now.history[-1] if now.history else None
+        who = f"{last.actor}在{last.at:%m月%d日%H:%M}" if last is not None else "另一台电脑"
+        what = f"，改动了：{'、'.join(parts)}" if parts else ""
+        return (f"保存不了：{who}刚保存过这个案件{what}。您填写的内容仍在屏幕上；"
+                "请记下或复制您的修改，关闭后重新打开，在最新内容上再改一次。")
+
     @staticmethod
     def _party_order_problems(s: Session, case: Case, draft: CaseDraft) -> list[FieldProblem]:
         """Sessions (parties present), notes and agreement terms (who owes whom) refer to parties

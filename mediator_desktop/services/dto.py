@@ -76,6 +76,20 @@ class CaseDraft:
     confirmed_warnings: set[str] = field(default_factory=set)
 
 
+#: The parts of a case as the intake form shows them, for saying what another PC changed.
+CASE_PARTS: tuple[tuple[str, str], ...] = (
+    ("received_on", "受理日期"), ("source", "纠纷来源"), ("dispute_type", "纠纷类型"), ("title", "案由"),
+    ("summary", "纠纷简要情况"), ("requests", "当事人请求"), ("risk_level", "风险等级"),
+    ("risk_reported_to", "风险报告对象"), ("risk_reported_on", "风险报告日期"), ("simple_procedure", "简易程序"),
+    ("mediators", "调解员"), ("recorder", "记录人"), ("parties", "当事人"),
+)
+
+
+def changed_parts(before: CaseDraft, after: CaseDraft) -> list[str]:
+    """The names (受理日期, 当事人…) of the parts of a case that differ between two drafts."""
+    return [label for name, label in CASE_PARTS if getattr(before, name) != getattr(after, name)]
+
+
 @dataclass(frozen=True, slots=True)
 class CaseRow:
     """One line of the case list (slots: the list may hold 100,000 of them)."""

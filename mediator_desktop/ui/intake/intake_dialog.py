@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import CaseSource, PartyKind, PartyRole, RiskLevel
 from mediator_desktop.domain.identity import mask_id_number, mask_phone
 from mediator_desktop.services.dto import CaseDraft, MediatorAssignment, PartyDraft
-from mediator_desktop.services.errors import FieldProblem, ServiceError, ValidationError
+from mediator_desktop.services.errors import ConflictError, FieldProblem, ServiceError, ValidationError
 from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
@@ -98,6 +98,7 @@ class IntakeDialog(GuardedDialog):
         self.services = services
         self.case_id = case_id
         self.version: int | None = None
+        self.opened: CaseDraft | None = None
         self.parties: list[PartyDraft] = []
         self.confirmed: set[str] = set()
         self._dirty = False
@@ -200,6 +201,7 @@ class IntakeDialog(GuardedDialog):
         detail = self.services.cases.get(case_id)
         self.version = detail.version
         draft = detail.to_draft()
+        self.opened = detail.to_draft()   # what the form was opened on (to say what another PC changed)
         u = self.ui
         u.receivedOn.setDate(QDate(draft.received_on.year, draft.received_on.month, draft.received_on.day))  # type: ignore[union-attr]
         set_combo_value(u.source, draft.source)
@@ -366,6 +368,11 @@ class IntakeDialog(GuardedDialog):
                 detail = self.services.cases.update(self.case_id, self.version, draft)
         except ValidationError as exc:
             self._show_problems(exc.problems)
+            return
+        except ConflictError:
+            assert self.case_id is not None and self.opened is not None
+            self.ui.generalMessage.setText(self.services.cases.conflict_text(self.case_id, self.opened))
+            self.ui.generalMessage.show()
             return
         except ServiceError as exc:
             self.ui.generalMessage.setText(str(exc))
