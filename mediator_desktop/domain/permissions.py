@@ -16,7 +16,7 @@ class Permission(LabelledEnum):
     EDIT_ASSIGNED = "edit_assigned", "办理分配给自己的案件"
     EDIT_ANY = "edit_any", "办理本调委会的任何案件"
     INTAKE = "intake", "受理登记"
-    RECORDS = "records", "安排调解、填写调解记录"
+    RECORDS_ANY = "records_any", "为本调委会的任何案件安排调解、填写调解记录和告知"
     PRIVATE_NOTES = "private_notes", "写和看自己的个人笔记"
     ARCHIVE = "archive", "结案归档"
     PRINT = "print", "打印文书"
@@ -37,9 +37,9 @@ P = Permission
 #: The roles a new database starts with (LEGAL.md §2; issue 16): what each may do.
 DEFAULT_ROLES: dict[str, tuple[Permission, ...]] = {
     RoleCode.ADMIN.value: _ALL,
-    RoleCode.MEDIATOR.value: (P.READ, P.EDIT_ASSIGNED, P.INTAKE, P.RECORDS, P.PRIVATE_NOTES, P.ARCHIVE, P.PRINT,
+    RoleCode.MEDIATOR.value: (P.READ, P.EDIT_ASSIGNED, P.INTAKE, P.PRIVATE_NOTES, P.ARCHIVE, P.PRINT,
                               P.FULL_IDS, P.EXPORT, P.IMPORT),
-    RoleCode.CLERK.value: (P.READ, P.INTAKE, P.RECORDS, P.PRINT, P.FULL_IDS),
+    RoleCode.CLERK.value: (P.READ, P.INTAKE, P.RECORDS_ANY, P.PRINT, P.FULL_IDS),
     RoleCode.VIEWER.value: (P.READ, P.PRINT),
 }
 

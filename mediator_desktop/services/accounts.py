@@ -177,10 +177,16 @@ class AccountService(Service):
 
     @staticmethod
     def _actor(s: Session, user: UserAccount) -> Actor:
+        from mediator_desktop.storage.models import Mediator
+
         role = s.get(UserRole, user.role)
         permissions = frozenset(role.permissions if role else ())
+        # The mediator this person is: as linked, else the active mediator of the same name.
+        mediator_id = user.mediator_id or s.scalar(select(Mediator.id).where(
+            Mediator.name == user.name, Mediator.active).order_by(Mediator.id).limit(1))
         return Actor(name=user.name, can_administer=Permission.ADMINISTER.value in permissions, login=user.login,
-                     role=user.role, permissions=permissions)
+                     role=user.role, permissions=permissions, mediator_id=mediator_id,
+                     organization_ids=frozenset(o.organization_id for o in user.organizations))
 
     # -- managing ------------------------------------------------------------------------------
 

@@ -37,6 +37,10 @@ class Actor:
     login: str = ""
     role: str = ""
     permissions: frozenset[str] | None = None
+    #: The mediator this person is (the cases assigned to them), if any.
+    mediator_id: int | None = None
+    #: The committees whose cases this person sees (empty: every committee of the database).
+    organization_ids: frozenset[int] = frozenset()
 
     def may(self, permission: Permission) -> bool:
         return allows(self.permissions, permission)
@@ -59,6 +63,9 @@ class ServiceContext:
         self.backup_policy: BackupPolicy = BackupPolicy()
         self._calendar: Any = None
         self._calendar_read = 0.0
+        from mediator_desktop.services import guard
+
+        guard.install(db, lambda: self.actor)   # what the signed-in user's role may see and change
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now().replace(microsecond=0)

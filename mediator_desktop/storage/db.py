@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -322,6 +323,12 @@ class Database:
         from mediator_desktop.storage import audit_chain
 
         audit_chain.install(self._writer)
+
+    def listen(self, name: str, fn: Callable[..., Any], *, reads: bool = True) -> None:
+        """Register a session event (``before_flush``, ``do_orm_execute``…) on the write sessions
+        and, with ``reads``, the read sessions: how the services' rules reach every query."""
+        for factory in ((self._reader, self._writer) if reads else (self._writer,)):
+            event.listen(factory, name, fn)
 
     @cached_property
     def cjk_words(self) -> bool:
