@@ -5,7 +5,6 @@ tables whose rows are inputs (Tab walks the inputs; the row with the cursor is t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import shiboken6
@@ -30,12 +29,6 @@ from mediator_desktop.ui.common.widgets import (
     push_button,
     table_view,
 )
-
-
-def picked_date(edit: Any) -> date:
-    """The day a date edit shows, as a ``date``."""
-    qd = edit.date()
-    return date(qd.year(), qd.month(), qd.day())
 
 
 class RowFocusSelects(QObject):

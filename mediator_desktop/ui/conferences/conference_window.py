@@ -29,7 +29,7 @@ from mediator_desktop.services.conferences import (
     TaskDraft,
 )
 from mediator_desktop.services.errors import FieldProblem
-from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table, picked_date
+from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     GuardedDialog,
@@ -44,6 +44,7 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     height_in_lines,
     line_edit,
+    picked_date,
     push_button,
     qdate,
     scrolling_body,

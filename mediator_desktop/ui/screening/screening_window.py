@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import RiskLevel
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.screening import ItemDraft, ItemView, RoundDraft, RoundRow, RoundView
-from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table, picked_date
+from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
@@ -42,6 +42,7 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     height_in_lines,
     line_edit,
+    picked_date,
     push_button,
     qdate,
     section_label,
