@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.ui.common.widgets import (
+    FieldErrors,
+    GuardedDialog,
+    NoticeLabel,
     RowTableModel,
     ask_yes_no,
     attempt,
@@ -155,3 +159,58 @@ class RecordListWindow(QWidget):
 
         self.confirm_box = ask_yes_no(self, self.DELETE_TITLE, self._delete_question(row), "删除", "不删除", delete,
                                       default="no", warning=True)
+
+
+class RecordDialog(GuardedDialog):
+    """The dialog of one record of a :class:`RecordListWindow`: it knows whether something typed
+    is unsaved (``_mark_dirty``; closing asks first), saves through ``_write`` (the service's
+    call, giving the saved view), shows the saved view again (``_show``) and says ``changed()``.
+    A subclass sets ``message`` and ``errors``; a problem of one row of a list in ``TABLES``
+    (``tasks[2].who``) shows under that list's table (``tasks``)."""
+
+    changed = Signal()
+
+    #: The draft's lists shown as tables of inputs.
+    TABLES: tuple[str, ...] = ()
+
+    message: NoticeLabel
+    errors: FieldErrors
+
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._dirty = False
+
+    def _write(self) -> Any:
+        """Save the draft through the service; the saved view (a refusal raises)."""
+        raise NotImplementedError
+
+    def _show(self, view: Any) -> None:
+        raise NotImplementedError
+
+    def _under_tables(self, problems: list[FieldProblem]) -> list[FieldProblem]:
+        def table(field: str) -> str | None:
+            return next((t for t in self.TABLES if field.startswith(f"{t}[")), None)
+
+        return [FieldProblem(t, p.message, p.warning) if (t := table(p.field)) else p for p in problems]
+
+    def save(self) -> bool:
+        """Save the record (new or corrected); False when refused (the reason shown)."""
+        view = attempt(self._write, self.message, self.errors, rewrite=self._under_tables)
+        if view is None:
+            return False
+        self.message.hide()
+        self.errors.clear()
+        self._show(view)
+        self.changed.emit()
+        return True
+
+    def save_and_close(self) -> None:
+        if self.save():
+            self.accept()
+
+    def _mark_dirty(self, *_args: object) -> None:
+        self._dirty = True
+
+    def has_unsaved(self) -> bool:
+        return self._dirty

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
@@ -28,11 +28,9 @@ from mediator_desktop.services.conferences import (
     Participant,
     TaskDraft,
 )
-from mediator_desktop.services.errors import FieldProblem
-from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table
+from mediator_desktop.ui.common.record_list import RecordDialog, RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
-    GuardedDialog,
     RowTableModel,
     add_row,
     attempt,
@@ -123,20 +121,18 @@ class ConferenceWindow(RecordListWindow):
         return f"删除{chinese_date(row.held_on)}“{row.topic}”的会议记录及其任务？"
 
 
-class ConferenceDialog(GuardedDialog):
+class ConferenceDialog(RecordDialog):
     """One conference: when, where, what about, who took part, the cases, the plan, the tasks."""
 
-    changed = Signal()
-
     DISCARD_QUESTION = "会议记录还没有保存，确定要关闭吗？"
+    TABLES = ("participants", "tasks")
 
     def __init__(self, services: Services, conference_id: int | None, parent: QWidget | None = None, *,
                  case_id: int | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.conference_id = conference_id
         self.view: ConferenceView | None = None
-        self._dirty = False
         self._task_ids: list[int | None] = []
         self._task_done: list[date | None] = []
         self.setWindowTitle("新的联席会议" if conference_id is None else "联席会议")
@@ -299,25 +295,8 @@ class ConferenceDialog(GuardedDialog):
                                split_codes(self.cases.text()), self.plan.toPlainText(), tasks,
                                self.view.version if self.view else None)
 
-    def save(self) -> bool:
-        def place(problems: list[FieldProblem]) -> list[FieldProblem]:
-            return [FieldProblem("participants" if p.field.startswith("participants[") else
-                                 "tasks" if p.field.startswith("tasks[") else p.field, p.message, p.warning)
-                    for p in problems]
-
-        view = attempt(lambda: self.services.conferences.save(self.conference_id, self.draft()), self.message,
-                       self.errors, rewrite=place)
-        if view is None:
-            return False
-        self.message.hide()
-        self.errors.clear()
-        self._show(view)
-        self.changed.emit()
-        return True
-
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
+    def _write(self) -> ConferenceView:
+        return self.services.conferences.save(self.conference_id, self.draft())
 
     def _set_done(self, done: bool) -> None:
         row = self.tasks.currentRow()
@@ -340,9 +319,3 @@ class ConferenceDialog(GuardedDialog):
 
     def mark_undone(self) -> None:
         self._set_done(False)
-
-    def _mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
-
-    def has_unsaved(self) -> bool:
-        return self._dirty

@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import RiskLevel
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.screening import ItemDraft, ItemView, RoundDraft, RoundRow, RoundView
-from mediator_desktop.ui.common.record_list import RecordListWindow, RowFocusSelects, input_table
+from mediator_desktop.ui.common.record_list import RecordDialog, RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
-    GuardedDialog,
     RowTableModel,
     add_row,
     attempt,
@@ -144,21 +143,20 @@ class ScreeningWindow(RecordListWindow):
         return f"删除{chinese_date(row.held_on)}在{row.area}的排查记录？"
 
 
-class RoundDialog(GuardedDialog):
+class RoundDialog(RecordDialog):
     """One round: date, area, who screened, 零报告, and the disputes found, one row each, with
     the buttons 转为案件 / 预防 / 移交 for the selected row (the round is saved first)."""
 
-    changed = Signal()
     case_changed = Signal(int)
 
     DISCARD_QUESTION = "排查记录还没有保存，确定要关闭吗？"
+    TABLES = ("items",)
 
     def __init__(self, services: Services, round_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.round_id = round_id
         self.view: RoundView | None = None
-        self._dirty = False
         #: The saved item of each row (None: a row added since the last save).
         self._row_ids: list[int | None] = []
         self.setWindowTitle("新的排查" if round_id is None else "排查记录")
@@ -300,26 +298,8 @@ class RoundDialog(GuardedDialog):
         return RoundDraft(picked_date(self.held_on), self.area.text(), self.screeners.text(), self.nil_report.isChecked(),
                           self.note.toPlainText(), items, self.view.version if self.view else None)
 
-    def save(self) -> bool:
-        """Save the round (new or corrected); False when refused (the reason shown)."""
-        view = attempt(lambda: self.services.screening.save(self.round_id, self.draft()), self.message, self.errors,
-                       rewrite=self._item_problems)
-        if view is None:
-            return False
-        self.message.hide()
-        self.errors.clear()
-        self._show(view)
-        self.changed.emit()
-        return True
-
-    def _item_problems(self, problems: list[Any]) -> list[Any]:
-        from mediator_desktop.services.errors import FieldProblem
-
-        return [FieldProblem("items", p.message, p.warning) if p.field.startswith("items[") else p for p in problems]
-
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
+    def _write(self) -> RoundView:
+        return self.services.screening.save(self.round_id, self.draft())
 
     # -- what became of the selected item -------------------------------------------------------
 
@@ -403,14 +383,6 @@ class RoundDialog(GuardedDialog):
             button.setEnabled(can_act)
         self.reopen_button.setEnabled(item is not None and item.outcome in ("prevented", "referred"))
         self.remove_button.setEnabled(row >= 0 and (item is None or item.open))
-
-    # -- closing ------------------------------------------------------------------------------
-
-    def _mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
-
-    def has_unsaved(self) -> bool:
-        return self._dirty
 
 
 class OutcomeDialog(QDialog):
