@@ -19,6 +19,7 @@ from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
+from mediator_desktop.services.field_checks import checked_day
 from mediator_desktop.storage.models import Case, Conference, ConferenceCase, ConferenceTask, Organization
 
 PLACE_CHARS = 200
@@ -229,10 +230,7 @@ class ConferenceService(Service):
 
     def _validate(self, s: Session, d: ConferenceDraft, conf: Conference | None) -> list[int]:
         p: list[FieldProblem] = []
-        if d.held_on is None:
-            p.append(FieldProblem("held_on", "请填写“会议日期”"))
-        elif d.held_on > self.ctx.today():
-            p.append(FieldProblem("held_on", "“会议日期”不能晚于今天（会后再记录）"))
+        checked_day(p, "held_on", "会议日期", d.held_on, self.ctx.today(), after_today="（会后再记录）")
         for name, label, value, limit, required in (("topic", "议题", d.topic, TOPIC_CHARS, True),
                                                     ("place", "地点", d.place, PLACE_CHARS, False),
                                                     ("plan", "商定的方案", d.plan, TEXT_CHARS, False)):

@@ -42,6 +42,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
+from mediator_desktop.services.field_checks import checked_day, checked_text
 from mediator_desktop.storage.models import Case, DisputeType, Organization, ScreeningItem, ScreeningRound
 
 #: Default of the LOCAL setting: rounds expected per month (STATISTICS.md §3: twice a month).
@@ -427,20 +428,11 @@ class ScreeningService(Service):
 
     def _validate(self, s: Session, d: RoundDraft, rnd: ScreeningRound | None) -> tuple[date, str, str, str]:
         p: list[FieldProblem] = []
-        today = self.ctx.today()
-        if d.held_on is None:
-            p.append(FieldProblem("held_on", "请填写“排查日期”"))
-        elif d.held_on > today:
-            p.append(FieldProblem("held_on", "“排查日期”不能晚于今天"))
-        elif d.held_on.year < 2000:
-            p.append(FieldProblem("held_on", "“排查日期”不能早于2000年"))
+        checked_day(p, "held_on", "排查日期", d.held_on, self.ctx.today(), earliest_year=2000)
         for name, label, value, limit in (("area", "排查区域", d.area, AREA_CHARS),
                                           ("screeners", "排查人", d.screeners, SCREENERS_CHARS),
                                           ("note", "备注", d.note, TEXT_CHARS)):
-            if name != "note" and not value.strip():
-                p.append(FieldProblem(name, f"请填写“{label}”"))
-            elif len(value.strip()) > limit:
-                p.append(FieldProblem(name, f"“{label}”不能超过{limit}个字（现有{len(value.strip())}个）"))
+            checked_text(p, name, label, value, limit, required=name != "note")
         if d.nil_report and d.items:
             p.append(FieldProblem("nil_report", "已填写发现的纠纷，不是零报告：请取消“零报告”或删去发现的纠纷"))
         if not d.nil_report and not d.items:
