@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import HandlingLevel, ReferralDirection, ReferralKind
 from mediator_desktop.domain.text import chinese_date
-from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case
-from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
+from mediator_desktop.services.context import ServiceContext, load_row
+from mediator_desktop.services.errors import FieldProblem, ValidationError
 from mediator_desktop.services.field_checks import checked_day
 from mediator_desktop.services.progress import CancelCheck, Progress
 from mediator_desktop.storage.models import Case, Organization, Referral
@@ -158,11 +157,7 @@ class ReferralService:
             p.append(FieldProblem("answer", "请填写答复的内容（如：已受理，由某某负责）"))
         _limit(p, "answer", "答复", answer, 5000)
         with self.ctx.db.write() as s:
-            row = s.get(Referral, referral_id)
-            if row is None:
-                raise NotFoundError("找不到这条移交记录，可能已被删除")
-            if row.version != version:
-                raise ConflictError(STALE_MESSAGE)
+            row = load_row(s, Referral, referral_id, "找不到这条移交记录，可能已被删除", version)
             if answered_on is not None and answered_on < row.sent_on:
                 p.append(FieldProblem("answered_on", f"“答复日期”不能早于移交日期（{chinese_date(row.sent_on)}）"))
             if p:

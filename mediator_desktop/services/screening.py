@@ -32,11 +32,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseSource, RiskLevel, ScreeningOutcome
 from mediator_desktop.domain.text import chinese_date, shorten
-from mediator_desktop.errors import STALE_MESSAGE
-from mediator_desktop.services.context import Service, ServiceContext
+from mediator_desktop.services.context import Service, ServiceContext, load_row
 from mediator_desktop.services.dto import CaseDraft
 from mediator_desktop.services.errors import (
-    ConflictError,
     FieldProblem,
     NotFoundError,
     TransitionError,
@@ -479,21 +477,12 @@ class ScreeningService(Service):
 
     @staticmethod
     def _round(s: Session, round_id: int, version: int | None = None) -> ScreeningRound:
-        rnd = s.get(ScreeningRound, round_id, options=[selectinload(ScreeningRound.items)])
-        if rnd is None:
-            raise NotFoundError("找不到这次排查记录，可能已被删除")
-        if version is not None and rnd.version != version:
-            raise ConflictError(STALE_MESSAGE)
-        return rnd
+        return load_row(s, ScreeningRound, round_id, "找不到这次排查记录，可能已被删除", version,
+                        options=[selectinload(ScreeningRound.items)])
 
     @staticmethod
     def _item(s: Session, item_id: int, version: int | None = None) -> ScreeningItem:
-        item = s.get(ScreeningItem, item_id)
-        if item is None:
-            raise NotFoundError("找不到这条排查发现的纠纷，可能已被删除")
-        if version is not None and item.version != version:
-            raise ConflictError(STALE_MESSAGE)
-        return item
+        return load_row(s, ScreeningItem, item_id, "找不到这条排查发现的纠纷，可能已被删除", version)
 
     def _open_item(self, s: Session, item_id: int, version: int | None = None) -> ScreeningItem:
         item = self._item(s, item_id, version)
