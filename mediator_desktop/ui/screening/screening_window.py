@@ -222,6 +222,11 @@ class RoundDialog(RecordDialog):
         view = self.services.screening.get(round_id)
         self._show(view)
 
+    def _reload(self, round_id: int) -> None:
+        """The round read again after one of its items was handled, and ``changed()``."""
+        self._load(round_id)
+        self.changed.emit()
+
     def _show(self, view: RoundView) -> None:
         self.view, self.round_id = view, view.id
         self.held_on.setDate(qdate(view.held_on))
@@ -337,8 +342,7 @@ class RoundDialog(RecordDialog):
             linked = attempt(lambda: self.services.screening.link_case(item.id, case_id), self.message)
             self.case_changed.emit(case_id)
             if linked is not None:
-                self._load(item.round_id)
-                self.changed.emit()
+                self._reload(item.round_id)
 
         intake.saved.connect(saved)
         intake.open()
@@ -356,11 +360,7 @@ class RoundDialog(RecordDialog):
     def _outcome(self, item: ItemView, *, refer: bool) -> OutcomeDialog:
         dialog = OutcomeDialog(self.services, item, refer, self)
 
-        def done() -> None:
-            self._load(item.round_id)
-            self.changed.emit()
-
-        dialog.accepted.connect(done)
+        dialog.accepted.connect(lambda: self._reload(item.round_id))
         dialog.open()
         self.outcome_dialog = dialog
         return dialog
@@ -371,8 +371,7 @@ class RoundDialog(RecordDialog):
             return
         item = self.view.items[row]
         if attempt(lambda: self.services.screening.reopen(item.id), self.message) is not None:
-            self._load(item.round_id)
-            self.changed.emit()
+            self._reload(item.round_id)
 
     def _update_buttons(self) -> None:
         row = self.items.currentRow()
