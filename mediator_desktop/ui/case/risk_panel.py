@@ -412,7 +412,6 @@ class RiskPanel(CasePanel):
         self.settings = settings
         self.view: RiskView | None = None
         self.dialog: QDialog | None = None
-        self.document_dialog: QDialog | None = None
         lay = scrolling_panel(self)
         self.level_label = text_label(scale=1.25, bold=True)
         lay.addWidget(self.level_label)
@@ -587,12 +586,5 @@ class RiskPanel(CasePanel):
         """The existing documents dialog, on 移送函 (the case's latest outgoing referral)."""
         if self.view is None:
             return None
-        from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
-
-        dialog = DocumentDialog(self.services, style_from_settings(self.settings), self.view.code, self,
-                                kind="referral-letter")
-        dialog.open()
-        self.document_dialog = dialog
-        return dialog
+        return self.open_document(self.view.code, "referral-letter", self.settings)
 
