@@ -124,6 +124,13 @@ def _joined(left: str, right: str) -> bool:
                 or (_FIGURE.match(left) and right in _UNITS) or (left in _UNITS and _FIGURE.match(right)))
 
 
+def capped(lines: list[str], limit: int | None) -> list[str]:
+    """At most ``limit`` of ``lines`` (None: all of them), then how many more (……另有N条)."""
+    if limit is None or len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"……另有{len(lines) - limit}条"]
+
+
 #: Punctuation after which a cut reads naturally.
 _PUNCTUATION = "，。；：、！？,;:）)」』"
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.text import chinese_date, shorten
-from mediator_desktop.errors import STALE_MESSAGE
-from mediator_desktop.services.context import Service
-from mediator_desktop.services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
+from mediator_desktop.services.context import Service, load_row
+from mediator_desktop.services.errors import FieldProblem, ValidationError
+from mediator_desktop.services.field_checks import checked_day
 from mediator_desktop.storage.models import Case, Conference, ConferenceCase, ConferenceTask, Organization
 
 PLACE_CHARS = 200
@@ -210,11 +210,7 @@ class ConferenceService(Service):
         """Mark a task done on ``done_on`` (None: not done after all); a done task is no longer
         a reminder."""
         with self.ctx.db.write() as s:
-            task = s.get(ConferenceTask, task_id)
-            if task is None:
-                raise NotFoundError("找不到这项任务，可能已被删除")
-            if version is not None and task.version != version:
-                raise ConflictError(STALE_MESSAGE)
+            task = load_row(s, ConferenceTask, task_id, "找不到这项任务，可能已被删除", version)
             if done_on is not None and done_on > self.ctx.today():
                 raise ValidationError([FieldProblem("done_on", "完成日期不能晚于今天")])
             task.done_on = done_on
@@ -229,10 +225,7 @@ class ConferenceService(Service):
 
     def _validate(self, s: Session, d: ConferenceDraft, conf: Conference | None) -> list[int]:
         p: list[FieldProblem] = []
-        if d.held_on is None:
-            p.append(FieldProblem("held_on", "请填写“会议日期”"))
-        elif d.held_on > self.ctx.today():
-            p.append(FieldProblem("held_on", "“会议日期”不能晚于今天（会后再记录）"))
+        checked_day(p, "held_on", "会议日期", d.held_on, self.ctx.today(), after_today="（会后再记录）")
         for name, label, value, limit, required in (("topic", "议题", d.topic, TOPIC_CHARS, True),
                                                     ("place", "地点", d.place, PLACE_CHARS, False),
                                                     ("plan", "商定的方案", d.plan, TEXT_CHARS, False)):
@@ -279,13 +272,8 @@ class ConferenceService(Service):
 
     @staticmethod
     def _load(s: Session, conference_id: int, version: int | None = None) -> Conference:
-        conf = s.get(Conference, conference_id,
-                     options=[selectinload(Conference.tasks), selectinload(Conference.cases)])
-        if conf is None:
-            raise NotFoundError("找不到这次联席会议记录，可能已被删除")
-        if version is not None and conf.version != version:
-            raise ConflictError(STALE_MESSAGE)
-        return conf
+        return load_row(s, Conference, conference_id, "找不到这次联席会议记录，可能已被删除", version,
+                        options=[selectinload(Conference.tasks), selectinload(Conference.cases)])
 
     @staticmethod
     def _codes(s: Session, case_ids: set[int]) -> dict[int, str]:

@@ -7,15 +7,17 @@ place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.permissions import Permission, allows
+from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services import due_dates  # noqa: F401  (its session listeners keep case_deadline in step)
-from mediator_desktop.services.errors import PermissionDenied
+from mediator_desktop.services.errors import ConflictError, NotFoundError, PermissionDenied
 from mediator_desktop.storage.db import Database
 from mediator_desktop.storage.models import AuditEntry
 
@@ -128,6 +130,22 @@ class ServiceContext:
             detail["text"] = text
         return {"at": self.now(), "actor": self.actor.name, "action": action, "entity": entity,
                 "entity_id": entity_id, "case_id": case_id, "detail": detail}
+
+
+R = TypeVar("R")
+
+
+def load_row(s: Session, model: type[R], row_id: int, missing: str, version: int | None = None, *,
+             options: Sequence[Any] = ()) -> R:
+    """The row ``row_id`` of ``model`` (``options``: what to load with it); ``NotFoundError(missing)``
+    when it is gone and, given the ``version`` a form loaded, ``ConflictError`` when another PC
+    has saved it since."""
+    row = s.get(model, row_id, options=options)
+    if row is None:
+        raise NotFoundError(missing)
+    if version is not None and row.version != version:  # type: ignore[attr-defined]
+        raise ConflictError(STALE_MESSAGE)
+    return row
 
 
 class Service:

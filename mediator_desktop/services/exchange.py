@@ -32,6 +32,7 @@ from mediator_desktop.domain.enums import CaseStatus, Satisfaction, VisitEvent, 
 from mediator_desktop.domain.identity import mask_phone, mask_text, share_id_number
 from mediator_desktop.domain.party_fields import PARTY_FIELD_NAMES, PARTY_FIELDS, exchange_get
 from mediator_desktop.domain.permissions import Permission
+from mediator_desktop.domain.text import capped
 from mediator_desktop.exchange.problem import Problem
 from mediator_desktop.services import exchange_v2 as v2
 from mediator_desktop.services.context import ServiceContext
@@ -118,20 +119,15 @@ class ImportResult:
     def report_lines(self, limit: int | None = None) -> list[str]:
         """What the import did beyond the counts, for the command line and the window (at most
         ``limit`` lines of each list, then how many more)."""
-        def some(lines: list[str]) -> list[str]:
-            if limit is None or len(lines) <= limit:
-                return lines
-            return [*lines[:limit], f"……另有{len(lines) - limit}条"]
-
         out = []
         if self.warnings:
-            out += ["请核对以下内容（登记时会被拦下或提示）：", *some(self.warnings)]
+            out += ["请核对以下内容（登记时会被拦下或提示）：", *capped(self.warnings, limit)]
         if self.visits_planned:
             out.append(f"已按协议生效日期安排回访{self.visits_planned}次（日期已过的显示为逾期，请尽快回访）。")
         if self.duplicates:
-            out += ["仍然导入的重复案件：", *some(self.duplicates)]
+            out += ["仍然导入的重复案件：", *capped(self.duplicates, limit)]
         if self.hints:
-            out += ["以下当事人此前有案件（请留意重复纠纷或需要回避的情况）：", *some(self.hints)]
+            out += ["以下当事人此前有案件（请留意重复纠纷或需要回避的情况）：", *capped(self.hints, limit)]
         return out
 
 
@@ -1269,15 +1265,7 @@ class ExchangeService:
         and the date planned before the visit was moved by hand (``planned_on``)."""
         fo["kind"] = f.kind or VisitKind.SATISFACTION.value
         _put(fo, "reason", f.reason)
-        found = []
-        for x in f.term_performance or []:
-            try:
-                k = term_index.get(int(x.get("term_id")))  # type: ignore[arg-type]  # None: TypeError, caught
-            except (TypeError, ValueError):
-                k = None
-            if k is not None and x.get("status"):
-                found.append({"term": k, "status": x["status"]})
-        fo["term_performance"] = sorted(found, key=lambda x: x["term"])
+        fo["term_performance"] = v2.term_performance(f, term_index)
         _put_attrs(fo, f, "risk_note", "measures")
         fo["sued"] = f.sued
         if f.satisfaction:

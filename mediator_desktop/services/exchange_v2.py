@@ -250,6 +250,21 @@ def history_out(c: Case, key: str) -> list[dict[str, Any]]:
     return [risk_change_out(x) for x in c.risk_changes]
 
 
+def term_performance(f: FollowUp, term_index: dict[int, int]) -> list[dict[str, Any]]:
+    """What a visit found of each term, ``term`` the 0-based position in ``agreement.terms``
+    (``term_index`` maps a term's id to it), in the terms' order; a term no longer in the
+    agreement, or without a finding, is left out."""
+    found = []
+    for x in f.term_performance or []:
+        try:
+            k = term_index.get(int(x.get("term_id")))  # type: ignore[arg-type]  # None: TypeError, caught
+        except (TypeError, ValueError):
+            k = None
+        if k is not None and x.get("status"):
+            found.append({"term": k, "status": x["status"]})
+    return sorted(found, key=lambda x: x["term"])
+
+
 def follow_up_out(fo: dict[str, Any], f: FollowUp, term_index: dict[int, int]) -> None:
     """Add a visit's version-2 fields to ``fo`` (its version-1 fields are already there): why
     and how it was planned, what it found per term, the risks and measures (the step taken
@@ -260,15 +275,7 @@ def follow_up_out(fo: dict[str, Any], f: FollowUp, term_index: dict[int, int]) -
         fo["term"] = term_index[f.term_id]
     if f.auto:
         fo["auto"] = True
-    found = []
-    for x in f.term_performance or []:
-        try:
-            k = term_index.get(int(x.get("term_id")))  # type: ignore[arg-type]  # None: TypeError, caught
-        except (TypeError, ValueError):
-            k = None
-        if k is not None and x.get("status"):
-            found.append({"term": k, "status": x["status"]})
-    _put(fo, "term_performance", sorted(found, key=lambda x: x["term"]))
+    _put(fo, "term_performance", term_performance(f, term_index))
     if f.satisfaction and f.satisfaction not in SATISFACTION_WORDS:
         fo["satisfaction_label"] = f.satisfaction
     _put_attrs(fo, f, "risk_note", "measures")

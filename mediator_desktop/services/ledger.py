@@ -223,14 +223,7 @@ class LedgerService(Service):
             if status.note_required and not note:
                 problems.append(FieldProblem("note", "纠纷未经调解化解，销号须写明去向（如：已引导向人民法院起诉、"
                                                      "已移交某部门处理）"))
-            if len(note) > MAX_NOTE:
-                problems.append(FieldProblem("note", f"“说明”太长（不能超过{MAX_NOTE}字）"))
-            if problems:
-                raise ValidationError(problems)
-            assert on is not None
-            case.ledger_closed_on = on
-            self._event(s, case, LedgerAction.CROSS_OFF, on, note)
-            return self._status(case)
+            return self._write_event(s, case, LedgerAction.CROSS_OFF, on, note, problems, closed_on=on)
 
     def reopen(self, case_id: int, on: date | None, note: str = "", *, version: int | None = None) -> LedgerStatus:
         """再挂号: a crossed-off dispute flares up again; it is back on the ledger from ``on``
@@ -243,14 +236,7 @@ class LedgerService(Service):
             problems = self._date_problems(on, case.ledger_closed_on, "再挂号")
             if not note:
                 problems.append(FieldProblem("note", "请写明再挂号的原因（纠纷出现了什么反复）"))
-            elif len(note) > MAX_NOTE:
-                problems.append(FieldProblem("note", f"“说明”太长（不能超过{MAX_NOTE}字）"))
-            if problems:
-                raise ValidationError(problems)
-            assert on is not None
-            case.ledger_closed_on = None
-            self._event(s, case, LedgerAction.REOPEN, on, note)
-            return self._status(case)
+            return self._write_event(s, case, LedgerAction.REOPEN, on, note, problems, closed_on=None)
 
     # -- export and import (ledger_xlsx.py, ledger_import.py) -------------------------------------
 
@@ -296,6 +282,19 @@ class LedgerService(Service):
         if on < earliest:
             return [FieldProblem("on", f"{what}日期不能早于{chinese_date(earliest)}")]
         return []
+
+    def _write_event(self, s: Session, case: orm.Case, action: LedgerAction, on: date | None, note: str,
+                     problems: list[FieldProblem], *, closed_on: date | None) -> LedgerStatus:
+        """销号 or 再挂号 written (the case off the ledger from ``closed_on``, or back on it: None)
+        — or refused with ``problems`` and a note too long."""
+        if len(note) > MAX_NOTE:
+            problems.append(FieldProblem("note", f"“说明”太长（不能超过{MAX_NOTE}字）"))
+        if problems:
+            raise ValidationError(problems)
+        assert on is not None
+        case.ledger_closed_on = closed_on
+        self._event(s, case, action, on, note)
+        return self._status(case)
 
     def _event(self, s: Session, case: orm.Case, action: LedgerAction, on: date, note: str) -> None:
         now = self.ctx.now()

@@ -37,7 +37,7 @@ from mediator_desktop.domain.enums import (
     Satisfaction,
 )
 from mediator_desktop.domain.identity import check_id_number
-from mediator_desktop.domain.text import chinese_date
+from mediator_desktop.domain.text import capped, chinese_date
 from mediator_desktop.services.context import ServiceContext
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, step
@@ -133,18 +133,13 @@ class LedgerImportResult:
         return f"已导入{len(self.created)}件案件，其中{self.crossed_off}件已销号。"
 
     def report_lines(self, limit: int | None = 10) -> list[str]:
-        def some(lines: list[str]) -> list[str]:
-            if limit is None or len(lines) <= limit:
-                return lines
-            return [*lines[:limit], f"……另有{len(lines) - limit}条"]
-
         out = []
         if self.warnings:
-            out += ["请核对：", *some(self.warnings)]
+            out += ["请核对：", *capped(self.warnings, limit)]
         if self.visits_planned:
             out.append(f"已按协议日期安排回访{self.visits_planned}次（日期已过的显示为逾期）。")
         if self.hints:
-            out += ["以下当事人此前有案件：", *some(self.hints)]
+            out += ["以下当事人此前有案件：", *capped(self.hints, limit)]
         return out
 
 

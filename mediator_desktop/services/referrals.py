@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import HandlingLevel, ReferralDirection, ReferralKind
 from mediator_desktop.domain.text import chinese_date
-from mediator_desktop.errors import STALE_MESSAGE
 from mediator_desktop.services.case_facts import load_case
-from mediator_desktop.services.context import ServiceContext
-from mediator_desktop.services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
+from mediator_desktop.services.context import ServiceContext, load_row
+from mediator_desktop.services.errors import FieldProblem, ValidationError
+from mediator_desktop.services.field_checks import checked_day
 from mediator_desktop.services.progress import CancelCheck, Progress
 from mediator_desktop.storage.models import Case, Organization, Referral
 
@@ -115,10 +115,7 @@ class ReferralService:
             p.append(FieldProblem("reason", "请填写“移交原因”"))
         if not draft.contact:
             p.append(FieldProblem("contact", "请填写“联系人及电话”，便于接收单位联系"))
-        if draft.sent_on is None:
-            p.append(FieldProblem("sent_on", "请填写“移交日期”"))
-        elif draft.sent_on > self.ctx.today():
-            p.append(FieldProblem("sent_on", "“移交日期”不能晚于今天"))
+        checked_day(p, "sent_on", "移交日期", draft.sent_on, self.ctx.today())
         if draft.handling_level and draft.handling_level not in (m.value for m in HandlingLevel):
             p.append(FieldProblem("handling_level", "请选择上报到哪一级"))
         for name, label, most in (("to_unit", "接收单位", 200), ("from_unit", "移出单位", 200),
@@ -154,20 +151,13 @@ class ReferralService:
     def record_answer(self, referral_id: int, version: int, answered_on: date | None, answer: str) -> ReferralView:
         """The receiving side's answer (答复), when it comes."""
         answer = answer.strip()
-        p = []
-        if answered_on is None:
-            p.append(FieldProblem("answered_on", "请填写“答复日期”"))
-        elif answered_on > self.ctx.today():
-            p.append(FieldProblem("answered_on", "“答复日期”不能晚于今天"))
+        p: list[FieldProblem] = []
+        checked_day(p, "answered_on", "答复日期", answered_on, self.ctx.today())
         if not answer:
             p.append(FieldProblem("answer", "请填写答复的内容（如：已受理，由某某负责）"))
         _limit(p, "answer", "答复", answer, 5000)
         with self.ctx.db.write() as s:
-            row = s.get(Referral, referral_id)
-            if row is None:
-                raise NotFoundError("找不到这条移交记录，可能已被删除")
-            if row.version != version:
-                raise ConflictError(STALE_MESSAGE)
+            row = load_row(s, Referral, referral_id, "找不到这条移交记录，可能已被删除", version)
             if answered_on is not None and answered_on < row.sent_on:
                 p.append(FieldProblem("answered_on", f"“答复日期”不能早于移交日期（{chinese_date(row.sent_on)}）"))
             if p:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -86,6 +87,15 @@ _TIMINGS: dict[tuple[int, date, date], tuple[str, str]] = {}
 #: The calendars the keys' ids belong to, held so that an id is never reused while cached.
 _TIMING_CALENDARS: dict[int, WorkCalendar] = {}
 _TIMING_LOCK = Lock()
+
+
+def _due_between(stmt: Any, due_on: Any, start: date | None, end: date | None) -> Any:
+    """``stmt`` kept to what falls due from ``start`` to ``end`` (either open: None)."""
+    if start is not None:
+        stmt = stmt.where(due_on >= start)
+    if end is not None:
+        stmt = stmt.where(due_on <= end)
+    return stmt
 
 
 def _timing(due: date, today: date, cal: WorkCalendar) -> tuple[str, str]:
@@ -190,10 +200,7 @@ class ReminderService(Service):
                 # a lapsed window stays listed for LAPSED_SHOWN_DAYS after its last day
                 .where(or_(CaseDeadline.kind != window,
                            CaseDeadline.due_on >= today - timedelta(days=LAPSED_SHOWN_DAYS))))
-        if start is not None:
-            stmt = stmt.where(CaseDeadline.due_on >= start)
-        if end is not None:
-            stmt = stmt.where(CaseDeadline.due_on <= end)
+        stmt = _due_between(stmt, CaseDeadline.due_on, start, end)
         rows = s.execute(stmt).all()
         names = self._party_names(s, {r[6] for r in rows if r[5] is not None})
         out = []
@@ -225,10 +232,7 @@ class ReminderService(Service):
                        Case.id, Case.code, Case.title)
                 .join(Case, Case.id == FollowUp.case_id)
                 .where(FollowUp.done_on.is_(None), FollowUp.due_on.is_not(None)))
-        if start is not None:
-            stmt = stmt.where(FollowUp.due_on >= start)
-        if end is not None:
-            stmt = stmt.where(FollowUp.due_on <= end)
+        stmt = _due_between(stmt, FollowUp.due_on, start, end)
         rows = s.execute(stmt).all()
         names = self._party_names(s, {r[5] for r in rows})
         labels = {k.value: k.label for k in VisitKind}
@@ -253,10 +257,7 @@ class ReminderService(Service):
                        Conference.id, Conference.topic)
                 .join(Conference, Conference.id == ConferenceTask.conference_id)
                 .where(ConferenceTask.done_on.is_(None), ConferenceTask.due_on.is_not(None)))
-        if start is not None:
-            stmt = stmt.where(ConferenceTask.due_on >= start)
-        if end is not None:
-            stmt = stmt.where(ConferenceTask.due_on <= end)
+        stmt = _due_between(stmt, ConferenceTask.due_on, start, end)
         rows = s.execute(stmt).all()
         first: dict[int, tuple[int, str, str]] = {}
         ids = sorted({r[4] for r in rows})

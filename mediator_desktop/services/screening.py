@@ -32,16 +32,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from mediator_desktop.domain.enums import CaseSource, RiskLevel, ScreeningOutcome
 from mediator_desktop.domain.text import chinese_date, shorten
-from mediator_desktop.errors import STALE_MESSAGE
-from mediator_desktop.services.context import Service, ServiceContext
+from mediator_desktop.services.context import Service, ServiceContext, load_row
 from mediator_desktop.services.dto import CaseDraft
 from mediator_desktop.services.errors import (
-    ConflictError,
     FieldProblem,
     NotFoundError,
     TransitionError,
     ValidationError,
 )
+from mediator_desktop.services.field_checks import checked_day, checked_text
 from mediator_desktop.storage.models import Case, DisputeType, Organization, ScreeningItem, ScreeningRound
 
 #: Default of the LOCAL setting: rounds expected per month (STATISTICS.md §3: twice a month).
@@ -427,20 +426,11 @@ class ScreeningService(Service):
 
     def _validate(self, s: Session, d: RoundDraft, rnd: ScreeningRound | None) -> tuple[date, str, str, str]:
         p: list[FieldProblem] = []
-        today = self.ctx.today()
-        if d.held_on is None:
-            p.append(FieldProblem("held_on", "请填写“排查日期”"))
-        elif d.held_on > today:
-            p.append(FieldProblem("held_on", "“排查日期”不能晚于今天"))
-        elif d.held_on.year < 2000:
-            p.append(FieldProblem("held_on", "“排查日期”不能早于2000年"))
+        checked_day(p, "held_on", "排查日期", d.held_on, self.ctx.today(), earliest_year=2000)
         for name, label, value, limit in (("area", "排查区域", d.area, AREA_CHARS),
                                           ("screeners", "排查人", d.screeners, SCREENERS_CHARS),
                                           ("note", "备注", d.note, TEXT_CHARS)):
-            if name != "note" and not value.strip():
-                p.append(FieldProblem(name, f"请填写“{label}”"))
-            elif len(value.strip()) > limit:
-                p.append(FieldProblem(name, f"“{label}”不能超过{limit}个字（现有{len(value.strip())}个）"))
+            checked_text(p, name, label, value, limit, required=name != "note")
         if d.nil_report and d.items:
             p.append(FieldProblem("nil_report", "已填写发现的纠纷，不是零报告：请取消“零报告”或删去发现的纠纷"))
         if not d.nil_report and not d.items:
@@ -487,21 +477,12 @@ class ScreeningService(Service):
 
     @staticmethod
     def _round(s: Session, round_id: int, version: int | None = None) -> ScreeningRound:
-        rnd = s.get(ScreeningRound, round_id, options=[selectinload(ScreeningRound.items)])
-        if rnd is None:
-            raise NotFoundError("找不到这次排查记录，可能已被删除")
-        if version is not None and rnd.version != version:
-            raise ConflictError(STALE_MESSAGE)
-        return rnd
+        return load_row(s, ScreeningRound, round_id, "找不到这次排查记录，可能已被删除", version,
+                        options=[selectinload(ScreeningRound.items)])
 
     @staticmethod
     def _item(s: Session, item_id: int, version: int | None = None) -> ScreeningItem:
-        item = s.get(ScreeningItem, item_id)
-        if item is None:
-            raise NotFoundError("找不到这条排查发现的纠纷，可能已被删除")
-        if version is not None and item.version != version:
-            raise ConflictError(STALE_MESSAGE)
-        return item
+        return load_row(s, ScreeningItem, item_id, "找不到这条排查发现的纠纷，可能已被删除", version)
 
     def _open_item(self, s: Session, item_id: int, version: int | None = None) -> ScreeningItem:
         item = self._item(s, item_id, version)

@@ -15,18 +15,9 @@ from mediator_desktop.domain.identity import (
 from mediator_desktop.domain.party_fields import PARTY_FIELDS
 from mediator_desktop.services.dto import AgentDraft, PartyDraft
 from mediator_desktop.services.errors import FieldProblem
+from mediator_desktop.services.field_checks import checked_text
 
 NAME_LIMIT = 100
-
-
-def _text(problems: list[FieldProblem], field: str, label: str, value: str, limit: int,
-          required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        problems.append(FieldProblem(field, f"请填写“{label}”"))
-    elif len(value) > limit:
-        problems.append(FieldProblem(field, f"“{label}”不能超过{limit}个字（现有{len(value)}个）"))
-    return value
 
 
 def _phone(problems: list[FieldProblem], field: str, label: str, value: str) -> str:
@@ -56,13 +47,13 @@ def validate_party(draft: PartyDraft, prefix: str, today: date, *, derive: bool 
         p.append(FieldProblem(f("role"), "请选择当事人身份（申请人/被申请人/第三人）"))
     if draft.kind not in PartyKind.__members__.values():
         p.append(FieldProblem(f("kind"), "请选择当事人类型（自然人/单位）"))
-    draft.name = _text(p, f("name"), "姓名或名称", draft.name, 200 if draft.kind == "organization"
+    draft.name = checked_text(p, f("name"), "姓名或名称", draft.name, 200 if draft.kind == "organization"
                        else NAME_LIMIT, required=True)
     for field in PARTY_FIELDS:      # the plain texts and the phone, in the form's order
         if field.kind == "phone":
             setattr(draft, field.name, _phone(p, f(field.name), field.label, getattr(draft, field.name)))
         elif field.limit is not None:
-            setattr(draft, field.name, _text(p, f(field.name), field.label, getattr(draft, field.name), field.limit))
+            setattr(draft, field.name, checked_text(p, f(field.name), field.label, getattr(draft, field.name), field.limit))
     if draft.gender is not None and draft.gender not in Gender.__members__.values():
         p.append(FieldProblem(f("gender"), "性别只能是“男”或“女”"))
     if draft.birth_date and draft.birth_date > today:
@@ -121,7 +112,7 @@ def validate_agent(agent: AgentDraft, prefix: str) -> list[FieldProblem]:
     p: list[FieldProblem] = []
     if agent.kind not in AgentKind.__members__.values():
         p.append(FieldProblem(f"{prefix}.kind", "请选择代理人类型（法定代理人/委托代理人）"))
-    agent.name = _text(p, f"{prefix}.name", "代理人姓名", agent.name, NAME_LIMIT, required=True)
+    agent.name = checked_text(p, f"{prefix}.name", "代理人姓名", agent.name, NAME_LIMIT, required=True)
     agent.phone = _phone(p, f"{prefix}.phone", "代理人电话", agent.phone)
     number = (agent.id_number or "").strip()
     if number and len(number) in (15, 18) and number[:-1].isdigit():

@@ -672,18 +672,27 @@ class MainWindow(QMainWindow):
         ``items``: the today list just read, so it is not read again."""
         from mediator_desktop.ui.agenda.today_view import TodayView
 
-        view = self.today_view
-        if view is None:
+        def make():
             view = TodayView(self.services, items=items)
-            view.setParent(self, Qt.WindowType.Window)
             view.open_case.connect(self.show_case_from_reminder)
-            fit_to_screen(view, (1150, 620))
-            self.today_view = view
+            return view
+
+        return self._own_window("today_view", make, (1150, 620), lambda view: view.refresh(items))
+
+    def _own_window(self, attr: str, make, size: tuple[int, int], again):
+        """A window of its own beside this one, made (and wired) by ``make`` once and kept in
+        ``attr``; opened again later, ``again(window)`` brings it up to date. Shown, in front."""
+        window = getattr(self, attr, None)
+        if window is None:
+            window = make()
+            window.setParent(self, Qt.WindowType.Window)
+            fit_to_screen(window, size)
+            setattr(self, attr, window)
         else:
-            view.refresh(items)
-        view.show()
-        bring_to_front(view)
-        return view
+            again(window)
+        window.show()
+        bring_to_front(window)
+        return window
 
     def show_case_from_reminder(self, case_id: int) -> None:
         """A case opened from the today view or the agenda: shown here, this window in front."""
@@ -783,37 +792,25 @@ class MainWindow(QMainWindow):
         """排查记录: the screening log; a dispute turned into a case shows in the list at once."""
         from mediator_desktop.ui.screening.screening_window import ScreeningWindow
 
-        window = getattr(self, "screening_window", None)
-        if window is None:
+        def make():
             window = ScreeningWindow(self.services)
-            window.setParent(self, Qt.WindowType.Window)
             window.case_changed.connect(self.bus.case_changed)
             window.changed.connect(lambda: self.refresh_reminders(views=True))
-            fit_to_screen(window, (960, 600))
-            self.screening_window = window
-        else:
-            window.refresh()
-        window.show()
-        bring_to_front(window)
-        return window
+            return window
+
+        return self._own_window("screening_window", make, (960, 600), lambda window: window.refresh())
 
     def open_conferences(self, case_id: int | None = None):
         """联席会议: all conferences (menu) or those of one case (the case view's button); a
         task saved or done changes the reminders."""
         from mediator_desktop.ui.conferences.conference_window import ConferenceWindow
 
-        window = getattr(self, "conference_window", None)
-        if window is None:
+        def make():
             window = ConferenceWindow(self.services, case_id=case_id)
-            window.setParent(self, Qt.WindowType.Window)
             window.changed.connect(lambda: self.refresh_reminders(views=True))
-            fit_to_screen(window, (960, 560))
-            self.conference_window = window
-        else:
-            window.show_case(case_id)
-        window.show()
-        bring_to_front(window)
-        return window
+            return window
+
+        return self._own_window("conference_window", make, (960, 560), lambda window: window.show_case(case_id))
 
     def open_documents(self, code: str):
         """The documents of a case: preview, print, save (the dialog renders on demand)."""

@@ -228,14 +228,8 @@ class ChecklistPanel(CasePanel):
         if self.code is None:
             return None
         from mediator_desktop.documents.catalog import CASE_FILE
-        from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
 
-        dialog = DocumentDialog(self.services, style_from_settings(), self.code,
-                                self, kind=CASE_FILE)
-        dialog.open()
-        self.document_dialog = dialog
-        return dialog
+        return self.open_document(self.code, CASE_FILE)
 
     def request_add(self) -> None:
         item = self.selected_item()

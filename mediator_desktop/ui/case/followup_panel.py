@@ -309,7 +309,6 @@ class FollowUpPanel(CasePanel):
         self.visit_dialog: VisitDialog | None = None
         self.small_dialog: _SmallDialog | None = None
         self.confirm_box: QMessageBox | None = None
-        self.document_dialog = None
 
         lay = scrolling_panel(self)
         self.message = error_label()
@@ -658,14 +657,7 @@ class FollowUpPanel(CasePanel):
         """The existing documents dialog, on 人民调解回访记录."""
         if self.detail is None:
             return None
-        from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
-
-        dialog = DocumentDialog(self.services, style_from_settings(self.settings), self.detail.code, self,
-                                kind="follow-up-record")
-        dialog.open()
-        self.document_dialog = dialog
-        return dialog
+        return self.open_document(self.detail.code, "follow-up-record", self.settings)
 
     # -- judicial confirmation ----------------------------------------------------------------
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -24,6 +24,7 @@ class CasePanel(QWidget):
         super().__init__(parent)
         self.services = services
         self.case_id: int | None = None
+        self.document_dialog: QDialog | None = None
 
     def show_case(self, case_id: int) -> None:
         raise NotImplementedError
@@ -32,3 +33,14 @@ class CasePanel(QWidget):
         """Say that the shown case was written (the header, the other tabs and the list follow)."""
         if self.case_id is not None:
             self.changed.emit(self.case_id)
+
+    def open_document(self, code: str, kind: str, settings: Any = None) -> QDialog:
+        """The documents dialog on one document of the case (``kind``, e.g. 移送函), printed in
+        the style of ``settings`` (None: the defaults); kept in ``document_dialog``."""
+        from mediator_desktop.documents.style import style_from_settings
+        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
+
+        dialog = DocumentDialog(self.services, style_from_settings(settings), code, self, kind=kind)
+        dialog.open()
+        self.document_dialog = dialog
+        return dialog

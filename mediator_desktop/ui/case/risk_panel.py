@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -57,6 +57,7 @@ from mediator_desktop.ui.common.widgets import (
     height_in_lines,
     line_edit,
     on_click,
+    picked_date,
     qdate,
     scrolling_body,
     scrolling_panel,
@@ -66,6 +67,8 @@ from mediator_desktop.ui.common.widgets import (
     table_view,
     text_label,
 )
+
+V = TypeVar("V")
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -81,9 +84,38 @@ def _text_edit(lines: float = 3) -> QPlainTextEdit:
     return edit
 
 
-def _day(edit: Any) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
+class _RiskDialog(QDialog):
+    """What the tab's dialogs share: a title, a form whose problems show beside its fields
+    (``errors``), a footer whose button saves, and ``saved(view)`` once the service took it."""
+
+    saved = Signal(object)
+
+    def __init__(self, services: Services, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(title)
+
+    def _form(self, lay: QVBoxLayout) -> QFormLayout:
+        form = QFormLayout()
+        lay.addLayout(form)
+        self.errors = FieldErrors()
+        return form
+
+    def _scrolling(self) -> tuple[QVBoxLayout, QVBoxLayout]:
+        """The dialog's layout and the body inside it that scrolls (the footer below stays on the screen)."""
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling_body(body), 1)
+        return outer, lay
+
+    def _accepted(self, view: V | None) -> V | None:
+        """``saved(view)`` and close — when the service took it (``view`` not None)."""
+        if view is not None:
+            self.saved.emit(view)
+            self.accept()
+        return view
 
 
 class PlanForm(QWidget):
@@ -120,30 +152,21 @@ class PlanForm(QWidget):
 
     def draft(self) -> RiskPlanDraft:
         return RiskPlanDraft(self.measures.toPlainText(), self.lead.text(), self.lead_title.text(), self.members.text(),
-                             _day(self.starts_on), _day(self.due_on))
+                             picked_date(self.starts_on), picked_date(self.due_on))
 
 
-class RiskChangeDialog(QDialog):
+class RiskChangeDialog(_RiskDialog):
     """调整风险等级…: the new level, who was told and when, a note; for red the 一案一策 (kept
     on screen when refused)."""
 
-    saved = Signal(object)
-
     def __init__(self, services: Services, view: RiskView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services, self.view = services, view
-        self.setWindowTitle("调整风险等级")
+        super().__init__(services, "调整风险等级", parent)
+        self.view = view
         today = services.today()
-        outer = QVBoxLayout(self)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scrolling_body(body), 1)
+        outer, lay = self._scrolling()
         lay.addWidget(text_label(f"本案风险等级目前为：{RiskLevel(view.level).label}。提高等级须写明已向谁报告、何时报告"
                                  "（人民调解法第二十五条）；降低等级须写明理由。", HINT_STYLE))
-        form = QFormLayout()
-        lay.addLayout(form)
-        self.errors = FieldErrors()
+        form = self._form(lay)
         self.level = enum_combo(RiskLevel, value=view.level)
         add_row(form, self.errors, "level", "风险等级(&V)：", self.level)
         self.response = text_label("", HINT_STYLE)
@@ -185,7 +208,7 @@ class RiskChangeDialog(QDialog):
     def draft(self) -> RiskChangeDraft:
         level = self.level.currentData() or "none"
         told = self.reported_to.text().strip()
-        at = datetime.combine(_day(self.reported_on), self.reported_time.time().toPython()) if told else None
+        at = datetime.combine(picked_date(self.reported_on), self.reported_time.time().toPython()) if told else None
         plan = self.plan.draft() if level == RiskLevel.RED.value else None
         return RiskChangeDraft(level, told, at, self.note.text(), plan)
 
@@ -201,23 +224,16 @@ class RiskChangeDialog(QDialog):
 
         view = attempt(lambda: self.services.risk.change_level(self.view.case_id, self.view.version, draft),
                        self.message, self.errors, rewrite=placed)
-        if view is None:
-            return None
-        self.saved.emit(view)
-        self.accept()
-        return view
+        return self._accepted(view)
 
 
-class PlanDialog(QDialog):
+class PlanDialog(_RiskDialog):
     """一案一策…: write or amend the case's plan (or, at intake, only return it)."""
-
-    saved = Signal(object)
 
     def __init__(self, services: Services, case_id: int | None, plan: RiskPlanView | RiskPlanDraft | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services, self.case_id = services, case_id
-        self.setWindowTitle("一案一策")
+        super().__init__(services, "一案一策", parent)
+        self.case_id = case_id
         lay = QVBoxLayout(self)
         lay.addWidget(text_label("红色风险案件须制定“一案一策”：明确化解措施、包案领导和完成期限。", HINT_STYLE))
         self.form = PlanForm(services.today(), plan)
@@ -227,30 +243,19 @@ class PlanDialog(QDialog):
     def save(self) -> object:
         draft = self.form.draft()
         if self.case_id is None:      # at intake: the plan goes with the case's registration
-            self.saved.emit(draft)
-            self.accept()
-            return draft
-        view = attempt(lambda: self.services.risk.save_plan(self.case_id, draft),  # type: ignore[arg-type]
-                       self.message, self.form.errors)
-        if view is not None:
-            self.saved.emit(view)
-            self.accept()
-        return view
+            return self._accepted(draft)
+        return self._accepted(attempt(lambda: self.services.risk.save_plan(self.case_id, draft),  # type: ignore[arg-type]
+                                      self.message, self.form.errors))
 
 
-class HandlingDialog(QDialog):
+class HandlingDialog(_RiskDialog):
     """处理层级…: where the case is handled now and since when (the escalation clock's start)."""
 
-    saved = Signal(object)
-
     def __init__(self, services: Services, view: RiskView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services, self.view = services, view
-        self.setWindowTitle("处理层级")
+        super().__init__(services, "处理层级", parent)
+        self.view = view
         lay = QVBoxLayout(self)
-        form = QFormLayout()
-        lay.addLayout(form)
-        self.errors = FieldErrors()
+        form = self._form(lay)
         self.level = enum_combo(HandlingLevel, blank="（不跟踪）", value=view.handling_level or None)
         add_row(form, self.errors, "handling_level", "处理层级(&H)：", self.level)
         today = services.today()
@@ -262,34 +267,24 @@ class HandlingDialog(QDialog):
 
     def save(self) -> RiskView | None:
         level = self.level.currentData() or ""
-        view = attempt(lambda: self.services.risk.set_handling(self.view.case_id, level, _day(self.since)),
-                       self.message, self.errors)
-        if view is not None:
-            self.saved.emit(view)
-            self.accept()
-        return view
+        return self._accepted(attempt(lambda: self.services.risk.set_handling(self.view.case_id, level,
+                                                                              picked_date(self.since)),
+                                      self.message, self.errors))
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(_RiskDialog):
     """上报… / 移交…: the referral (to whom, why, what was done, contact, date); a 上报 moves the
     case to the next handling level. With “导出案件交换文件” the case's exchange file is written
     for the receiving side; the panel then opens the 移送函."""
 
-    saved = Signal(object, str)
+    saved = Signal(object, str)   # the referral and where its exchange file goes ("": none)
 
     def __init__(self, services: Services, view: RiskView, kind: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services, self.view = services, view
-        self.setWindowTitle("上报" if kind == ReferralKind.REPORT.value else "移交")
+        super().__init__(services, "上报" if kind == ReferralKind.REPORT.value else "移交", parent)
+        self.view = view
         today = services.today()
-        outer = QVBoxLayout(self)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scrolling_body(body), 1)
-        form = QFormLayout()
-        lay.addLayout(form)
-        self.errors = FieldErrors()
+        outer, lay = self._scrolling()
+        form = self._form(lay)
         self.kind = enum_combo(ReferralKind, value=kind)
         add_row(form, self.errors, "kind", "方式(&K)：", self.kind)
         self.handling = enum_combo(HandlingLevel, blank="（不变）",
@@ -344,7 +339,7 @@ class ReferralDialog(QDialog):
     def draft(self) -> ReferralDraft:
         return ReferralDraft(kind=self.kind.currentData(), to_unit=self.to_unit.text(), reason=self.reason.toPlainText(),
                              actions_taken=self.actions_taken.toPlainText(), contact=self.contact.text(),
-                             sent_on=_day(self.sent_on), from_unit=self.from_unit.text(),
+                             sent_on=picked_date(self.sent_on), from_unit=self.from_unit.text(),
                              handling_level=self.handling.currentData() or "")
 
     def save(self) -> ReferralView | None:
@@ -362,21 +357,16 @@ class ReferralDialog(QDialog):
         return referral
 
 
-class AnswerDialog(QDialog):
+class AnswerDialog(_RiskDialog):
     """记录答复…: when and what the receiving side answered."""
 
-    saved = Signal(object)
-
     def __init__(self, services: Services, referral: ReferralView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services, self.referral = services, referral
-        self.setWindowTitle("记录答复")
+        super().__init__(services, "记录答复", parent)
+        self.referral = referral
         lay = QVBoxLayout(self)
         lay.addWidget(text_label(f"{referral.kind_label}至{referral.to_unit}（{chinese_date(referral.sent_on)}）",
                                  bold=True))
-        form = QFormLayout()
-        lay.addLayout(form)
-        self.errors = FieldErrors()
+        form = self._form(lay)
         today = services.today()
         self.answered_on = date_edit(referral.answered_on or today, maximum=today)
         add_row(form, self.errors, "answered_on", "答复日期(&D)：", self.answered_on)
@@ -387,13 +377,8 @@ class AnswerDialog(QDialog):
 
     def save(self) -> ReferralView | None:
         r = self.referral
-        view = attempt(lambda: self.services.referrals.record_answer(r.id, r.version, _day(self.answered_on),
-                                                                     self.answer.toPlainText()),
-                       self.message, self.errors)
-        if view is not None:
-            self.saved.emit(view)
-            self.accept()
-        return view
+        return self._accepted(attempt(lambda: self.services.referrals.record_answer(
+            r.id, r.version, picked_date(self.answered_on), self.answer.toPlainText()), self.message, self.errors))
 
 
 class HistoryModel(RowTableModel):
@@ -427,7 +412,6 @@ class RiskPanel(CasePanel):
         self.settings = settings
         self.view: RiskView | None = None
         self.dialog: QDialog | None = None
-        self.document_dialog: QDialog | None = None
         lay = scrolling_panel(self)
         self.level_label = text_label(scale=1.25, bold=True)
         lay.addWidget(self.level_label)
@@ -602,12 +586,5 @@ class RiskPanel(CasePanel):
         """The existing documents dialog, on 移送函 (the case's latest outgoing referral)."""
         if self.view is None:
             return None
-        from mediator_desktop.documents.style import style_from_settings
-        from mediator_desktop.ui.documents.document_dialog import DocumentDialog
-
-        dialog = DocumentDialog(self.services, style_from_settings(self.settings), self.view.code, self,
-                                kind="referral-letter")
-        dialog.open()
-        self.document_dialog = dialog
-        return dialog
+        return self.open_document(self.view.code, "referral-letter", self.settings)
 

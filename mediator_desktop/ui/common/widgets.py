@@ -90,6 +90,12 @@ def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def picked_date(edit: QDateEdit) -> date:
+    """The day a date edit shows, as a ``date`` (``qdate`` the other way)."""
+    qd = edit.date()
+    return date(qd.year(), qd.month(), qd.day())
+
+
 def parse_date(text: str) -> date | None:
     """Accept 1968-03-02, 1968.3.2, 1968/3/2, 1968年3月2日 or 19680302; raise ValueError with a
     Chinese message when the text is not a date. Empty → None."""

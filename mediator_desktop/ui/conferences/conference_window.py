@@ -8,9 +8,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -29,13 +28,11 @@ from mediator_desktop.services.conferences import (
     Participant,
     TaskDraft,
 )
-from mediator_desktop.services.errors import FieldProblem
+from mediator_desktop.ui.common.record_list import RecordDialog, RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
-    GuardedDialog,
     RowTableModel,
     add_row,
-    ask_yes_no,
     attempt,
     button_row,
     close_on_escape,
@@ -45,23 +42,17 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     height_in_lines,
     line_edit,
+    picked_date,
     push_button,
     qdate,
     scrolling_body,
     section_label,
     tab_chain,
     tab_moves_on,
-    table_view,
 )
-from mediator_desktop.ui.screening.screening_window import RowFocusSelects
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
-
-
-def _day(edit: Any) -> date:
-    qd = edit.date()
-    return date(qd.year(), qd.month(), qd.day())
 
 
 def split_codes(text: str) -> list[str]:
@@ -79,13 +70,13 @@ class ConferenceModel(RowTableModel):
         return None
 
 
-class ConferenceWindow(QWidget):
+class ConferenceWindow(RecordListWindow):
     """The conferences, newest first (those of ``case_id`` when given)."""
 
-    changed = Signal()
+    DELETE_TITLE = "删除联席会议记录"
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, case_id: int | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.case_id = case_id
         close_on_escape(self)
@@ -93,28 +84,13 @@ class ConferenceWindow(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         lay.addWidget(self.heading)
-        self.model = ConferenceModel(self)
-        self.table = table_view(self.model, name="conferenceTable")
+        self._add_list(lay, ConferenceModel(self), "conferenceTable",
+                       "双击一行（或选中后按回车）打开该次会议；任务完成后在会议中标记“已完成”。", "新的会议(&N)…")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        lay.addWidget(self.table, 1)
-        hint = QLabel("双击一行（或选中后按回车）打开该次会议；任务完成后在会议中标记“已完成”。")
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.new_button = push_button("新的会议(&N)…", self.new_conference)
-        self.open_button = push_button("打开(&O)…", self.open_selected)
-        self.delete_button = push_button("删除", self.delete_selected)
-        self.close_button = push_button("关闭", self.close)
-        button_row(lay, (self.new_button, self.open_button), (self.delete_button, self.close_button))
         self.dialog: ConferenceDialog | None = None
-        self._connect()
         self.show_case(case_id)
         fit_to_screen(self, (960, 560))
-
-    def _connect(self) -> None:
-        self.table.activated.connect(lambda _index: self.open_selected())
 
     def show_case(self, case_id: int | None) -> None:
         """Show the conferences of ``case_id`` (None: all)."""
@@ -130,64 +106,33 @@ class ConferenceWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.message.hide()
-        try:
-            rows = self.services.conferences.conferences(case_id=self.case_id)
-        except Exception as exc:  # noqa: BLE001 — said, not raised
-            self.message.say(f"无法读取联席会议记录：{exc}")
-            return
-        self.model.set_rows(rows)
-        if rows:
-            self.table.selectRow(0)
-
-    def _selected(self) -> ConferenceRow | None:
-        index = self.table.currentIndex()
-        return self.model.rows[index.row()] if index.isValid() else None
+        self._show_rows(lambda: self.services.conferences.conferences(case_id=self.case_id), "联席会议记录")
 
     def new_conference(self) -> ConferenceDialog:
         return self._open(None)
 
-    def open_selected(self) -> ConferenceDialog | None:
-        row = self._selected()
-        return None if row is None else self._open(row.id)
+    def _dialog(self, record_id: int | None) -> ConferenceDialog:
+        return ConferenceDialog(self.services, record_id, self, case_id=self.case_id)
 
-    def _open(self, conference_id: int | None) -> ConferenceDialog:
-        dialog = ConferenceDialog(self.services, conference_id, self, case_id=self.case_id)
-        dialog.changed.connect(self.refresh)
-        dialog.changed.connect(self.changed)
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+    def _delete(self, record_id: int) -> object:
+        return self.services.conferences.delete(record_id)
 
-    def delete_selected(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-
-        def delete() -> None:
-            if attempt(lambda: self.services.conferences.delete(row.id) or True, self.message):
-                self.refresh()
-                self.changed.emit()
-
-        question = f"删除{chinese_date(row.held_on)}“{row.topic}”的会议记录及其任务？"
-        self.confirm_box = ask_yes_no(self, "删除联席会议记录", question, "删除", "不删除", delete,
-                                      default="no", warning=True)
+    def _delete_question(self, row: ConferenceRow) -> str:
+        return f"删除{chinese_date(row.held_on)}“{row.topic}”的会议记录及其任务？"
 
 
-class ConferenceDialog(GuardedDialog):
+class ConferenceDialog(RecordDialog):
     """One conference: when, where, what about, who took part, the cases, the plan, the tasks."""
 
-    changed = Signal()
-
     DISCARD_QUESTION = "会议记录还没有保存，确定要关闭吗？"
+    TABLES = ("participants", "tasks")
 
     def __init__(self, services: Services, conference_id: int | None, parent: QWidget | None = None, *,
                  case_id: int | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.conference_id = conference_id
         self.view: ConferenceView | None = None
-        self._dirty = False
         self._task_ids: list[int | None] = []
         self._task_done: list[date | None] = []
         self.setWindowTitle("新的联席会议" if conference_id is None else "联席会议")
@@ -254,16 +199,9 @@ class ConferenceDialog(GuardedDialog):
 
     @staticmethod
     def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels(list(headers))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
+        # Tab walks the inputs of each row (_rows_changed).
+        table = input_table(headers, name)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        # Keyboard: Tab walks the inputs of each row (_rows_changed); the table is no stop.
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.setTabKeyNavigation(False)
         # The header and three rows of inputs stay in view (the dialog's body scrolls when the
         # screen is too short for it all).
         line = QLineEdit().sizeHint().height() + 6
@@ -351,31 +289,14 @@ class ConferenceDialog(GuardedDialog):
         people = [Participant(self.people.cellWidget(r, 0).text(), self.people.cellWidget(r, 1).text())  # type: ignore[attr-defined]
                   for r in range(self.people.rowCount())]
         tasks = [TaskDraft(self.tasks.cellWidget(r, 0).text(), self.tasks.cellWidget(r, 1).text(),  # type: ignore[attr-defined]
-                           _day(self.tasks.cellWidget(r, 2)), self._task_done[r], self._task_ids[r])
+                           picked_date(self.tasks.cellWidget(r, 2)), self._task_done[r], self._task_ids[r])
                  for r in range(self.tasks.rowCount())]
-        return ConferenceDraft(_day(self.held_on), self.place.text(), self.topic.text(), people,
+        return ConferenceDraft(picked_date(self.held_on), self.place.text(), self.topic.text(), people,
                                split_codes(self.cases.text()), self.plan.toPlainText(), tasks,
                                self.view.version if self.view else None)
 
-    def save(self) -> bool:
-        def place(problems: list[FieldProblem]) -> list[FieldProblem]:
-            return [FieldProblem("participants" if p.field.startswith("participants[") else
-                                 "tasks" if p.field.startswith("tasks[") else p.field, p.message, p.warning)
-                    for p in problems]
-
-        view = attempt(lambda: self.services.conferences.save(self.conference_id, self.draft()), self.message,
-                       self.errors, rewrite=place)
-        if view is None:
-            return False
-        self.message.hide()
-        self.errors.clear()
-        self._show(view)
-        self.changed.emit()
-        return True
-
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
+    def _write(self) -> ConferenceView:
+        return self.services.conferences.save(self.conference_id, self.draft())
 
     def _set_done(self, done: bool) -> None:
         row = self.tasks.currentRow()
@@ -398,9 +319,3 @@ class ConferenceDialog(GuardedDialog):
 
     def mark_undone(self) -> None:
         self._set_done(False)
-
-    def _mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
-
-    def has_unsaved(self) -> bool:
-        return self._dirty

@@ -52,6 +52,16 @@ def casefile_progress_text(done: int, total: int) -> str:
 PRINT_DPI = 300
 
 
+def pdf_view(parent: QWidget) -> tuple[QPdfDocument, QPdfView]:
+    """A PDF and the view that shows it: every page one under the other, as wide as the view."""
+    pdf = QPdfDocument(parent)
+    view = QPdfView(parent)
+    view.setPageMode(QPdfView.PageMode.MultiPage)
+    view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+    view.setDocument(pdf)
+    return pdf, view
+
+
 class DocumentDialog(PreserveGeometry):
     """Preview, print and save the documents of one case."""
 
@@ -92,11 +102,7 @@ class DocumentDialog(PreserveGeometry):
         self.lapsed = error_label()
         lay.addWidget(self.lapsed)
 
-        self.pdf = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setDocument(self.pdf)
+        self.pdf, self.view = pdf_view(self)
         lay.addWidget(self.view, 1)
         self._buffer: QBuffer | None = None
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mediator_desktop.ui.common.widgets import PreserveGeometry, button_row, error_label, on_click
-from mediator_desktop.ui.documents.document_dialog import DocumentDialog
+from mediator_desktop.ui.documents.document_dialog import DocumentDialog, pdf_view
 
 
 @dataclass(frozen=True)
@@ -46,11 +44,7 @@ class ReportPrintPreview(PreserveGeometry):
         lay = QVBoxLayout(self)
         self.message = error_label()
         lay.addWidget(self.message)
-        self.pdf = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setDocument(self.pdf)
+        self.pdf, self.view = pdf_view(self)
         lay.addWidget(self.view, 1)
         self.info = QLabel()
         self.info.setWordWrap(True)

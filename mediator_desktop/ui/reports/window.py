@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediator_desktop.documents.report import cell_text
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.statistics import Figure, Members, Period, Report, Trend
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, message, run_task
@@ -49,18 +50,6 @@ FIGURE_ROLE = Qt.ItemDataRole.UserRole
 SECTION_BACKGROUND = QColor("#eef1f5")
 PERIOD_KINDS = (("month", "月报"), ("quarter", "季报"), ("year", "年报"), ("custom", "自定义"))
 CHART_KEYS = ("by_month", "rate", "types", "visits")
-
-
-def value_text(figure: Figure, value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if figure.unit in ("元", "万元"):
-        return f"{value:,.2f}"
-    if figure.unit == "%":
-        return f"{value:.1f}%"
-    if figure.unit == "天":
-        return f"{value:.1f}"
-    return f"{int(value)}"
 
 
 class ReportModel(QAbstractTableModel):
@@ -127,7 +116,7 @@ class ReportModel(QAbstractTableModel):
                 return "\u3000" * figure.level + figure.label
             if col == last:
                 return figure.unit
-            return value_text(figure, figure.value(self.scope_of(col)))
+            return cell_text(figure, figure.value(self.scope_of(col)))
         if role == Qt.ItemDataRole.TextAlignmentRole and 0 < col < last:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and figure.level == 0:
@@ -343,7 +332,7 @@ class ReportsWindow(QWidget):
         narrow = org if len(self.report.scopes) > 1 else None
         members: Members = self.services.statistics.members(key, self.report.period, narrow, self.organizations())
         scope = next((sc.name for sc in self.report.scopes if sc.id == org), "")
-        value = value_text(figure, figure.value(org))
+        value = cell_text(figure, figure.value(org))
         title = f"{figure.label}：{value}{figure.unit if figure.unit != '%' else ''}　{scope}　{self.report.period.text}"
         dialog = CaseListDialog(self.services, title, members, self)
         dialog.open_case.connect(self.open_case)

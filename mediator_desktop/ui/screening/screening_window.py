@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,13 +25,12 @@ from PySide6.QtWidgets import (
 from mediator_desktop.domain.enums import RiskLevel
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.screening import ItemDraft, ItemView, RoundDraft, RoundRow, RoundView
+from mediator_desktop.ui.common.record_list import RecordDialog, RecordListWindow, RowFocusSelects, input_table
 from mediator_desktop.ui.common.widgets import (
     WARNING_STYLE,
     FieldErrors,
-    GuardedDialog,
     RowTableModel,
     add_row,
-    ask_yes_no,
     attempt,
     button_row,
     close_on_escape,
@@ -45,40 +41,19 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     height_in_lines,
     line_edit,
+    picked_date,
     push_button,
     qdate,
     section_label,
     set_combo_value,
     tab_chain,
     tab_moves_on,
-    table_view,
 )
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 ITEM_COLUMNS = ("当事人（可不具名）", "纠纷类型", "纠纷简要情况", "风险等级", "处理结果")
-
-
-def _day(edit: Any) -> date:
-    qd = edit.date()
-    return date(qd.year(), qd.month(), qd.day())
-
-
-class RowFocusSelects(QObject):
-    """Installed on the inputs placed in a table's cells: the row whose input gets the cursor
-    (by Tab or a click) becomes the table's selected row."""
-
-    def __init__(self, table: QTableWidget) -> None:
-        super().__init__(table)
-        self.table = table
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget) and shiboken6.isValid(self.table):
-            index = self.table.indexAt(watched.geometry().center())
-            if index.isValid() and index.row() != self.table.currentRow():
-                self.table.selectRow(index.row())
-        return False
 
 
 class RoundModel(RowTableModel):
@@ -94,15 +69,16 @@ class RoundModel(RowTableModel):
         return None
 
 
-class ScreeningWindow(QWidget):
+class ScreeningWindow(RecordListWindow):
     """The rounds of a period (default: this year), newest first, with the period's figures.
     ``changed()`` after a round is saved or deleted (本期尚未排查 may come or go)."""
 
     case_changed = Signal(int)
-    changed = Signal()
+
+    DELETE_TITLE = "删除排查记录"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.setWindowTitle("排查记录")
         close_on_escape(self)
@@ -122,39 +98,25 @@ class ScreeningWindow(QWidget):
         self.reminder = QLabel()
         self.reminder.setWordWrap(True)
         lay.addWidget(self.reminder)
-        self.model = RoundModel(self)
-        self.table = table_view(self.model, name="screeningTable")
+        self._add_list(lay, RoundModel(self), "screeningTable", "双击一行（或选中后按回车）打开该次排查，处理发现的纠纷。",
+                       "新的排查(&N)…")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        lay.addWidget(self.table, 1)
-        hint = QLabel("双击一行（或选中后按回车）打开该次排查，处理发现的纠纷。")
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
-        self.message = error_label()
-        lay.addWidget(self.message)
-        self.new_button = push_button("新的排查(&N)…", self.new_round)
-        self.open_button = push_button("打开(&O)…", self.open_selected)
-        self.delete_button = push_button("删除", self.delete_selected)
-        self.close_button = push_button("关闭", self.close)
-        button_row(lay, (self.new_button, self.open_button), (self.delete_button, self.close_button))
         self.dialog: RoundDialog | None = None
-        self._connect()
         self.refresh()
         fit_to_screen(self, (960, 600))
 
-    def _connect(self) -> None:
-        self.table.activated.connect(lambda _index: self.open_selected())
-
     def refresh(self) -> None:
-        start, end = _day(self.date_from), _day(self.date_to)
-        self.message.hide()
-        try:
+        start, end = picked_date(self.date_from), picked_date(self.date_to)
+
+        def read() -> list[RoundRow]:
             rows = self.services.screening.rounds(start, end)
-            f = self.services.screening.figures(start, end)
-        except Exception as exc:  # noqa: BLE001 — a ServiceError or a lost connection: said, not raised
-            self.message.say(f"无法读取排查记录：{exc}")
+            self._figures = self.services.screening.figures(start, end)
+            return rows
+
+        if self._show_rows(read, "排查记录") is None:
             return
-        self.model.set_rows(rows)
+        f = self._figures
         self.figures.setText(f"{chinese_date(start)}至{chinese_date(end)}：排查{f.rounds}次，发现纠纷{f.found}件"
                              f"（转为案件{f.to_case}件，移交{f.referred}件），预防纠纷{f.prevented}件。")
         period = self.services.screening.current_period()
@@ -165,59 +127,36 @@ class ScreeningWindow(QWidget):
             span = f"{period[0].month}月{period[0].day}日至{period[1].month}月{period[1].day}日"
             self.reminder.setText(f"本期（{span}）已排查{len(done)}次。" if done else f"本期（{span}）尚未排查。")
             self.reminder.setStyleSheet("" if done else WARNING_STYLE)
-        if rows:
-            self.table.selectRow(0)
-
-    def _selected(self) -> int | None:
-        index = self.table.currentIndex()
-        return None if not index.isValid() else int(self.model.rows[index.row()].id)
 
     def new_round(self) -> RoundDialog:
         return self._open(None)
 
-    def open_selected(self) -> RoundDialog | None:
-        round_id = self._selected()
-        return None if round_id is None else self._open(round_id)
-
-    def _open(self, round_id: int | None) -> RoundDialog:
-        dialog = RoundDialog(self.services, round_id, self)
-        dialog.changed.connect(self.refresh)
-        dialog.changed.connect(self.changed)
+    def _dialog(self, record_id: int | None) -> RoundDialog:
+        dialog = RoundDialog(self.services, record_id, self)
         dialog.case_changed.connect(self.case_changed)
-        dialog.open()
-        self.dialog = dialog
         return dialog
 
-    def delete_selected(self) -> None:
-        round_id = self._selected()
-        if round_id is None:
-            return
-        row = self.model.rows[self.table.currentIndex().row()]
+    def _delete(self, record_id: int) -> object:
+        return self.services.screening.delete(record_id)
 
-        def delete() -> None:
-            if attempt(lambda: self.services.screening.delete(round_id) or True, self.message):
-                self.refresh()
-                self.changed.emit()
-
-        self.confirm_box = ask_yes_no(self, "删除排查记录", f"删除{chinese_date(row.held_on)}在{row.area}的排查记录？",
-                                      "删除", "不删除", delete, default="no", warning=True)
+    def _delete_question(self, row: RoundRow) -> str:
+        return f"删除{chinese_date(row.held_on)}在{row.area}的排查记录？"
 
 
-class RoundDialog(GuardedDialog):
+class RoundDialog(RecordDialog):
     """One round: date, area, who screened, 零报告, and the disputes found, one row each, with
     the buttons 转为案件 / 预防 / 移交 for the selected row (the round is saved first)."""
 
-    changed = Signal()
     case_changed = Signal(int)
 
     DISCARD_QUESTION = "排查记录还没有保存，确定要关闭吗？"
+    TABLES = ("items",)
 
     def __init__(self, services: Services, round_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, parent)
         self.services = services
         self.round_id = round_id
         self.view: RoundView | None = None
-        self._dirty = False
         #: The saved item of each row (None: a row added since the last save).
         self._row_ids: list[int | None] = []
         self.setWindowTitle("新的排查" if round_id is None else "排查记录")
@@ -238,12 +177,9 @@ class RoundDialog(GuardedDialog):
         add_row(form, self.errors, "nil_report", "", self.nil_report)
         add_row(form, self.errors, "note", "备注：", self.note)
         lay.addWidget(section_label("发现的矛盾纠纷"))
-        self.items = QTableWidget(0, len(ITEM_COLUMNS))
-        self.items.setObjectName("screeningItems")
-        self.items.setHorizontalHeaderLabels(list(ITEM_COLUMNS))
-        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.verticalHeader().setVisible(False)
+        # Tab walks the inputs of each row (tab_chain in _rows_changed) and the row whose input
+        # has the cursor is the selected one.
+        self.items = input_table(ITEM_COLUMNS, "screeningItems")
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)   # the summary takes the rest
@@ -251,10 +187,6 @@ class RoundDialog(GuardedDialog):
         for col, chars in ((0, 6), (1, 6.5), (3, 3), (4, 6)):
             self.items.setColumnWidth(col, int(chars * em) + 16)
         self.items.setMinimumHeight(150)
-        # Keyboard: Tab walks the inputs of each row (tab_chain in _rows_changed) and the row
-        # whose input has the cursor is the selected one; the table itself is no stop.
-        self.items.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.items.setTabKeyNavigation(False)
         self.row_focus = RowFocusSelects(self.items)
         self.items_errors = error_label()
         self.errors.bind("items", self.items, self.items_errors)
@@ -289,6 +221,11 @@ class RoundDialog(GuardedDialog):
     def _load(self, round_id: int) -> None:
         view = self.services.screening.get(round_id)
         self._show(view)
+
+    def _reload(self, round_id: int) -> None:
+        """The round read again after one of its items was handled, and ``changed()``."""
+        self._load(round_id)
+        self.changed.emit()
 
     def _show(self, view: RoundView) -> None:
         self.view, self.round_id = view, view.id
@@ -363,29 +300,11 @@ class RoundDialog(GuardedDialog):
             w = [self.items.cellWidget(row, c) for c in range(4)]
             items.append(ItemDraft(w[0].text(), w[1].currentData(), w[2].text(), w[3].currentData(),  # type: ignore[attr-defined]
                                    self._row_ids[row]))
-        return RoundDraft(_day(self.held_on), self.area.text(), self.screeners.text(), self.nil_report.isChecked(),
+        return RoundDraft(picked_date(self.held_on), self.area.text(), self.screeners.text(), self.nil_report.isChecked(),
                           self.note.toPlainText(), items, self.view.version if self.view else None)
 
-    def save(self) -> bool:
-        """Save the round (new or corrected); False when refused (the reason shown)."""
-        view = attempt(lambda: self.services.screening.save(self.round_id, self.draft()), self.message, self.errors,
-                       rewrite=self._item_problems)
-        if view is None:
-            return False
-        self.message.hide()
-        self.errors.clear()
-        self._show(view)
-        self.changed.emit()
-        return True
-
-    def _item_problems(self, problems: list[Any]) -> list[Any]:
-        from mediator_desktop.services.errors import FieldProblem
-
-        return [FieldProblem("items", p.message, p.warning) if p.field.startswith("items[") else p for p in problems]
-
-    def save_and_close(self) -> None:
-        if self.save():
-            self.accept()
+    def _write(self) -> RoundView:
+        return self.services.screening.save(self.round_id, self.draft())
 
     # -- what became of the selected item -------------------------------------------------------
 
@@ -423,8 +342,7 @@ class RoundDialog(GuardedDialog):
             linked = attempt(lambda: self.services.screening.link_case(item.id, case_id), self.message)
             self.case_changed.emit(case_id)
             if linked is not None:
-                self._load(item.round_id)
-                self.changed.emit()
+                self._reload(item.round_id)
 
         intake.saved.connect(saved)
         intake.open()
@@ -442,11 +360,7 @@ class RoundDialog(GuardedDialog):
     def _outcome(self, item: ItemView, *, refer: bool) -> OutcomeDialog:
         dialog = OutcomeDialog(self.services, item, refer, self)
 
-        def done() -> None:
-            self._load(item.round_id)
-            self.changed.emit()
-
-        dialog.accepted.connect(done)
+        dialog.accepted.connect(lambda: self._reload(item.round_id))
         dialog.open()
         self.outcome_dialog = dialog
         return dialog
@@ -457,8 +371,7 @@ class RoundDialog(GuardedDialog):
             return
         item = self.view.items[row]
         if attempt(lambda: self.services.screening.reopen(item.id), self.message) is not None:
-            self._load(item.round_id)
-            self.changed.emit()
+            self._reload(item.round_id)
 
     def _update_buttons(self) -> None:
         row = self.items.currentRow()
@@ -469,14 +382,6 @@ class RoundDialog(GuardedDialog):
             button.setEnabled(can_act)
         self.reopen_button.setEnabled(item is not None and item.outcome in ("prevented", "referred"))
         self.remove_button.setEnabled(row >= 0 and (item is None or item.open))
-
-    # -- closing ------------------------------------------------------------------------------
-
-    def _mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
-
-    def has_unsaved(self) -> bool:
-        return self._dirty
 
 
 class OutcomeDialog(QDialog):
@@ -507,7 +412,7 @@ class OutcomeDialog(QDialog):
 
     def save(self) -> None:
         s = self.services.screening
-        on, note = _day(self.on), self.note.toPlainText()
+        on, note = picked_date(self.on), self.note.toPlainText()
         if self.refer:
             done = attempt(lambda: s.refer(self.item.id, on, self.to.text(), note, version=self.item.version),
                            self.message, self.errors)

@@ -52,7 +52,27 @@ class UsersModel(RowTableModel):
         return (row.login, row.name, row.role_label, state)[column]
 
 
-class AddUserDialog(QDialog):
+class _PasswordTwice(QDialog):
+    """What adding a user and changing a password share: a password typed twice in the form, and
+    the check that both are the same (said beside 再输一次 otherwise)."""
+
+    errors: FieldErrors
+
+    def _password_rows(self, form: QFormLayout, label: str) -> None:
+        self.password, self.repeat = QLineEdit(), QLineEdit()
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        add_row(form, self.errors, "password", label, self.password)
+        add_row(form, self.errors, "repeat", "再输一次(&A)：", self.repeat)
+
+    def _typed_alike(self) -> bool:
+        if self.password.text() != self.repeat.text():
+            self.errors.show([FieldProblem("repeat", "两次输入的密码不一样")])
+            return False
+        return True
+
+
+class AddUserDialog(_PasswordTwice):
     """添加用户: login, name, role and the first password (typed twice)."""
 
     def __init__(self, services: Services, on_added: Callable[[UserView], object], parent: QWidget | None = None) -> None:
@@ -62,23 +82,19 @@ class AddUserDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.errors = FieldErrors()
-        self.login, self.name, self.password, self.repeat = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
-        for field in (self.password, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.login, self.name = QLineEdit(), QLineEdit()
         self.role = QComboBox()
         for code, name in services.accounts.roles():
             self.role.addItem(name, code)
         add_row(form, self.errors, "login", "用户名(&U)：", self.login)
         add_row(form, self.errors, "name", "姓名(&N)：", self.name)
         add_row(form, self.errors, "role", "角色(&R)：", self.role)
-        add_row(form, self.errors, "password", "初始密码(&W)：", self.password)
-        add_row(form, self.errors, "repeat", "再输一次(&A)：", self.repeat)
+        self._password_rows(form, "初始密码(&W)：")
         lay.addLayout(form)
         self.message, self.buttons = form_footer(self, lay, "添加", self.add, (520, 380))
 
     def add(self) -> None:
-        if self.password.text() != self.repeat.text():
-            self.errors.show([FieldProblem("repeat", "两次输入的密码不一样")])
+        if not self._typed_alike():
             return
         user = attempt(lambda: self.services.accounts.add_user(
             self.login.text(), self.name.text(), str(self.role.currentData()), self.password.text()),
@@ -91,7 +107,7 @@ class AddUserDialog(QDialog):
             self.on_added(user)
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(_PasswordTwice):
     """修改密码 of one user (an administrator's reset also unlocks the account)."""
 
     def __init__(self, services: Services, user: UserView, on_changed: Callable[[], object],
@@ -102,17 +118,12 @@ class PasswordDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.errors = FieldErrors()
-        self.password, self.repeat = QLineEdit(), QLineEdit()
-        for field in (self.password, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-        add_row(form, self.errors, "password", "新密码(&W)：", self.password)
-        add_row(form, self.errors, "repeat", "再输一次(&A)：", self.repeat)
+        self._password_rows(form, "新密码(&W)：")
         lay.addLayout(form)
         self.message, self.buttons = form_footer(self, lay, "修改密码", self.change, (480, 260))
 
     def change(self) -> None:
-        if self.password.text() != self.repeat.text():
-            self.errors.show([FieldProblem("repeat", "两次输入的密码不一样")])
+        if not self._typed_alike():
             return
         if attempt(lambda: (self.services.accounts.change_password(self.user.login, self.password.text()), True)[1],
                    self.message, self.errors):
@@ -166,6 +177,19 @@ class UsersPage(QWidget):
         rows = model.selectedRows() if model is not None else []
         return self.model.rows[rows[0].row()] if rows else None
 
+    def _selected_or_say(self) -> UserView | None:
+        """The selected user; None, and the red line asking for one, when there is none."""
+        user = self._selected()
+        if user is None:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.say("请先在上面的列表里选中一位用户")
+        return user
+
+    def _open(self, dialog: QDialog) -> Any:
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
     def _done(self, text: str) -> None:
         self.message.setStyleSheet(DONE_STYLE)
         self.message.say(text)
@@ -178,29 +202,18 @@ class UsersPage(QWidget):
         return attempt(lambda: (call(), True)[1], self.message) is not None
 
     def add_user(self) -> AddUserDialog:
-        dialog = AddUserDialog(self.services, lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"),
-                               self)
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        return self._open(AddUserDialog(self.services,
+                                        lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"), self))
 
     def change_password(self) -> PasswordDialog | None:
-        user = self._selected()
+        user = self._selected_or_say()
         if user is None:
-            self.message.setStyleSheet(ERROR_STYLE)
-            self.message.say("请先在上面的列表里选中一位用户")
             return None
-        dialog = PasswordDialog(self.services, user, lambda: self._done(f"已修改 {user.login} 的密码。"), self)
-        dialog.open()
-        self.dialog = dialog
-        return dialog
+        return self._open(PasswordDialog(self.services, user, lambda: self._done(f"已修改 {user.login} 的密码。"), self))
 
     def toggle_selected(self) -> None:
-        user = self._selected()
-        if user is None:
-            self.message.setStyleSheet(ERROR_STYLE)
-            self.message.say("请先在上面的列表里选中一位用户")
-        elif self._try(lambda: self.services.accounts.set_active(user.login, not user.active)):
+        user = self._selected_or_say()
+        if user is not None and self._try(lambda: self.services.accounts.set_active(user.login, not user.active)):
             self._done(f"已{'停用' if user.active else '启用'}用户 {user.login}。")
 
     def toggle_sign_in(self) -> None:
