@@ -175,7 +175,7 @@ def test_a_case_edited_meanwhile_on_another_pc_says_who_changed_what_and_keeps_t
     other.cases.update(d.id, d.version, theirs)
     click_ok(qtbot, form.ui.buttonBox)
     message = form.ui.generalMessage.text()
-    assert form.isVisible() and message.startswith("保存不了：王芳在")
+    assert form.isVisible() and message.startswith("保存不了：这个案件刚被其他电脑修改过（王芳，")
     assert "改动了：纠纷简要情况、风险等级、风险报告对象、风险报告日期" in message
     assert form.ui.summary.toPlainText() == "这台电脑上改的纠纷简要情况：两家因院墙倒塌发生争执。"
     assert here.cases.get(d.id).summary == "王芳在另一台电脑上改的。"

@@ -370,9 +370,9 @@ class CaseService(Service):
         now = self.get(case_id)
         parts = changed_parts(opened, now.to_draft())
         last = now.history[-1] if now.history else None
-        who = f"{last.actor}在{last.at:%m月%d日%H:%M}" if last is not None else "另一台电脑"
+        who = f"（{last.actor}，{last.at:%m月%d日%H:%M}）" if last is not None else ""
         what = f"，改动了：{'、'.join(parts)}" if parts else ""
-        return (f"保存不了：{who}刚保存过这个案件{what}。您填写的内容仍在屏幕上；"
+        return (f"保存不了：这个案件刚被其他电脑修改过{who}{what}。您填写的内容仍在屏幕上；"
                 "请记下或复制您的修改，关闭后重新打开，在最新内容上再改一次。")
 
     @staticmethod
