@@ -304,3 +304,31 @@ def test_the_ledger_and_the_screening_window_show_the_tables_own_figures(book) -
     assert (screening.rounds, screening.found, screening.prevented) == tuple(
         r.value(k) for k in ("screening.rounds", "screening.found", "screening.prevented"))
     assert screening.rounds > 0 and ledger.crossed_off > 0
+
+
+def test_an_imported_status_is_dated_by_intake_not_by_the_import(org_services) -> None:
+    """不予受理/一方拒绝 (and a success without its agreement) that came with an import carry the
+    import's moment on their StatusChange (no from_status, reason 导入): they count by 受理日期, as
+    data.outcome_undated, and not in the month of the import; a decision made in the app keeps its day."""
+    s = org_services
+    with s.db.write() as ses:
+        org = ses.scalar(select(orm.Organization.id))
+        b = Book(ses, org, org, s.mediator_ids)
+        imported = [b.case("A", date(2025, 3, 10), st) for st in ("not_accepted", "refused", "agreed")]
+        for c in imported:
+            ses.add(orm.StatusChange(case_id=c.id, at=_at(date(2026, 12, 1)), actor="t", from_status=None,
+                                     to_status=c.status, reason="导入"))
+        decided = b.case("A", date(2025, 3, 12), "not_accepted")
+        b.change(decided, "not_accepted", date(2025, 4, 2))
+        ids = [c.id for c in imported]
+    def figures(period: Period, *keys: str) -> tuple[Any, ...]:
+        r = s.statistics.report(period)
+        return tuple(r.value(k, r.total_scope) for k in keys)
+
+    outcomes = ("not_accepted", "one_party_refused", "success.total")
+    assert figures(Period.month(2026, 12), *outcomes) == (0, 0, 0)
+    assert figures(Period.month(2025, 3), *outcomes, "data.outcome_undated") == (1, 1, 1, 3)
+    march = s.statistics.report(Period.month(2025, 3))
+    assert s.statistics.members("data.outcome_undated", Period.month(2025, 3)).ids == tuple(sorted(ids))
+    assert any("data.outcome_undated" in n and "受理日期" in n for n in march.notes)
+    assert figures(Period.month(2025, 4), "not_accepted") == (1,)

@@ -16,6 +16,12 @@ How the outcome of a case is read from the data (the status model, ``domain/stat
   The reason is the termination's ``reason_kind`` (原因未记录 when an import brought none).
 - 不予受理 / 一方拒绝调解: the status, or for an archived case the status history; the date is
   the day the state was set. Both are counted apart and are never 受理 nor in the rate.
+- Which status change dates an outcome: only a decision made in the app (a transition, whose
+  ``StatusChange`` has a ``from_status``). A status that came with an import (exchange file or
+  Excel ledger: one ``StatusChange`` with no ``from_status`` and reason 导入, stamped at the
+  moment of the import) or with no change at all says nothing of when it was decided: such an
+  outcome (不予受理, 一方拒绝, a success without an agreement…) is dated by the case's 受理日期 and
+  listed under ``data.outcome_undated`` (the table's 注 says how many).
 - An archived case with neither agreement, termination nor history cannot be told apart: it is
   counted as accepted and listed under ``data.outcome_unknown`` instead of being guessed.
 
@@ -330,20 +336,28 @@ class _Sql:
                  .where(self.org_ok(c.organization_id), c.received_on <= self.p.end)).cte("oc_kind")
 
         def set_on(status: CaseStatus) -> Any:
-            """The day the case was last put into ``status`` (looked up only when needed)."""
-            return self.day(select(func.max(sc.at)).where(sc.case_id == inner.c.case_id, sc.to_status == status.value)
+            """The day the case was last put into ``status`` by a decision made in the app (a
+            transition: it has a ``from_status``). The row an import writes (``from_status`` None,
+            reason 导入) is the moment of the import, not of the decision: it dates nothing."""
+            return self.day(select(func.max(sc.at)).where(sc.case_id == inner.c.case_id, sc.to_status == status.value,
+                                                          sc.from_status.is_not(None))
                             .correlate(inner).scalar_subquery())
 
-        on = case(
+        decided = case(
             (inner.c.kind == SUCCESS, func.coalesce(inner.c.signed_on, set_on(CaseStatus.AGREED))),
             (inner.c.kind == FAILED, func.coalesce(inner.c.terminated_on, set_on(CaseStatus.TERMINATED))),
             (inner.c.kind == NOT_ACCEPTED, set_on(CaseStatus.NOT_ACCEPTED)),
             (inner.c.kind == REFUSED, set_on(CaseStatus.REFUSED)),
             else_=null())
+        # An outcome with no date of its own (a status that came with an import) is dated by the
+        # case's 受理日期 and listed under data.outcome_undated.
+        dated = inner.c.kind.is_not(None) & (inner.c.kind != UNKNOWN)
+        undated = and_(dated, type_coerce(decided, Date).is_(None))
+        on = case((dated, func.coalesce(type_coerce(decided, Date), inner.c.received_on)), else_=null())
         # Every family counts by 受理日期 or by the outcome's date within the period: a case received
         # before it and ended before it counts for nothing (a third of the cases in a year's report).
         outcome_on = type_coerce(on, Date)
-        return (select(*inner.c, outcome_on.label("outcome_on"))
+        return (select(*inner.c, outcome_on.label("outcome_on"), undated.label("undated"))
                 .where(or_(inner.c.received_on >= self.p.start, outcome_on >= self.p.start))
                 .cte("oc"))
 
@@ -379,7 +393,7 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
     if family == "data":
         oc = sql.outcomes()
         problem = case((oc.c.kind == UNKNOWN, "outcome_unknown"),
-                       (and_(oc.c.kind.is_not(None), oc.c.outcome_on.is_(None)), "outcome_undated"),
+                       (oc.c.undated, "outcome_undated"),
                        else_=null())
         return (select(oc.c.org, oc.c.case_id, problem.label("d1"), literal("").label("d2"),
                        literal("").label("d3"), literal(1).label("w"))
@@ -573,11 +587,12 @@ class StatisticsService(Service):
         committee = known[0].name if len(known) == 1 else "、".join(sc.name for sc in known) or "（未设置调解组织）"
         figures = _build(counts, scopes, types, mediators, self.ctx.satisfaction_scale)
         notes = []
-        for key, text in (("data.outcome_unknown", "已归档但无协议、终止或状态记录，结果不明"),
-                          ("data.outcome_undated", "有结果但无结果日期，未计入结果类数字")):
+        for key, text in (("data.outcome_unknown", "本期受理的案件中有{n}件已归档但无协议、终止或状态记录，结果不明"),
+                          ("data.outcome_undated", "有{n}件案件的结果（不予受理、一方拒绝等）随导入而来、"
+                                                   "没有在本软件中作出决定的日期，按受理日期计入")):
             n = next((f.value(scopes[-1].id) for f in figures if f.key == key), 0)
             if n:
-                notes.append(f"本期受理的案件中有{n}件{text}（统计项 {key}，可查看明细）。")
+                notes.append(text.format(n=n) + f"（统计项 {key}，可查看明细）。")
         return Report(committee, period, tuple(scopes), tuple(figures), tuple(notes))
 
     @staticmethod
@@ -926,7 +941,7 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     data = counts["data"]
     add("data.outcome_unknown", "已归档、结果不明", "件", lambda o: data.sum(o, d1="outcome_unknown"), section="数据核对")
-    add("data.outcome_undated", "有结果、无结果日期", "件", lambda o: data.sum(o, d1="outcome_undated"),
+    add("data.outcome_undated", "结果无日期、按受理日期计", "件", lambda o: data.sum(o, d1="outcome_undated"),
         section="数据核对")
     return figures
 
