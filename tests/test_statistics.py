@@ -332,3 +332,31 @@ def test_an_imported_status_is_dated_by_intake_not_by_the_import(org_services) -
     assert s.statistics.members("data.outcome_undated", Period.month(2025, 3)).ids == tuple(sorted(ids))
     assert any("data.outcome_undated" in n and "受理日期" in n for n in march.notes)
     assert figures(Period.month(2025, 4), "not_accepted") == (1,)
+
+
+def test_visits_due_made_and_on_time_on_one_basis(org_services, clock) -> None:
+    """应回访 = due in the period by today (a visit not yet due is not owed); 已回访 and 按期回访
+    are of those same visits, so 按期 ≤ 已回访 ≤ 应回访 and the rate is 按期/应回访."""
+    s = org_services
+    with s.db.write() as ses:
+        org = ses.scalar(select(orm.Organization.id))
+        c = Book(ses, org, org, s.mediator_ids).case("A", date(2026, 9, 1), "agreed")
+        c.follow_ups.extend([
+            # due in Q3, made in Q4: counts in Q3 (its due period), not in Q4's 已回访
+            orm.FollowUp(position=0, due_on=date(2026, 9, 28), done_on=date(2026, 10, 2), satisfaction="satisfied"),
+            orm.FollowUp(position=1, due_on=date(2026, 10, 5), done_on=date(2026, 10, 5)),  # on time
+            orm.FollowUp(position=2, due_on=date(2026, 10, 20), done_on=date(2026, 11, 1)),  # late
+            orm.FollowUp(position=3, due_on=date(2026, 11, 10)),  # due, not made
+            orm.FollowUp(position=4, due_on=date(2026, 12, 1)),  # not yet due (today is 11-22)
+        ])
+    assert clock.value.date() == date(2026, 11, 22)
+    r = s.statistics.report(Period.quarter(2026, 4))
+    got = {k: r.value(k, r.total_scope) for k in ("visits.due", "visits.done", "visits.on_time", "visits.on_time_rate")}
+    assert got == {"visits.due": 3, "visits.done": 2, "visits.on_time": 1, "visits.on_time_rate": 33.3}
+    assert "截至今日" in r.figure("visits.due").label
+    q3 = s.statistics.report(Period.quarter(2026, 3))
+    assert (q3.value("visits.due", q3.total_scope), q3.value("visits.done", q3.total_scope),
+            q3.value("visits.on_time", q3.total_scope)) == (1, 1, 0)
+    november = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 11)
+    december = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 12)
+    assert (november.visits_due, december.visits_due) == (1, 0)

@@ -26,8 +26,10 @@ How the outcome of a case is read from the data (the status model, ``domain/stat
   counted as accepted and listed under ``data.outcome_unknown`` instead of being guessed.
 
 Dates: intake figures count by 受理日期 (``received_on``), outcomes by the outcome's date,
-judicial confirmation by filing and ruling dates, visits by due and done dates, screening by the
-round's date. Prevention figures (which carry no date of their own) count by the case's
+judicial confirmation by filing and ruling dates, screening by the round's date. Visits: 应回访
+are those due in the period and not after today (a visit not yet due is not owed); 已回访 and
+按期回访 are of those same visits, made at all and made by the due day; 按期回访率 = 按期/应回访.
+Prevention figures (which carry no date of their own) count by the case's
 受理日期. Performance is that of the agreements which took effect in the period, as the terms
 stand now; a term still pending whose due date is after the period's end is 尚未到期.
 """
@@ -284,8 +286,10 @@ def _money(value: Any) -> float:
 class _Sql:
     """The dialect-dependent pieces and the families' facts queries for one period."""
 
-    def __init__(self, dialect: str, period: Period, orgs: tuple[int, ...] | None) -> None:
+    def __init__(self, dialect: str, period: Period, orgs: tuple[int, ...] | None, today: date | None = None) -> None:
         self.dialect, self.p, self.orgs = dialect, period, orgs
+        #: The last day a visit can be due and still count as 应回访 (not before it is due).
+        self.due_by = min(today, period.end) if today is not None else period.end
         self._outcomes: Any = None
 
     # -- portable date arithmetic
@@ -438,21 +442,21 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
                 .join(per, per.c.case_id == oc.c.case_id)
                 .where(oc.c.kind == SUCCESS, oc.c.signed_on.is_not(None), sql.within(oc.c.outcome_on)))
     if family == "visits":
-        # One pass over the visits due or made in the period, each read out as up to three facts.
+        # The visits due in the period and by today (应回访), read out as up to three facts: due,
+        # done (of those, made at all) and on time (made by the due day) — one basis for all three.
         v, c = orm.FollowUp, orm.Case
         seen = (select(c.organization_id.label("org"), c.id.label("case_id"), v.due_on, v.done_on,
                        func.coalesce(v.satisfaction, "").label("satisfaction"))
                 .join(v, v.case_id == c.id)
-                .where(or_(sql.within(v.due_on), sql.within(v.done_on)), sql.org_ok(c.organization_id))).subquery()
+                .where(sql.within(v.due_on, end=sql.due_by), sql.org_ok(c.organization_id))).subquery()
         k = _kinds("due", "on_time", "done")
         return (select(seen.c.org, seen.c.case_id, k.c.k.label("d1"),
                        case((k.c.k == "done", seen.c.satisfaction), else_="").label("d2"),
                        literal("").label("d3"), literal(1).label("w"))
                 .join(k, literal(True))
-                .where(or_(and_(k.c.k == "due", sql.within(seen.c.due_on)),
-                           and_(k.c.k == "on_time", sql.within(seen.c.due_on), seen.c.done_on.is_not(None),
-                                seen.c.done_on <= seen.c.due_on),
-                           and_(k.c.k == "done", sql.within(seen.c.done_on)))))
+                .where(or_(k.c.k == "due",
+                           and_(k.c.k == "on_time", seen.c.done_on.is_not(None), seen.c.done_on <= seen.c.due_on),
+                           and_(k.c.k == "done", seen.c.done_on.is_not(None)))))
     if family == "prevention":
         c, cp = orm.Case, orm.CasePrevention
         return (select(c.organization_id.label("org"), c.id.label("case_id"), cp.kind.label("d1"),
@@ -570,7 +574,7 @@ class StatisticsService(Service):
 
     def report(self, period: Period, organization_ids: Iterable[int] | None = None) -> Report:
         orgs = tuple(organization_ids) if organization_ids is not None else None
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         with self.ctx.db.read() as s:
             everyone = self.organizations_in(s)
             missing = sorted(set(orgs or ()) - {sc.id for sc in everyone})
@@ -621,7 +625,7 @@ class StatisticsService(Service):
         orgs = (organization_id,) if organization_id is not None else (
             tuple(organization_ids) if organization_ids is not None else None)
         family, dims, kind = _key_filter(key)
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         f = _facts(sql, family).subquery("f")
         conds = [getattr(f.c, col) == value for col, value in dims.items() if not isinstance(value, tuple)]
         conds += [getattr(f.c, col).in_(value) for col, value in dims.items() if isinstance(value, tuple)]
@@ -638,7 +642,7 @@ class StatisticsService(Service):
         """Per month of the period: cases accepted by parent type, successes and concluded cases,
         visits due and done (on time) — what the charts draw."""
         orgs = tuple(organization_ids) if organization_ids is not None else None
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         with self.ctx.db.read() as s:
             types = list(s.execute(select(orm.DisputeType.id, orm.DisputeType.name, orm.DisputeType.parent_id)
                                    .order_by(orm.DisputeType.position, orm.DisputeType.id)))
@@ -662,7 +666,7 @@ class StatisticsService(Service):
                                       func.sum(case((and_(v.done_on.is_not(None), v.done_on <= v.due_on), 1),
                                                     else_=0)))
                                .join(c, c.id == v.case_id)
-                               .where(sql.within(v.due_on), sql.org_ok(c.organization_id))
+                               .where(sql.within(v.due_on, end=sql.due_by), sql.org_ok(c.organization_id))
                                .group_by(month(v.due_on))).all()
         by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for ym, tid, n in acc:
@@ -887,9 +891,9 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     sec = "回访"
     vis = counts["visits"]
-    add("visits.due", "应回访数", "次", lambda o: vis.sum(o, d1="due"), section=sec)
-    add("visits.done", "已回访数", "次", lambda o: vis.sum(o, d1="done"), section=sec)
-    add("visits.on_time", "按期回访数", "次", lambda o: vis.sum(o, d1="on_time"), section=sec)
+    add("visits.due", "应回访数（本期内到期，截至今日）", "次", lambda o: vis.sum(o, d1="due"), section=sec)
+    add("visits.done", "已回访数（应回访中已回访）", "次", lambda o: vis.sum(o, d1="done"), section=sec)
+    add("visits.on_time", "按期回访数（应回访中到期日前回访）", "次", lambda o: vis.sum(o, d1="on_time"), section=sec)
     add("visits.on_time_rate", "按期回访率", "%",
         lambda o: rate(vis.sum(o, d1="on_time"), vis.sum(o, d1="due")), section=sec)
     scale = [(code, label) for code, label in SATISFACTION_DEFAULT]
