@@ -127,3 +127,21 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(tmp_path) -> None:
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert "mediator_desktop" in loaded
     assert not loaded & {"matplotlib", "openpyxl", "numpy"}
+
+
+def test_rates_are_stored_rounded_and_say_percent_once() -> None:
+    from mediator_desktop.documents.report import cell_text, render_report_xlsx, unit_text
+    from mediator_desktop.services.statistics import Figure, Report, Scope
+
+    rate_fig = Figure("success.rate", "调解成功率", "%", {None: 81.9})
+    report = Report("龙门街道人民调解委员会", Period.month(2026, 7), (Scope(None, "合计"),),
+                    (rate_fig, Figure("concluded", "办结数", "件", {None: 3})))
+    trend = Trend((MonthTrend(2026, 7, {}, 262, 320, 0, 0),), ())  # 262/320 = 81.875 → 81.9
+    wb = load_workbook(io.BytesIO(render_report_xlsx(report, trend, date(2026, 8, 1))))
+    ws = wb["统计表"]
+    rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
+    assert ws.cell(rows["调解成功率"], 2).value == 0.819  # not 0.8190000000000001
+    assert ws.cell(rows["调解成功率"], 3).value in (None, "")  # the format shows the %, the unit column not again
+    assert ws.cell(rows["办结数"], 3).value == "件"
+    assert wb["各月走势"].cell(1, 5).value == "成功率" and wb["各月走势"].cell(2, 5).value == 0.819
+    assert cell_text(rate_fig, 81.9) == "81.9%" and unit_text(rate_fig) == ""

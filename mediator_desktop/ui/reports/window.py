@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.documents.report import cell_text
+from mediator_desktop.documents.report import cell_text, unit_text
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.statistics import Figure, Members, Period, Report, Trend
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, message, run_task
@@ -115,7 +115,7 @@ class ReportModel(QAbstractTableModel):
             if col == 0:
                 return "\u3000" * figure.level + figure.label
             if col == last:
-                return figure.unit
+                return unit_text(figure)
             return cell_text(figure, figure.value(self.scope_of(col)))
         if role == Qt.ItemDataRole.TextAlignmentRole and 0 < col < last:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
