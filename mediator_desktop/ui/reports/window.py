@@ -47,6 +47,19 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 #: Role of (figure key, organisation id or None) of a cell.
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
+#: A column header's name is broken into lines of at most this many characters.
+HEADER_LINE_CHARS = 7
+#: The usual end of a committee's name: put on a line of its own.
+_COMMITTEE = "人民调解委员会"
+
+
+def wrapped_name(name: str, width: int = HEADER_LINE_CHARS) -> str:
+    """An organisation's full name in a narrow column header: “龙门街道人民调解委员会” →
+    “龙门街道⏎人民调解委员会”; any other long name in lines of ``width`` characters."""
+    head, tail = (name[:-len(_COMMITTEE)], _COMMITTEE) if name.endswith(_COMMITTEE) and name != _COMMITTEE \
+        else (name, "")
+    lines = [head[i:i + width] for i in range(0, len(head), width)] + ([tail] if tail else [])
+    return "\n".join(lines)
 SECTION_BACKGROUND = QColor("#eef1f5")
 PERIOD_KINDS = (("month", "月报"), ("quarter", "季报"), ("year", "年报"), ("custom", "自定义"))
 CHART_KEYS = ("by_month", "rate", "types", "visits")
@@ -81,13 +94,18 @@ class ReportModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.report is None else len(self.report.scopes) + 2
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or self.report is None:
+        if orientation != Qt.Orientation.Horizontal or self.report is None:
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if section == 0:
             return "项目"
         if section == self.columnCount() - 1:
             return "单位"
-        return self.report.scopes[section - 1].column
+        name = self.report.scopes[section - 1].name
+        # The full name (a short name such as “龙门” says too little on a report), wrapped so the
+        # column stays narrow; the tooltip has it on one line.
+        return wrapped_name(name) if role == Qt.ItemDataRole.DisplayRole else name
 
     def scope_of(self, column: int) -> int | None:
         """The organisation of a value column; the total column (and 项目, 单位) → the total."""
