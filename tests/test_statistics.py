@@ -360,3 +360,21 @@ def test_visits_due_made_and_on_time_on_one_basis(org_services, clock) -> None:
     november = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 11)
     december = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 12)
     assert (november.visits_due, december.visits_due) == (1, 0)
+
+
+def test_mediators_in_pinyin_order_and_the_notes_explain_the_counts(book) -> None:
+    """Per mediator: in the order of the names' pinyin (王芳 wang before 杨志强 yang, though 杨 sorts
+    first by code point), a case with two mediators counted for each (the notes say so); and the
+    notes say why the ledger's 本期新增 exceeds 受理."""
+    s, m = book, book.mediator_ids
+    with s.db.write() as ses:
+        c = ses.get(orm.Case, s.ids["7"])
+        c.mediators.extend([orm.CaseMediator(mediator_id=m[0], position=0), orm.CaseMediator(mediator_id=m[1], position=1)])
+    r = s.statistics.report(Q3)
+    order = [f.key for f in r.figures if f.key.startswith("per_mediator.") and f.key.endswith(".cases")]
+    assert order == [f"per_mediator.{m[1]}.cases", f"per_mediator.{m[0]}.cases"]
+    assert (r.value(f"per_mediator.{m[0]}.cases", r.total_scope), r.value(f"per_mediator.{m[1]}.cases", r.total_scope)) \
+        == (3, 2)
+    assert any("多名调解员" in n and "各计一次" in n for n in r.notes)
+    assert any("台账" in n and "不予受理" in n and "受理调解纠纷数" in n for n in r.notes)
+    assert r.value("ledger.new", r.total_scope) > r.value("accepted.total", r.total_scope)

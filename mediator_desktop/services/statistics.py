@@ -86,6 +86,11 @@ from mediator_desktop.storage import models as orm
 #: The outcome kinds read from the status model (see the module's docstring).
 SUCCESS, FAILED, NOT_ACCEPTED, REFUSED, UNKNOWN = "success", "failed", "not_accepted", "refused", "unknown"
 
+#: The table's notes that explain how it counts (beside those on the data to check).
+PER_MEDIATOR_NOTE = "调解员分项中，一件案件有多名调解员的，为每名调解员各计一次，故各调解员之和可大于受理总数。"
+LEDGER_NOTE = ("台账登记每一件纠纷（含仅登记、不予受理、一方拒绝调解的），本表“受理调解纠纷数”只计受理调解的，"
+               "故台账“本期新增”可多于受理数。")
+
 PERFORMANCE_STATES: tuple[tuple[str, str], ...] = (
     ("performed", "已履行"), ("partly_performed", "部分履行"), ("not_performed", "未履行"),
     ("not_due", "尚未到期"))
@@ -597,6 +602,9 @@ class StatisticsService(Service):
             n = next((f.value(scopes[-1].id) for f in figures if f.key == key), 0)
             if n:
                 notes.append(text.format(n=n) + f"（统计项 {key}，可查看明细）。")
+        if any(f.key.startswith("per_mediator.") for f in figures):
+            notes.append(PER_MEDIATOR_NOTE)
+        notes.append(LEDGER_NOTE)
         return Report(committee, period, tuple(scopes), tuple(figures), tuple(notes))
 
     @staticmethod
@@ -927,7 +935,9 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     sec = "调解员"
     pm = counts["per_mediator"]
-    ids = sorted({int(d1) for (_, d1, _, _) in pm.rows}, key=lambda i: (mediators.get(i, ""), i))
+    # In the order of the names' pinyin (王芳 before 杨志强), then by id: the same order every time.
+    ids = sorted({int(d1) for (_, d1, _, _) in pm.rows},
+                 key=lambda i: (_pinyin(mediators.get(i, "")), mediators.get(i, ""), i))
     for mid in ids:
         name = mediators.get(mid, f"调解员{mid}")
         m = str(mid)
@@ -948,6 +958,13 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
     add("data.outcome_undated", "结果无日期、按受理日期计", "件", lambda o: data.sum(o, d1="outcome_undated"),
         section="数据核对")
     return figures
+
+
+def _pinyin(name: str) -> str:
+    from mediator_desktop.domain.pinyin import name_search_keys
+
+    keys = name_search_keys(name)
+    return keys.split(" ", 1)[0] if keys else ""
 
 
 def _num(v: float | int | None) -> float | int | None:
