@@ -145,3 +145,27 @@ def test_rates_are_stored_rounded_and_say_percent_once() -> None:
     assert ws.cell(rows["办结数"], 3).value == "件"
     assert wb["各月走势"].cell(1, 5).value == "成功率" and wb["各月走势"].cell(2, 5).value == 0.819
     assert cell_text(rate_fig, 81.9) == "81.9%" and unit_text(rate_fig) == ""
+
+
+def test_charts_whole_number_ticks_rate_not_cut_and_fonts_scaled() -> None:
+    from mediator_desktop.documents.charts import BASE_FONT_SIZE, _style, figure
+    from mediator_desktop.ui.reports.window import chart_scale
+
+    months = tuple(MonthTrend(2026, m, {"邻里纠纷": n}, s, c, d, o)
+                   for m, n, s, c, d, o in ((7, 1, 1, 1, 1, 0), (8, 2, 1, 2, 2, 1), (9, 1, 3, 3, 1, 1)))
+    trend = Trend(months, ("邻里纠纷",))
+    for scale in (1.0, 2.0):
+        with _style(scale):
+            for key, axis in (("by_month", "y"), ("visits", "y"), ("types", "x")):
+                ax = figure(trend, key).axes[0]
+                ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+                assert all(float(t).is_integer() for t in ticks), (key, list(ticks))
+            fig = figure(trend, "rate")
+            ax = fig.axes[0]
+            assert ax.title.get_fontsize() == pytest.approx(BASE_FONT_SIZE * scale * 1.2)
+            assert ax.get_xlim()[1] > 2.2  # room right of the last month's point and its label
+            fig.canvas.draw()
+            right = fig.bbox.x1
+            labels = [t for t in ax.texts if t.get_text().endswith("%")]
+            assert labels and all(t.get_window_extent().x1 <= right for t in labels)
+    assert chart_scale(9) == 1.0 and chart_scale(18) == 2.0 and chart_scale(0) == 1.0

@@ -694,11 +694,13 @@ class StatisticsService(Service):
         parents = tuple(name for tid, name, pid in types if pid is None)
         return Trend(tuple(months), parents)
 
-    def chart(self, trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150) -> bytes:
-        """One trend chart as PNG (``documents/charts.py``: the same drawing as in the PDF)."""
+    def chart(self, trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150,
+              scale: float = 1.0) -> bytes:
+        """One trend chart as PNG (``documents/charts.py``: the same drawing as in the PDF), its
+        fonts ``scale`` times the base size."""
         from mediator_desktop.documents.charts import render
 
-        return render(trend, key, width=width, height=height, dpi=dpi)
+        return render(trend, key, width=width, height=height, dpi=dpi, scale=scale)
 
     def pdf(self, period: Period, organization_ids: Iterable[int] | None = None, *,
             report: Report | None = None, trend: Trend | None = None) -> bytes:

@@ -53,6 +53,16 @@ HEADER_LINE_CHARS = 7
 _COMMITTEE = "人民调解委员会"
 
 
+#: The font size (points) the charts' base size is drawn for: a larger window font enlarges them.
+CHART_BASE_POINTS = 9.0
+
+
+def chart_scale(points: float) -> float:
+    """How much larger than the base the charts' fonts are drawn for a window font of ``points``
+    (the chart grows with them, so the larger text still fits); never below 1, at most 3."""
+    return min(3.0, max(1.0, points / CHART_BASE_POINTS)) if points > 0 else 1.0
+
+
 def wrapped_name(name: str, width: int = HEADER_LINE_CHARS) -> str:
     """An organisation's full name in a narrow column header: “龙门街道人民调解委员会” →
     “龙门街道⏎人民调解委员会”; any other long name in lines of ``width`` characters."""
@@ -303,6 +313,7 @@ class ReportsWindow(QWidget):
         orgs = self.organizations()
         stats = self.services.statistics
         width = 5.6
+        scale = chart_scale(self.font().pointSizeF())
 
         def work(reporter: Reporter) -> tuple[Report, Trend, dict[str, bytes]]:
             reporter.progress(0, 3)
@@ -310,7 +321,8 @@ class ReportsWindow(QWidget):
             reporter.progress(1, 3)
             trend = stats.trend(period, orgs)
             reporter.progress(2, 3)
-            charts = {key: stats.chart(trend, key, width=width, height=3.2, dpi=96) for key in CHART_KEYS}
+            charts = {key: stats.chart(trend, key, width=width * scale, height=3.2 * scale, dpi=96,
+                                     scale=scale) for key in CHART_KEYS}
             return report, trend, charts
 
         return run_task(self, work, title="统计", text="正在统计……", on_done=self._show, cancellable=False)
