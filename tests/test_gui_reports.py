@@ -45,7 +45,8 @@ def test_reports_window_period_table_details_charts_and_files(qapp, qtbot, qtmod
     qtmodeltester.check(window.model)
     assert "2026年第三季度" in window.heading.text()
     assert [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(window.model.columnCount())] == [
-        "项目", "龙门", "幸福", "合计", "单位"]   # (short names: narrow columns)
+        "项目", "龙门街道\n人民调解委员会", "幸福村\n人民调解委员会", "合计", "单位"]   # (full names, wrapped)
+    assert window.model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "龙门街道人民调解委员会"
     accepted = _row_of(window, "accepted.total")
     assert window.model.index(accepted, 3).data() == "7" and window.model.index(accepted, 2).data() == "2"
     rate = _row_of(window, "success.rate")
@@ -148,3 +149,11 @@ def test_prevention_figures_are_ticked_on_the_case_overview(qapp, qtbot, sqlite_
     assert [(p.kind, p.persons) for p in sqlite_services.prevention.get(case_id)] == [("group_petition", 15)]
     main.select_case(case_id)   # shown again: as saved
     assert box.ticks["group_petition"].isChecked() and count.value() == 15
+
+
+def test_a_long_organisation_name_is_wrapped_whole_in_the_header() -> None:
+    from mediator_desktop.ui.reports.window import wrapped_name
+
+    assert wrapped_name("龙门街道人民调解委员会") == "龙门街道\n人民调解委员会"
+    assert wrapped_name("某某县某某镇某某村矛盾纠纷调处中心") == "某某县某某镇某\n某村矛盾纠纷调\n处中心"
+    assert wrapped_name("合计") == "合计"

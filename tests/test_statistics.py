@@ -304,3 +304,77 @@ def test_the_ledger_and_the_screening_window_show_the_tables_own_figures(book) -
     assert (screening.rounds, screening.found, screening.prevented) == tuple(
         r.value(k) for k in ("screening.rounds", "screening.found", "screening.prevented"))
     assert screening.rounds > 0 and ledger.crossed_off > 0
+
+
+def test_an_imported_status_is_dated_by_intake_not_by_the_import(org_services) -> None:
+    """不予受理/一方拒绝 (and a success without its agreement) that came with an import carry the
+    import's moment on their StatusChange (no from_status, reason 导入): they count by 受理日期, as
+    data.outcome_undated, and not in the month of the import; a decision made in the app keeps its day."""
+    s = org_services
+    with s.db.write() as ses:
+        org = ses.scalar(select(orm.Organization.id))
+        b = Book(ses, org, org, s.mediator_ids)
+        imported = [b.case("A", date(2025, 3, 10), st) for st in ("not_accepted", "refused", "agreed")]
+        for c in imported:
+            ses.add(orm.StatusChange(case_id=c.id, at=_at(date(2026, 12, 1)), actor="t", from_status=None,
+                                     to_status=c.status, reason="导入"))
+        decided = b.case("A", date(2025, 3, 12), "not_accepted")
+        b.change(decided, "not_accepted", date(2025, 4, 2))
+        ids = [c.id for c in imported]
+    def figures(period: Period, *keys: str) -> tuple[Any, ...]:
+        r = s.statistics.report(period)
+        return tuple(r.value(k, r.total_scope) for k in keys)
+
+    outcomes = ("not_accepted", "one_party_refused", "success.total")
+    assert figures(Period.month(2026, 12), *outcomes) == (0, 0, 0)
+    assert figures(Period.month(2025, 3), *outcomes, "data.outcome_undated") == (1, 1, 1, 3)
+    march = s.statistics.report(Period.month(2025, 3))
+    assert s.statistics.members("data.outcome_undated", Period.month(2025, 3)).ids == tuple(sorted(ids))
+    assert any("data.outcome_undated" in n and "受理日期" in n for n in march.notes)
+    assert figures(Period.month(2025, 4), "not_accepted") == (1,)
+
+
+def test_visits_due_made_and_on_time_on_one_basis(org_services, clock) -> None:
+    """应回访 = due in the period by today (a visit not yet due is not owed); 已回访 and 按期回访
+    are of those same visits, so 按期 ≤ 已回访 ≤ 应回访 and the rate is 按期/应回访."""
+    s = org_services
+    with s.db.write() as ses:
+        org = ses.scalar(select(orm.Organization.id))
+        c = Book(ses, org, org, s.mediator_ids).case("A", date(2026, 9, 1), "agreed")
+        c.follow_ups.extend([
+            # due in Q3, made in Q4: counts in Q3 (its due period), not in Q4's 已回访
+            orm.FollowUp(position=0, due_on=date(2026, 9, 28), done_on=date(2026, 10, 2), satisfaction="satisfied"),
+            orm.FollowUp(position=1, due_on=date(2026, 10, 5), done_on=date(2026, 10, 5)),  # on time
+            orm.FollowUp(position=2, due_on=date(2026, 10, 20), done_on=date(2026, 11, 1)),  # late
+            orm.FollowUp(position=3, due_on=date(2026, 11, 10)),  # due, not made
+            orm.FollowUp(position=4, due_on=date(2026, 12, 1)),  # not yet due (today is 11-22)
+        ])
+    assert clock.value.date() == date(2026, 11, 22)
+    r = s.statistics.report(Period.quarter(2026, 4))
+    got = {k: r.value(k, r.total_scope) for k in ("visits.due", "visits.done", "visits.on_time", "visits.on_time_rate")}
+    assert got == {"visits.due": 3, "visits.done": 2, "visits.on_time": 1, "visits.on_time_rate": 33.3}
+    assert "截至今日" in r.figure("visits.due").label
+    q3 = s.statistics.report(Period.quarter(2026, 3))
+    assert (q3.value("visits.due", q3.total_scope), q3.value("visits.done", q3.total_scope),
+            q3.value("visits.on_time", q3.total_scope)) == (1, 1, 0)
+    november = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 11)
+    december = next(m for m in s.statistics.trend(Period.quarter(2026, 4)).months if m.month == 12)
+    assert (november.visits_due, december.visits_due) == (1, 0)
+
+
+def test_mediators_in_pinyin_order_and_the_notes_explain_the_counts(book) -> None:
+    """Per mediator: in the order of the names' pinyin (王芳 wang before 杨志强 yang, though 杨 sorts
+    first by code point), a case with two mediators counted for each (the notes say so); and the
+    notes say why the ledger's 本期新增 exceeds 受理."""
+    s, m = book, book.mediator_ids
+    with s.db.write() as ses:
+        c = ses.get(orm.Case, s.ids["7"])
+        c.mediators.extend([orm.CaseMediator(mediator_id=m[0], position=0), orm.CaseMediator(mediator_id=m[1], position=1)])
+    r = s.statistics.report(Q3)
+    order = [f.key for f in r.figures if f.key.startswith("per_mediator.") and f.key.endswith(".cases")]
+    assert order == [f"per_mediator.{m[1]}.cases", f"per_mediator.{m[0]}.cases"]
+    assert (r.value(f"per_mediator.{m[0]}.cases", r.total_scope), r.value(f"per_mediator.{m[1]}.cases", r.total_scope)) \
+        == (3, 2)
+    assert any("多名调解员" in n and "各计一次" in n for n in r.notes)
+    assert any("台账" in n and "不予受理" in n and "受理调解纠纷数" in n for n in r.notes)
+    assert r.value("ledger.new", r.total_scope) > r.value("accepted.total", r.total_scope)

@@ -127,3 +127,45 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(tmp_path) -> None:
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert "mediator_desktop" in loaded
     assert not loaded & {"matplotlib", "openpyxl", "numpy"}
+
+
+def test_rates_are_stored_rounded_and_say_percent_once() -> None:
+    from mediator_desktop.documents.report import cell_text, render_report_xlsx, unit_text
+    from mediator_desktop.services.statistics import Figure, Report, Scope
+
+    rate_fig = Figure("success.rate", "调解成功率", "%", {None: 81.9})
+    report = Report("龙门街道人民调解委员会", Period.month(2026, 7), (Scope(None, "合计"),),
+                    (rate_fig, Figure("concluded", "办结数", "件", {None: 3})))
+    trend = Trend((MonthTrend(2026, 7, {}, 262, 320, 0, 0),), ())  # 262/320 = 81.875 → 81.9
+    wb = load_workbook(io.BytesIO(render_report_xlsx(report, trend, date(2026, 8, 1))))
+    ws = wb["统计表"]
+    rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
+    assert ws.cell(rows["调解成功率"], 2).value == 0.819  # not 0.8190000000000001
+    assert ws.cell(rows["调解成功率"], 3).value in (None, "")  # the format shows the %, the unit column not again
+    assert ws.cell(rows["办结数"], 3).value == "件"
+    assert wb["各月走势"].cell(1, 5).value == "成功率" and wb["各月走势"].cell(2, 5).value == 0.819
+    assert cell_text(rate_fig, 81.9) == "81.9%" and unit_text(rate_fig) == ""
+
+
+def test_charts_whole_number_ticks_rate_not_cut_and_fonts_scaled() -> None:
+    from mediator_desktop.documents.charts import BASE_FONT_SIZE, _style, figure
+    from mediator_desktop.ui.reports.window import chart_scale
+
+    months = tuple(MonthTrend(2026, m, {"邻里纠纷": n}, s, c, d, o)
+                   for m, n, s, c, d, o in ((7, 1, 1, 1, 1, 0), (8, 2, 1, 2, 2, 1), (9, 1, 3, 3, 1, 1)))
+    trend = Trend(months, ("邻里纠纷",))
+    for scale in (1.0, 2.0):
+        with _style(scale):
+            for key, axis in (("by_month", "y"), ("visits", "y"), ("types", "x")):
+                ax = figure(trend, key).axes[0]
+                ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+                assert all(float(t).is_integer() for t in ticks), (key, list(ticks))
+            fig = figure(trend, "rate")
+            ax = fig.axes[0]
+            assert ax.title.get_fontsize() == pytest.approx(BASE_FONT_SIZE * scale * 1.2)
+            assert ax.get_xlim()[1] > 2.2  # room right of the last month's point and its label
+            fig.canvas.draw()
+            right = fig.bbox.x1
+            labels = [t for t in ax.texts if t.get_text().endswith("%")]
+            assert labels and all(t.get_window_extent().x1 <= right for t in labels)
+    assert chart_scale(9) == 1.0 and chart_scale(18) == 2.0 and chart_scale(0) == 1.0

@@ -59,35 +59,50 @@ def _fonts() -> list[str]:
         return list(_families)
 
 
+#: The charts' base font size (points) at scale 1; titles, legends and labels are sized relative
+#: to it ("large", "small"), so ``scale`` enlarges every text of a chart together.
+BASE_FONT_SIZE = 10.0
+
+
 @contextmanager
-def _style() -> Iterator[None]:
+def _style(scale: float = 1.0) -> Iterator[None]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     families = _fonts()
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [*families, "DejaVu Sans"],
-                                "axes.unicode_minus": False, "font.size": 10,
+                                "axes.unicode_minus": False, "font.size": BASE_FONT_SIZE * scale,
                                 "axes.spines.top": False, "axes.spines.right": False}):
         yield
 
 
-def render(trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150) -> bytes:
-    """The chart ``key`` (see :data:`CHARTS`) as PNG bytes, ``width``×``height`` inches."""
+def render(trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150,
+           scale: float = 1.0) -> bytes:
+    """The chart ``key`` (see :data:`CHARTS`) as PNG bytes, ``width``×``height`` inches; its
+    fonts ``scale`` times the base size (the window passes its font's size against the default)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    with _style():
-        fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
-        ax = fig.add_subplot()
-        {"by_month": _by_month, "rate": _rate, "types": _types, "visits": _visits}[key](ax, trend)
-        if key in ("by_month", "visits"):
-            from matplotlib.ticker import MaxNLocator
-
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole
-        ax.set_title(next(c.title for c in CHARTS if c.key == key), fontsize=12)
+    with _style(scale):
+        fig = figure(trend, key, width=width, height=height, dpi=dpi)
         out = io.BytesIO()
         FigureCanvasAgg(fig).print_png(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
+
+
+def figure(trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150) -> Any:
+    """The chart ``key`` as a matplotlib Figure (drawn within :func:`_style`)."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    ax = fig.add_subplot()
+    {"by_month": _by_month, "rate": _rate, "types": _types, "visits": _visits}[key](ax, trend)
+    if key in ("by_month", "visits") and ax.has_data():
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole
+    if key == "types" and ax.has_data():
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(next(c.title for c in CHARTS if c.key == key), fontsize="large")
+    return fig
 
 
 def render_all(trend: Trend, **size: Any) -> list[tuple[str, bytes]]:
@@ -101,7 +116,7 @@ def _month_labels(trend: Trend) -> list[str]:
 
 
 def _empty(ax: Any, text: str = "本期没有数据") -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#555555")
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize="large", color="#555555")
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -118,7 +133,7 @@ def _by_month(ax: Any, trend: Trend) -> None:
         ax.bar(labels, values, bottom=bottom, label=name.removesuffix("纠纷"), color=_PALETTE[i % len(_PALETTE)])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("件")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=1 + len(used) // 9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False, ncols=1 + len(used) // 9)
     ax.tick_params(axis="x", labelrotation=45 if len(labels) > 6 else 0)
 
 
@@ -132,8 +147,10 @@ def _rate(ax: Any, trend: Trend) -> None:
     ys = [r for r in rates if r is not None]
     ax.plot(xs, ys, marker="o", color=_PALETTE[0])
     for x, y in zip(xs, ys, strict=True):
-        ax.annotate(f"{y:.1f}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+        ax.annotate(f"{y:.1f}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize="small")
     ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 6 else 0)
+    # Half a month of room either side: the last point's label (“100.0%”) is not cut at the right.
+    ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylim(0, 110)
     ax.set_ylabel("成功率（%）")
 
@@ -148,10 +165,10 @@ def _types(ax: Any, trend: Trend) -> None:
     values = [n for _, n in reversed(totals)]
     bars = ax.barh(names, values, color=_PALETTE[0])
     whole = sum(values)
-    ax.bar_label(bars, labels=[f"{v} ({v * 100 / whole:.1f}%)" for v in values], fontsize=8, padding=3)
+    ax.bar_label(bars, labels=[f"{v} ({v * 100 / whole:.1f}%)" for v in values], fontsize="small", padding=3)
     ax.set_xlabel("件")
     ax.set_xlim(0, max(values) * 1.3)
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize="small")
 
 
 def _visits(ax: Any, trend: Trend) -> None:
@@ -166,7 +183,7 @@ def _visits(ax: Any, trend: Trend) -> None:
     ax.bar([x + 0.2 for x in xs], done, width=0.4, label="按期回访", color=_PALETTE[2])
     ax.set_xticks(xs, labels, rotation=45 if len(labels) > 6 else 0)
     ax.set_ylabel("次")
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize="small", frameon=False)
 
 
-__all__ = ["CHARTS", "ChartKind", "render", "render_all"]
+__all__ = ["BASE_FONT_SIZE", "CHARTS", "ChartKind", "figure", "render", "render_all"]

@@ -32,6 +32,17 @@ def cell_text(figure: Figure, value: float | int | None) -> str:
     return f"{int(value)}"
 
 
+def unit_text(figure: Figure) -> str:
+    """The 单位 column: a rate's value already ends in “%”, so its unit is not said twice."""
+    return "" if figure.unit == "%" else figure.unit
+
+
+def xlsx_rate(value: float | None) -> float | None:
+    """A rate (a percentage with one decimal) as the fraction Excel's ``0.0%`` shows: 81.9 →
+    0.819, not the float division's 0.8190000000000001."""
+    return None if value is None else round(value / 100, 3)
+
+
 def label_text(figure: Figure) -> str:
     return INDENT * figure.level + figure.label
 
@@ -100,7 +111,7 @@ def render_report_pdf(report: Report, charts: Sequence[tuple[str, bytes]], made_
         for f in figures:
             indented = ParagraphStyle(f"cell{f.level}", parent=cell, leftIndent=f.level * 12)
             rows.append([Paragraph(f.label, indented), *(cell_text(f, f.value(sc.id)) for sc in report.scopes),
-                         f.unit])
+                         unit_text(f)])
     table = Table(rows, colWidths=[width - value_w * n - unit_w, *([value_w] * n), unit_w], repeatRows=1)
     table.setStyle(TableStyle(style))
     story: list[Any] = [Paragraph(TITLE, title_style), Spacer(1, 3 * mm),
@@ -179,9 +190,9 @@ def render_report_xlsx(report: Report, trend: Trend | None, made_on: date) -> by
             ws.cell(row, 1, f.label).alignment = Alignment(indent=2 * f.level, wrap_text=True)
             for i, sc in enumerate(report.scopes):
                 v = f.value(sc.id)
-                target = ws.cell(row, 2 + i, None if v is None else (v / 100 if f.unit == "%" else v))
+                target = ws.cell(row, 2 + i, xlsx_rate(v) if f.unit == "%" else v)
                 target.number_format = _XLSX_FORMATS.get(f.unit, "General")
-            ws.cell(row, last, f.unit).alignment = Alignment(horizontal="center")
+            ws.cell(row, last, unit_text(f)).alignment = Alignment(horizontal="center")
             for c in range(1, last + 1):
                 ws.cell(row, c).border = box
             row += 1
@@ -204,7 +215,7 @@ def render_report_xlsx(report: Report, trend: Trend | None, made_on: date) -> by
             ts.cell(1, c).fill = grey
         for r, m in enumerate(trend.months, start=2):
             values: list[Any] = [m.label, *(m.by_type.get(t, 0) for t in types), sum(m.by_type.values()),
-                                 m.success, m.concluded, None if m.rate is None else m.rate / 100,
+                                 m.success, m.concluded, xlsx_rate(m.rate),
                                  m.visits_due, m.visits_done]
             for c, v in enumerate(values, start=1):
                 target = ts.cell(r, c, v)
@@ -231,4 +242,5 @@ def _print_setup(ws: Any, freeze: str, title_rows: str) -> None:
     ws.print_options.horizontalCentered = True
 
 
-__all__ = ["TITLE", "cell_text", "label_text", "render_report_pdf", "render_report_xlsx", "sections"]
+__all__ = ["TITLE", "cell_text", "label_text", "render_report_pdf", "render_report_xlsx", "sections", "unit_text",
+           "xlsx_rate"]

@@ -16,12 +16,20 @@ How the outcome of a case is read from the data (the status model, ``domain/stat
   The reason is the termination's ``reason_kind`` (原因未记录 when an import brought none).
 - 不予受理 / 一方拒绝调解: the status, or for an archived case the status history; the date is
   the day the state was set. Both are counted apart and are never 受理 nor in the rate.
+- Which status change dates an outcome: only a decision made in the app (a transition, whose
+  ``StatusChange`` has a ``from_status``). A status that came with an import (exchange file or
+  Excel ledger: one ``StatusChange`` with no ``from_status`` and reason 导入, stamped at the
+  moment of the import) or with no change at all says nothing of when it was decided: such an
+  outcome (不予受理, 一方拒绝, a success without an agreement…) is dated by the case's 受理日期 and
+  listed under ``data.outcome_undated`` (the table's 注 says how many).
 - An archived case with neither agreement, termination nor history cannot be told apart: it is
   counted as accepted and listed under ``data.outcome_unknown`` instead of being guessed.
 
 Dates: intake figures count by 受理日期 (``received_on``), outcomes by the outcome's date,
-judicial confirmation by filing and ruling dates, visits by due and done dates, screening by the
-round's date. Prevention figures (which carry no date of their own) count by the case's
+judicial confirmation by filing and ruling dates, screening by the round's date. Visits: 应回访
+are those due in the period and not after today (a visit not yet due is not owed); 已回访 and
+按期回访 are of those same visits, made at all and made by the due day; 按期回访率 = 按期/应回访.
+Prevention figures (which carry no date of their own) count by the case's
 受理日期. Performance is that of the agreements which took effect in the period, as the terms
 stand now; a term still pending whose due date is after the period's end is 尚未到期.
 """
@@ -77,6 +85,11 @@ from mediator_desktop.storage import models as orm
 
 #: The outcome kinds read from the status model (see the module's docstring).
 SUCCESS, FAILED, NOT_ACCEPTED, REFUSED, UNKNOWN = "success", "failed", "not_accepted", "refused", "unknown"
+
+#: The table's notes that explain how it counts (beside those on the data to check).
+PER_MEDIATOR_NOTE = "调解员分项中，一件案件有多名调解员的，为每名调解员各计一次，故各调解员之和可大于受理总数。"
+LEDGER_NOTE = ("台账登记每一件纠纷（含仅登记、不予受理、一方拒绝调解的），本表“受理调解纠纷数”只计受理调解的，"
+               "故台账“本期新增”可多于受理数。")
 
 PERFORMANCE_STATES: tuple[tuple[str, str], ...] = (
     ("performed", "已履行"), ("partly_performed", "部分履行"), ("not_performed", "未履行"),
@@ -278,8 +291,10 @@ def _money(value: Any) -> float:
 class _Sql:
     """The dialect-dependent pieces and the families' facts queries for one period."""
 
-    def __init__(self, dialect: str, period: Period, orgs: tuple[int, ...] | None) -> None:
+    def __init__(self, dialect: str, period: Period, orgs: tuple[int, ...] | None, today: date | None = None) -> None:
         self.dialect, self.p, self.orgs = dialect, period, orgs
+        #: The last day a visit can be due and still count as 应回访 (not before it is due).
+        self.due_by = min(today, period.end) if today is not None else period.end
         self._outcomes: Any = None
 
     # -- portable date arithmetic
@@ -330,20 +345,28 @@ class _Sql:
                  .where(self.org_ok(c.organization_id), c.received_on <= self.p.end)).cte("oc_kind")
 
         def set_on(status: CaseStatus) -> Any:
-            """The day the case was last put into ``status`` (looked up only when needed)."""
-            return self.day(select(func.max(sc.at)).where(sc.case_id == inner.c.case_id, sc.to_status == status.value)
+            """The day the case was last put into ``status`` by a decision made in the app (a
+            transition: it has a ``from_status``). The row an import writes (``from_status`` None,
+            reason 导入) is the moment of the import, not of the decision: it dates nothing."""
+            return self.day(select(func.max(sc.at)).where(sc.case_id == inner.c.case_id, sc.to_status == status.value,
+                                                          sc.from_status.is_not(None))
                             .correlate(inner).scalar_subquery())
 
-        on = case(
+        decided = case(
             (inner.c.kind == SUCCESS, func.coalesce(inner.c.signed_on, set_on(CaseStatus.AGREED))),
             (inner.c.kind == FAILED, func.coalesce(inner.c.terminated_on, set_on(CaseStatus.TERMINATED))),
             (inner.c.kind == NOT_ACCEPTED, set_on(CaseStatus.NOT_ACCEPTED)),
             (inner.c.kind == REFUSED, set_on(CaseStatus.REFUSED)),
             else_=null())
+        # An outcome with no date of its own (a status that came with an import) is dated by the
+        # case's 受理日期 and listed under data.outcome_undated.
+        dated = inner.c.kind.is_not(None) & (inner.c.kind != UNKNOWN)
+        undated = and_(dated, type_coerce(decided, Date).is_(None))
+        on = case((dated, func.coalesce(type_coerce(decided, Date), inner.c.received_on)), else_=null())
         # Every family counts by 受理日期 or by the outcome's date within the period: a case received
         # before it and ended before it counts for nothing (a third of the cases in a year's report).
         outcome_on = type_coerce(on, Date)
-        return (select(*inner.c, outcome_on.label("outcome_on"))
+        return (select(*inner.c, outcome_on.label("outcome_on"), undated.label("undated"))
                 .where(or_(inner.c.received_on >= self.p.start, outcome_on >= self.p.start))
                 .cte("oc"))
 
@@ -379,7 +402,7 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
     if family == "data":
         oc = sql.outcomes()
         problem = case((oc.c.kind == UNKNOWN, "outcome_unknown"),
-                       (and_(oc.c.kind.is_not(None), oc.c.outcome_on.is_(None)), "outcome_undated"),
+                       (oc.c.undated, "outcome_undated"),
                        else_=null())
         return (select(oc.c.org, oc.c.case_id, problem.label("d1"), literal("").label("d2"),
                        literal("").label("d3"), literal(1).label("w"))
@@ -424,21 +447,21 @@ def _facts(sql: _Sql, family: str) -> Select[Any]:
                 .join(per, per.c.case_id == oc.c.case_id)
                 .where(oc.c.kind == SUCCESS, oc.c.signed_on.is_not(None), sql.within(oc.c.outcome_on)))
     if family == "visits":
-        # One pass over the visits due or made in the period, each read out as up to three facts.
+        # The visits due in the period and by today (应回访), read out as up to three facts: due,
+        # done (of those, made at all) and on time (made by the due day) — one basis for all three.
         v, c = orm.FollowUp, orm.Case
         seen = (select(c.organization_id.label("org"), c.id.label("case_id"), v.due_on, v.done_on,
                        func.coalesce(v.satisfaction, "").label("satisfaction"))
                 .join(v, v.case_id == c.id)
-                .where(or_(sql.within(v.due_on), sql.within(v.done_on)), sql.org_ok(c.organization_id))).subquery()
+                .where(sql.within(v.due_on, end=sql.due_by), sql.org_ok(c.organization_id))).subquery()
         k = _kinds("due", "on_time", "done")
         return (select(seen.c.org, seen.c.case_id, k.c.k.label("d1"),
                        case((k.c.k == "done", seen.c.satisfaction), else_="").label("d2"),
                        literal("").label("d3"), literal(1).label("w"))
                 .join(k, literal(True))
-                .where(or_(and_(k.c.k == "due", sql.within(seen.c.due_on)),
-                           and_(k.c.k == "on_time", sql.within(seen.c.due_on), seen.c.done_on.is_not(None),
-                                seen.c.done_on <= seen.c.due_on),
-                           and_(k.c.k == "done", sql.within(seen.c.done_on)))))
+                .where(or_(k.c.k == "due",
+                           and_(k.c.k == "on_time", seen.c.done_on.is_not(None), seen.c.done_on <= seen.c.due_on),
+                           and_(k.c.k == "done", seen.c.done_on.is_not(None)))))
     if family == "prevention":
         c, cp = orm.Case, orm.CasePrevention
         return (select(c.organization_id.label("org"), c.id.label("case_id"), cp.kind.label("d1"),
@@ -556,7 +579,7 @@ class StatisticsService(Service):
 
     def report(self, period: Period, organization_ids: Iterable[int] | None = None) -> Report:
         orgs = tuple(organization_ids) if organization_ids is not None else None
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         with self.ctx.db.read() as s:
             everyone = self.organizations_in(s)
             missing = sorted(set(orgs or ()) - {sc.id for sc in everyone})
@@ -573,11 +596,15 @@ class StatisticsService(Service):
         committee = known[0].name if len(known) == 1 else "、".join(sc.name for sc in known) or "（未设置调解组织）"
         figures = _build(counts, scopes, types, mediators, self.ctx.satisfaction_scale)
         notes = []
-        for key, text in (("data.outcome_unknown", "已归档但无协议、终止或状态记录，结果不明"),
-                          ("data.outcome_undated", "有结果但无结果日期，未计入结果类数字")):
+        for key, text in (("data.outcome_unknown", "本期受理的案件中有{n}件已归档但无协议、终止或状态记录，结果不明"),
+                          ("data.outcome_undated", "有{n}件案件的结果（不予受理、一方拒绝等）随导入而来、"
+                                                   "没有在本软件中作出决定的日期，按受理日期计入")):
             n = next((f.value(scopes[-1].id) for f in figures if f.key == key), 0)
             if n:
-                notes.append(f"本期受理的案件中有{n}件{text}（统计项 {key}，可查看明细）。")
+                notes.append(text.format(n=n) + f"（统计项 {key}，可查看明细）。")
+        if any(f.key.startswith("per_mediator.") for f in figures):
+            notes.append(PER_MEDIATOR_NOTE)
+        notes.append(LEDGER_NOTE)
         return Report(committee, period, tuple(scopes), tuple(figures), tuple(notes))
 
     @staticmethod
@@ -606,7 +633,7 @@ class StatisticsService(Service):
         orgs = (organization_id,) if organization_id is not None else (
             tuple(organization_ids) if organization_ids is not None else None)
         family, dims, kind = _key_filter(key)
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         f = _facts(sql, family).subquery("f")
         conds = [getattr(f.c, col) == value for col, value in dims.items() if not isinstance(value, tuple)]
         conds += [getattr(f.c, col).in_(value) for col, value in dims.items() if isinstance(value, tuple)]
@@ -623,7 +650,7 @@ class StatisticsService(Service):
         """Per month of the period: cases accepted by parent type, successes and concluded cases,
         visits due and done (on time) — what the charts draw."""
         orgs = tuple(organization_ids) if organization_ids is not None else None
-        sql = _Sql(self.ctx.db.dialect, period, orgs)
+        sql = _Sql(self.ctx.db.dialect, period, orgs, self.ctx.today())
         with self.ctx.db.read() as s:
             types = list(s.execute(select(orm.DisputeType.id, orm.DisputeType.name, orm.DisputeType.parent_id)
                                    .order_by(orm.DisputeType.position, orm.DisputeType.id)))
@@ -647,7 +674,7 @@ class StatisticsService(Service):
                                       func.sum(case((and_(v.done_on.is_not(None), v.done_on <= v.due_on), 1),
                                                     else_=0)))
                                .join(c, c.id == v.case_id)
-                               .where(sql.within(v.due_on), sql.org_ok(c.organization_id))
+                               .where(sql.within(v.due_on, end=sql.due_by), sql.org_ok(c.organization_id))
                                .group_by(month(v.due_on))).all()
         by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for ym, tid, n in acc:
@@ -667,11 +694,13 @@ class StatisticsService(Service):
         parents = tuple(name for tid, name, pid in types if pid is None)
         return Trend(tuple(months), parents)
 
-    def chart(self, trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150) -> bytes:
-        """One trend chart as PNG (``documents/charts.py``: the same drawing as in the PDF)."""
+    def chart(self, trend: Trend, key: str, *, width: float = 6.4, height: float = 3.2, dpi: int = 150,
+              scale: float = 1.0) -> bytes:
+        """One trend chart as PNG (``documents/charts.py``: the same drawing as in the PDF), its
+        fonts ``scale`` times the base size."""
         from mediator_desktop.documents.charts import render
 
-        return render(trend, key, width=width, height=height, dpi=dpi)
+        return render(trend, key, width=width, height=height, dpi=dpi, scale=scale)
 
     def pdf(self, period: Period, organization_ids: Iterable[int] | None = None, *,
             report: Report | None = None, trend: Trend | None = None) -> bytes:
@@ -872,9 +901,9 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     sec = "回访"
     vis = counts["visits"]
-    add("visits.due", "应回访数", "次", lambda o: vis.sum(o, d1="due"), section=sec)
-    add("visits.done", "已回访数", "次", lambda o: vis.sum(o, d1="done"), section=sec)
-    add("visits.on_time", "按期回访数", "次", lambda o: vis.sum(o, d1="on_time"), section=sec)
+    add("visits.due", "应回访数（本期内到期，截至今日）", "次", lambda o: vis.sum(o, d1="due"), section=sec)
+    add("visits.done", "已回访数（应回访中已回访）", "次", lambda o: vis.sum(o, d1="done"), section=sec)
+    add("visits.on_time", "按期回访数（应回访中到期日前回访）", "次", lambda o: vis.sum(o, d1="on_time"), section=sec)
     add("visits.on_time_rate", "按期回访率", "%",
         lambda o: rate(vis.sum(o, d1="on_time"), vis.sum(o, d1="due")), section=sec)
     scale = [(code, label) for code, label in SATISFACTION_DEFAULT]
@@ -908,7 +937,9 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     sec = "调解员"
     pm = counts["per_mediator"]
-    ids = sorted({int(d1) for (_, d1, _, _) in pm.rows}, key=lambda i: (mediators.get(i, ""), i))
+    # In the order of the names' pinyin (王芳 before 杨志强), then by id: the same order every time.
+    ids = sorted({int(d1) for (_, d1, _, _) in pm.rows},
+                 key=lambda i: (_pinyin(mediators.get(i, "")), mediators.get(i, ""), i))
     for mid in ids:
         name = mediators.get(mid, f"调解员{mid}")
         m = str(mid)
@@ -926,9 +957,16 @@ def _build(counts: dict[str, _Counts], scopes: list[Scope], types: list[Any], me
 
     data = counts["data"]
     add("data.outcome_unknown", "已归档、结果不明", "件", lambda o: data.sum(o, d1="outcome_unknown"), section="数据核对")
-    add("data.outcome_undated", "有结果、无结果日期", "件", lambda o: data.sum(o, d1="outcome_undated"),
+    add("data.outcome_undated", "结果无日期、按受理日期计", "件", lambda o: data.sum(o, d1="outcome_undated"),
         section="数据核对")
     return figures
+
+
+def _pinyin(name: str) -> str:
+    from mediator_desktop.domain.pinyin import name_search_keys
+
+    keys = name_search_keys(name)
+    return keys.split(" ", 1)[0] if keys else ""
 
 
 def _num(v: float | int | None) -> float | int | None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.documents.report import cell_text
+from mediator_desktop.documents.report import cell_text, unit_text
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.statistics import Figure, Members, Period, Report, Trend
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, message, run_task
@@ -47,6 +47,29 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 #: Role of (figure key, organisation id or None) of a cell.
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
+#: A column header's name is broken into lines of at most this many characters.
+HEADER_LINE_CHARS = 7
+#: The usual end of a committee's name: put on a line of its own.
+_COMMITTEE = "人民调解委员会"
+
+
+#: The font size (points) the charts' base size is drawn for: a larger window font enlarges them.
+CHART_BASE_POINTS = 9.0
+
+
+def chart_scale(points: float) -> float:
+    """How much larger than the base the charts' fonts are drawn for a window font of ``points``
+    (the chart grows with them, so the larger text still fits); never below 1, at most 3."""
+    return min(3.0, max(1.0, points / CHART_BASE_POINTS)) if points > 0 else 1.0
+
+
+def wrapped_name(name: str, width: int = HEADER_LINE_CHARS) -> str:
+    """An organisation's full name in a narrow column header: “龙门街道人民调解委员会” →
+    “龙门街道⏎人民调解委员会”; any other long name in lines of ``width`` characters."""
+    head, tail = (name[:-len(_COMMITTEE)], _COMMITTEE) if name.endswith(_COMMITTEE) and name != _COMMITTEE \
+        else (name, "")
+    lines = [head[i:i + width] for i in range(0, len(head), width)] + ([tail] if tail else [])
+    return "\n".join(lines)
 SECTION_BACKGROUND = QColor("#eef1f5")
 PERIOD_KINDS = (("month", "月报"), ("quarter", "季报"), ("year", "年报"), ("custom", "自定义"))
 CHART_KEYS = ("by_month", "rate", "types", "visits")
@@ -81,13 +104,18 @@ class ReportModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.report is None else len(self.report.scopes) + 2
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or self.report is None:
+        if orientation != Qt.Orientation.Horizontal or self.report is None:
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if section == 0:
             return "项目"
         if section == self.columnCount() - 1:
             return "单位"
-        return self.report.scopes[section - 1].column
+        name = self.report.scopes[section - 1].name
+        # The full name (a short name such as “龙门” says too little on a report), wrapped so the
+        # column stays narrow; the tooltip has it on one line.
+        return wrapped_name(name) if role == Qt.ItemDataRole.DisplayRole else name
 
     def scope_of(self, column: int) -> int | None:
         """The organisation of a value column; the total column (and 项目, 单位) → the total."""
@@ -115,7 +143,7 @@ class ReportModel(QAbstractTableModel):
             if col == 0:
                 return "\u3000" * figure.level + figure.label
             if col == last:
-                return figure.unit
+                return unit_text(figure)
             return cell_text(figure, figure.value(self.scope_of(col)))
         if role == Qt.ItemDataRole.TextAlignmentRole and 0 < col < last:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -285,6 +313,7 @@ class ReportsWindow(QWidget):
         orgs = self.organizations()
         stats = self.services.statistics
         width = 5.6
+        scale = chart_scale(self.font().pointSizeF())
 
         def work(reporter: Reporter) -> tuple[Report, Trend, dict[str, bytes]]:
             reporter.progress(0, 3)
@@ -292,7 +321,8 @@ class ReportsWindow(QWidget):
             reporter.progress(1, 3)
             trend = stats.trend(period, orgs)
             reporter.progress(2, 3)
-            charts = {key: stats.chart(trend, key, width=width, height=3.2, dpi=96) for key in CHART_KEYS}
+            charts = {key: stats.chart(trend, key, width=width * scale, height=3.2 * scale, dpi=96,
+                                     scale=scale) for key in CHART_KEYS}
             return report, trend, charts
 
         return run_task(self, work, title="统计", text="正在统计……", on_done=self._show, cancellable=False)
