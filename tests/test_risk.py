@@ -240,3 +240,26 @@ def test_no_letter_without_a_referral(org_services, tmp_path) -> None:  # type: 
     d = _case(s)
     with pytest.raises(DocumentError, match="还没有移交或上报记录"):
         s.documents.render(d.code, "referral-letter", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+
+
+def test_a_referral_letter_of_a_full_page_keeps_its_seal_and_date_on_it(org_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A letter whose text fills page 1 to three lines from the foot used to push the seal and the
+    date alone onto page 2 (the seal's whole line of space above it did not fit)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    s = org_services
+    d = _case(s)
+    s.referrals.record(d.id, ReferralDraft(
+        kind="transfer", to_unit="龙门派出所", reason="涉嫌违反治安管理，" * 3 + "需公安机关处理",
+        actions_taken="调解一次，" * 3, contact="段丽 13800001234", sent_on=date(2026, 11, 22)))
+    pdf = s.documents.render(d.code, "referral-letter", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    first = "".join(pages[0].extract_text().split())
+    assert len(pages) == 1, ["".join(p.extract_text().split())[:40] for p in pages]
+    assert "（龙门街道人民调解委员会印）" in first and "2026年11月22日" in first
+    assert first.index("请于收到后") < first.index("（龙门街道人民调解委员会印）") < first.index("2026年11月22日")
