@@ -74,11 +74,20 @@ def conference_record(org: OrgHeader, case: dict[str, Any], options: BuildOption
             _row("议题", c.get("topic", ""), "议题"),
             _row("参加人员", "、".join(f"{p.get('name', '')}（{p['unit']}）" if p.get("unit") else p.get("name", "")
                                    for p in people), "参加人员"),
-            _row("涉及案件", "\n".join(f"{x.get('code', '')}　{x.get('title', '')}".strip()
+            _row("涉及案件", "\n".join(f"{x.get('code', '')}　{x.get('described') or x.get('title', '')}".strip()
                                    for x in c.get("cases") or []), "涉及案件"),
             _row("商定的方案", c.get("plan", ""), "商定的方案", 30),
             _row("任务分工", _tasks(c), "任务分工", 20),
         ]
         blocks.append(m.Table(rows, LABEL_WIDTHS))
         blocks += _signatures(org, c, people)
-    return m.Document("conference-record", TITLE, blocks, _furniture(org, code), file_stem=f"联席会议记录-{code}")
+    return m.Document("conference-record", TITLE, blocks, _furniture(org, _number(code, conferences)),
+                      file_stem=f"联席会议记录-{code}")
+
+
+def _number(code: str, conferences: list[dict[str, Any]]) -> str:
+    """The record's 编号: every case the printed conferences discussed, this case first (it used to
+    name this case alone); more than three as 第一件等N件, to fit the header line."""
+    codes = [code] + [x.get("code", "") for c in conferences for x in c.get("cases") or [] if x.get("code")]
+    codes = list(dict.fromkeys(x for x in codes if x))
+    return "、".join(codes) if len(codes) <= 3 else f"{codes[0]}等{len(codes)}件"
