@@ -22,6 +22,14 @@ from mediator_desktop import APP_TITLE, __version__, paths
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BAD_DOCUMENT = 0, 1, 2, 3
 
 
+def _documents_help() -> str:
+    """The render command's list of documents, from the catalog itself, so a form added there is
+    never missing here (the builders are imported only when one is used)."""
+    from mediator_desktop.documents.catalog import TITLES
+
+    return "文书：" + "、".join(f"{name}（{title}）" for name, title in TITLES.items())
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -68,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_demo.add_argument("--seed", type=int, default=2026)
     p_render = sub.add_parser("render", parents=[common], help="生成文书（PDF 或 Word）")
     p_render.add_argument("case", metavar="CASE_CODE", help="案号")
-    p_render.add_argument("document", metavar="DOCUMENT", help="文书：application、acceptance、notice、"
-                          "investigation-record、mediation-record、agreement、oral-agreement、termination、"
-                          "follow-up-record、judicial-confirmation、conference-record、case-file")
+    p_render.add_argument("document", metavar="DOCUMENT", help=_documents_help())
     p_render.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p_render.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     p_render.add_argument("--court", default="", help="司法确认申请书：受理的人民法院")

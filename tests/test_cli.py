@@ -99,3 +99,15 @@ def test_gui_quit_after_is_an_option_of_the_window() -> None:
     parser = cli.build_parser()
     assert parser.parse_args(["gui", "--quit-after", "300"]).quit_after == 300
     assert parser.parse_args(["gui"]).quit_after is None
+
+
+def test_render_help_lists_every_document_of_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    """The list used to be typed by hand and missed referral-letter; it now comes from the catalog."""
+    from mediator_desktop.documents.catalog import TITLES
+
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["render", "--help"])
+    shown = "".join(capsys.readouterr().out.split())
+    for name, title in TITLES.items():
+        assert f"{name}（{title}）" in shown, name
+    assert "referral-letter（移送函）" in shown and "conference-record（联席会议记录）" in shown

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from conftest import sample_draft
 from gui_helpers import choose, click, click_ok, type_text
+from PySide6.QtWidgets import QLabel
 
 from mediator_desktop import settings as opts
 from mediator_desktop.services.dto import MediatorAssignment
@@ -90,6 +91,8 @@ def test_a_transfer_writes_the_exchange_file_and_opens_the_letter(qtbot, gui, tm
     click(qtbot, panel.transfer_button)
     dialog = panel.dialog
     assert isinstance(dialog, ReferralDialog) and dialog.from_unit.text() == "龙门街道人民调解委员会"
+    labels = [w.text() for w in dialog.findChildren(QLabel)]
+    assert "联系人及电话(&C)：" in labels and "联系人(&C)：" not in labels   # as its message asks
     target = tmp_path / "交换.json"
     dialog.export_path.setText(str(target))
     click_ok(qtbot, dialog.buttons)

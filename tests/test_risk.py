@@ -240,3 +240,55 @@ def test_no_letter_without_a_referral(org_services, tmp_path) -> None:  # type: 
     d = _case(s)
     with pytest.raises(DocumentError, match="还没有移交或上报记录"):
         s.documents.render(d.code, "referral-letter", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+
+
+def test_a_referral_letter_of_a_full_page_keeps_its_seal_and_date_on_it(org_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A letter whose text fills page 1 to three lines from the foot used to push the seal and the
+    date alone onto page 2 (the seal's whole line of space above it did not fit)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    s = org_services
+    d = _case(s)
+    s.referrals.record(d.id, ReferralDraft(
+        kind="transfer", to_unit="龙门派出所", reason="涉嫌违反治安管理，" * 3 + "需公安机关处理",
+        actions_taken="调解一次，" * 3, contact="段丽 13800001234", sent_on=date(2026, 11, 22)))
+    pdf = s.documents.render(d.code, "referral-letter", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages]
+    first = "".join(pages[0].split())
+    assert "（龙门街道人民调解委员会印）" in first and "2026年11月22日" in first
+    assert first.index("附件") < first.index("（龙门街道人民调解委员会印）") < first.index("2026年11月22日")
+    # What does not fit under it is the tear-off receipt alone, kept whole.
+    assert len(pages) <= 2 and all("沿此线剪下" in p and "移送原因" not in p and "委员会印" not in p for p in pages[1:])
+
+
+def test_the_referral_letter_has_its_own_number_contact_lines_an_attachment_for_any_unit_and_a_receipt(  # type: ignore[no-untyped-def]
+        org_services, tmp_path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    s = org_services
+    style = style_from_settings(opts.Settings(tmp_path / "s.json"))
+    d = _case(s)
+    for n, unit in enumerate(("龙门派出所", "龙门街道矛盾纠纷调处化解中心"), 1):
+        s.referrals.record(d.id, ReferralDraft(
+            kind="transfer", to_unit=unit, reason="涉嫌违反治安管理", contact="段丽 13800001234",
+            sent_on=date(2026, 11, 22)))
+        pdf = s.documents.render(d.code, "referral-letter", "pdf", style)
+        lines = [x.strip() for p in PdfReader(io.BytesIO(pdf.data)).pages for x in p.extract_text().splitlines()]
+        text = "".join("".join(lines).split())
+        assert f"编号：{d.code}移字第{n}号" in text and f"案号：{d.code}" in text     # the letter's own number
+        assert "联系人及电话：段丽 13800001234" in lines and "首问负责人：杨志强" in lines   # a line each
+        assert "即可接收" not in text and "JSON格式" in text and "书面材料为准" in text
+        assert f"你单位移送函（{d.code}移字第{n}号）及所附材料已于" in text
+        assert "接收人（签名）" in text and f"{unit}（盖章）" in text
+    docx = s.documents.render(d.code, "referral-letter", "docx", style)
+    assert docx.document.furniture.number == f"{d.code}移字第2号"

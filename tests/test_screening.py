@@ -235,3 +235,52 @@ def test_the_conference_record_prints_in_pdf_and_word(org_services, tmp_path) ->
     cells = "".join(c.text for t in opened.tables for r in t.rows for c in r.cells)
     assert "相邻通行纠纷会诊" in cells and "向李四宣讲相关法律" in cells
     assert any("生成联席会议记录" in h.text for h in s.cases.get(case.id).history)
+
+
+def test_the_conference_record_keeps_its_signatures_seal_and_date_on_page_one(org_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Three participants used to move the whole signature table, the seal and the date to page 2,
+    leaving a third of page 1 empty; only the last row now stays with the seal and the date."""
+    import io
+
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    s = org_services
+    case, other = s.cases.register(sample_draft()), s.cases.register(sample_draft())
+    s.conferences.save(None, ConferenceDraft(
+        date(2026, 11, 21), "镇综治中心会议室", "相邻通行纠纷会诊",
+        [Participant("刘军", "镇派出所"), Participant("陈静", "镇司法所"),
+         Participant("欧阳明华", "龙门街道人民调解委员会")],
+        [case.code, other.code], "先清除堆放物，再组织调解",
+        [TaskDraft("幸福村委会", "清除通道上的建材", date(2026, 11, 25), date(2026, 11, 22)),
+         TaskDraft("刘军", "向李四宣讲相关法律", date(2026, 12, 31))]))
+    pdf = s.documents.render(case.code, "conference-record", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    assert len(pages) == 1, ["".join(p.extract_text().split())[:40] for p in pages]
+    lines = pages[0].extract_text().splitlines()
+    assert "（龙门街道人民调解委员会印）" in lines[-4] + lines[-3] and "2026年11月21日" in "".join(lines[-4:])
+    assert any(line.strip() == "龙门街道人民调解委员会" for line in lines), lines   # the unit on one line
+
+
+
+def test_the_conference_record_names_the_parties_in_full_and_numbers_every_case(org_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """涉及案件 showed the cases' masked titles (张某与李某…) beside a 议题 in full names, and the 编号
+    named the printed case alone although the meeting discussed two."""
+    import io
+
+    from pypdf import PdfReader
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.documents.style import style_from_settings
+
+    s = org_services
+    case, other = s.cases.register(sample_draft()), s.cases.register(sample_draft())
+    s.conferences.save(None, ConferenceDraft(date(2026, 11, 21), "镇综治中心", "张三与李四相邻通行纠纷会诊",
+                                             [Participant("刘军", "镇派出所")], [case.code, other.code], "先清除堆放物", []))
+    pdf = s.documents.render(other.code, "conference-record", "pdf", style_from_settings(opts.Settings(tmp_path / "s.json")))
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert f"{case.code}张三、李四之间的邻里纠纷" in text and f"{other.code}张三、李四之间的邻里纠纷" in text
+    assert "张某与李某" not in text
+    assert f"编号：{other.code}、{case.code}" in text

@@ -30,6 +30,7 @@ def referral_letter(org: OrgHeader, case: dict[str, Any], options: BuildOptions 
     if not letter:
         raise DocumentDataError("本案还没有移交或上报记录：请先在“风险与移交”中按“移交…”或“上报…”")
     code = case.get("code", "")
+    number = letter.get("number") or code   # the letter's own number (services/referrals.py)
     kind = _label(ReferralKind, letter.get("kind")) or "移交"
     sent_on = _d(letter.get("sent_on"))
     from_unit = letter.get("from_unit") or org.name
@@ -51,15 +52,38 @@ def referral_letter(org: OrgHeader, case: dict[str, Any], options: BuildOptions 
         m.para(letter.get("reason", ""), indent=True, field="移送原因"),
         m.para("三、已做的工作", role=m.Role.HEADING, keep_with_next=True),
         m.para(letter.get("actions_taken", "") or "无", indent=True, field="已做工作"),
-        m.para("四、联系方式", role=m.Role.HEADING, keep_with_next=True),
-        m.para(f"联系人：{letter.get('contact', '')}　首问负责人：{letter.get('first_receiver', '') or '—'}",
-               indent=True, field="联系人"),
-        m.para(f"附件：案件交换文件（案号{code}，用调解工作台“导入”即可接收）", indent=True, space_before=0.3),
         m.para("请于收到后将处理情况函告我单位。", indent=True),
+        # Each on a line of its own (they used to run together on one).
+        m.para(f"联系人及电话：{letter.get('contact', '')}", indent=True, field="联系人及电话"),
+    ]
+    if letter.get("first_receiver"):
+        blocks.append(m.para(f"首问负责人：{letter['first_receiver']}", indent=True, field="首问负责人"))
+    blocks += [
+        # The attachment goes with the seal and the date, which never stand alone on a page. The
+        # receiving unit (a police station, a court) may not use this program: the exchange file
+        # is for those that do, the printed materials count for the others.
         m.KeepTogether([
+            m.para("附件：案件交换文件（JSON格式，供使用“调解工作台”软件的单位导入；其他单位以随函书面材料为准）",
+                   indent=True),
             m.para(f"（{from_unit}印）" if from_unit != org.name else org.seal_line, align=m.Align.RIGHT,
-                   space_before=1.0, field="印章文字"),
+                   space_before=0.5, field="印章文字"),
             m.para(chinese_date(sent_on) if sent_on else blank_date(), align=m.Align.RIGHT, field="移送日期"),
         ]),
+        _receipt(number, from_unit, letter.get("to_unit", "")),
     ]
-    return m.Document("referral-letter", TITLE, blocks, _furniture(org, code), file_stem=f"移送函-{code}")
+    return m.Document("referral-letter", TITLE, blocks, _furniture(org, number), file_stem=f"移送函-{code}")
+
+
+def _receipt(number: str, from_unit: str, to_unit: str) -> m.KeepTogether:
+    """The tear-off 回执 the receiving unit returns: when it was received, by whom, its seal. Kept
+    whole: below the letter when there is room, otherwise at the top of the next page."""
+    return m.KeepTogether([
+        m.para("－ － － － － － － 沿此线剪下 － － － － － － －", align=m.Align.CENTER, role=m.Role.TABLE,
+               space_before=0.5),
+        m.para("回　执", role=m.Role.HEADING, align=m.Align.CENTER),
+        m.para(f"{from_unit}：", align=m.Align.LEFT, field="回执"),
+        m.para(f"你单位移送函（{number}）及所附材料已于＿＿＿＿年＿＿月＿＿日收到。", indent=True,
+               align=m.Align.LEFT, field="回执"),
+        m.para("接收人（签名）：＿＿＿＿＿＿", align=m.Align.LEFT, field="回执"),
+        m.para(f"{to_unit or '接收单位'}（盖章）", align=m.Align.RIGHT, field="回执"),
+    ])

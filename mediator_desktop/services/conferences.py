@@ -19,7 +19,7 @@ from mediator_desktop.domain.text import chinese_date, shorten
 from mediator_desktop.services.context import Service, load_row
 from mediator_desktop.services.errors import FieldProblem, ValidationError
 from mediator_desktop.services.field_checks import checked_day
-from mediator_desktop.storage.models import Case, Conference, ConferenceCase, ConferenceTask, Organization
+from mediator_desktop.storage.models import Case, CaseParty, Conference, ConferenceCase, ConferenceTask, Organization
 
 PLACE_CHARS = 200
 TOPIC_CHARS = 300
@@ -154,10 +154,12 @@ class ConferenceService(Service):
             out: list[dict[str, object]] = []
             for conference_id in sorted(set(ids)):
                 v = self._view(s, self._load(s, conference_id))
+                described = self._described(s, [c.id for c in v.cases])
                 out.append({
                     "id": v.id, "held_on": v.held_on.isoformat(), "place": v.place, "topic": v.topic,
                     "participants": [{"name": p.name, "unit": p.unit} for p in v.participants],
-                    "cases": [{"code": c.code, "title": c.title} for c in v.cases], "plan": v.plan,
+                    "cases": [{"code": c.code, "title": c.title, "described": described.get(c.id, c.title)}
+                              for c in v.cases], "plan": v.plan,
                     "tasks": [{"who": t.who, "what": t.what, "due_on": t.due_on.isoformat() if t.due_on else None,
                                "done_on": t.done_on.isoformat() if t.done_on else None} for t in v.tasks]})
             return out
@@ -274,6 +276,20 @@ class ConferenceService(Service):
     def _load(s: Session, conference_id: int, version: int | None = None) -> Conference:
         return load_row(s, Conference, conference_id, "找不到这次联席会议记录，可能已被删除", version,
                         options=[selectinload(Conference.tasks), selectinload(Conference.cases)])
+
+    @staticmethod
+    def _described(s: Session, case_ids: list[int]) -> dict[int, str]:
+        """Each case as the printed documents name it, with the parties' full names: 张三、李四之间的
+        邻里纠纷 (as the 移送函 does; the file's documents carry full names, masking is for exports)."""
+        if not case_ids:
+            return {}
+        names: dict[int, list[str]] = {}
+        for case_id, name in s.execute(select(CaseParty.case_id, CaseParty.name)
+                                       .where(CaseParty.case_id.in_(case_ids)).order_by(CaseParty.position)):
+            names.setdefault(case_id, []).append(name)
+        cases = s.scalars(select(Case).where(Case.id.in_(case_ids))).all()
+        return {c.id: f"{'、'.join(names.get(c.id, []))}之间的{c.dispute_type.name if c.dispute_type else '纠纷'}"
+                for c in cases}
 
     @staticmethod
     def _codes(s: Session, case_ids: set[int]) -> dict[int, str]:

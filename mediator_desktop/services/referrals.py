@@ -178,7 +178,10 @@ class ReferralService:
             if not out:
                 return {}
             r = out[-1]
-            return {"kind": r.kind, "from_unit": r.from_unit, "to_unit": r.to_unit, "reason": r.reason,
+            # The letter's own number: the case code and the referral's place among the case's
+            # outgoing ones (the first letter of （2026）龙门人调字第1号 is …第1号移字第1号).
+            return {"number": f"{case.code}移字第{len(out)}号",
+                    "kind": r.kind, "from_unit": r.from_unit, "to_unit": r.to_unit, "reason": r.reason,
                     "actions_taken": r.actions_taken, "contact": r.contact, "sent_on": r.sent_on.isoformat(),
                     "first_receiver": case.first_receiver, "risk_reported_to": case.risk_reported_to}
 

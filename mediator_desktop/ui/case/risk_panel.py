@@ -303,7 +303,7 @@ class ReferralDialog(_RiskDialog):
         add_row(form, self.errors, "actions_taken", "已做工作(&W)：", self.actions_taken)
         self.contact = line_edit("姓名和电话")
         self.contact.setText(services.user_name)
-        add_row(form, self.errors, "contact", "联系人(&C)：", self.contact)
+        add_row(form, self.errors, "contact", "联系人及电话(&C)：", self.contact)
         self.sent_on = date_edit(today, maximum=today)
         add_row(form, self.errors, "sent_on", "日期(&D)：", self.sent_on)
         self.export_path = QLineEdit(str(Path.home() / f"案件交换-{view.code}.json"))
