@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import use_room_screen  # noqa: E402
+from room_screen import plausible_paths, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -80,6 +80,7 @@ def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignor
         for _ in range(3):
             app.processEvents()
         path = out / name
+        plausible_paths(widget)  # no temporary folder in the picture
         widget.grab().save(str(path))
         written.append(path)
         print("wrote", path)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import use_room_screen  # noqa: E402
+from room_screen import plausible_paths, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -42,6 +42,7 @@ def main() -> int:
         widget.show()
         for _ in range(3):
             app.processEvents()
+        plausible_paths(widget)  # no temporary folder in the picture
         widget.grab().save(str(OUT / name))
         print("wrote", OUT / name)
 
@@ -186,6 +187,7 @@ def print_dialog_screen(app, documents) -> None:  # type: ignore[no-untyped-def]
         more.click()  # 选项 >>: pages, 份数 (the agreement's 3 copies)
         for _ in range(3):
             app.processEvents()
+        plausible_paths(dialog)  # no temporary folder in the picture
         dialog.grab().save(str(OUT / "print-dialog.png"))
         print("wrote", OUT / "print-dialog.png")
         dialog.reject()
@@ -214,6 +216,7 @@ def error_dialog_screen(app, window) -> None:  # type: ignore[no-untyped-def]
     box = reporter.box
     for _ in range(3):
         app.processEvents()
+    plausible_paths(box)  # no temporary folder in the picture
     box.grab().save(str(OUT / "error-dialog.png"))
     print("wrote", OUT / "error-dialog.png")
     box.close()

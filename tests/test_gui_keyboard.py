@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -625,3 +626,45 @@ def test_the_case_menu_offers_the_case_views_own_actions_as_it_allows_them(qtbot
     assert view.case_actions["in_mediation"].isEnabled() and not view.case_actions["accepted"].isEnabled()
     window.case_menu.aboutToShow.emit()
     assert view.case_actions["mediate"].isEnabled() == view.sessions_panel.mediate_button.isEnabled() is True
+
+
+def test_settings_audit_and_risk_pages_reach_their_fields_by_alt_key(qtbot, gui) -> None:  # noqa: F811
+    """设置 → 审计: “日期(&D)” labels two date fields (a layout), so Alt+D goes to the first; 设置 →
+    风险与移交: every time has its Alt-key, as on the other pages."""
+    services, settings = gui
+    window = show_window(qtbot, services, settings)
+    dialog = window.open_settings()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    show_tab(dialog, "审计")
+    assert dialog.audit_page.isVisible() and not mnemonic_problems(dialog)
+    dialog.audit_page.actor.setFocus()
+    qtbot.waitUntil(lambda: focused() is dialog.audit_page.actor)
+    press(qtbot, Qt.Key.Key_D, ALT)
+    assert focused() is not dialog.audit_page.actor and dialog.audit_page.start.isAncestorOf(focused()), focused()
+    show_tab(dialog, "风险与移交")
+    assert dialog.risk_page.isVisible() and not mnemonic_problems(dialog)
+    page = dialog.risk_page
+    page.petition.setFocus()
+    qtbot.waitUntil(lambda: focused() is page.petition)
+    press(qtbot, Qt.Key.Key_H, ALT)
+    assert focused() is page.numbers[page_key(page, "红色报告时限")]
+    press(qtbot, Qt.Key.Key_X, ALT)
+    assert focused() is page.petition
+    close_all(qtbot)
+
+
+def show_tab(dialog, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the settings tab called ``title`` (each page sits in its scroll area)."""
+    tabs = dialog.tabs
+    index = next(k for k in range(tabs.count()) if tabs.tabText(k) == title)
+    bar = tabs.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+
+
+def page_key(page, caption: str) -> str:  # type: ignore[no-untyped-def]
+    from mediator_desktop.ui.settings.risk_settings import NUMBERS
+
+    return next(option.key for option, label, _suffix in NUMBERS if label.startswith(caption))

@@ -178,3 +178,25 @@ def test_the_screening_frequency_is_a_setting_the_reminder_follows(qtbot, qapp, 
     assert window.settings.get(opts.SCREENING_PER_MONTH) == 0
     assert opts.Settings().get(opts.SCREENING_PER_MONTH) == 0          # saved to the file
     assert not any(r.kind == ReminderKind.SCREENING.value for r in services.reminders.today_list())
+
+
+def test_delete_is_apart_from_close_in_the_screening_and_conference_lists(qtbot, qapp, services) -> None:
+    """删除 follows 新的/打开 with space between; 关闭 stands alone at the right, far from 删除,
+    and pressing 关闭 closes the window (nothing deleted)."""
+    from mediator_desktop.services.screening import ItemDraft, RoundDraft
+    from mediator_desktop.ui.common.record_list import DESTRUCTIVE_GAP
+
+    services.screening.save(None, RoundDraft(date(2026, 11, 20), "幸福村", "王芳", False, "", [
+        ItemDraft("张某", None, "排水沟堵塞", "none")]))
+    window = shown_window(qtbot, qapp, services)
+    for shown in (window.open_screening(), window.open_conferences()):
+        shown.resize(900, 500)
+        qtbot.waitExposed(shown)
+        new, opened, delete, close = shown.new_button, shown.open_button, shown.delete_button, shown.close_button
+        assert new.x() < opened.x() < delete.x() < close.x()
+        assert delete.x() - opened.geometry().right() >= DESTRUCTIVE_GAP
+        assert close.x() - delete.geometry().right() > 3 * DESTRUCTIVE_GAP
+        assert close.geometry().right() > shown.width() - 40     # 关闭 at the right edge
+        click(qtbot, close)
+        qtbot.waitUntil(lambda shown=shown: not shown.isVisible())
+    assert len(services.screening.rounds()) == 1

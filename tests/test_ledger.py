@@ -6,6 +6,7 @@ one whose cases exist with their fields."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -156,7 +157,9 @@ def test_cli_ledger_writes_the_columns_in_order_masked_frozen_and_printable(sqli
     assert first["风险等级"] == "无" and first["调解员"] == "杨志强" and first["化解措施"] == "组织调解1次"
     assert first["化解结果"] == "调解成功（2026年11月21日）" and first["协议形式"] == "书面协议"
     assert first["协议金额"] == 12000 and first["履行情况"] == "已履行"
-    assert first["回访情况"] == "待回访3次" and first["司法确认"] is None
+    # The CLI counts with the real date: the visits planned from 2026-11 are late by now or not.
+    late = re.fullmatch(r"(?:逾期未回访(\d)次)?；?(?:待回访(\d)次)?", first["回访情况"])
+    assert late and sum(int(n or 0) for n in late.groups()) == 3 and first["司法确认"] is None
     assert first["销号日期"] == datetime(2026, 11, 22)
     assert first["备注"] == "2026年11月22日销号（测试员）：履行完毕，电话138****1234回访"
     second = dict(zip(HEADERS, rows[1], strict=True))
@@ -415,3 +418,30 @@ def test_a_day_without_its_year_after_new_year_belongs_to_the_next_year(org_serv
     assert case.received_on == date(2025, 12, 28)
     assert s.agreements.get(case.id).signed_on == date(2026, 1, 5)
     assert s.ledger.status(case.id).closed_on == date(2026, 1, 20)
+
+
+def test_the_ledger_says_visits_months_overdue_are_overdue_not_to_do(org_services, clock, tmp_path) -> None:
+    """回访情况: a planned visit whose day has passed is 逾期未回访, not 待回访."""
+    from openpyxl import load_workbook
+
+    s = org_services
+    d, _view = _agreed_case(s)
+    with s.db.read() as db:
+        from mediator_desktop.storage.models import FollowUp
+
+        dues = sorted(db.scalars(select(FollowUp.due_on).where(FollowUp.case_id == d.id, FollowUp.done_on.is_(None))))
+    assert len(dues) == 3 and dues[0] > clock.value.date()
+
+    def visits_cell() -> str:
+        out = tmp_path / "台账.xlsx"
+        s.ledger.export_xlsx(out, date(2026, 11, 1), date(2026, 11, 30))
+        ws = load_workbook(out).active
+        first = dict(zip(HEADERS, [c.value for c in ws[4]], strict=True))
+        return str(first["回访情况"])
+
+    assert visits_cell() == "待回访3次"
+    clock.value = datetime.combine(dues[0], datetime.min.time()) + (datetime(2026, 1, 2) - datetime(2026, 1, 1))
+    late = sum(1 for due in dues if due < clock.value.date())
+    assert visits_cell() == f"逾期未回访{late}次" + (f"；待回访{3 - late}次" if late < 3 else "")
+    clock.value = datetime(2027, 12, 1, 9, 0)
+    assert visits_cell() == "逾期未回访3次"

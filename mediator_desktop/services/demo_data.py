@@ -68,10 +68,21 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
+TERMINATION_KINDS = {"双方分歧较大，无法达成协议": "impossible", "一方当事人不同意继续调解": "refused",
+                     "申请人撤回调解申请": "withdrawn"}
+REPORTED_TO = ["龙门街道综治中心", "龙门街道司法所", "龙门街道综治中心、龙门派出所"]
+LEADS = [("赵文华", "街道党工委副书记"), ("钱志明", "街道办事处副主任"), ("孙建平", "街道政法委员")]
+REFERRAL_UNITS = ["临翔区劳动保障监察大队", "临翔区市场监督管理局", "临翔区交通警察大队", "临翔区住房和城乡建设局"]
+
+
 class _Gen:
-    def __init__(self, seed: int, today: date) -> None:
+    def __init__(self, seed: int, today: date, features: bool = False) -> None:
         self.rng = random.Random(seed)
         self.today = today
+        #: Today's features (risk reports and plans, referrals, prevention figures, 销号, …) come
+        #: from their own random stream, so the cases themselves are the same with or without them.
+        self.features = random.Random(seed + 1) if features else None
+        self.reopened = False
 
     def person_name(self, gender: str) -> str:
         rng = self.rng
@@ -138,6 +149,12 @@ class _Gen:
         return self.today - timedelta(days=days)
 
     def case(self) -> dict[str, Any]:
+        case = self._case()
+        if self.features is not None:
+            self.add_features(case, date.fromisoformat(case["received_on"]))
+        return case
+
+    def _case(self) -> dict[str, Any]:
         rng = self.rng
         dtype = rng.choices(TYPE_NAMES, TYPE_WEIGHTS)[0]
         spec = TYPES[dtype]
@@ -218,6 +235,62 @@ class _Gen:
                                    "routes_explained": True}
         return case
 
+    def add_features(self, case: dict[str, Any], received: date) -> None:
+        """What version 2 of the exchange format adds, as a room using the application records it."""
+        x = self.features
+        assert x is not None
+        presiding = case["mediators"][0]["name"]
+        case["first_receiver"] = presiding
+        level = case["risk_level"]
+        if level != "none" and (level == "red" or x.random() < 0.5):
+            reported = min(received + timedelta(days=0 if level == "red" else x.randint(0, 1)), self.today)
+            to = x.choice(REPORTED_TO) if level != "yellow" else "龙门街道综治中心"
+            case["risk_reported_to"], case["risk_reported_on"] = to, reported.isoformat()
+            at = f"{reported.isoformat()}T{x.choice([10, 11, 15, 16])}:{x.choice(['00', '30'])}"
+            case["risk_changes"] = [{"from_level": "none", "to_level": level, "reported_to": to, "reported_at": at,
+                                     "note": "当事人情绪激动，矛盾有激化苗头" if level != "yellow" else "双方多次争吵",
+                                     "at": at, "actor": presiding}]
+        if level == "red":
+            lead, title = x.choice(LEADS)
+            starts = date.fromisoformat(case["risk_reported_on"])
+            case["risk_plan"] = {
+                "measures": "包案领导牵头，专班每日联系双方当事人，社区民警加强巡查，防止矛盾激化；"
+                            "依法依规提出化解方案，必要时引导通过诉讼解决。",
+                "lead": lead, "lead_title": title, "members": f"{presiding}、网格员 李明、社区民警 赵伟",
+                "starts_on": starts.isoformat(), "due_on": (starts + timedelta(days=30)).isoformat()}
+        if level in ("red", "orange") or x.random() < 0.03:
+            kind = x.choice(["criminal", "criminal", "suicide", "group_petition", "group_fight"])
+            persons = 1 if kind in ("criminal", "suicide") else x.randint(5, 30)
+            case["preventions"] = [{"kind": kind, "persons": persons, "note": "调解员及时介入，稳控双方情绪"}]
+        if case["dispute_type"] in ("拖欠农民工工资纠纷", "消费纠纷", "道路交通事故纠纷", "物业纠纷") and x.random() < 0.12:
+            sent = min(received + timedelta(days=x.randint(1, 5)), self.today)
+            referral: dict[str, Any] = {
+                "kind": "transfer", "direction": "outgoing", "from_unit": ORGANIZATION["name"],
+                "to_unit": x.choice(REFERRAL_UNITS), "reason": "涉及行政监管事项，需由主管部门依职权处理",
+                "actions_taken": "已听取双方陈述并开展初步调解", "contact": f"{presiding} 0883-2123456",
+                "sent_on": sent.isoformat()}
+            answered = sent + timedelta(days=x.randint(5, 12))
+            if answered <= self.today and x.random() < 0.5:
+                referral["answer"], referral["answered_on"] = "已受理并依法处理，处理结果已告知当事人", answered.isoformat()
+            case["referrals"] = [referral]
+        agreement = case.get("agreement")
+        visits = [v for v in case.get("follow_ups", []) if "done_on" in v]
+        if agreement and visits and all(t["status"] == "performed" for t in agreement["terms"]):
+            closed = max(date.fromisoformat(v["done_on"]) for v in visits)
+            events = [{"action": "cross_off", "on": closed.isoformat(), "note": "协议已全部履行，回访无新的风险",
+                       "at": f"{closed.isoformat()}T16:30", "actor": presiding}]
+            again = closed + timedelta(days=21)
+            if not self.reopened and again <= self.today - timedelta(days=30):
+                self.reopened = True
+                events.append({"action": "reopen", "on": again.isoformat(), "note": "双方再起争执，重新挂号化解",
+                               "at": f"{again.isoformat()}T10:00", "actor": presiding})
+            else:
+                case["ledger_closed_on"] = closed.isoformat()
+            case["ledger_events"] = events
+        termination = case.get("termination")
+        if termination:
+            termination["reason_kind"] = TERMINATION_KINDS[termination["reason"]]
+
     def status(self, age: int) -> str:
         rng = self.rng
         if age <= 3:
@@ -282,20 +355,24 @@ class _Gen:
                 case["judicial_confirmation"] = jc
 
 
-def iter_cases(n_cases: int, seed: int = 2026, *, today: date = date(2026, 11, 22)) -> Iterator[dict[str, Any]]:
-    gen = _Gen(seed, today)
+def iter_cases(n_cases: int, seed: int = 2026, *, today: date = date(2026, 11, 22),
+               features: bool = False) -> Iterator[dict[str, Any]]:
+    """``features``: also what version 2 of the exchange format carries (the demo)."""
+    gen = _Gen(seed, today, features)
     for _ in range(n_cases):
         yield gen.case()
 
 
 def generate_document(n_cases: int, seed: int = 2026, *, today: date = date(2026, 11, 22),
-                      organization: dict[str, Any] | None = None, with_codes: bool = False) -> dict[str, Any]:
+                      organization: dict[str, Any] | None = None, with_codes: bool = False,
+                      features: bool = False) -> dict[str, Any]:
     org = dict(organization or ORGANIZATION)
-    cases = list(iter_cases(n_cases, seed, today=today))
+    cases = list(iter_cases(n_cases, seed, today=today, features=features))
     if with_codes:
         counters: dict[int, int] = {}
         for case in sorted(cases, key=lambda c: c["received_on"]):
             year = int(case["received_on"][:4])
             counters[year] = counters.get(year, 0) + 1
             case["code"] = f"（{year}）{org.get('short_name', '调')}人调字第{counters[year]}号"
-    return {"format": "mediator-desktop/case-exchange", "version": 1, "organization": org, "cases": cases}
+    return {"format": "mediator-desktop/case-exchange", "version": 2 if features else 1, "organization": org,
+            "cases": cases}

@@ -96,6 +96,8 @@ class _Parts:
     term_statuses: list[str] = field(default_factory=list)
     visits_done: list[tuple[date, str | None, bool | None, str]] = field(default_factory=list)
     visits_open: int = 0
+    #: Of the open visits, those whose day is past (逾期未回访).
+    visits_overdue: int = 0
     termination: tuple[date | None, str | None] | None = None
     confirmation: tuple[date | None, str | None, date | None] | None = None
     ended_on: dict[str, date] = field(default_factory=dict)
@@ -111,9 +113,10 @@ def _label(enum: Any, value: str | None) -> str:
         return value
 
 
-def read_rows(s: Session, date_from: date, date_to: date, *, full_ids: bool = False) -> list[LedgerRow]:
+def read_rows(s: Session, date_from: date, date_to: date, *, full_ids: bool = False,
+              today: date | None = None) -> list[LedgerRow]:
     """The ledger's rows: the disputes received from ``date_from`` to ``date_to`` (inclusive), by
-    received date and code."""
+    received date and code. ``today``: open visits due before it are shown as overdue."""
     in_period = (orm.Case.received_on >= date_from, orm.Case.received_on <= date_to)
     ids = select(orm.Case.id).where(*in_period)
     parts: dict[int, _Parts] = defaultdict(_Parts)
@@ -137,11 +140,13 @@ def read_rows(s: Session, date_from: date, date_to: date, *, full_ids: bool = Fa
             p.amount = (p.amount or Decimal(0)) + amount
         if kind is not None and kind != TermKind.STATEMENT.value:
             p.term_statuses.append(status)
-    for case_id, done_on, satisfaction, new_risk, measures in rows(
-            select(orm.FollowUp.case_id, orm.FollowUp.done_on, orm.FollowUp.satisfaction, orm.FollowUp.new_risk,
-                   orm.FollowUp.measures).where(orm.FollowUp.case_id.in_(ids))):
+    for case_id, done_on, due_on, satisfaction, new_risk, measures in rows(
+            select(orm.FollowUp.case_id, orm.FollowUp.done_on, orm.FollowUp.due_on, orm.FollowUp.satisfaction,
+                   orm.FollowUp.new_risk, orm.FollowUp.measures).where(orm.FollowUp.case_id.in_(ids))):
         if done_on is None:
             parts[case_id].visits_open += 1
+            if today is not None and due_on is not None and due_on < today:
+                parts[case_id].visits_overdue += 1
         else:
             parts[case_id].visits_done.append((done_on, satisfaction, new_risk, measures or ""))
     for case_id, on, reason_kind in rows(select(orm.Termination.case_id, orm.Termination.on, orm.Termination.reason_kind)
@@ -233,8 +238,11 @@ def _visits(p: _Parts) -> str:
         if last[2]:
             found = "、".join(x for x in (found, "发现风险苗头") if x)
         parts.append(f"已回访{len(p.visits_done)}次" + (f"（{found}）" if found else ""))
-    if p.visits_open:
-        parts.append(f"待回访{p.visits_open}次")
+    # A visit months overdue is not simply "to do": the ledger says it is late (逾期未回访).
+    if p.visits_overdue:
+        parts.append(f"逾期未回访{p.visits_overdue}次")
+    if p.visits_open > p.visits_overdue:
+        parts.append(f"待回访{p.visits_open - p.visits_overdue}次")
     return "；".join(parts)
 
 
@@ -310,7 +318,7 @@ def export_ledger(ctx: ServiceContext, path: str | Path, date_from: date, date_t
     step(progress, cancelled, 0, 0)
     with ctx.db.read() as s:
         org = s.scalars(select(orm.Organization).order_by(orm.Organization.id)).first()
-        rows = read_rows(s, date_from, date_to, full_ids=full_ids)
+        rows = read_rows(s, date_from, date_to, full_ids=full_ids, today=ctx.today())
         figures = read_figures(s, date_from, date_to)
     title = f"{org.name if org else ''}矛盾纠纷排查化解台账"
     with replacing_file(path) as out:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QTableView,
@@ -33,6 +34,9 @@ from mediator_desktop.ui.common.widgets import (
     push_button,
     table_view,
 )
+
+#: Pixels between the everyday buttons and 删除.
+DESTRUCTIVE_GAP = 32
 
 
 class RowFocusSelects(QObject):
@@ -96,7 +100,14 @@ class RecordListWindow(QWidget):
         self.open_button = push_button("打开(&O)…", self.open_selected)
         self.delete_button = push_button("删除", self.delete_selected)
         self.close_button = push_button("关闭", self.close)
-        button_row(lay, (self.new_button, self.open_button), (self.delete_button, self.close_button))
+        # 删除 after the everyday buttons with space between, 关闭 alone at the right: the
+        # destructive button is not next to the one pressed at the end of every visit.
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.open_button)
+        row.addSpacing(DESTRUCTIVE_GAP)
+        row.addWidget(self.delete_button)
+        button_row(lay, (), (self.close_button,), row=row)
         self.table.activated.connect(lambda _index: self.open_selected())
         return self.table
 

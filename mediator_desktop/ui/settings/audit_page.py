@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mediator_desktop.services.audit import PAGE, AuditLine
 from mediator_desktop.ui.common.background import run_task
@@ -50,6 +50,9 @@ class AuditPage(QWidget):
         dates.addWidget(self.start)
         dates.addWidget(self.end)
         form.addRow("日期(&D)：", dates)
+        caption = form.labelForField(dates)
+        if isinstance(caption, QLabel):  # a label of a layout has no buddy of its own: Alt+D goes to the first date
+            caption.setBuddy(self.start)
         self.actor, self.case_code = QLineEdit(), QLineEdit()
         self.actor.setPlaceholderText("操作人姓名（可只填一部分）")
         self.case_code.setPlaceholderText("案号（可只填一部分）")

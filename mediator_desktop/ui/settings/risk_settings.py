@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 #: (option, label with its key letter, unit shown after the number).
 NUMBERS: tuple[tuple[opts.Option[Any], str, str], ...] = (
-    (opts.RISK_RED_DAYS, "红色报告时限：", " 天（0为当天）"),
-    (opts.RISK_ORANGE_HOURS, "橙色处置时限：", " 小时"),
-    (opts.RISK_YELLOW_DAYS, "黄色化解时限：", " 个工作日"),
-    (opts.ESCALATE_GRID_DAYS, "网格化解时限：", " 个工作日"),
-    (opts.ESCALATE_VILLAGE_HOURS, "村（社区）化解时限：", " 小时"),
-    (opts.ESCALATE_TOWNSHIP_DAYS, "乡镇（街道）答复时限：", " 个工作日"),
+    (opts.RISK_RED_DAYS, "红色报告时限(&H)：", " 天（0为当天）"),
+    (opts.RISK_ORANGE_HOURS, "橙色处置时限(&O)：", " 小时"),
+    (opts.RISK_YELLOW_DAYS, "黄色化解时限(&U)：", " 个工作日"),
+    (opts.ESCALATE_GRID_DAYS, "网格化解时限(&G)：", " 个工作日"),
+    (opts.ESCALATE_VILLAGE_HOURS, "村（社区）化解时限(&V)：", " 小时"),
+    (opts.ESCALATE_TOWNSHIP_DAYS, "乡镇（街道）答复时限(&T)：", " 个工作日"),
 )
 
 
@@ -51,12 +51,12 @@ class RiskSettingsPage(QWidget):
             add_row(form, self.errors, option.key, label, box)
             self.numbers[option.key] = box
         self.petition = QLineEdit(settings.get(opts.PETITION_DAYS))
-        add_row(form, self.errors, opts.PETITION_DAYS.key, "信访事项时限：", self.petition)
+        add_row(form, self.errors, opts.PETITION_DAYS.key, "信访事项时限(&X)：", self.petition)
         hint = QLabel("来源为“信访部门移送”的案件按“见面、调查、反馈、办结”四个时限跟踪，"
                       f"填四个工作日数，用逗号分开（默认 {opts.PETITION_DAYS.default}）。")
         hint.setWordWrap(True)
         form.addRow("", hint)
-        self.save_button = push_button("保存风险与移交设置", self.save)
+        self.save_button = push_button("保存风险与移交设置(&S)", self.save)
         button_row(form, (self.save_button,))
         self.message = error_label()
         form.addRow("", self.message)
