@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_services, sample_draft, setup_org
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from mediator_desktop.cli import main
 from mediator_desktop.storage.db import Database
@@ -157,5 +157,43 @@ def test_entries_are_listed_with_filters(sqlite_url: str, clock, shared_samples:
         assert all(e.text for e in everything)
         imported = next(e for e in everything if e.action == "import" and not e.case_code)
         assert imported.text.startswith("导入案件交换文件：新建") and "件" in imported.text
+    finally:
+        services.close()
+
+
+def test_each_change_is_recorded_old_and_new_under_the_entry_that_says_what_was_done(db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+    from mediator_desktop.storage.models import AuditEntry, Case
+
+    services = make_services(db_url, clock)
+    try:
+        setup_org(services)
+        d = services.cases.register(sample_draft(summary="两家因排水沟发生争执。"))
+        draft = services.cases.get(d.id).to_draft()
+        draft.summary, draft.title = "两家因排水沟和院墙发生争执。", "排水纠纷"
+        d = services.cases.update(d.id, d.version, draft)
+        services.cases.transition(d.id, d.version, "accepted")
+        long_record = "调解员：" + "双方陈述事实。" * 100
+        from test_sessions import draft as session_draft
+
+        from mediator_desktop.services.sessions import RecordDraft
+        session = services.sessions.schedule(d.id, session_draft("2026-11-25T09:00"))
+        services.sessions.save_record(session.id, session.version, RecordDraft(record=long_record))
+        with services.db.write() as s:   # a change made without any service entry
+            case = s.get(Case, d.id)
+            assert case is not None
+            case.recorder = "赵记录"
+        with services.db.read() as s:
+            entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        update = next(e for e in entries if e.action == "update" and e.entity == "case")
+        changed = {c["table"]: c["fields"] for c in update.detail["row_changes"]}["mediation_case"]
+        assert changed["summary"] == ["两家因排水沟发生争执。", "两家因排水沟和院墙发生争执。"]
+        assert changed["title"][1] == "排水纠纷" and "version" not in changed and "search_text" not in changed
+        record = next(c for e in entries for c in e.detail.get("row_changes", ()) if c["table"] == "mediation_session"
+                      and "record" in c["fields"])
+        assert record["fields"]["record"][1]["chars"] == len(long_record)      # long text: length and hash
+        last = entries[-1]
+        assert last.action == "change" and last.actor == "测试员"
+        assert last.detail["row_changes"][0]["fields"]["recorder"][1] == "赵记录"
+        assert services.audit.verify().ok
     finally:
         services.close()

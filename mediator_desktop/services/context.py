@@ -68,6 +68,7 @@ class ServiceContext:
         from mediator_desktop.services import guard
 
         guard.install(db, lambda: self.actor)   # what the signed-in user's role may see and change
+        db.actor_name = lambda: self.actor.name
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now().replace(microsecond=0)

@@ -87,7 +87,11 @@ def chain_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    from mediator_desktop.storage import audit_changes
+
+    audit_changes.collect(session)          # old → new of what this flush changes…
     entries = [o for o in session.new if isinstance(o, AuditEntry) and o.seq is None]
+    audit_changes.attach(session, entries)  # …carried by the entry it writes, before its hash is made
     if not entries:
         return
     # The head read below must not flush these entries half-chained.
@@ -101,9 +105,15 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         _store_head(session, seq, prev)
 
 
-def install(factory: sessionmaker[Session]) -> None:
-    """Chain every audit entry the sessions of ``factory`` insert."""
+def install(factory: sessionmaker[Session], actor_name: Any = None) -> None:
+    """Chain every audit entry the sessions of ``factory`` insert, with the changes each
+    transaction makes (``audit_changes``); ``actor_name()`` names who made changes no entry of
+    the services carried."""
+    from mediator_desktop.storage import audit_changes
+
     event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "before_commit",
+                 lambda session: audit_changes.flush_leftovers(session, actor_name() if actor_name else ""))
 
 
 @dataclass(frozen=True)

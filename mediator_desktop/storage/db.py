@@ -322,7 +322,9 @@ class Database:
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
         from mediator_desktop.storage import audit_chain
 
-        audit_chain.install(self._writer)
+        #: Who the services act as (set by them): the audit entry of changes no service entry carried.
+        self.actor_name: Callable[[], str] = lambda: ""
+        audit_chain.install(self._writer, lambda: self.actor_name())
 
     def listen(self, name: str, fn: Callable[..., Any], *, reads: bool = True) -> None:
         """Register a session event (``before_flush``, ``do_orm_execute``…) on the write sessions
