@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_add.add_argument("--name", required=True, help="姓名")
     p_add.add_argument("--role", required=True, choices=["admin", "mediator", "clerk", "viewer"],
                        help="角色：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读")
+    p_add.add_argument("--committee", dest="committees", action="append", type=int, metavar="ID", default=[],
+                       help="只看这个调委会（编号，可重复；不给则看全部调委会）")
     user_sub.add_parser("list", parents=[common], help="列出用户")
     p_passwd = user_sub.add_parser("passwd", parents=[common], help="修改密码（管理员可重设任何人的密码，并解除锁定）")
     p_passwd.add_argument("login", metavar="LOGIN")
@@ -259,7 +261,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     try:
         accounts = services.accounts
         if command == "add":
-            user = accounts.add_user(args.login, args.name, args.role, password)
+            user = accounts.add_user(args.login, args.name, args.role, password, organization_ids=args.committees)
             print(f"已添加用户 {user.login}（{user.name}，{user.role_label}）。")
         elif command == "list":
             users = accounts.users()
@@ -270,7 +272,8 @@ def cmd_user(args: argparse.Namespace) -> int:
                 state = "启用" if u.active else "停用"
                 if u.locked_until is not None and u.locked_until > services.ctx.now():
                     state += f"，锁定到{u.locked_until:%H:%M}"
-                print(f"{u.login}\t{u.name}\t{u.role_label}\t{state}")
+                scope = "调委会" + "、".join(map(str, u.organization_ids)) if u.organization_ids else "全部调委会"
+                print(f"{u.login}\t{u.name}\t{u.role_label}\t{state}\t{scope}")
             print("登录：" + ("已开启" if accounts.sign_in_required() else "未开启"))
         elif command == "passwd":
             accounts.change_password(args.login, password)

@@ -66,6 +66,9 @@ def test_only_an_admin_manages_users_and_the_last_admin_stays(services) -> None:
     with pytest.raises(PermissionDenied, match="管理员"):      # nobody signed in yet
         accounts.add_user("wangwu", "王五", "viewer", VIEWER_PW)
     accounts.sign_in("zhangsan", ADMIN_PW)
+    with pytest.raises(ValidationError) as err:
+        accounts.add_user("zhaoliu", "赵六", "mediator", VIEWER_PW, organization_ids=[999])
+    assert _problem_fields(err.value) == {"committees"} and "999" in str(err.value)
     accounts.add_user("wangwu", "王五", "viewer", VIEWER_PW)
     with pytest.raises(ValidationError, match="已经有人用了"):
         accounts.add_user("wangwu", "王五二", "viewer", VIEWER_PW)
@@ -110,7 +113,7 @@ def test_the_command_line_needs_a_user_once_sign_in_is_on(db_file: str, tmp_path
                  "viewer"]) == 0
     assert main(["--db", db_file, "user", "list", "--user", "zhangsan"]) == 0
     listing = capsys.readouterr().out
-    assert "wangwu\t王五\t只读\t启用" in listing and "登录：已开启" in listing
+    assert "wangwu\t王五\t只读\t启用\t全部调委会" in listing and "登录：已开启" in listing
 
     # The viewer's export is masked although --masked was not given; its import is refused.
     full = tmp_path / "full.json"

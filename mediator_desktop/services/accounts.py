@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from mediator_desktop.domain.permissions import DEFAULT_ROLES, Permission, RoleCode
 from mediator_desktop.services.context import Actor, Service
 from mediator_desktop.services.errors import FieldProblem, PermissionDenied, ValidationError
-from mediator_desktop.storage.models import SchemaInfo, UserAccount, UserOrganization, UserRole
+from mediator_desktop.storage.models import Organization, SchemaInfo, UserAccount, UserOrganization, UserRole
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -206,6 +206,11 @@ class AccountService(Service):
                 self._require_admin(s, "添加用户")
             if login and s.scalar(select(UserAccount.id).where(UserAccount.login == login)) is not None:
                 problems.append(FieldProblem("login", f"用户名“{login}”已经有人用了，请换一个"))
+            organization_ids = list(organization_ids)
+            known = set(s.scalars(select(Organization.id)))
+            if any(o not in known for o in organization_ids):
+                problems.append(FieldProblem("committees", "没有编号为" + "、".join(
+                    str(o) for o in organization_ids if o not in known) + "的调委会"))
             if problems:
                 raise ValidationError(problems)
             user = UserAccount(login=login, name=name, role=role, password_hash=hash_password(password), active=True,
