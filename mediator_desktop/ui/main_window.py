@@ -72,14 +72,14 @@ from mediator_desktop.ui.common.widgets import (
     screen_area,
     table_view,
 )
-from mediator_desktop.ui.help.help_dialogs import AboutDialog, GuideDialog
-from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
-from mediator_desktop.ui.settings.backup_dialog import FILTER as BACKUP_FILTER
-from mediator_desktop.ui.settings.backup_dialog import BackupDialog, RestoreDialog
-from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
+    # The dialogs a user opens later: imported when first opened, not before the window paints.
     from mediator_desktop.services.app import Services
+    from mediator_desktop.ui.help.help_dialogs import AboutDialog, GuideDialog
+    from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+    from mediator_desktop.ui.settings.backup_dialog import BackupDialog, RestoreDialog
+    from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
 SEARCH_DELAY_MS = 150
 #: While typing in the search box the first match is shown in the case view only once the
@@ -729,6 +729,8 @@ class MainWindow(QMainWindow):
     # -- actions ------------------------------------------------------------------------------
 
     def new_case(self) -> IntakeDialog:
+        from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+
         dialog = IntakeDialog(self.services, self)
         dialog.saved.connect(self.bus.case_changed)
         dialog.open()
@@ -736,6 +738,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_case(self, case_id: int) -> IntakeDialog:
+        from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
+
         dialog = IntakeDialog(self.services, self, case_id=case_id)
         dialog.saved.connect(self.bus.case_changed)
         dialog.open()
@@ -827,6 +831,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         from mediator_desktop.ui.app import apply_font_size
+        from mediator_desktop.ui.settings.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.font_size_changed.connect(lambda size: apply_font_size(size))
@@ -940,6 +945,8 @@ class MainWindow(QMainWindow):
 
     def backup_data(self) -> BackupDialog:
         """文件 → 备份…: where to (and an optional passphrase); the backup runs in the background."""
+        from mediator_desktop.ui.settings.backup_dialog import BackupDialog
+
         self.backup_dialog = BackupDialog(self.services, self)
         self.backup_dialog.chosen.connect(self.backup_to)
         self.backup_dialog.open()
@@ -956,6 +963,8 @@ class MainWindow(QMainWindow):
 
     def restore_data(self) -> QFileDialog:
         """文件 → 恢复…: choose a backup file; it is checked, then what it holds is shown."""
+        from mediator_desktop.ui.settings.backup_dialog import FILTER as BACKUP_FILTER
+
         self.file_dialog = file_dialog(self, "选择要恢复的备份文件", self.services.backups.folder, BACKUP_FILTER,
                                        self.check_backup)
         return self.file_dialog
@@ -970,6 +979,8 @@ class MainWindow(QMainWindow):
                         on_failed=lambda exc: self._restore_failed(exc))
 
     def confirm_restore(self, info) -> RestoreDialog:
+        from mediator_desktop.ui.settings.backup_dialog import RestoreDialog
+
         self.restore_dialog = RestoreDialog(info, self.services.backups.folder, self)
         self.restore_dialog.confirmed.connect(lambda passphrase: self.restore_from(str(info.path), passphrase))
         self.restore_dialog.open()
@@ -1014,12 +1025,16 @@ class MainWindow(QMainWindow):
     # -- help -------------------------------------------------------------------------------
 
     def show_guide(self) -> GuideDialog:
+        from mediator_desktop.ui.help.help_dialogs import GuideDialog
+
         dialog = GuideDialog(self)
         dialog.show()
         self.guide = dialog
         return dialog
 
     def show_about(self) -> AboutDialog:
+        from mediator_desktop.ui.help.help_dialogs import AboutDialog
+
         dialog = AboutDialog(self.services.describe_database(), self)
         dialog.open()
         self.about = dialog

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from mediator_desktop.ui.common.background import BackgroundTask, Reporter, busy, counted, file_error_text, message, run_task
 from mediator_desktop.ui.common.widgets import file_dialog, make_action
-from mediator_desktop.ui.ledger.export_dialog import LedgerPeriodDialog
-from mediator_desktop.ui.ledger.import_dialog import LedgerImportDialog
+
+if TYPE_CHECKING:   # the dialogs load when first opened, not before the window paints
+    from mediator_desktop.ui.ledger.export_dialog import LedgerPeriodDialog
+    from mediator_desktop.ui.ledger.import_dialog import LedgerImportDialog
 
 XLSX_FILTER = "Excel 文件 (*.xlsx)"
 
@@ -43,6 +45,8 @@ class LedgerActions(QObject):
     # -- export -----------------------------------------------------------------------------
 
     def export_ledger(self) -> LedgerPeriodDialog:
+        from mediator_desktop.ui.ledger.export_dialog import LedgerPeriodDialog
+
         dialog = LedgerPeriodDialog(self.services.today(), self.window)
         dialog.chosen.connect(self._choose_file)
         dialog.open()
@@ -91,6 +95,8 @@ class LedgerActions(QObject):
                         on_done=self.show_mapping, cancellable=False)
 
     def show_mapping(self, sheet: Any) -> LedgerImportDialog:
+        from mediator_desktop.ui.ledger.import_dialog import LedgerImportDialog
+
         dialog = LedgerImportDialog(self.services, sheet, self.window)
         dialog.imported.connect(self._imported)
         dialog.open()
