@@ -68,3 +68,59 @@ def plausible_paths(widget: Any) -> None:
                             item.setText(shown_path(item.text()))
         finally:
             w.blockSignals(blocked)
+
+
+def start_app(*, largest_font: bool = False) -> tuple[Any, Any, str]:
+    """What every screenshot script starts with: a temporary data folder, then the
+    QApplication and its settings as at start-up (Qt's Chinese catalogues, the font; with
+    ``largest_font`` the largest the settings allow). Returns (app, settings, data folder)."""
+    import sys
+
+    home = tempfile.mkdtemp()
+    os.environ["MEDIATOR_DESKTOP_HOME"] = home
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from PySide6.QtWidgets import QApplication
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.ui.app import init_application
+
+    app = QApplication(sys.argv[:1])
+    settings = opts.Settings()
+    if largest_font:
+        settings.set(opts.UI_FONT_SIZE, opts.UI_FONT_SIZE.maximum or 28)
+    init_application(app, settings)
+    return app, settings, home
+
+
+def settle(app: Any, until: Any = lambda: True, seconds: float = 30) -> None:
+    """Let the event loop run until ``until()`` (a background task, a rendered page) or
+    ``seconds``, then a few more turns for the paint."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        if until():
+            break
+        time.sleep(0.02)
+    for _ in range(3):
+        app.processEvents()
+
+
+def saver(app: Any, out: Path, written: list[Path] | None = None) -> Any:
+    """``save(widget, name)``: show it, let it paint, write ``out/name`` (temporary paths
+    shown as a room's PC shows them); each path written is added to ``written``."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def save(widget: Any, name: str) -> Path:
+        widget.show()
+        settle(app)
+        plausible_paths(widget)  # no temporary folder in the picture
+        path = out / name
+        widget.grab().save(str(path))
+        if written is not None:
+            written.append(path)
+        print("wrote", path)
+        return path
+
+    return save

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import plausible_paths, use_room_screen  # noqa: E402
+from room_screen import saver, start_app, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -72,18 +71,8 @@ def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignor
     """Write docs/screenshots/case-followups.png and visit-form.png; returns the paths."""
     from mediator_desktop.ui.case.followup_panel import FollowUpPanel
 
-    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-
-    def save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        widget.show()
-        for _ in range(3):
-            app.processEvents()
-        path = out / name
-        plausible_paths(widget)  # no temporary folder in the picture
-        widget.grab().save(str(path))
-        written.append(path)
-        print("wrote", path)
+    save = saver(app, out, written)
 
     case_id = demo_case(services)
     panel = FollowUpPanel(services)
@@ -113,18 +102,10 @@ def render_screens(app, services, out: Path = OUT) -> list[Path]:  # type: ignor
 
 
 def main() -> int:
-    home = tempfile.mkdtemp()
-    os.environ["MEDIATOR_DESKTOP_HOME"] = home
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
+    app, _settings, home = start_app()
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
-    from mediator_desktop.settings import Settings
-    from mediator_desktop.ui.app import init_application
 
-    app = QApplication(sys.argv[:1])
-    init_application(app, Settings())
     services = Services.open(f"sqlite:///{home}/followups.sqlite3", Actor(name="杨志强"))
     services.ctx._clock = lambda: TODAY
     from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft

@@ -11,13 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import plausible_paths, use_room_screen  # noqa: E402
+from room_screen import saver, settle, start_app, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -47,37 +45,13 @@ def messy_ledger(path: Path) -> Path:
 
 
 def main() -> int:
-    home = tempfile.mkdtemp()
-    os.environ["MEDIATOR_DESKTOP_HOME"] = home
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
+    app, settings, home = start_app()
     from mediator_desktop import settings as opts
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.demo import load_demo
-    from mediator_desktop.ui.app import create_main_window, init_application
+    from mediator_desktop.ui.app import create_main_window
 
-    app = QApplication(sys.argv[:1])
-    settings = opts.Settings()
-    init_application(app, settings)
-    OUT.mkdir(parents=True, exist_ok=True)
-
-    def settle(until=lambda: True, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            if until():
-                break
-            time.sleep(0.02)
-        for _ in range(3):
-            app.processEvents()
-
-    def save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        widget.show()
-        settle()
-        plausible_paths(widget)  # no temporary folder in the picture
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
+    save = saver(app, OUT)
 
     services = Services.open(f"sqlite:///{home}/demo.sqlite3")
     load_demo(services, 200)
@@ -89,7 +63,7 @@ def main() -> int:
     services.ledger.cross_off(done.id, max(status.earliest, services.today()), "协议履行完毕，回访无反复")
     window.select_case(done.id)
     window.show()
-    settle()
+    settle(app)
     window.case_view.resize(760, 900)
     save(window.case_view, "ledger-case.png")
     line = window.case_view.ledger_line
@@ -115,9 +89,9 @@ def main() -> int:
 
     sheet = services.ledger.read_sheet(messy_ledger(Path(home) / "旧台账.xlsx"))
     dialog = window.ledger_actions.show_mapping(sheet)
-    settle()
+    settle(app)
     task = dialog.start(dry_run=True)
-    settle(lambda: task is not None and task.outcome is not None)
+    settle(app, lambda: task is not None and task.outcome is not None)
     save(dialog, "ledger-import.png")
     dialog.reject()
     window._reminder_timer.stop()

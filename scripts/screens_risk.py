@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import plausible_paths, use_room_screen  # noqa: E402
+from room_screen import saver, start_app, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -57,24 +56,15 @@ def demo_case(services) -> int:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    home = tempfile.mkdtemp()
-    os.environ["MEDIATOR_DESKTOP_HOME"] = home
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
+    app, settings, home = start_app()
     from mediator_desktop.documents.style import style_from_settings
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.context import Actor
     from mediator_desktop.services.dto import CaseDraft, PartyDraft
     from mediator_desktop.services.organization import MediatorDraft, OrganizationDraft
-    from mediator_desktop.settings import Settings
-    from mediator_desktop.ui.app import init_application
     from mediator_desktop.ui.case.risk_panel import RiskPanel
     from mediator_desktop.ui.settings.risk_settings import RiskSettingsPage
 
-    app = QApplication(sys.argv[:1])
-    settings = Settings()
-    init_application(app, settings)
     services = Services.open(f"sqlite:///{home}/risk.sqlite3", Actor(name="杨志强"))
     services.ctx._clock = lambda: TODAY
     services.organization.save(OrganizationDraft(
@@ -83,13 +73,7 @@ def main() -> int:
     services.mediators.save(MediatorDraft(name="杨志强", phone="13800001111", certificate_no="YN-001"))
     OUT.mkdir(parents=True, exist_ok=True)
 
-    def save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        widget.show()
-        for _ in range(3):
-            app.processEvents()
-        plausible_paths(widget)  # no temporary folder in the picture
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
+    save = saver(app, OUT)
 
     case_id = demo_case(services)
     panel = RiskPanel(services)

@@ -7,14 +7,12 @@ Wednesday 2026-11-25.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import plausible_paths, use_room_screen  # noqa: E402
+from room_screen import saver, start_app, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -60,30 +58,11 @@ def build(services) -> str:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    home = tempfile.mkdtemp()
-    os.environ["MEDIATOR_DESKTOP_HOME"] = home
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
-    from mediator_desktop import settings as opts
+    app, settings, home = start_app(largest_font=True)
     from mediator_desktop.services.app import Services
-    from mediator_desktop.settings import Settings
-    from mediator_desktop.ui.app import create_main_window, init_application
+    from mediator_desktop.ui.app import create_main_window
 
-    app = QApplication(sys.argv[:1])
-    settings = Settings()
-    settings.set(opts.UI_FONT_SIZE, opts.UI_FONT_SIZE.maximum or 28)
-    init_application(app, settings)
-    OUT.mkdir(parents=True, exist_ok=True)
-
-    def save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        widget.show()
-        for _ in range(3):
-            app.processEvents()
-        plausible_paths(widget)  # no temporary folder in the picture
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
-
+    save = saver(app, OUT)
     services = Services.open(f"sqlite:///{home}/screening.sqlite3")
     services.ctx._clock = lambda: TODAY
     round_id = int(build(services))

@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_screen import plausible_paths, use_room_screen  # noqa: E402
+from room_screen import plausible_paths, saver, settle, start_app, use_room_screen  # noqa: E402
 
 use_room_screen()  # 1366×768, as at the mediation room's PC
 REPO = Path(__file__).resolve().parents[1]
@@ -19,32 +17,18 @@ OUT = REPO / "docs" / "screenshots"
 
 
 def main() -> int:
-    home = tempfile.mkdtemp()
-    os.environ["MEDIATOR_DESKTOP_HOME"] = home
-    sys.path.insert(0, str(REPO))
+    app, settings, home = start_app()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
 
     from mediator_desktop.services.app import Services
     from mediator_desktop.services.demo import load_demo
-    from mediator_desktop.settings import Settings
-    from mediator_desktop.ui.app import create_main_window, init_application
+    from mediator_desktop.ui.app import create_main_window
     from mediator_desktop.ui.intake.intake_dialog import IntakeDialog
     from mediator_desktop.ui.settings.first_run import FirstRunDialog
 
-    app = QApplication(sys.argv[:1])
-    settings = Settings()
-    init_application(app, settings)
-    OUT.mkdir(parents=True, exist_ok=True)
-
-    def save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-        widget.show()
-        for _ in range(3):
-            app.processEvents()
-        plausible_paths(widget)  # no temporary folder in the picture
-        widget.grab().save(str(OUT / name))
-        print("wrote", OUT / name)
+    save = saver(app, OUT)
 
     fresh = Services.open(f"sqlite:///{home}/fresh.sqlite3")
     save(FirstRunDialog(fresh), "first-run.png")
@@ -103,24 +87,14 @@ def main() -> int:
                                               if settings_dialog.tabs.tabText(i) == "审计"))
     settings_dialog.audit_page.search()
     settings_dialog.audit_page.verify()
-    import time
-
-    deadline = time.monotonic() + 20
-    while "审计记录" not in settings_dialog.audit_page.message.text() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.05)
+    settle(app, lambda: "审计记录" in settings_dialog.audit_page.message.text(), 20)
     save(settings_dialog, "settings-audit.png")
     settings_dialog.close()
     sample = REPO.parent / "shared" / "samples" / "sample-cases.json"
     code = services.exchange.import_text(sample.read_bytes()).created[0]
     documents = window.open_documents(code)  # sized to fit the screen, as the user sees it
     documents.show()
-    import time
-
-    deadline = time.monotonic() + 3  # QPdfView renders its pages in a worker thread
-    while time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.05)
+    settle(app, lambda: False, 3)  # QPdfView renders its pages in a worker thread
     save(documents, "documents.png")
     print_dialog_screen(app, documents)
     documents.close()
@@ -148,15 +122,11 @@ def main() -> int:
 
 def reports_screens(app, services, window, save) -> None:  # type: ignore[no-untyped-def]
     """统计报表 of the demo year: the table, a figure's cases, the charts."""
-    import time
-
     reports = window.open_reports()
 
     def wait() -> None:
         task = reports.task
-        while task.outcome is None:
-            app.processEvents()
-            time.sleep(0.02)
+        settle(app, lambda: task.outcome is not None, 120)
 
     wait()
     reports.set_period("year", services.today().year)
