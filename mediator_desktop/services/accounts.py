@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -274,11 +274,11 @@ class AccountService(Service):
 
     def _require_admin(self, s: Session, what: str) -> None:
         """Only an administrator; while sign-in is off the PC's one user is one."""
-        if self._required(s) and self.ctx.actor.permissions is not None \
-                and Permission.ADMINISTER.value not in self.ctx.actor.permissions:
-            raise PermissionDenied(f"“{self.ctx.actor.name}”没有{what}的权限，请联系管理员")
-        if self._required(s) and self.ctx.actor.permissions is None:
+        if not self._required(s):
+            return
+        if self.ctx.actor.permissions is None:
             raise PermissionDenied(f"请先以管理员身份登录，再{what}")
+        self.ctx.require_admin(what)
 
     @staticmethod
     def _user(s: Session, login: str) -> UserAccount:
@@ -300,7 +300,3 @@ class AccountService(Service):
             problems.append(FieldProblem("password", f"密码至少要{MIN_PASSWORD}位"))
         return problems
 
-
-def signed_out(actor: Actor) -> Actor:
-    """The actor without an account (sign-in switched off)."""
-    return replace(actor, login="", role="", permissions=None, can_administer=True)
