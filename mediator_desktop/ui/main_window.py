@@ -989,8 +989,8 @@ class MainWindow(QMainWindow):
     def restore_from(self, path: str, passphrase: str = "") -> BackgroundTask | None:
         if self._busy():
             return None
-        editor = self.case_view.sessions_panel.record_editor
-        if editor is not None and editor.isVisible():
+        editor = self.open_record_editor()
+        if editor is not None:
             editor.write_journal()
             editor.reject()
         backups = self.services.backups
@@ -1094,13 +1094,19 @@ class MainWindow(QMainWindow):
             s.objectName(): bytes(s.saveState().toBase64()).decode()
             for s in self.findChildren(QSplitter) if s.objectName()}))
 
+    def open_record_editor(self):  # type: ignore[no-untyped-def]
+        """The 调解记录 editor if one is open (its panel made and the editor showing), else None."""
+        sessions = self.case_view.made_panel("sessions")
+        editor = getattr(sessions, "record_editor", None)
+        return editor if editor is not None and editor.isVisible() else None
+
     def closeEvent(self, event) -> None:
         # Long work still running (an import, an export…) is cancelled where it can stop and
         # waited for: no worker thread outlives the window.
         stop_tasks(self)
         # An open record editor saves what is unsaved (or keeps its autosave journal).
-        editor = self.case_view.sessions_panel.record_editor
-        if editor is not None and editor.isVisible():
+        editor = self.open_record_editor()
+        if editor is not None:
             editor.write_journal()
             editor.reject()
         self._save_geometry()

@@ -41,6 +41,9 @@ class CaseTableModel(QAbstractTableModel):
         self.rows: list[CaseRow] = []
         self._exhausted = True
         self._busy = False
+        #: Whether a query has been read: the view's sort settings before the first one (the
+        #: window sets its sort order while it is built) only choose the order, they read nothing.
+        self._loaded = False
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -51,6 +54,7 @@ class CaseTableModel(QAbstractTableModel):
         self.query = query
         self.rows = self.services.cases.page(query, limit=PAGE)
         self._exhausted = len(self.rows) < PAGE
+        self._loaded = True
         self.endResetModel()
         self._busy = False
 
@@ -62,6 +66,7 @@ class CaseTableModel(QAbstractTableModel):
         self.query = query
         self.rows = rows
         self._exhausted = len(rows) < PAGE
+        self._loaded = True
         self.endResetModel()
         self._busy = False
 
@@ -135,7 +140,8 @@ class CaseTableModel(QAbstractTableModel):
             return
         self.query.sort = COLUMNS[column][2]  # type: ignore[assignment]
         self.query.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        if self._loaded:
+            self.reload()
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -68,6 +68,13 @@ from mediator_desktop.ui.common.widgets import (
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
+    from mediator_desktop.ui.case.agreement_panel import AgreementPanel
+    from mediator_desktop.ui.case.checklist_panel import ChecklistPanel
+    from mediator_desktop.ui.case.evidence_panel import EvidencePanel
+    from mediator_desktop.ui.case.followup_panel import FollowUpPanel
+    from mediator_desktop.ui.case.panel_base import CasePanel
+    from mediator_desktop.ui.case.risk_panel import RiskPanel
+    from mediator_desktop.ui.case.sessions_panel import SessionsPanel
 
 
 class ReasonDialog(QDialog):
@@ -154,6 +161,30 @@ ACTION_SPECS: list[tuple[str, str, str] | None] = [
     ("add_visit", "新增回访(&W)…", ""),
     None,
     ("documents", "文书(&D)…", "Ctrl+P"),
+]
+
+
+#: The case view's panel tabs in order after 概况: (key, tab title, module under ui.case, class).
+#: Each is a :class:`~mediator_desktop.ui.case.panel_base.CasePanel`, made when first needed.
+PANELS: list[tuple[str, str, str, str]] = [
+    ("sessions", "调解活动", "sessions_panel", "SessionsPanel"),
+    ("agreement", "协议与履行", "agreement_panel", "AgreementPanel"),
+    ("followup", "回访与司法确认", "followup_panel", "FollowUpPanel"),
+    ("evidence", "证据与材料", "evidence_panel", "EvidencePanel"),
+    ("checklist", "卷宗", "checklist_panel", "ChecklistPanel"),
+    ("risk", "风险与移交", "risk_panel", "RiskPanel"),   # 风险与移交 (STATISTICS.md §4)
+]
+#: Actions that press a button of a panel: (action key, panel key, the button's attribute, the
+#: attribute of the list the cursor goes to when the button cannot be pressed, or None).
+PANEL_BUTTONS: list[tuple[str, str, str, str | None]] = [
+    ("investigate", "sessions", "investigate_button", None),
+    ("mediate", "sessions", "mediate_button", None),
+    ("record", "sessions", "record_button", "sessions"),
+    ("notice", "sessions", "notice_button", "notices"),
+    ("agreement", "agreement", "edit_button", None),
+    ("performance", "agreement", "perform_button", None),
+    ("visit", "followup", "record_button", "table"),
+    ("add_visit", "followup", "add_button", None),
 ]
 
 
@@ -246,27 +277,14 @@ class CaseView(QWidget):
         lay.addWidget(self.prevention)
         lay.addStretch()
         self.tabs.addTab(scroll, "概况")
-        # The panels of issue 3, each a tab that refreshes itself when shown.
-        from mediator_desktop.ui.case.agreement_panel import AgreementPanel
-        from mediator_desktop.ui.case.checklist_panel import ChecklistPanel
-        from mediator_desktop.ui.case.evidence_panel import EvidencePanel
-        from mediator_desktop.ui.case.followup_panel import FollowUpPanel
-        from mediator_desktop.ui.case.sessions_panel import SessionsPanel
-
-        self.sessions_panel = SessionsPanel(services, rooms or [], autosave_seconds=autosave_seconds)
-        self.agreement_panel = AgreementPanel(services)
-        self.evidence_panel = EvidencePanel(services)
-        self.followup_panel = FollowUpPanel(services)
-        self.checklist_panel = ChecklistPanel(services)
-        self.panels = [self.sessions_panel, self.agreement_panel, self.followup_panel, self.evidence_panel,
-                       self.checklist_panel]
-        titles = ["调解活动", "协议与履行", "回访与司法确认", "证据与材料", "卷宗"]
-        from mediator_desktop.ui.case.risk_panel import RiskPanel  # 风险与移交 (STATISTICS.md §4)
-        self.risk_panel = RiskPanel(services)
-        self.panels.append(self.risk_panel)
-        titles.append("风险与移交")
-        for panel, title in zip(self.panels, titles, strict=True):
-            self.tabs.addTab(panel, title)
+        # The panels of issue 3, each a tab that refreshes itself when shown. A panel is made
+        # when it is first needed (its tab shown, its action run, or asked for by name): the
+        # window's start does not wait for six panels nobody has looked at yet.
+        self._rooms = rooms or []
+        self._autosave_seconds = autosave_seconds
+        self._panels: dict[str, CasePanel] = {}
+        for _key, title, _module, _cls in PANELS:
+            self.tabs.addTab(QWidget(), title)   # stands in until the panel is made
         # 时间线: everything in order, newest first.
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels(["时间", "人员", "事项"])
@@ -278,10 +296,6 @@ class CaseView(QWidget):
 
     def _connect(self) -> None:
         self.parties.doubleClicked.connect(lambda index: self.open_party(index.row()))
-        for panel in self.panels:
-            panel.changed.connect(self._panel_changed)
-        self.checklist_panel.add_requested.connect(self._add_file_to_item)
-        self.followup_panel.close_requested.connect(self._close_after_visit)
         self.ledger_line.changed.connect(self._panel_changed)
         self.tabs.currentChanged.connect(self._refresh_tab)
         self.conferences_button.clicked.connect(lambda: self.detail and self.conferences_requested.emit(self.detail.id))
@@ -295,7 +309,7 @@ class CaseView(QWidget):
         self.case_actions: dict[str, QAction] = {}
         self.action_buttons: dict[str, QPushButton] = {}
         self.transition_box: QMessageBox | None = None
-        self._panel_buttons: list[tuple[QAction, QWidget, QPushButton, QWidget | None]] = []
+        self._panel_buttons: list[tuple[QAction, str, str, str | None]] = []
         for target, text in TRANSITION_MENU_TEXT.items():
             action = self._action(target.value, text, TRANSITION_SHORTCUTS.get(target, ""))
             action.triggered.connect(lambda _=False, t=target: self.request_transition(t))
@@ -311,13 +325,8 @@ class CaseView(QWidget):
         acts["extend"].triggered.connect(self.request_extension)
         acts["documents"].triggered.connect(lambda: self.detail and self.documents_requested.emit(self.detail.code))
         # The tabs' buttons: the action shows the tab and presses its button.
-        s, a, f = self.sessions_panel, self.agreement_panel, self.followup_panel
-        for key, panel, button, fallback in (
-                ("investigate", s, s.investigate_button, None), ("mediate", s, s.mediate_button, None),
-                ("record", s, s.record_button, s.sessions), ("notice", s, s.notice_button, s.notices),
-                ("agreement", a, a.edit_button, None), ("performance", a, a.perform_button, None),
-                ("visit", f, f.record_button, f.table), ("add_visit", f, f.add_button, None)):
-            self._bind_panel_button(acts[key], panel, button, fallback)
+        for key, panel_key, button, fallback in PANEL_BUTTONS:
+            self._bind_panel_button(acts[key], panel_key, button, fallback)
         self.addActions(list(acts.values()))
         self._update_actions()
 
@@ -337,25 +346,98 @@ class CaseView(QWidget):
             items.append(None if spec is None else self.case_actions[spec[0]])
         return [*items, None, *self.ledger_line.menu_actions]
 
-    def _bind_panel_button(self, action: QAction, panel: QWidget, button: QPushButton,
-                           fallback: QWidget | None) -> None:
-        """``action`` presses ``button`` of the tab ``panel`` (showing that tab first); when the
-        button cannot be pressed (nothing selected) the cursor goes to ``fallback`` to choose."""
+    def _bind_panel_button(self, action: QAction, panel_key: str, button: str, fallback: str | None) -> None:
+        """``action`` presses the ``button`` of the tab ``panel_key`` (showing that tab first, made
+        if it was not yet); when the button cannot be pressed (nothing selected) the cursor goes
+        to the ``fallback`` list to choose."""
         def run() -> None:
             if self.detail is None:
                 return
+            panel = self.panel(panel_key)
             self.tabs.setCurrentWidget(panel)   # loads the tab for this case if it was not yet
-            if button.isEnabled():
-                button.click()
+            pressed: QPushButton = getattr(panel, button)
+            if pressed.isEnabled():
+                pressed.click()
             elif fallback is not None:
-                fallback.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                getattr(panel, fallback).setFocus(Qt.FocusReason.ShortcutFocusReason)
 
         action.triggered.connect(run)
-        button.installEventFilter(_EnabledWatcher(self._update_actions, button))
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        if keys:
-            button.setToolTip(f"{button.toolTip()}（{keys}）")
-        self._panel_buttons.append((action, panel, button, fallback))
+        self._panel_buttons.append((action, panel_key, button, fallback))
+
+    # -- the panels, made when first needed ------------------------------------------------------
+
+    def panel(self, key: str) -> CasePanel:
+        """The panel ``key`` of :data:`PANELS`, made (and put in its tab) the first time."""
+        made = self._panels.get(key)
+        if made is not None:
+            return made
+        import importlib
+
+        index, (_key, title, module, cls) = next((1 + i, p) for i, p in enumerate(PANELS) if p[0] == key)
+        factory = getattr(importlib.import_module(f"mediator_desktop.ui.case.{module}"), cls)
+        if key == "sessions":
+            made = factory(self.services, self._rooms, autosave_seconds=self._autosave_seconds)
+        else:
+            made = factory(self.services)
+        self._panels[key] = made
+        self._wire_panel(key, made)
+        # The panel takes the stand-in's place at the same index (the current tab stays current).
+        current = self.tabs.currentIndex()
+        stand_in = self.tabs.widget(index)
+        blocked = self.tabs.blockSignals(True)
+        self.tabs.insertTab(index, made, title)
+        self.tabs.removeTab(index + 1)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
+        return made
+
+    def made_panel(self, key: str) -> CasePanel | None:
+        """The panel ``key`` if it has been made (None: nobody has needed it yet)."""
+        return self._panels.get(key)
+
+    @property
+    def panels(self) -> list[CasePanel]:
+        """The panels made so far, in tab order."""
+        return [self._panels[key] for key, *_rest in PANELS if key in self._panels]
+
+    def _wire_panel(self, key: str, panel: CasePanel) -> None:
+        panel.changed.connect(self._panel_changed)
+        if key == "checklist":
+            panel.add_requested.connect(self._add_file_to_item)  # type: ignore[attr-defined]
+        elif key == "followup":
+            panel.close_requested.connect(self._close_after_visit)  # type: ignore[attr-defined]
+        for action_key, panel_key, button, _fallback in PANEL_BUTTONS:
+            if panel_key == key:
+                pressed: QPushButton = getattr(panel, button)
+                pressed.installEventFilter(_EnabledWatcher(self._update_actions, pressed))
+                keys = self.case_actions[action_key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys:
+                    pressed.setToolTip(f"{pressed.toolTip()}（{keys}）")
+
+    @property
+    def sessions_panel(self) -> SessionsPanel:
+        return self.panel("sessions")  # type: ignore[return-value]
+
+    @property
+    def agreement_panel(self) -> AgreementPanel:
+        return self.panel("agreement")  # type: ignore[return-value]
+
+    @property
+    def followup_panel(self) -> FollowUpPanel:
+        return self.panel("followup")  # type: ignore[return-value]
+
+    @property
+    def evidence_panel(self) -> EvidencePanel:
+        return self.panel("evidence")  # type: ignore[return-value]
+
+    @property
+    def checklist_panel(self) -> ChecklistPanel:
+        return self.panel("checklist")  # type: ignore[return-value]
+
+    @property
+    def risk_panel(self) -> RiskPanel:
+        return self.panel("risk")  # type: ignore[return-value]
 
     def _update_actions(self) -> None:
         """Enable each action as its button is: a state change when the rules allow it from
@@ -371,20 +453,24 @@ class CaseView(QWidget):
         self.case_actions["edit"].setEnabled(d is not None)
         self.case_actions["extend"].setEnabled(running and d is not None and d.time_limit is not None)
         self.case_actions["documents"].setEnabled(d is not None)
-        for action, panel, button, fallback in self._panel_buttons:
-            loaded = self.tabs.indexOf(panel) not in self._stale
+        for action, key, button, fallback in self._panel_buttons:
+            panel = self._panels.get(key)
+            if panel is None or self.tabs.indexOf(panel) in self._stale:
+                # Not loaded for this case: load_actions (or running the action) decides.
+                action.setEnabled(d is not None)
+                continue
             # Nothing chosen yet (which session, which party): the action takes the cursor to
             # the list to choose from, if the list has anything in it.
-            choose = fallback is not None and fallback.model().rowCount() > 0  # type: ignore[attr-defined]
-            action.setEnabled(d is not None and (button.isEnabled() or choose or not loaded))
+            choose = fallback is not None and getattr(panel, fallback).model().rowCount() > 0
+            action.setEnabled(d is not None and (getattr(panel, button).isEnabled() or choose))
 
     def load_actions(self) -> None:
         """Before the 案件 menu opens: load the tabs whose buttons decide an action, so each
         menu item is enabled exactly as its button."""
         if self.detail is None:
             return
-        for _action, panel, _button, _fallback in self._panel_buttons:
-            index = self.tabs.indexOf(panel)
+        for _action, key, _button, _fallback in self._panel_buttons:
+            index = self.tabs.indexOf(self.panel(key))
             if index in self._stale:
                 self._refresh_tab(index)
         self._update_actions()
@@ -419,15 +505,18 @@ class CaseView(QWidget):
             self.show_case(self.detail.id)
 
     def _refresh_tab(self, index: int) -> None:
-        """Tabs load when they are looked at: opening a case stays quick."""
+        """Tabs load when they are looked at: opening a case stays quick (and a panel is made
+        when its tab is first looked at)."""
+        if 1 <= index <= len(PANELS):
+            self.panel(PANELS[index - 1][0])
         if self.detail is None or index not in self._stale:
             return
         self._stale.discard(index)
         widget = self.tabs.widget(index)
         if widget is self.history:
             self._render_timeline()
-        elif widget in self.panels:
-            widget.show_case(self.detail.id)
+        elif widget in self._panels.values():
+            widget.show_case(self.detail.id)  # type: ignore[attr-defined]
         self._update_actions()
 
     def _read_again(self, case_id: int) -> bool:
