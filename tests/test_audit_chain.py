@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from mediator_desktop.cli import main
 from mediator_desktop.storage.db import Database
+from mediator_desktop.storage.models import AuditEntry
 
 SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"
 
@@ -197,3 +199,34 @@ def test_each_change_is_recorded_old_and_new_under_the_entry_that_says_what_was_
         assert services.audit.verify().ok
     finally:
         services.close()
+
+
+def test_entries_are_timed_by_the_server_clock_on_a_centre_server(db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the entries take the server's time, not the PC's: here the server keeps
+    Kiribati time (UTC+14), which no PC in the test has. On SQLite the database is on this PC and
+    its time is used. A clock given to the services (the tests' fixed one) times its own entries."""
+    postgres = db_url.startswith("postgresql")
+    if postgres:
+        _sql(db_url, "ALTER ROLE CURRENT_USER SET timezone = 'Pacific/Kiritimati'")
+    try:
+        services = make_services(db_url)    # the real clock
+        try:
+            setup_org(services)
+            services.cases.register(sample_draft())
+            with services.db.read() as s:
+                times = list(s.scalars(select(AuditEntry.at).order_by(AuditEntry.seq)))
+            expected = datetime.now(UTC) + timedelta(hours=14) if postgres else datetime.now()
+            expected = expected.replace(tzinfo=None)
+            assert len(times) >= 4 and all(abs((expected - at).total_seconds()) < 60 for at in times), (expected, times)
+            services.ctx._clock = clock
+            services.cases.register(sample_draft(summary="又一件纠纷，借款未还。"))
+            with services.db.read() as s:
+                last = s.scalars(select(AuditEntry).where(AuditEntry.action != "change")
+                                 .order_by(AuditEntry.seq.desc())).first()
+            assert last is not None and last.at == clock()
+            assert services.audit.verify().ok
+        finally:
+            services.close()
+    finally:
+        if postgres:
+            _sql(db_url, "ALTER ROLE CURRENT_USER RESET timezone")

@@ -129,7 +129,9 @@ class ServiceContext:
         """The audit row :meth:`audit` adds, as column values (for writes inserted in bulk)."""
         if text:
             detail["text"] = text
-        return {"at": self.now(), "actor": self.actor.name, "action": action, "entity": entity,
+        # Timed when it is chained (storage/audit_chain.py): by the server's clock on a centre's
+        # PostgreSQL, this PC's on SQLite; a clock given to the context (tests) times it itself.
+        return {"at": self._clock() if self._clock else None, "actor": self.actor.name, "action": action, "entity": entity,
                 "entity_id": entity_id, "case_id": case_id, "detail": detail}
 
 

@@ -52,16 +52,23 @@ def digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str, enti
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _lock_and_head(session: Session) -> tuple[int, str]:
-    """Take the chain's turn (PostgreSQL) and read its newest entry: (seq, hash), (0, GENESIS)
-    for an empty trail."""
+def _lock_and_head(session: Session) -> tuple[int, str, datetime]:
+    """Take the chain's turn (PostgreSQL) and read its newest entry: (seq, hash, the server's
+    time), (0, GENESIS, …) for an empty trail.
+
+    On a centre's server the entries are timed by the server's clock, read once the turn is
+    taken (so the times follow the chain's order), not by the PC's: one PC whose clock is wrong
+    must not put its changes before or after the others'. On SQLite the server is this PC."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('mediator:audit-chain'))"))
+        server_now = session.scalar(text("SELECT date_trunc('second', clock_timestamp())::timestamp"))
+    else:
+        server_now = datetime.now().replace(microsecond=0)
     row = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.is_not(None))
         .order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
-    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+    return (int(row[0]), str(row[1]), server_now) if row else (0, GENESIS, server_now)
 
 
 def _store_head(session: Session, seq: int, hash_: str) -> None:
@@ -77,8 +84,10 @@ def chain_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Give audit rows inserted in bulk (column values by name) their place in the chain."""
     if not rows:
         return
-    seq, prev = _lock_and_head(session)
+    seq, prev, server_now = _lock_and_head(session)
     for row in rows:
+        if row.get("at") is None:   # None: the database's time (a service's clock set it otherwise)
+            row["at"] = server_now
         seq += 1
         row["seq"], row["prev_hash"] = seq, prev
         prev = row["hash"] = digest(prev, seq, row["at"], row.get("actor", ""), row["action"], row["entity"],
@@ -96,8 +105,10 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         return
     # The head read below must not flush these entries half-chained.
     with session.no_autoflush:
-        seq, prev = _lock_and_head(session)
+        seq, prev, server_now = _lock_and_head(session)
         for entry in entries:
+            if entry.at is None:    # None: the database's time (a service's clock set it otherwise)
+                entry.at = server_now
             seq += 1
             entry.seq, entry.prev_hash = seq, prev
             prev = entry.hash = digest(prev, seq, entry.at, entry.actor, entry.action, entry.entity,

@@ -101,6 +101,6 @@ def flush_leftovers(session: Session, actor: str) -> None:
     if not pending:
         return
     tables = sorted({c["table"] for c in pending})
-    session.add(AuditEntry(at=datetime.now().replace(microsecond=0), actor=actor, action="change",
+    session.add(AuditEntry(at=None, actor=actor, action="change",
                            entity=",".join(tables)[:60], detail={"text": "修改数据（" + "、".join(tables) + "）"}))
     session.flush()
