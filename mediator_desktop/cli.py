@@ -509,6 +509,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             verify_backup(args.file, passphrase)
             print(f"备份文件完好，可以恢复：{info.describe()}")
             return EXIT_OK
+        actor = _restoring_actor(args.db)
         # Not opened through the services: a missing database is made from the backup, and a
         # damaged one is replaced without being migrated first.
         db = Database(args.db, create=True)
@@ -519,10 +520,38 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except BackupError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_DOCUMENT
+    from mediator_desktop.services.app import Services
+
+    restored = Services.open(args.db, actor, lazy=True)
+    try:
+        restored.backups.record_restore(args.file, result.info)
+    finally:
+        restored.close()
     print(f"已恢复：{info.describe()}。")
     if result.previous is not None:
         print(f"恢复前的数据已另存为 {result.previous}")
     return EXIT_OK
+
+
+def _restoring_actor(url: str | None):  # type: ignore[no-untyped-def]
+    """Who restores over the database ``url``: with sign-in on, only an administrator (``--user``)
+    may replace a database that opens; one missing or too damaged to open is replaced by whoever
+    can reach this PC's files (that is the repair)."""
+    from mediator_desktop.services.context import Actor
+    from mediator_desktop.services.errors import PermissionDenied
+
+    try:
+        services = _open(url)
+    except PermissionDenied:
+        raise
+    except Exception:  # noqa: BLE001 (missing or damaged: the restore is what repairs it)
+        logging.getLogger(__name__).info("restoring over a database that does not open", exc_info=True)
+        return Actor(name="命令行")
+    try:
+        services.ctx.require_admin("恢复备份")
+        return services.ctx.actor
+    finally:
+        services.close()
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

@@ -161,3 +161,48 @@ def test_who_saw_or_took_out_full_id_numbers_is_recorded_and_a_viewer_sees_them_
     assert ("张三", "导出案件交换文件（1件，含完整身份证号和电话）") in entries
     assert ("王五", "导出案件交换文件（1件，身份证号和电话已遮蔽）") in entries
     assert not any(actor == "王五" and text.startswith("查看当事人") for actor, text in entries)
+
+
+def test_only_an_administrator_backs_up_or_restores_once_sign_in_is_on(  # type: ignore[no-untyped-def]
+        db_file: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    """A backup holds every full ID number and a restore replaces the whole database: with
+    sign-in on, only an administrator does either (the window, the command line); both are
+    recorded in the audit trail, the restore in the restored database."""
+    from mediator_desktop.services.errors import PermissionDenied
+
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "user", "add", "zhangsan", "--name", "张三", "--role", "admin"]) == 0
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "add", "li", "--name", "李调解", "--role",
+                 "mediator"]) == 0
+    capsys.readouterr()
+    backup = tmp_path / "room.mdbak"
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "li", "backup", "-o", str(backup)]) == 1
+    assert "没有备份数据库的权限" in capsys.readouterr().err and not backup.exists()
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "backup", "-o", str(backup)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "li", "restore", str(backup)]) == 1
+    assert "没有恢复备份的权限" in capsys.readouterr().err
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "restore", str(backup)]) == 0
+
+    services = make_services(db_file)
+    try:
+        services.accounts.sign_in("li", VIEWER_PW)
+        with pytest.raises(PermissionDenied, match="没有备份数据库的权限"):
+            services.backups.create(tmp_path / "mine.mdbak")
+        with pytest.raises(PermissionDenied, match="没有恢复备份的权限"):
+            services.backups.restore(backup)
+        assert not (tmp_path / "mine.mdbak").exists()
+        entries = services.audit.entries()
+        restored = [e for e in entries if e.action == "restore"]
+        assert restored and restored[0].actor == "张三" and str(backup) in restored[0].text
+        # The backup's own entry was written after the copy was taken: it is in the database
+        # the restore replaced, not in the backup.
+        assert services.audit.verify().ok
+    finally:
+        services.close()

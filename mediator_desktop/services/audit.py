@@ -25,6 +25,8 @@ SENTENCES: dict[tuple[str, str], str] = {
     ("seed", "dispute_type"): "建立纠纷类型代码表",
     ("add", "dispute_type"): "新增纠纷类型：{name}",
     ("update", "dispute_type"): "修改纠纷类型：{old} → {name}",
+    ("backup", "database"): "备份数据库到 {target}（{cases}件案件）",
+    ("restore", "database"): "从备份恢复数据库：{source}（备份于{created}，{cases}件案件）",
 }
 _VERBS = {"create": "新建", "add": "新增", "update": "修改", "save": "保存", "delete": "删除", "import": "导入",
           "export": "导出", "seed": "建立"}

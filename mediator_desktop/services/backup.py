@@ -808,8 +808,16 @@ class BackupService(Service):
 
     def create(self, target: str | Path, *, passphrase: str | None = None, progress: Progress | None = None,
                cancelled: CancelCheck | None = None) -> BackupInfo:
-        return create_backup(self.ctx.db, Path(target), passphrase=passphrase, progress=progress,
+        """A backup of the whole database to ``target``: every case with full ID numbers, so
+        only an administrator makes one by hand (the automatic ones stay in the backup folder);
+        recorded in the audit trail."""
+        self.ctx.require_admin("备份数据库")
+        info = create_backup(self.ctx.db, Path(target), passphrase=passphrase, progress=progress,
                              cancelled=cancelled)
+        with self.ctx.db.write() as s:
+            self.ctx.audit(s, "backup", "database", target=str(target), cases=info.case_count,
+                           encrypted=info.encrypted)
+        return info
 
     def inspect(self, source: str | Path) -> BackupInfo:
         """What the backup file holds, once found whole (no passphrase needed)."""
@@ -817,10 +825,20 @@ class BackupService(Service):
 
     def restore(self, source: str | Path, *, passphrase: str | None = None, progress: Progress | None = None,
                 cancelled: CancelCheck | None = None) -> RestoreResult:
+        """The database replaced by the backup ``source`` (the one it replaces kept aside): only
+        an administrator; the restored database records who restored it from where."""
+        self.ctx.require_admin("恢复备份")
         result = restore_backup(self.ctx.db, Path(source), passphrase=passphrase, policy=self.policy,
                                 progress=progress, cancelled=cancelled)
         self.ctx.forget_calendar()
+        self.record_restore(source, result.info)
         return result
+
+    def record_restore(self, source: str | Path, info: BackupInfo) -> None:
+        """Say in the restored database's audit trail who restored it, from which backup."""
+        with self.ctx.db.write() as s:
+            self.ctx.audit(s, "restore", "database", source=str(source), created=info.created_at,
+                           cases=info.case_count)
 
     def daily(self) -> Path | None:
         """The first start of the day's backup (None: made already today, or not possible here)."""
