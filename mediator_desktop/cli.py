@@ -30,6 +30,38 @@ def _documents_help() -> str:
     return "文书：" + "、".join(f"{name}（{title}）" for name, title in TITLES.items())
 
 
+#: argparse's own sentences (its headings, help and errors) in Chinese. argparse looks each one up
+#: through its module's ``_`` (gettext) when it uses it, and Python ships no Chinese catalogue;
+#: a sentence missing here stays as argparse wrote it.
+ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "命令和参数",
+    "options": "选项",
+    "show this help message and exit": "显示本说明后退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必填的参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r 不是可选的值（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值（应为 %(type)s）",
+    "expected one argument": "后面要跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少要跟一个值",
+    "expected %s argument": "后面要跟 %s 个值",
+    "expected %s arguments": "后面要跟 %s 个值",
+    "not allowed with argument %s": "不能和参数 %s 一起用",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "can't open '%(filename)s': %(error)s": "打不开文件“%(filename)s”：%(error)s",
+}
+
+
+def _argparse_in_chinese() -> None:
+    """Have argparse speak Chinese (the same words for every parser of the program)."""
+    argparse._ = lambda text: ARGPARSE_CHINESE.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = (  # type: ignore[attr-defined]
+        lambda singular, plural, n: ARGPARSE_CHINESE.get(singular if n == 1 else plural, singular if n == 1 else plural))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -38,6 +70,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_chinese()
     db_help = "数据库：SQLite 文件路径或 postgresql://用户@主机/库名（默认：本机数据库）"
     parser = _Parser(prog="mediator-desktop", description=f"{APP_TITLE}：人民调解室案件管理")
     parser.add_argument("--db", metavar="URL", default=None, help=db_help)
@@ -53,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "没有时在终端里询问）")
     parser.add_argument("--user", metavar="LOGIN", default=None, help=user_help)
     common.add_argument("--user", metavar="LOGIN", default=argparse.SUPPRESS, help=user_help)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号后退出")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     p_gui = sub.add_parser("gui", parents=[common], help="打开工作台窗口（默认）")
     p_gui.add_argument("--quit-after", type=int, metavar="MS", default=None,

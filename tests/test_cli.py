@@ -111,3 +111,21 @@ def test_render_help_lists_every_document_of_the_catalog(capsys: pytest.CaptureF
     for name, title in TITLES.items():
         assert f"{name}（{title}）" in shown, name
     assert "referral-letter（移送函）" in shown and "conference-record（联席会议记录）" in shown
+
+
+def test_argparse_speaks_chinese_in_help_and_mistakes(capsys) -> None:  # type: ignore[no-untyped-def]
+    """The command line's own words (headings, -h, a missing or unknown argument) are Chinese
+    like the rest of the program, and a mistake exits with 2 naming what was wrong."""
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--help"])
+    assert stopped.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("用法：mediator-desktop") and "选项" in text and "显示本说明后退出" in text
+    assert "usage" not in text and "show this help" not in text
+    for argv, expected in ((["backup"], "缺少必填的参数：-o/--output"),
+                           (["export", "-o", "x.json", "--bogus"], "不认识的参数：--bogus"),
+                           (["export", "-o", "x.json", "--format-version", "7"], "7 不是可选的值")):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(argv)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2 and expected in err and "用法：" in err, err
