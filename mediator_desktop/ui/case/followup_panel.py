@@ -296,6 +296,8 @@ class FollowUpPanel(CasePanel):
     ``close_requested(case_id)`` when the user chose 结案归档 after a visit."""
 
     close_requested = Signal(int)
+    WRITES = {name: "edit" for name in ("record_button", "reschedule_button", "not_reached_button", "add_button",
+                                         "cancel_button", "save_confirmation_button")}
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:
         super().__init__(services, parent)
@@ -588,6 +590,7 @@ class FollowUpPanel(CasePanel):
         self.add_button.setEnabled(open_case and has_agreement)
         self.print_button.setEnabled(d is not None and any(x.done for x in self.visits))
         self.print_button.setToolTip("" if self.print_button.isEnabled() else "记录了回访之后才能打印回访记录")
+        self.hold_back()
 
     # -- visits -------------------------------------------------------------------------------
 
