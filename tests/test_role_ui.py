@@ -91,6 +91,8 @@ def test_a_mediator_handles_their_own_case_and_only_reads_a_colleagues(qtbot, ro
     assert window.new_action.isEnabled() and window.import_action.isEnabled() and window.export_action.isEnabled()
     assert not window.backup_action.isEnabled() and not window.restore_action.isEnabled()
     assert window.backup_action.toolTip() == "您的角色（调解员）不能备份数据"
+    assert "备份数据" in refused(lambda: room.backups.create(room.backups.folder / "手动.mdbackup"))
+    assert "恢复数据" in refused(lambda: room.backups.restore(room.backups.folder / "手动.mdbackup"))
     acts = enabled(window)
     assert all(acts[key] for key in WRITING_ACTIONS) and not view.role_note.isVisible()
     click(qtbot, view.edit_button)                                 # his own case: the form opens

@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator_desktop import __version__, paths
+from mediator_desktop.domain.permissions import Permission
 from mediator_desktop.services.context import Service
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.progress import CancelCheck, Progress, step
@@ -808,6 +809,9 @@ class BackupService(Service):
 
     def create(self, target: str | Path, *, passphrase: str | None = None, progress: Progress | None = None,
                cancelled: CancelCheck | None = None) -> BackupInfo:
+        """A backup of the whole database by hand (备份…): an administrator's, as 恢复 (issue 16);
+        the automatic ones are made whoever uses the PC."""
+        self.ctx.require(Permission.ADMINISTER, "备份数据")
         return create_backup(self.ctx.db, Path(target), passphrase=passphrase, progress=progress,
                              cancelled=cancelled)
 
@@ -817,6 +821,8 @@ class BackupService(Service):
 
     def restore(self, source: str | Path, *, passphrase: str | None = None, progress: Progress | None = None,
                 cancelled: CancelCheck | None = None) -> RestoreResult:
+        """Replace all the data by a backup's (:func:`restore_backup`): an administrator's (issue 16)."""
+        self.ctx.require(Permission.ADMINISTER, "恢复数据")
         result = restore_backup(self.ctx.db, Path(source), passphrase=passphrase, policy=self.policy,
                                 progress=progress, cancelled=cancelled)
         self.ctx.forget_calendar()
