@@ -5,15 +5,18 @@ write through; what is greyed says why, what is enabled works when pressed."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import sample_draft
 from gui_helpers import click, start_gui
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from test_sessions import draft as session_draft
 
 from mediator_desktop.services.dto import MediatorAssignment
 from mediator_desktop.services.errors import PermissionDenied
+from mediator_desktop.services.screening import ItemDraft, RoundDraft
 
 pytestmark = pytest.mark.gui
 PW = "role-ui-2026"
@@ -34,11 +37,17 @@ def room(qapp, sqlite_services):  # type: ignore[no-untyped-def]
         cases.append(s.cases.transition(c.id, c.version, "in_mediation"))
     s.a, s.b = cases
     s.c = s.cases.register(sample_draft(summary="丙案：刚登记的相邻纠纷。"))
+    s.screening.save(None, screening_round())
     s.accounts.add_user("admin", "张主任", "admin", PW)
     s.accounts.sign_in("admin", PW)
     for login, name, role in (("yang", "杨志强", "mediator"), ("li", "李记录", "clerk"), ("zhou", "周科员", "viewer")):
         s.accounts.add_user(login, name, role, PW)
     return s
+
+
+def screening_round() -> RoundDraft:
+    return RoundDraft(held_on=date(2026, 11, 20), area="三组", screeners="张主任",
+                      items=[ItemDraft(parties="张某、李某", summary="排水沟堵塞")])
 
 
 def window_as(qtbot, s, login: str, case_id: int):  # type: ignore[no-untyped-def]
@@ -129,6 +138,10 @@ def test_a_mediator_handles_their_own_case_and_only_reads_a_colleagues(qtbot, ro
     assert window.document_dialog.isVisible()
     window.document_dialog.reject()
 
+    screening = window.open_screening()                            # the committee's work: any writer's
+    assert screening.new_button.isEnabled() and screening.delete_button.isEnabled()
+    screening.close()
+
     window.select_case(room.a.id)                                  # back on his own: all again
     assert enabled(window)["edit"] and view.edit_button.isEnabled() and not view.role_note.isVisible()
     assert view.edit_button.toolTip() == ""
@@ -214,6 +227,18 @@ def test_a_read_only_user_only_reads_and_prints(qtbot, room) -> None:  # type: i
     refused(lambda: room.cases.transition(a.id, a.version, "terminated", reason="试试", routes_explained=True,
                                              reason_kind="refused"))
     refused(lambda: room.cases.register(sample_draft()))
+    # 排查记录: read, not written.
+    screening = window.open_screening()
+    assert not screening.new_button.isEnabled() and not screening.delete_button.isEnabled()
+    assert screening.open_button.isEnabled()
+    click(qtbot, screening.open_button)
+    record = screening.dialog
+    qtbot.waitExposed(record)
+    assert not record.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "您的角色（只读）不能修改排查和联席会议记录" in record.message.text()
+    record.reject()
+    screening.close()
+    assert "只读" in refused(lambda: room.screening.save(None, screening_round()))
     click(qtbot, view.documents_button)                          # 文书 works
     assert window.document_dialog.isVisible()
     window.document_dialog.reject()

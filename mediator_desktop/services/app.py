@@ -157,6 +157,13 @@ class Services:
         """Whether the signed-in user's role allows ``permission`` (sign-in off: everything)."""
         return self.ctx.actor.may(permission)
 
+    def may_write_committee_work(self) -> bool:
+        """Whether the user may write screening rounds and conferences (the guard's rule: any
+        role but 只读)."""
+        from mediator_desktop.services.guard import writes_committee_work
+
+        return writes_committee_work(self.ctx.actor)
+
     def refusal(self, what: str) -> str:
         """Why something is greyed for this user: "您的角色（记录员）不能{what}"."""
         return f"您的角色（{role_label(self.ctx.actor.role)}）不能{what}"

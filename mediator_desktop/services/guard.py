@@ -94,7 +94,7 @@ def _check(actor: Any, session: Session) -> None:
             if isinstance(obj, _UNCHECKED):
                 continue
             if isinstance(obj, _COMMITTEE_WORK):
-                if not perms & _WRITERS:
+                if not writes_committee_work(actor):
                     raise PermissionDenied(f"“{actor.name}”是只读用户，不能修改排查和联席会议记录")
                 continue
             case_id, action = _target(session, obj)
@@ -105,6 +105,13 @@ def _check(actor: Any, session: Session) -> None:
             if case_id is None:
                 continue   # a row no case owns any more (being deleted with its parent)
             _allow(actor, perms, session, case_id, action)
+
+
+def writes_committee_work(actor: Any) -> bool:
+    """Whether ``actor`` may write the committee's own work (screening, conferences): any
+    write permission will do, a read-only user may not."""
+    perms: frozenset[str] | None = actor.permissions
+    return perms is None or bool(perms & _WRITERS)
 
 
 def _target(session: Session, obj: Any) -> tuple[int | None, str]:
