@@ -205,7 +205,7 @@ def test_a_read_only_user_only_reads_and_prints(qtbot, room) -> None:  # type: i
     for panel, buttons in ((view.sessions_panel, ("investigate_button", "mediate_button", "notice_button",
                                                   "caucus_button", "private_button")),
                            (view.agreement_panel, ("edit_button",)),
-                           (view.followup_panel, ("add_button", "save_confirmation_button")),
+                           (view.followup_panel, ("add_button", "save_confirmation_button", "court", "filed_on")),
                            (view.evidence_panel, ("add_button",)),
                            (view.checklist_panel, ("archive_button",)),
                            (view.risk_panel, ("adjust_button", "plan_button", "report_button"))):
