@@ -581,7 +581,7 @@ def _restoring_actor(url: str | None):  # type: ignore[no-untyped-def]
         logging.getLogger(__name__).info("restoring over a database that does not open", exc_info=True)
         return Actor(name="命令行")
     try:
-        services.ctx.require_admin("恢复备份")
+        services.ctx.require_admin("恢复数据")
         return services.ctx.actor
     finally:
         services.close()

@@ -1,6 +1,7 @@
 """Grab the current screenshots for docs/ (offscreen, on a temporary demo database).
 
-    .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py            # all of them
+    .venv/bin/python scripts/screenshots.py read-only  # only read-only-case.png
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ OUT = REPO / "docs" / "screenshots"
 
 def main() -> int:
     app, settings, home = start_app()
+    if sys.argv[1:] == ["read-only"]:
+        read_only_screen(app, settings, home, saver(app, OUT))
+        return 0
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
@@ -109,6 +113,8 @@ def main() -> int:
     issue3_screens(app, services, window, save)
     reports_screens(app, services, window, save)
     largest_font_screen(app, settings, window, pick.id, save)
+    window.close()
+    read_only_screen(app, settings, home, save)
     # Issue 5's screens build their own cases at a fixed "today": each in its own process (one
     # QApplication per process).
     import subprocess
@@ -191,6 +197,29 @@ def error_dialog_screen(app, window) -> None:  # type: ignore[no-untyped-def]
     print("wrote", OUT / "error-dialog.png")
     box.close()
     reporter.uninstall()
+
+
+def read_only_screen(app, settings, home: str, save) -> None:  # type: ignore[no-untyped-def]
+    """The main window as a 只读 user signed in sees a case (issue 16): the case actions greyed
+    but 文书, and the line under the heading saying why: docs/screenshots/read-only-case.png."""
+    from mediator_desktop.services.app import Services
+    from mediator_desktop.services.demo import load_demo
+    from mediator_desktop.ui.app import create_main_window
+
+    services = Services.open(f"sqlite:///{home}/read-only.sqlite3")
+    load_demo(services, 60)
+    password = "zhou-2026!"
+    services.accounts.add_user("zhangzr", "张主任", "admin", password)
+    services.accounts.sign_in("zhangzr", password)
+    services.accounts.add_user("zhouky", "周科员", "viewer", password)
+    services.accounts.sign_in("zhouky", password)
+    window = create_main_window(services, settings)  # maximised on the 1366×768 screen
+    running = next((r for r in window.case_model.rows if r.status == "in_mediation"), window.case_model.rows[0])
+    window.select_case(running.id)
+    window.case_view.tabs.setCurrentIndex(0)
+    save(window, "read-only-case.png")
+    window.close()
+    services.close()
 
 
 def largest_font_screen(app, settings, window, case_id: int, save) -> None:  # type: ignore[no-untyped-def]

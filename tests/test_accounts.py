@@ -180,22 +180,22 @@ def test_only_an_administrator_backs_up_or_restores_once_sign_in_is_on(  # type:
     backup = tmp_path / "room.mdbak"
     monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", VIEWER_PW)
     assert main(["--db", db_file, "--user", "li", "backup", "-o", str(backup)]) == 1
-    assert "没有备份数据库的权限" in capsys.readouterr().err and not backup.exists()
+    assert "没有备份数据的权限" in capsys.readouterr().err and not backup.exists()
     monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
     assert main(["--db", db_file, "--user", "zhangsan", "backup", "-o", str(backup)]) == 0
     capsys.readouterr()
     monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", VIEWER_PW)
     assert main(["--db", db_file, "--user", "li", "restore", str(backup)]) == 1
-    assert "没有恢复备份的权限" in capsys.readouterr().err
+    assert "没有恢复数据的权限" in capsys.readouterr().err
     monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
     assert main(["--db", db_file, "--user", "zhangsan", "restore", str(backup)]) == 0
 
     services = make_services(db_file)
     try:
         services.accounts.sign_in("li", VIEWER_PW)
-        with pytest.raises(PermissionDenied, match="没有备份数据库的权限"):
+        with pytest.raises(PermissionDenied, match="没有备份数据的权限"):
             services.backups.create(tmp_path / "mine.mdbak")
-        with pytest.raises(PermissionDenied, match="没有恢复备份的权限"):
+        with pytest.raises(PermissionDenied, match="没有恢复数据的权限"):
             services.backups.restore(backup)
         assert not (tmp_path / "mine.mdbak").exists()
         entries = services.audit.entries()

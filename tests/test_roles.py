@@ -110,3 +110,33 @@ def test_a_user_of_one_committee_sees_only_its_cases_everywhere(room) -> None:  
     assert report.value("accepted.total") == 1
     assert [c["code"] for c in s.exchange.export_document()["cases"]] == [s.a.code]
     assert {r.code for r in s.reminders.items()} == {s.a.code}       # the agenda too
+
+
+@pytest.mark.parametrize("login", ["admin", "yang", "li", "zhou"])
+def test_the_rights_the_window_is_shown_are_what_the_guard_lets_through(room, login: str) -> None:  # type: ignore[no-untyped-def]
+    """cases.rights (what the window greys) and the guard (what is refused) never disagree: for
+    every role, on an assigned case, a colleague's and one just registered, each kind of write
+    is refused exactly when the rights say it is not allowed."""
+    s = room
+    c = s.cases.register(sample_draft(summary="丙案：刚登记。"))
+    s = _as(room, login)
+
+    def edit(case_id: int) -> object:
+        case = s.cases.get(case_id)
+        draft = case.to_draft()
+        draft.summary += "（补充）"
+        return s.cases.update(case_id, case.version, draft)
+
+    writes = {"edit": edit,
+              "records": lambda case_id: s.sessions.add_note(case_id, "caucus", "背对背谈话。", party=1),
+              "notes": lambda case_id: s.sessions.add_note(case_id, "private", "个人笔记。")}
+    for case_id in (s.a.id, s.b.id, c.id):
+        rights = s.cases.rights(case_id)
+        for kind, write in writes.items():
+            if rights.may(kind):
+                write(case_id)
+            else:
+                with pytest.raises(PermissionDenied):
+                    write(case_id)
+                assert rights.why(kind).startswith("您的角色（")
+    assert bool(s.cases.rights(s.b.id).note) == (login in ("yang", "li", "zhou"))

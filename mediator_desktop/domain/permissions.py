@@ -48,3 +48,8 @@ def allows(permissions: frozenset[str] | None, permission: Permission) -> bool:
     """Whether a user with ``permissions`` may do ``permission``; None: sign-in is off, the
     PC's one user may do everything."""
     return permissions is None or permission.value in permissions
+
+
+def role_label(code: str) -> str:
+    """A role's name to show (管理员, 调解员…); a role added by hand shows its code."""
+    return RoleCode(code).label if code in {r.value for r in RoleCode} else code

@@ -9,6 +9,7 @@ from datetime import date
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from mediator_desktop.domain.permissions import Permission, role_label
 from mediator_desktop.errors import ServiceError
 from mediator_desktop.services.context import Actor, ServiceContext
 from mediator_desktop.storage.db import Database, open_database
@@ -151,6 +152,21 @@ class Services:
     def can_administer(self) -> bool:
         """Whether this user may change the organisation, mediators, code tables and holidays."""
         return bool(getattr(self.ctx.actor, "can_administer", True))
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the signed-in user's role allows ``permission`` (sign-in off: everything)."""
+        return self.ctx.actor.may(permission)
+
+    def may_write_committee_work(self) -> bool:
+        """Whether the user may write screening rounds and conferences (the guard's rule: any
+        role but 只读)."""
+        from mediator_desktop.services.guard import writes_committee_work
+
+        return writes_committee_work(self.ctx.actor)
+
+    def refusal(self, what: str) -> str:
+        """Why something is greyed for this user: "您的角色（记录员）不能{what}"."""
+        return f"您的角色（{role_label(self.ctx.actor.role)}）不能{what}"
 
     @property
     def follow_up_months(self) -> int:

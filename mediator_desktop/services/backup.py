@@ -811,7 +811,7 @@ class BackupService(Service):
         """A backup of the whole database to ``target``: every case with full ID numbers, so
         only an administrator makes one by hand (the automatic ones stay in the backup folder);
         recorded in the audit trail."""
-        self.ctx.require_admin("备份数据库")
+        self.ctx.require_admin("备份数据")
         info = create_backup(self.ctx.db, Path(target), passphrase=passphrase, progress=progress,
                              cancelled=cancelled)
         with self.ctx.db.write() as s:
@@ -827,7 +827,7 @@ class BackupService(Service):
                 cancelled: CancelCheck | None = None) -> RestoreResult:
         """The database replaced by the backup ``source`` (the one it replaces kept aside): only
         an administrator; the restored database records who restored it from where."""
-        self.ctx.require_admin("恢复备份")
+        self.ctx.require_admin("恢复数据")
         result = restore_backup(self.ctx.db, Path(source), passphrase=passphrase, policy=self.policy,
                                 progress=progress, cancelled=cancelled)
         self.ctx.forget_calendar()

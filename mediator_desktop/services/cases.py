@@ -58,6 +58,7 @@ from mediator_desktop.services.errors import (
     TransitionError,
     ValidationError,
 )
+from mediator_desktop.services.guard import CaseRights, case_rights
 from mediator_desktop.services.risk import RiskChangeDraft
 from mediator_desktop.services.validation import validate_party
 from mediator_desktop.storage import search
@@ -501,6 +502,14 @@ class CaseService(Service):
     def get(self, case_id: int) -> CaseDetail:
         with self.ctx.db.read() as s:
             return self._detail(s, case_id)
+
+    def rights(self, case_id: int) -> CaseRights:
+        """What the signed-in user may write on the case — the rule the guard refuses writes
+        by (``services/guard.py``), so the window greys exactly what would be refused."""
+        if self.ctx.actor.permissions is None:
+            return CaseRights()
+        with self.ctx.db.read() as s:
+            return case_rights(self.ctx.actor, s, case_id)
 
     def get_by_code(self, code: str) -> CaseDetail:
         with self.ctx.db.read() as s:

@@ -30,6 +30,7 @@ administrator's own checks (users, settings, code tables) stay in their services
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +38,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from mediator_desktop.domain.enums import CaseStatus, NoteKind
 from mediator_desktop.domain.permissions import Permission as P
+from mediator_desktop.domain.permissions import role_label
 from mediator_desktop.services.errors import PermissionDenied
 from mediator_desktop.storage import models as m
 from mediator_desktop.storage.db import Database
@@ -92,7 +94,7 @@ def _check(actor: Any, session: Session) -> None:
             if isinstance(obj, _UNCHECKED):
                 continue
             if isinstance(obj, _COMMITTEE_WORK):
-                if not perms & _WRITERS:
+                if not writes_committee_work(actor):
                     raise PermissionDenied(f"“{actor.name}”是只读用户，不能修改排查和联席会议记录")
                 continue
             case_id, action = _target(session, obj)
@@ -103,6 +105,13 @@ def _check(actor: Any, session: Session) -> None:
             if case_id is None:
                 continue   # a row no case owns any more (being deleted with its parent)
             _allow(actor, perms, session, case_id, action)
+
+
+def writes_committee_work(actor: Any) -> bool:
+    """Whether ``actor`` may write the committee's own work (screening, conferences): any
+    write permission will do, a read-only user may not."""
+    perms: frozenset[str] | None = actor.permissions
+    return perms is None or bool(perms & _WRITERS)
 
 
 def _target(session: Session, obj: Any) -> tuple[int | None, str]:
@@ -156,19 +165,85 @@ def _allow(actor: Any, perms: frozenset[str], session: Session, case_id: int, ac
     orgs: frozenset[int] = getattr(actor, "organization_ids", frozenset())
     if orgs and case.organization_id not in orgs:
         raise PermissionDenied(f"这个案件属于别的调委会，“{actor.name}”不能修改")
+    if not _rights(actor, perms, session, case)[action]:
+        why = "（只能办理分配给自己的案件，其他案件只能查看）" if P.EDIT_ASSIGNED.value in perms else ""
+        raise PermissionDenied(f"“{actor.name}”的角色不能{_WHAT[action]}{why}，请联系管理员")
+
+
+def _rights(actor: Any, perms: frozenset[str], session: Session, case: m.Case) -> dict[str, bool]:
+    """Which kinds of writes (``_WHAT``'s keys but intake) the role allows on ``case``."""
     may_edit = P.EDIT_ANY.value in perms or (
         P.EDIT_ASSIGNED.value in perms and actor.mediator_id is not None
-        and actor.mediator_id in _mediators(session, case_id)) or (
+        and actor.mediator_id in _mediators(session, case.id)) or (
         P.INTAKE.value in perms and case.status == CaseStatus.REGISTERED.value)
-    ok = {
+    return {
         "edit": may_edit,
         "records": may_edit or P.RECORDS_ANY.value in perms,
         "notes": may_edit and P.PRIVATE_NOTES.value in perms,
         "archive": may_edit and P.ARCHIVE.value in perms,
-    }[action]
-    if not ok:
-        why = "（只能办理分配给自己的案件，其他案件只能查看）" if P.EDIT_ASSIGNED.value in perms else ""
-        raise PermissionDenied(f"“{actor.name}”的角色不能{_WHAT[action]}{why}，请联系管理员")
+    }
+
+
+@dataclass(frozen=True)
+class CaseRights:
+    """What the signed-in user may write on one case, by the rule the flush check enforces
+    (:func:`case_rights`), asked before trying so the window greys what would be refused.
+
+    The kinds: ``edit`` (the case, its parties, agreement, visits, evidence, state changes),
+    ``records`` (sessions, records, caucus notes, notices), ``notes`` (private notes),
+    ``archive`` (归档). All True while sign-in is off."""
+
+    edit: bool = True
+    records: bool = True
+    notes: bool = True
+    archive: bool = True
+    #: The role's name (调解员, 只读…) and whether it edits only the cases assigned to the user.
+    role: str = ""
+    assigned_only: bool = False
+
+    def may(self, kind: str | None) -> bool:
+        """Whether writes of ``kind`` are allowed (None: a reading, always)."""
+        return kind is None or bool(getattr(self, kind))
+
+    def why(self, kind: str | None) -> str:
+        """Why ``kind`` is refused, for the tooltip of what is greyed ("" when allowed)."""
+        if self.may(kind):
+            return ""
+        assert kind is not None
+        mine = "（只能办理分配给您的案件）" if self.assigned_only else ""
+        return f"{self._who}不能{_WHAT[kind]}{mine}"
+
+    @property
+    def _who(self) -> str:
+        return f"您的角色（{self.role}）" if self.role else "您"
+
+    @property
+    def note(self) -> str:
+        """The line under the case's heading when the user may not handle the case ("" when
+        they may)."""
+        if self.edit:
+            return ""
+        if self.records:
+            return f"{self._who}可以为本案安排调解、填写记录和告知，不能修改案件信息、协议和状态"
+        if self.assigned_only:
+            return "您的角色只能查看本案（分配给您的案件才能办理）"
+        return f"{self._who}只能查看和打印本案"
+
+
+def case_rights(actor: Any, session: Session, case_id: int) -> CaseRights:
+    """What ``actor`` may write on the case ``case_id`` (a case of another committee, or one
+    gone: nothing)."""
+    perms: frozenset[str] | None = actor.permissions
+    if perms is None:
+        return CaseRights()
+    role = role_label(actor.role)
+    assigned_only = P.EDIT_ASSIGNED.value in perms and P.EDIT_ANY.value not in perms
+    case = session.get(m.Case, case_id)
+    orgs: frozenset[int] = getattr(actor, "organization_ids", frozenset())
+    if case is None or (orgs and case.organization_id not in orgs):
+        return CaseRights(False, False, False, False, role, assigned_only)
+    rights = _rights(actor, perms, session, case)
+    return CaseRights(rights["edit"], rights["records"], rights["notes"], rights["archive"], role, assigned_only)
 
 
 def _mediators(session: Session, case_id: int) -> set[int]:

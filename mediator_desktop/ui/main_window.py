@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from mediator_desktop import APP_TITLE
 from mediator_desktop import settings as opts
 from mediator_desktop.domain.enums import CaseStatus, RiskLevel
+from mediator_desktop.domain.permissions import Permission
 from mediator_desktop.services.dto import CaseQuery, CaseRow
 from mediator_desktop.support import write_diagnostics
 from mediator_desktop.ui.agenda.today_view import (
@@ -64,6 +66,7 @@ from mediator_desktop.ui.common.widgets import (
     file_dialog,
     fill_enum_combo,
     fit_to_screen,
+    hold_back,
     make_action,
     on_trigger,
     qdate,
@@ -91,6 +94,21 @@ COUNT_CAP = 1000
 START_FALLBACK_MS = 1000
 #: How often the reminder counts are read again (a new day, or another PC's changes).
 REMINDER_POLL_MS = 5 * 60 * 1000
+
+
+#: What the window's own actions need of the signed-in user's role (issue 16; attribute paths of
+#: the window), with what each does in the words of the tooltip that says why it is greyed. The
+#: case actions follow the shown case's rights in the case view (``ACTION_WRITES``); reading,
+#: printing, the agenda and 设置's own pages (显示 for everyone) stay open to every role.
+ROLE_NEEDS: dict[str, tuple[Permission, str]] = {
+    "new_action": (Permission.INTAKE, "登记新案件"),
+    "import_action": (Permission.IMPORT, "导入案件"),
+    "ledger_actions.import_action": (Permission.IMPORT, "导入台账"),
+    "export_action": (Permission.EXPORT, "导出案件"),
+    "ledger_actions.export_action": (Permission.EXPORT, "导出台账"),
+    "backup_action": (Permission.ADMINISTER, "备份数据"),
+    "restore_action": (Permission.ADMINISTER, "恢复数据"),
+}
 
 
 def import_progress_text(done: int, total: int) -> str:
@@ -197,6 +215,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.case_view)
         self._build_case_menu()
+        self._apply_role()
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         lay.addWidget(self.splitter)
@@ -385,6 +404,12 @@ class MainWindow(QMainWindow):
             else:
                 menu.addAction(action)
         menu.aboutToShow.connect(self.case_view.load_actions)
+
+    def _apply_role(self) -> None:
+        """Grey the actions the signed-in user's role does not allow (``ROLE_NEEDS``), each
+        saying why in its tooltip; nothing changes while sign-in is off."""
+        for path, (permission, what) in ROLE_NEEDS.items():
+            hold_back(attrgetter(path)(self), "" if self.services.may(permission) else self.services.refusal(what))
 
     def reload(self) -> None:
         """F5: the list and the shown case as they are now in the database."""

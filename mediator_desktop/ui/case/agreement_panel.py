@@ -233,6 +233,8 @@ class TermBox(QtWidgets.QFrame):
 class AgreementPanel(CasePanel):
     """协议与履行. ``changed(case_id)`` after every write."""
 
+    WRITES = {"edit_button": "edit", "perform_button": "edit"}
+
     def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(services, parent)
         self.view: AgreementView | None = None
@@ -284,6 +286,7 @@ class AgreementPanel(CasePanel):
             self._set_visible(False)
             self.edit_button.setEnabled(False)
             self.perform_button.setEnabled(False)
+            self.hold_back()
             return
         v = self.view
         self.edit_button.setText("填写协议…" if v is None else "修改协议…")
@@ -293,6 +296,7 @@ class AgreementPanel(CasePanel):
                           (CaseStatus.IN_MEDIATION.value, CaseStatus.AGREED.value)
                           and any(t.kind != TermKind.STATEMENT.value for t in v.terms))
         self.perform_button.setEnabled(can_record)
+        self.hold_back()
         if v is None:
             self.hint.setText(context.refusal or "本案还没有调解协议。达成协议后，点“填写协议…”逐条填写。")
         elif not can_record and v.signed_on is None:
@@ -328,7 +332,7 @@ class AgreementPanel(CasePanel):
         self.missing.setVisible(bool(v.success_problems))
         today = self.services.today()
         for t in v.terms:
-            box = TermBox(t, can_record, today)
+            box = TermBox(t, can_record and self.rights.edit, today)
             box.record_button.clicked.connect(lambda _c=False, term_id=t.id: self.record_performance(term_id))
             self.terms_layout.addWidget(box)
             self.term_boxes.append(box)

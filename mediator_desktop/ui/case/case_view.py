@@ -50,6 +50,7 @@ from mediator_desktop.services.errors import (
     ServiceError,
     ValidationError,
 )
+from mediator_desktop.services.guard import CaseRights
 from mediator_desktop.ui.case.case_table_model import RISK_COLOURS
 from mediator_desktop.ui.common.widgets import (
     RED,
@@ -59,6 +60,7 @@ from mediator_desktop.ui.common.widgets import (
     enum_combo,
     error_label,
     form_footer,
+    hold_back,
     line_edit,
     read_only_table,
     scale_font,
@@ -187,6 +189,17 @@ PANEL_BUTTONS: list[tuple[str, str, str, str | None]] = [
     ("add_visit", "followup", "add_button", None),
 ]
 
+#: The kind of write each case action makes (issue 16: a ``CaseRights`` field; None: it only
+#: reads or prints): what the user's role does not allow on the shown case is greyed, and its
+#: tooltip says why — by the rule the services' guard refuses the write with.
+ACTION_WRITES: dict[str, str | None] = {
+    **{t.value: "edit" for t in TRANSITION_MENU_TEXT}, CaseStatus.CLOSED.value: "archive",
+    "edit": "edit", "extend": "edit",
+    "investigate": "records", "mediate": "records", "record": "records", "notice": "records",
+    "agreement": "edit", "performance": "edit", "visit": "edit", "add_visit": "edit",
+    "documents": None,
+}
+
 
 class _EnabledWatcher(QObject):
     """Calls back when a watched button is enabled or disabled (the panels decide that)."""
@@ -209,6 +222,8 @@ class CaseView(QWidget):
     edit_requested = Signal(int)
     documents_requested = Signal(str)
     conferences_requested = Signal(int)   # 联席会议 of this case
+    #: What the signed-in user may write on the shown case (read with it; all while sign-in is off).
+    rights: CaseRights = CaseRights()
 
     def __init__(self, services: Services, parent: QWidget | None = None, *,
                  rooms: list[str] | None = None, autosave_seconds: int = 2) -> None:
@@ -222,6 +237,12 @@ class CaseView(QWidget):
         self.heading.setWordWrap(True)
         self._style_heading()
         outer.addWidget(self.heading)
+        self.role_note = QLabel()   # what the user's role leaves them on this case (issue 16)
+        self.role_note.setObjectName("caseRoleNote")
+        self.role_note.setWordWrap(True)
+        self.role_note.setStyleSheet("color: #8a4b00;")
+        self.role_note.hide()
+        outer.addWidget(self.role_note)
         self.deadline = QLabel()
         self.deadline.setWordWrap(True)
         self.deadline.hide()
@@ -381,6 +402,7 @@ class CaseView(QWidget):
             made = factory(self.services)
         self._panels[key] = made
         self._wire_panel(key, made)
+        made.set_rights(self.rights)   # what the user may do on the shown case, before it shows it
         # The panel takes the stand-in's place at the same index (the current tab stays current).
         current = self.tabs.currentIndex()
         stand_in = self.tabs.widget(index)
@@ -463,6 +485,31 @@ class CaseView(QWidget):
             # the list to choose from, if the list has anything in it.
             choose = fallback is not None and getattr(panel, fallback).model().rowCount() > 0
             action.setEnabled(d is not None and (getattr(panel, button).isEnabled() or choose))
+        self._hold_back()
+
+    def _hold_back(self) -> None:
+        """Grey what the user's role does not allow on this case (after the state's own rules):
+        the actions, and the view's buttons as their actions."""
+        for key, action in self.case_actions.items():
+            hold_back(action, self.rights.why(ACTION_WRITES[key]))
+        for key, button in (("edit", self.edit_button), ("extend", self.extend_button), *self.action_buttons.items()):
+            button.setEnabled(self.case_actions[key].isEnabled())
+            hold_back(button, self.rights.why(ACTION_WRITES[key]))
+
+    def _apply_rights(self) -> None:
+        """Read what the user may write on the shown case and give it to every part of the view
+        (a tab built or shown later gets it in :meth:`_refresh_tab`); the note under the heading
+        says it in words."""
+        assert self.detail is not None
+        try:
+            self.rights = self.services.cases.rights(self.detail.id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            self.rights = CaseRights(False, False, False, False)
+        for part in (*self.panels, self.ledger_line, self.prevention):
+            part.set_rights(self.rights)
+        self.role_note.setText(self.rights.note)
+        self.role_note.setVisible(bool(self.rights.note))
 
     def load_actions(self) -> None:
         """Before the 案件 menu opens: load the tabs whose buttons decide an action, so each
@@ -492,6 +539,8 @@ class CaseView(QWidget):
             self.detail = self.services.cases.get(case_id)
         except ServiceError as exc:
             self.detail = None
+            self.rights = CaseRights()
+            self.role_note.hide()
             self.message.say(str(exc))
             self._update_actions()
             return
@@ -516,6 +565,7 @@ class CaseView(QWidget):
         if widget is self.history:
             self._render_timeline()
         elif widget in self._panels.values():
+            widget.set_rights(self.rights)  # type: ignore[attr-defined]
             widget.show_case(self.detail.id)  # type: ignore[attr-defined]
         self._update_actions()
 
@@ -548,6 +598,7 @@ class CaseView(QWidget):
         d = self.detail
         assert d is not None
         self.heading.setText(d.code)
+        self._apply_rights()
         f = self.fields
         f["status"].setText(CaseStatus(d.status).label)
         f["received_on"].setText(chinese_date(d.received_on))

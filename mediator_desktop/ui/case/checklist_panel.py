@@ -101,6 +101,7 @@ class ChecklistPanel(CasePanel):
     file to the selected item, and ``changed(case_id)`` after the case was archived."""
 
     add_requested = Signal(int)
+    WRITES = {"add_button": "edit", "archive_button": "archive"}
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
@@ -214,6 +215,7 @@ class ChecklistPanel(CasePanel):
         self.add_button.setEnabled(self.selected_item() is not None and not closed)
         self.archive_button.setEnabled(self.case_id is not None and self.version is not None and not closed)
         self.case_file_button.setEnabled(self.code is not None)
+        self.hold_back()
 
     def _say(self, text: str, style: str) -> None:
         self.message.setText(text)

@@ -216,6 +216,8 @@ class EvidencePanel(CasePanel):
     """The attachments of one case. Emits ``changed(case_id)`` after a file is added, moved or
     deleted (the checklist and the history then refresh)."""
 
+    WRITES = {"add_button": "edit", "item_combo": "edit", "move_button": "edit", "delete_button": "edit"}
+
     def __init__(self, services: Services, parent: QtWidgets.QWidget | None = None,
                  opener: Callable[[Path], bool] | None = None) -> None:
         super().__init__(services, parent)
@@ -347,6 +349,7 @@ class EvidencePanel(CasePanel):
         self.item_combo.setEnabled(writable)
         self.add_button.setToolTip("案件已归档，不能再添加材料" if self.closed else "")
         self.empty.setVisible(self.case_id is not None and not self.model.rows)
+        self.hold_back()
 
     def _say(self, done: str = "", problem: str = "") -> None:
         """Show what was done (green) and what went wrong (red); empty hides the line."""

@@ -296,6 +296,10 @@ class FollowUpPanel(CasePanel):
     ``close_requested(case_id)`` when the user chose 结案归档 after a visit."""
 
     close_requested = Signal(int)
+    WRITES = {name: "edit" for name in ("record_button", "reschedule_button", "not_reached_button", "add_button",
+                                         "cancel_button", "save_confirmation_button")} | {
+        name: "edit" for name in ("court", "filed_on", "court_case_number", "result", "ruled_on", "enforcement_applied",
+                                  "enforcement_on")}
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, settings=None) -> None:
         super().__init__(services, parent)
@@ -588,6 +592,15 @@ class FollowUpPanel(CasePanel):
         self.add_button.setEnabled(open_case and has_agreement)
         self.print_button.setEnabled(d is not None and any(x.done for x in self.visits))
         self.print_button.setToolTip("" if self.print_button.isEnabled() else "记录了回访之后才能打印回访记录")
+        self.hold_back()
+
+    def hold_back(self) -> None:
+        """As the role allows: the confirmation's fields too (open to a user who may write)."""
+        for field in (self.court, self.filed_on, self.court_case_number, self.result, self.ruled_on,
+                      self.enforcement_applied):
+            field.setEnabled(True)
+        self.enforcement_on.setEnabled(self.enforcement_applied.isChecked())
+        super().hold_back()
 
     # -- visits -------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from mediator_desktop.services.errors import ServiceError
 from mediator_desktop.services.ledger import LedgerLineView, LedgerStatus
+from mediator_desktop.ui.case.panel_base import RoleLimited
 from mediator_desktop.ui.common.background import message
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
@@ -67,12 +68,13 @@ class LedgerEventDialog(QDialog):
             self.save()
 
 
-class LedgerLine(QWidget):
+class LedgerLine(RoleLimited, QWidget):
     """台账：在册 / 已销号（date，who） with the button the state allows. 销号… asks the service
     whether the dispute may be crossed off only when pressed, and says why not in a box (an
     elderly user does not hover over a grey button to learn why). Emits ``changed(case_id)``."""
 
     changed = Signal(int)
+    WRITES = {name: "edit" for name in ("cross_off_button", "reopen_button", "cross_off_action", "reopen_action")}
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +106,9 @@ class LedgerLine(QWidget):
         v = self.view
         self.cross_off_action.setEnabled(v is not None and v.open)
         self.reopen_action.setEnabled(v is not None and not v.open)
+        for button in (self.cross_off_button, self.reopen_button):
+            button.setEnabled(True)
+        self.hold_back()
 
     def show_case(self, case_id: int) -> None:
         try:

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
+
+from mediator_desktop.services.guard import CaseRights
+from mediator_desktop.ui.common.widgets import hold_back
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 
-class CasePanel(QWidget):
+class RoleLimited:
+    """A part of the case view whose buttons write (issue 16): ``WRITES`` maps each such
+    button's attribute to the kind of write it makes (a :class:`CaseRights` field: ``edit``,
+    ``records``, ``notes``, ``archive``). The case view gives the user's rights on the shown
+    case (:meth:`set_rights`) before the part shows it; the part's own enabling ends with
+    :meth:`hold_back`, which greys what the role does not allow and says why in the tooltip."""
+
+    WRITES: ClassVar[dict[str, str]] = {}
+    rights: CaseRights = CaseRights()
+
+    def set_rights(self, rights: CaseRights) -> None:
+        self.rights = rights
+        self.hold_back()
+
+    def hold_back(self) -> None:
+        for name, kind in self.WRITES.items():
+            hold_back(getattr(self, name), self.rights.why(kind))
+
+
+class CasePanel(RoleLimited, QWidget):
     """A tab of the case view (sessions, agreement, follow-ups, evidence, the case file).
 
     :meth:`show_case` loads a case (the case view calls it when the tab is first looked at

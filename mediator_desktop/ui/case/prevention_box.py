@@ -10,16 +10,18 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPushBu
 
 from mediator_desktop.domain.enums import PreventionKind
 from mediator_desktop.services.prevention import PreventionDraft
-from mediator_desktop.ui.common.widgets import attempt, error_label, on_click
+from mediator_desktop.ui.case.panel_base import RoleLimited
+from mediator_desktop.ui.common.widgets import attempt, error_label, hold_back, on_click
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
 
 
-class PreventionBox(QGroupBox):
+class PreventionBox(RoleLimited, QGroupBox):
     """The four prevention figures of one case: a tick and a number of people each, and 保存."""
 
     changed = Signal(int)
+    WRITES = {"save_button": "edit"}
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__("预防情况（用于统计，如有请勾选并填写人数）", parent)
@@ -60,6 +62,17 @@ class PreventionBox(QGroupBox):
         for kind, tick in self.ticks.items():
             tick.setChecked(kind in saved)
             self.persons[kind].setValue(saved[kind].persons if kind in saved else 1)
+        self.hold_back()
+
+    def hold_back(self) -> None:
+        """As the role allows: the ticks and numbers too, not only 保存."""
+        super().hold_back()
+        why = self.rights.why("edit")
+        for kind, tick in self.ticks.items():
+            tick.setEnabled(True)
+            self.persons[kind].setEnabled(tick.isChecked())
+            hold_back(tick, why)
+            hold_back(self.persons[kind], why)
 
     def drafts(self) -> list[PreventionDraft]:
         return [PreventionDraft(kind, self.persons[kind].value()) for kind, tick in self.ticks.items()

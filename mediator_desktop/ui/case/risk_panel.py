@@ -407,6 +407,9 @@ class ReferralModel(RowTableModel):
 class RiskPanel(CasePanel):
     """风险与移交 of one case."""
 
+    WRITES = {name: "edit" for name in ("adjust_button", "plan_button", "handling_button", "report_button",
+                                         "transfer_button", "answer_button")}
+
     def __init__(self, services: Services, parent: QWidget | None = None, *, settings: Any = None) -> None:
         super().__init__(services, parent)
         self.settings = settings
@@ -504,6 +507,7 @@ class RiskPanel(CasePanel):
         self.referral_model.set_rows(self.services.referrals.of_case(view.case_id))
         self.answer_button.setEnabled(self.referral_model.rowCount() > 0)
         self.letter_button.setEnabled(self.referral_model.rowCount() > 0)
+        self.hold_back()
 
     def _written(self, view: object = None) -> None:
         if isinstance(view, RiskView):

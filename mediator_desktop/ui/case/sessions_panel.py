@@ -48,6 +48,7 @@ from mediator_desktop.ui.common.widgets import (
     date_edit,
     error_label,
     form_footer,
+    hold_back,
     on_click,
     read_only_table,
     section_label,
@@ -173,6 +174,10 @@ class NoteDialog(GuardedDialog):
 
 class SessionsPanel(CasePanel):
     """Sessions, rights notice and notes of one case; ``changed(case_id)`` after every write."""
+
+    WRITES = {name: "records" for name in (
+        "investigate_button", "mediate_button", "change_button", "record_button", "cancel_button",
+        "notice_button", "clear_notice_button", "caucus_button")} | {"private_button": "notes"}
 
     def __init__(self, services: Services, rooms: Sequence[str], parent: QtWidgets.QWidget | None = None,
                  autosave_seconds: int = 2) -> None:
@@ -347,6 +352,15 @@ class SessionsPanel(CasePanel):
         has_note = self.selected_note() is not None
         self.edit_note_button.setEnabled(has_note)
         self.delete_note_button.setEnabled(has_note)
+        self.hold_back()
+
+    def hold_back(self) -> None:
+        """As the role allows; changing a note is writing a private note or a caucus record."""
+        super().hold_back()
+        note = self.selected_note()
+        kind = "notes" if note is not None and note.kind == NoteKind.PRIVATE.value else "records"
+        for button in (self.edit_note_button, self.delete_note_button):
+            hold_back(button, self.rights.why(kind))
 
     def selected_session(self) -> SessionView | None:
         rows = self.sessions.selectionModel().selectedRows()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -31,6 +32,7 @@ from mediator_desktop.ui.common.widgets import (
     attempt,
     button_row,
     error_label,
+    hold_back,
     push_button,
     table_view,
 )
@@ -109,6 +111,9 @@ class RecordListWindow(QWidget):
         row.addWidget(self.delete_button)
         button_row(lay, (), (self.close_button,), row=row)
         self.table.activated.connect(lambda _index: self.open_selected())
+        why = committee_work_refusal(self.services)
+        for button in (self.new_button, self.delete_button):   # a read-only user opens and reads
+            hold_back(button, why)
         return self.table
 
     def _show_rows(self, read: Callable[[], list[Any]], what: str) -> list[Any] | None:
@@ -172,6 +177,11 @@ class RecordListWindow(QWidget):
                                       default="no", warning=True)
 
 
+def committee_work_refusal(services: Any) -> str:
+    """Why the user may not write the committee's own work ("" when they may; issue 16)."""
+    return "" if services.may_write_committee_work() else services.refusal("修改排查和联席会议记录")
+
+
 class RecordDialog(GuardedDialog):
     """The dialog of one record of a :class:`RecordListWindow`: it knows whether something typed
     is unsaved (``_mark_dirty``; closing asks first), saves through ``_write`` (the service's
@@ -186,6 +196,7 @@ class RecordDialog(GuardedDialog):
 
     message: NoticeLabel
     errors: FieldErrors
+    buttons: QDialogButtonBox
 
     def __init__(self, services: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,6 +230,14 @@ class RecordDialog(GuardedDialog):
     def save_and_close(self) -> None:
         if self.save():
             self.accept()
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """A user who may not write it reads the record: 保存 greyed, the reason said."""
+        super().showEvent(event)
+        why = committee_work_refusal(self.services)
+        hold_back(self.buttons.button(QDialogButtonBox.StandardButton.Ok), why)
+        if why:
+            self.message.say(f"{why}，只能查看。")
 
     def _mark_dirty(self, *_args: object) -> None:
         self._dirty = True

@@ -303,6 +303,21 @@ def file_dialog(parent: QWidget, title: str, start: Path | str, file_filter: str
     return dialog
 
 
+def hold_back(item: QWidget | QAction, why: str) -> None:
+    """Grey ``item`` (a button or an action) that the user's role does not allow, its tooltip
+    saying ``why`` (in Chinese); ``why`` empty: the role allows it — its own tooltip comes back
+    and its enabled state is left as its owner set it. Called after the owner's own enabling."""
+    held = item.property("roleTip")
+    if why:
+        if held is None:
+            item.setProperty("roleTip", item.toolTip())
+        item.setEnabled(False)
+        item.setToolTip(why)
+    elif held is not None:
+        item.setToolTip(str(held))
+        item.setProperty("roleTip", None)
+
+
 def push_button(text: str, on_click: Callable[[], object], tip: str = "") -> QPushButton:
     """A button that calls ``on_click`` (with no argument) when pressed; ``tip`` its tooltip."""
     button = QPushButton(text)

@@ -68,6 +68,12 @@ if TYPE_CHECKING:
 
 #: The last choice of 案号格式: the raw pattern, for those who know its placeholders.
 CUSTOM_PATTERN = "自定义（高级）…"
+#: The pages that change what the whole room shares (the organisation, mediators, code tables,
+#: where the data is, the audit trail): an administrator's (issue 16). For another role they are
+#: greyed, their tooltip saying why; this PC's own pages (显示, 文书, 回访与提醒…) and 用户 (one's
+#: own password) stay open.
+ADMIN_PAGES: dict[str, str] = {"调解组织": "修改调解组织信息", "调解员": "管理调解员", "纠纷类型": "修改纠纷类型",
+                               "数据库": "更改数据库和自动备份", "审计": "查看审计记录"}
 
 
 def error_label() -> QLabel:
@@ -301,11 +307,24 @@ class SettingsDialog(QDialog):
             page, title = self.tabs.widget(index), self.tabs.tabText(index)
             self.tabs.removeTab(index)
             self.tabs.insertTab(index, scrolling_body(page), title)
-        self.tabs.setCurrentIndex(0)
+        self._grey_admin_pages()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay.addWidget(close)
         fit_to_screen(self, (860, 640))
+
+    def _grey_admin_pages(self) -> None:
+        """The administrator's pages greyed for another role (``ADMIN_PAGES``); the first page
+        open to the user is shown."""
+        from mediator_desktop.domain.permissions import Permission
+
+        admin = self.services.may(Permission.ADMINISTER)
+        for index in range(self.tabs.count()):
+            what = ADMIN_PAGES.get(self.tabs.tabText(index))
+            if what is not None and not admin:
+                self.tabs.setTabEnabled(index, False)
+                self.tabs.setTabToolTip(index, self.services.refusal(what))
+        self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count()) if self.tabs.isTabEnabled(i)))
 
     # -- organisation -------------------------------------------------------------------------
 
