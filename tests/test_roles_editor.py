@@ -160,3 +160,54 @@ def test_a_new_user_gets_an_added_role_and_an_unknown_one_is_refused(room) -> No
     with pytest.raises(ValidationError, match="管理员、调解员、记录员、只读、陪审") as err:
         s.accounts.add_user("wu2", "吴二", "nobody", PW)
     assert _fields(err.value) == {"role"}
+
+
+def test_the_command_line_edits_users_and_roles(tmp_path, sqlite_template, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from conftest import make_services, setup_org
+
+    from mediator_desktop.cli import main
+
+    db = tmp_path / "room.sqlite3"
+    shutil.copy(sqlite_template, db)
+    services = make_services(str(db))
+    mediators = setup_org(services)
+    services.close()
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", PW)
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", PW)
+    assert main(["--db", str(db), "user", "add", "admin", "--name", "张主任", "--role", "admin"]) == 0
+    as_admin = ["--db", str(db), "--user", "admin"]
+    assert main([*as_admin, "user", "add", "yang", "--name", "杨志强", "--role", "viewer"]) == 0
+    capsys.readouterr()
+    assert main([*as_admin, "user", "edit", "yang", "--role", "mediator", "--committee", "1",
+                 "--mediator", str(mediators[0])]) == 0
+    assert "已修改用户 yang（杨志强，调解员），下次登录时生效" in capsys.readouterr().out
+    assert main([*as_admin, "role", "set", "mediator", "--permissions", "read,edit_assigned,print",
+                 "--name", "驻村调解员"]) == 0
+    assert "已保存角色 mediator（驻村调解员）：查看本调委会的案件、办理分配给自己的案件、打印文书" in capsys.readouterr().out
+    assert main([*as_admin, "role", "set", "admin", "--permissions", "read"]) == 1
+    assert "必须保留" in capsys.readouterr().err
+    assert main([*as_admin, "role", "set", "viewer", "--permissions", "read,fly"]) == 1
+    assert "没有这样的权限：fly" in capsys.readouterr().err
+    assert main([*as_admin, "role", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "mediator\t驻村调解员\t1位用户\tread,edit_assigned,print\t" \
+           "查看本调委会的案件、办理分配给自己的案件、打印文书" in listing
+    assert main([*as_admin, "user", "edit", "yang", "--all-committees", "--mediator", "none", "--name", "杨志刚"]) == 0
+    assert main([*as_admin, "user", "edit", "nobody", "--name", "某"]) == 1
+    assert "没有用户“nobody”" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main([*as_admin, "user", "edit", "yang", "--mediator", "abc"])
+    assert stop.value.code == 2 and "调解员编号应是数字或 none" in capsys.readouterr().err
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", PW)
+    assert main(["--db", str(db), "--user", "yang", "role", "set", "viewer", "--permissions", "read"]) == 1
+    assert "杨志刚" in capsys.readouterr().err
+    services = make_services(str(db))
+    try:
+        yang = next(u for u in services.accounts.users() if u.login == "yang")
+        assert (yang.name, yang.role, yang.organization_ids, yang.mediator_id) == ("杨志刚", "mediator", (), None)
+        actor = services.accounts.authenticate("yang", PW)
+        assert not actor.may(Permission.INTAKE) and actor.may(Permission.EDIT_ASSIGNED)
+    finally:
+        services.close()
