@@ -114,7 +114,7 @@ def main() -> int:
     import subprocess
 
     for extra in ("screens_followups.py", "screens_reminders.py", "screens_screening.py", "screens_ledger.py",
-                  "screens_risk.py"):
+                  "screens_risk.py", "screens_roles.py"):
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0

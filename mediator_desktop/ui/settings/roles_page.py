@@ -28,7 +28,6 @@ from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     FieldErrors,
-    FlowLayout,
     add_row,
     ask_yes_no,
     attempt,
@@ -96,7 +95,7 @@ class RolesPage(QWidget):
         self.list.setObjectName("roles_list")
         leave_on_tab(self.list)
         left.addWidget(self.list, 1)
-        body.addLayout(left, 1)
+        body.addLayout(left, 1)   # the names are short; the permissions get the room
         right = QVBoxLayout()
         form = QFormLayout()
         self.errors = FieldErrors()
@@ -115,20 +114,20 @@ class RolesPage(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.permissions.addItem(item)
-        height_in_lines(self.permissions, len(Permission) * 1.25, extra=12, kind="min")
+        height_in_lines(self.permissions, 4, extra=12, kind="min")   # scrolls inside at a large font
+        self.permissions.setWordWrap(True)
         click_text_to_check(self.permissions)
         leave_on_tab(self.permissions)
         self.errors.bind("permissions", self.permissions, self._problem_label(right))
         right.addWidget(self.permissions, 1)
-        body.addLayout(right, 2)
+        body.addLayout(right, 3)
         lay.addLayout(body, 1)
         self.add_button = push_button("新增角色(&A)…", self.add_role)
         self.save_button = push_button("保存(&S)", self.save)
         self.delete_button = push_button("删除角色(&D)", self.delete)
         self.defaults_button = push_button("恢复默认(&R)…", self.restore_defaults,
                                            "管理员、调解员、记录员、只读恢复原来的名称和权限；新增的角色不变")
-        button_row(lay, (self.add_button, self.save_button, self.delete_button), (self.defaults_button,),
-                   row=FlowLayout())
+        button_row(lay, (self.add_button, self.save_button, self.delete_button), (self.defaults_button,))
         self.message = error_label()
         lay.addWidget(self.message)
         self.dialog: QDialog | None = None

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,7 +27,6 @@ from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     FieldErrors,
-    FlowLayout,
     RowTableModel,
     add_row,
     attempt,
@@ -110,14 +110,14 @@ class UserDialog(_PasswordTwice):
         click_text_to_check(self.committees)
         leave_on_tab(self.committees)
         add_row(form, self.errors, "committees", "所属调委会(&C)：", self.committees)
-        form.addRow("", text_label("都不勾：可以查看全部调委会的案件。"))
+        form.addRow("", QLabel("都不勾：可以查看全部调委会的案件。"))   # short: unwrapped, no gap under it
         self.mediator = QComboBox()
         self.mediator.addItem("无", None)
         for m in services.mediators.list():
             if m.active or (user is not None and m.id == user.mediator_id):
                 self.mediator.addItem(m.name if m.active else f"{m.name}（已停用）", m.id)
         add_row(form, self.errors, "mediator", "对应调解员(&M)：", self.mediator)
-        form.addRow("", text_label("调解员角色只能办理分配给这位调解员的案件。"))
+        form.addRow("", QLabel("调解员角色只能办理分配给这位调解员的案件。"))
         if user is None:
             self._password_rows(form, "初始密码(&W)：")
         else:
@@ -126,10 +126,11 @@ class UserDialog(_PasswordTwice):
             self.name.setText(user.name)
             set_combo_value(self.role, user.role)
             set_combo_value(self.mediator, user.mediator_id)
-            form.addRow("", text_label("改动在这位用户下次登录时生效。"))
+            form.addRow("", QLabel("改动在这位用户下次登录时生效。"))
         lay.addLayout(form)
+        lay.addStretch(1)
         self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
-                                                 (560, 560 if user else 640))
+                                                 (560, 420 if user else 520))
 
     def chosen_committees(self) -> list[int]:
         return [int(item.data(Qt.ItemDataRole.UserRole))
@@ -198,7 +199,7 @@ class UsersPage(QWidget):
         self.disable_button = push_button("停用/启用(&D)", self.toggle_selected)
         self.sign_in_button = push_button("", self.toggle_sign_in)
         button_row(lay, (self.add_button, self.edit_button, self.password_button, self.disable_button),
-                   (self.sign_in_button,), row=FlowLayout())
+                   (self.sign_in_button,))
         lock = QFormLayout()
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(opts.LOCK_MINUTES.minimum or 0, opts.LOCK_MINUTES.maximum or 240)
