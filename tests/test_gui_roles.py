@@ -7,6 +7,7 @@ import pytest
 from conftest import sample_draft
 from gui_helpers import answer_yes, choose, click, click_ok, shown_window, type_text
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
 from mediator_desktop.domain.permissions import Permission
@@ -59,9 +60,17 @@ def test_unticking_a_permission_takes_it_from_the_roles_users_at_their_next_sign
     assert Permission.ADMINISTER.value not in page.ticked()
     assert s.roles.get("admin").has(Permission.ADMINISTER)
 
-    # 调解员 loses 受理登记 and is renamed.
+    # Choosing another role asks first: 继续填写 keeps the untick, 不保存 drops it.
     _click_item(qtbot, page.list, 1)
-    assert page.name.text() == "调解员" and Permission.INTAKE.value in page.ticked()
+    assert page.current_code() == "admin" and page.discard_box.isVisible()
+    click(qtbot, page.discard_box.button(QMessageBox.StandardButton.Cancel))
+    assert page.current_code() == "admin" and Permission.ADMINISTER.value not in page.ticked()
+    _click_item(qtbot, page.list, 1)
+    click(qtbot, page.discard_box.button(QMessageBox.StandardButton.Discard))
+
+    # 调解员 loses 受理登记 and is renamed.
+    assert page.current_code() == "mediator" and page.name.text() == "调解员"
+    assert Permission.INTAKE.value in page.ticked()
     _click_item(qtbot, page.permissions, _permission_row(page, Permission.INTAKE))
     page.name.clear()
     type_text(qtbot, page.name, "专职调解员")
@@ -171,3 +180,19 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
     assert not form.isVisible()
     wang = next(u for u in s.accounts.users() if u.login == "wangfang")
     assert (wang.organization_ids, wang.mediator_id) == ((s.accounts.committees()[0][0],), s.mediator_ids[1])
+
+
+def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    s = sqlite_services
+
+    def before(services) -> None:  # type: ignore[no-untyped-def]
+        _people(services)
+        services.accounts.sign_in("yang", PW)
+
+    window = shown_window(qtbot, qapp, s, before=before)
+    page = _page(qtbot, window, "角色").roles_page
+    assert "只有管理员可以修改角色" in page.note.text()
+    assert not any(w.isEnabled() for w in (page.name, page.permissions, page.save_button, page.add_button,
+                                           page.delete_button, page.defaults_button))
+    _click_item(qtbot, page.list, 2)
+    assert page.name.text() == "记录员" and page.discard_box is None

@@ -33,6 +33,7 @@ from mediator_desktop.ui.common.widgets import (
     attempt,
     button_row,
     click_text_to_check,
+    confirm_discard,
     error_label,
     form_footer,
     height_in_lines,
@@ -132,7 +133,9 @@ class RolesPage(QWidget):
         lay.addWidget(self.message)
         self.dialog: QDialog | None = None
         self.question: QMessageBox | None = None
-        self.list.currentRowChanged.connect(lambda _row: self._show())
+        self.discard_box: QMessageBox | None = None
+        self._shown_row = -1
+        self.list.currentRowChanged.connect(self._row_chosen)
         self.refresh()
 
     def _problem_label(self, lay: QVBoxLayout) -> QWidget:
@@ -165,12 +168,38 @@ class RolesPage(QWidget):
         row = self.list.currentRow()
         return self.roles[row] if 0 <= row < len(self.roles) else None
 
+    def _row_chosen(self, row: int) -> None:
+        if row == self._shown_row:
+            return
+        previous = self._shown_row
+        if not (0 <= previous < len(self.roles)) or not self._differs(self.roles[previous]):
+            self._show()
+            return
+        # Unsaved changes: stay on the role until the user agrees to drop them.
+        self._select(previous)
+        name = self.roles[previous].name
+
+        def discard() -> None:
+            self._select(row)
+            self._show()
+
+        self.discard_box = confirm_discard(self, f"对角色“{name}”的修改还没有保存，确定要换到别的角色吗？", discard)
+
+    def _differs(self, role: RoleView) -> bool:
+        return self.name.text().strip() != role.name or set(self.ticked()) != set(role.permissions)
+
+    def _select(self, row: int) -> None:
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+
     def current_code(self) -> str | None:
         role = self.current()
         return role.code if role else None
 
     def _show(self) -> None:
         role = self.current()
+        self._shown_row = self.list.currentRow()
         self.errors.clear()
         self.name.setText(role.name if role else "")
         self.users.setText(f"有{role.users}位用户是这个角色。" if role and role.users else "还没有用户是这个角色。")
