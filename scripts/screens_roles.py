@@ -1,7 +1,7 @@
-"""Screenshots of 设置 → 角色 and the 修改用户 dialog (offscreen, 1366×768, on a temporary database
-with a centre's two committees and a user per role): docs/screenshots/settings-roles.png,
-user-edit.png; the same two at the largest font go to a temporary folder (its path is printed),
-to look at whether they fit.
+"""Screenshots of 设置 → 用户, 设置 → 角色 and the 修改用户 dialog (offscreen, 1366×768, on a
+temporary database with a centre's two committees and a user per role):
+docs/screenshots/settings-users.png, settings-roles.png, user-edit.png; the same three at the
+largest font go to a temporary folder (its path is printed), to look at whether they fit.
 
     .venv/bin/python scripts/screens_roles.py
 """
@@ -66,6 +66,7 @@ def main() -> int:
         dialog.tabs.setCurrentIndex(next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "用户"))
         page = dialog.users_page
         page.table.selectRow(1)
+        save(dialog, f"settings-users{suffix}.png")
         edit = page.edit_user()
         assert edit is not None
         save(edit, f"user-edit{suffix}.png")

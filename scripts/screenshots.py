@@ -80,9 +80,7 @@ def main() -> int:
     settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
                                               if settings_dialog.tabs.tabText(i) == "文书"))
     save(settings_dialog, "settings-documents.png")
-    settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
-                                              if settings_dialog.tabs.tabText(i) == "用户"))
-    save(settings_dialog, "settings-users.png")
+    # 用户 and 角色: scripts/screens_roles.py, on a centre's database with users.
     settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
                                               if settings_dialog.tabs.tabText(i) == "审计"))
     settings_dialog.audit_page.search()

@@ -156,6 +156,7 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
     second = s.accounts.committees()[1][0]
     assert (yang.role, yang.organization_ids, yang.mediator_id) == ("clerk", (second,), s.mediator_ids[1])
     assert page.model.rows[1].role_label == "记录员"
+    assert page.model.index(1, 4).data() == "幸福村人民调解委员会" and page.model.index(0, 4).data() == "全部"
 
     # The last administrator cannot be made a viewer: said beside the role.
     page.table.selectRow(0)

@@ -203,6 +203,7 @@ def test_the_command_line_edits_users_and_roles(tmp_path, sqlite_template, monke
     monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", PW)
     assert main(["--db", str(db), "--user", "yang", "role", "set", "viewer", "--permissions", "read"]) == 1
     assert "杨志刚" in capsys.readouterr().err
+    assert main(["--db", str(db), "--user", "admin", "audit", "verify"]) == 0   # the new entries keep the chain whole
     services = make_services(str(db))
     try:
         yang = next(u for u in services.accounts.users() if u.login == "yang")

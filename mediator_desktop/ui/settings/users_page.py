@@ -47,7 +47,12 @@ if TYPE_CHECKING:
 
 
 class UsersModel(RowTableModel):
-    HEADERS = ("用户名", "姓名", "角色", "状态")
+    HEADERS = ("用户名", "姓名", "角色", "状态", "调委会")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: The committees' short names by id (set with the rows).
+        self.committees: dict[int, str] = {}
 
     def cell(self, row: UserView, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -55,7 +60,8 @@ class UsersModel(RowTableModel):
         state = "启用" if row.active else "停用"
         if row.locked_until is not None:
             state += f"（锁定到{row.locked_until:%H:%M}）"
-        return (row.login, row.name, row.role_label, state)[column]
+        scope = "、".join(self.committees.get(o, str(o)) for o in row.organization_ids) or "全部"
+        return (row.login, row.name, row.role_label, state, scope)[column]
 
 
 class _PasswordTwice(QDialog):
@@ -220,6 +226,7 @@ class UsersPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit_user())
 
     def refresh(self) -> None:
+        self.model.committees = dict(self.services.accounts.committees())
         self.model.set_rows(self.services.accounts.users())
         self.table.resizeColumnsToContents()
         on = self.services.accounts.sign_in_required()
