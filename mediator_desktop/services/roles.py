@@ -28,7 +28,6 @@ from mediator_desktop.storage.models import UserAccount, UserRole
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{1,19}")
 NAME_LIMIT = 40
-KEEP_ADMIN = f"“{RoleCode.ADMIN.label}”必须保留“{Permission.ADMINISTER.label}”的权限（否则没有人能管理用户和角色）"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class RoleService(Service):
             self.ctx.db.serialize(s, "user_role")
             require_admin(self.ctx, s, "修改角色")
             role = self._role(s, code)
-            problems = self._name_problems(s, name, code) + self._permission_problems(s, code, wanted)
+            problems = self._name_problems(s, name, code) + self._permission_problems(s, role, wanted)
             if problems:
                 raise ValidationError(problems)
             self._change(s, role, name, _ordered(wanted))
@@ -195,15 +194,16 @@ class RoleService(Service):
         return []
 
     @staticmethod
-    def _permission_problems(s: Session, code: str, wanted: builtins.list[str]) -> builtins.list[FieldProblem]:
+    def _permission_problems(s: Session, role: UserRole, wanted: builtins.list[str]) -> builtins.list[FieldProblem]:
         known = {p.value for p in Permission}
         unknown = [p for p in wanted if p not in known]
         if unknown:
             return [FieldProblem("permissions", "没有这样的权限：" + "、".join(unknown) + "。可用的有："
                                  + "、".join(p.value for p in Permission))]
-        if code == RoleCode.ADMIN.value and Permission.ADMINISTER.value not in wanted:
-            return [FieldProblem("permissions", KEEP_ADMIN)]
-        if administrators(s) and not administrators(s, roles={code: _ordered(wanted)}):
+        if role.code == RoleCode.ADMIN.value and Permission.ADMINISTER.value not in wanted:
+            return [FieldProblem("permissions", f"“{role.name}”必须保留“{Permission.ADMINISTER.label}”的权限"
+                                                "（否则没有人能管理用户和角色）")]
+        if administrators(s) and not administrators(s, roles={role.code: _ordered(wanted)}):
             return [FieldProblem("permissions", "这样改之后就没有启用的用户能管理用户和角色了；"
                                                 f"请保留“{Permission.ADMINISTER.label}”的权限")]
         return []
