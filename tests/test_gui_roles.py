@@ -134,7 +134,9 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
                             "VALUES ('幸福村人民调解委员会', '幸福', 'committee', '', '', '', '', 1)"))
 
     window = shown_window(qtbot, qapp, s, before=before)
-    page = _page(qtbot, window, "用户").users_page
+    dialog = _page(qtbot, window, "用户")
+    page = dialog.users_page
+    assert page.edit_button.text() == "修改(&E)…"
     rect = page.table.visualRect(page.model.index(1, 1))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -181,6 +183,12 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
     assert not form.isVisible()
     wang = next(u for u in s.accounts.users() if u.login == "wangfang")
     assert (wang.organization_ids, wang.mediator_id) == ((s.accounts.committees()[0][0],), s.mediator_ids[1])
+
+    # 角色 counts the users as they are now.
+    dialog.tabs.setCurrentIndex(next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "角色"))
+    roles = dialog.roles_page
+    _click_item(qtbot, roles.list, 2)
+    assert roles.name.text() == "记录员" and roles.users.text() == "有1位用户是这个角色。"
 
 
 def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -137,6 +138,14 @@ class RolesPage(QWidget):
         self._shown_row = -1
         self.list.currentRowChanged.connect(self._row_chosen)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Read the roles again each time the page is shown (users added on 用户 change the
+        counts), unless the shown role has unsaved changes."""
+        super().showEvent(event)
+        role = self.current()
+        if role is None or not self._differs(role):
+            self.refresh()
 
     def _problem_label(self, lay: QVBoxLayout) -> QWidget:
         label = error_label()

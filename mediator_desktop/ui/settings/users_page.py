@@ -137,6 +137,7 @@ class UserDialog(_PasswordTwice):
         lay.addStretch(1)
         self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
                                                  (560, 420 if user else 520))
+        (self.name if user else self.login).setFocus()   # the login of a user stays
 
     def chosen_committees(self) -> list[int]:
         return [int(item.data(Qt.ItemDataRole.UserRole))
