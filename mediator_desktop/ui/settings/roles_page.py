@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +27,12 @@ from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     FieldErrors,
+    add_check_item,
     add_row,
     ask_yes_no,
     attempt,
     button_row,
+    checked_data,
     click_text_to_check,
     confirm_discard,
     error_label,
@@ -41,6 +41,7 @@ from mediator_desktop.ui.common.widgets import (
     leave_on_tab,
     push_button,
     section_label,
+    set_checked,
     text_label,
 )
 
@@ -111,11 +112,7 @@ class RolesPage(QWidget):
         self.permissions = QListWidget()
         self.permissions.setObjectName("role_permissions")
         for permission in Permission:
-            item = QListWidgetItem(permission.label)
-            item.setData(Qt.ItemDataRole.UserRole, permission.value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.permissions.addItem(item)
+            add_check_item(self.permissions, permission.label, permission.value, False)
         height_in_lines(self.permissions, 4, extra=12, kind="min")   # scrolls inside at a large font
         self.permissions.setWordWrap(True)
         click_text_to_check(self.permissions)
@@ -212,15 +209,10 @@ class RolesPage(QWidget):
         self.errors.clear()
         self.name.setText(role.name if role else "")
         self.users.setText(f"有{role.users}位用户是这个角色。" if role and role.users else "还没有用户是这个角色。")
-        for i in range(self.permissions.count()):
-            item = self.permissions.item(i)
-            ticked = role is not None and item.data(Qt.ItemDataRole.UserRole) in role.permissions
-            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        set_checked(self.permissions, role.permissions if role else ())
 
     def ticked(self) -> list[str]:
-        return [str(item.data(Qt.ItemDataRole.UserRole))
-                for item in (self.permissions.item(i) for i in range(self.permissions.count()))
-                if item.checkState() == Qt.CheckState.Checked]
+        return checked_data(self.permissions)
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.message.setStyleSheet(DONE_STYLE if ok else ERROR_STYLE)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -28,13 +27,15 @@ from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     RowTableModel,
+    add_check_item,
     add_row,
     attempt,
     button_row,
+    checked_data,
     click_text_to_check,
     error_label,
+    fit_list,
     form_footer,
-    height_in_lines,
     leave_on_tab,
     push_button,
     set_combo_value,
@@ -106,13 +107,8 @@ class UserDialog(_PasswordTwice):
         self.committees = QListWidget()
         self.committees.setObjectName("committees")
         for org_id, org_name in services.accounts.committees():
-            item = QListWidgetItem(org_name)
-            item.setData(Qt.ItemDataRole.UserRole, org_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if user and org_id in user.organization_ids
-                               else Qt.CheckState.Unchecked)
-            self.committees.addItem(item)
-        height_in_lines(self.committees, min(max(self.committees.count(), 2), 4), extra=12)
+            add_check_item(self.committees, org_name, org_id, user is not None and org_id in user.organization_ids)
+        fit_list(self.committees, 4)
         click_text_to_check(self.committees)
         leave_on_tab(self.committees)
         add_row(form, self.errors, "committees", "所属调委会(&C)：", self.committees)
@@ -140,9 +136,7 @@ class UserDialog(_PasswordTwice):
         (self.name if user else self.login).setFocus()   # the login of a user stays
 
     def chosen_committees(self) -> list[int]:
-        return [int(item.data(Qt.ItemDataRole.UserRole))
-                for item in (self.committees.item(i) for i in range(self.committees.count()))
-                if item.checkState() == Qt.CheckState.Checked]
+        return checked_data(self.committees)
 
     def save(self) -> None:
         accounts, role, mediator = self.services.accounts, str(self.role.currentData()), self.mediator.currentData()
