@@ -1,5 +1,5 @@
 """Command line: ``mediator-desktop`` (the window), ``import``, ``export``, ``demo``, ``render``,
-``agenda``, ``backup``, ``restore``, ``audit verify``, ``user``, ``ledger`` and ``import-ledger``
+``agenda``, ``backup``, ``restore``, ``audit verify``, ``user``, ``role``, ``ledger`` and ``import-ledger``
 (``cli_ledger.py``).
 
 Every sub-command takes ``--db URL`` (default: the embedded SQLite file in the user's data
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = p_audit.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
     audit_sub.add_parser("verify", parents=[common],
                          help="逐条核对审计记录的校验链：有记录在软件之外被改动、删除或插入时退出码为1，并指出第一条")
-    p_user = sub.add_parser("user", parents=[common], help="用户和登录：add、list、passwd、disable、enable、sign-in",
+    p_user = sub.add_parser("user", parents=[common], help="用户和登录：add、edit、list、passwd、disable、enable、sign-in",
                             description="管理登录用户。第一个用户必须是管理员，添加后开启登录；之后每条命令都要用 "
                                         "--user 指定用户。新密码取自环境变量 MEDIATOR_DESKTOP_NEW_PASSWORD，"
                                         "没有时在终端里询问两次。")
@@ -156,10 +156,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_add = user_sub.add_parser("add", parents=[common], help="添加用户")
     p_add.add_argument("login", metavar="LOGIN", help="用户名（登录时输入）")
     p_add.add_argument("--name", required=True, help="姓名")
-    p_add.add_argument("--role", required=True, choices=["admin", "mediator", "clerk", "viewer"],
-                       help="角色：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读")
+    role_help = "角色代码：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读，或管理员新增的角色（见 role list）"
+    committee_help = "只看这个调委会（编号，可重复；不给则看全部调委会）"
+    p_add.add_argument("--role", required=True, help=role_help)
     p_add.add_argument("--committee", dest="committees", action="append", type=int, metavar="ID", default=[],
-                       help="只看这个调委会（编号，可重复；不给则看全部调委会）")
+                       help=committee_help)
+    p_add.add_argument("--mediator", type=_mediator_arg, metavar="ID", default=None,
+                       help="这位用户是哪位调解员（编号；调解员角色只能办理分配给他的案件）")
+    p_edit = user_sub.add_parser("edit", parents=[common], help="修改用户的姓名、角色、调委会、对应调解员（只改给出的）",
+                                 description="管理员修改用户；没给出的项不变。用户下次登录时按新的角色和范围。")
+    p_edit.add_argument("login", metavar="LOGIN")
+    p_edit.add_argument("--name", default=None, help="姓名")
+    p_edit.add_argument("--role", default=None, help=role_help)
+    scope = p_edit.add_mutually_exclusive_group()
+    scope.add_argument("--committee", dest="committees", action="append", type=int, metavar="ID", default=None,
+                       help=committee_help)
+    scope.add_argument("--all-committees", action="store_true", help="改为可以看全部调委会")
+    p_edit.add_argument("--mediator", type=_mediator_arg, metavar="ID|none", default=_KEEP,
+                        help="这位用户是哪位调解员（编号），none 表示不是调解员")
     user_sub.add_parser("list", parents=[common], help="列出用户")
     p_passwd = user_sub.add_parser("passwd", parents=[common], help="修改密码（管理员可重设任何人的密码，并解除锁定）")
     p_passwd.add_argument("login", metavar="LOGIN")
@@ -167,6 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
         user_sub.add_parser(verb, parents=[common], help=text).add_argument("login", metavar="LOGIN")
     p_sign = user_sub.add_parser("sign-in", parents=[common], help="开启或关闭登录（单机调解室可关闭；记入审计）")
     p_sign.add_argument("state", choices=["on", "off"])
+    from mediator_desktop.domain.permissions import Permission
+
+    p_role = sub.add_parser("role", parents=[common], help="角色和权限：list、set",
+                            description="每个角色能做什么（管理员修改；用户下次登录时生效）。")
+    role_sub = p_role.add_subparsers(dest="role_command", parser_class=_Parser, required=True)
+    role_sub.add_parser("list", parents=[common], help="列出角色、用户数和权限")
+    p_set = role_sub.add_parser("set", parents=[common], help="设定一个角色的权限（和名称）")
+    p_set.add_argument("code", metavar="CODE", help="角色代码（见 role list）")
+    p_set.add_argument("--permissions", required=True, metavar="P1,P2,…",
+                       help="这个角色的全部权限，用逗号分开：" + "、".join(f"{p.value}（{p.label}）" for p in Permission))
+    p_set.add_argument("--name", default=None, help="同时改角色名称")
     p_move = sub.add_parser("move-to-server", parents=[common],
                             help="把本机数据库整个复制到中心的 PostgreSQL 服务器（逐表核对）",
                             description="把本机（SQLite）数据库整个复制到一个空的 PostgreSQL 数据库，逐表核对行数和校验值、"
@@ -287,6 +312,19 @@ def _new_password() -> str:
     return first
 
 
+#: ``user edit`` without ``--mediator``: the link stays.
+_KEEP = object()
+
+
+def _mediator_arg(value: str) -> int | None:
+    if value.strip().lower() in ("none", "无", "0"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"调解员编号应是数字或 none，不是“{value}”") from None
+
+
 def cmd_user(args: argparse.Namespace) -> int:
     command = args.user_command
     password = _new_password() if command in ("add", "passwd") else ""
@@ -294,8 +332,21 @@ def cmd_user(args: argparse.Namespace) -> int:
     try:
         accounts = services.accounts
         if command == "add":
-            user = accounts.add_user(args.login, args.name, args.role, password, organization_ids=args.committees)
+            user = accounts.add_user(args.login, args.name, args.role, password, organization_ids=args.committees,
+                                     mediator_id=args.mediator)
             print(f"已添加用户 {user.login}（{user.name}，{user.role_label}）。")
+        elif command == "edit":
+            from mediator_desktop.services.errors import ServiceError
+
+            user = next((u for u in accounts.users() if u.login == args.login.strip()), None)
+            if user is None:
+                raise ServiceError(f"没有用户“{args.login.strip()}”")
+            committees = [] if args.all_committees else user.organization_ids if args.committees is None \
+                else args.committees
+            user = accounts.update_user(user.login, name=user.name if args.name is None else args.name,
+                                        role=args.role or user.role, organization_ids=committees,
+                                        mediator_id=user.mediator_id if args.mediator is _KEEP else args.mediator)
+            print(f"已修改用户 {user.login}（{user.name}，{user.role_label}），下次登录时生效。")
         elif command == "list":
             users = accounts.users()
             if not users:
@@ -317,6 +368,28 @@ def cmd_user(args: argparse.Namespace) -> int:
         else:
             accounts.set_sign_in(args.state == "on")
             print("已开启登录。" if args.state == "on" else "已关闭登录：本机的使用者不再需要登录。")
+    finally:
+        services.close()
+    return EXIT_OK
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    from mediator_desktop.domain.permissions import Permission
+
+    services = _open(args.db, create=args.create)
+    try:
+        roles = services.roles
+        if args.role_command == "list":
+            labels = {p.value: p.label for p in Permission}
+            for r in roles.list():
+                print(f"{r.code}\t{r.name}\t{r.users}位用户\t" + ",".join(r.permissions) + "\t"
+                      + "、".join(labels[p] for p in r.permissions))
+        else:
+            chosen = [p.strip() for p in args.permissions.split(",") if p.strip()]
+            role = roles.get(args.code)
+            role = roles.save(role.code, name=role.name if args.name is None else args.name, permissions=chosen)
+            print(f"已保存角色 {role.code}（{role.name}）：{'、'.join(p.label for p in Permission if role.has(p))}。"
+                  "已登录的用户下次登录时生效。")
     finally:
         services.close()
     return EXIT_OK
@@ -636,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo, "render": cmd_render, "gui": cmd_gui,
                 "agenda": cmd_agenda, "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore,
-                "audit": cmd_audit, "user": cmd_user, "move-to-server": cmd_move, "ledger": cmd_ledger,
+                "audit": cmd_audit, "user": cmd_user, "role": cmd_role, "move-to-server": cmd_move, "ledger": cmd_ledger,
                 "import-ledger": cmd_import_ledger,
                 None: cmd_gui}
     try:

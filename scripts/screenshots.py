@@ -84,9 +84,7 @@ def main() -> int:
     settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
                                               if settings_dialog.tabs.tabText(i) == "文书"))
     save(settings_dialog, "settings-documents.png")
-    settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
-                                              if settings_dialog.tabs.tabText(i) == "用户"))
-    save(settings_dialog, "settings-users.png")
+    # 用户 and 角色: scripts/screens_roles.py, on a centre's database with users.
     settings_dialog.tabs.setCurrentIndex(next(i for i in range(settings_dialog.tabs.count())
                                               if settings_dialog.tabs.tabText(i) == "审计"))
     settings_dialog.audit_page.search()
@@ -120,7 +118,7 @@ def main() -> int:
     import subprocess
 
     for extra in ("screens_followups.py", "screens_reminders.py", "screens_screening.py", "screens_ledger.py",
-                  "screens_risk.py"):
+                  "screens_risk.py", "screens_roles.py"):
         subprocess.run([sys.executable, str(REPO / "scripts" / extra)], check=True)
     subprocess.run([sys.executable, str(REPO / "tests" / "test_gui_calendar.py")], check=True)
     return 0

@@ -329,6 +329,10 @@ def main(argv: list[str]) -> int:
         assert mediator is not None
         check("调解员", mediator, font)
         close(mediator)
+        for title, opener in (("添加用户", dialog.users_page.add_user), ("新增角色", dialog.roles_page.add_role)):
+            small = opener()
+            check(title, small, font)
+            close(small)
         close(dialog)
         backup = window.backup_data()
         backup.encrypt.setChecked(True)

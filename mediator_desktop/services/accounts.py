@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediator_desktop.domain.permissions import DEFAULT_ROLES, Permission, RoleCode
-from mediator_desktop.services.context import Actor, Service
+from mediator_desktop.services.context import Actor, Service, ServiceContext
 from mediator_desktop.services.errors import FieldProblem, PermissionDenied, ValidationError
 from mediator_desktop.storage.models import Organization, SchemaInfo, UserAccount, UserOrganization, UserRole
 
@@ -68,6 +68,34 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     return str(_hasher().hash(password))
+
+
+def _name_problems(name: str) -> list[FieldProblem]:
+    if not name:
+        return [FieldProblem("name", "请填写姓名")]
+    if len(name) > 100:
+        return [FieldProblem("name", "姓名最多100个字")]
+    return []
+
+
+def require_admin(ctx: ServiceContext, s: Session, what: str) -> None:
+    """Only an administrator; while sign-in is off the PC's one user is one."""
+    if not AccountService._required(s):
+        return
+    if ctx.actor.permissions is None:
+        raise PermissionDenied(f"请先以管理员身份登录，再{what}")
+    ctx.require_admin(what)
+
+
+def administrators(s: Session, *, without: int | None = None, roles: dict[str, list[str]] | None = None) -> int:
+    """How many active users may administer (their role has ADMINISTER), leaving out the user
+    ``without``; ``roles``: the permissions of some roles as they are about to be saved."""
+    permissions = {r.code: list(r.permissions) for r in s.scalars(select(UserRole))} | (roles or {})
+    codes = [code for code, perms in permissions.items() if Permission.ADMINISTER.value in perms]
+    query = select(func.count()).select_from(UserAccount).where(UserAccount.active, UserAccount.role.in_(codes))
+    if without is not None:
+        query = query.where(UserAccount.id != without)
+    return s.scalar(query) or 0
 
 
 class AccountService(Service):
@@ -195,10 +223,11 @@ class AccountService(Service):
         """Add a user. The first must be an administrator (and turns sign-in on); later ones
         are added by an administrator."""
         login, name = login.strip(), name.strip()
-        problems = self._account_problems(login, name, role, password)
+        problems = self._account_problems(login, name, password)
         with self.ctx.db.write() as s:
             self.ctx.db.serialize(s, "user_account")
             self._ensure_roles(s)
+            problems += self._role_problems(s, role)
             first = not s.scalar(select(func.count()).select_from(UserAccount))
             if first and role != RoleCode.ADMIN.value:
                 problems.append(FieldProblem("role", "第一个用户必须是管理员（由他再添加其他用户）"))
@@ -206,11 +235,8 @@ class AccountService(Service):
                 self._require_admin(s, "添加用户")
             if login and s.scalar(select(UserAccount.id).where(UserAccount.login == login)) is not None:
                 problems.append(FieldProblem("login", f"用户名“{login}”已经有人用了，请换一个"))
-            organization_ids = list(organization_ids)
-            known = set(s.scalars(select(Organization.id)))
-            if any(o not in known for o in organization_ids):
-                problems.append(FieldProblem("committees", "没有编号为" + "、".join(
-                    str(o) for o in organization_ids if o not in known) + "的调委会"))
+            organization_ids = list(dict.fromkeys(organization_ids))
+            problems += self._link_problems(s, organization_ids, mediator_id)
             if problems:
                 raise ValidationError(problems)
             user = UserAccount(login=login, name=name, role=role, password_hash=hash_password(password), active=True,
@@ -228,6 +254,49 @@ class AccountService(Service):
                            text=f"添加用户{name}（{login}，{labels.get(role, role)}）"
                                 + ("，开启登录" if first else ""))
             return self._view(user, labels)
+
+    def update_user(self, login: str, *, name: str, role: str, organization_ids: Iterable[int] = (),
+                    mediator_id: int | None = None) -> UserView:
+        """An administrator changes a user's name, role, committees (none: every committee of
+        the database, as when added) and the mediator they are (the cases "assigned to them").
+        The last active administrator keeps a role that may administer. The user gets the new
+        role at their next sign-in (at once when it is the user acting here)."""
+        name = name.strip()
+        organization_ids = list(dict.fromkeys(organization_ids))
+        with self.ctx.db.write() as s:
+            self.ctx.db.serialize(s, "user_account")
+            self._require_admin(s, "修改用户")
+            user = self._user(s, login)
+            problems = _name_problems(name) + self._role_problems(s, role)
+            problems += self._link_problems(s, organization_ids, mediator_id)
+            new_role = s.get(UserRole, role)
+            if user.active and new_role is not None and Permission.ADMINISTER.value not in new_role.permissions \
+                    and not administrators(s, without=user.id) and administrators(s):
+                problems.append(FieldProblem("role", f"{user.name}是最后一个管理员，不能改成“{new_role.name}”"
+                                                     "（否则没有人能管理用户）；请先把另一位用户设为管理员"))
+            if problems:
+                raise ValidationError(problems)
+            labels = {r.code: r.name for r in s.scalars(select(UserRole))}
+            committees = sorted(o.organization_id for o in user.organizations)
+            old: dict[str, object] = {"name": user.name, "role": user.role,
+                                      "role_name": labels.get(user.role, user.role), "committees": committees,
+                                      "mediator_id": user.mediator_id}
+            user.name, user.role, user.mediator_id = name, role, mediator_id
+            if set(committees) != set(organization_ids):
+                user.organizations = [UserOrganization(organization_id=o) for o in organization_ids]
+            new: dict[str, object] = {"name": name, "role": role, "role_name": labels.get(role, role),
+                   "committees": sorted(organization_ids), "mediator_id": mediator_id}
+            if old != new:
+                self.ctx.audit(s, "update", "user_account", user.id, login=user.login, old=old, new=new)
+            s.flush()
+            if user.login == self.ctx.actor.login:
+                self.ctx.actor = self._actor(s, user)
+            return self._view(user, labels)
+
+    def committees(self) -> list[tuple[int, str]]:
+        """(id, name) of every committee in the database: what a user may be limited to."""
+        with self.ctx.db.read() as s:
+            return [(o.id, o.name) for o in s.scalars(select(Organization).order_by(Organization.id))]
 
     def change_password(self, login: str, new_password: str) -> None:
         """A user changes their own password, or an administrator sets anyone's (which also
@@ -251,11 +320,8 @@ class AccountService(Service):
         with self.ctx.db.write() as s:
             self._require_admin(s, "停用用户")
             user = self._user(s, login)
-            if not active and user.role == RoleCode.ADMIN.value and user.active:
-                admins = s.scalar(select(func.count()).select_from(UserAccount).where(
-                    UserAccount.active, UserAccount.role == RoleCode.ADMIN.value))
-                if (admins or 0) <= 1:
-                    raise ValidationError([FieldProblem("login", "这是最后一个管理员，不能停用（否则没有人能管理用户）")])
+            if not active and user.active and not administrators(s, without=user.id):
+                raise ValidationError([FieldProblem("login", "这是最后一个管理员，不能停用（否则没有人能管理用户）")])
             user.active = active
             self.ctx.audit(s, "enable_user" if active else "disable_user", "user_account", user.id, login=user.login,
                            text=f"{'启用' if active else '停用'}用户{user.name}")
@@ -273,12 +339,7 @@ class AccountService(Service):
                            text="开启登录（每个人用自己的账户）" if enabled else "关闭登录（本机只有一位使用者）")
 
     def _require_admin(self, s: Session, what: str) -> None:
-        """Only an administrator; while sign-in is off the PC's one user is one."""
-        if not self._required(s):
-            return
-        if self.ctx.actor.permissions is None:
-            raise PermissionDenied(f"请先以管理员身份登录，再{what}")
-        self.ctx.require_admin(what)
+        require_admin(self.ctx, s, what)
 
     @staticmethod
     def _user(s: Session, login: str) -> UserAccount:
@@ -288,15 +349,34 @@ class AccountService(Service):
         return user
 
     @staticmethod
-    def _account_problems(login: str, name: str, role: str, password: str) -> list[FieldProblem]:
+    def _account_problems(login: str, name: str, password: str) -> list[FieldProblem]:
         problems = []
         if not _LOGIN.fullmatch(login):
             problems.append(FieldProblem("login", "用户名要2到60个字符，只用汉字、字母、数字和 . _ -，不能有空格"))
-        if not name:
-            problems.append(FieldProblem("name", "请填写姓名"))
-        if role not in {r.value for r in RoleCode}:
-            problems.append(FieldProblem("role", "请选择角色：管理员、调解员、记录员或只读"))
+        problems += _name_problems(name)
         if len(password) < MIN_PASSWORD:
             problems.append(FieldProblem("password", f"密码至少要{MIN_PASSWORD}位"))
+        return problems
+
+    @staticmethod
+    def _role_problems(s: Session, role: str) -> list[FieldProblem]:
+        """A role of the table (the administrator may have added some)."""
+        names = [r.name for r in s.scalars(select(UserRole).order_by(UserRole.position))]
+        if s.get(UserRole, role) is not None:
+            return []
+        return [FieldProblem("role", "请选择角色：" + "、".join(names))]
+
+    @staticmethod
+    def _link_problems(s: Session, organization_ids: list[int], mediator_id: int | None) -> list[FieldProblem]:
+        """The committees and the mediator a user is linked to exist."""
+        from mediator_desktop.storage.models import Mediator
+
+        problems = []
+        known = set(s.scalars(select(Organization.id)))
+        if any(o not in known for o in organization_ids):
+            problems.append(FieldProblem("committees", "没有编号为" + "、".join(
+                str(o) for o in organization_ids if o not in known) + "的调委会"))
+        if mediator_id is not None and s.get(Mediator, mediator_id) is None:
+            problems.append(FieldProblem("mediator", f"没有编号为{mediator_id}的调解员"))
         return problems
 

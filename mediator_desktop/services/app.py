@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mediator_desktop.services.referrals import ReferralService
     from mediator_desktop.services.reminders import ReminderService
     from mediator_desktop.services.risk import RiskService
+    from mediator_desktop.services.roles import RoleService
     from mediator_desktop.services.screening import ScreeningService
     from mediator_desktop.services.sessions import SessionService
     from mediator_desktop.services.statistics import StatisticsService
@@ -95,6 +96,7 @@ class Services:
     backups: _Service[BackupService] = _Service("backup", "BackupService")
     audit: _Service[AuditService] = _Service("audit", "AuditService")
     accounts: _Service[AccountService] = _Service("accounts", "AccountService")
+    roles: _Service[RoleService] = _Service("roles", "RoleService")
     transfer: _Service[TransferService] = _Service("transfer", "TransferService")
     # Screening log and joint case conferences (STATISTICS.md §3, §4).
     screening: _Service[ScreeningService] = _Service("screening", "ScreeningService")

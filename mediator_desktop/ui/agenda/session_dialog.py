@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -30,11 +29,14 @@ from mediator_desktop.services.sessions import SessionDraft, SessionView
 from mediator_desktop.ui.common.widgets import (
     FieldErrors,
     TimeEdit,
+    add_check_item,
     add_row,
+    checked_data,
     click_text_to_check,
     date_edit,
     enum_combo,
     error_label,
+    fit_list,
     fit_to_screen,
     height_in_lines,
     line_edit,
@@ -50,27 +52,6 @@ if TYPE_CHECKING:
 #: How a clash is shown: orange, boxed, impossible to overlook.
 CLASH_STYLE = ("color: #8a3b00; background: #fff0dc; border: 2px solid #e65100; border-radius: 4px;"
                " padding: 6px; font-weight: bold;")
-
-
-def checked_data(widget: QListWidget) -> list[int]:
-    return [int(widget.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked]
-
-
-def add_check_item(widget: QListWidget, text: str, value: int, checked: bool) -> QListWidgetItem:
-    item = QListWidgetItem(text)
-    item.setData(Qt.ItemDataRole.UserRole, value)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-    widget.addItem(item)
-    return item
-
-
-def fit_list(widget: QListWidget, rows: int) -> None:
-    """A check list just tall enough for its rows (at most ``rows``): no tiny scroll boxes."""
-    count = max(1, min(widget.count(), rows))
-    height = widget.sizeHintForRow(0) if widget.count() else widget.fontMetrics().height() + 8
-    widget.setFixedHeight(count * height + 2 * widget.frameWidth() + 6)
 
 
 class SessionDialog(QDialog):

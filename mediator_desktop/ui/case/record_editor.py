@@ -38,17 +38,19 @@ from mediator_desktop.domain.enums import CaseStatus, NoteKind, SessionKind
 from mediator_desktop.domain.text import chinese_date
 from mediator_desktop.services.errors import ServiceError, ValidationError
 from mediator_desktop.services.sessions import NoteView, RecordDraft, SessionView
-from mediator_desktop.ui.agenda.session_dialog import add_check_item, checked_data, fit_list
 from mediator_desktop.ui.common.widgets import (
     OK_STYLE,
     FieldErrors,
     PreserveGeometry,
+    add_check_item,
     add_row,
     ask_yes_no,
     attempt,
     button_row,
+    checked_data,
     click_text_to_check,
     error_label,
+    fit_list,
     fit_to_screen,
     height_in_lines,
     line_edit,

@@ -54,6 +54,8 @@ from PySide6.QtWidgets import (
     QLayout,
     QLayoutItem,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QProxyStyle,
@@ -741,6 +743,38 @@ class _TextClickToggles(QObject):
         checked = Qt.CheckState(state) == Qt.CheckState.Checked
         new = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
         self.view.model().setData(index, new.value, Qt.ItemDataRole.CheckStateRole)
+
+
+def add_check_item(widget: QListWidget, text: str, value: object, checked: bool) -> QListWidgetItem:
+    """A row of a tick list (mediators, parties present, committees, permissions) carrying ``value``."""
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, value)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    widget.addItem(item)
+    return item
+
+
+def checked_data(widget: QListWidget) -> list[Any]:
+    """The values of a tick list's ticked rows, in order."""
+    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def set_checked(widget: QListWidget, values: Iterable[object]) -> None:
+    """Tick the rows whose value is in ``values``, untick the others."""
+    chosen = set(values)
+    for i in range(widget.count()):
+        item = widget.item(i)
+        ticked = item.data(Qt.ItemDataRole.UserRole) in chosen
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+
+def fit_list(widget: QListWidget, rows: int) -> None:
+    """A check list just tall enough for its rows (at most ``rows``): no tiny scroll boxes."""
+    count = max(1, min(widget.count(), rows))
+    height = widget.sizeHintForRow(0) if widget.count() else widget.fontMetrics().height() + 8
+    widget.setFixedHeight(count * height + 2 * widget.frameWidth() + 6)
 
 
 def click_text_to_check(*views: QAbstractItemView) -> None:

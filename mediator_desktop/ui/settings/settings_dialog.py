@@ -301,6 +301,9 @@ class SettingsDialog(QDialog):
         self._database_tab()
         self.users_page = UsersPage(services, settings)
         self.tabs.addTab(self.users_page, "用户")
+        from mediator_desktop.ui.settings.roles_page import RolesPage
+        self.roles_page = RolesPage(services)
+        self.tabs.addTab(self.roles_page, "角色")
         self.audit_page = AuditPage(services)
         self.tabs.addTab(self.audit_page, "审计")
         for index in range(self.tabs.count()):  # each page scrolls on a small screen

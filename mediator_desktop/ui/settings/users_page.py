@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -25,13 +27,18 @@ from mediator_desktop.ui.common.widgets import (
     ERROR_STYLE,
     FieldErrors,
     RowTableModel,
+    add_check_item,
     add_row,
     attempt,
     button_row,
+    checked_data,
+    click_text_to_check,
     error_label,
+    fit_list,
     form_footer,
     leave_on_tab,
     push_button,
+    set_combo_value,
     table_view,
     text_label,
 )
@@ -41,7 +48,12 @@ if TYPE_CHECKING:
 
 
 class UsersModel(RowTableModel):
-    HEADERS = ("用户名", "姓名", "角色", "状态")
+    HEADERS = ("用户名", "姓名", "角色", "状态", "调委会")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: The committees' short names by id (set with the rows).
+        self.committees: dict[int, str] = {}
 
     def cell(self, row: UserView, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -49,7 +61,8 @@ class UsersModel(RowTableModel):
         state = "启用" if row.active else "停用"
         if row.locked_until is not None:
             state += f"（锁定到{row.locked_until:%H:%M}）"
-        return (row.login, row.name, row.role_label, state)[column]
+        scope = "、".join(self.committees.get(o, str(o)) for o in row.organization_ids) or "全部"
+        return (row.login, row.name, row.role_label, state, scope)[column]
 
 
 class _PasswordTwice(QDialog):
@@ -72,13 +85,15 @@ class _PasswordTwice(QDialog):
         return True
 
 
-class AddUserDialog(_PasswordTwice):
-    """添加用户: login, name, role and the first password (typed twice)."""
+class UserDialog(_PasswordTwice):
+    """添加用户 (login, name, role, committees, mediator and the first password typed twice) or,
+    given ``user``, 修改 that user (the same fields but the login and the password)."""
 
-    def __init__(self, services: Services, on_added: Callable[[UserView], object], parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, on_done: Callable[[UserView], object], parent: QWidget | None = None,
+                 user: UserView | None = None) -> None:
         super().__init__(parent)
-        self.services, self.on_added = services, on_added
-        self.setWindowTitle("添加用户")
+        self.services, self.on_done, self.user = services, on_done, user
+        self.setWindowTitle(f"修改用户 {user.login}" if user else "添加用户")
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.errors = FieldErrors()
@@ -89,22 +104,59 @@ class AddUserDialog(_PasswordTwice):
         add_row(form, self.errors, "login", "用户名(&U)：", self.login)
         add_row(form, self.errors, "name", "姓名(&N)：", self.name)
         add_row(form, self.errors, "role", "角色(&R)：", self.role)
-        self._password_rows(form, "初始密码(&W)：")
+        self.committees = QListWidget()
+        self.committees.setObjectName("committees")
+        for org_id, org_name in services.accounts.committees():
+            add_check_item(self.committees, org_name, org_id, user is not None and org_id in user.organization_ids)
+        fit_list(self.committees, 4)
+        click_text_to_check(self.committees)
+        leave_on_tab(self.committees)
+        add_row(form, self.errors, "committees", "所属调委会(&C)：", self.committees)
+        form.addRow("", QLabel("都不勾：可以查看全部调委会的案件。"))   # short: unwrapped, no gap under it
+        self.mediator = QComboBox()
+        self.mediator.addItem("无", None)
+        for m in services.mediators.list():
+            if m.active or (user is not None and m.id == user.mediator_id):
+                self.mediator.addItem(m.name if m.active else f"{m.name}（已停用）", m.id)
+        add_row(form, self.errors, "mediator", "对应调解员(&M)：", self.mediator)
+        form.addRow("", QLabel("调解员角色只能办理分配给这位调解员的案件。"))
+        if user is None:
+            self._password_rows(form, "初始密码(&W)：")
+        else:
+            self.login.setText(user.login)
+            self.login.setReadOnly(True)
+            self.name.setText(user.name)
+            set_combo_value(self.role, user.role)
+            set_combo_value(self.mediator, user.mediator_id)
+            form.addRow("", QLabel("改动在这位用户下次登录时生效。"))
         lay.addLayout(form)
-        self.message, self.buttons = form_footer(self, lay, "添加", self.add, (520, 380))
+        lay.addStretch(1)
+        self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
+                                                 (560, 420 if user else 520))
+        (self.name if user else self.login).setFocus()   # the login of a user stays
 
-    def add(self) -> None:
-        if not self._typed_alike():
-            return
-        user = attempt(lambda: self.services.accounts.add_user(
-            self.login.text(), self.name.text(), str(self.role.currentData()), self.password.text()),
-            self.message, self.errors)
-        if user is not None:
-            if not self.services.signed_in:
+    def chosen_committees(self) -> list[int]:
+        return checked_data(self.committees)
+
+    def save(self) -> None:
+        accounts, role, mediator = self.services.accounts, str(self.role.currentData()), self.mediator.currentData()
+        if self.user is not None:
+            login = self.user.login
+            user = attempt(lambda: accounts.update_user(login, name=self.name.text(), role=role,
+                                                        organization_ids=self.chosen_committees(),
+                                                        mediator_id=mediator), self.message, self.errors)
+        else:
+            if not self._typed_alike():
+                return
+            user = attempt(lambda: accounts.add_user(self.login.text(), self.name.text(), role, self.password.text(),
+                                                     mediator_id=mediator, organization_ids=self.chosen_committees()),
+                           self.message, self.errors)
+            if user is not None and not self.services.signed_in:
                 # The first administrator was just made here: this session goes on as them.
-                self.services.accounts.sign_in(user.login, self.password.text())
+                accounts.sign_in(user.login, self.password.text())
+        if user is not None:
             self.accept()
-            self.on_added(user)
+            self.on_done(user)
 
 
 class PasswordDialog(_PasswordTwice):
@@ -143,10 +195,12 @@ class UsersPage(QWidget):
         leave_on_tab(self.table)
         lay.addWidget(self.table, 1)
         self.add_button = push_button("添加用户(&A)…", self.add_user)
+        self.edit_button = push_button("修改(&E)…", self.edit_user)
         self.password_button = push_button("修改密码(&P)…", self.change_password)
         self.disable_button = push_button("停用/启用(&D)", self.toggle_selected)
         self.sign_in_button = push_button("", self.toggle_sign_in)
-        button_row(lay, (self.add_button, self.password_button, self.disable_button), (self.sign_in_button,))
+        button_row(lay, (self.add_button, self.edit_button, self.password_button, self.disable_button),
+                   (self.sign_in_button,))
         lock = QFormLayout()
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(opts.LOCK_MINUTES.minimum or 0, opts.LOCK_MINUTES.maximum or 240)
@@ -164,8 +218,10 @@ class UsersPage(QWidget):
 
     def _connect(self) -> None:
         self.lock_minutes.valueChanged.connect(self._lock_minutes)
+        self.table.doubleClicked.connect(lambda _index: self.edit_user())
 
     def refresh(self) -> None:
+        self.model.committees = dict(self.services.accounts.committees())
         self.model.set_rows(self.services.accounts.users())
         self.table.resizeColumnsToContents()
         on = self.services.accounts.sign_in_required()
@@ -201,9 +257,16 @@ class UsersPage(QWidget):
         self.message.setStyleSheet(ERROR_STYLE)
         return attempt(lambda: (call(), True)[1], self.message) is not None
 
-    def add_user(self) -> AddUserDialog:
-        return self._open(AddUserDialog(self.services,
-                                        lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"), self))
+    def add_user(self) -> UserDialog:
+        return self._open(UserDialog(self.services,
+                                     lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"), self))
+
+    def edit_user(self) -> UserDialog | None:
+        user = self._selected_or_say()
+        if user is None:
+            return None
+        return self._open(UserDialog(self.services, lambda u: self._done(
+            f"已修改用户 {u.login}（{u.name}，{u.role_label}），下次登录时生效。"), self, user))
 
     def change_password(self) -> PasswordDialog | None:
         user = self._selected_or_say()
