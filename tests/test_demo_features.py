@@ -52,6 +52,11 @@ def test_demo_database_has_todays_features(tmp_path: Path, _isolated_home: Path)
         assert one("select count(*) from screening_item where outcome = 'case' and case_id is not null") == 1
         assert one("select count(*) from conference") == 2
         assert one("select count(*) from conference_task where done_on is null") >= 1
+        # A room that keeps up: the visits due over two weeks ago were made (through the visit
+        # form's service, so each is in the audit trail), a few recent ones are left to do.
+        cutoff = (date.today() - timedelta(days=14)).isoformat()
+        assert one(f"select count(*) from follow_up where done_on is null and due_on < '{cutoff}'") == 0
+        assert one("select count(*) from audit_log where action = 'record' and entity = 'follow_up'") > 30
     engine.dispose()
     today = date.today()
     r = _cli(_isolated_home, "report", "--db", str(db), "--json",

@@ -39,9 +39,51 @@ def load_demo(services: Services, count: int = 200, *, seed: int = 2026) -> int:
     # Trying it twice fills in a second set (generated cases are not a ledger to keep clean).
     result = services.exchange.import_document(doc, allow_duplicates=True)
     cases = list(zip(result.created, doc["cases"], strict=False))
+    _catch_up_visits(services, cases, today, random.Random(seed + 3))
     _add_screening(services, cases, today, random.Random(seed + 2))
     _add_conferences(services, cases, today)
     return len(result.created)
+
+
+#: Visits due longer ago than this are made in the demo, as a room that keeps up has made them;
+#: the more recent ones are left for the new user to see in 今日提醒 and to record.
+CAUGHT_UP_DAYS = 14
+
+
+def _catch_up_visits(services: Services, cases: list[tuple[str, dict[str, Any]]], today: date,
+                     rng: random.Random) -> None:
+    """The visits the import planned (one per party, and one for each term's due date) that
+    fell due more than :data:`CAUGHT_UP_DAYS` ago are recorded through the visit form's own
+    service: a new user's first 今日提醒 shows the few a room has really not made yet, not every
+    visit of two years of generated cases. Each finds the terms as the generated case has them
+    (a term not due by the visit: 未到期)."""
+    from mediator_desktop.services.followups import VisitDraft
+
+    cutoff = today - timedelta(days=CAUGHT_UP_DAYS)
+    scale = services.followups.satisfaction_scale()
+    for code, generated in cases:
+        terms = (generated.get("agreement") or {}).get("terms", [])
+        if not terms:
+            continue
+        case_id = services.cases.get_by_code(code).id
+        for visit in services.followups.visits(case_id):
+            if visit.done or visit.due is None or visit.due.due > cutoff:
+                continue
+            done_on = visit.due.due + timedelta(days=rng.randint(0, 3))
+            statuses = {}
+            for k, term in enumerate(visit.terms):
+                spec = terms[k] if k < len(terms) else {}
+                due_on = date.fromisoformat(spec["due_on"]) if spec.get("due_on") else None
+                found = spec.get("status", "performed")
+                statuses[term.term_id] = ("not_due" if due_on is not None and due_on > done_on else
+                                          found if found in ("performed", "partly_performed", "not_performed")
+                                          else "performed")
+            services.followups.record(visit.id, VisitDraft(
+                done_on=done_on, method=rng.choice(["phone", "visit", "phone"]), term_statuses=statuses,
+                satisfaction=scale[0] if rng.random() < 0.85 else scale[1],
+                visitor=generated["mediators"][0]["name"] if generated.get("mediators") else "调解员",
+                notes="当事人表示协议已按约履行。" if all(v in ("performed", "not_due") for v in statuses.values())
+                else "协议尚未全部履行，已督促当事人按约履行。", version=visit.version))
 
 
 SCREENING_FINDS = [
