@@ -97,8 +97,44 @@ def test_the_screen_locks_when_idle_and_opens_with_the_password_keeping_what_was
     assert shade.isVisible()
     type_text(qtbot, shade.password, "wrong-one")
     qtbot.keyClick(shade.password, Qt.Key.Key_Return)
-    assert "用户名或密码不对" in shade.errors.message("password") and shade.isVisible()
+    # Only the password is asked: the message does not send the user looking for a login field.
+    said = shade.errors.message("password")
+    assert said.startswith("密码不对") and "用户名" not in said and "再输错4次" in said and shade.isVisible()
     type_text(qtbot, shade.password, ADMIN_PW)
     qtbot.keyClick(shade.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: lock.dialog is None)
     assert window.search.text() == "邻里" and window.isVisible()
+
+
+def test_the_screen_lock_fits_at_the_largest_font_and_opens_with_its_button(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """At the largest font every line of the lock (heading, explanation, a wrong password's
+    message) shows whole, on the screen; a mouse user clicks 解锁."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.ui.app import apply_font_size
+
+    sqlite_services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    sqlite_services.accounts.sign_in("zhangsan", ADMIN_PW)
+    before = QApplication.font().pointSize()
+    apply_font_size(opts.UI_FONT_SIZE.maximum or 28)
+    try:
+        lock = ScreenLock(sqlite_services, minutes=10)
+        shade = lock.lock()
+        qtbot.waitExposed(shade)
+        type_text(qtbot, shade.password, "wrong-one")
+        click(qtbot, shade.unlock_button)
+        assert shade.errors.message("password").startswith("密码不对")
+        qtbot.wait(50)
+        screen = shade.screen().availableGeometry()
+        labels = [w for w in shade.findChildren(QLabel) if w.isVisible() and w.text()]
+        assert len(labels) >= 4                     # heading, explanation, 密码, the message
+        for label in labels:
+            assert label.height() >= label.heightForWidth(label.width()), f"cut off: {label.text()}"
+            top_left = label.mapToGlobal(label.rect().topLeft())
+            assert screen.contains(top_left) and screen.contains(label.mapToGlobal(label.rect().bottomRight()))
+        type_text(qtbot, shade.password, ADMIN_PW)
+        click(qtbot, shade.unlock_button)
+        qtbot.waitUntil(lambda: lock.dialog is None)
+    finally:
+        apply_font_size(before)
