@@ -138,3 +138,40 @@ def test_the_screen_lock_fits_at_the_largest_font_and_opens_with_its_button(qtbo
         qtbot.waitUntil(lambda: lock.dialog is None)
     finally:
         apply_font_size(before)
+
+
+def test_the_add_user_form_shows_each_message_whole_at_the_largest_font(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """添加 on an empty form at the largest font: a message under the login, the name and the
+    password; each shows all its lines (the form scrolls), 添加 stays on the screen."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from mediator_desktop import settings as opts
+    from mediator_desktop.ui.app import apply_font_size
+
+    window = shown_window(qtbot, qapp, sqlite_services)
+    before = QApplication.font().pointSize()
+    apply_font_size(opts.UI_FONT_SIZE.maximum or 28)
+    try:
+        dialog, page = _users_page(qtbot, window)
+        click(qtbot, page.add_button)
+        form = page.dialog
+        qtbot.waitExposed(form)
+        type_text(qtbot, form.repeat, "1234")
+        click_ok(qtbot, form.buttons)
+        assert "两次输入的密码不一样" in form.errors.message("repeat")
+        form.repeat.clear()
+        click_ok(qtbot, form.buttons)
+        said = [form.errors.message(f) for f in ("login", "name", "password")]
+        assert "用户名要2到60个字符" in said[0] and said[1] == "请填写姓名" and "至少要8位" in said[2]
+        qtbot.wait(50)
+        labels = [w for w in form.findChildren(QLabel) if w.isVisible() and w.text() in said]
+        assert len(labels) == 3
+        for label in labels:
+            assert label.height() >= label.heightForWidth(label.width()), f"cut off: {label.text()}"
+        ok = form.buttons.buttons()[0]
+        screen = form.screen().availableGeometry()
+        assert screen.contains(ok.mapToGlobal(ok.rect().bottomRight())) and form.isVisible()
+        form.reject()
+        dialog.reject()
+    finally:
+        apply_font_size(before)

@@ -38,6 +38,7 @@ from mediator_desktop.ui.common.widgets import (
     form_footer,
     leave_on_tab,
     push_button,
+    scrolling_body,
     set_combo_value,
     table_view,
     text_label,
@@ -95,7 +96,12 @@ class UserDialog(_PasswordTwice):
         self.services, self.on_done, self.user = services, on_done, user
         self.setWindowTitle(f"修改用户 {user.login}" if user else "添加用户")
         lay = QVBoxLayout(self)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
+        column.addLayout(form)
+        column.addStretch(1)
         self.errors = FieldErrors()
         self.login, self.name = QLineEdit(), QLineEdit()
         self.role = QComboBox()
@@ -129,8 +135,9 @@ class UserDialog(_PasswordTwice):
             set_combo_value(self.role, user.role)
             set_combo_value(self.mediator, user.mediator_id)
             form.addRow("", QLabel("改动在这位用户下次登录时生效。"))
-        lay.addLayout(form)
-        lay.addStretch(1)
+        # At the largest font, with a message under each field, the form is taller than the
+        # screen: it scrolls (the messages were squeezed to a cut-off line), the buttons stay below.
+        lay.addWidget(scrolling_body(body), 1)
         self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
                                                  (560, 420 if user else 520))
         (self.name if user else self.login).setFocus()   # the login of a user stays
