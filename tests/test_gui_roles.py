@@ -104,11 +104,14 @@ def test_a_role_is_added_deleted_and_the_defaults_restored(qtbot, qapp, sqlite_s
     click(qtbot, page.save_button)
     assert s.roles.get(page.current_code()).permissions == ("read", "print", "export")
 
-    # 调解员 has a user: deleting is refused, with how many.
+    # 调解员 has a user and 管理员 is never deleted: 删除角色 is greyed (not asked, then refused),
+    # the line under the name says why.
     _click_item(qtbot, page.list, 1)
-    click(qtbot, page.delete_button)
-    answer_yes(qtbot, page.question)
-    assert "还有1位用户是“调解员”" in page.message.text() and page.list.count() == 5
+    assert not page.delete_button.isEnabled() and page.users.text() == \
+        "有1位用户是这个角色。要删除“调解员”，请先在“用户”页把这些用户改成别的角色。"
+    assert page.delete_button.toolTip() in page.users.text()
+    _click_item(qtbot, page.list, 0)
+    assert not page.delete_button.isEnabled() and "“管理员”不能删除" in page.users.text()
     _click_item(qtbot, page.list, 4)
     click(qtbot, page.delete_button)
     answer_yes(qtbot, page.question)
@@ -188,7 +191,8 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
     dialog.tabs.setCurrentIndex(next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "角色"))
     roles = dialog.roles_page
     _click_item(qtbot, roles.list, 2)
-    assert roles.name.text() == "记录员" and roles.users.text() == "有1位用户是这个角色。"
+    assert roles.name.text() == "记录员" and roles.users.text() == \
+        "有1位用户是这个角色。要删除“记录员”，请先在“用户”页把这些用户改成别的角色。"
 
 
 def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
