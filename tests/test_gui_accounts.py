@@ -175,3 +175,40 @@ def test_the_add_user_form_shows_each_message_whole_at_the_largest_font(qtbot, q
         dialog.reject()
     finally:
         apply_font_size(before)
+
+
+def test_a_user_is_added_with_the_keyboard_only_and_tab_goes_round_the_form(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """Alt+A on 设置 → 用户, then type and Tab: every Tab stop is a field or a button (none on the
+    form's scrolling frame), Tab comes back round to 用户名, Enter adds the user."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QListWidget
+
+    sqlite_services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    sqlite_services.accounts.sign_in("zhangsan", ADMIN_PW)
+    window = shown_window(qtbot, qapp, sqlite_services)
+    dialog, page = _users_page(qtbot, window)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.dialog is not None)      # a mnemonic clicks after a short flash
+    form = page.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.login)
+    stops = []
+    for _ in range(12):
+        widget = QApplication.focusWidget()
+        stops.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert all(isinstance(w, (QLineEdit, QComboBox, QListWidget, QAbstractButton)) for w in stops), stops
+    assert stops[:7] == [form.login, form.name, form.role, form.committees, form.mediator, form.password, form.repeat]
+    assert form.login in stops[7:]                           # round again, no trap
+    form.login.setFocus()
+    for field, text in ((form.login, "lisi"), (form.name, "李四"), (form.role, None), (form.committees, None),
+                        (form.mediator, None), (form.password, "lisi-2026"), (form.repeat, "lisi-2026")):
+        assert QApplication.focusWidget() is field
+        if text:
+            type_text(qtbot, field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    added = next(u for u in sqlite_services.accounts.users() if u.login == "lisi")
+    assert added.name == "李四" and added.role == "admin" and "已添加用户 lisi" in page.message.text()
