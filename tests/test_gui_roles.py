@@ -209,3 +209,25 @@ def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sq
                                            page.delete_button, page.defaults_button))
     _click_item(qtbot, page.list, 2)
     assert page.name.text() == "记录员" and page.discard_box is None
+
+
+def test_tab_goes_round_the_roles_page_through_its_inputs_only(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only on 设置 → 角色: Tab walks the role list, the name, the ticks and the buttons,
+    the tab bar and 关闭, and comes back to the list; no stop on a page's scrolling frame."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QListWidget, QTabBar
+
+    window = shown_window(qtbot, qapp, sqlite_services, before=_people)
+    dialog = _page(qtbot, window, "角色")
+    page = dialog.roles_page
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    page.list.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.list)
+    stops = []
+    for _ in range(20):
+        widget = QApplication.focusWidget()
+        stops.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert all(isinstance(w, (QLineEdit, QListWidget, QAbstractButton, QTabBar)) for w in stops), stops
+    assert stops[:3] == [page.list, page.name, page.permissions] and stops.count(page.list) >= 2
+    assert page.add_button in stops and page.save_button in stops and page.defaults_button in stops

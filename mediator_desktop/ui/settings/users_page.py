@@ -137,9 +137,7 @@ class UserDialog(_PasswordTwice):
             form.addRow("", QLabel("改动在这位用户下次登录时生效。"))
         # At the largest font, with a message under each field, the form is taller than the
         # screen: it scrolls (the messages were squeezed to a cut-off line), the buttons stay below.
-        scroll = scrolling_body(body)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # not a Tab stop of its own between 取消 and 用户名
-        lay.addWidget(scroll, 1)
+        lay.addWidget(scrolling_body(body), 1)
         self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
                                                  (560, 420 if user else 520))
         (self.name if user else self.login).setFocus()   # the login of a user stays
