@@ -212,3 +212,38 @@ def test_a_user_is_added_with_the_keyboard_only_and_tab_goes_round_the_form(qtbo
     qtbot.waitUntil(lambda: not form.isVisible())
     added = next(u for u in sqlite_services.accounts.users() if u.login == "lisi")
     assert added.name == "李四" and added.role == "admin" and "已添加用户 lisi" in page.message.text()
+
+
+def test_a_mediator_on_the_users_page_changes_only_their_own_password(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """Not an administrator: 添加用户, 修改, 停用/启用 and 关闭登录 are greyed saying why (not
+    offered, then refused once the form is filled in); 修改我的密码 changes one's own, whichever
+    row is selected."""
+    s = sqlite_services
+
+    def people(services) -> None:  # type: ignore[no-untyped-def]
+        services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+        services.accounts.sign_in("zhangsan", ADMIN_PW)
+        services.accounts.add_user("yang", "杨志强", "mediator", "yang-2026!")
+        services.accounts.sign_in("yang", "yang-2026!")
+
+    window = shown_window(qtbot, qapp, s, before=people)
+    dialog, page = _users_page(qtbot, window)
+    for button, what in ((page.add_button, "添加用户"), (page.edit_button, "修改用户"),
+                         (page.disable_button, "停用用户"), (page.sign_in_button, "开关登录")):
+        assert not button.isEnabled() and button.toolTip() == f"您的角色（调解员）不能{what}", what
+    assert page.note.isVisible() and "修改自己的密码" in page.note.text()
+    page.table.selectRow(0)                                  # 张三, the administrator
+    page.table.doubleClicked.emit(page.model.index(0, 0))    # no 修改 form for a double-click either
+    assert page.dialog is None
+    assert page.password_button.isEnabled() and page.password_button.text() == "修改我的密码(&P)…"
+    click(qtbot, page.password_button)
+    form = page.dialog
+    qtbot.waitExposed(form)
+    assert form.windowTitle() == "修改杨志强的密码"
+    type_text(qtbot, form.password, "yang-2027!")
+    type_text(qtbot, form.repeat, "yang-2027!")
+    click_ok(qtbot, form.buttons)
+    assert not form.isVisible() and page.message.text() == "已修改您的密码。"
+    assert s.accounts.authenticate("yang", "yang-2027!").login == "yang"
+    assert s.accounts.authenticate("zhangsan", ADMIN_PW).login == "zhangsan"
+    dialog.reject()

@@ -212,7 +212,7 @@ class RolesPage(QWidget):
         # 删除角色 only where it can be done: asking 删除？ and then refusing is no use to anyone.
         why = self._undeletable(role)
         self.delete_button.setEnabled(self.services.can_administer and role is not None and not why)
-        self.delete_button.setToolTip(why)
+        self.delete_button.setToolTip(why if self.services.can_administer else "")
         if why and self.services.can_administer:
             self.users.setText(f"{self.users.text()}{why}。")
         set_checked(self.permissions, role.permissions if role else ())
