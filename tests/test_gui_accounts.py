@@ -247,3 +247,50 @@ def test_a_mediator_on_the_users_page_changes_only_their_own_password(qtbot, qap
     assert s.accounts.authenticate("yang", "yang-2027!").login == "yang"
     assert s.accounts.authenticate("zhangsan", ADMIN_PW).login == "zhangsan"
     dialog.reject()
+
+
+def test_sign_in_with_the_keyboard_only_and_the_lockout_says_until_when(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """Type the login, Tab, the password, Enter. Each wrong password says how many tries are
+    left; the fifth locks the account and says from what time to try again; the words and fields
+    sit together at the top of the dialog."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    sqlite_services.accounts.add_user("zhangsan", "张三", "admin", ADMIN_PW)
+    sqlite_services.accounts.sign_in("zhangsan", ADMIN_PW)
+    sqlite_services.accounts.add_user("lisi", "李四", "clerk", "lisi-2026!")
+    sqlite_services.accounts.add_user("wangwu", "王五", "viewer", "wangwu-2026!")
+    sign_in = SignInDialog(sqlite_services)
+    qtbot.addWidget(sign_in)
+    with qtbot.waitActive(sign_in):
+        sign_in.show()
+        sign_in.activateWindow()
+    intro = next(w for w in sign_in.findChildren(QLabel) if w.text().startswith("请输入您的用户名和密码"))
+    qtbot.wait(50)
+    # Not stretched over the dialog with its line floating in the middle.
+    assert intro.y() < 2 * intro.fontMetrics().lineSpacing()
+    assert intro.height() < intro.heightForWidth(intro.width()) + intro.fontMetrics().lineSpacing()
+    assert QApplication.focusWidget() is sign_in.login
+    qtbot.keyClicks(sign_in.login, "lisi")
+    qtbot.keyClick(sign_in.login, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is sign_in.password
+    for left in (4, 3, 2, 1):
+        qtbot.keyClicks(sign_in.password, "wrong-one")
+        qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
+        assert sign_in.errors.message("password").endswith(f"再输错{left}次，账户将锁定5分钟")
+        assert QApplication.focusWidget() is sign_in.password and sign_in.login.text() == "lisi"
+    qtbot.keyClicks(sign_in.password, "wrong-one")
+    qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
+    until = sqlite_services.accounts.users()[1].locked_until
+    assert until is not None
+    assert sign_in.errors.message("password") == \
+        f"已连续输错5次密码。账户已锁定，请在{until:%H:%M}以后再试，或请管理员重设密码"
+    qtbot.keyClicks(sign_in.password, "lisi-2026!")           # right, but locked until then
+    qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
+    assert sign_in.isVisible() and f"请在{until:%H:%M}以后再试" in sign_in.errors.message("password")
+    sign_in.login.selectAll()
+    qtbot.keyClicks(sign_in.login, "wangwu")                  # another account is not locked
+    qtbot.keyClick(sign_in.login, Qt.Key.Key_Tab)
+    qtbot.keyClicks(sign_in.password, "wangwu-2026!")
+    with qtbot.waitSignal(sign_in.accepted):
+        qtbot.keyClick(sign_in.password, Qt.Key.Key_Return)
+    assert sqlite_services.user_name == "王五"

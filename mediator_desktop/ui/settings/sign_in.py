@@ -44,6 +44,7 @@ class SignInDialog(QDialog):
         add_row(form, self.errors, "login", "用户名(&U)：", self.login)
         add_row(form, self.errors, "password", "密码(&P)：", self.password)
         lay.addLayout(form)
+        lay.addStretch(1)   # the words and fields together at the top, not spread over the dialog
         self.message, self.buttons = form_footer(self, lay, "登录", self.sign_in, (520, 300))
         self.buttons.button(self.buttons.StandardButton.Cancel).setText("退出")
         (self.password if login else self.login).setFocus()
