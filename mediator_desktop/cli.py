@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mediator_desktop import APP_TITLE, __version__, paths
 
@@ -156,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_add = user_sub.add_parser("add", parents=[common], help="添加用户")
     p_add.add_argument("login", metavar="LOGIN", help="用户名（登录时输入）")
     p_add.add_argument("--name", required=True, help="姓名")
-    role_help = "角色代码：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读，或管理员新增的角色（见 role list）"
+    role_help = ("角色代码或名称：admin 管理员、mediator 调解员、clerk 记录员、viewer 只读，或管理员新增的角色"
+                 "（见 role list）")
     committee_help = "只看这个调委会（编号，可重复；不给则看全部调委会）"
     p_add.add_argument("--role", required=True, help=role_help)
     p_add.add_argument("--committee", dest="committees", action="append", type=int, metavar="ID", default=[],
@@ -325,12 +327,22 @@ def _mediator_arg(value: str) -> int | None:
         raise argparse.ArgumentTypeError(f"调解员编号应是数字或 none，不是“{value}”") from None
 
 
+def _role_code(accounts: Any, given: str | None) -> str | None:
+    """``--role`` as its code: the role's name (只读, as 设置 and ``user list`` show it) is taken
+    for its code (viewer); anything else is passed on as given (and refused by the service)."""
+    if given is None:
+        return None
+    return next((code for code, name in accounts.roles() if name == given.strip()), given)
+
+
 def cmd_user(args: argparse.Namespace) -> int:
     command = args.user_command
     password = _new_password() if command in ("add", "passwd") else ""
     services = _open(args.db, create=args.create)
     try:
         accounts = services.accounts
+        if command in ("add", "edit"):
+            args.role = _role_code(accounts, args.role)
         if command == "add":
             user = accounts.add_user(args.login, args.name, args.role, password, organization_ids=args.committees,
                                      mediator_id=args.mediator)

@@ -206,3 +206,18 @@ def test_only_an_administrator_backs_up_or_restores_once_sign_in_is_on(  # type:
         assert services.audit.verify().ok
     finally:
         services.close()
+
+
+def test_the_command_line_takes_a_role_by_its_name_as_well(db_file: str, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """An IT person types the role as the window and ``user list`` show it (只读, 记录员): taken
+    for its code; a role that does not exist is still refused, naming the roles."""
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("MEDIATOR_DESKTOP_PASSWORD", ADMIN_PW)
+    assert main(["--db", db_file, "user", "add", "zhangsan", "--name", "张三", "--role", "管理员"]) == 0
+    monkeypatch.setenv("MEDIATOR_DESKTOP_NEW_PASSWORD", VIEWER_PW)
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "add", "zhou", "--name", "周科员", "--role", "只读"]) == 0
+    assert "已添加用户 zhou（周科员，只读）" in capsys.readouterr().out
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "edit", "zhou", "--role", "记录员"]) == 0
+    assert "已修改用户 zhou（周科员，记录员）" in capsys.readouterr().out
+    assert main(["--db", db_file, "--user", "zhangsan", "user", "edit", "zhou", "--role", "书记员"]) == 1
+    assert "请选择角色：管理员、调解员、记录员、只读" in capsys.readouterr().err

@@ -104,11 +104,14 @@ def test_a_role_is_added_deleted_and_the_defaults_restored(qtbot, qapp, sqlite_s
     click(qtbot, page.save_button)
     assert s.roles.get(page.current_code()).permissions == ("read", "print", "export")
 
-    # 调解员 has a user: deleting is refused, with how many.
+    # 调解员 has a user and 管理员 is never deleted: 删除角色 is greyed (not asked, then refused),
+    # the line under the name says why.
     _click_item(qtbot, page.list, 1)
-    click(qtbot, page.delete_button)
-    answer_yes(qtbot, page.question)
-    assert "还有1位用户是“调解员”" in page.message.text() and page.list.count() == 5
+    assert not page.delete_button.isEnabled() and page.users.text() == \
+        "有1位用户是这个角色。要删除“调解员”，请先在“用户”页把这些用户改成别的角色。"
+    assert page.delete_button.toolTip() in page.users.text()
+    _click_item(qtbot, page.list, 0)
+    assert not page.delete_button.isEnabled() and "“管理员”不能删除" in page.users.text()
     _click_item(qtbot, page.list, 4)
     click(qtbot, page.delete_button)
     answer_yes(qtbot, page.question)
@@ -188,7 +191,8 @@ def test_a_user_s_role_committees_and_mediator_are_changed_in_the_users_page(qtb
     dialog.tabs.setCurrentIndex(next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "角色"))
     roles = dialog.roles_page
     _click_item(qtbot, roles.list, 2)
-    assert roles.name.text() == "记录员" and roles.users.text() == "有1位用户是这个角色。"
+    assert roles.name.text() == "记录员" and roles.users.text() == \
+        "有1位用户是这个角色。要删除“记录员”，请先在“用户”页把这些用户改成别的角色。"
 
 
 def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
@@ -205,3 +209,25 @@ def test_a_user_who_is_not_an_administrator_only_reads_the_roles(qtbot, qapp, sq
                                            page.delete_button, page.defaults_button))
     _click_item(qtbot, page.list, 2)
     assert page.name.text() == "记录员" and page.discard_box is None
+
+
+def test_tab_goes_round_the_roles_page_through_its_inputs_only(qtbot, qapp, sqlite_services) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only on 设置 → 角色: Tab walks the role list, the name, the ticks and the buttons,
+    the tab bar and 关闭, and comes back to the list; no stop on a page's scrolling frame."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QListWidget, QTabBar
+
+    window = shown_window(qtbot, qapp, sqlite_services, before=_people)
+    dialog = _page(qtbot, window, "角色")
+    page = dialog.roles_page
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    page.list.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.list)
+    stops = []
+    for _ in range(20):
+        widget = QApplication.focusWidget()
+        stops.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert all(isinstance(w, (QLineEdit, QListWidget, QAbstractButton, QTabBar)) for w in stops), stops
+    assert stops[:3] == [page.list, page.name, page.permissions] and stops.count(page.list) >= 2
+    assert page.add_button in stops and page.save_button in stops and page.defaults_button in stops

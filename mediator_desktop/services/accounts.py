@@ -37,6 +37,8 @@ SIGN_IN_KEY = "sign_in"
 _LOGIN = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,60}")
 #: The sentence for an unknown login and a wrong password alike (which one is not said).
 WRONG = "用户名或密码不对，请再输入一次（注意大小写和输入法）"
+#: The same on the screen lock, where the login is known.
+WRONG_PASSWORD = "密码不对，请再输入一次（注意大小写和输入法）"
 
 
 class SignInError(ValidationError):
@@ -185,7 +187,12 @@ class AccountService(Service):
         sign-in (and counted), the acting user stays."""
         if not self.ctx.actor.login:
             return
-        self.authenticate(self.ctx.actor.login, password)
+        try:
+            self.authenticate(self.ctx.actor.login, password)
+        except SignInError as exc:
+            # The lock asks for the password only: 用户名或密码不对 would send the user looking
+            # for a login field that is not there.
+            raise SignInError(exc.problems[0].message.replace(WRONG, WRONG_PASSWORD)) from None
 
     @staticmethod
     def _locked_text(until: datetime) -> str:

@@ -959,6 +959,8 @@ def scrolling_body(content: QWidget, *, frame: bool = False) -> ScrollingBody:
     (below) so it is always on the screen."""
     scroll = ScrollingBody()
     scroll.setWidgetResizable(True)
+    # Not a Tab stop of its own (a stop that shows nothing); Tab to a field below still scrolls to it.
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if not frame:
         scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_desktop.domain.permissions import Permission
+from mediator_desktop.domain.permissions import Permission, RoleCode
 from mediator_desktop.services.roles import RoleView
 from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
@@ -209,7 +209,24 @@ class RolesPage(QWidget):
         self.errors.clear()
         self.name.setText(role.name if role else "")
         self.users.setText(f"有{role.users}位用户是这个角色。" if role and role.users else "还没有用户是这个角色。")
+        # 删除角色 only where it can be done: asking 删除？ and then refusing is no use to anyone.
+        why = self._undeletable(role)
+        self.delete_button.setEnabled(self.services.can_administer and role is not None and not why)
+        self.delete_button.setToolTip(why if self.services.can_administer else "")
+        if why and self.services.can_administer:
+            self.users.setText(f"{self.users.text()}{why}。")
         set_checked(self.permissions, role.permissions if role else ())
+
+    @staticmethod
+    def _undeletable(role: RoleView | None) -> str:
+        """Why ``role`` cannot be deleted (the service's own rules), or ""."""
+        if role is None:
+            return ""
+        if role.code == RoleCode.ADMIN.value:
+            return f"“{role.name}”不能删除（管理用户要靠它）"
+        if role.users:
+            return f"要删除“{role.name}”，请先在“用户”页把这些用户改成别的角色"
+        return ""
 
     def ticked(self) -> list[str]:
         return checked_data(self.permissions)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from mediator_desktop.ui.common.widgets import FieldErrors, add_row, attempt, form_footer, text_label
+from mediator_desktop.ui.common.widgets import FieldErrors, add_row, attempt, form_footer, push_button, text_label
 
 if TYPE_CHECKING:
     from mediator_desktop.services.app import Services
@@ -44,6 +44,7 @@ class SignInDialog(QDialog):
         add_row(form, self.errors, "login", "用户名(&U)：", self.login)
         add_row(form, self.errors, "password", "密码(&P)：", self.password)
         lay.addLayout(form)
+        lay.addStretch(1)   # the words and fields together at the top, not spread over the dialog
         self.message, self.buttons = form_footer(self, lay, "登录", self.sign_in, (520, 300))
         self.buttons.button(self.buttons.StandardButton.Cancel).setText("退出")
         (self.password if login else self.login).setFocus()
@@ -68,12 +69,16 @@ class LockDialog(QDialog):
         self.services = services
         self.setObjectName("screen_lock")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setStyleSheet("QDialog#screen_lock { background: #2b3a4a; } QLabel { color: white; }")
+        # The words stand on a light panel: the red of a wrong password could not be read on the
+        # dark shade.
+        self.setStyleSheet("QDialog#screen_lock { background: #2b3a4a; } QWidget#lock_box { background: #f5f5f0; }")
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QWidget()
-        box.setMaximumWidth(560)
+        box.setObjectName("lock_box")
+        box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         lay = QVBoxLayout(box)
+        lay.setContentsMargins(24, 20, 24, 24)
         lay.addWidget(text_label(f"工作台已锁定（{services.user_name}）", bold=True, scale=1.4))
         lay.addWidget(text_label("离开时间较长，为保护当事人信息，屏幕已锁定。打开的窗口和没写完的内容都还在。"
                                  "请输入密码继续。"))
@@ -83,12 +88,24 @@ class LockDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         add_row(form, self.errors, "password", "密码(&P)：", self.password)
         lay.addLayout(form)
-        self.password.returnPressed.connect(self.unlock)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A button to click as well as Enter (the default button: Enter in the password presses it).
+        self.unlock_button = push_button("解锁(&O)", self.unlock)
+        self.unlock_button.setDefault(True)
+        lay.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
+        # Centred by stretches, not by an alignment: an aligned widget gets its size hint, so the
+        # wrapped lines were cut off (at the largest font, the heading and the explanation).
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(2)
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
             self.setGeometry(screen.geometry())
+        # About 30 characters a line, never wider than the screen allows.
+        wide = screen.geometry().width() - 80 if screen is not None else 1200
+        box.setFixedWidth(min(self.fontMetrics().horizontalAdvance("字") * 30, wide))
 
     def unlock(self) -> None:
         from mediator_desktop.services.errors import ValidationError

@@ -25,6 +25,7 @@ from mediator_desktop.services.errors import FieldProblem
 from mediator_desktop.ui.common.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
+    WARNING_STYLE,
     FieldErrors,
     RowTableModel,
     add_check_item,
@@ -36,8 +37,10 @@ from mediator_desktop.ui.common.widgets import (
     error_label,
     fit_list,
     form_footer,
+    hold_back,
     leave_on_tab,
     push_button,
+    scrolling_body,
     set_combo_value,
     table_view,
     text_label,
@@ -95,7 +98,12 @@ class UserDialog(_PasswordTwice):
         self.services, self.on_done, self.user = services, on_done, user
         self.setWindowTitle(f"修改用户 {user.login}" if user else "添加用户")
         lay = QVBoxLayout(self)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
+        column.addLayout(form)
+        column.addStretch(1)
         self.errors = FieldErrors()
         self.login, self.name = QLineEdit(), QLineEdit()
         self.role = QComboBox()
@@ -129,8 +137,9 @@ class UserDialog(_PasswordTwice):
             set_combo_value(self.role, user.role)
             set_combo_value(self.mediator, user.mediator_id)
             form.addRow("", QLabel("改动在这位用户下次登录时生效。"))
-        lay.addLayout(form)
-        lay.addStretch(1)
+        # At the largest font, with a message under each field, the form is taller than the
+        # screen: it scrolls (the messages were squeezed to a cut-off line), the buttons stay below.
+        lay.addWidget(scrolling_body(body), 1)
         self.message, self.buttons = form_footer(self, lay, "保存" if user else "添加", self.save,
                                                  (560, 420 if user else 520))
         (self.name if user else self.login).setFocus()   # the login of a user stays
@@ -190,6 +199,9 @@ class UsersPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(text_label("没有用户时不需要登录。添加第一个用户（必须是管理员）后，每次打开工作台都要登录，"
                                  "谁做了什么都记入审计记录。"))
+        #: For a user who is not an administrator: what this page still does for them.
+        self.note = text_label("只有管理员可以添加、修改和停用用户；您可以在这里修改自己的密码。", WARNING_STYLE)
+        lay.addWidget(self.note)
         self.model = UsersModel(self)
         self.table = table_view(self.model, 120, name="users_table")
         leave_on_tab(self.table)
@@ -227,6 +239,16 @@ class UsersPage(QWidget):
         on = self.services.accounts.sign_in_required()
         self.sign_in_button.setText("关闭登录（单机使用）" if on else "开启登录")
         self.sign_in_button.setEnabled(bool(self.model.rows))
+        # Another role: what the service would refuse is greyed (saying why), not offered and
+        # refused after the form is filled in; 修改密码 is their own password.
+        admin = self.services.can_administer
+        for button, what in ((self.add_button, "添加用户"), (self.edit_button, "修改用户"),
+                             (self.disable_button, "停用用户"), (self.sign_in_button, "开关登录")):
+            if admin:
+                button.setEnabled(button is not self.sign_in_button or bool(self.model.rows))
+            hold_back(button, "" if admin else self.services.refusal(what))
+        self.note.setVisible(not admin)
+        self.password_button.setText("修改密码(&P)…" if admin else "修改我的密码(&P)…")
 
     def _selected(self) -> UserView | None:
         model = self.table.selectionModel()
@@ -262,6 +284,8 @@ class UsersPage(QWidget):
                                      lambda u: self._done(f"已添加用户 {u.login}（{u.name}，{u.role_label}）。"), self))
 
     def edit_user(self) -> UserDialog | None:
+        if not self.edit_button.isEnabled():    # a double-click by a user who may not edit
+            return None
         user = self._selected_or_say()
         if user is None:
             return None
@@ -269,6 +293,11 @@ class UsersPage(QWidget):
             f"已修改用户 {u.login}（{u.name}，{u.role_label}），下次登录时生效。"), self, user))
 
     def change_password(self) -> PasswordDialog | None:
+        if not self.services.can_administer:     # one's own, whichever row is selected
+            user = next((u for u in self.model.rows if u.login == self.services.user_login), None)
+            if user is None:
+                return None
+            return self._open(PasswordDialog(self.services, user, lambda: self._done("已修改您的密码。"), self))
         user = self._selected_or_say()
         if user is None:
             return None
