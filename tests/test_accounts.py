@@ -80,8 +80,15 @@ def test_only_an_admin_manages_users_and_the_last_admin_stays(services) -> None:
     accounts.change_password("wangwu", "new-password-2")       # one's own
     accounts.sign_in("zhangsan", ADMIN_PW)
     accounts.set_active("wangwu", False)
-    with pytest.raises(ValidationError, match="已停用"):
+    with pytest.raises(ValidationError, match="已停用") as err:
         accounts.authenticate("wangwu", "new-password-2")
+    assert "王五" not in str(err.value)          # a typed login does not learn whose account it is
+    # With a second administrator, one still cannot disable the account one is signed in with.
+    accounts.add_user("lisi", "李四", "admin", ADMIN_PW)
+    with pytest.raises(ValidationError, match="不能停用自己正在使用的账户"):
+        accounts.set_active("zhangsan", False)
+    accounts.sign_in("lisi", ADMIN_PW)
+    accounts.set_active("zhangsan", False)
 
 
 @pytest.fixture

@@ -155,7 +155,7 @@ class AccountService(Service):
                                text=f"登录失败：没有用户“{login.strip()[:60]}”")
                 failure = WRONG
             elif not user.active:
-                failure = f"“{user.name}”的账户已停用，请联系管理员"
+                failure = "这个账户已停用，请联系管理员"   # not whose: the login was only typed
             elif user.locked_until is not None and user.locked_until > now:
                 failure = self._locked_text(user.locked_until)
             elif not self._check(user, password):
@@ -329,6 +329,8 @@ class AccountService(Service):
             user = self._user(s, login)
             if not active and user.active and not administrators(s, without=user.id):
                 raise ValidationError([FieldProblem("login", "这是最后一个管理员，不能停用（否则没有人能管理用户）")])
+            if not active and user.login == getattr(self.ctx.actor, "login", None):
+                raise ValidationError([FieldProblem("login", "不能停用自己正在使用的账户（请另一位管理员来停用）")])
             user.active = active
             self.ctx.audit(s, "enable_user" if active else "disable_user", "user_account", user.id, login=user.login,
                            text=f"{'启用' if active else '停用'}用户{user.name}")
